@@ -1,0 +1,55 @@
+import path from 'node:path';
+
+/** Every environment variable the application reads, in one place (the README lists them). */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  publicUrl: string;
+  logLevel: string;
+  sessionTtlHours: number;
+  cookieSecure: boolean;
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  bodyLimitBytes: number;
+  seedDemo: boolean;
+  jobs: boolean;
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer, got "${raw}".`);
+  }
+  return value;
+}
+
+function boolFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new Error(`${name} must be true or false, got "${raw}".`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = intFrom(env, 'PORT', 3000);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
+    logLevel: env.LOG_LEVEL || 'info',
+    sessionTtlHours: intFrom(env, 'SESSION_TTL_HOURS', 12),
+    cookieSecure: boolFrom(env, 'COOKIE_SECURE', true),
+    rateLimitMax: intFrom(env, 'RATE_LIMIT_MAX', 600),
+    rateLimitWindowMs: intFrom(env, 'RATE_LIMIT_WINDOW_MS', 60_000),
+    bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 1_048_576),
+    seedDemo: boolFrom(env, 'SEED_DEMO', true),
+    jobs: boolFrom(env, 'JOBS', true),
+  };
+}

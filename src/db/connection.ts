@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { Db, QueryResult, Sql } from './types.js';
+
+// int8 (bigint) columns hold money in minor units: read them as BigInt, never as float.
+const INT8_OID = 20;
+pg.types.setTypeParser(INT8_OID, (value) => BigInt(value));
+
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
+const MAX_TX_ATTEMPTS = 5;
+
+function isRetryable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && RETRYABLE.has((error as { code?: string }).code ?? '');
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** A schema to use instead of public; tests get a fresh one each. */
+  searchPath?: string;
+  poolSize?: number;
+}
+
+export async function openPglite(dataDir: string | undefined, searchPath?: string): Promise<PGlite> {
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir ? path.join(dataDir, 'pglite') : undefined, {
+    parsers: { [INT8_OID]: (value: string) => BigInt(value) },
+  });
+  if (searchPath) await pglite.exec(`set search_path to ${quoteIdent(searchPath)}`);
+  return pglite;
+}
+
+export function wrapPglite(pglite: PGlite, options: { ownsInstance: boolean }): Db {
+  const run = async <T>(target: Pick<PGlite, 'query'>, text: string, params?: unknown[]): Promise<QueryResult<T>> => {
+    const result = await target.query<T>(text, params as unknown[] | undefined);
+    return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+  };
+  return {
+    kind: 'pglite',
+    query: (text, params) => run(pglite, text, params),
+    exec: async (text) => {
+      await pglite.exec(text);
+    },
+    // PGlite is a single session: its transactions are serialized by PGlite itself,
+    // so there is nothing to retry here.
+    transaction: (fn) => pglite.transaction((tx) =>
+        fn({
+          query: (text, params) => run(tx, text, params),
+          exec: async (text) => {
+            await tx.exec(text);
+          },
+        }),
+      ),
+    close: async () => {
+      if (options.ownsInstance) await pglite.close();
+    },
+  };
+}
+
+export function wrapPool(pool: pg.Pool): Db {
+  const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: unknown[]): Promise<QueryResult<T>> => {
+    const result = await client.query(text, params);
+    return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+  };
+  return {
+    kind: 'postgres',
+    query: (text, params) => run(pool, text, params),
+    exec: async (text) => {
+      await pool.query(text);
+    },
+    async transaction(fn) {
+      // A deadlock or serialization failure aborts the whole transaction; it is safe to
+      // run the function again from the start, a bounded number of times.
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        try {
+          await client.query('begin');
+          const tx: Sql = {
+            query: (text, params) => run(client, text, params),
+            exec: async (text) => {
+              await client.query(text);
+            },
+          };
+          const value = await fn(tx);
+          await client.query('commit');
+          return value;
+        } catch (error) {
+          await client.query('rollback').catch(() => undefined);
+          if (isRetryable(error) && attempt < MAX_TX_ATTEMPTS) {
+            await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20));
+            continue;
+          }
+          throw error;
+        } finally {
+          client.release();
+        }
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+export function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Unsafe identifier "${name}".`);
+  return `"${name}"`;
+}
+
+/** PostgreSQL when a URL is given, otherwise PGlite with its data under dataDir. */
+export async function openDb(options: OpenOptions): Promise<Db> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      ...(options.searchPath ? { options: `-c search_path=${quoteIdent(options.searchPath)}` } : {}),
+    });
+    // An idle client that errors (server restart) must not crash the process.
+    pool.on('error', () => undefined);
+    return wrapPool(pool);
+  }
+  return wrapPglite(await openPglite(options.dataDir, options.searchPath), { ownsInstance: true });
+}

@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from '../core/config.js';
+import type { ServiceContext } from '../core/context.js';
+import { authHook } from './auth.js';
+import { httpErrors, httpRequestDuration, registry } from './metrics.js';
+import { sendProblem, toProblem } from './problem.js';
+import { accountRoutes } from './routes/accounts.js';
+import { contractRoutes } from './routes/contracts.js';
+import { operatorRoutes } from './routes/operator.js';
+import { programRoutes } from './routes/programs.js';
+import { sessionRoutes } from './routes/session.js';
+
+export interface AppOptions {
+  ctx: ServiceContext;
+  config: Config;
+  /** false in tests; the JSON logger otherwise. */
+  logger?: boolean | object;
+  version?: string;
+}
+
+/** The built web UI: dist/web next to the compiled server, or the repo's dist/web when run from source. */
+function findWebDir(): string | undefined {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return [path.resolve(here, '../../dist/web'), path.resolve(here, '../../web')].find((dir) =>
+    fs.existsSync(path.join(dir, 'index.html')) && fs.existsSync(path.join(dir, 'assets')),
+  );
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { ctx, config } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error, request);
+    if (problem.status >= 500) httpErrors.inc({ route: request.routeOptions.url ?? 'unknown' });
+    return sendProblem(reply, request, problem);
+  });
+
+  await app.register(helmet, {
+    // The UI is our own bundle; inline styles come from React's style props.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    max: config.rateLimitMax,
+    timeWindow: config.rateLimitWindowMs,
+    allowList: (request) => request.url === '/health' || request.url === '/metrics',
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `Rate limit of ${context.max} requests per ${context.after} exceeded; retry after ${context.after}.`,
+    }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Lockstep API',
+        version: options.version ?? '0.1.0',
+        description:
+          'Partnership platform API. Authenticate with HTTP Basic: the Account SID as user name and an Auth Token as password. Errors are RFC 9457 problem JSON.',
+      },
+      components: {
+        securitySchemes: {
+          basicAuth: { type: 'http', scheme: 'basic' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'lockstep_session' },
+        },
+      },
+      security: [{ basicAuth: [] }, { sessionCookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (request) => {
+    (request as unknown as { startedAt: bigint }).startedAt = process.hrtime.bigint();
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const startedAt = (request as unknown as { startedAt?: bigint }).startedAt;
+    if (startedAt === undefined) return;
+    httpRequestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      Number(process.hrtime.bigint() - startedAt) / 1e9,
+    );
+  });
+  app.addHook('preHandler', authHook(ctx));
+
+  app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await ctx.db.query('select 1');
+      return { status: 'ok', database: ctx.db.kind };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', database: ctx.db.kind });
+    }
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+
+  await app.register(sessionRoutes, { ctx, config });
+  await app.register(accountRoutes, { ctx, publicUrl: config.publicUrl });
+  await app.register(programRoutes, { ctx });
+  await app.register(contractRoutes, { ctx });
+  await app.register(operatorRoutes, { ctx });
+
+  const webDir = findWebDir();
+  if (webDir) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && !path.extname(request.url.split('?')[0]!);
+    if (isPage && webDir) {
+      return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    }
+    return sendProblem(reply, request, {
+      type: 'https://lockstep.dev/problems/not-found',
+      title: 'Not found',
+      status: 404,
+      detail: `No route ${request.method} ${request.url.split('?')[0]}.`,
+    });
+  });
+
+  return app;
+}

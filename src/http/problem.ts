@@ -1,0 +1,74 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError } from '../core/errors.js';
+import { MoneyError } from '../money/index.js';
+import { TermsError } from '../modules/programs/terms/index.js';
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+} & Record<string, unknown>;
+
+const TYPE_BASE = 'https://lockstep.dev/problems/';
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem): FastifyReply {
+  return reply
+    .status(problem.status)
+    .type('application/problem+json; charset=utf-8')
+    .send({ ...problem, instance: request.url });
+}
+
+function problem(status: number, slug: string, title: string, detail: string, extra: Record<string, unknown> = {}) {
+  return { type: TYPE_BASE + slug, title, status, detail, ...extra };
+}
+
+/**
+ * Every error leaves as RFC 9457 problem JSON. Known failures keep their status and a
+ * message saying what to fix; anything unexpected is a 500 whose details go to the log,
+ * not to the caller.
+ */
+export function toProblem(error: unknown, request: FastifyRequest): Problem {
+  if (error instanceof DomainError) {
+    return problem(error.status, error.code, error.title, error.message, error.extra);
+  }
+  if (error instanceof MoneyError || error instanceof TermsError) {
+    return problem(400, 'validation', 'Invalid request', error.message);
+  }
+  const fastifyError = error as FastifyError & { code?: string };
+  if (hasZodFastifySchemaValidationErrors(fastifyError)) {
+    const errors = fastifyError.validation.map((issue) => {
+      const where = `${fastifyError.validationContext ?? 'request'}${issue.instancePath.replace(/\//g, '.')}`;
+      const params = issue.params as { issue?: { code?: string; keys?: string[] } };
+      const message =
+        params.issue?.code === 'unrecognized_keys' && params.issue.keys
+          ? `unknown field(s): ${params.issue.keys.join(', ')}`
+          : issue.message;
+      return { field: where, message };
+    });
+    return problem(400, 'validation', 'Invalid request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem(413, 'payload-too-large', 'Payload too large', 'The request body is larger than this endpoint accepts.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the request body as application/json.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problem(400, 'validation', 'Invalid request', 'The request body is empty; send a JSON object.');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problem(400, 'validation', 'Invalid request', `The request body is not valid JSON: ${fastifyError.message}`);
+  }
+  const pgCode = (error as { code?: string }).code;
+  if (pgCode === '23505') {
+    return problem(409, 'conflict', 'Conflict', 'This conflicts with data that already exists (a duplicate); nothing was changed.');
+  }
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    if (fastifyError.statusCode === 429) {
+      return problem(429, 'rate-limited', 'Too many requests', fastifyError.message);
+    }
+    return problem(fastifyError.statusCode, 'client-error', 'Bad request', fastifyError.message);
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return problem(500, 'internal', 'Internal server error', 'Something went wrong on our side; it has been logged.');
+}

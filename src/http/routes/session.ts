@@ -1,0 +1,130 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from '../../core/config.js';
+import type { ServiceContext } from '../../core/context.js';
+import { logIn, logOut, startSession } from '../../modules/accounts/log-in.js';
+import { acceptInvitation, describeInvitation } from '../../modules/accounts/members.js';
+import { listMembershipsOfUser } from '../../modules/accounts/queries.js';
+import { SESSION_COOKIE, sessionUserOf } from '../auth.js';
+import { errorResponses } from '../schemas.js';
+
+const meDto = z.object({
+  user: z.object({ id: z.number().int(), email: z.string(), name: z.string(), isOperator: z.boolean() }),
+  accounts: z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      kind: z.enum(['BRAND', 'PARTNER']),
+      role: z.enum(['ADMIN', 'USER']),
+      timeZone: z.string(),
+      currency: z.string(),
+    }),
+  ),
+});
+
+export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceContext; config: Config }): Promise<void> {
+  const { ctx, config } = opts;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  const setCookie = (reply: { setCookie: Function }, secret: string, expiresAt: Date) =>
+    reply.setCookie(SESSION_COOKIE, secret, {
+      path: '/',
+      httpOnly: true,
+      secure: config.cookieSecure,
+      sameSite: 'strict',
+      expires: expiresAt,
+    });
+
+  const me = async (userId: number, email: string, name: string, isOperator: boolean) => ({
+    user: { id: userId, email, name, isOperator },
+    accounts: (await listMembershipsOfUser(ctx.db, userId)).map((m) => ({
+      id: m.accountId,
+      name: m.accountName,
+      kind: m.accountKind,
+      role: m.role,
+      timeZone: m.accountTimeZone,
+      currency: m.accountCurrency,
+    })),
+  });
+
+  r.post(
+    '/api/v1/session',
+    {
+      config: { auth: 'public', rateLimit: { max: 30, timeWindow: 60_000 } },
+      schema: {
+        tags: ['session'],
+        summary: 'Log in with e-mail and password; sets the session cookie',
+        body: z.object({ email: z.string().max(254), password: z.string().max(256) }).strict(),
+        response: { 200: meDto, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const session = await logIn(ctx, { ...request.body, ttlHours: config.sessionTtlHours });
+      setCookie(reply, session.sessionSecret, session.expiresAt);
+      const { rows } = await ctx.db.query<{ email: string; name: string; isOperator: boolean }>(
+        'select email, name, is_operator as "isOperator" from users where id = $1',
+        [session.userId],
+      );
+      const user = rows[0]!;
+      return me(session.userId, user.email, user.name, user.isOperator);
+    },
+  );
+
+  r.delete(
+    '/api/v1/session',
+    { config: { auth: 'public' }, schema: { tags: ['session'], summary: 'Log out' } },
+    async (request, reply) => {
+      const secret = request.cookies[SESSION_COOKIE];
+      if (secret) await logOut(ctx, secret);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send();
+    },
+  );
+
+  r.get(
+    '/api/v1/me',
+    {
+      config: { auth: 'user' },
+      schema: { tags: ['session'], summary: 'The logged-in user and the accounts they can act for', response: { 200: meDto, ...errorResponses } },
+    },
+    async (request) => {
+      const user = sessionUserOf(request);
+      return me(user.userId, user.email, user.name, user.isOperator);
+    },
+  );
+
+  r.get(
+    '/api/v1/invitations/:token',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['users'],
+        summary: 'What an invitation link is for',
+        params: z.object({ token: z.string().min(10).max(200) }).strict(),
+        response: { 200: z.object({ email: z.string(), accountName: z.string(), role: z.enum(['ADMIN', 'USER']) }), ...errorResponses },
+      },
+    },
+    async (request) => describeInvitation(ctx, request.params.token),
+  );
+
+  r.post(
+    '/api/v1/invitations/accept',
+    {
+      config: { auth: 'public', rateLimit: { max: 30, timeWindow: 60_000 } },
+      schema: {
+        tags: ['users'],
+        summary: 'Accept an invitation: choose a name and password, and log in',
+        body: z.object({ token: z.string().min(10).max(200), name: z.string().max(200), password: z.string().max(256) }).strict(),
+        response: { 200: meDto, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = await acceptInvitation(ctx, request.body);
+      const session = await startSession(ctx, userId, config.sessionTtlHours);
+      setCookie(reply, session.sessionSecret, session.expiresAt);
+      const { rows } = await ctx.db.query<{ email: string; name: string }>('select email, name from users where id = $1', [userId]);
+      return me(userId, rows[0]!.email, rows[0]!.name, false);
+    },
+  );
+}

@@ -1,0 +1,125 @@
+import { notFound } from '../../core/errors.js';
+import { pageOffset, sortClause, type Page, type PageRequest } from '../../core/paging.js';
+import type { Sql } from '../../db/types.js';
+import type { Actor } from '../accounts/actor.js';
+import { termsFromJson, type TermsDefinition, type TermsJson } from '../programs/terms/index.js';
+
+export const TERMINATION_REASONS = [
+  'STILL_ACTIVE',
+  'EXPIRED_BY_PARTNER',
+  'EXPIRED_BY_BRAND',
+  'REPLACED',
+  'ACCOUNT_CLOSED',
+] as const;
+export type TerminationReason = (typeof TERMINATION_REASONS)[number];
+export type ContractStatus = 'ACTIVE' | 'EXPIRED';
+
+export interface ContractRow {
+  id: number;
+  programId: number;
+  programName: string;
+  currency: string;
+  brandAccountId: number;
+  brandName: string;
+  partnerAccountId: number;
+  partnerName: string;
+  templateTermsId: number;
+  templateTermsName: string;
+  terms: TermsDefinition;
+  status: ContractStatus;
+  startAt: Date;
+  endAt: Date | null;
+  terminationReason: TerminationReason;
+  createdAt: Date;
+}
+
+type StoredRow = Omit<ContractRow, 'terms'> & { terms: TermsJson };
+
+/** Status is derived from the end date and the clock, so an expiry "on a date" needs no job to take effect. */
+function columns(nowParam: string): string {
+  return `c.id, c.program_id as "programId", p.name as "programName", p.currency,
+    c.brand_account_id as "brandAccountId", b.name as "brandName",
+    c.partner_account_id as "partnerAccountId", pa.name as "partnerName",
+    c.template_terms_id as "templateTermsId", tt.name as "templateTermsName", c.terms,
+    case when c.end_at is not null and c.end_at <= ${nowParam} then 'EXPIRED' else 'ACTIVE' end as status,
+    c.start_at as "startAt", c.end_at as "endAt", c.termination_reason as "terminationReason", c.created_at as "createdAt"`;
+}
+
+const FROM = `from contracts c
+  join programs p on p.id = c.program_id
+  join accounts b on b.id = c.brand_account_id
+  join accounts pa on pa.id = c.partner_account_id
+  join template_terms tt on tt.id = c.template_terms_id`;
+
+function fromStored(row: StoredRow): ContractRow {
+  return { ...row, terms: termsFromJson(row.terms) };
+}
+
+/** The tenancy filter of every contract query: a partner sees its own, a brand those of its programs. */
+function scope(actor: Actor, param: string): string {
+  if (actor.type === 'operator') return 'true';
+  return actor.accountKind === 'PARTNER' ? `c.partner_account_id = ${param}` : `c.brand_account_id = ${param}`;
+}
+
+export async function getContractOrThrow(sql: Sql, actor: Actor, contractId: number, now: Date): Promise<ContractRow> {
+  const { rows } = await sql.query<StoredRow>(
+    `select ${columns('$2')} ${FROM} where c.id = $1 and ${scope(actor, '$3')}`,
+    [contractId, now, actor.type === 'account' ? actor.accountId : 0],
+  );
+  if (!rows[0]) throw notFound(`Contract ${contractId} does not exist or is not visible to this account.`);
+  return fromStored(rows[0]);
+}
+
+export interface ContractHistoryFilter extends PageRequest {
+  programId?: number;
+  /** "Contract Status": every contract, or current active contracts only. */
+  status?: 'ALL' | 'ACTIVE' | 'EXPIRED';
+  terminationReason?: TerminationReason;
+  partnerAccountId?: number;
+  sort?: string;
+  order?: 'asc' | 'desc';
+}
+
+const SORTS: Record<string, string> = {
+  id: 'c.id',
+  startAt: 'c.start_at',
+  endAt: 'c.end_at',
+  programName: 'p.name',
+  partnerName: 'pa.name',
+  brandName: 'b.name',
+  terminationReason: 'c.termination_reason',
+};
+
+/** The Contract History report. */
+export async function listContractHistory(
+  sql: Sql,
+  actor: Actor,
+  filter: ContractHistoryFilter,
+  now: Date,
+): Promise<Page<ContractRow>> {
+  const params: unknown[] = [now, actor.type === 'account' ? actor.accountId : 0];
+  const where = [scope(actor, '$2')];
+  if (filter.programId !== undefined) {
+    params.push(filter.programId);
+    where.push(`c.program_id = $${params.length}`);
+  }
+  if (filter.partnerAccountId !== undefined) {
+    params.push(filter.partnerAccountId);
+    where.push(`c.partner_account_id = $${params.length}`);
+  }
+  if (filter.status === 'ACTIVE') where.push('(c.end_at is null or c.end_at > $1)');
+  if (filter.status === 'EXPIRED') where.push('(c.end_at is not null and c.end_at <= $1)');
+  if (filter.terminationReason !== undefined) {
+    params.push(filter.terminationReason);
+    where.push(`c.termination_reason = $${params.length}`);
+  }
+  const whereSql = where.join(' and ');
+  const order = sortClause(filter.sort, filter.order, SORTS, 'startAt');
+  const total = await sql.query<{ n: number }>(`select count(*)::int as n ${FROM} where ${whereSql}`, params);
+  const { rows } = await sql.query<StoredRow>(
+    `select ${columns('$1')} ${FROM} where ${whereSql} order by ${order}, c.id desc
+      limit ${filter.pageSize} offset ${pageOffset(filter)}`,
+    params,
+  );
+  return { items: rows.map(fromStored), page: filter.page, pageSize: filter.pageSize, total: total.rows[0]?.n ?? 0 };
+}

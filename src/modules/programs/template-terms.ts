@@ -1,0 +1,116 @@
+import type { ServiceContext } from '../../core/context.js';
+import { conflict, invalid, notFound } from '../../core/errors.js';
+import type { Sql } from '../../db/types.js';
+import { requireAccountActor, type Actor } from '../accounts/actor.js';
+import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { getOwnProgramOrThrow, getVisibleProgramOrThrow, listEventTypes } from './queries.js';
+import {
+  TermsError,
+  termsFromInputOrThrow,
+  termsFromJson,
+  termsToJson,
+  type TermsDefinition,
+  type TermsInput,
+  type TermsJson,
+} from './terms/index.js';
+
+export interface TemplateTermsRow {
+  id: number;
+  programId: number;
+  name: string;
+  terms: TermsDefinition;
+  status: 'ACTIVE' | 'ARCHIVED';
+  createdAt: Date;
+}
+
+type StoredRow = Omit<TemplateTermsRow, 'terms'> & { terms: TermsJson };
+
+const COLUMNS = `id, program_id as "programId", name, terms, status, created_at as "createdAt"`;
+
+function fromStored(row: StoredRow): TemplateTermsRow {
+  return { ...row, terms: termsFromJson(row.terms) };
+}
+
+/**
+ * Template terms are never edited: a brand publishes new terms and archives old ones,
+ * so every contract keeps exactly the terms its partner accepted.
+ */
+export async function createTemplateTerms(
+  ctx: ServiceContext,
+  actor: Actor,
+  programId: number,
+  input: { name: string; terms: TermsInput },
+): Promise<TemplateTermsRow> {
+  const brand = requireAccountActor(actor, 'BRAND');
+  const name = input.name.trim();
+  if (!name || name.length > 200) throw invalid('The terms name must have 1 to 200 characters.');
+  return ctx.db.transaction(async (tx) => {
+    const program = await getOwnProgramOrThrow(tx, brand.accountId, programId);
+    let terms: TermsDefinition;
+    try {
+      terms = termsFromInputOrThrow(input.terms, program.currency);
+    } catch (error) {
+      if (error instanceof TermsError) throw invalid(error.message);
+      throw error;
+    }
+    const eventTypes = new Map((await listEventTypes(tx, programId)).map((et) => [et.id, et]));
+    terms.payouts.forEach((payout, index) => {
+      const eventType = eventTypes.get(payout.eventTypeId);
+      if (!eventType) {
+        throw invalid(`payouts[${index}].eventTypeId: event type ${payout.eventTypeId} does not belong to program ${programId}.`);
+      }
+      if (eventType.kind === 'CLICK' && (payout.payout.kind !== 'FIXED' || payout.groups.length > 0)) {
+        throw invalid(`payouts[${index}]: a CLICK event type pays a fixed amount per click, without payout groups.`);
+      }
+    });
+    if (terms.payouts.length === 0) throw invalid('payouts: the terms must pay for at least one event type.');
+    const { rows } = await tx.query<StoredRow>(
+      `insert into template_terms (program_id, name, terms, created_at) values ($1, $2, $3, $4) returning ${COLUMNS}`,
+      [programId, name, JSON.stringify(termsToJson(terms)), ctx.clock.now()],
+    );
+    await recordAuditEvent(tx, {
+      at: ctx.clock.now(),
+      actorUserId: brand.userId,
+      accountId: brand.accountId,
+      action: 'template_terms.created',
+      subject: `template_terms:${rows[0]!.id}`,
+    });
+    return fromStored(rows[0]!);
+  });
+}
+
+export async function archiveTemplateTerms(ctx: ServiceContext, actor: Actor, programId: number, termsId: number): Promise<void> {
+  const brand = requireAccountActor(actor, 'BRAND');
+  await ctx.db.transaction(async (tx) => {
+    await getOwnProgramOrThrow(tx, brand.accountId, programId);
+    const { rowCount } = await tx.query(
+      `update template_terms set status = 'ARCHIVED' where id = $1 and program_id = $2 and status = 'ACTIVE'`,
+      [termsId, programId],
+    );
+    if (!rowCount) throw conflict(`Template terms ${termsId} of program ${programId} do not exist or are already archived.`);
+    await recordAuditEvent(tx, {
+      at: ctx.clock.now(),
+      actorUserId: brand.userId,
+      accountId: brand.accountId,
+      action: 'template_terms.archived',
+      subject: `template_terms:${termsId}`,
+    });
+  });
+}
+
+/** Partners see only the active terms they could accept; the brand sees all of its own. */
+export async function listTemplateTerms(ctx: ServiceContext, actor: Actor, programId: number): Promise<TemplateTermsRow[]> {
+  await getVisibleProgramOrThrow(ctx.db, actor, programId);
+  const onlyActive = actor.type === 'account' && actor.accountKind === 'PARTNER';
+  const { rows } = await ctx.db.query<StoredRow>(
+    `select ${COLUMNS} from template_terms where program_id = $1 ${onlyActive ? "and status = 'ACTIVE'" : ''} order by id`,
+    [programId],
+  );
+  return rows.map(fromStored);
+}
+
+export async function getTemplateTermsOrThrow(sql: Sql, termsId: number): Promise<TemplateTermsRow> {
+  const { rows } = await sql.query<StoredRow>(`select ${COLUMNS} from template_terms where id = $1`, [termsId]);
+  if (!rows[0]) throw notFound(`Template terms ${termsId} do not exist.`);
+  return fromStored(rows[0]);
+}

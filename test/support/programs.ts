@@ -1,0 +1,64 @@
+import type { ServiceContext } from '../../src/core/context.js';
+import { acceptTerms } from '../../src/modules/contracts/accept-terms.js';
+import { createEventType } from '../../src/modules/programs/create-event-type.js';
+import { createProgram } from '../../src/modules/programs/create-program.js';
+import { createTemplateTerms } from '../../src/modules/programs/template-terms.js';
+import type { TermsInput } from '../../src/modules/programs/terms/index.js';
+import type { TestAccount } from './app.js';
+
+export interface TestProgram {
+  id: number;
+  currency: string;
+  saleEventTypeId: number;
+  leadEventTypeId: number;
+  clickEventTypeId: number;
+  termsId: number;
+}
+
+/** A program with SALE (10%, Tents 20%), LEAD (2.00) and CLICK (0.05) event types and published terms. */
+export async function makeProgram(
+  ctx: ServiceContext,
+  brand: TestAccount,
+  options: { currency?: string; timeZone?: string; locking?: TermsInput['locking'] } = {},
+): Promise<TestProgram> {
+  const currency = options.currency ?? brand.currency;
+  const program = await createProgram(ctx, brand.actor, {
+    name: `Program ${Math.random().toString(36).slice(2, 8)}`,
+    currency,
+    timeZone: options.timeZone ?? brand.timeZone,
+  });
+  const sale = await createEventType(ctx, brand.actor, program.id, { name: 'Sale', kind: 'SALE' });
+  const lead = await createEventType(ctx, brand.actor, program.id, { name: 'Lead', kind: 'LEAD' });
+  const click = await createEventType(ctx, brand.actor, program.id, { name: 'Click', kind: 'CLICK' });
+  const fixed = currency === 'JPY' ? '200' : '2.00';
+  const perClick = currency === 'JPY' ? '5' : '0.05';
+  const terms = await createTemplateTerms(ctx, brand.actor, program.id, {
+    name: 'Standard',
+    terms: {
+      payouts: [
+        {
+          eventTypeId: sale.id,
+          payout: { kind: 'PERCENT', percent: '10' },
+          groups: [{ name: 'Tents', match: { categories: ['Tents'] }, payout: { kind: 'PERCENT', percent: '20' } }],
+        },
+        { eventTypeId: lead.id, payout: { kind: 'FIXED', amount: fixed } },
+        { eventTypeId: click.id, payout: { kind: 'FIXED', amount: perClick } },
+      ],
+      locking: options.locking ?? { form: 'DAYS', days: 14 },
+      payment: { months: 0, days: 19 },
+    },
+  });
+  return {
+    id: program.id,
+    currency,
+    saleEventTypeId: sale.id,
+    leadEventTypeId: lead.id,
+    clickEventTypeId: click.id,
+    termsId: terms.id,
+  };
+}
+
+export async function makeContract(ctx: ServiceContext, partner: TestAccount, program: TestProgram): Promise<number> {
+  const contract = await acceptTerms(ctx, partner.actor, program.termsId);
+  return contract.id;
+}

@@ -1,5 +1,6 @@
 import type { Migration } from '../migrate.js';
 import { foundation } from './0001-foundation.js';
+import { trackingActions } from './0002-tracking-actions.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation];
+export const migrations: Migration[] = [foundation, trackingActions];

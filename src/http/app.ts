@@ -19,6 +19,7 @@ import { contractRoutes } from './routes/contracts.js';
 import { operatorRoutes } from './routes/operator.js';
 import { programRoutes } from './routes/programs.js';
 import { sessionRoutes } from './routes/session.js';
+import { trackingRoutes } from './routes/tracking.js';
 
 export interface AppOptions {
   ctx: ServiceContext;
@@ -126,6 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(programRoutes, { ctx });
   await app.register(contractRoutes, { ctx });
   await app.register(operatorRoutes, { ctx });
+  await app.register(trackingRoutes, { ctx, config });
 
   const webDir = findWebDir();
   if (webDir) {

@@ -1,0 +1,178 @@
+import type { Sql } from '../../db/types.js';
+
+export interface Click {
+  clickId: string;
+  linkId: number;
+  programId: number;
+  partnerAccountId: number;
+  at: Date;
+  ipHash: string | null;
+  userAgent: string | null;
+  referrer: string | null;
+}
+
+export interface ClickRecorderOptions {
+  /** A flush starts as soon as this many clicks wait. */
+  maxBatch?: number;
+  /** Otherwise the first waiting click starts a flush after this long; 0: at the end of the current event-loop turn. */
+  maxDelayMs?: number;
+  /** Flushes that may run at once: 1 on PGlite (one session), a few on PostgreSQL to overlap commits. */
+  maxConcurrentFlushes?: number;
+  /** Bound on clicks waiting; beyond it record() fails at once instead of queueing without end. */
+  maxQueued?: number;
+  /** Told about every failed flush (the caller logs it). */
+  onFlushError?: (error: unknown, clicks: number) => void;
+  /** Told about every successful flush (metrics). */
+  onFlush?: (clicks: number, durationMs: number) => void;
+}
+
+export class ClickRecorderError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'closed' | 'overloaded' | 'write-failed',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ClickRecorderError';
+  }
+}
+
+interface Waiting {
+  click: Click;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const INSERT = `insert into clicks (click_id, link_id, program_id, partner_account_id, at, ip_hash, user_agent, referrer)
+  select * from unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::timestamptz[], $6::text[], $7::text[], $8::text[])`;
+
+/**
+ * Group commit for clicks. Each click must be durable before its redirect is sent, but
+ * one transaction per click would make the commit the bottleneck. So clicks that arrive
+ * together wait together: they are written by ONE multi-row insert, and each caller's
+ * promise settles when that insert has committed (or failed). A flush starts when
+ * maxBatch clicks wait, or maxDelayMs after the first one; while flushes are running,
+ * new clicks collect and go in the next one, so batches grow with the load by themselves.
+ */
+export class ClickRecorder {
+  private buffer: Waiting[] = [];
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private running = 0;
+  private readonly flushes = new Set<Promise<void>>();
+  private closed = false;
+  private readonly maxBatch: number;
+  private readonly maxDelayMs: number;
+  private readonly maxConcurrentFlushes: number;
+  private readonly maxQueued: number;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly options: ClickRecorderOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 1;
+    this.maxConcurrentFlushes = options.maxConcurrentFlushes ?? 1;
+    this.maxQueued = options.maxQueued ?? this.maxBatch * 40;
+  }
+
+  /** Resolves once the click is committed; rejects with a ClickRecorderError when it is not. */
+  record(click: Click): Promise<void> {
+    if (this.closed) return Promise.reject(new ClickRecorderError('The click recorder is shut down.', 'closed'));
+    if (this.buffer.length >= this.maxQueued) {
+      return Promise.reject(new ClickRecorderError(`${this.buffer.length} clicks are already waiting to be written.`, 'overloaded'));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.buffer.push({ click, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Clicks waiting or being written. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Writes every waiting click, waits for running flushes, and refuses new clicks. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.clearTimer();
+    while (this.buffer.length > 0 || this.flushes.size > 0) {
+      while (this.buffer.length > 0 && this.running < this.maxConcurrentFlushes) this.flush();
+      await Promise.race(this.flushes);
+    }
+  }
+
+  private schedule(): void {
+    if (this.running >= this.maxConcurrentFlushes) return; // the end of a running flush starts the next
+    if (this.buffer.length >= this.maxBatch) {
+      this.flush();
+      return;
+    }
+    if (this.timer !== undefined) return;
+    this.timer =
+      this.maxDelayMs > 0
+        ? setTimeout(() => this.onTimer(), this.maxDelayMs)
+        : setImmediate(() => this.onTimer());
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    if (this.running < this.maxConcurrentFlushes) this.flush();
+  }
+
+  private clearTimer(): void {
+    if (this.timer === undefined) return;
+    if (this.maxDelayMs > 0) clearTimeout(this.timer as NodeJS.Timeout);
+    else clearImmediate(this.timer as NodeJS.Immediate);
+    this.timer = undefined;
+  }
+
+  private flush(): void {
+    this.clearTimer();
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer.length <= this.maxBatch ? this.buffer : this.buffer.slice(0, this.maxBatch);
+    this.buffer = batch === this.buffer ? [] : this.buffer.slice(this.maxBatch);
+    this.running += 1;
+    const flush = this.write(batch).finally(() => {
+      this.running -= 1;
+      this.flushes.delete(flush);
+      // Clicks that arrived during the write have already waited: write them now.
+      if (this.buffer.length > 0 && !this.closed) this.flush();
+    });
+    this.flushes.add(flush);
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    const n = batch.length;
+    const ids = new Array<string>(n);
+    const links = new Array<number>(n);
+    const programs = new Array<number>(n);
+    const partners = new Array<number>(n);
+    const ats = new Array<string>(n);
+    const ipHashes = new Array<string | null>(n);
+    const agents = new Array<string | null>(n);
+    const referrers = new Array<string | null>(n);
+    for (let i = 0; i < n; i++) {
+      const click = batch[i]!.click;
+      ids[i] = click.clickId;
+      links[i] = click.linkId;
+      programs[i] = click.programId;
+      partners[i] = click.partnerAccountId;
+      ats[i] = click.at.toISOString();
+      ipHashes[i] = click.ipHash;
+      agents[i] = click.userAgent;
+      referrers[i] = click.referrer;
+    }
+    const startedAt = performance.now();
+    try {
+      await this.sql.query(INSERT, [ids, links, programs, partners, ats, ipHashes, agents, referrers]);
+    } catch (cause) {
+      this.options.onFlushError?.(cause, n);
+      const error = new ClickRecorderError(`Writing ${n} click(s) failed: ${(cause as Error).message}`, 'write-failed', { cause });
+      for (const waiting of batch) waiting.reject(error);
+      return;
+    }
+    this.options.onFlush?.(n, performance.now() - startedAt);
+    for (const waiting of batch) waiting.resolve();
+  }
+}

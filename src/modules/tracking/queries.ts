@@ -1,0 +1,109 @@
+import { notFound } from '../../core/errors.js';
+import { pageOffset, sortClause, type Page, type PageRequest } from '../../core/paging.js';
+import type { Sql } from '../../db/types.js';
+import type { AccountActor } from '../accounts/actor.js';
+
+export type LinkStatus = 'ACTIVE' | 'DISABLED';
+
+export interface LinkRow {
+  id: number;
+  code: string;
+  programId: number;
+  programName: string;
+  brandAccountId: number;
+  partnerAccountId: number;
+  partnerName: string;
+  landingUrl: string;
+  label: string;
+  status: LinkStatus;
+  createdAt: Date;
+  disabledAt: Date | null;
+  clickCount: number;
+}
+
+type StoredRow = Omit<LinkRow, 'clickCount'> & { clickCount: bigint | number | string };
+
+// The click count reads the (link_id, at) index only; it is exact, not a cached counter.
+const COLUMNS = `l.id, l.code, l.program_id as "programId", p.name as "programName", p.brand_account_id as "brandAccountId",
+  l.partner_account_id as "partnerAccountId", pa.name as "partnerName", l.landing_url as "landingUrl", l.label,
+  case when l.disabled_at is null then 'ACTIVE' else 'DISABLED' end as status,
+  l.created_at as "createdAt", l.disabled_at as "disabledAt",
+  (select count(*) from clicks c where c.link_id = l.id) as "clickCount"`;
+
+const FROM = `from tracking_links l
+  join programs p on p.id = l.program_id
+  join accounts pa on pa.id = l.partner_account_id`;
+
+function fromStored(row: StoredRow): LinkRow {
+  return { ...row, clickCount: Number(row.clickCount) };
+}
+
+/** The tenancy filter: a partner sees its own links, a brand the links to its programs. */
+function scope(actor: AccountActor, param: string): string {
+  return actor.accountKind === 'PARTNER' ? `l.partner_account_id = ${param}` : `p.brand_account_id = ${param}`;
+}
+
+export async function getVisibleLinkOrThrow(sql: Sql, actor: AccountActor, linkId: number): Promise<LinkRow> {
+  const { rows } = await sql.query<StoredRow>(`select ${COLUMNS} ${FROM} where l.id = $1 and ${scope(actor, '$2')}`, [
+    linkId,
+    actor.accountId,
+  ]);
+  if (!rows[0]) throw notFound(`Tracking link ${linkId} does not exist or is not visible to this account.`);
+  return fromStored(rows[0]);
+}
+
+export interface LinkFilter extends PageRequest {
+  programId?: number;
+  status?: LinkStatus;
+  sort?: string;
+  order?: 'asc' | 'desc';
+}
+
+const SORTS: Record<string, string> = {
+  id: 'l.id',
+  createdAt: 'l.created_at',
+  label: 'l.label',
+  programName: 'p.name',
+  partnerName: 'pa.name',
+};
+
+export async function listVisibleLinks(sql: Sql, actor: AccountActor, filter: LinkFilter): Promise<Page<LinkRow>> {
+  const params: unknown[] = [actor.accountId];
+  const where = [scope(actor, '$1')];
+  if (filter.programId !== undefined) {
+    params.push(filter.programId);
+    where.push(`l.program_id = $${params.length}`);
+  }
+  if (filter.status === 'ACTIVE') where.push('l.disabled_at is null');
+  if (filter.status === 'DISABLED') where.push('l.disabled_at is not null');
+  const whereSql = where.join(' and ');
+  const order = sortClause(filter.sort, filter.order, SORTS, 'createdAt');
+  const total = await sql.query<{ n: number }>(`select count(*)::int as n ${FROM} where ${whereSql}`, params);
+  const { rows } = await sql.query<StoredRow>(
+    `select ${COLUMNS} ${FROM} where ${whereSql} order by ${order}, l.id desc
+      limit ${filter.pageSize} offset ${pageOffset(filter)}`,
+    params,
+  );
+  return { items: rows.map(fromStored), page: filter.page, pageSize: filter.pageSize, total: total.rows[0]?.n ?? 0 };
+}
+
+/** What the click path needs to know about a link, in one indexed query. */
+export interface ClickTarget {
+  linkId: number;
+  programId: number;
+  partnerAccountId: number;
+  landingUrl: string;
+  disabled: boolean;
+  partnerClosed: boolean;
+}
+
+export async function findClickTarget(sql: Sql, code: string): Promise<ClickTarget | undefined> {
+  const { rows } = await sql.query<ClickTarget>(
+    `select l.id as "linkId", l.program_id as "programId", l.partner_account_id as "partnerAccountId",
+            l.landing_url as "landingUrl", l.disabled_at is not null as disabled, a.status = 'CLOSED' as "partnerClosed"
+       from tracking_links l join accounts a on a.id = l.partner_account_id
+      where l.code = $1`,
+    [code],
+  );
+  return rows[0];
+}

@@ -32,6 +32,8 @@ export async function openPglite(dataDir: string | undefined, searchPath?: strin
   return pglite;
 }
 
+const heldPgliteLocks = new Set<number>();
+
 export function wrapPglite(pglite: PGlite, options: { ownsInstance: boolean }): Db {
   const run = async <T>(target: Pick<PGlite, 'query'>, text: string, params?: unknown[]): Promise<QueryResult<T>> => {
     const result = await target.query<T>(text, params as unknown[] | undefined);
@@ -53,6 +55,15 @@ export function wrapPglite(pglite: PGlite, options: { ownsInstance: boolean }): 
           },
         }),
       ),
+    // PGlite is one session inside one process, where an advisory lock would be
+    // re-entrant; an in-process set gives the same mutual exclusion.
+    tryAdvisoryLock: async (key) => {
+      if (heldPgliteLocks.has(key)) return null;
+      heldPgliteLocks.add(key);
+      return async () => {
+        heldPgliteLocks.delete(key);
+      };
+    },
     close: async () => {
       if (options.ownsInstance) await pglite.close();
     },
@@ -97,6 +108,27 @@ export function wrapPool(pool: pg.Pool): Db {
           client.release();
         }
       }
+    },
+    async tryAdvisoryLock(key) {
+      // The lock belongs to a session, so one connection is held for as long as the lock.
+      const client = await pool.connect();
+      try {
+        const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [key]);
+        if (!rows[0]?.locked) {
+          client.release();
+          return null;
+        }
+      } catch (error) {
+        client.release();
+        throw error;
+      }
+      return async () => {
+        try {
+          await client.query('select pg_advisory_unlock($1)', [key]);
+        } finally {
+          client.release();
+        }
+      };
     },
     close: () => pool.end(),
   };

@@ -17,5 +17,10 @@ export interface Sql {
 export interface Db extends Sql {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * A session-level advisory lock for singleton jobs: resolves to a release function when
+   * this caller got the lock, or null when another instance (or caller) holds it.
+   */
+  tryAdvisoryLock(key: number): Promise<(() => Promise<void>) | null>;
   close(): Promise<void>;
 }

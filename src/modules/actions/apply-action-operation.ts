@@ -1,0 +1,200 @@
+import type { ServiceContext } from '../../core/context.js';
+import { forbidden, invalid } from '../../core/errors.js';
+import type { Sql } from '../../db/types.js';
+import type { Actor } from '../accounts/actor.js';
+import { findContractInForce } from '../contracts/queries.js';
+import { postTransfers, type TransferInput } from '../ledger/post-transfers.js';
+import { computeLockingDate, computePaymentDate } from '../programs/terms/index.js';
+import { lockActions, payoutRuleFor, type LoadedAction } from './queries.js';
+import { recordModifications, type ModificationRecord } from './record-modifications.js';
+import { payoutFor, planOperation, type OperationRequest, type Performer, type Plan, type Refusal } from './transitions.js';
+import { itemsToJson, MAX_BULK_ACTIONS, type ActionState } from './types.js';
+
+export interface ActionOutcome {
+  actionId: string;
+  ok: boolean;
+  state?: ActionState;
+  refusal?: Refusal;
+  message?: string;
+}
+
+const CHUNK = 500;
+
+function performerOf(actor: Actor): { performer: Performer; brandAccountId: number | null } {
+  if (actor.type === 'operator') return { performer: 'OPERATOR', brandAccountId: null };
+  if (actor.accountKind === 'BRAND') return { performer: 'BRAND', brandAccountId: actor.accountId };
+  throw forbidden('Partners cannot change actions; the brand approves, reverses and modifies them. Dispute through support.');
+}
+
+/**
+ * Applies one operation to up to 10,000 actions, each with its own outcome. Actions are
+ * processed in chunks, each chunk one transaction that locks its rows in id order; a
+ * lost race shows up as an honest refusal (e.g. "locked"), never as a silent success.
+ */
+export async function applyActionOperation(
+  ctx: ServiceContext,
+  actor: Actor,
+  actionIds: readonly (bigint | string | number)[],
+  request: OperationRequest,
+): Promise<ActionOutcome[]> {
+  const { performer, brandAccountId } = performerOf(actor);
+  if (actionIds.length === 0) throw invalid('Give at least one action id.');
+  if (actionIds.length > MAX_BULK_ACTIONS) throw invalid(`At most ${MAX_BULK_ACTIONS} actions per request; got ${actionIds.length}.`);
+  const ids = [...new Set(actionIds.map((id) => BigInt(id)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const outcomes = new Map<bigint, ActionOutcome>();
+  for (let start = 0; start < ids.length; start += CHUNK) {
+    const chunk = ids.slice(start, start + CHUNK);
+    const results = await ctx.db.transaction((tx) => applyToChunk(ctx, tx, actor, performer, brandAccountId, chunk, request));
+    for (const result of results) outcomes.set(BigInt(result.actionId), result);
+  }
+  const seen = new Set<bigint>();
+  const ordered: ActionOutcome[] = [];
+  for (const raw of actionIds) {
+    const id = BigInt(raw);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    ordered.push(outcomes.get(id)!);
+  }
+  return ordered;
+}
+
+async function applyToChunk(
+  ctx: ServiceContext,
+  tx: Sql,
+  actor: Actor,
+  performer: Performer,
+  brandAccountId: number | null,
+  ids: readonly bigint[],
+  request: OperationRequest,
+): Promise<ActionOutcome[]> {
+  const now = ctx.clock.now();
+  const loaded = await lockActions(tx, ids, brandAccountId);
+  const outcomes: ActionOutcome[] = [];
+  const modifications: ModificationRecord[] = [];
+  const transfers: TransferInput[] = [];
+  for (const id of ids) {
+    const action = loaded.get(id);
+    if (!action) {
+      outcomes.push({ actionId: id.toString(), ok: false, refusal: 'not_found', message: `Action ${id} does not exist or is not visible to this account.` });
+      continue;
+    }
+    const plan = planOperation(action, request, { now, performer, rule: payoutRuleFor(action.terms, action.eventTypeId) });
+    if (!plan.ok) {
+      outcomes.push({ actionId: id.toString(), ok: false, refusal: plan.refusal, message: plan.message });
+      continue;
+    }
+    const applied = await applyPlan(tx, action, plan, request, now);
+    if (!applied.ok) {
+      outcomes.push({ actionId: id.toString(), ok: false, refusal: applied.refusal, message: applied.message });
+      continue;
+    }
+    modifications.push({
+      actionId: id,
+      seq: action.modificationCount + 1,
+      at: now,
+      actorKind: performer === 'OPERATOR' ? 'OPERATOR' : 'BRAND',
+      actorUserId: actor.userId,
+      operation: request.op,
+      reason: plan.reason,
+      stateBefore: action.state,
+      stateAfter: plan.stateAfter,
+      amountBeforeMinor: action.amountMinor,
+      amountAfterMinor: applied.amountMinor,
+      payoutBeforeMinor: action.payoutMinor,
+      payoutAfterMinor: applied.payoutMinor,
+      detail: { ...(plan.detail ?? {}), ...(applied.detail ?? {}) },
+    });
+    if (plan.locks && applied.payoutMinor > 0n) {
+      transfers.push(lockTransfer(action, applied.payoutMinor, now));
+    }
+    outcomes.push({ actionId: id.toString(), ok: true, state: plan.stateAfter });
+  }
+  await recordModifications(tx, modifications);
+  await postTransfers(tx, transfers);
+  return outcomes;
+}
+
+/** Locking moves the payout from the brand's payable to the partner's payment-pending balance. */
+export function lockTransfer(
+  action: { id: bigint; brandAccountId: number; partnerAccountId: number; currency: string },
+  payoutMinor: bigint,
+  at: Date,
+): TransferInput {
+  return {
+    debit: { code: 'BRAND_PAYABLE', ownerAccountId: action.brandAccountId },
+    credit: { code: 'PARTNER_PAYMENT_PENDING', ownerAccountId: action.partnerAccountId },
+    amountMinor: payoutMinor,
+    currency: action.currency,
+    kind: 'ACTION_LOCKED',
+    actionId: action.id,
+    at,
+  };
+}
+
+type Applied =
+  | { ok: true; amountMinor: bigint; payoutMinor: bigint; detail?: Record<string, unknown> }
+  | { ok: false; refusal: Refusal; message: string };
+
+async function applyPlan(tx: Sql, action: LoadedAction, plan: Plan, request: OperationRequest, now: Date): Promise<Applied> {
+  let { amountMinor, payoutMinor } = plan;
+  let contractId = action.contractId;
+  let partnerAccountId = action.partnerAccountId;
+  let lockingAt = action.lockingAt;
+  let lockedAt: Date | null = null;
+  let paymentDueAt: Date | null = null;
+  let detail: Record<string, unknown> | undefined;
+
+  if (request.op === 'REATTRIBUTE') {
+    if (request.partnerAccountId === action.partnerAccountId) {
+      return { ok: false, refusal: 'invalid', message: `Action ${action.id} is already attributed to partner ${request.partnerAccountId}.` };
+    }
+    const contract = await findContractInForce(tx, action.programId, request.partnerAccountId, action.eventAt);
+    if (!contract) {
+      return {
+        ok: false,
+        refusal: 'no_contract',
+        message: `Partner ${request.partnerAccountId} had no contract with program ${action.programId} in force on ${action.eventAt.toISOString()}.`,
+      };
+    }
+    const rule = payoutRuleFor(contract.terms, action.eventTypeId);
+    contractId = contract.id;
+    partnerAccountId = request.partnerAccountId;
+    payoutMinor = payoutFor(rule, amountMinor, plan.items);
+    lockingAt = computeLockingDate(action.eventAt, action.programTimeZone, contract.terms.locking);
+    paymentDueAt = computePaymentDate(lockingAt, action.programTimeZone, contract.terms.payment).at;
+    detail = { fromPartnerAccountId: action.partnerAccountId, toPartnerAccountId: partnerAccountId, fromContractId: action.contractId, toContractId: contractId };
+  }
+  if (plan.locks) {
+    lockedAt = now;
+    // Approved early, the action locks in this month: its payment date follows from now.
+    paymentDueAt = computePaymentDate(now, action.programTimeZone, action.terms.payment).at;
+  }
+
+  const { rowCount } = await tx.query(
+    `update actions set state = $3, amount_minor = $4, payout_minor = $5, items = $6, reversal_reason = $7,
+            contract_id = $8, partner_account_id = $9, locking_at = $10,
+            locked_at = coalesce($11, locked_at), payment_due_at = coalesce($12, payment_due_at),
+            modification_count = modification_count + 1, updated_at = $13
+      where id = $1 and state = $2`,
+    [
+      action.id.toString(),
+      action.state,
+      plan.stateAfter,
+      amountMinor.toString(),
+      payoutMinor.toString(),
+      plan.items ? JSON.stringify(itemsToJson(plan.items)) : null,
+      plan.reversalReason,
+      contractId,
+      partnerAccountId,
+      lockingAt,
+      lockedAt,
+      paymentDueAt,
+      now,
+    ],
+  );
+  if (rowCount !== 1) {
+    // Unreachable while the row is locked; kept so a future change cannot turn a lost race into a silent success.
+    return { ok: false, refusal: 'wrong_state', message: `Action ${action.id} changed while this operation ran; try again.` };
+  }
+  return { ok: true, amountMinor, payoutMinor, ...(detail ? { detail } : {}) };
+}

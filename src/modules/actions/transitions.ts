@@ -1,0 +1,316 @@
+import { computePayoutMinor, type EventTypePayout } from '../programs/terms/index.js';
+import {
+  MAX_MODIFICATIONS_PER_ACTION,
+  type ActionItem,
+  type ActionState,
+  type ChangeReasonCode,
+  type EventKind,
+} from './types.js';
+
+/**
+ * The action state machine, in one place. Every operation names the states it starts
+ * from, the state it leads to and who may perform it; `planOperation` turns an action
+ * and a request into either a plan (the new values) or a typed refusal. Applying a plan
+ * is a compare-and-set on the state the plan was made from.
+ */
+export type Operation =
+  | 'APPROVE'
+  | 'REVERSE'
+  | 'MODIFY_AMOUNT'
+  | 'REJECT_ITEM'
+  | 'RESTORE'
+  | 'RESET'
+  | 'LOCK'
+  | 'REATTRIBUTE'
+  | 'REVERSE_CPC';
+
+export type Performer = 'BRAND' | 'OPERATOR' | 'SYSTEM';
+
+export const TRANSITIONS: Record<Operation, { from: readonly ActionState[]; to: ActionState | 'PENDING_OR_REVERSED'; by: Performer }> = {
+  APPROVE: { from: ['PENDING'], to: 'APPROVED', by: 'BRAND' },
+  REVERSE: { from: ['PENDING'], to: 'REVERSED', by: 'BRAND' },
+  MODIFY_AMOUNT: { from: ['PENDING'], to: 'PENDING_OR_REVERSED', by: 'BRAND' },
+  REJECT_ITEM: { from: ['PENDING'], to: 'PENDING_OR_REVERSED', by: 'BRAND' },
+  RESTORE: { from: ['REVERSED'], to: 'PENDING', by: 'BRAND' },
+  RESET: { from: ['PENDING', 'REVERSED'], to: 'PENDING', by: 'BRAND' },
+  LOCK: { from: ['PENDING'], to: 'APPROVED', by: 'SYSTEM' },
+  REATTRIBUTE: { from: ['PENDING'], to: 'PENDING', by: 'OPERATOR' },
+  REVERSE_CPC: { from: ['PENDING'], to: 'REVERSED', by: 'OPERATOR' },
+};
+
+export interface ActionSnapshot {
+  id: bigint;
+  state: ActionState;
+  eventKind: EventKind;
+  amountMinor: bigint;
+  payoutMinor: bigint;
+  originalAmountMinor: bigint;
+  originalPayoutMinor: bigint;
+  items: ActionItem[] | null;
+  originalItems: ActionItem[] | null;
+  lockingAt: Date;
+  modificationCount: number;
+  reversalReason: string | null;
+}
+
+export type OperationRequest =
+  | { op: 'APPROVE' }
+  | { op: 'REVERSE'; reason: ChangeReasonCode }
+  | { op: 'MODIFY_AMOUNT'; reason: ChangeReasonCode; amountMinor?: bigint; itemAmounts?: Array<{ index: number; amountMinor: bigint }> }
+  | { op: 'REJECT_ITEM'; reason: ChangeReasonCode; itemIndex: number }
+  | { op: 'RESTORE' }
+  | { op: 'RESET' }
+  | { op: 'LOCK' }
+  | { op: 'REATTRIBUTE'; reason: ChangeReasonCode; partnerAccountId: number }
+  | { op: 'REVERSE_CPC'; reason: ChangeReasonCode };
+
+export type Refusal =
+  | 'not_found'
+  | 'forbidden'
+  | 'locked'
+  | 'wrong_state'
+  | 'cpc_needs_operator'
+  | 'not_cpc'
+  | 'modification_limit'
+  | 'invalid'
+  | 'no_contract';
+
+export interface Refused {
+  ok: false;
+  refusal: Refusal;
+  message: string;
+}
+
+export interface Plan {
+  ok: true;
+  stateAfter: ActionState;
+  amountMinor: bigint;
+  payoutMinor: bigint;
+  items: ActionItem[] | null;
+  reversalReason: string | null;
+  reason: string | null;
+  /** Set when the plan locks the action: the ledger posts its payout. */
+  locks: boolean;
+  detail?: Record<string, unknown>;
+}
+
+export type PlanResult = Plan | Refused;
+
+const refuse = (refusal: Refusal, message: string): Refused => ({ ok: false, refusal, message });
+
+function sumItems(items: readonly ActionItem[]): bigint {
+  return items.reduce((sum, item) => sum + item.amountMinor, 0n);
+}
+
+/**
+ * Spreads a new order total over the accepted items in proportion to their amounts,
+ * with the remainder going to the largest items, so the items always add up exactly.
+ */
+export function scaleItems(items: readonly ActionItem[], newTotalMinor: bigint): ActionItem[] {
+  const live = items.map((item, index) => ({ item, index })).filter(({ item }) => item.quantity > 0);
+  const oldTotal = live.reduce((sum, { item }) => sum + item.amountMinor, 0n);
+  const result = items.map((item) => ({ ...item }));
+  if (live.length === 0) return result;
+  if (oldTotal === 0n) {
+    // Nothing to be proportional to: split evenly.
+    const share = newTotalMinor / BigInt(live.length);
+    let rest = newTotalMinor - share * BigInt(live.length);
+    for (const { index } of live) {
+      result[index]!.amountMinor = share + (rest > 0n ? 1n : 0n);
+      if (rest > 0n) rest -= 1n;
+    }
+    return result;
+  }
+  let assigned = 0n;
+  const remainders: Array<{ index: number; remainder: bigint }> = [];
+  for (const { item, index } of live) {
+    const exact = item.amountMinor * newTotalMinor;
+    const share = exact / oldTotal;
+    result[index]!.amountMinor = share;
+    assigned += share;
+    remainders.push({ index, remainder: exact % oldTotal });
+  }
+  remainders.sort((a, b) => (b.remainder > a.remainder ? 1 : b.remainder < a.remainder ? -1 : a.index - b.index));
+  let left = newTotalMinor - assigned;
+  for (const { index } of remainders) {
+    if (left <= 0n) break;
+    result[index]!.amountMinor += 1n;
+    left -= 1n;
+  }
+  return result;
+}
+
+/** The payout of an amount (or of items) under the contract's terms for the action's event type. */
+export function payoutFor(rule: EventTypePayout, amountMinor: bigint, items: readonly ActionItem[] | null): bigint {
+  return computePayoutMinor(rule, items && items.length ? { amountMinor, items } : { amountMinor });
+}
+
+export interface PlanContext {
+  now: Date;
+  performer: Performer;
+  /** The contract's payout rule for the action's event type (for recomputing payouts). */
+  rule: EventTypePayout;
+}
+
+export function planOperation(action: ActionSnapshot, request: OperationRequest, context: PlanContext): PlanResult {
+  const transition = TRANSITIONS[request.op];
+  const isCpc = action.eventKind === 'CLICK';
+  if (transition.by !== context.performer) {
+    if (request.op === 'REVERSE' && isCpc) {
+      return refuse('cpc_needs_operator', `Action ${action.id} is a cost-per-click action; reversing it needs support (an operator ticket).`);
+    }
+    return refuse('forbidden', `${request.op} is done by ${transition.by.toLowerCase()}, not by ${context.performer.toLowerCase()}.`);
+  }
+  if (action.state === 'APPROVED') {
+    return refuse('locked', `Action ${action.id} is locked (approved); a locked action cannot be changed.`);
+  }
+  const due = action.lockingAt.getTime() <= context.now.getTime();
+  // Approving a due action that the lock job has not reached yet only does early what
+  // the job would do, so it is allowed; every other change stops at the locking date.
+  if (due && request.op !== 'APPROVE' && request.op !== 'LOCK') {
+    const when = action.lockingAt.toISOString();
+    return refuse(
+      'locked',
+      action.state === 'REVERSED'
+        ? `Action ${action.id} passed its locking date ${when} while reversed; it stays reversed for good.`
+        : `Action ${action.id} reached its locking date ${when}; a locked action cannot be changed.`,
+    );
+  }
+  if (!transition.from.includes(action.state)) {
+    return refuse('wrong_state', `Action ${action.id} is ${action.state}; ${request.op} applies to ${transition.from.join(' or ')} actions.`);
+  }
+  if (request.op !== 'LOCK' && action.modificationCount >= MAX_MODIFICATIONS_PER_ACTION) {
+    return refuse('modification_limit', `Action ${action.id} has reached the limit of ${MAX_MODIFICATIONS_PER_ACTION} modifications.`);
+  }
+  if (request.op === 'REVERSE' && isCpc) {
+    return refuse('cpc_needs_operator', `Action ${action.id} is a cost-per-click action; reversing it needs support (an operator ticket).`);
+  }
+  if (request.op === 'REVERSE_CPC' && !isCpc) {
+    return refuse('not_cpc', `Action ${action.id} is not a cost-per-click action; the brand reverses it.`);
+  }
+  if ((request.op === 'MODIFY_AMOUNT' || request.op === 'REJECT_ITEM') && isCpc) {
+    return refuse('invalid', `Action ${action.id} is a cost-per-click action; it has no sale amount or items to change.`);
+  }
+
+  const keep = {
+    amountMinor: action.amountMinor,
+    payoutMinor: action.payoutMinor,
+    items: action.items,
+    reversalReason: action.reversalReason,
+  };
+  switch (request.op) {
+    case 'APPROVE':
+    case 'LOCK':
+      return { ok: true, stateAfter: 'APPROVED', ...keep, reversalReason: null, reason: null, locks: true };
+    case 'REVERSE':
+    case 'REVERSE_CPC':
+      return { ok: true, stateAfter: 'REVERSED', ...keep, reversalReason: request.reason, reason: request.reason, locks: false };
+    case 'RESTORE':
+      return { ok: true, stateAfter: 'PENDING', ...keep, reversalReason: null, reason: null, locks: false };
+    case 'RESET':
+      return {
+        ok: true,
+        stateAfter: 'PENDING',
+        amountMinor: action.originalAmountMinor,
+        payoutMinor: action.originalPayoutMinor,
+        items: action.originalItems,
+        reversalReason: null,
+        reason: 'RESET',
+        locks: false,
+      };
+    case 'REATTRIBUTE':
+      // The new partner's payout and dates come from their contract; the caller fills them in.
+      return { ok: true, stateAfter: 'PENDING', ...keep, reason: request.reason, locks: false, detail: { partnerAccountId: request.partnerAccountId } };
+    case 'MODIFY_AMOUNT':
+      return planModifyAmount(action, request, context);
+    case 'REJECT_ITEM':
+      return planRejectItem(action, request, context);
+  }
+}
+
+function planModifyAmount(
+  action: ActionSnapshot,
+  request: Extract<OperationRequest, { op: 'MODIFY_AMOUNT' }>,
+  context: PlanContext,
+): PlanResult {
+  let items = action.items ? action.items.map((item) => ({ ...item })) : null;
+  let amountMinor: bigint;
+  if (request.itemAmounts && request.itemAmounts.length) {
+    if (!items) return refuse('invalid', `Action ${action.id} has no items; modify its order amount instead.`);
+    for (const change of request.itemAmounts) {
+      const item = items[change.index];
+      if (!item) return refuse('invalid', `Action ${action.id} has no item ${change.index + 1}.`);
+      if (item.quantity === 0) return refuse('invalid', `Item ${change.index + 1} of action ${action.id} was rejected; reset the action to restore it.`);
+      if (change.amountMinor < 0n) return refuse('invalid', 'An item amount cannot be negative.');
+      item.amountMinor = change.amountMinor;
+    }
+    amountMinor = sumItems(items);
+  } else if (request.amountMinor !== undefined) {
+    if (request.amountMinor < 0n) return refuse('invalid', 'The sale amount cannot be negative.');
+    amountMinor = request.amountMinor;
+    if (items) items = scaleItems(items, amountMinor);
+  } else {
+    return refuse('invalid', 'Give the new sale amount, or new amounts for items.');
+  }
+  // A new amount of zero is a reversal, unless the action was worth zero to begin with
+  // (a lead, say), where zero is simply its amount.
+  if (amountMinor === 0n && action.originalAmountMinor !== 0n) {
+    return {
+      ok: true,
+      stateAfter: 'REVERSED',
+      amountMinor: action.amountMinor,
+      payoutMinor: action.payoutMinor,
+      items: action.items,
+      reversalReason: request.reason,
+      reason: request.reason,
+      locks: false,
+      detail: { requestedAmountMinor: '0' },
+    };
+  }
+  const payoutMinor = payoutFor(context.rule, amountMinor, items);
+  return { ok: true, stateAfter: 'PENDING', amountMinor, payoutMinor, items, reversalReason: null, reason: request.reason, locks: false };
+}
+
+function planRejectItem(
+  action: ActionSnapshot,
+  request: Extract<OperationRequest, { op: 'REJECT_ITEM' }>,
+  context: PlanContext,
+): PlanResult {
+  if (!action.items || action.items.length === 0) {
+    return refuse('invalid', `Action ${action.id} has no items; reverse it or modify its sale amount instead.`);
+  }
+  const items = action.items.map((item) => ({ ...item }));
+  const item = items[request.itemIndex];
+  if (!item) return refuse('invalid', `Action ${action.id} has no item ${request.itemIndex + 1}.`);
+  if (item.quantity === 0) return refuse('invalid', `Item ${request.itemIndex + 1} of action ${action.id} is already rejected.`);
+  item.quantity = 0;
+  item.amountMinor = 0n;
+  const left = items.filter((i) => i.quantity > 0);
+  if (left.length === 0) {
+    // Rejecting the last item reverses the action. Its amounts stay as they were, so a
+    // restore brings back the action as it stood before this last rejection.
+    return {
+      ok: true,
+      stateAfter: 'REVERSED',
+      amountMinor: action.amountMinor,
+      payoutMinor: action.payoutMinor,
+      items: action.items,
+      reversalReason: request.reason,
+      reason: request.reason,
+      locks: false,
+      detail: { itemIndex: request.itemIndex, lastItem: true },
+    };
+  }
+  const amountMinor = sumItems(items);
+  return {
+    ok: true,
+    stateAfter: 'PENDING',
+    amountMinor,
+    payoutMinor: payoutFor(context.rule, amountMinor, items),
+    items,
+    reversalReason: null,
+    reason: request.reason,
+    locks: false,
+    detail: { itemIndex: request.itemIndex },
+  };
+}

@@ -1,0 +1,464 @@
+import { createHash } from 'node:crypto';
+import type { ServiceContext } from '../../core/context.js';
+import { invalid } from '../../core/errors.js';
+import type { Sql } from '../../db/types.js';
+import { MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
+import { requireAccountActor, type Actor } from '../accounts/actor.js';
+import { recordModifications } from '../actions/record-modifications.js';
+import { payoutFor } from '../actions/transitions.js';
+import { itemsToJson, type ActionItem, type EventKind } from '../actions/types.js';
+import { computeLockingDate, computePaymentDate, termsFromJson, type TermsDefinition, type TermsJson } from '../programs/terms/index.js';
+import {
+  MAX_CONVERSIONS_PER_BATCH,
+  MAX_EVENT_AGE_DAYS,
+  MAX_FUTURE_SKEW_MS,
+  MAX_ORDER_ID_LENGTH,
+  type ConversionInput,
+  type ConversionResult,
+  type RejectReason,
+} from './types.js';
+
+interface EventTypeInfo {
+  id: number;
+  kind: EventKind;
+  programId: number;
+  currency: string;
+  timeZone: string;
+}
+
+interface Normalized {
+  index: number;
+  eventType: EventTypeInfo;
+  orderId: string;
+  eventAt: Date;
+  clickId: string | null;
+  amountMinor: bigint;
+  items: ActionItem[] | null;
+  hash: string;
+}
+
+interface Decided extends Normalized {
+  partnerAccountId: number | null;
+  referringAt: Date | null;
+  rejectReason: RejectReason | null;
+  contractId: number | null;
+  payoutMinor: bigint;
+  lockingAt: Date | null;
+  paymentDueAt: Date | null;
+}
+
+class InputError extends Error {}
+
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function parseAmount(text: string, currency: string, field: string): bigint {
+  try {
+    return parseAmountMinorOrThrow(text, currency);
+  } catch (error) {
+    if (error instanceof MoneyError) throw new InputError(`${field}: ${error.message}`);
+    throw error;
+  }
+}
+
+function normalize(input: ConversionInput, index: number, eventType: EventTypeInfo | undefined, now: Date): Normalized {
+  if (!eventType) throw new InputError(`ActionTrackerId ${input.ActionTrackerId} is not an event type of your programs.`);
+  if (eventType.kind === 'CLICK') {
+    throw new InputError(`ActionTrackerId ${input.ActionTrackerId} is a CLICK event type; clicks are credited from tracked clicks, not posted as conversions.`);
+  }
+  const orderId = input.OrderId.trim();
+  if (!orderId || orderId.length > MAX_ORDER_ID_LENGTH || /[\u0000-\u001f\u007f]/.test(orderId)) {
+    throw new InputError(`OrderId must have 1 to ${MAX_ORDER_ID_LENGTH} printable characters.`);
+  }
+  if (!ISO_WITH_OFFSET.test(input.EventDate) || Number.isNaN(Date.parse(input.EventDate))) {
+    throw new InputError(`EventDate "${input.EventDate}" is not an ISO 8601 date-time with a time zone offset (e.g. 2026-01-15T10:30:00-05:00).`);
+  }
+  const eventAt = new Date(input.EventDate);
+  if (eventAt.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) {
+    throw new InputError(`EventDate ${input.EventDate} is in the future; an event cannot be reported before it happens.`);
+  }
+  if (eventAt.getTime() < now.getTime() - MAX_EVENT_AGE_DAYS * 86_400_000) {
+    throw new InputError(`EventDate ${input.EventDate} is more than ${MAX_EVENT_AGE_DAYS} days ago.`);
+  }
+  if (input.CurrencyCode !== undefined && input.CurrencyCode !== eventType.currency) {
+    throw new InputError(`CurrencyCode ${input.CurrencyCode} is not the program's currency (${eventType.currency}).`);
+  }
+  const currency = eventType.currency;
+  let items: ActionItem[] | null = null;
+  if (input.Items && input.Items.length > 0) {
+    items = input.Items.map((item, i) => {
+      if (!Number.isInteger(item.Quantity) || item.Quantity < 1 || item.Quantity > 1_000_000) {
+        throw new InputError(`Items[${i}].Quantity must be a whole number from 1 to 1,000,000.`);
+      }
+      return {
+        ...(item.Sku !== undefined ? { sku: item.Sku.trim() } : {}),
+        ...(item.Category !== undefined ? { category: item.Category.trim() } : {}),
+        quantity: item.Quantity,
+        amountMinor: parseAmount(item.Amount, currency, `Items[${i}].Amount`),
+      };
+    });
+  }
+  const itemsTotal = items?.reduce((sum, item) => sum + item.amountMinor, 0n);
+  let amountMinor: bigint;
+  if (input.Amount !== undefined) {
+    amountMinor = parseAmount(input.Amount, currency, 'Amount');
+    if (itemsTotal !== undefined && itemsTotal !== amountMinor) {
+      throw new InputError(`Amount ${input.Amount} is not the sum of the items' amounts; send matching amounts or leave Amount out.`);
+    }
+  } else if (itemsTotal !== undefined) {
+    amountMinor = itemsTotal;
+  } else if (eventType.kind === 'SALE') {
+    throw new InputError('Amount is required for a SALE event type (or give Items).');
+  } else {
+    amountMinor = 0n;
+  }
+  const clickId = input.ClickId?.trim() || null;
+  if (clickId !== null && clickId.length > 64) throw new InputError('ClickId must have at most 64 characters.');
+  const canonical = JSON.stringify([eventType.id, orderId, eventAt.toISOString(), clickId, amountMinor.toString(), itemsToJson(items)]);
+  return {
+    index,
+    eventType,
+    orderId,
+    eventAt,
+    clickId,
+    amountMinor,
+    items,
+    hash: createHash('sha256').update(canonical).digest('hex'),
+  };
+}
+
+/** Memoized date rules: locking and payment dates cluster on a few local midnights. */
+class DateRules {
+  private cache = new Map<string, Date>();
+  locking(eventAt: Date, timeZone: string, terms: TermsDefinition): Date {
+    // The locking date depends only on the local day (or month) of the event, and every
+    // time zone's day starts on a quarter hour, so events in one quarter hour share it.
+    const key = `L|${timeZone}|${JSON.stringify(terms.locking)}|${Math.floor(eventAt.getTime() / 900_000)}`;
+    let value = this.cache.get(key);
+    if (!value) {
+      value = computeLockingDate(eventAt, timeZone, terms.locking);
+      this.cache.set(key, value);
+    }
+    return value;
+  }
+  payment(lockingAt: Date, timeZone: string, terms: TermsDefinition): Date {
+    const key = `P|${timeZone}|${terms.payment.months}|${terms.payment.days}|${lockingAt.getTime()}`;
+    let value = this.cache.get(key);
+    if (!value) {
+      value = computePaymentDate(lockingAt, timeZone, terms.payment).at;
+      this.cache.set(key, value);
+    }
+    return value;
+  }
+}
+
+interface ClickInfo {
+  clickId: string;
+  programId: number;
+  partnerAccountId: number;
+  at: Date;
+  partnerStatus: string;
+}
+
+interface ContractInfo {
+  id: number;
+  programId: number;
+  partnerAccountId: number;
+  startAt: Date;
+  endAt: Date | null;
+  terms: TermsDefinition;
+}
+
+async function attribute(sql: Sql, rows: readonly Normalized[]): Promise<Decided[]> {
+  const clickIds = [...new Set(rows.map((r) => r.clickId).filter((id): id is string => id !== null))];
+  const clicks = new Map<string, ClickInfo>();
+  if (clickIds.length) {
+    const { rows: found } = await sql.query<ClickInfo>(
+      `select c.click_id as "clickId", c.program_id as "programId", c.partner_account_id as "partnerAccountId", c.at,
+              a.status as "partnerStatus"
+         from clicks c join accounts a on a.id = c.partner_account_id where c.click_id = any($1::text[])`,
+      [clickIds],
+    );
+    for (const click of found) clicks.set(click.clickId, click);
+  }
+  const pairs = new Map<string, { programId: number; partnerAccountId: number }>();
+  for (const click of clicks.values()) pairs.set(`${click.programId}|${click.partnerAccountId}`, click);
+  const contracts = new Map<string, ContractInfo[]>();
+  if (pairs.size) {
+    const list = [...pairs.values()];
+    const { rows: found } = await sql.query<Omit<ContractInfo, 'terms'> & { terms: TermsJson }>(
+      `select id, program_id as "programId", partner_account_id as "partnerAccountId", start_at as "startAt", end_at as "endAt", terms
+         from contracts
+        where (program_id, partner_account_id) in (select * from unnest($1::int[], $2::int[]))
+        order by start_at desc, id desc`,
+      [list.map((p) => p.programId), list.map((p) => p.partnerAccountId)],
+    );
+    for (const contract of found) {
+      const key = `${contract.programId}|${contract.partnerAccountId}`;
+      const entry = { ...contract, terms: termsFromJson(contract.terms) };
+      contracts.set(key, [...(contracts.get(key) ?? []), entry]);
+    }
+  }
+  const rules = new DateRules();
+  return rows.map((row): Decided => {
+    const reject = (reason: RejectReason, partnerAccountId: number | null = null, referringAt: Date | null = null): Decided => ({
+      ...row,
+      partnerAccountId,
+      referringAt,
+      rejectReason: reason,
+      contractId: null,
+      payoutMinor: 0n,
+      lockingAt: null,
+      paymentDueAt: null,
+    });
+    if (!row.clickId) return reject('NO_CLICK');
+    const click = clicks.get(row.clickId);
+    if (!click) return reject('UNKNOWN_CLICK');
+    if (click.programId !== row.eventType.programId) return reject('CLICK_OTHER_PROGRAM');
+    if (row.eventAt.getTime() < click.at.getTime()) return reject('EVENT_BEFORE_CLICK', click.partnerAccountId, click.at);
+    if (click.partnerStatus !== 'ACTIVE') return reject('PARTNER_CLOSED', click.partnerAccountId, click.at);
+    const candidates = contracts.get(`${click.programId}|${click.partnerAccountId}`) ?? [];
+    const inForce = candidates.find(
+      (c) => c.startAt.getTime() <= row.eventAt.getTime() && (c.endAt === null || c.endAt.getTime() > row.eventAt.getTime()),
+    );
+    if (!inForce) {
+      const ended = candidates.some((c) => c.endAt !== null && c.endAt.getTime() <= row.eventAt.getTime());
+      return reject(ended ? 'CONTRACT_EXPIRED' : 'NO_CONTRACT', click.partnerAccountId, click.at);
+    }
+    const rule = inForce.terms.payouts.find((p) => p.eventTypeId === row.eventType.id);
+    if (!rule) return reject('NOT_IN_TERMS', click.partnerAccountId, click.at);
+    const lockingAt = rules.locking(row.eventAt, row.eventType.timeZone, inForce.terms);
+    return {
+      ...row,
+      partnerAccountId: click.partnerAccountId,
+      referringAt: click.at,
+      rejectReason: null,
+      contractId: inForce.id,
+      payoutMinor: payoutFor(rule, row.amountMinor, row.items),
+      lockingAt,
+      paymentDueAt: rules.payment(lockingAt, row.eventType.timeZone, inForce.terms),
+    };
+  });
+}
+
+/**
+ * Records conversions for a brand: each is attributed through its click id to the
+ * partner's contract in force at the event date, priced by that contract's terms and
+ * becomes a pending action; one that cannot be credited is stored as rejected with its
+ * reason. Idempotent on (ActionTrackerId, OrderId): the same body again returns the
+ * first answer, a different body is a conflict. Each input gets its own result.
+ */
+export async function recordConversions(ctx: ServiceContext, actor: Actor, inputs: readonly ConversionInput[]): Promise<ConversionResult[]> {
+  const brand = requireAccountActor(actor, 'BRAND');
+  if (inputs.length === 0) throw invalid('Send at least one conversion.');
+  if (inputs.length > MAX_CONVERSIONS_PER_BATCH) {
+    throw invalid(`At most ${MAX_CONVERSIONS_PER_BATCH} conversions per request; got ${inputs.length}.`);
+  }
+  const now = ctx.clock.now();
+  const eventTypeIds = [...new Set(inputs.map((i) => i.ActionTrackerId))];
+  const { rows: eventTypes } = await ctx.db.query<EventTypeInfo>(
+    `select et.id, et.kind, et.program_id as "programId", p.currency, p.time_zone as "timeZone"
+       from event_types et join programs p on p.id = et.program_id
+      where et.id = any($1::int[]) and p.brand_account_id = $2`,
+    [eventTypeIds, brand.accountId],
+  );
+  const eventTypeById = new Map(eventTypes.map((et) => [et.id, et]));
+
+  const results: ConversionResult[] = new Array(inputs.length);
+  const firstByKey = new Map<string, Normalized>();
+  const candidates: Normalized[] = [];
+  const repeats: Array<{ row: Normalized; first: Normalized }> = [];
+  inputs.forEach((input, index) => {
+    try {
+      const row = normalize(input, index, eventTypeById.get(input.ActionTrackerId), now);
+      const key = `${row.eventType.id}|${row.orderId}`;
+      const first = firstByKey.get(key);
+      if (first) {
+        repeats.push({ row, first });
+      } else {
+        firstByKey.set(key, row);
+        candidates.push(row);
+      }
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      results[index] = { index, status: 'INVALID', message: error.message };
+    }
+  });
+
+  if (candidates.length) {
+    const decided = await attribute(ctx.db, candidates);
+    // A fixed insert order keeps two overlapping batches from deadlocking on the unique index.
+    decided.sort((a, b) => a.eventType.id - b.eventType.id || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+    await ctx.db.transaction(async (tx) => {
+      for (const [index, result] of (await insertDecided(tx, brand.accountId, brand.userId, decided, now)).entries()) {
+        results[index] = result;
+      }
+    });
+  }
+  for (const { row, first } of repeats) {
+    const firstResult = results[first.index]!;
+    if (!('duplicate' in firstResult)) {
+      results[row.index] = { ...firstResult, index: row.index };
+    } else if (row.hash === first.hash) {
+      results[row.index] = { ...firstResult, index: row.index, duplicate: true };
+    } else {
+      results[row.index] = {
+        index: row.index,
+        status: 'CONFLICT',
+        message: `OrderId ${row.orderId} appears twice in this batch for ActionTrackerId ${row.eventType.id} with different details.`,
+      };
+    }
+  }
+  return results;
+}
+
+async function insertDecided(
+  tx: Sql,
+  brandAccountId: number,
+  userId: number,
+  rows: readonly Decided[],
+  now: Date,
+): Promise<Map<number, ConversionResult>> {
+  const out = new Map<number, ConversionResult>();
+  const { rows: inserted } = await tx.query<{ id: bigint; eventTypeId: number; orderId: string }>(
+    `insert into conversions (brand_account_id, program_id, event_type_id, order_id, request_hash, event_at, click_id,
+                              partner_account_id, currency, amount_minor, items, status, reject_reason, created_at)
+     select $1, u.program_id, u.event_type_id, u.order_id, u.hash, u.event_at, u.click_id, u.partner, u.currency, u.amount,
+            u.items, u.status, u.reject_reason, $2
+       from unnest($3::int[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::int[], $10::text[],
+                   $11::bigint[], $12::jsonb[], $13::text[], $14::text[])
+            with ordinality as u(program_id, event_type_id, order_id, hash, event_at, click_id, partner, currency, amount, items,
+                                 status, reject_reason, ord)
+      order by u.ord
+     on conflict (event_type_id, order_id) do nothing
+     returning id, event_type_id as "eventTypeId", order_id as "orderId"`,
+    [
+      brandAccountId,
+      now,
+      rows.map((r) => r.eventType.programId),
+      rows.map((r) => r.eventType.id),
+      rows.map((r) => r.orderId),
+      rows.map((r) => r.hash),
+      rows.map((r) => r.eventAt.toISOString()),
+      rows.map((r) => r.clickId),
+      rows.map((r) => r.partnerAccountId),
+      rows.map((r) => r.eventType.currency),
+      rows.map((r) => r.amountMinor.toString()),
+      rows.map((r) => (r.items ? JSON.stringify(itemsToJson(r.items)) : null)),
+      rows.map((r) => (r.rejectReason ? 'REJECTED' : 'ACCEPTED')),
+      rows.map((r) => r.rejectReason),
+    ],
+  );
+  const key = (eventTypeId: number, orderId: string) => `${eventTypeId}|${orderId}`;
+  const conversionIdByKey = new Map(inserted.map((r) => [key(r.eventTypeId, r.orderId), r.id]));
+  const fresh = rows.filter((r) => conversionIdByKey.has(key(r.eventType.id, r.orderId)));
+  const accepted = fresh.filter((r) => r.rejectReason === null);
+
+  const actionIdByConversion = new Map<bigint, bigint>();
+  if (accepted.length) {
+    const { rows: actions } = await tx.query<{ id: bigint; conversionId: bigint; payoutMinor: bigint; amountMinor: bigint }>(
+      `insert into actions (conversion_id, program_id, brand_account_id, event_type_id, event_kind, partner_account_id, contract_id,
+                            state, order_id, currency, amount_minor, payout_minor, original_amount_minor, original_payout_minor,
+                            items, original_items, event_at, referring_at, locking_at, payment_due_at, modification_count,
+                            created_at, updated_at)
+       select u.conversion_id, u.program_id, $1, u.event_type_id, u.event_kind, u.partner, u.contract_id, 'PENDING', u.order_id,
+              u.currency, u.amount, u.payout, u.amount, u.payout, u.items, u.items, u.event_at, u.referring_at, u.locking_at,
+              u.payment_due_at, 1, $2, $2
+         from unnest($3::bigint[], $4::int[], $5::int[], $6::text[], $7::int[], $8::int[], $9::text[], $10::text[], $11::bigint[],
+                     $12::bigint[], $13::jsonb[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::timestamptz[])
+              as u(conversion_id, program_id, event_type_id, event_kind, partner, contract_id, order_id, currency, amount, payout,
+                   items, event_at, referring_at, locking_at, payment_due_at)
+       returning id, conversion_id as "conversionId", payout_minor as "payoutMinor", amount_minor as "amountMinor"`,
+      [
+        brandAccountId,
+        now,
+        accepted.map((r) => conversionIdByKey.get(key(r.eventType.id, r.orderId))!.toString()),
+        accepted.map((r) => r.eventType.programId),
+        accepted.map((r) => r.eventType.id),
+        accepted.map((r) => r.eventType.kind),
+        accepted.map((r) => r.partnerAccountId),
+        accepted.map((r) => r.contractId),
+        accepted.map((r) => r.orderId),
+        accepted.map((r) => r.eventType.currency),
+        accepted.map((r) => r.amountMinor.toString()),
+        accepted.map((r) => r.payoutMinor.toString()),
+        accepted.map((r) => (r.items ? JSON.stringify(itemsToJson(r.items)) : null)),
+        accepted.map((r) => r.eventAt.toISOString()),
+        accepted.map((r) => r.referringAt?.toISOString() ?? null),
+        accepted.map((r) => r.lockingAt!.toISOString()),
+        accepted.map((r) => r.paymentDueAt!.toISOString()),
+      ],
+    );
+    for (const action of actions) actionIdByConversion.set(action.conversionId, action.id);
+    await recordModifications(
+      tx,
+      actions.map((action) => ({
+        actionId: action.id,
+        seq: 1,
+        at: now,
+        actorKind: 'BRAND' as const,
+        actorUserId: userId,
+        operation: 'CREATE',
+        reason: null,
+        stateBefore: null,
+        stateAfter: 'PENDING' as const,
+        amountBeforeMinor: null,
+        amountAfterMinor: action.amountMinor,
+        payoutBeforeMinor: null,
+        payoutAfterMinor: action.payoutMinor,
+      })),
+    );
+  }
+  for (const row of fresh) {
+    const conversionId = conversionIdByKey.get(key(row.eventType.id, row.orderId))!;
+    out.set(row.index, {
+      index: row.index,
+      status: row.rejectReason ? 'REJECTED' : 'ACCEPTED',
+      duplicate: false,
+      conversionId: conversionId.toString(),
+      actionId: actionIdByConversion.get(conversionId)?.toString() ?? null,
+      rejectReason: row.rejectReason,
+    });
+  }
+
+  // Already recorded before (a retry, or a concurrent request that won): same body gets
+  // the first answer, a different body is a conflict.
+  const existing = rows.filter((r) => !conversionIdByKey.has(key(r.eventType.id, r.orderId)));
+  if (existing.length) {
+    const { rows: found } = await tx.query<{
+      id: bigint;
+      eventTypeId: number;
+      orderId: string;
+      hash: string;
+      status: 'ACCEPTED' | 'REJECTED';
+      rejectReason: RejectReason | null;
+      actionId: bigint | null;
+    }>(
+      `select c.id, c.event_type_id as "eventTypeId", c.order_id as "orderId", c.request_hash as hash, c.status,
+              c.reject_reason as "rejectReason", a.id as "actionId"
+         from conversions c left join actions a on a.conversion_id = c.id
+        where (c.event_type_id, c.order_id) in (select * from unnest($1::int[], $2::text[]))`,
+      [existing.map((r) => r.eventType.id), existing.map((r) => r.orderId)],
+    );
+    const byKey = new Map(found.map((f) => [key(f.eventTypeId, f.orderId), f]));
+    for (const row of existing) {
+      const first = byKey.get(key(row.eventType.id, row.orderId));
+      if (!first || first.hash !== row.hash) {
+        out.set(row.index, {
+          index: row.index,
+          status: 'CONFLICT',
+          message: `OrderId ${row.orderId} was already recorded for ActionTrackerId ${row.eventType.id} with different details; nothing was changed.`,
+        });
+      } else {
+        out.set(row.index, {
+          index: row.index,
+          status: first.status,
+          duplicate: true,
+          conversionId: first.id.toString(),
+          actionId: first.actionId?.toString() ?? null,
+          rejectReason: first.rejectReason,
+        });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+import type { Sql } from '../../db/types.js';
+
+export interface LedgerCheck {
+  ok: boolean;
+  problems: string[];
+  transfers: number;
+}
+
+/**
+ * Re-derives the ledger from its transfers: every transfer is between two distinct
+ * accounts of its own currency with a positive amount, and each account's posted debits
+ * and credits equal the sums of its transfers. Run by tests and by `lockstep check-ledger`.
+ */
+export async function checkLedger(sql: Sql): Promise<LedgerCheck> {
+  const problems: string[] = [];
+  const bad = await sql.query<{ id: bigint }>(
+    `select t.id from ledger_transfers t
+       join ledger_accounts d on d.id = t.debit_account_id
+       join ledger_accounts c on c.id = t.credit_account_id
+      where t.amount_minor <= 0 or d.currency <> t.currency or c.currency <> t.currency or d.id = c.id
+      limit 20`,
+  );
+  for (const row of bad.rows) problems.push(`transfer ${row.id} is not a balanced posting between accounts of its currency`);
+  const drift = await sql.query<{ id: number; code: string; posted_d: bigint; posted_c: bigint; sum_d: bigint; sum_c: bigint }>(
+    `select la.id, la.code, la.debits_posted_minor as posted_d, la.credits_posted_minor as posted_c,
+            coalesce((select sum(amount_minor) from ledger_transfers where debit_account_id = la.id), 0)::bigint as sum_d,
+            coalesce((select sum(amount_minor) from ledger_transfers where credit_account_id = la.id), 0)::bigint as sum_c
+       from ledger_accounts la`,
+  );
+  for (const row of drift.rows) {
+    if (row.posted_d !== row.sum_d || row.posted_c !== row.sum_c) {
+      problems.push(
+        `ledger account ${row.id} (${row.code}) shows debits ${row.posted_d}/credits ${row.posted_c} but its transfers sum to ${row.sum_d}/${row.sum_c}`,
+      );
+    }
+  }
+  const totals = await sql.query<{ currency: string; d: bigint; c: bigint }>(
+    `select currency, sum(debits_posted_minor)::bigint as d, sum(credits_posted_minor)::bigint as c from ledger_accounts group by currency`,
+  );
+  for (const row of totals.rows) {
+    if (row.d !== row.c) problems.push(`${row.currency}: total debits ${row.d} differ from total credits ${row.c}`);
+  }
+  const count = await sql.query<{ n: number }>('select count(*)::int as n from ledger_transfers');
+  return { ok: problems.length === 0, problems, transfers: count.rows[0]!.n };
+}

@@ -1,0 +1,87 @@
+import type { Sql } from '../../db/types.js';
+
+export type LedgerAccountCode = 'BRAND_PAYABLE' | 'PARTNER_PAYMENT_PENDING' | 'PARTNER_AVAILABLE' | 'PARTNER_PAID' | 'PLATFORM_FEES';
+
+export interface LedgerAccountRef {
+  code: LedgerAccountCode;
+  ownerAccountId: number;
+}
+
+export interface TransferInput {
+  debit: LedgerAccountRef;
+  credit: LedgerAccountRef;
+  amountMinor: bigint;
+  currency: string;
+  kind: string;
+  actionId?: bigint | null;
+  correctsTransferId?: bigint | null;
+  at: Date;
+}
+
+const key = (code: string, owner: number, currency: string) => `${code}|${owner}|${currency}`;
+
+/**
+ * Posts transfers in the caller's transaction. Each transfer moves one positive amount
+ * between two ledger accounts of its currency, so every posting balances by
+ * construction. Account balances are updated in the same transaction, with the account
+ * rows locked in id order so that concurrent postings never deadlock.
+ */
+export async function postTransfers(tx: Sql, transfers: readonly TransferInput[]): Promise<void> {
+  const live = transfers.filter((t) => t.amountMinor !== 0n);
+  for (const t of live) {
+    if (t.amountMinor < 0n) throw new Error(`A transfer amount must be positive, got ${t.amountMinor}.`);
+  }
+  if (live.length === 0) return;
+
+  const wanted = new Map<string, { code: string; owner: number; currency: string }>();
+  for (const t of live) {
+    for (const ref of [t.debit, t.credit]) {
+      wanted.set(key(ref.code, ref.ownerAccountId, t.currency), { code: ref.code, owner: ref.ownerAccountId, currency: t.currency });
+    }
+  }
+  const refs = [...wanted.values()];
+  await tx.query(
+    `insert into ledger_accounts (code, owner_account_id, currency)
+     select * from unnest($1::text[], $2::int[], $3::text[])
+     on conflict (code, owner_account_id, currency) do nothing`,
+    [refs.map((r) => r.code), refs.map((r) => r.owner), refs.map((r) => r.currency)],
+  );
+  const { rows } = await tx.query<{ id: number; code: string; owner: number; currency: string }>(
+    `select id, code, owner_account_id as owner, currency from ledger_accounts
+      where (code, owner_account_id, currency) in (select * from unnest($1::text[], $2::int[], $3::text[]))
+      order by id for update`,
+    [refs.map((r) => r.code), refs.map((r) => r.owner), refs.map((r) => r.currency)],
+  );
+  const idOf = new Map(rows.map((row) => [key(row.code, row.owner, row.currency), row.id]));
+  const accountId = (ref: LedgerAccountRef, currency: string) => idOf.get(key(ref.code, ref.ownerAccountId, currency))!;
+
+  await tx.query(
+    `insert into ledger_transfers (debit_account_id, credit_account_id, amount_minor, currency, kind, action_id, corrects_transfer_id, at)
+     select * from unnest($1::int[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::timestamptz[])`,
+    [
+      live.map((t) => accountId(t.debit, t.currency)),
+      live.map((t) => accountId(t.credit, t.currency)),
+      live.map((t) => t.amountMinor.toString()),
+      live.map((t) => t.currency),
+      live.map((t) => t.kind),
+      live.map((t) => (t.actionId === undefined || t.actionId === null ? null : t.actionId.toString())),
+      live.map((t) => (t.correctsTransferId ? t.correctsTransferId.toString() : null)),
+      live.map((t) => t.at.toISOString()),
+    ],
+  );
+
+  const debits = new Map<number, bigint>();
+  const credits = new Map<number, bigint>();
+  for (const t of live) {
+    const d = accountId(t.debit, t.currency);
+    const c = accountId(t.credit, t.currency);
+    debits.set(d, (debits.get(d) ?? 0n) + t.amountMinor);
+    credits.set(c, (credits.get(c) ?? 0n) + t.amountMinor);
+  }
+  const ids = [...new Set([...debits.keys(), ...credits.keys()])].sort((a, b) => a - b);
+  await tx.query(
+    `update ledger_accounts la set debits_posted_minor = la.debits_posted_minor + u.d, credits_posted_minor = la.credits_posted_minor + u.c
+       from unnest($1::int[], $2::bigint[], $3::bigint[]) as u(id, d, c) where la.id = u.id`,
+    [ids, ids.map((id) => (debits.get(id) ?? 0n).toString()), ids.map((id) => (credits.get(id) ?? 0n).toString())],
+  );
+}

@@ -15,6 +15,8 @@ import { authHook } from './auth.js';
 import { httpErrors, httpRequestDuration, registry } from './metrics.js';
 import { sendProblem, toProblem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
+import { actionRoutes } from './routes/actions.js';
+import { conversionRoutes } from './routes/conversions.js';
 import { contractRoutes } from './routes/contracts.js';
 import { operatorRoutes } from './routes/operator.js';
 import { programRoutes } from './routes/programs.js';
@@ -128,6 +130,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(contractRoutes, { ctx });
   await app.register(operatorRoutes, { ctx });
   await app.register(trackingRoutes, { ctx, config });
+  await app.register(conversionRoutes, { ctx });
+  await app.register(actionRoutes, { ctx });
 
   const webDir = findWebDir();
   if (webDir) {

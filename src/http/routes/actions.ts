@@ -1,0 +1,475 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ServiceContext } from '../../core/context.js';
+import { DomainError, invalid } from '../../core/errors.js';
+import { requireAccountActor, requireOperator } from '../../modules/accounts/actor.js';
+import { applyActionOperation, type ActionOutcome } from '../../modules/actions/apply-action-operation.js';
+import { getActionDetailOrThrow, listActions, type ActionView, type ModificationView } from '../../modules/actions/list-actions.js';
+import type { OperationRequest, Refusal } from '../../modules/actions/transitions.js';
+import { ACTION_STATES, CHANGE_REASON_CODES, MAX_BULK_ACTIONS } from '../../modules/actions/types.js';
+import { getLedgerBalances } from '../../modules/ledger/balances.js';
+import { pendingEstimates } from '../../modules/ledger/pending-estimates.js';
+import { formatMinor, MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
+import { actorOf } from '../auth.js';
+import { errorResponses, isoDate } from '../schemas.js';
+
+const actionIdParams = z.object({ id: z.string().regex(/^\d{1,18}$/, 'an action id is a number') }).strict();
+const reason = z.enum(CHANGE_REASON_CODES as [string, ...string[]]).describe('Reason code');
+
+const itemDto = z.object({
+  Index: z.number().int(),
+  Sku: z.string().nullable(),
+  Category: z.string().nullable(),
+  Quantity: z.number().int(),
+  Amount: z.string(),
+  OriginalQuantity: z.number().int().nullable(),
+  OriginalAmount: z.string().nullable(),
+  Rejected: z.boolean(),
+});
+
+export const actionDto = z.object({
+  Id: z.string(),
+  CampaignId: z.number().int(),
+  CampaignName: z.string(),
+  ActionTrackerId: z.number().int(),
+  EventTypeName: z.string(),
+  EventKind: z.enum(['SALE', 'LEAD', 'CLICK', 'OTHER']),
+  MediaPartnerId: z.number().int(),
+  MediaPartnerName: z.string(),
+  ContractId: z.number().int(),
+  State: z.enum(ACTION_STATES),
+  StatusDetail: z.string(),
+  ReversalReason: z.string().nullable(),
+  Amount: z.string(),
+  Payout: z.string(),
+  DeltaAmount: z.string(),
+  DeltaPayout: z.string(),
+  IntendedAmount: z.string(),
+  IntendedPayout: z.string(),
+  Currency: z.string(),
+  OrderId: z.string().nullable(),
+  ClickId: z.string().nullable(),
+  ReferringDate: isoDate.nullable(),
+  EventDate: isoDate,
+  LockingDate: isoDate,
+  LockedDate: isoDate.nullable(),
+  PaymentDate: isoDate.nullable(),
+  ClearedDate: isoDate.nullable(),
+  ModificationCount: z.number().int(),
+  Items: z.array(itemDto),
+  CreatedDate: isoDate,
+  UpdatedDate: isoDate,
+});
+
+const modificationDto = z.object({
+  Seq: z.number().int(),
+  Date: isoDate,
+  Operation: z.string(),
+  ActorKind: z.string(),
+  ActorUserId: z.number().int().nullable(),
+  ActorName: z.string().nullable(),
+  Reason: z.string().nullable(),
+  StateBefore: z.string().nullable(),
+  StateAfter: z.string(),
+  AmountBefore: z.string().nullable(),
+  AmountAfter: z.string(),
+  PayoutBefore: z.string().nullable(),
+  PayoutAfter: z.string(),
+  DeltaAmount: z.string(),
+  DeltaPayout: z.string(),
+  Detail: z.record(z.string(), z.unknown()).nullable(),
+});
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function toActionDto(a: ActionView): z.infer<typeof actionDto> {
+  const money = (minor: bigint) => formatMinor(minor, a.currency);
+  return {
+    Id: a.id.toString(),
+    CampaignId: a.programId,
+    CampaignName: a.programName,
+    ActionTrackerId: a.eventTypeId,
+    EventTypeName: a.eventTypeName,
+    EventKind: a.eventKind,
+    MediaPartnerId: a.partnerAccountId,
+    MediaPartnerName: a.partnerName,
+    ContractId: a.contractId,
+    State: a.state,
+    StatusDetail: a.statusDetail,
+    ReversalReason: a.reversalReason,
+    Amount: money(a.amountMinor),
+    Payout: money(a.payoutMinor),
+    DeltaAmount: money(a.amountMinor - a.originalAmountMinor),
+    DeltaPayout: money(a.payoutMinor - a.originalPayoutMinor),
+    IntendedAmount: money(a.originalAmountMinor),
+    IntendedPayout: money(a.originalPayoutMinor),
+    Currency: a.currency,
+    OrderId: a.orderId,
+    ClickId: a.clickId,
+    ReferringDate: iso(a.referringAt),
+    EventDate: a.eventAt.toISOString(),
+    LockingDate: a.lockingAt.toISOString(),
+    LockedDate: iso(a.lockedAt),
+    PaymentDate: iso(a.paymentDueAt),
+    ClearedDate: iso(a.clearedAt),
+    ModificationCount: a.modificationCount,
+    Items: (a.items ?? []).map((item, index) => {
+      const original = a.originalItems?.[index];
+      return {
+        Index: index,
+        Sku: item.sku ?? null,
+        Category: item.category ?? null,
+        Quantity: item.quantity,
+        Amount: money(item.amountMinor),
+        OriginalQuantity: original?.quantity ?? null,
+        OriginalAmount: original ? money(original.amountMinor) : null,
+        Rejected: item.quantity === 0,
+      };
+    }),
+    CreatedDate: a.createdAt.toISOString(),
+    UpdatedDate: a.updatedAt.toISOString(),
+  };
+}
+
+function toModificationDto(m: ModificationView, currency: string): z.infer<typeof modificationDto> {
+  const money = (minor: bigint | null) => (minor === null ? null : formatMinor(minor, currency));
+  return {
+    Seq: m.seq,
+    Date: m.at.toISOString(),
+    Operation: m.operation,
+    ActorKind: m.actorKind,
+    ActorUserId: m.actorUserId,
+    ActorName: m.actorName,
+    Reason: m.reason,
+    StateBefore: m.stateBefore,
+    StateAfter: m.stateAfter,
+    AmountBefore: money(m.amountBeforeMinor),
+    AmountAfter: money(m.amountAfterMinor)!,
+    PayoutBefore: money(m.payoutBeforeMinor),
+    PayoutAfter: money(m.payoutAfterMinor)!,
+    DeltaAmount: formatMinor(m.amountAfterMinor - (m.amountBeforeMinor ?? 0n), currency),
+    DeltaPayout: formatMinor(m.payoutAfterMinor - (m.payoutBeforeMinor ?? 0n), currency),
+    Detail: m.detail,
+  };
+}
+
+const REFUSAL_STATUS: Record<Refusal, ConstructorParameters<typeof DomainError>[0]> = {
+  not_found: 'not-found',
+  forbidden: 'forbidden',
+  cpc_needs_operator: 'forbidden',
+  locked: 'conflict',
+  wrong_state: 'conflict',
+  modification_limit: 'conflict',
+  not_cpc: 'conflict',
+  no_contract: 'conflict',
+  invalid: 'validation',
+};
+
+const outcomeDto = z.object({
+  actionId: z.string(),
+  ok: z.boolean(),
+  state: z.enum(ACTION_STATES).optional(),
+  refusal: z.string().optional(),
+  message: z.string().optional(),
+});
+
+function parseMoney(text: string, currency: string, field: string): bigint {
+  try {
+    return parseAmountMinorOrThrow(text, currency);
+  } catch (error) {
+    if (error instanceof MoneyError) throw invalid(`${field}: ${error.message}`);
+    throw error;
+  }
+}
+
+export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceContext }): Promise<void> {
+  const { ctx } = opts;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/v1/actions',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: "Actions: a brand's Pending Payouts list (filter state=PENDING), a partner's own actions",
+        querystring: z
+          .object({
+            page: z.coerce.number().int().min(1).max(100_000).default(1),
+            pageSize: z.coerce.number().int().min(1).max(500).default(50),
+            sort: z.enum(['EventDate', 'LockingDate', 'Amount', 'Payout', 'Id', 'MediaPartnerName', 'OrderId', 'State']).optional(),
+            order: z.enum(['asc', 'desc']).optional(),
+            state: z.enum(ACTION_STATES).optional(),
+            statusDetail: z.string().max(60).optional().describe('Pending, Approved/Payment Pending, Approved/Paid, Approved/Overdue, Reversed, Reversed/<reason>'),
+            programId: z.coerce.number().int().positive().optional(),
+            partnerId: z.coerce.number().int().positive().optional(),
+            actionTrackerId: z.coerce.number().int().positive().optional(),
+            orderId: z.string().max(64).optional(),
+            actionId: z.string().regex(/^\d{1,18}$/).optional(),
+            from: z.iso.datetime({ offset: true }).optional().describe('Event date from (inclusive)'),
+            to: z.iso.datetime({ offset: true }).optional().describe('Event date to (exclusive)'),
+          })
+          .strict(),
+        response: {
+          200: z.object({ items: z.array(actionDto), page: z.number(), pageSize: z.number(), total: z.number(), totalCapped: z.boolean() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const page = await listActions(
+        ctx.db,
+        actorOf(request),
+        {
+          page: q.page,
+          pageSize: q.pageSize,
+          ...(q.sort ? { sort: q.sort } : {}),
+          ...(q.order ? { order: q.order } : {}),
+          ...(q.state ? { state: q.state } : {}),
+          ...(q.statusDetail ? { statusDetail: q.statusDetail } : {}),
+          ...(q.programId ? { programId: q.programId } : {}),
+          ...(q.partnerId ? { partnerAccountId: q.partnerId } : {}),
+          ...(q.actionTrackerId ? { eventTypeId: q.actionTrackerId } : {}),
+          ...(q.orderId ? { orderId: q.orderId } : {}),
+          ...(q.actionId ? { actionId: BigInt(q.actionId) } : {}),
+          ...(q.from ? { from: new Date(q.from) } : {}),
+          ...(q.to ? { to: new Date(q.to) } : {}),
+        },
+        ctx.clock.now(),
+      );
+      return { ...page, items: page.items.map(toActionDto) };
+    },
+  );
+
+  r.get(
+    '/api/v1/actions/:id',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'One action with its items and modification history',
+        params: actionIdParams,
+        response: { 200: actionDto.extend({ Modifications: z.array(modificationDto) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { action, modifications } = await getActionDetailOrThrow(ctx.db, actorOf(request), BigInt(request.params.id), ctx.clock.now());
+      return { ...toActionDto(action), Modifications: modifications.map((m) => toModificationDto(m, action.currency)) };
+    },
+  );
+
+  /** One operation on one action: a refusal becomes the matching 4xx problem. */
+  const single = async (request: { params: { id: string } } & Parameters<typeof actorOf>[0], op: OperationRequest) => {
+    const [outcome] = await applyActionOperation(ctx, actorOf(request), [request.params.id], op);
+    if (!outcome) throw new Error('no outcome');
+    if (!outcome.ok) throw new DomainError(REFUSAL_STATUS[outcome.refusal!], outcome.message!, { refusal: outcome.refusal });
+    const { action, modifications } = await getActionDetailOrThrow(ctx.db, actorOf(request), BigInt(request.params.id), ctx.clock.now());
+    return { ...toActionDto(action), Modifications: modifications.map((m) => toModificationDto(m, action.currency)) };
+  };
+  const detailResponse = { 200: actionDto.extend({ Modifications: z.array(modificationDto) }), ...errorResponses };
+
+  r.post(
+    '/api/v1/actions/:id/approve',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Approve (brands): "approved for locking", the action locks now',
+        params: actionIdParams,
+        body: z.object({}).strict().optional(),
+        response: detailResponse,
+      },
+    },
+    async (request) => single(request, { op: 'APPROVE' }),
+  );
+
+  r.post(
+    '/api/v1/actions/:id/reverse',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Reverse (brands) with a reason; cost-per-click actions need an operator',
+        params: actionIdParams,
+        body: z.object({ Reason: reason }).strict(),
+        response: detailResponse,
+      },
+    },
+    async (request) => single(request, { op: 'REVERSE', reason: request.body.Reason as never }),
+  );
+
+  r.post(
+    '/api/v1/actions/:id/modify',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Modify the sale amount (brands): of the order, or of items; the payout is recomputed from the contract; Amount 0 reverses',
+        params: actionIdParams,
+        body: z
+          .object({
+            Reason: reason,
+            Amount: z.string().max(30).optional(),
+            Items: z.array(z.object({ Index: z.number().int().min(0), Amount: z.string().max(30) }).strict()).max(1000).optional(),
+          })
+          .strict(),
+        response: detailResponse,
+      },
+    },
+    async (request) => {
+      const { action } = await getActionDetailOrThrow(ctx.db, actorOf(request), BigInt(request.params.id), ctx.clock.now());
+      const body = request.body;
+      if ((body.Amount === undefined) === (body.Items === undefined || body.Items.length === 0)) {
+        throw invalid('Give either Amount (the new order amount) or Items (new amounts for items), not both and not neither.');
+      }
+      return single(request, {
+        op: 'MODIFY_AMOUNT',
+        reason: body.Reason as never,
+        ...(body.Amount !== undefined ? { amountMinor: parseMoney(body.Amount, action.currency, 'Amount') } : {}),
+        ...(body.Items?.length
+          ? { itemAmounts: body.Items.map((i, n) => ({ index: i.Index, amountMinor: parseMoney(i.Amount, action.currency, `Items[${n}].Amount`) })) }
+          : {}),
+      });
+    },
+  );
+
+  r.post(
+    '/api/v1/actions/:id/reject-item',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Reject one item (brands): its quantity becomes 0; rejecting the last item reverses the action',
+        params: actionIdParams,
+        body: z.object({ ItemIndex: z.number().int().min(0), Reason: reason }).strict(),
+        response: detailResponse,
+      },
+    },
+    async (request) => single(request, { op: 'REJECT_ITEM', itemIndex: request.body.ItemIndex, reason: request.body.Reason as never }),
+  );
+
+  r.post(
+    '/api/v1/actions/:id/restore',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Restore a reversed action (brands): back to PENDING, it then locks per the contract terms',
+        params: actionIdParams,
+        body: z.object({}).strict().optional(),
+        response: detailResponse,
+      },
+    },
+    async (request) => single(request, { op: 'RESTORE' }),
+  );
+
+  r.post(
+    '/api/v1/actions/:id/reset',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Reset (brands): back to PENDING with the original amount, payout and items',
+        params: actionIdParams,
+        body: z.object({}).strict().optional(),
+        response: detailResponse,
+      },
+    },
+    async (request) => single(request, { op: 'RESET' }),
+  );
+
+  r.post(
+    '/api/v1/actions/bulk',
+    {
+      bodyLimit: 4 * 1024 * 1024,
+      schema: {
+        tags: ['actions'],
+        summary: `One operation on up to ${MAX_BULK_ACTIONS.toLocaleString('en-US')} actions (brands), with an outcome per action`,
+        body: z
+          .object({
+            Operation: z.enum(['APPROVE', 'REVERSE', 'RESTORE', 'RESET']),
+            ActionIds: z.array(z.string().regex(/^\d{1,18}$/)).min(1).max(MAX_BULK_ACTIONS),
+            Reason: reason.optional(),
+          })
+          .strict(),
+        response: { 200: z.object({ succeeded: z.number().int(), failed: z.number().int(), outcomes: z.array(outcomeDto) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { Operation, ActionIds, Reason } = request.body;
+      if (Operation === 'REVERSE' && !Reason) throw invalid('Reason is required to reverse actions.');
+      if (Operation !== 'REVERSE' && Reason) throw invalid(`Reason applies to REVERSE only, not to ${Operation}.`);
+      const op: OperationRequest = Operation === 'REVERSE' ? { op: 'REVERSE', reason: Reason as never } : { op: Operation };
+      const outcomes: ActionOutcome[] = await applyActionOperation(ctx, actorOf(request), ActionIds, op);
+      return { succeeded: outcomes.filter((o) => o.ok).length, failed: outcomes.filter((o) => !o.ok).length, outcomes };
+    },
+  );
+
+  r.post(
+    '/api/v1/operator/actions/:id/reattribute',
+    {
+      schema: {
+        tags: ['operator'],
+        summary: 'Re-attribute a pending action to another partner (operators), under that partner’s contract in force at the event date',
+        params: actionIdParams,
+        body: z.object({ PartnerId: z.number().int().positive(), Reason: reason }).strict(),
+        response: detailResponse,
+      },
+    },
+    async (request) => {
+      requireOperator(actorOf(request));
+      return single(request, { op: 'REATTRIBUTE', partnerAccountId: request.body.PartnerId, reason: request.body.Reason as never });
+    },
+  );
+
+  r.post(
+    '/api/v1/operator/actions/:id/reverse-cpc',
+    {
+      schema: {
+        tags: ['operator'],
+        summary: 'Reverse a pending cost-per-click action (operators)',
+        params: actionIdParams,
+        body: z.object({ Reason: reason }).strict(),
+        response: detailResponse,
+      },
+    },
+    async (request) => {
+      requireOperator(actorOf(request));
+      return single(request, { op: 'REVERSE_CPC', reason: request.body.Reason as never });
+    },
+  );
+
+  r.get(
+    '/api/v1/balances',
+    {
+      schema: {
+        tags: ['ledger'],
+        summary: "The account's balances per currency: pending (estimated, from pending actions) and the ledger's posted balances",
+        response: {
+          200: z.object({
+            balances: z.array(
+              z.object({
+                currency: z.string(),
+                pending: z.string().describe('Pending actions, estimated'),
+                paymentPending: z.string().describe('Partners: locked, not yet cleared'),
+                payable: z.string().describe('Brands: locked payouts owed'),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const actor = requireAccountActor(actorOf(request));
+      const ledger = await getLedgerBalances(ctx.db, actor.accountId);
+      const pending = await pendingEstimates(ctx.db, actor);
+      const currencies = [...new Set([...ledger.map((b) => b.currency), ...pending.keys()])].sort();
+      return {
+        balances: currencies.map((currency) => {
+          const of = (code: string) => ledger.find((b) => b.currency === currency && b.code === code)?.balanceMinor ?? 0n;
+          return {
+            currency,
+            pending: formatMinor(pending.get(currency) ?? 0n, currency),
+            paymentPending: formatMinor(of('PARTNER_PAYMENT_PENDING'), currency),
+            payable: formatMinor(-of('BRAND_PAYABLE'), currency),
+          };
+        }),
+      };
+    },
+  );
+}

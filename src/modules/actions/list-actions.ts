@@ -1,0 +1,198 @@
+import { invalid, notFound } from '../../core/errors.js';
+import { pageOffset, sortClause, type PageRequest } from '../../core/paging.js';
+import type { Sql } from '../../db/types.js';
+import type { Actor } from '../accounts/actor.js';
+import { itemsFromJson, type ActionItem, type ActionItemJson, type ActionState, type EventKind } from './types.js';
+
+export interface ActionView {
+  id: bigint;
+  programId: number;
+  programName: string;
+  eventTypeId: number;
+  eventTypeName: string;
+  eventKind: EventKind;
+  partnerAccountId: number;
+  partnerName: string;
+  brandAccountId: number;
+  contractId: number;
+  state: ActionState;
+  statusDetail: string;
+  reversalReason: string | null;
+  currency: string;
+  amountMinor: bigint;
+  payoutMinor: bigint;
+  originalAmountMinor: bigint;
+  originalPayoutMinor: bigint;
+  orderId: string | null;
+  clickId: string | null;
+  items: ActionItem[] | null;
+  originalItems: ActionItem[] | null;
+  referringAt: Date | null;
+  eventAt: Date;
+  lockingAt: Date;
+  lockedAt: Date | null;
+  paymentDueAt: Date | null;
+  clearedAt: Date | null;
+  modificationCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The status detail a partner (and the brand) sees, derived from state and money dates. */
+export const STATUS_DETAIL_SQL = `case
+  when a.state = 'PENDING' then 'Pending'
+  when a.state = 'REVERSED' then 'Reversed/' || coalesce(a.reversal_reason, 'OTHER')
+  when a.cleared_at is not null then 'Approved/Paid'
+  when a.payment_due_at is not null and a.payment_due_at < $1 then 'Approved/Overdue'
+  else 'Approved/Payment Pending' end`;
+
+const COLUMNS = `a.id, a.program_id as "programId", p.name as "programName", a.event_type_id as "eventTypeId",
+  et.name as "eventTypeName", a.event_kind as "eventKind", a.partner_account_id as "partnerAccountId", pa.name as "partnerName",
+  a.brand_account_id as "brandAccountId", a.contract_id as "contractId", a.state, ${STATUS_DETAIL_SQL} as "statusDetail",
+  a.reversal_reason as "reversalReason", a.currency, a.amount_minor as "amountMinor", a.payout_minor as "payoutMinor",
+  a.original_amount_minor as "originalAmountMinor", a.original_payout_minor as "originalPayoutMinor", a.order_id as "orderId",
+  a.click_id as "clickId", a.items, a.original_items as "originalItems", a.referring_at as "referringAt", a.event_at as "eventAt",
+  a.locking_at as "lockingAt", a.locked_at as "lockedAt", a.payment_due_at as "paymentDueAt", a.cleared_at as "clearedAt",
+  a.modification_count as "modificationCount", a.created_at as "createdAt", a.updated_at as "updatedAt"`;
+
+const FROM = `from actions a
+  join programs p on p.id = a.program_id
+  join event_types et on et.id = a.event_type_id
+  join accounts pa on pa.id = a.partner_account_id`;
+
+type Row = Omit<ActionView, 'items' | 'originalItems'> & { items: ActionItemJson[] | null; originalItems: ActionItemJson[] | null };
+
+function fromRow(row: Row): ActionView {
+  return { ...row, items: itemsFromJson(row.items), originalItems: itemsFromJson(row.originalItems) };
+}
+
+function scope(actor: Actor, params: unknown[]): string {
+  if (actor.type === 'operator') return 'true';
+  params.push(actor.accountId);
+  return actor.accountKind === 'BRAND' ? `a.brand_account_id = $${params.length}` : `a.partner_account_id = $${params.length}`;
+}
+
+export const STATUS_DETAILS = ['Pending', 'Approved/Payment Pending', 'Approved/Paid', 'Approved/Overdue', 'Reversed'] as const;
+
+export interface ActionFilter extends PageRequest {
+  state?: ActionState;
+  statusDetail?: string;
+  programId?: number;
+  partnerAccountId?: number;
+  eventTypeId?: number;
+  orderId?: string;
+  actionId?: bigint;
+  from?: Date;
+  to?: Date;
+  sort?: string;
+  order?: 'asc' | 'desc';
+}
+
+const SORTS: Record<string, string> = {
+  EventDate: 'a.event_at',
+  LockingDate: 'a.locking_at',
+  Amount: 'a.amount_minor',
+  Payout: 'a.payout_minor',
+  Id: 'a.id',
+  MediaPartnerName: 'pa.name',
+  OrderId: 'a.order_id',
+  State: 'a.state',
+};
+
+/** Counting stops here: past it the UI shows "10,000+" instead of scanning every row. */
+export const COUNT_CAP = 10_000;
+
+export interface ActionPage {
+  items: ActionView[];
+  page: number;
+  pageSize: number;
+  total: number;
+  totalCapped: boolean;
+}
+
+/** The Pending Payouts list (brand), a partner's actions, or any actions (operator). */
+export async function listActions(sql: Sql, actor: Actor, filter: ActionFilter, now: Date): Promise<ActionPage> {
+  const params: unknown[] = [now];
+  const where = [scope(actor, params)];
+  const add = (clause: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(clause(`$${params.length}`));
+  };
+  if (filter.state) add((p) => `a.state = ${p}`, filter.state);
+  if (filter.statusDetail) {
+    const detail = filter.statusDetail;
+    if (detail === 'Pending') where.push(`a.state = 'PENDING'`);
+    else if (detail === 'Reversed') where.push(`a.state = 'REVERSED'`);
+    else if (detail.startsWith('Reversed/')) add((p) => `a.state = 'REVERSED' and a.reversal_reason = ${p}`, detail.slice('Reversed/'.length));
+    else if (detail === 'Approved/Paid') where.push(`a.state = 'APPROVED' and a.cleared_at is not null`);
+    else if (detail === 'Approved/Overdue') where.push(`a.state = 'APPROVED' and a.cleared_at is null and a.payment_due_at < $1`);
+    else if (detail === 'Approved/Payment Pending') {
+      where.push(`a.state = 'APPROVED' and a.cleared_at is null and (a.payment_due_at is null or a.payment_due_at >= $1)`);
+    } else throw invalid(`Unknown status detail "${detail}"; use one of: ${STATUS_DETAILS.join(', ')}, or Reversed/<reason>.`);
+  }
+  if (filter.programId !== undefined) add((p) => `a.program_id = ${p}`, filter.programId);
+  if (filter.partnerAccountId !== undefined) add((p) => `a.partner_account_id = ${p}`, filter.partnerAccountId);
+  if (filter.eventTypeId !== undefined) add((p) => `a.event_type_id = ${p}`, filter.eventTypeId);
+  if (filter.orderId !== undefined) add((p) => `a.order_id = ${p}`, filter.orderId);
+  if (filter.actionId !== undefined) add((p) => `a.id = ${p}`, filter.actionId.toString());
+  if (filter.from) add((p) => `a.event_at >= ${p}`, filter.from);
+  if (filter.to) add((p) => `a.event_at < ${p}`, filter.to);
+  const whereSql = where.join(' and ');
+  const order = sortClause(filter.sort, filter.order, SORTS, 'EventDate');
+  const [count, page] = await Promise.all([
+    sql.query<{ n: number }>(`select count(*)::int as n from (select 1 from actions a where ${whereSql} limit ${COUNT_CAP + 1}) t`, params),
+    sql.query<Row>(
+      `select ${COLUMNS} ${FROM} where ${whereSql} order by ${order}, a.id desc limit ${filter.pageSize} offset ${pageOffset(filter)}`,
+      params,
+    ),
+  ]);
+  const total = count.rows[0]!.n;
+  return {
+    items: page.rows.map(fromRow),
+    page: filter.page,
+    pageSize: filter.pageSize,
+    total: Math.min(total, COUNT_CAP),
+    totalCapped: total > COUNT_CAP,
+  };
+}
+
+export interface ModificationView {
+  seq: number;
+  at: Date;
+  actorKind: string;
+  actorUserId: number | null;
+  actorName: string | null;
+  operation: string;
+  reason: string | null;
+  stateBefore: string | null;
+  stateAfter: string;
+  amountBeforeMinor: bigint | null;
+  amountAfterMinor: bigint;
+  payoutBeforeMinor: bigint | null;
+  payoutAfterMinor: bigint;
+  detail: Record<string, unknown> | null;
+}
+
+export async function getActionDetailOrThrow(
+  sql: Sql,
+  actor: Actor,
+  actionId: bigint,
+  now: Date,
+): Promise<{ action: ActionView; modifications: ModificationView[] }> {
+  const params: unknown[] = [now, actionId.toString()];
+  const where = `a.id = $2 and ${scope(actor, params)}`;
+  const { rows } = await sql.query<Row>(`select ${COLUMNS} ${FROM} where ${where}`, params);
+  if (!rows[0]) throw notFound(`Action ${actionId} does not exist or is not visible to this account.`);
+  // A partner sees that the brand changed its action, and why, but not who at the brand did it.
+  const showNames = actor.type === 'operator' || actor.accountKind === 'BRAND';
+  const mods = await sql.query<ModificationView>(
+    `select m.seq, m.at, m.actor_kind as "actorKind", m.actor_user_id as "actorUserId",
+            ${showNames ? 'u.name' : 'null'} as "actorName", m.operation, m.reason, m.state_before as "stateBefore",
+            m.state_after as "stateAfter", m.amount_before_minor as "amountBeforeMinor", m.amount_after_minor as "amountAfterMinor",
+            m.payout_before_minor as "payoutBeforeMinor", m.payout_after_minor as "payoutAfterMinor", m.detail
+       from action_modifications m left join users u on u.id = m.actor_user_id
+      where m.action_id = $1 order by m.seq`,
+    [actionId.toString()],
+  );
+  return { action: fromRow(rows[0]), modifications: mods.rows.map((m) => (showNames ? m : { ...m, actorUserId: null })) };
+}

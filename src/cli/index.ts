@@ -9,6 +9,10 @@ import { migrate } from '../db/migrate.js';
 import { createOperator } from '../modules/accounts/create-operator.js';
 import { DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from '../demo/seed-demo.js';
 import { buildApp } from '../http/app.js';
+import { JOBS, startScheduler } from '../jobs/scheduler.js';
+import { countDueActions } from '../modules/actions/lock-due-actions.js';
+import { checkLedger } from '../modules/ledger/check-ledger.js';
+import { runWithProgress } from './progress.js';
 
 async function openContext(config: Config): Promise<ServiceContext> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -38,6 +42,7 @@ program
     }
     const app = await buildApp({ ctx, config, logger: { level: config.logLevel } });
     await app.listen({ port: config.port, host: config.host });
+    const scheduler = config.jobs ? startScheduler(ctx, logger) : undefined;
     const lines = [
       '',
       `  Lockstep is running on ${config.publicUrl}`,
@@ -58,6 +63,7 @@ program
     ];
     process.stdout.write(lines.join('\n') + '\n');
     const shutdown = async () => {
+      scheduler?.stop();
       await app.close();
       await ctx.db.close();
       process.exit(0);
@@ -107,6 +113,42 @@ program
     await migrate(ctx.db);
     const { userId } = await createOperator(ctx, options);
     process.stdout.write(`Operator ${options.email} created (user ${userId}).\n`);
+    await ctx.db.close();
+  });
+
+const jobs = program.command('jobs').description('background jobs (the server runs them on a schedule)');
+
+jobs
+  .command('list')
+  .description('list the jobs and their schedules')
+  .action(() => {
+    for (const job of JOBS) process.stdout.write(`${job.name.padEnd(20)} ${job.schedule.padEnd(12)} ${job.description}\n`);
+  });
+
+jobs
+  .command('run <name>')
+  .description('run one job now, with a progress bar')
+  .action(async (name: string) => {
+    const job = JOBS.find((j) => j.name === name);
+    if (!job) throw new Error(`Unknown job "${name}"; one of: ${JOBS.map((j) => j.name).join(', ')}.`);
+    const config = loadConfig();
+    const ctx = await openContext(config);
+    await migrate(ctx.db);
+    const total = job.name === 'lock-due-actions' ? await countDueActions(ctx) : undefined;
+    const result = await runWithProgress(job.name, total, (onProgress) => job.run(ctx, onProgress));
+    process.stdout.write(result.ran ? `${result.summary}.\n` : 'Another instance is running this job right now; nothing done.\n');
+    await ctx.db.close();
+  });
+
+program
+  .command('check-ledger')
+  .description('verify that every ledger posting balances and account balances equal their postings')
+  .action(async () => {
+    const config = loadConfig();
+    const ctx = await openContext(config);
+    const result = await checkLedger(ctx.db);
+    process.stdout.write(result.ok ? `Ledger OK: ${result.transfers} transfer(s), all balanced.\n` : `Ledger problems:\n${result.problems.join('\n')}\n`);
+    process.exitCode = result.ok ? 0 : 1;
     await ctx.db.close();
   });
 

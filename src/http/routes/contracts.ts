@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import { acceptTerms } from '../../modules/contracts/accept-terms.js';
 import { expireContract } from '../../modules/contracts/expire-contract.js';
+import { CHANGE_REASON_CODES, type ChangeReasonCode } from '../../modules/actions/types.js';
 import { getContractOrThrow, listContractHistory, TERMINATION_REASONS } from '../../modules/contracts/queries.js';
 import { actorOf } from '../auth.js';
 import { contractDto, toContractDto } from '../dto.js';
@@ -64,12 +65,26 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
         summary: 'Expire a contract now, or on a date (ends 23:59:59 that day in the account time zone)',
         params: idParams,
         body: z
-          .object({ on: z.string().max(10).optional().describe('YYYY-MM-DD; omit to expire now') })
+          .object({
+            on: z.string().max(10).optional().describe('YYYY-MM-DD; omit to expire now'),
+            reversePendingActions: z.boolean().optional().describe('Brands: also reverse all existing pending actions'),
+            reversalReason: z.enum(CHANGE_REASON_CODES as [string, ...string[]]).optional(),
+          })
           .strict()
           .default({}),
-        response: { 200: contractDto, ...errorResponses },
+        response: {
+          200: contractDto.extend({ reversedActions: z.number().int(), unreversedActions: z.number().int() }),
+          ...errorResponses,
+        },
       },
     },
-    async (request) => toContractDto(await expireContract(ctx, actorOf(request), request.params.id, request.body)),
+    async (request) => {
+      const { reversalReason, ...rest } = request.body;
+      const expired = await expireContract(ctx, actorOf(request), request.params.id, {
+        ...rest,
+        ...(reversalReason ? { reversalReason: reversalReason as ChangeReasonCode } : {}),
+      });
+      return { ...toContractDto(expired), reversedActions: expired.reversedActions, unreversedActions: expired.unreversedActions };
+    },
   );
 }

@@ -1,5 +1,7 @@
 import type { ServiceContext } from '../../core/context.js';
-import { conflict, invalid } from '../../core/errors.js';
+import { conflict, forbidden, invalid } from '../../core/errors.js';
+import { applyActionOperation } from '../actions/apply-action-operation.js';
+import type { ChangeReasonCode } from '../actions/types.js';
 import { requireAccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { endOfLocalDate, localDateOf } from '../programs/terms/index.js';
@@ -8,6 +10,16 @@ import { getContractOrThrow, type ContractRow } from './queries.js';
 export interface ExpireContractInput {
   /** A local date (YYYY-MM-DD) in the acting account's time zone; the contract ends at 23:59:59 that day. Absent: now. */
   on?: string;
+  /** Brands only: also reverse every pending action of the contract, with this reason. */
+  reversePendingActions?: boolean;
+  reversalReason?: ChangeReasonCode;
+}
+
+export interface ExpiredContract extends ContractRow {
+  /** Pending actions reversed with the expiry (brands that asked for it). */
+  reversedActions: number;
+  /** Pending actions that could not be reversed (e.g. cost-per-click actions, which need an operator). */
+  unreversedActions: number;
 }
 
 /**
@@ -20,8 +32,11 @@ export async function expireContract(
   actor: Actor,
   contractId: number,
   input: ExpireContractInput,
-): Promise<ContractRow> {
+): Promise<ExpiredContract> {
   const account = requireAccountActor(actor);
+  if (input.reversePendingActions && account.accountKind !== 'BRAND') {
+    throw forbidden('Only the brand can reverse pending actions when expiring a contract.');
+  }
   const now = ctx.clock.now();
   let endAt = now;
   if (input.on !== undefined) {
@@ -37,7 +52,7 @@ export async function expireContract(
     }
   }
   const reason = account.accountKind === 'PARTNER' ? 'EXPIRED_BY_PARTNER' : 'EXPIRED_BY_BRAND';
-  return ctx.db.transaction(async (tx) => {
+  const expired = await ctx.db.transaction(async (tx) => {
     const contract = await getContractOrThrow(tx, account, contractId, now);
     if (contract.status === 'EXPIRED') {
       throw conflict(
@@ -60,4 +75,25 @@ export async function expireContract(
     });
     return getContractOrThrow(tx, account, contractId, now);
   });
+  let reversedActions = 0;
+  let unreversedActions = 0;
+  if (input.reversePendingActions) {
+    // After the expiry has committed: the reversal goes through the action state machine
+    // like any other, so each action gets its own modification record and outcome.
+    const { rows } = await ctx.db.query<{ id: bigint }>(
+      `select id from actions where contract_id = $1 and state = 'PENDING' order by id`,
+      [contractId],
+    );
+    if (rows.length) {
+      const outcomes = await applyActionOperation(
+        ctx,
+        account,
+        rows.map((row) => row.id),
+        { op: 'REVERSE', reason: input.reversalReason ?? 'NOT_COMPLIANCE_TERMS' },
+      );
+      reversedActions = outcomes.filter((o) => o.ok).length;
+      unreversedActions = outcomes.length - reversedActions;
+    }
+  }
+  return { ...expired, reversedActions, unreversedActions };
 }

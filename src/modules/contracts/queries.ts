@@ -147,3 +147,47 @@ export async function findContractInForce(
   );
   return rows[0] ? { id: rows[0].id, terms: termsFromJson(rows[0].terms) } : undefined;
 }
+
+export interface ContractSpan {
+  id: number;
+  programId: number;
+  partnerAccountId: number;
+  startAt: Date;
+  endAt: Date | null;
+  terms: TermsDefinition;
+}
+
+/** Every contract of the given (program, partner) pairs, newest first, keyed "program|partner". */
+export async function loadContractSpans(
+  sql: Sql,
+  pairs: ReadonlyArray<{ programId: number; partnerAccountId: number }>,
+): Promise<Map<string, ContractSpan[]>> {
+  const spans = new Map<string, ContractSpan[]>();
+  if (pairs.length === 0) return spans;
+  const { rows } = await sql.query<Omit<ContractSpan, 'terms'> & { terms: TermsJson }>(
+    `select id, program_id as "programId", partner_account_id as "partnerAccountId", start_at as "startAt", end_at as "endAt", terms
+       from contracts
+      where (program_id, partner_account_id) in (select * from unnest($1::int[], $2::int[]))
+      order by start_at desc, id desc`,
+    [pairs.map((p) => p.programId), pairs.map((p) => p.partnerAccountId)],
+  );
+  for (const row of rows) {
+    const key = `${row.programId}|${row.partnerAccountId}`;
+    spans.set(key, [...(spans.get(key) ?? []), { ...row, terms: termsFromJson(row.terms) }]);
+  }
+  return spans;
+}
+
+/**
+ * The contract in force at an instant, or why there is none: CONTRACT_EXPIRED when the
+ * partner had a contract that ended by then, NO_CONTRACT otherwise.
+ */
+export function pickContractInForce(
+  spans: readonly ContractSpan[],
+  at: Date,
+): { contract: ContractSpan } | { missing: 'CONTRACT_EXPIRED' | 'NO_CONTRACT' } {
+  const time = at.getTime();
+  const contract = spans.find((c) => c.startAt.getTime() <= time && (c.endAt === null || c.endAt.getTime() > time));
+  if (contract) return { contract };
+  return { missing: spans.some((c) => c.endAt !== null && c.endAt.getTime() <= time) ? 'CONTRACT_EXPIRED' : 'NO_CONTRACT' };
+}

@@ -7,7 +7,8 @@ import { requireAccountActor, type Actor } from '../accounts/actor.js';
 import { recordModifications } from '../actions/record-modifications.js';
 import { payoutFor } from '../actions/transitions.js';
 import { itemsToJson, type ActionItem, type EventKind } from '../actions/types.js';
-import { computeLockingDate, computePaymentDate, termsFromJson, type TermsDefinition, type TermsJson } from '../programs/terms/index.js';
+import { loadContractSpans, pickContractInForce } from '../contracts/queries.js';
+import { DateRules } from '../programs/terms/index.js';
 import {
   MAX_CONVERSIONS_PER_BATCH,
   MAX_EVENT_AGE_DAYS,
@@ -126,46 +127,12 @@ function normalize(input: ConversionInput, index: number, eventType: EventTypeIn
   };
 }
 
-/** Memoized date rules: locking and payment dates cluster on a few local midnights. */
-class DateRules {
-  private cache = new Map<string, Date>();
-  locking(eventAt: Date, timeZone: string, terms: TermsDefinition): Date {
-    // The locking date depends only on the local day (or month) of the event, and every
-    // time zone's day starts on a quarter hour, so events in one quarter hour share it.
-    const key = `L|${timeZone}|${JSON.stringify(terms.locking)}|${Math.floor(eventAt.getTime() / 900_000)}`;
-    let value = this.cache.get(key);
-    if (!value) {
-      value = computeLockingDate(eventAt, timeZone, terms.locking);
-      this.cache.set(key, value);
-    }
-    return value;
-  }
-  payment(lockingAt: Date, timeZone: string, terms: TermsDefinition): Date {
-    const key = `P|${timeZone}|${terms.payment.months}|${terms.payment.days}|${lockingAt.getTime()}`;
-    let value = this.cache.get(key);
-    if (!value) {
-      value = computePaymentDate(lockingAt, timeZone, terms.payment).at;
-      this.cache.set(key, value);
-    }
-    return value;
-  }
-}
-
 interface ClickInfo {
   clickId: string;
   programId: number;
   partnerAccountId: number;
   at: Date;
   partnerStatus: string;
-}
-
-interface ContractInfo {
-  id: number;
-  programId: number;
-  partnerAccountId: number;
-  startAt: Date;
-  endAt: Date | null;
-  terms: TermsDefinition;
 }
 
 async function attribute(sql: Sql, rows: readonly Normalized[]): Promise<Decided[]> {
@@ -182,22 +149,7 @@ async function attribute(sql: Sql, rows: readonly Normalized[]): Promise<Decided
   }
   const pairs = new Map<string, { programId: number; partnerAccountId: number }>();
   for (const click of clicks.values()) pairs.set(`${click.programId}|${click.partnerAccountId}`, click);
-  const contracts = new Map<string, ContractInfo[]>();
-  if (pairs.size) {
-    const list = [...pairs.values()];
-    const { rows: found } = await sql.query<Omit<ContractInfo, 'terms'> & { terms: TermsJson }>(
-      `select id, program_id as "programId", partner_account_id as "partnerAccountId", start_at as "startAt", end_at as "endAt", terms
-         from contracts
-        where (program_id, partner_account_id) in (select * from unnest($1::int[], $2::int[]))
-        order by start_at desc, id desc`,
-      [list.map((p) => p.programId), list.map((p) => p.partnerAccountId)],
-    );
-    for (const contract of found) {
-      const key = `${contract.programId}|${contract.partnerAccountId}`;
-      const entry = { ...contract, terms: termsFromJson(contract.terms) };
-      contracts.set(key, [...(contracts.get(key) ?? []), entry]);
-    }
-  }
+  const contracts = await loadContractSpans(sql, [...pairs.values()]);
   const rules = new DateRules();
   return rows.map((row): Decided => {
     const reject = (reason: RejectReason, partnerAccountId: number | null = null, referringAt: Date | null = null): Decided => ({
@@ -216,14 +168,9 @@ async function attribute(sql: Sql, rows: readonly Normalized[]): Promise<Decided
     if (click.programId !== row.eventType.programId) return reject('CLICK_OTHER_PROGRAM');
     if (row.eventAt.getTime() < click.at.getTime()) return reject('EVENT_BEFORE_CLICK', click.partnerAccountId, click.at);
     if (click.partnerStatus !== 'ACTIVE') return reject('PARTNER_CLOSED', click.partnerAccountId, click.at);
-    const candidates = contracts.get(`${click.programId}|${click.partnerAccountId}`) ?? [];
-    const inForce = candidates.find(
-      (c) => c.startAt.getTime() <= row.eventAt.getTime() && (c.endAt === null || c.endAt.getTime() > row.eventAt.getTime()),
-    );
-    if (!inForce) {
-      const ended = candidates.some((c) => c.endAt !== null && c.endAt.getTime() <= row.eventAt.getTime());
-      return reject(ended ? 'CONTRACT_EXPIRED' : 'NO_CONTRACT', click.partnerAccountId, click.at);
-    }
+    const found = pickContractInForce(contracts.get(`${click.programId}|${click.partnerAccountId}`) ?? [], row.eventAt);
+    if ('missing' in found) return reject(found.missing, click.partnerAccountId, click.at);
+    const inForce = found.contract;
     const rule = inForce.terms.payouts.find((p) => p.eventTypeId === row.eventType.id);
     if (!rule) return reject('NOT_IN_TERMS', click.partnerAccountId, click.at);
     const lockingAt = rules.locking(row.eventAt, row.eventType.timeZone, inForce.terms);

@@ -24,3 +24,4 @@ export type { TermsInput, TermsOutput } from './schema.js';
 export { computeLockingDate, computePaymentDate, endOfLocalDate, isValidTimeZone, localDateOf } from './dates.js';
 export { computePayoutMinor } from './payout.js';
 export type { ConversionForPayout } from './payout.js';
+export { DateRules } from './date-rules.js';

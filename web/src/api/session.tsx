@@ -1,0 +1,94 @@
+import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { ApiError, accountApi, api, type AccountApi } from './client';
+import type { Me, MeAccount } from './types';
+
+export const ME_KEY = ['me'] as const;
+const ACCOUNT_STORAGE_KEY = 'lockstep.accountId';
+
+/** GET /me; a 401 means "not logged in", which is data (null), not an error. */
+export async function fetchMe(): Promise<Me | null> {
+  try {
+    return await api.get<Me>('/api/v1/me');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+export function useMeQuery() {
+  return useQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 60_000, retry: false });
+}
+
+function storedAccountId(): number | null {
+  try {
+    const raw = localStorage.getItem(ACCOUNT_STORAGE_KEY);
+    return raw && /^\d+$/.test(raw) ? Number(raw) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberAccount(id: number): void {
+  try {
+    localStorage.setItem(ACCOUNT_STORAGE_KEY, String(id));
+  } catch {
+    // Private mode: the choice lasts for this page only.
+  }
+}
+
+export interface Session {
+  me: Me;
+  isOperator: boolean;
+  /** The account the user is acting for; null for operators and users without accounts. */
+  account: MeAccount | null;
+  switchAccount: (accountId: number) => void;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ me, children }: { me: Me; children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [chosen, setChosen] = useState<number | null>(storedAccountId);
+  const account = me.accounts.find((a) => a.id === chosen) ?? me.accounts[0] ?? null;
+
+  const switchAccount = useCallback(
+    (accountId: number) => {
+      rememberAccount(accountId);
+      setChosen(accountId);
+      // Data of the other account stays cached under its own key; refresh it on return.
+      void queryClient.invalidateQueries({ queryKey: ['account', accountId] });
+    },
+    [queryClient],
+  );
+
+  const value = useMemo<Session>(
+    () => ({ me, isOperator: me.user.isOperator, account, switchAccount }),
+    [me, account, switchAccount],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside SessionProvider');
+  return session;
+}
+
+/** The current account; only for screens that are shown when there is one. */
+export function useAccount(): MeAccount {
+  const { account } = useSession();
+  if (!account) throw new Error('This screen needs an account.');
+  return account;
+}
+
+export function useAccountApi(): AccountApi {
+  const account = useAccount();
+  return useMemo(() => accountApi(account.id), [account.id]);
+}
+
+/** Query keys of account data start with ['account', id], so switching accounts never mixes caches. */
+export function useAccountKey(): (...parts: unknown[]) => QueryKey {
+  const account = useAccount();
+  return useCallback((...parts: unknown[]) => ['account', account.id, ...parts], [account.id]);
+}

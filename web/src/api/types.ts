@@ -1,0 +1,185 @@
+/** Shapes of the Lockstep HTTP API (mirrors src/http/dto.ts and the route schemas). */
+
+export type AccountKind = 'BRAND' | 'PARTNER';
+export type Role = 'ADMIN' | 'USER';
+
+export interface MeAccount {
+  id: number;
+  name: string;
+  kind: AccountKind;
+  role: Role;
+  timeZone: string;
+  currency: string;
+}
+
+export interface Me {
+  user: { id: number; email: string; name: string; isOperator: boolean };
+  accounts: MeAccount[];
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface AccountDetails {
+  id: number;
+  kind: AccountKind;
+  name: string;
+  timeZone: string;
+  currency: string;
+  sid: string;
+  status: 'ACTIVE' | 'CLOSED';
+  createdAt: string;
+}
+
+export interface OperatorAccount extends AccountDetails {
+  members: number;
+}
+
+export interface Member {
+  userId: number;
+  email: string;
+  name: string;
+  role: Role;
+  joinedAt: string;
+}
+
+export interface Invitation {
+  id: number;
+  email: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface InviteResult {
+  status: 'ADDED' | 'INVITED';
+  userId?: number;
+  invitationId?: number;
+  acceptUrl?: string;
+}
+
+export interface InvitationInfo {
+  email: string;
+  accountName: string;
+  role: Role;
+}
+
+export interface ApiToken {
+  id: number;
+  label: string;
+  hint: string;
+  createdBy: number;
+  createdByName: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface Credentials {
+  accountSid: string;
+  tokens: ApiToken[];
+}
+
+export interface IssuedToken {
+  id: number;
+  accountSid: string;
+  authToken: string;
+}
+
+export type ProgramStatus = 'ACTIVE' | 'INACTIVE';
+
+export interface Program {
+  id: number;
+  brandAccountId: number;
+  brandName: string;
+  name: string;
+  currency: string;
+  timeZone: string;
+  status: ProgramStatus;
+  createdAt: string;
+}
+
+export const EVENT_TYPE_KINDS = ['SALE', 'LEAD', 'CLICK', 'OTHER'] as const;
+export type EventTypeKind = (typeof EVENT_TYPE_KINDS)[number];
+
+export const RETURNS_PROCESSING = ['API', 'SFTP_UPLOAD', 'SFTP_PULL', 'EMAIL', 'SALESFORCE'] as const;
+export type ReturnsProcessing = (typeof RETURNS_PROCESSING)[number];
+
+export interface EventType {
+  id: number;
+  programId: number;
+  name: string;
+  kind: EventTypeKind;
+  returnsProcessing: ReturnsProcessing;
+  createdAt: string;
+}
+
+export type Payout = { kind: 'PERCENT'; percent: string } | { kind: 'FIXED'; amount: string };
+
+export interface PayoutGroup {
+  name: string;
+  match: { categories?: string[]; skus?: string[] };
+  payout: Payout;
+}
+
+export interface EventTypePayout {
+  eventTypeId: number;
+  payout: Payout;
+  groups: PayoutGroup[];
+}
+
+export type LockingRule = { form: 'DAYS'; days: number } | { form: 'MONTHS'; months: number; days: number };
+
+export interface PaymentSchedule {
+  months: number;
+  days: number;
+}
+
+export interface Terms {
+  payouts: EventTypePayout[];
+  locking: LockingRule;
+  payment: PaymentSchedule;
+}
+
+/** What POST /programs/:id/terms accepts: groups are optional. */
+export interface TermsInput {
+  payouts: Array<{ eventTypeId: number; payout: Payout; groups?: PayoutGroup[] }>;
+  locking: LockingRule;
+  payment: PaymentSchedule;
+}
+
+export interface TemplateTerms {
+  id: number;
+  programId: number;
+  name: string;
+  status: 'ACTIVE' | 'ARCHIVED';
+  terms: Terms;
+  createdAt: string;
+}
+
+export const TERMINATION_REASONS = ['STILL_ACTIVE', 'EXPIRED_BY_PARTNER', 'EXPIRED_BY_BRAND', 'REPLACED', 'ACCOUNT_CLOSED'] as const;
+export type TerminationReason = (typeof TERMINATION_REASONS)[number];
+
+export type ContractStatus = 'ACTIVE' | 'EXPIRED';
+
+export interface Contract {
+  id: number;
+  programId: number;
+  programName: string;
+  currency: string;
+  brandAccountId: number;
+  brandName: string;
+  partnerAccountId: number;
+  partnerName: string;
+  templateTermsId: number;
+  templateTermsName: string;
+  status: ContractStatus;
+  startAt: string;
+  endAt: string | null;
+  terminationReason: TerminationReason;
+  terms: Terms;
+  createdAt: string;
+}

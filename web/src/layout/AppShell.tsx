@@ -1,0 +1,145 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { api, errorDetail } from '../api/client';
+import { ME_KEY, useSession } from '../api/session';
+import { Menu } from '../components/Menu';
+import { useToast } from '../components/Toast';
+import { sections } from '../sections';
+import { humanize } from '../lib/format';
+
+function Logo() {
+  return (
+    <NavLink to="/" className="logo" aria-label="Lockstep home">
+      <svg width="22" height="22" viewBox="0 0 32 32" aria-hidden="true">
+        <rect width="32" height="32" rx="7" fill="#2f5bea" />
+        <path d="M9 8h4v13h10v4H9z" fill="#fff" />
+        <circle cx="23" cy="11" r="3" fill="#9ec1ff" />
+      </svg>
+      <span>Lockstep</span>
+    </NavLink>
+  );
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/);
+  return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '')).toUpperCase() || '?';
+}
+
+export function useLogOut() {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const toast = useToast();
+  return async () => {
+    try {
+      await api.del('/api/v1/session');
+    } catch (error) {
+      toast.error(errorDetail(error));
+      return;
+    }
+    queryClient.clear();
+    queryClient.setQueryData(ME_KEY, null);
+    navigate('/login', { replace: true });
+  };
+}
+
+function AccountSwitcher() {
+  const { me, account, switchAccount } = useSession();
+  const toast = useToast();
+  if (!account) return null;
+  const label = (
+    <span className="switcher-label">
+      <span className="switcher-name" data-testid="current-account">
+        {account.name}
+      </span>
+      <span className={`kind-tag kind-${account.kind.toLowerCase()}`}>{humanize(account.kind)}</span>
+    </span>
+  );
+  if (me.accounts.length < 2) {
+    return (
+      <div className="switcher switcher-static" data-testid="account-switcher">
+        {label}
+      </div>
+    );
+  }
+  return (
+    <Menu
+      label={label}
+      ariaLabel={`Account: ${account.name} (${humanize(account.kind)}). Switch account`}
+      buttonClassName="switcher"
+      testId="account-switcher"
+      header="Switch account"
+      items={me.accounts.map((a) => ({
+        label: a.name,
+        description: `${humanize(a.kind)} · ${humanize(a.role)} · ${a.currency}`,
+        checked: a.id === account.id,
+        testId: `account-option-${a.id}`,
+        onSelect: () => {
+          if (a.id === account.id) return;
+          switchAccount(a.id);
+          toast.info(`You are now working in ${a.name}.`);
+        },
+      }))}
+    />
+  );
+}
+
+function UserMenu() {
+  const { me } = useSession();
+  const logOut = useLogOut();
+  return (
+    <Menu
+      label={
+        <span className="user-button-inner">
+          <span className="avatar" aria-hidden="true">
+            {initials(me.user.name)}
+          </span>
+          <span className="user-name">{me.user.name}</span>
+        </span>
+      }
+      ariaLabel={`User menu for ${me.user.name}`}
+      buttonClassName="user-button"
+      testId="user-menu"
+      header={
+        <div className="user-card">
+          <div className="user-card-name">{me.user.name}</div>
+          <div className="user-card-email">{me.user.email}</div>
+          {me.user.isOperator ? <div className="user-card-role">Operator</div> : null}
+        </div>
+      }
+      items={[{ label: 'Log out', testId: 'log-out', onSelect: () => void logOut() }]}
+    />
+  );
+}
+
+export function AppShell() {
+  const { isOperator, account } = useSession();
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Logo />
+          <nav className="topnav" aria-label="Main">
+            {isOperator ? (
+              <NavLink to="/operator/accounts" className="topnav-link">
+                Accounts
+              </NavLink>
+            ) : account ? (
+              sections.map((section) => (
+                <NavLink key={section.id} to={`/${section.path}`} className="topnav-link">
+                  {section.label}
+                </NavLink>
+              ))
+            ) : null}
+          </nav>
+          <div className="topbar-right">
+            {isOperator ? <span className="kind-tag kind-operator">Operator console</span> : <AccountSwitcher />}
+            <UserMenu />
+          </div>
+        </div>
+      </header>
+      <main className="main" id="main">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,157 @@
+import { Link } from 'react-router';
+import { useActiveContracts, useEventTypes, usePrograms, useTemplateTerms } from '../../api/queries';
+import { useAccount, useSession } from '../../api/session';
+import type { Program } from '../../api/types';
+import { EmptyState, Loading, QueryError } from '../../components/Feedback';
+import { Badge, Card, PageHeader } from '../../components/Form';
+import { RETURNS_PROCESSING_LABELS } from '../../lib/format';
+import { Kpi, Kpis } from '../shared/Kpi';
+import { TermsSummary } from '../shared/TermsSummary';
+
+function ProgramOverview({ program }: { program: Program }) {
+  const eventTypes = useEventTypes(program.id);
+  const terms = useTemplateTerms(program.id);
+  const activeTerms = terms.data?.filter((t) => t.status === 'ACTIVE') ?? [];
+  const archived = (terms.data?.length ?? 0) - activeTerms.length;
+  return (
+    <Card
+      testId={`program-overview-${program.id}`}
+      title={
+        <>
+          {program.name}{' '}
+          <Badge tone={program.status === 'ACTIVE' ? 'green' : 'gray'}>{program.status}</Badge>
+          <span className="card-title-meta">
+            Program {program.id} · {program.currency} · {program.timeZone}
+          </span>
+        </>
+      }
+      actions={
+        <Link to={`/settings/programs/${program.id}`} className="btn btn-sm">
+          Manage
+        </Link>
+      }
+    >
+      <div className="split">
+        <div>
+          <h3 className="subhead">Event types</h3>
+          {eventTypes.isPending ? (
+            <Loading />
+          ) : eventTypes.isError ? (
+            <QueryError error={eventTypes.error} />
+          ) : eventTypes.data.length === 0 ? (
+            <p className="muted">
+              No event types yet. <Link to={`/settings/programs/${program.id}`}>Add one</Link> to start tracking.
+            </p>
+          ) : (
+            <table className="mini-table">
+              <thead>
+                <tr>
+                  <th scope="col">ActionTrackerId</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Returns</th>
+                </tr>
+              </thead>
+              <tbody>
+                {eventTypes.data.map((et) => (
+                  <tr key={et.id}>
+                    <td className="mono">{et.id}</td>
+                    <td>{et.name}</td>
+                    <td>
+                      <Badge tone="blue">{et.kind}</Badge>
+                    </td>
+                    <td className="muted">{RETURNS_PROCESSING_LABELS[et.returnsProcessing] ?? et.returnsProcessing}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+        <div>
+          <h3 className="subhead">
+            Template terms{archived > 0 ? <span className="muted small"> · {archived} archived</span> : null}
+          </h3>
+          {terms.isPending ? (
+            <Loading />
+          ) : terms.isError ? (
+            <QueryError error={terms.error} />
+          ) : activeTerms.length === 0 ? (
+            <p className="muted">
+              No active terms: partners cannot join.{' '}
+              <Link to={`/settings/programs/${program.id}/terms/new`}>Publish terms</Link>
+            </p>
+          ) : (
+            activeTerms.map((t) => (
+              <div key={t.id} className="terms-block">
+                <div className="terms-block-title">
+                  {t.name} <span className="muted small">terms {t.id}</span>
+                </div>
+                <TermsSummary terms={t.terms} currency={program.currency} eventTypes={eventTypes.data} />
+              </div>
+            ))
+          )}
+        </div>
+      </div>
+    </Card>
+  );
+}
+
+export function BrandHome() {
+  const account = useAccount();
+  const { me } = useSession();
+  const programs = usePrograms();
+  const active = useActiveContracts();
+  const partners = new Set(active.data?.items.map((c) => c.partnerAccountId) ?? []);
+  const firstName = me.user.name.split(' ')[0] ?? me.user.name;
+
+  return (
+    <div className="page">
+      <PageHeader
+        title={`Welcome back, ${firstName}`}
+        subtitle={`${account.name} · Brand account · ${account.currency} · ${account.timeZone}`}
+        actions={
+          <>
+            <Link to="/reports/contract-history" className="btn">
+              Contract History
+            </Link>
+            <Link to="/settings/programs" className="btn btn-primary">
+              Manage programs
+            </Link>
+          </>
+        }
+      />
+      <Kpis>
+        <Kpi
+          label="Programs"
+          value={programs.data?.length ?? '—'}
+          hint={programs.data ? `${programs.data.filter((p) => p.status === 'ACTIVE').length} active` : undefined}
+          testId="kpi-programs"
+        />
+        <Kpi label="Active contracts" value={active.data?.total ?? '—'} testId="kpi-active-contracts" />
+        <Kpi label="Partners under contract" value={active.data ? partners.size : '—'} />
+      </Kpis>
+      {programs.isPending ? (
+        <Loading />
+      ) : programs.isError ? (
+        <QueryError error={programs.error} onRetry={() => void programs.refetch()} />
+      ) : programs.data.length === 0 ? (
+        <EmptyState
+          title="No programs yet"
+          action={
+            <Link to="/settings/programs" className="btn btn-primary">
+              Create a program
+            </Link>
+          }
+        >
+          A program holds your event types and the terms partners accept.
+        </EmptyState>
+      ) : (
+        <div className="stack">
+          {programs.data.map((p) => (
+            <ProgramOverview key={p.id} program={p} />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,324 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { errorDetail } from '../../api/client';
+import { useEventTypes, useProgram, useTemplateTerms } from '../../api/queries';
+import { useAccount, useAccountApi } from '../../api/session';
+import {
+  EVENT_TYPE_KINDS,
+  RETURNS_PROCESSING,
+  type EventType,
+  type EventTypeKind,
+  type Program,
+  type ProgramStatus,
+  type ReturnsProcessing,
+  type TemplateTerms,
+} from '../../api/types';
+import { columnsFor, DataTable } from '../../components/DataTable';
+import { ConfirmDialog, Dialog } from '../../components/Dialog';
+import { EmptyState, ErrorMessage, Loading, QueryError } from '../../components/Feedback';
+import { Badge, Card, Details, Field, PageHeader } from '../../components/Form';
+import { useToast } from '../../components/Toast';
+import { formatDate, formatDateTime, RETURNS_PROCESSING_LABELS } from '../../lib/format';
+import { TermsSummary } from '../shared/TermsSummary';
+import { TimeZoneOptions } from './ProgramsPage';
+
+const NO_EVENT_TYPES: EventType[] = [];
+const etCol = columnsFor<EventType>();
+
+const KIND_HINTS: Record<EventTypeKind, string> = {
+  SALE: 'A purchase: payouts as a percentage of the sale or a fixed amount.',
+  LEAD: 'A sign-up or form: usually a fixed amount.',
+  CLICK: 'Cost per click: a fixed amount per click. At most one per program.',
+  OTHER: 'Any other event, e.g. an app install.',
+};
+
+function EditProgramDialog({ program, onClose }: { program: Program; onClose: () => void }) {
+  const account = useAccount();
+  const http = useAccountApi();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [name, setName] = useState(program.name);
+  const [timeZone, setTimeZone] = useState(program.timeZone);
+  const [status, setStatus] = useState<ProgramStatus>(program.status);
+  const save = useMutation({
+    mutationFn: () => http.patch<Program>(`/api/v1/programs/${program.id}`, { name: name.trim(), timeZone: timeZone.trim(), status }),
+    onSuccess: async () => {
+      toast.success('Program saved.');
+      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'programs'] });
+      onClose();
+    },
+  });
+  return (
+    <Dialog
+      title="Edit program"
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : 'Save'}
+          </button>
+        </>
+      }
+    >
+      <div className="form">
+        <Field label="Program name">
+          <input className="input" required value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <div className="form-row">
+          <Field label="Currency" hint="Fixed when the program was created.">
+            <input className="input" value={program.currency} disabled />
+          </Field>
+          <Field label="Time zone">
+            <input className="input" list="edit-tz-options" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} />
+          </Field>
+        </div>
+        <TimeZoneOptions id="edit-tz-options" />
+        <Field label="Status" hint="Partners cannot join an inactive program; existing contracts are unchanged.">
+          <select className="select" value={status} onChange={(e) => setStatus(e.target.value as ProgramStatus)}>
+            <option value="ACTIVE">Active</option>
+            <option value="INACTIVE">Inactive</option>
+          </select>
+        </Field>
+        {save.isError ? <ErrorMessage>{errorDetail(save.error)}</ErrorMessage> : null}
+      </div>
+    </Dialog>
+  );
+}
+
+function AddEventTypeDialog({ program, onClose }: { program: Program; onClose: () => void }) {
+  const account = useAccount();
+  const http = useAccountApi();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<EventTypeKind>('SALE');
+  const [returnsProcessing, setReturnsProcessing] = useState<ReturnsProcessing>('API');
+  const add = useMutation({
+    mutationFn: () => http.post<EventType>(`/api/v1/programs/${program.id}/event-types`, { name: name.trim(), kind, returnsProcessing }),
+    onSuccess: async (et) => {
+      toast.success(`Event type “${et.name}” added with ActionTrackerId ${et.id}.`);
+      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'programs', program.id, 'event-types'] });
+      onClose();
+    },
+  });
+  return (
+    <Dialog
+      title="Add event type"
+      testId="add-event-type-dialog"
+      onClose={onClose}
+      onSubmit={() => add.mutate()}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={add.isPending || !name.trim()}>
+            {add.isPending ? 'Adding…' : 'Add event type'}
+          </button>
+        </>
+      }
+    >
+      <div className="form">
+        <Field label="Event type name">
+          <input className="input" required maxLength={100} autoFocus value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label="Kind" hint={KIND_HINTS[kind]}>
+          <select className="select" value={kind} onChange={(e) => setKind(e.target.value as EventTypeKind)}>
+            {EVENT_TYPE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Returns processing" hint="How you will send reversals and modifications of its actions.">
+          <select className="select" value={returnsProcessing} onChange={(e) => setReturnsProcessing(e.target.value as ReturnsProcessing)}>
+            {RETURNS_PROCESSING.map((r) => (
+              <option key={r} value={r}>
+                {RETURNS_PROCESSING_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {add.isError ? <ErrorMessage>{errorDetail(add.error)}</ErrorMessage> : null}
+      </div>
+    </Dialog>
+  );
+}
+
+function TermsCard({ program, terms, eventTypes }: { program: Program; terms: TemplateTerms; eventTypes: EventType[] }) {
+  const account = useAccount();
+  const http = useAccountApi();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [archiving, setArchiving] = useState(false);
+  return (
+    <div className={`terms-card ${terms.status === 'ARCHIVED' ? 'terms-card-archived' : ''}`} data-testid={`terms-${terms.id}`}>
+      <div className="terms-card-header">
+        <div>
+          <span className="terms-card-name">{terms.name}</span>{' '}
+          <Badge tone={terms.status === 'ACTIVE' ? 'green' : 'gray'}>{terms.status}</Badge>
+          <div className="muted small">
+            Terms {terms.id} · published {formatDateTime(terms.createdAt, account.timeZone)}
+          </div>
+        </div>
+        {terms.status === 'ACTIVE' ? (
+          <button type="button" className="btn btn-sm" onClick={() => setArchiving(true)} aria-label={`Archive ${terms.name}`}>
+            Archive
+          </button>
+        ) : null}
+      </div>
+      <TermsSummary terms={terms.terms} currency={program.currency} eventTypes={eventTypes} />
+      {archiving ? (
+        <ConfirmDialog
+          title={`Archive “${terms.name}”?`}
+          confirmLabel="Archive terms"
+          onClose={() => setArchiving(false)}
+          onConfirm={async () => {
+            await http.post(`/api/v1/programs/${program.id}/terms/${terms.id}/archive`);
+            toast.success(`“${terms.name}” archived.`);
+            await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'programs', program.id, 'terms'] });
+          }}
+        >
+          Partners can no longer accept these terms. Existing contracts on them are unchanged.
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}
+
+export function ProgramDetailPage() {
+  const { programId: raw } = useParams();
+  const programId = Number(raw);
+  const account = useAccount();
+  const program = useProgram(programId);
+  const eventTypes = useEventTypes(programId, program.isSuccess);
+  const terms = useTemplateTerms(programId, program.isSuccess);
+  const [editing, setEditing] = useState(false);
+  const [addingEventType, setAddingEventType] = useState(false);
+  const [showArchived, setShowArchived] = useState(false);
+
+  const columns = useMemo(
+    () => [
+      etCol.accessor('id', { header: 'ActionTrackerId', meta: { className: 'mono', width: 140 } }),
+      etCol.accessor('name', { header: 'Name' }),
+      etCol.accessor('kind', { header: 'Kind', cell: (info) => <Badge tone="blue">{info.getValue()}</Badge>, meta: { width: 100 } }),
+      etCol.accessor('returnsProcessing', {
+        header: 'Returns processing',
+        cell: (info) => RETURNS_PROCESSING_LABELS[info.getValue()] ?? info.getValue(),
+      }),
+      etCol.accessor('createdAt', { header: 'Added', cell: (info) => formatDate(info.getValue(), account.timeZone), meta: { width: 120 } }),
+    ],
+    [account.timeZone],
+  );
+
+  if (!Number.isInteger(programId) || programId <= 0) return <div className="page"><EmptyState title="No such program" /></div>;
+  if (program.isPending) return <div className="page"><Loading /></div>;
+  if (program.isError) return <div className="page"><QueryError error={program.error} onRetry={() => void program.refetch()} /></div>;
+  const p = program.data;
+  const allTerms = terms.data ?? [];
+  const shownTerms = showArchived ? allTerms : allTerms.filter((t) => t.status === 'ACTIVE');
+  const archivedCount = allTerms.length - allTerms.filter((t) => t.status === 'ACTIVE').length;
+
+  return (
+    <div className="page">
+      <div className="breadcrumbs">
+        <Link to="/settings/programs">Programs</Link> <span aria-hidden="true">/</span> <span>{p.name}</span>
+      </div>
+      <PageHeader
+        title={
+          <>
+            {p.name} <Badge tone={p.status === 'ACTIVE' ? 'green' : 'gray'}>{p.status}</Badge>
+          </>
+        }
+        subtitle={`Program ${p.id} · ${p.currency} · ${p.timeZone}`}
+        actions={
+          <>
+            <button type="button" className="btn" onClick={() => setEditing(true)}>
+              Edit program
+            </button>
+            <Link to={`/settings/programs/${p.id}/terms/new`} className="btn btn-primary">
+              Publish terms
+            </Link>
+          </>
+        }
+      />
+      <div className="stack">
+        <Card
+          title="Event types"
+          actions={
+            <button type="button" className="btn btn-sm" onClick={() => setAddingEventType(true)}>
+              Add event type
+            </button>
+          }
+        >
+          <DataTable
+            label="Event types"
+            testId="event-types-table"
+            columns={columns}
+            data={eventTypes.data ?? NO_EVENT_TYPES}
+            getRowId={(e) => String(e.id)}
+            itemName={['event type', 'event types']}
+            loading={eventTypes.isPending}
+            error={eventTypes.error}
+            emptyMessage="No event types yet. Add the events you pay for: sales, leads, clicks…"
+            hideFooter
+            initialPageSize={100}
+          />
+        </Card>
+        <Card
+          title="Template terms"
+          actions={
+            archivedCount > 0 ? (
+              <label className="checkbox small">
+                <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Show {archivedCount}{' '}
+                archived
+              </label>
+            ) : null
+          }
+        >
+          {terms.isPending ? (
+            <Loading />
+          ) : terms.isError ? (
+            <QueryError error={terms.error} onRetry={() => void terms.refetch()} />
+          ) : shownTerms.length === 0 ? (
+            <EmptyState
+              title="No active terms"
+              action={
+                <Link to={`/settings/programs/${p.id}/terms/new`} className="btn btn-primary">
+                  Publish terms
+                </Link>
+              }
+            >
+              Partners join a program by accepting one of its template terms.
+            </EmptyState>
+          ) : (
+            <div className="terms-grid">
+              {shownTerms.map((t) => (
+                <TermsCard key={t.id} program={p} terms={t} eventTypes={eventTypes.data ?? NO_EVENT_TYPES} />
+              ))}
+            </div>
+          )}
+        </Card>
+        <Card title="Details">
+          <Details
+            items={[
+              ['Program Id', <span key="id" className="mono">{p.id}</span>],
+              ['Brand', p.brandName],
+              ['Currency', p.currency],
+              ['Time zone', p.timeZone],
+              ['Created', formatDateTime(p.createdAt, account.timeZone)],
+            ]}
+          />
+        </Card>
+      </div>
+      {editing ? <EditProgramDialog program={p} onClose={() => setEditing(false)} /> : null}
+      {addingEventType ? <AddEventTypeDialog program={p} onClose={() => setAddingEventType(false)} /> : null}
+    </div>
+  );
+}

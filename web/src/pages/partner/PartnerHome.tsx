@@ -1,0 +1,151 @@
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { useActiveContracts, usePrograms } from '../../api/queries';
+import { useAccount, useSession } from '../../api/session';
+import type { Contract, Program } from '../../api/types';
+import { columnsFor, DataTable } from '../../components/DataTable';
+import { Badge, Card, PageHeader } from '../../components/Form';
+import { formatDate } from '../../lib/format';
+import { Kpi, Kpis } from '../shared/Kpi';
+import { JoinProgramDialog } from './JoinProgramDialog';
+
+const NO_CONTRACTS: Contract[] = [];
+const NO_PROGRAMS: Program[] = [];
+const contractCol = columnsFor<Contract>();
+const programCol = columnsFor<Program>();
+
+export function PartnerHome() {
+  const account = useAccount();
+  const { me } = useSession();
+  const programs = usePrograms();
+  const active = useActiveContracts();
+  const [joining, setJoining] = useState<Program | null>(null);
+  const firstName = me.user.name.split(' ')[0] ?? me.user.name;
+
+  const contracts = active.data?.items ?? NO_CONTRACTS;
+  const byProgram = useMemo(() => new Map(contracts.map((c) => [c.programId, c])), [contracts]);
+  const brands = new Set(contracts.map((c) => c.brandAccountId));
+
+  const contractColumns = useMemo(
+    () => [
+      contractCol.accessor('id', { header: 'Contract Id', meta: { className: 'mono', width: 110 } }),
+      contractCol.accessor('programName', { header: 'Program' }),
+      contractCol.accessor('brandName', { header: 'Brand' }),
+      contractCol.accessor('templateTermsName', { header: 'Terms' }),
+      contractCol.accessor('startAt', {
+        header: 'Since',
+        cell: (info) => formatDate(info.getValue(), account.timeZone),
+        meta: { className: 'nowrap' },
+      }),
+      contractCol.accessor('endAt', {
+        header: 'Ends',
+        cell: (info) => (info.getValue() ? formatDate(info.getValue(), account.timeZone) : <span className="muted">—</span>),
+        meta: { className: 'nowrap' },
+      }),
+    ],
+    [account.timeZone],
+  );
+
+  const programColumns = useMemo(
+    () => [
+      programCol.accessor('name', { header: 'Program', cell: (info) => <strong>{info.getValue()}</strong> }),
+      programCol.accessor('brandName', { header: 'Brand' }),
+      programCol.accessor('currency', { header: 'Currency', meta: { width: 90 } }),
+      programCol.accessor('timeZone', { header: 'Time zone' }),
+      programCol.display({
+        id: 'contract',
+        header: 'Your contract',
+        cell: ({ row }) => {
+          const c = byProgram.get(row.original.id);
+          return c ? (
+            <Badge tone="green" title={`Contract ${c.id}`}>
+              Active · {c.templateTermsName}
+            </Badge>
+          ) : (
+            <span className="muted">Not joined</span>
+          );
+        },
+      }),
+      programCol.display({
+        id: 'actions',
+        header: () => <span className="visually-hidden">Actions</span>,
+        meta: { align: 'right', width: 130 },
+        cell: ({ row }) => {
+          const joined = byProgram.has(row.original.id);
+          return (
+            <button
+              type="button"
+              className={`btn btn-sm ${joined ? '' : 'btn-primary'}`}
+              onClick={() => setJoining(row.original)}
+              aria-label={`${joined ? 'Change terms of' : 'Join'} ${row.original.name}`}
+            >
+              {joined ? 'Change terms' : 'Join'}
+            </button>
+          );
+        },
+      }),
+    ],
+    [byProgram],
+  );
+
+  return (
+    <div className="page">
+      <PageHeader
+        title={`Welcome back, ${firstName}`}
+        subtitle={`${account.name} · Partner account · ${account.currency} · ${account.timeZone}`}
+        actions={
+          <Link to="/reports/contract-history" className="btn">
+            Contract History
+          </Link>
+        }
+      />
+      <Kpis>
+        <Kpi label="Active contracts" value={active.data?.total ?? '—'} testId="kpi-active-contracts" />
+        <Kpi label="Brands you work with" value={active.data ? brands.size : '—'} />
+        <Kpi label="Programs open to join" value={programs.data?.length ?? '—'} />
+      </Kpis>
+      <div className="stack">
+        <Card
+          title="Active contracts"
+          actions={
+            <Link to="/reports/contract-history?status=ACTIVE" className="btn btn-sm">
+              View in Contract History
+            </Link>
+          }
+        >
+          <DataTable
+            label="Active contracts"
+            testId="active-contracts"
+            columns={contractColumns}
+            data={contracts}
+            getRowId={(c) => String(c.id)}
+            itemName={['active contract', 'active contracts']}
+            loading={active.isPending}
+            error={active.error}
+            onRetry={() => void active.refetch()}
+            emptyMessage="No active contracts. Join a program below to start earning."
+            initialPageSize={10}
+          />
+        </Card>
+        <Card title="Programs you can join">
+          <DataTable
+            label="Programs you can join"
+            testId="joinable-programs"
+            columns={programColumns}
+            data={programs.data ?? NO_PROGRAMS}
+            getRowId={(p) => String(p.id)}
+            itemName={['program', 'programs']}
+            loading={programs.isPending}
+            error={programs.error}
+            onRetry={() => void programs.refetch()}
+            search={{ placeholder: 'Search programs or brands' }}
+            emptyMessage="No programs are open to join right now."
+            rowTestId={(p) => `program-row-${p.id}`}
+            initialPageSize={10}
+          />
+        </Card>
+      </div>
+      {joining ? <JoinProgramDialog program={joining} current={byProgram.get(joining.id)} onClose={() => setJoining(null)} /> : null}
+    </div>
+  );
+}

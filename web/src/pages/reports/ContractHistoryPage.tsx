@@ -1,0 +1,230 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { usePrograms } from '../../api/queries';
+import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
+import { TERMINATION_REASONS, type Contract, type Page } from '../../api/types';
+import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
+import { PageHeader } from '../../components/Form';
+import { Menu } from '../../components/Menu';
+import { formatDate, formatDateTime } from '../../lib/format';
+import { ContractDetailsDialog } from './ContractDetailsDialog';
+import { ContractStatusBadge } from './ContractStatusBadge';
+import { ExpireContractDialog } from './ExpireContractDialog';
+
+const STATUS_OPTIONS = [
+  ['ALL', 'All'],
+  ['ACTIVE', 'Current active contracts only'],
+  ['EXPIRED', 'Expired contracts only'],
+] as const;
+type StatusFilter = (typeof STATUS_OPTIONS)[number][0];
+
+const SORT_KEYS = ['id', 'startAt', 'endAt', 'programName', 'partnerName', 'brandName', 'terminationReason'];
+const PAGE_SIZES = [10, 25, 50, 100];
+const NO_ROWS: Contract[] = [];
+const col = columnsFor<Contract>();
+
+/** Filter, sort and page live in the URL: reload or share the link and the report stays the same. */
+function useReportParams() {
+  const [params, setParams] = useSearchParams();
+  const status = (STATUS_OPTIONS.find(([v]) => v === params.get('status'))?.[0] ?? 'ALL') as StatusFilter;
+  const reason = TERMINATION_REASONS.find((r) => r === params.get('terminationReason')) ?? '';
+  const programId = /^\d+$/.test(params.get('programId') ?? '') ? params.get('programId')! : '';
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const pageSize = PAGE_SIZES.includes(Number(params.get('pageSize'))) ? Number(params.get('pageSize')) : 25;
+  const sort = SORT_KEYS.includes(params.get('sort') ?? '') ? params.get('sort')! : 'startAt';
+  const order: 'asc' | 'desc' = params.get('order') === 'asc' ? 'asc' : 'desc';
+  const update = (changes: Record<string, string | number | null>) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        for (const [k, v] of Object.entries(changes)) {
+          if (v === null || v === '') next.delete(k);
+          else next.set(k, String(v));
+        }
+        return next;
+      },
+      { replace: true },
+    );
+  return { status, reason, programId, page, pageSize, sort, order, update };
+}
+
+export function ContractHistoryPage() {
+  const account = useAccount();
+  const http = useAccountApi();
+  const key = useAccountKey();
+  const programs = usePrograms();
+  const { status, reason, programId, page, pageSize, sort, order, update } = useReportParams();
+  const [viewing, setViewing] = useState<Contract | null>(null);
+  const [expiring, setExpiring] = useState<Contract | null>(null);
+  const isPartner = account.kind === 'PARTNER';
+
+  const query = { programId, status, terminationReason: reason, page, pageSize, sort, order };
+  const contracts = useQuery({
+    queryKey: key('contracts', 'history', query),
+    queryFn: () => http.get<Page<Contract>>('/api/v1/contracts', query),
+    placeholderData: keepPreviousData,
+  });
+
+  // Programs for the filter: the account's programs, plus any program seen in the report.
+  const programOptions = useMemo(() => {
+    const map = new Map<number, string>();
+    for (const p of programs.data ?? []) map.set(p.id, isPartner ? `${p.name} (${p.brandName})` : p.name);
+    for (const c of contracts.data?.items ?? []) if (!map.has(c.programId)) map.set(c.programId, c.programName);
+    return [...map.entries()].sort((a, b) => a[1].localeCompare(b[1]));
+  }, [programs.data, contracts.data, isPartner]);
+
+  const columns = useMemo(
+    () => [
+      col.accessor('id', { header: 'Contract Id', meta: { className: 'mono', width: 110 } }),
+      col.accessor('programName', { header: 'Program' }),
+      isPartner
+        ? col.accessor('brandName', { header: 'Brand' })
+        : col.accessor('partnerName', { header: 'Partner' }),
+      col.accessor('templateTermsName', { header: 'Terms', enableSorting: false }),
+      col.accessor('startAt', {
+        header: 'Start',
+        cell: (info) => <span title={formatDateTime(info.getValue(), account.timeZone)}>{formatDate(info.getValue(), account.timeZone)}</span>,
+        meta: { className: 'nowrap' },
+      }),
+      col.accessor('endAt', {
+        header: 'End',
+        cell: (info) => {
+          const v = info.getValue();
+          return v ? <span title={formatDateTime(v, account.timeZone)}>{formatDate(v, account.timeZone)}</span> : <span className="muted">—</span>;
+        },
+        meta: { className: 'nowrap' },
+      }),
+      col.accessor('status', {
+        header: 'Status',
+        enableSorting: false,
+        cell: ({ row }) => <ContractStatusBadge contract={row.original} />,
+      }),
+      col.accessor('terminationReason', {
+        header: 'Termination Reason',
+        cell: (info) => <span className="code">{info.getValue()}</span>,
+      }),
+      col.display({
+        id: 'view',
+        header: () => <span className="visually-hidden">Row actions</span>,
+        meta: { align: 'right', width: 90 },
+        cell: ({ row }) => {
+          const c = row.original;
+          return (
+            <Menu
+              label="View"
+              ariaLabel={`View contract ${c.id}`}
+              testId={`view-menu-${c.id}`}
+              items={[
+                { label: 'Contract details', onSelect: () => setViewing(c) },
+                {
+                  label: 'Actions',
+                  items: [
+                    {
+                      label: 'Expire',
+                      danger: true,
+                      disabled: c.status === 'EXPIRED',
+                      disabledReason: c.status === 'EXPIRED' ? 'Already expired' : undefined,
+                      onSelect: () => setExpiring(c),
+                    },
+                  ],
+                },
+              ]}
+            />
+          );
+        },
+      }),
+    ],
+    [isPartner, account.timeZone],
+  );
+
+  const tableState: ServerTableState = {
+    pageIndex: page - 1,
+    pageSize,
+    sorting: [{ id: sort, desc: order === 'desc' }],
+    search: '',
+  };
+  const filtered = status !== 'ALL' || reason !== '' || programId !== '';
+
+  const toolbar = (
+    <div className="filters">
+      <label className="filter">
+        <span className="filter-label">Program</span>
+        <select className="select" value={programId} onChange={(e) => update({ programId: e.target.value, page: null })}>
+          <option value="">All programs</option>
+          {programOptions.map(([id, name]) => (
+            <option key={id} value={id}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="filter">
+        <span className="filter-label">Contract Status</span>
+        <select className="select" value={status} onChange={(e) => update({ status: e.target.value === 'ALL' ? null : e.target.value, page: null })}>
+          {STATUS_OPTIONS.map(([v, label]) => (
+            <option key={v} value={v}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="filter">
+        <span className="filter-label">Termination Reason</span>
+        <select className="select" value={reason} onChange={(e) => update({ terminationReason: e.target.value, page: null })}>
+          <option value="">All reasons</option>
+          {TERMINATION_REASONS.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      </label>
+      {filtered ? (
+        <button type="button" className="btn btn-link" onClick={() => update({ programId: null, status: null, terminationReason: null, page: null })}>
+          Clear filters
+        </button>
+      ) : null}
+    </div>
+  );
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Contract History"
+        subtitle={`Contracts of ${account.name} with ${isPartner ? 'brands' : 'partners'}: current and past. Dates in ${account.timeZone}.`}
+      />
+      <div className="card">
+        <DataTable
+          label="Contract History"
+          testId="contract-history"
+          columns={columns}
+          data={contracts.data?.items ?? NO_ROWS}
+          getRowId={(c) => String(c.id)}
+          rowTestId={(c) => `contract-row-${c.id}`}
+          itemName={['contract', 'contracts']}
+          toolbar={toolbar}
+          loading={contracts.isPending}
+          refreshing={contracts.isFetching && !contracts.isPending}
+          error={contracts.error}
+          onRetry={() => void contracts.refetch()}
+          emptyMessage={filtered ? 'No contracts match these filters.' : 'No contracts yet.'}
+          pageSizeOptions={PAGE_SIZES}
+          server={{
+            rowCount: contracts.data?.total ?? 0,
+            state: tableState,
+            onStateChange: (next) =>
+              update({
+                page: next.pageIndex + 1 === 1 ? null : next.pageIndex + 1,
+                pageSize: next.pageSize === 25 ? null : next.pageSize,
+                sort: next.sorting[0]?.id ?? null,
+                order: next.sorting[0] ? (next.sorting[0].desc ? 'desc' : 'asc') : null,
+              }),
+          }}
+        />
+      </div>
+      {viewing ? <ContractDetailsDialog contract={viewing} onClose={() => setViewing(null)} /> : null}
+      {expiring ? <ExpireContractDialog contract={expiring} onClose={() => setExpiring(null)} /> : null}
+    </div>
+  );
+}

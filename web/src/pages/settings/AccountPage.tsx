@@ -1,0 +1,39 @@
+import { useQuery } from '@tanstack/react-query';
+import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
+import type { AccountDetails } from '../../api/types';
+import { Loading, QueryError } from '../../components/Feedback';
+import { Badge, Card, Details, PageHeader } from '../../components/Form';
+import { formatDateTime, humanize } from '../../lib/format';
+
+export function AccountPage() {
+  const account = useAccount();
+  const http = useAccountApi();
+  const key = useAccountKey();
+  const details = useQuery({ queryKey: key('account'), queryFn: () => http.get<AccountDetails>('/api/v1/account') });
+  return (
+    <div className="page">
+      <PageHeader title="Account" subtitle="Your account as Lockstep knows it. Contact support to change its currency or time zone." />
+      <Card>
+        {details.isPending ? (
+          <Loading />
+        ) : details.isError ? (
+          <QueryError error={details.error} onRetry={() => void details.refetch()} />
+        ) : (
+          <Details
+            items={[
+              ['Name', details.data.name],
+              ['Kind', humanize(details.data.kind)],
+              ['Account Id', <span key="id" className="mono">{details.data.id}</span>],
+              ['Account SID', <span key="sid" className="mono">{details.data.sid}</span>],
+              ['Currency', details.data.currency],
+              ['Time zone', details.data.timeZone],
+              ['Status', <Badge key="st" tone={details.data.status === 'ACTIVE' ? 'green' : 'gray'}>{details.data.status}</Badge>],
+              ['Created', formatDateTime(details.data.createdAt, account.timeZone)],
+              ['Your role', humanize(account.role)],
+            ]}
+          />
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,300 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { errorDetail } from '../../api/client';
+import { ME_KEY, useAccount, useAccountApi, useAccountKey, useSession } from '../../api/session';
+import type { Invitation, InviteResult, Member, Role } from '../../api/types';
+import { columnsFor, DataTable } from '../../components/DataTable';
+import { ConfirmDialog, Dialog } from '../../components/Dialog';
+import { ErrorMessage, Notice } from '../../components/Feedback';
+import { Badge, Card, CopyField, Field, PageHeader } from '../../components/Form';
+import { useToast } from '../../components/Toast';
+import { formatDate, humanize } from '../../lib/format';
+
+const NO_MEMBERS: Member[] = [];
+const NO_INVITATIONS: Invitation[] = [];
+const memberCol = columnsFor<Member>();
+const invitationCol = columnsFor<Invitation>();
+
+function InviteUserDialog({ onClose }: { onClose: () => void }) {
+  const account = useAccount();
+  const http = useAccountApi();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('USER');
+  const [result, setResult] = useState<InviteResult | null>(null);
+
+  const invite = useMutation({
+    mutationFn: () => http.post<InviteResult>('/api/v1/users/invitations', { email, role }),
+    onSuccess: async (data) => {
+      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'users'] });
+      if (data.status === 'ADDED') {
+        toast.success(`${email} already had a Lockstep login and was added to ${account.name}.`);
+        onClose();
+      } else {
+        setResult(data);
+      }
+    },
+  });
+
+  if (result) {
+    return (
+      <Dialog
+        title="Invitation created"
+        testId="invite-result"
+        onClose={onClose}
+        footer={
+          <button type="button" className="btn btn-primary" onClick={onClose}>
+            Done
+          </button>
+        }
+      >
+        <p>
+          Send this link to <strong>{email}</strong>. With it they choose a name and password and join {account.name} as{' '}
+          {role === 'ADMIN' ? 'an admin' : 'a user'}. The link works once and expires in 7 days.
+        </p>
+        {result.acceptUrl ? <CopyField label="Invitation link" value={result.acceptUrl} testId="accept-url" /> : null}
+        <Notice kind="warning">This link is shown only now. If it gets lost, revoke the invitation and invite again.</Notice>
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog
+      title={`Invite a user to ${account.name}`}
+      testId="invite-dialog"
+      onClose={onClose}
+      onSubmit={() => invite.mutate()}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose} disabled={invite.isPending}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={invite.isPending || !email.trim()}>
+            {invite.isPending ? 'Inviting…' : 'Invite'}
+          </button>
+        </>
+      }
+    >
+      <div className="form">
+        <Field label="E-mail" hint="Someone who already has a Lockstep login is added at once.">
+          <input className="input" type="email" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
+        </Field>
+        <Field label="Role">
+          <select className="select" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            <option value="USER">User: works in the account</option>
+            <option value="ADMIN">Admin: also manages users and API credentials</option>
+          </select>
+        </Field>
+        {invite.isError ? <ErrorMessage>{errorDetail(invite.error)}</ErrorMessage> : null}
+      </div>
+    </Dialog>
+  );
+}
+
+export function UsersPage() {
+  const account = useAccount();
+  const { me } = useSession();
+  const http = useAccountApi();
+  const key = useAccountKey();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const isAdmin = account.role === 'ADMIN';
+  const [inviting, setInviting] = useState(false);
+  const [removing, setRemoving] = useState<Member | null>(null);
+  const [revoking, setRevoking] = useState<Invitation | null>(null);
+
+  const members = useQuery({ queryKey: key('users'), queryFn: () => http.get<Member[]>('/api/v1/users') });
+  const invitations = useQuery({
+    queryKey: key('users', 'invitations'),
+    queryFn: () => http.get<Invitation[]>('/api/v1/users/invitations'),
+    enabled: isAdmin,
+  });
+
+  const refreshAfterChange = async (userId: number) => {
+    await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'users'] });
+    // Your own role or membership changed: the account list and switcher must follow.
+    if (userId === me.user.id) await queryClient.invalidateQueries({ queryKey: ME_KEY });
+  };
+
+  const changeRole = useMutation({
+    mutationFn: ({ member, role }: { member: Member; role: Role }) => http.patch(`/api/v1/users/${member.userId}`, { role }),
+    onSuccess: async (_data, { member, role }) => {
+      toast.success(`${member.name} is now ${role === 'ADMIN' ? 'an admin' : 'a user'} of ${account.name}.`);
+      await refreshAfterChange(member.userId);
+    },
+    onError: (error) => toast.error(errorDetail(error)),
+  });
+
+  const { mutate: mutateRole, isPending: rolePending } = changeRole;
+  const columns = useMemo(
+    () => [
+      memberCol.accessor('name', {
+        header: 'Name',
+        cell: ({ row }) => (
+          <span className="nowrap">
+            <strong>{row.original.name}</strong>
+            {row.original.userId === me.user.id ? (
+              <>
+                {' '}
+                <Badge tone="blue">You</Badge>
+              </>
+            ) : null}
+          </span>
+        ),
+      }),
+      memberCol.accessor('email', { header: 'E-mail' }),
+      memberCol.accessor('role', {
+        header: 'Role',
+        meta: { width: 150 },
+        cell: ({ row }) => {
+          const m = row.original;
+          if (!isAdmin) return <Badge tone={m.role === 'ADMIN' ? 'violet' : 'gray'}>{humanize(m.role)}</Badge>;
+          return (
+            <select
+              className="select select-sm"
+              aria-label={`Role of ${m.name}`}
+              value={m.role}
+              disabled={rolePending}
+              onChange={(e) => mutateRole({ member: m, role: e.target.value as Role })}
+            >
+              <option value="ADMIN">Admin</option>
+              <option value="USER">User</option>
+            </select>
+          );
+        },
+      }),
+      memberCol.accessor('joinedAt', {
+        header: 'Joined',
+        cell: (info) => formatDate(info.getValue(), account.timeZone),
+        meta: { className: 'nowrap', width: 120 },
+      }),
+      ...(isAdmin
+        ? [
+            memberCol.display({
+              id: 'actions',
+              header: () => <span className="visually-hidden">Actions</span>,
+              meta: { align: 'right', width: 100 },
+              cell: ({ row }) => (
+                <button
+                  type="button"
+                  className="btn btn-sm btn-danger-ghost"
+                  aria-label={`Remove ${row.original.name}`}
+                  onClick={() => setRemoving(row.original)}
+                >
+                  Remove
+                </button>
+              ),
+            }),
+          ]
+        : []),
+    ],
+    [isAdmin, me.user.id, account.timeZone, mutateRole, rolePending],
+  );
+
+  const invitationColumns = useMemo(
+    () => [
+      invitationCol.accessor('email', { header: 'E-mail' }),
+      invitationCol.accessor('role', { header: 'Role', cell: (info) => humanize(info.getValue()), meta: { width: 100 } }),
+      invitationCol.accessor('createdAt', { header: 'Invited', cell: (info) => formatDate(info.getValue(), account.timeZone), meta: { width: 120 } }),
+      invitationCol.accessor('expiresAt', { header: 'Expires', cell: (info) => formatDate(info.getValue(), account.timeZone), meta: { width: 120 } }),
+      invitationCol.display({
+        id: 'actions',
+        header: () => <span className="visually-hidden">Actions</span>,
+        meta: { align: 'right', width: 100 },
+        cell: ({ row }) => (
+          <button type="button" className="btn btn-sm" aria-label={`Revoke invitation of ${row.original.email}`} onClick={() => setRevoking(row.original)}>
+            Revoke
+          </button>
+        ),
+      }),
+    ],
+    [account.timeZone],
+  );
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Users"
+        subtitle={`People who can work in ${account.name}.`}
+        actions={
+          isAdmin ? (
+            <button type="button" className="btn btn-primary" onClick={() => setInviting(true)}>
+              Invite user
+            </button>
+          ) : null
+        }
+      />
+      {!isAdmin ? (
+        <Notice>You can see who has access to {account.name}. Only admins can invite users, change roles or remove users.</Notice>
+      ) : null}
+      <div className="stack">
+        <Card title="Members">
+          <DataTable
+            label="Users"
+            testId="users-table"
+            columns={columns}
+            data={members.data ?? NO_MEMBERS}
+            getRowId={(m) => String(m.userId)}
+            rowTestId={(m) => `user-row-${m.email}`}
+            itemName={['user', 'users']}
+            loading={members.isPending}
+            error={members.error}
+            onRetry={() => void members.refetch()}
+            search={{ placeholder: 'Search name or e-mail' }}
+            initialSorting={[{ id: 'name', desc: false }]}
+          />
+        </Card>
+        {isAdmin ? (
+          <Card title="Pending invitations">
+            <DataTable
+              label="Pending invitations"
+              testId="invitations-table"
+              columns={invitationColumns}
+              data={invitations.data ?? NO_INVITATIONS}
+              getRowId={(i) => String(i.id)}
+              itemName={['pending invitation', 'pending invitations']}
+              loading={invitations.isPending}
+              error={invitations.error}
+              emptyMessage="No pending invitations."
+              hideFooter={(invitations.data?.length ?? 0) <= 10}
+            />
+          </Card>
+        ) : null}
+      </div>
+      {inviting ? <InviteUserDialog onClose={() => setInviting(false)} /> : null}
+      {removing ? (
+        <ConfirmDialog
+          title={`Remove ${removing.name}?`}
+          confirmLabel="Remove user"
+          danger
+          testId="remove-user-dialog"
+          onClose={() => setRemoving(null)}
+          onConfirm={async () => {
+            await http.del(`/api/v1/users/${removing.userId}`);
+            toast.success(`${removing.name} no longer has access to ${account.name}.`);
+            await refreshAfterChange(removing.userId);
+          }}
+        >
+          {removing.name} ({removing.email}) loses access to {account.name} at once, and the API tokens they issued for it
+          stop working.
+        </ConfirmDialog>
+      ) : null}
+      {revoking ? (
+        <ConfirmDialog
+          title="Revoke invitation?"
+          confirmLabel="Revoke invitation"
+          danger
+          onClose={() => setRevoking(null)}
+          onConfirm={async () => {
+            await http.del(`/api/v1/users/invitations/${revoking.id}`);
+            toast.success(`The invitation of ${revoking.email} was revoked.`);
+            await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'users', 'invitations'] });
+          }}
+        >
+          The invitation link sent to {revoking.email} stops working.
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}

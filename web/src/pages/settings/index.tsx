@@ -1,0 +1,16 @@
+import type { PageDef } from '../../navigation';
+import { ProgramDetailPage } from '../brand/ProgramDetailPage';
+import { ProgramsPage } from '../brand/ProgramsPage';
+import { TermsEditorPage } from '../brand/TermsEditorPage';
+import { AccountPage } from './AccountPage';
+import { CredentialsPage } from './CredentialsPage';
+import { UsersPage } from './UsersPage';
+
+export const settingsPages: PageDef[] = [
+  { path: 'account', label: 'Account', element: <AccountPage /> },
+  { path: 'users', label: 'Users', element: <UsersPage /> },
+  { path: 'credentials', label: 'API credentials', element: <CredentialsPage />, adminOnly: true },
+  { path: 'programs', label: 'Programs', element: <ProgramsPage />, kinds: ['BRAND'] },
+  { path: 'programs/:programId', label: 'Program', element: <ProgramDetailPage />, kinds: ['BRAND'], hidden: true },
+  { path: 'programs/:programId/terms/new', label: 'Publish terms', element: <TermsEditorPage />, kinds: ['BRAND'], hidden: true },
+];

@@ -1,4 +1,6 @@
+import { ManualClock } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
+import { seedActivity } from './seed-activity.js';
 import type { AccountActor, AccountKind } from '../modules/accounts/actor.js';
 import { createAccount } from '../modules/accounts/create-account.js';
 import { createOperator } from '../modules/accounts/create-operator.js';
@@ -29,7 +31,11 @@ function actor(account: { id: number; adminUserId: number }, kind: AccountKind, 
  * An operator, two brands (USD and EUR) with programs, event types and terms, and three
  * partners with contracts, one of them expired, so every screen has something to show.
  */
-export async function seedDemo(ctx: ServiceContext): Promise<DemoLogin[]> {
+export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
+  // The demo's history starts 90 days ago, so contracts predate the tracked activity.
+  const realNow = outer.clock.now();
+  const clock = new ManualClock(new Date(realNow.getTime() - 90 * 86_400_000));
+  const ctx: ServiceContext = { db: outer.db, clock };
   await createOperator(ctx, { email: 'operator@lockstep.test', name: 'Olivia Operator', password: DEMO_PASSWORD });
 
   const acme = await createAccount(ctx, null, {
@@ -142,12 +148,28 @@ export async function seedDemo(ctx: ServiceContext): Promise<DemoLogin[]> {
   await acceptTerms(ctx, trailActor, acmeStandard.id);
   await acceptTerms(ctx, trailActor, acmeCaTerms.id);
   const trailBonjour = await acceptTerms(ctx, trailActor, bonjourTerms.id);
-  await expireContract(ctx, trailActor, trailBonjour.id, {});
   await acceptTerms(ctx, dealsActor, acmeStandard.id);
   await acceptTerms(ctx, dealsActor, bonjourTerms.id);
   await acceptTerms(ctx, styleActor, acmeStandard.id);
+  clock.advanceDays(20);
   await acceptTerms(ctx, styleActor, acmeVip.id); // replaces the standard contract
   await acceptTerms(ctx, styleActor, bonjourTerms.id);
+  clock.advanceDays(10);
+  await expireContract(ctx, trailActor, trailBonjour.id, {});
+  clock.set(new Date(realNow.getTime() - 89 * 86_400_000));
+
+  await seedActivity(ctx, clock, realNow, {
+    brands: [
+      { actor: acmeActor, programs: [{ id: acmeUs.id, saleEventTypeId: acmeSale.id, leadEventTypeId: acmeLead.id, currency: 'USD', categories: ['Tents', 'Backpacks', 'Gift Cards', 'Boots'] }, { id: acmeCa.id, saleEventTypeId: acmeCaSale.id, currency: 'CAD', categories: ['Tents', 'Jackets'] }] },
+      { actor: bonjourActor, programs: [{ id: bonjourFr.id, saleEventTypeId: bonjourSale.id, leadEventTypeId: bonjourOther.id, currency: 'EUR', categories: ['Robes', 'Chaussures'], skus: ['SALE-001', 'SALE-002', 'ETE-777'] }] },
+    ],
+    partners: [
+      { actor: trailActor, programIds: [acmeUs.id, acmeCa.id, bonjourFr.id] },
+      { actor: dealsActor, programIds: [acmeUs.id, bonjourFr.id] },
+      { actor: styleActor, programIds: [acmeUs.id, bonjourFr.id] },
+    ],
+  });
+  clock.set(realNow);
 
   return [
     { email: 'operator@lockstep.test', role: 'operator' },

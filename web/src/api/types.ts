@@ -183,3 +183,27 @@ export interface Contract {
   terms: Terms;
   createdAt: string;
 }
+
+/** Reason codes for reversing or modifying actions (RESET is an operation, not a reason). */
+export const CHANGE_REASON_CODES = [
+  'CONS_FRAUD',
+  'CONS_ERROR',
+  'CONS_INFO_INVALID',
+  'ITEM_RETURNED',
+  'ITEM_OUT_OF_STOCK',
+  'ORDER_ERROR',
+  'ORDER_UPDATE',
+  'PUB_ACT_DISPUTE',
+  'ADV_ACT_DISPUTE',
+  'NOT_COMPLIANCE_TERMS',
+  'TEST_ACTION',
+  'REJECTED',
+  'OTHER',
+] as const;
+export type ChangeReasonCode = (typeof CHANGE_REASON_CODES)[number];
+
+/** POST /contracts/:id/expire answers the contract and, for brands that asked, the reversal outcome. */
+export interface ExpiredContract extends Contract {
+  reversedActions: number;
+  unreversedActions: number;
+}

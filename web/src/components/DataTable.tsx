@@ -324,6 +324,7 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
                 ? `${rowCount} ${rowCount === 1 ? singular : plural}`
                 : `${firstRow}–${lastRow} of ${rowCount} ${plural}`}
           </div>
+          {rowCount <= Math.min(...pageSizes) && pagination.pageIndex === 0 ? null : (
           <div className="table-pager">
             <label className="pager-size">
               Rows per page
@@ -355,6 +356,7 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
               »
             </button>
           </div>
+          )}
         </div>
       )}
     </div>

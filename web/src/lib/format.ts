@@ -50,14 +50,21 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** "1 month and 27 days", "27 days", "1 month", "0 days". */
+function monthsAndDays(months: number, days: number): string {
+  if (months === 0) return plural(days, 'day');
+  if (days === 0) return plural(months, 'month');
+  return `${plural(months, 'month')} and ${plural(days, 'day')}`;
+}
+
 export function lockingText(rule: LockingRule): string {
   return rule.form === 'DAYS'
     ? `Locked ${plural(rule.days, 'day')} after the end of the day they are tracked`
-    : `Locked ${plural(rule.months, 'month')} and ${plural(rule.days, 'day')} after the end of the month`;
+    : `Locked ${monthsAndDays(rule.months, rule.days)} after the end of the month`;
 }
 
 export function paymentText(schedule: PaymentSchedule): string {
-  return `Paid ${plural(schedule.months, 'month')} and ${plural(schedule.days, 'day')} after the end of the month they lock`;
+  return `Paid ${monthsAndDays(schedule.months, schedule.days)} after the end of the month they lock`;
 }
 
 export function humanize(code: string): string {

@@ -55,7 +55,7 @@ function ProgramOverview({ program }: { program: Program }) {
               <tbody>
                 {eventTypes.data.map((et) => (
                   <tr key={et.id}>
-                    <td className="mono">{et.id}</td>
+                    <td className="num">{et.id}</td>
                     <td>{et.name}</td>
                     <td>
                       <Badge tone="blue">{et.kind}</Badge>

@@ -205,7 +205,7 @@ export function ProgramDetailPage() {
 
   const columns = useMemo(
     () => [
-      etCol.accessor('id', { header: 'ActionTrackerId', meta: { className: 'mono', width: 140 } }),
+      etCol.accessor('id', { header: 'ActionTrackerId', meta: { className: 'num', width: 140 } }),
       etCol.accessor('name', { header: 'Name' }),
       etCol.accessor('kind', { header: 'Kind', cell: (info) => <Badge tone="blue">{info.getValue()}</Badge>, meta: { width: 100 } }),
       etCol.accessor('returnsProcessing', {

@@ -100,7 +100,7 @@ export function ProgramsPage() {
 
   const columns = useMemo(
     () => [
-      col.accessor('id', { header: 'Program Id', meta: { className: 'mono', width: 110 } }),
+      col.accessor('id', { header: 'Program Id', meta: { className: 'num', width: 110 } }),
       col.accessor('name', {
         header: 'Name',
         cell: ({ row }) => (

@@ -150,7 +150,7 @@ export function OperatorAccountsPage() {
 
   const columns = useMemo(
     () => [
-      col.accessor('id', { header: 'Account Id', meta: { className: 'mono', width: 110 } }),
+      col.accessor('id', { header: 'Account Id', meta: { className: 'num', width: 110 } }),
       col.accessor('name', { header: 'Name', cell: (info) => <strong>{info.getValue()}</strong> }),
       col.accessor('kind', {
         header: 'Kind',

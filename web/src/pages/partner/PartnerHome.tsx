@@ -28,7 +28,7 @@ export function PartnerHome() {
 
   const contractColumns = useMemo(
     () => [
-      contractCol.accessor('id', { header: 'Contract Id', meta: { className: 'mono', width: 110 } }),
+      contractCol.accessor('id', { header: 'Contract Id', meta: { className: 'num', width: 110 } }),
       contractCol.accessor('programName', { header: 'Program' }),
       contractCol.accessor('brandName', { header: 'Brand' }),
       contractCol.accessor('templateTermsName', { header: 'Terms' }),

@@ -76,7 +76,7 @@ export function ContractHistoryPage() {
 
   const columns = useMemo(
     () => [
-      col.accessor('id', { header: 'Contract Id', meta: { className: 'mono', width: 110 } }),
+      col.accessor('id', { header: 'Contract Id', meta: { className: 'num', width: 110 } }),
       col.accessor('programName', { header: 'Program' }),
       isPartner
         ? col.accessor('brandName', { header: 'Brand' })

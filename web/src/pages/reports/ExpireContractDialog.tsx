@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorDetail } from '../../api/client';
 import { useAccount, useAccountApi } from '../../api/session';
-import type { Contract } from '../../api/types';
+import { CHANGE_REASON_CODES, type ChangeReasonCode, type Contract, type ExpiredContract } from '../../api/types';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Notice } from '../../components/Feedback';
 import { useToast } from '../../components/Toast';
@@ -17,16 +17,27 @@ export function ExpireContractDialog({ contract, onClose }: { contract: Contract
   const today = todayIn(account.timeZone);
   const [when, setWhen] = useState<'now' | 'on'>('now');
   const [date, setDate] = useState(today);
+  const isBrand = account.kind === 'BRAND';
+  const [reverse, setReverse] = useState(false);
+  const [reversalReason, setReversalReason] = useState<ChangeReasonCode>('NOT_COMPLIANCE_TERMS');
   const counterparty = account.kind === 'PARTNER' ? contract.brandName : contract.partnerName;
 
   const expire = useMutation({
-    mutationFn: () => http.post<Contract>(`/api/v1/contracts/${contract.id}/expire`, when === 'on' ? { on: date } : {}),
+    mutationFn: () =>
+      http.post<ExpiredContract>(`/api/v1/contracts/${contract.id}/expire`, {
+        ...(when === 'on' ? { on: date } : {}),
+        ...(isBrand && reverse ? { reversePendingActions: true, reversalReason } : {}),
+      }),
     onSuccess: async (updated) => {
-      toast.success(
+      const ended =
         updated.status === 'EXPIRED'
           ? `Contract ${updated.id} expired (${updated.terminationReason}).`
-          : `Contract ${updated.id} will expire at the end of ${formatDate(updated.endAt, account.timeZone)} (${updated.terminationReason}).`,
-      );
+          : `Contract ${updated.id} will expire at the end of ${formatDate(updated.endAt, account.timeZone)} (${updated.terminationReason}).`;
+      const reversed =
+        isBrand && reverse
+          ? ` ${updated.reversedActions ?? 0} pending action(s) reversed${updated.unreversedActions ? `; ${updated.unreversedActions} could not be (cost-per-click actions need an operator)` : ''}.`
+          : '';
+      toast.success(ended + reversed);
       await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'contracts'] });
       onClose();
     },
@@ -81,6 +92,33 @@ export function ExpireContractDialog({ contract, onClose }: { contract: Contract
           </div>
         ) : null}
       </fieldset>
+      {isBrand ? (
+        <div className="reverse-option">
+          <label className="checkbox">
+            <input type="checkbox" checked={reverse} onChange={(e) => setReverse(e.target.checked)} />
+            <span>Reverse all existing pending actions</span>
+          </label>
+          {reverse ? (
+            <div className="radio-detail">
+              <label className="field-hint" htmlFor="reversal-reason">
+                Reason shown to the partner
+              </label>
+              <select
+                id="reversal-reason"
+                className="select select-sm"
+                value={reversalReason}
+                onChange={(e) => setReversalReason(e.target.value as ChangeReasonCode)}
+              >
+                {CHANGE_REASON_CODES.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
       <Notice kind="warning">
         After expiry, locked actions are still paid and clicks on live links are still counted, but new conversions earn
         {account.kind === 'PARTNER' ? ' you' : ' the partner'} nothing. This cannot be undone.

@@ -43,6 +43,14 @@ function splitValues(text: string): string[] {
     .filter(Boolean);
 }
 
+/** "payouts[1].payout.amount: …" names the event type the server means (indexes count included rows only). */
+function withEventTypeNames(detail: string, payouts: PayoutDraft[]): string {
+  const included = payouts.filter((p) => p.included);
+  const match = /payouts\[(\d+)\]/.exec(detail);
+  const eventType = match ? included[Number(match[1])]?.eventType : undefined;
+  return eventType ? `${eventType.name}: ${detail}` : detail;
+}
+
 function clampInt(text: string, max: number): number {
   const n = Math.floor(Number(text));
   return Number.isFinite(n) ? Math.min(Math.max(n, 0), max) : 0;
@@ -308,7 +316,7 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
         <Card title="Locking rule">
           <fieldset className="radio-group">
             <legend className="visually-hidden">Locking rule</legend>
-            <label className="radio">
+            <label className="radio radio-sentence">
               <input type="radio" name="lockForm" checked={lockForm === 'DAYS'} onChange={() => setLockForm('DAYS')} />
               <span className="sentence">
                 Actions are locked
@@ -325,7 +333,7 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
                 days after the end of the day they are tracked (at most 27)
               </span>
             </label>
-            <label className="radio">
+            <label className="radio radio-sentence">
               <input type="radio" name="lockForm" checked={lockForm === 'MONTHS'} onChange={() => setLockForm('MONTHS')} />
               <span className="sentence">
                 Actions are locked
@@ -391,7 +399,7 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
             {longDate(examplePay)} (program time zone {program.timeZone}).
           </li>
         </ul>
-        {publish.isError ? <ErrorMessage>{errorDetail(publish.error)}</ErrorMessage> : null}
+        {publish.isError ? <ErrorMessage>{withEventTypeNames(errorDetail(publish.error), payouts)}</ErrorMessage> : null}
         <div className="form-actions">
           <Link to={`/settings/programs/${program.id}`} className="btn">
             Cancel

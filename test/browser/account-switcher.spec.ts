@@ -1,0 +1,35 @@
+import { expect, test } from '@playwright/test';
+import { logIn, mainNav, switchAccount } from './support.js';
+
+test('a user of two accounts switches to Style Creator and sees that account’s contracts', async ({ page }) => {
+  await logIn(page, 'partner@trail.test');
+  await switchAccount(page, 'Trail Blog');
+  await page.goto('/reports/contract-history?status=ACTIVE');
+  const table = page.getByTestId('contract-history');
+  await expect(page.getByText('Contracts of Trail Blog')).toBeVisible();
+  // Trail Blog works with Acme Outdoor Canada; Style Creator does not.
+  await expect(table.getByRole('cell', { name: 'Acme Outdoor Canada' })).toBeVisible();
+
+  await page.getByTestId('account-switcher').click();
+  const options = page.getByRole('menuitemradio');
+  await expect(options).toHaveCount(2);
+  await expect(page.getByRole('menuitemradio', { name: 'Trail Blog' })).toHaveAttribute('aria-checked', 'true');
+  await page.screenshot({ path: '/tmp/lockstep-account-switcher.png' });
+  await page.getByRole('menuitemradio', { name: 'Style Creator' }).click();
+
+  await expect(page.getByTestId('current-account')).toHaveText('Style Creator');
+  await expect(page.getByText('Contracts of Style Creator')).toBeVisible();
+  await expect(table.getByRole('cell', { name: 'VIP creators' })).toBeVisible();
+  await expect(table.getByRole('cell', { name: 'Acme Outdoor Canada' })).toHaveCount(0);
+
+  // Taylor is only a USER of Style Creator: no API credentials tab, read-only users list.
+  await mainNav(page).getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('link', { name: 'API credentials' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Users' }).click();
+  await expect(page.getByRole('button', { name: 'Invite user' })).toHaveCount(0);
+  await expect(page.getByText('Only admins can invite users')).toBeVisible();
+
+  // The choice is remembered across reloads.
+  await page.reload();
+  await expect(page.getByTestId('current-account')).toHaveText('Style Creator');
+});

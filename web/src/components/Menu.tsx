@@ -102,7 +102,8 @@ function MenuList({
               onClick={() => {
                 if (item.disabled) return;
                 if (hasSub) {
-                  setOpenSub(open ? null : index);
+                  // Hovering already opens it; a click must not close it again.
+                  setOpenSub(index);
                   setFocusSub(true);
                   return;
                 }

@@ -53,8 +53,10 @@ function InviteUserDialog({ onClose }: { onClose: () => void }) {
           Send this link to <strong>{email}</strong>. With it they choose a name and password and join {account.name} as{' '}
           {role === 'ADMIN' ? 'an admin' : 'a user'}. The link works once and expires in 7 days.
         </p>
-        {result.acceptUrl ? <CopyField label="Invitation link" value={result.acceptUrl} testId="accept-url" /> : null}
-        <Notice kind="warning">This link is shown only now. If it gets lost, revoke the invitation and invite again.</Notice>
+        <div className="form">
+          {result.acceptUrl ? <CopyField label="Invitation link" value={result.acceptUrl} testId="accept-url" /> : null}
+          <Notice kind="warning">This link is shown only now. If it gets lost, revoke the invitation and invite again.</Notice>
+        </div>
       </Dialog>
     );
   }

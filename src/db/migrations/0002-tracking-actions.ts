@@ -61,7 +61,7 @@ create index conversions_brand_idx on conversions (brand_account_id, status, cre
 create table actions (
   id bigint generated always as identity primary key,
   conversion_id bigint unique references conversions (id),
-  click_id text unique references clicks (click_id),
+  click_id text references clicks (click_id),
   program_id integer not null references programs (id),
   brand_account_id integer not null references accounts (id),
   event_type_id integer not null references event_types (id),
@@ -93,7 +93,8 @@ create table actions (
 create index actions_brand_list_idx on actions (brand_account_id, state, event_at desc, id desc);
 create index actions_partner_list_idx on actions (partner_account_id, state, event_at desc, id desc);
 create index actions_due_idx on actions (locking_at, id) where state = 'PENDING';
-create index actions_order_idx on actions (event_type_id, order_id);
+-- Cost-per-click actions: one per click. Partial, so sale actions carry no entry for it.
+create unique index actions_click_key on actions (click_id) where click_id is not null;
 create index actions_contract_idx on actions (contract_id) where state = 'PENDING';
 
 create table action_modifications (
@@ -141,7 +142,5 @@ create table ledger_transfers (
   check (debit_account_id <> credit_account_id)
 );
 create index ledger_transfers_action_idx on ledger_transfers (action_id);
-create index ledger_transfers_debit_idx on ledger_transfers (debit_account_id);
-create index ledger_transfers_credit_idx on ledger_transfers (credit_account_id);
 `,
 };

@@ -140,7 +140,12 @@ export async function listActions(sql: Sql, actor: Actor, filter: ActionFilter, 
   const whereSql = where.join(' and ');
   const order = sortClause(filter.sort, filter.order, SORTS, 'EventDate');
   const [count, page] = await Promise.all([
-    sql.query<{ n: number }>(`select count(*)::int as n from (select 1 from actions a where ${whereSql} limit ${COUNT_CAP + 1}) t`, params),
+    // $1 (now) is typed here too: PostgreSQL refuses a parameter it cannot type, and the
+    // count uses it only when a status-detail filter does.
+    sql.query<{ n: number }>(
+      `select count(*)::int as n, $1::timestamptz as "asOf" from (select 1 from actions a where ${whereSql} limit ${COUNT_CAP + 1}) t`,
+      params,
+    ),
     sql.query<Row>(
       `select ${COLUMNS} ${FROM} where ${whereSql} order by ${order}, a.id desc limit ${filter.pageSize} offset ${pageOffset(filter)}`,
       params,

@@ -1,7 +1,5 @@
 import type { ServiceContext } from '../../core/context.js';
-import { postTransfers } from '../ledger/post-transfers.js';
-import { lockTransfer } from './apply-action-operation.js';
-import { recordModifications } from './record-modifications.js';
+import { lockLedgerAccounts } from '../ledger/post-transfers.js';
 
 export const LOCK_DUE_ACTIONS_LOCK_KEY = 7_350_100;
 
@@ -40,53 +38,59 @@ export async function lockDueActions(
     let chunks = 0;
     for (;;) {
       const count = await ctx.db.transaction(async (tx) => {
-        const { rows } = await tx.query<{
-          id: bigint;
-          seq: number;
-          amountMinor: bigint;
-          payoutMinor: bigint;
-          currency: string;
-          brandAccountId: number;
-          partnerAccountId: number;
-        }>(
-          `with due as (
-             select id from actions
-              where state = 'PENDING' and locking_at <= $1
-              order by locking_at, id
-              limit $2
-                for update skip locked
-           )
-           update actions a
-              set state = 'APPROVED', locked_at = a.locking_at, modification_count = a.modification_count + 1, updated_at = $1
-             from due
-            where a.id = due.id
-        returning a.id, a.modification_count as seq, a.amount_minor as "amountMinor", a.payout_minor as "payoutMinor",
-                  a.currency, a.brand_account_id as "brandAccountId", a.partner_account_id as "partnerAccountId"`,
+        const { rows: claimed } = await tx.query<{ id: bigint; brand: number; partner: number; currency: string }>(
+          `select id, brand_account_id as brand, partner_account_id as partner, currency from actions
+            where state = 'PENDING' and locking_at <= $1
+            order by locking_at, id
+            limit $2
+              for update skip locked`,
           [now, chunkSize],
         );
-        await recordModifications(
-          tx,
-          rows.map((row) => ({
-            actionId: row.id,
-            seq: row.seq,
-            at: now,
-            actorKind: 'SYSTEM' as const,
-            actorUserId: null,
-            operation: 'LOCK',
-            reason: null,
-            stateBefore: 'PENDING' as const,
-            stateAfter: 'APPROVED' as const,
-            amountBeforeMinor: row.amountMinor,
-            amountAfterMinor: row.amountMinor,
-            payoutBeforeMinor: row.payoutMinor,
-            payoutAfterMinor: row.payoutMinor,
-          })),
+        if (claimed.length === 0) return 0;
+        const refs = new Map<string, { code: string; owner: number; currency: string }>();
+        for (const row of claimed) {
+          refs.set(`B|${row.brand}|${row.currency}`, { code: 'BRAND_PAYABLE', owner: row.brand, currency: row.currency });
+          refs.set(`P|${row.partner}|${row.currency}`, { code: 'PARTNER_PAYMENT_PENDING', owner: row.partner, currency: row.currency });
+        }
+        await lockLedgerAccounts(tx, [...refs.values()]);
+        // The hot path: one statement locks the chunk, writes each action's LOCK record and
+        // its ledger transfer, and adds the transfers to the account balances, so no row
+        // travels to the application and back. It does what recordModifications and
+        // postTransfers do for single operations.
+        await tx.query(
+          `with upd as (
+             update actions a
+                set state = 'APPROVED', locked_at = a.locking_at, modification_count = a.modification_count + 1, updated_at = $2
+               from unnest($1::bigint[]) as c(id)
+              where a.id = c.id
+          returning a.id, a.modification_count, a.amount_minor, a.payout_minor, a.currency, a.brand_account_id, a.partner_account_id
+           ), mods as (
+             insert into action_modifications
+               (action_id, seq, at, actor_kind, operation, state_before, state_after,
+                amount_before_minor, amount_after_minor, payout_before_minor, payout_after_minor)
+             select id, modification_count, $2, 'SYSTEM', 'LOCK', 'PENDING', 'APPROVED', amount_minor, amount_minor, payout_minor, payout_minor
+               from upd
+           ), xfers as (
+             insert into ledger_transfers (debit_account_id, credit_account_id, amount_minor, currency, kind, action_id, at)
+             select d.id, cr.id, u.payout_minor, u.currency, 'ACTION_LOCKED', u.id, $2
+               from upd u
+               join ledger_accounts d on d.code = 'BRAND_PAYABLE' and d.owner_account_id = u.brand_account_id and d.currency = u.currency
+               join ledger_accounts cr on cr.code = 'PARTNER_PAYMENT_PENDING' and cr.owner_account_id = u.partner_account_id and cr.currency = u.currency
+              where u.payout_minor > 0
+          returning debit_account_id, credit_account_id, amount_minor
+           ), sums as (
+             select id, sum(d)::bigint as d, sum(c)::bigint as c from (
+               select debit_account_id as id, amount_minor as d, 0::bigint as c from xfers
+               union all
+               select credit_account_id, 0, amount_minor from xfers
+             ) t group by id
+           )
+           update ledger_accounts la
+              set debits_posted_minor = la.debits_posted_minor + sums.d, credits_posted_minor = la.credits_posted_minor + sums.c
+             from sums where la.id = sums.id`,
+          [claimed.map((row) => row.id.toString()), now],
         );
-        await postTransfers(
-          tx,
-          rows.filter((row) => row.payoutMinor > 0n).map((row) => lockTransfer(row, row.payoutMinor, now)),
-        );
-        return rows.length;
+        return claimed.length;
       });
       locked += count;
       if (count > 0) chunks += 1;

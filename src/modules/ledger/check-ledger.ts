@@ -21,11 +21,19 @@ export async function checkLedger(sql: Sql): Promise<LedgerCheck> {
       limit 20`,
   );
   for (const row of bad.rows) problems.push(`transfer ${row.id} is not a balanced posting between accounts of its currency`);
+  // One pass over the transfers (no per-account index is kept: postings are written far
+  // more often than they are re-derived).
   const drift = await sql.query<{ id: number; code: string; posted_d: bigint; posted_c: bigint; sum_d: bigint; sum_c: bigint }>(
-    `select la.id, la.code, la.debits_posted_minor as posted_d, la.credits_posted_minor as posted_c,
-            coalesce((select sum(amount_minor) from ledger_transfers where debit_account_id = la.id), 0)::bigint as sum_d,
-            coalesce((select sum(amount_minor) from ledger_transfers where credit_account_id = la.id), 0)::bigint as sum_c
-       from ledger_accounts la`,
+    `with sums as (
+       select id, sum(d)::bigint as d, sum(c)::bigint as c from (
+         select debit_account_id as id, amount_minor as d, 0::bigint as c from ledger_transfers
+         union all
+         select credit_account_id, 0, amount_minor from ledger_transfers
+       ) t group by id
+     )
+     select la.id, la.code, la.debits_posted_minor as posted_d, la.credits_posted_minor as posted_c,
+            coalesce(s.d, 0)::bigint as sum_d, coalesce(s.c, 0)::bigint as sum_c
+       from ledger_accounts la left join sums s on s.id = la.id`,
   );
   for (const row of drift.rows) {
     if (row.posted_d !== row.sum_d || row.posted_c !== row.sum_c) {

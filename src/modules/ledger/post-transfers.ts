@@ -21,6 +21,32 @@ export interface TransferInput {
 const key = (code: string, owner: number, currency: string) => `${code}|${owner}|${currency}`;
 
 /**
+ * Creates the ledger accounts that do not exist yet and locks all of them in id order,
+ * the one order every posting uses, so concurrent postings never deadlock. Returns
+ * their ids keyed "code|owner|currency".
+ */
+export async function lockLedgerAccounts(
+  tx: Sql,
+  refs: ReadonlyArray<{ code: string; owner: number; currency: string }>,
+): Promise<Map<string, number>> {
+  if (refs.length === 0) return new Map();
+  const columns = [refs.map((r) => r.code), refs.map((r) => r.owner), refs.map((r) => r.currency)];
+  await tx.query(
+    `insert into ledger_accounts (code, owner_account_id, currency)
+     select * from unnest($1::text[], $2::int[], $3::text[])
+     on conflict (code, owner_account_id, currency) do nothing`,
+    columns,
+  );
+  const { rows } = await tx.query<{ id: number; code: string; owner: number; currency: string }>(
+    `select id, code, owner_account_id as owner, currency from ledger_accounts
+      where (code, owner_account_id, currency) in (select * from unnest($1::text[], $2::int[], $3::text[]))
+      order by id for update`,
+    columns,
+  );
+  return new Map(rows.map((row) => [key(row.code, row.owner, row.currency), row.id]));
+}
+
+/**
  * Posts transfers in the caller's transaction. Each transfer moves one positive amount
  * between two ledger accounts of its currency, so every posting balances by
  * construction. Account balances are updated in the same transaction, with the account
@@ -39,20 +65,7 @@ export async function postTransfers(tx: Sql, transfers: readonly TransferInput[]
       wanted.set(key(ref.code, ref.ownerAccountId, t.currency), { code: ref.code, owner: ref.ownerAccountId, currency: t.currency });
     }
   }
-  const refs = [...wanted.values()];
-  await tx.query(
-    `insert into ledger_accounts (code, owner_account_id, currency)
-     select * from unnest($1::text[], $2::int[], $3::text[])
-     on conflict (code, owner_account_id, currency) do nothing`,
-    [refs.map((r) => r.code), refs.map((r) => r.owner), refs.map((r) => r.currency)],
-  );
-  const { rows } = await tx.query<{ id: number; code: string; owner: number; currency: string }>(
-    `select id, code, owner_account_id as owner, currency from ledger_accounts
-      where (code, owner_account_id, currency) in (select * from unnest($1::text[], $2::int[], $3::text[]))
-      order by id for update`,
-    [refs.map((r) => r.code), refs.map((r) => r.owner), refs.map((r) => r.currency)],
-  );
-  const idOf = new Map(rows.map((row) => [key(row.code, row.owner, row.currency), row.id]));
+  const idOf = await lockLedgerAccounts(tx, [...wanted.values()]);
   const accountId = (ref: LedgerAccountRef, currency: string) => idOf.get(key(ref.code, ref.ownerAccountId, currency))!;
 
   await tx.query(

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeDb } from '../support/db.js';
-import { logInClient, makeAccount, startTestApp, type TestApp } from '../support/app.js';
+import { logInClient, makeAccount, makeOperator, startTestApp, type TestApp } from '../support/app.js';
 import { makeContract, makeProgram } from '../support/programs.js';
 
 describeDb('api smoke', (db) => {
@@ -19,5 +19,28 @@ describeDb('api smoke', (db) => {
     const response = await client.get('/api/v1/contracts?status=ACTIVE');
     expect(response.statusCode).toBe(200);
     expect(response.json().items.map((c: { id: number }) => c.id)).toEqual([contractId]);
+  });
+});
+
+describeDb('contract history without a status filter', (db) => {
+  it('answers for a partner, a brand and an operator (regression: untyped count parameter)', async () => {
+    const t = await startTestApp(db());
+    try {
+      const brand = await makeAccount(t.ctx, 'BRAND');
+      const partner = await makeAccount(t.ctx, 'PARTNER');
+      const program = await makeProgram(t.ctx, brand);
+      await makeContract(t.ctx, partner, program);
+      const operator = await makeOperator(t.ctx);
+      for (const email of [partner.adminEmail, brand.adminEmail, operator.email]) {
+        const client = await logInClient(t.app, email);
+        const response = await client.get('/api/v1/contracts');
+        expect(response.statusCode, `${email}: ${response.body}`).toBe(200);
+        expect(response.json().total).toBe(1);
+        const one = await client.get(`/api/v1/contracts/${response.json().items[0].id}`);
+        expect(one.statusCode).toBe(200);
+      }
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -55,17 +55,20 @@ function fromStored(row: StoredRow): ContractRow {
   return { ...row, terms: termsFromJson(row.terms) };
 }
 
-/** The tenancy filter of every contract query: a partner sees its own, a brand those of its programs. */
-function scope(actor: Actor, param: string): string {
+/**
+ * The tenancy filter of every contract query: a partner sees its own, a brand those of
+ * its programs, an operator all. The account id is added to the parameters only when the
+ * filter uses it (PostgreSQL refuses a parameter it cannot type).
+ */
+function scope(actor: Actor, params: unknown[]): string {
   if (actor.type === 'operator') return 'true';
-  return actor.accountKind === 'PARTNER' ? `c.partner_account_id = ${param}` : `c.brand_account_id = ${param}`;
+  params.push(actor.accountId);
+  return actor.accountKind === 'PARTNER' ? `c.partner_account_id = $${params.length}` : `c.brand_account_id = $${params.length}`;
 }
 
 export async function getContractOrThrow(sql: Sql, actor: Actor, contractId: number, now: Date): Promise<ContractRow> {
-  const { rows } = await sql.query<StoredRow>(
-    `select ${columns('$2')} ${FROM} where c.id = $1 and ${scope(actor, '$3')}`,
-    [contractId, now, actor.type === 'account' ? actor.accountId : 0],
-  );
+  const params: unknown[] = [contractId, now];
+  const { rows } = await sql.query<StoredRow>(`select ${columns('$2')} ${FROM} where c.id = $1 and ${scope(actor, params)}`, params);
   if (!rows[0]) throw notFound(`Contract ${contractId} does not exist or is not visible to this account.`);
   return fromStored(rows[0]);
 }
@@ -97,8 +100,8 @@ export async function listContractHistory(
   filter: ContractHistoryFilter,
   now: Date,
 ): Promise<Page<ContractRow>> {
-  const params: unknown[] = [now, actor.type === 'account' ? actor.accountId : 0];
-  const where = [scope(actor, '$2')];
+  const params: unknown[] = [now];
+  const where = [scope(actor, params)];
   if (filter.programId !== undefined) {
     params.push(filter.programId);
     where.push(`c.program_id = $${params.length}`);
@@ -115,7 +118,8 @@ export async function listContractHistory(
   }
   const whereSql = where.join(' and ');
   const order = sortClause(filter.sort, filter.order, SORTS, 'startAt');
-  const total = await sql.query<{ n: number }>(`select count(*)::int as n ${FROM} where ${whereSql}`, params);
+  // $1 (now) is typed in the count too, which uses it only when filtering by status.
+  const total = await sql.query<{ n: number }>(`select count(*)::int as n, $1::timestamptz as "asOf" ${FROM} where ${whereSql}`, params);
   const { rows } = await sql.query<StoredRow>(
     `select ${columns('$1')} ${FROM} where ${whereSql} order by ${order}, c.id desc
       limit ${filter.pageSize} offset ${pageOffset(filter)}`,

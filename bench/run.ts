@@ -1,0 +1,54 @@
+/**
+ * `npm run bench`: runs every benchmark module in sequence and prints one table. Each
+ * module exports `run(): Promise<BenchResult>`; to add one, import it and list it below.
+ * The exit code is 1 when any target is missed.
+ */
+import * as clickRedirect from './click-redirect.js';
+import type { BenchResult } from './types.js';
+
+const benches: Array<{ name: string; run: () => Promise<BenchResult> }> = [{ name: 'click-redirect', run: clickRedirect.run }];
+
+function pad(value: string, width: number, right = false): string {
+  return right ? value.padStart(width) : value.padEnd(width);
+}
+
+function printTable(results: BenchResult[]): void {
+  const header = ['bench', 'case', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'note'];
+  const lines: string[][] = [];
+  for (const result of results) {
+    for (const row of result.rows) {
+      lines.push([
+        result.name,
+        row.case,
+        Math.round(row.requestsPerSec).toLocaleString('en-US'),
+        row.p50Ms.toFixed(2),
+        row.p99Ms.toFixed(2),
+        row.ratio === undefined ? '' : row.ratio.toFixed(2),
+        row.note ?? '',
+      ]);
+    }
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i]!.length)));
+  const numeric = new Set([2, 3, 4, 5]);
+  const format = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i]!, numeric.has(i))).join('  ');
+  process.stdout.write(`\n${format(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
+  for (const line of lines) process.stdout.write(`${format(line)}\n`);
+  process.stdout.write('\n');
+  for (const result of results) {
+    process.stdout.write(`${result.passed ? 'PASS' : 'FAIL'}  ${result.name}: ${result.target}\n`);
+    for (const check of result.checks) process.stdout.write(`      ${check}\n`);
+  }
+}
+
+const results: BenchResult[] = [];
+for (const bench of benches) {
+  process.stdout.write(`running ${bench.name}…\n`);
+  try {
+    results.push(await bench.run());
+  } catch (error) {
+    process.stderr.write(`${bench.name} failed: ${(error as Error).stack ?? String(error)}\n`);
+    results.push({ name: bench.name, target: 'ran to the end', passed: false, rows: [], checks: [`error: ${(error as Error).message}`] });
+  }
+}
+printTable(results);
+process.exitCode = results.every((result) => result.passed) ? 0 : 1;

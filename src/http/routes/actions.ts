@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -5,7 +7,14 @@ import type { ServiceContext } from '../../core/context.js';
 import { DomainError, invalid } from '../../core/errors.js';
 import { requireAccountActor, requireOperator } from '../../modules/accounts/actor.js';
 import { applyActionOperation, type ActionOutcome } from '../../modules/actions/apply-action-operation.js';
-import { getActionDetailOrThrow, listActions, type ActionView, type ModificationView } from '../../modules/actions/list-actions.js';
+import {
+  exportActions,
+  getActionDetailOrThrow,
+  listActions,
+  type ActionFilter,
+  type ActionView,
+  type ModificationView,
+} from '../../modules/actions/list-actions.js';
 import type { OperationRequest, Refusal } from '../../modules/actions/transitions.js';
 import { ACTION_STATES, CHANGE_REASON_CODES, MAX_BULK_ACTIONS } from '../../modules/actions/types.js';
 import { getLedgerBalances } from '../../modules/ledger/balances.js';
@@ -154,6 +163,59 @@ function toModificationDto(m: ModificationView, currency: string): z.infer<typeo
   };
 }
 
+const actionFilterShape = {
+  sort: z.enum(['EventDate', 'LockingDate', 'Amount', 'Payout', 'Id', 'MediaPartnerName', 'OrderId', 'State']).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+  state: z.enum(ACTION_STATES).optional(),
+  statusDetail: z
+    .string()
+    .max(60)
+    .optional()
+    .describe('Pending, Approved/Payment Pending, Approved/Paid, Approved/Overdue, Reversed, Reversed/<reason>'),
+  programId: z.coerce.number().int().positive().optional(),
+  partnerId: z.coerce.number().int().positive().optional(),
+  actionTrackerId: z.coerce.number().int().positive().optional(),
+  orderId: z.string().max(64).optional(),
+  actionId: z.string().regex(/^\d{1,18}$/).optional(),
+  from: z.iso.datetime({ offset: true }).optional().describe('Event date from (inclusive)'),
+  to: z.iso.datetime({ offset: true }).optional().describe('Event date to (exclusive)'),
+};
+const actionListQuery = z
+  .object({
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(500).default(50),
+    ...actionFilterShape,
+  })
+  .strict();
+const actionExportQuery = z.object(actionFilterShape).strict();
+
+function actionFilterOf(q: z.infer<typeof actionExportQuery>): Omit<ActionFilter, 'page' | 'pageSize'> {
+  return {
+    ...(q.sort ? { sort: q.sort } : {}),
+    ...(q.order ? { order: q.order } : {}),
+    ...(q.state ? { state: q.state } : {}),
+    ...(q.statusDetail ? { statusDetail: q.statusDetail } : {}),
+    ...(q.programId ? { programId: q.programId } : {}),
+    ...(q.partnerId ? { partnerAccountId: q.partnerId } : {}),
+    ...(q.actionTrackerId ? { eventTypeId: q.actionTrackerId } : {}),
+    ...(q.orderId ? { orderId: q.orderId } : {}),
+    ...(q.actionId ? { actionId: BigInt(q.actionId) } : {}),
+    ...(q.from ? { from: new Date(q.from) } : {}),
+    ...(q.to ? { to: new Date(q.to) } : {}),
+  };
+}
+
+const ACTION_CSV_COLUMNS = [
+  'Id', 'CampaignId', 'CampaignName', 'ActionTrackerId', 'EventTypeName', 'MediaPartnerId', 'MediaPartnerName', 'State',
+  'StatusDetail', 'Amount', 'Payout', 'DeltaAmount', 'DeltaPayout', 'IntendedAmount', 'IntendedPayout', 'Currency', 'OrderId',
+  'ReferringDate', 'EventDate', 'LockingDate', 'LockedDate', 'PaymentDate', 'ClearedDate',
+] as const;
+
+function actionCsvRecord(action: ActionView): Record<string, string | number | null> {
+  const dto = toActionDto(action);
+  return Object.fromEntries(ACTION_CSV_COLUMNS.map((column) => [column, dto[column]]));
+}
+
 const REFUSAL_STATUS: Record<Refusal, ConstructorParameters<typeof DomainError>[0]> = {
   not_found: 'not-found',
   forbidden: 'forbidden',
@@ -193,23 +255,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
       schema: {
         tags: ['actions'],
         summary: "Actions: a brand's Pending Payouts list (filter state=PENDING), a partner's own actions",
-        querystring: z
-          .object({
-            page: z.coerce.number().int().min(1).max(100_000).default(1),
-            pageSize: z.coerce.number().int().min(1).max(500).default(50),
-            sort: z.enum(['EventDate', 'LockingDate', 'Amount', 'Payout', 'Id', 'MediaPartnerName', 'OrderId', 'State']).optional(),
-            order: z.enum(['asc', 'desc']).optional(),
-            state: z.enum(ACTION_STATES).optional(),
-            statusDetail: z.string().max(60).optional().describe('Pending, Approved/Payment Pending, Approved/Paid, Approved/Overdue, Reversed, Reversed/<reason>'),
-            programId: z.coerce.number().int().positive().optional(),
-            partnerId: z.coerce.number().int().positive().optional(),
-            actionTrackerId: z.coerce.number().int().positive().optional(),
-            orderId: z.string().max(64).optional(),
-            actionId: z.string().regex(/^\d{1,18}$/).optional(),
-            from: z.iso.datetime({ offset: true }).optional().describe('Event date from (inclusive)'),
-            to: z.iso.datetime({ offset: true }).optional().describe('Event date to (exclusive)'),
-          })
-          .strict(),
+        querystring: actionListQuery,
         response: {
           200: z.object({ items: z.array(actionDto), page: z.number(), pageSize: z.number(), total: z.number(), totalCapped: z.boolean() }),
           ...errorResponses,
@@ -218,27 +264,33 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     },
     async (request) => {
       const q = request.query;
-      const page = await listActions(
-        ctx.db,
-        actorOf(request),
-        {
-          page: q.page,
-          pageSize: q.pageSize,
-          ...(q.sort ? { sort: q.sort } : {}),
-          ...(q.order ? { order: q.order } : {}),
-          ...(q.state ? { state: q.state } : {}),
-          ...(q.statusDetail ? { statusDetail: q.statusDetail } : {}),
-          ...(q.programId ? { programId: q.programId } : {}),
-          ...(q.partnerId ? { partnerAccountId: q.partnerId } : {}),
-          ...(q.actionTrackerId ? { eventTypeId: q.actionTrackerId } : {}),
-          ...(q.orderId ? { orderId: q.orderId } : {}),
-          ...(q.actionId ? { actionId: BigInt(q.actionId) } : {}),
-          ...(q.from ? { from: new Date(q.from) } : {}),
-          ...(q.to ? { to: new Date(q.to) } : {}),
-        },
-        ctx.clock.now(),
-      );
+      const page = await listActions(ctx.db, actorOf(request), { page: q.page, pageSize: q.pageSize, ...actionFilterOf(q) }, ctx.clock.now());
       return { ...page, items: page.items.map(toActionDto) };
+    },
+  );
+
+  r.get(
+    '/api/v1/actions/export.csv',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Download the actions matching the same filters as the list, as CSV (newest first, up to 1,000,000 rows)',
+        querystring: actionExportQuery,
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const rows = exportActions(ctx.db, actorOf(request), actionFilterOf(request.query), ctx.clock.now());
+      // Pull the first chunk before answering, so a bad filter is still a 4xx problem.
+      const first = await rows.next();
+      async function* records() {
+        if (first.done) return;
+        for (const action of first.value) yield actionCsvRecord(action);
+        for await (const chunk of rows) for (const action of chunk) yield actionCsvRecord(action);
+      }
+      reply.header('content-disposition', `attachment; filename="actions-${ctx.clock.now().toISOString().slice(0, 10)}.csv"`);
+      reply.type('text/csv; charset=utf-8');
+      return reply.send(Readable.from(records()).pipe(stringify({ header: true, columns: ACTION_CSV_COLUMNS })));
     },
   );
 

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -10,6 +12,16 @@ import { actorOf } from '../auth.js';
 import { contractDto, toContractDto } from '../dto.js';
 import { errorResponses, idParams, pageOf, pageQueryShape } from '../schemas.js';
 
+const historyFilterShape = {
+  programId: z.coerce.number().int().positive().optional(),
+  partnerAccountId: z.coerce.number().int().positive().optional(),
+  status: z.enum(['ALL', 'ACTIVE', 'EXPIRED']).default('ALL').describe('ACTIVE = current active contracts only'),
+  terminationReason: z.enum(TERMINATION_REASONS).optional(),
+  sort: z.string().max(50).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+};
+const historyFilter = z.object(historyFilterShape).strict();
+
 export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceContext }): Promise<void> {
   const { ctx } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -20,21 +32,56 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
       schema: {
         tags: ['contracts'],
         summary: 'Contract History: filter by Program, Contract Status and Termination Reason',
-        querystring: z
-          .object({
-            ...pageQueryShape,
-            programId: z.coerce.number().int().positive().optional(),
-            partnerAccountId: z.coerce.number().int().positive().optional(),
-            status: z.enum(['ALL', 'ACTIVE', 'EXPIRED']).default('ALL').describe('ACTIVE = current active contracts only'),
-            terminationReason: z.enum(TERMINATION_REASONS).optional(),
-          })
-          .strict(),
+        querystring: z.object({ ...pageQueryShape, ...historyFilterShape }).strict(),
         response: { 200: pageOf(contractDto), ...errorResponses },
       },
     },
     async (request) => {
       const page = await listContractHistory(ctx.db, actorOf(request), request.query, ctx.clock.now());
       return { ...page, items: page.items.map(toContractDto) };
+    },
+  );
+
+  r.get(
+    '/api/v1/contracts/export.csv',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: 'Download Contract History with the same filters, as CSV',
+        querystring: historyFilter,
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const now = ctx.clock.now();
+      const pageSize = 500;
+      const first = await listContractHistory(ctx.db, actor, { ...request.query, page: 1, pageSize }, now);
+      async function* records() {
+        let page = first;
+        for (let n = 1; ; n++) {
+          for (const c of page.items) {
+            yield {
+              ContractId: c.id,
+              ProgramId: c.programId,
+              Program: c.programName,
+              Brand: c.brandName,
+              PartnerId: c.partnerAccountId,
+              Partner: c.partnerName,
+              TemplateTerms: c.templateTermsName,
+              Status: c.status,
+              StartDate: c.startAt.toISOString(),
+              EndDate: c.endAt ? c.endAt.toISOString() : '',
+              TerminationReason: c.terminationReason,
+            };
+          }
+          if (n * pageSize >= page.total) return;
+          page = await listContractHistory(ctx.db, actor, { ...request.query, page: n + 1, pageSize }, now);
+        }
+      }
+      reply.header('content-disposition', `attachment; filename="contract-history-${now.toISOString().slice(0, 10)}.csv"`);
+      reply.type('text/csv; charset=utf-8');
+      return reply.send(Readable.from(records()).pipe(stringify({ header: true })));
     },
   );
 

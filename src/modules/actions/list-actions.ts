@@ -110,9 +110,8 @@ export interface ActionPage {
   totalCapped: boolean;
 }
 
-/** The Pending Payouts list (brand), a partner's actions, or any actions (operator). */
-export async function listActions(sql: Sql, actor: Actor, filter: ActionFilter, now: Date): Promise<ActionPage> {
-  const params: unknown[] = [now];
+/** The WHERE clause of an action query: tenancy first, then the filters. $1 is always "now". */
+function actionWhere(actor: Actor, filter: Omit<ActionFilter, 'page' | 'pageSize'>, params: unknown[]): string[] {
   const where = [scope(actor, params)];
   const add = (clause: (p: string) => string, value: unknown) => {
     params.push(value);
@@ -137,6 +136,13 @@ export async function listActions(sql: Sql, actor: Actor, filter: ActionFilter, 
   if (filter.actionId !== undefined) add((p) => `a.id = ${p}`, filter.actionId.toString());
   if (filter.from) add((p) => `a.event_at >= ${p}`, filter.from);
   if (filter.to) add((p) => `a.event_at < ${p}`, filter.to);
+  return where;
+}
+
+/** The Pending Payouts list (brand), a partner's actions, or any actions (operator). */
+export async function listActions(sql: Sql, actor: Actor, filter: ActionFilter, now: Date): Promise<ActionPage> {
+  const params: unknown[] = [now];
+  const where = actionWhere(actor, filter, params);
   const whereSql = where.join(' and ');
   const order = sortClause(filter.sort, filter.order, SORTS, 'EventDate');
   const [count, page] = await Promise.all([
@@ -200,4 +206,39 @@ export async function getActionDetailOrThrow(
     [actionId.toString()],
   );
   return { action: fromRow(rows[0]), modifications: mods.rows.map((m) => (showNames ? m : { ...m, actorUserId: null })) };
+}
+
+export const EXPORT_CHUNK = 2000;
+export const MAX_EXPORT_ROWS = 1_000_000;
+
+/**
+ * Every action matching a filter, newest id first, in chunks: keyset pagination on the id
+ * keeps each chunk as cheap as the first, so an export of a million rows streams in
+ * constant memory.
+ */
+export async function* exportActions(
+  sql: Sql,
+  actor: Actor,
+  filter: Omit<ActionFilter, 'page' | 'pageSize'>,
+  now: Date,
+): AsyncGenerator<ActionView[]> {
+  let lastId: bigint | undefined;
+  let sent = 0;
+  while (sent < MAX_EXPORT_ROWS) {
+    const params: unknown[] = [now];
+    const where = actionWhere(actor, filter, params);
+    if (lastId !== undefined) {
+      params.push(lastId.toString());
+      where.push(`a.id < $${params.length}`);
+    }
+    const { rows } = await sql.query<Row>(
+      `select ${COLUMNS} ${FROM} where ${where.join(' and ')} order by a.id desc limit ${EXPORT_CHUNK}`,
+      params,
+    );
+    if (rows.length === 0) return;
+    yield rows.map(fromRow);
+    sent += rows.length;
+    lastId = rows[rows.length - 1]!.id;
+    if (rows.length < EXPORT_CHUNK) return;
+  }
 }

@@ -207,3 +207,171 @@ export interface ExpiredContract extends Contract {
   reversedActions: number;
   unreversedActions: number;
 }
+
+/* ---------------------------------------------------------------- actions ---------- */
+
+export const ACTION_STATES = ['PENDING', 'APPROVED', 'REVERSED'] as const;
+export type ActionState = (typeof ACTION_STATES)[number];
+
+/** Status details as partners know them; a reversed action reads `Reversed/<reason>`. */
+export const APPROVED_STATUS_DETAILS = ['Approved/Payment Pending', 'Approved/Paid', 'Approved/Overdue'] as const;
+
+export interface ActionItem {
+  Index: number;
+  Sku: string | null;
+  Category: string | null;
+  Quantity: number;
+  /** Decimal string in the action's currency, e.g. "129.99". */
+  Amount: string;
+  OriginalQuantity: number | null;
+  OriginalAmount: string | null;
+  Rejected: boolean;
+}
+
+export interface Action {
+  Id: string;
+  CampaignId: number;
+  CampaignName: string;
+  ActionTrackerId: number;
+  EventTypeName: string;
+  EventKind: EventTypeKind;
+  MediaPartnerId: number;
+  MediaPartnerName: string;
+  ContractId: number;
+  State: ActionState;
+  StatusDetail: string;
+  ReversalReason: string | null;
+  Amount: string;
+  Payout: string;
+  DeltaAmount: string;
+  DeltaPayout: string;
+  IntendedAmount: string;
+  IntendedPayout: string;
+  Currency: string;
+  OrderId: string | null;
+  ClickId: string | null;
+  ReferringDate: string | null;
+  EventDate: string;
+  LockingDate: string;
+  LockedDate: string | null;
+  PaymentDate: string | null;
+  ClearedDate: string | null;
+  ModificationCount: number;
+  Items: ActionItem[];
+  CreatedDate: string;
+  UpdatedDate: string;
+}
+
+export type ActionOperation =
+  | 'CREATE'
+  | 'APPROVE'
+  | 'REVERSE'
+  | 'MODIFY_AMOUNT'
+  | 'REJECT_ITEM'
+  | 'RESTORE'
+  | 'RESET'
+  | 'LOCK'
+  | 'REATTRIBUTE'
+  | 'REVERSE_CPC';
+
+export interface Modification {
+  Seq: number;
+  Date: string;
+  Operation: ActionOperation | string;
+  ActorKind: string;
+  ActorUserId: number | null;
+  /** Null for partners: they see that the brand changed the action, not who. */
+  ActorName: string | null;
+  Reason: string | null;
+  StateBefore: string | null;
+  StateAfter: string;
+  AmountBefore: string | null;
+  AmountAfter: string;
+  PayoutBefore: string | null;
+  PayoutAfter: string;
+  DeltaAmount: string;
+  DeltaPayout: string;
+  Detail: Record<string, unknown> | null;
+}
+
+export interface ActionDetail extends Action {
+  Modifications: Modification[];
+}
+
+/** GET /actions: counting stops at 10,000 (totalCapped). */
+export interface ActionPage extends Page<Action> {
+  totalCapped: boolean;
+}
+
+export type BulkOperation = 'APPROVE' | 'REVERSE' | 'RESTORE' | 'RESET';
+
+export interface BulkOutcome {
+  actionId: string;
+  ok: boolean;
+  state?: ActionState;
+  refusal?: string;
+  message?: string;
+}
+
+export interface BulkResult {
+  succeeded: number;
+  failed: number;
+  outcomes: BulkOutcome[];
+}
+
+export const REJECT_REASONS = [
+  'NO_CLICK',
+  'UNKNOWN_CLICK',
+  'CLICK_OTHER_PROGRAM',
+  'EVENT_BEFORE_CLICK',
+  'PARTNER_CLOSED',
+  'CONTRACT_EXPIRED',
+  'NO_CONTRACT',
+  'NOT_IN_TERMS',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export interface Conversion {
+  Id: string;
+  CampaignId: number;
+  ActionTrackerId: number;
+  OrderId: string;
+  EventDate: string;
+  ClickId: string | null;
+  MediaPartnerId: number | null;
+  Amount: string;
+  Currency: string;
+  Status: 'ACCEPTED' | 'REJECTED';
+  RejectReason: RejectReason | null;
+  ActionId: string | null;
+  CreatedDate: string;
+}
+
+export interface Balance {
+  currency: string;
+  /** Pending actions, estimated. */
+  pending: string;
+  /** Partners: locked, not yet cleared ("funds that will become available"). */
+  paymentPending: string;
+  /** Brands: locked payouts owed. */
+  payable: string;
+}
+
+/* ---------------------------------------------------------------- tracking --------- */
+
+export interface TrackingLink {
+  id: number;
+  code: string;
+  /** The URL to share; visits are recorded, then redirected to landingUrl. */
+  trackingUrl: string;
+  programId: number;
+  programName: string;
+  partnerAccountId: number;
+  partnerName: string;
+  landingUrl: string;
+  label: string;
+  status: 'ACTIVE' | 'DISABLED';
+  clickCount: number;
+  createdAt: string;
+  disabledAt: string | null;
+}

@@ -86,6 +86,8 @@ export interface DataTableProps<TData extends RowData> {
   /** Server-side paging, sorting and search. Omit for client-side processing. */
   server?: {
     rowCount: number;
+    /** The server stopped counting: rowCount is a lower bound ("10,000+ rows"). */
+    rowCountCapped?: boolean;
     state: ServerTableState;
     onStateChange: (next: ServerTableState) => void;
   };
@@ -111,7 +113,42 @@ export interface DataTableProps<TData extends RowData> {
   label: string;
   testId?: string;
   rowTestId?: (row: TData) => string;
+  /** Extra class of a row, e.g. 'row-muted' for read-only rows. */
+  rowClassName?: (row: TData) => string | undefined;
+  /** Double-clicking a row (outside its buttons, links and inputs) opens it. */
+  onRowDoubleClick?: (row: TData) => void;
+  /** A checkbox column: the selected row ids are controlled by the page. */
+  selection?: RowSelection<TData>;
 }
+
+export interface RowSelection<TData> {
+  selected: ReadonlySet<string>;
+  onChange: (next: Set<string>) => void;
+  /** Rows that can be selected (default: all); the others show no checkbox. */
+  canSelect?: (row: TData) => boolean;
+  /** Accessible name of a row's checkbox, e.g. "Select action 123". */
+  rowLabel?: (row: TData) => string;
+}
+
+function SelectAllCheckbox({ checked, indeterminate, disabled, onChange }: { checked: boolean; indeterminate: boolean; disabled: boolean; onChange: (checked: boolean) => void }) {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = indeterminate;
+  }, [indeterminate]);
+  return (
+    <input
+      ref={ref}
+      type="checkbox"
+      className="row-check"
+      aria-label="Select all rows on this page"
+      checked={checked}
+      disabled={disabled}
+      onChange={(event) => onChange(event.target.checked)}
+    />
+  );
+}
+
+const INTERACTIVE = 'button, a, input, select, textarea, label, [role="menuitem"]';
 
 const DEFAULT_PAGE_SIZES = [10, 25, 50, 100];
 
@@ -203,6 +240,30 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
   const lastRow = Math.min(rowCount, (pagination.pageIndex + 1) * pagination.pageSize);
   const [singular, plural] = props.itemName ?? ['row', 'rows'];
   const leafColumns = table.getAllLeafColumns();
+  const { selection } = props;
+  const columnCount = leafColumns.length + (selection ? 1 : 0);
+  const selectableIds = selection
+    ? rows.filter((row) => selection.canSelect?.(row.original) ?? true).map((row) => row.id)
+    : [];
+  const selectedOnPage = selectableIds.filter((id) => selection?.selected.has(id)).length;
+  const toggleRow = (id: string, checked: boolean) => {
+    if (!selection) return;
+    const next = new Set(selection.selected);
+    if (checked) next.add(id);
+    else next.delete(id);
+    selection.onChange(next);
+  };
+  const togglePage = (checked: boolean) => {
+    if (!selection) return;
+    const next = new Set(selection.selected);
+    for (const id of selectableIds) {
+      if (checked) next.add(id);
+      else next.delete(id);
+    }
+    selection.onChange(next);
+  };
+  const formatCount = (n: number) => n.toLocaleString('en-US');
+  const capped = !!server?.rowCountCapped;
 
   // A page past the end (rows removed, filters changed) falls back to the last page.
   useEffect(() => {
@@ -215,7 +276,7 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
   if (props.error && rows.length === 0) {
     body = (
       <tr>
-        <td colSpan={leafColumns.length} className="table-message table-message-error" role="alert">
+        <td colSpan={columnCount} className="table-message table-message-error" role="alert">
           {errorDetail(props.error)}{' '}
           {props.onRetry ? (
             <button type="button" className="btn btn-sm" onClick={props.onRetry}>
@@ -228,7 +289,7 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
   } else if (props.loading && rows.length === 0) {
     body = (
       <tr>
-        <td colSpan={leafColumns.length} className="table-message">
+        <td colSpan={columnCount} className="table-message">
           <span className="spinner" aria-hidden="true" /> Loading…
         </td>
       </tr>
@@ -236,14 +297,45 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
   } else if (rows.length === 0) {
     body = (
       <tr>
-        <td colSpan={leafColumns.length} className="table-message" data-testid="table-empty">
+        <td colSpan={columnCount} className="table-message" data-testid="table-empty">
           {globalFilter ? `No ${plural} match “${globalFilter}”.` : (props.emptyMessage ?? `No ${plural} yet.`)}
         </td>
       </tr>
     );
   } else {
-    body = rows.map((row) => (
-      <tr key={row.id} data-row-id={row.id} data-testid={props.rowTestId?.(row.original)}>
+    body = rows.map((row) => {
+      const selectable = selection ? (selection.canSelect?.(row.original) ?? true) : false;
+      const isSelected = selectable && !!selection?.selected.has(row.id);
+      const onDoubleClick = props.onRowDoubleClick;
+      return (
+      <tr
+        key={row.id}
+        data-row-id={row.id}
+        data-testid={props.rowTestId?.(row.original)}
+        className={[props.rowClassName?.(row.original), isSelected ? 'row-selected' : '', onDoubleClick ? 'row-openable' : ''].filter(Boolean).join(' ') || undefined}
+        aria-selected={selection ? isSelected : undefined}
+        onDoubleClick={
+          onDoubleClick
+            ? (event) => {
+                if (event.target instanceof Element && event.target.closest(INTERACTIVE)) return;
+                onDoubleClick(row.original);
+              }
+            : undefined
+        }
+      >
+        {selection ? (
+          <td className="cell-check">
+            {selectable ? (
+              <input
+                type="checkbox"
+                className="row-check"
+                aria-label={selection.rowLabel?.(row.original) ?? `Select row ${row.id}`}
+                checked={isSelected}
+                onChange={(event) => toggleRow(row.id, event.target.checked)}
+              />
+            ) : null}
+          </td>
+        ) : null}
         {row.getAllCells().map((cell) => {
           const meta = cell.column.columnDef.meta;
           return (
@@ -253,7 +345,8 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
           );
         })}
       </tr>
-    ));
+      );
+    });
   }
 
   return (
@@ -284,6 +377,16 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
           <thead>
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id}>
+                {selection ? (
+                  <th scope="col" className="cell-check">
+                    <SelectAllCheckbox
+                      checked={selectableIds.length > 0 && selectedOnPage === selectableIds.length}
+                      indeterminate={selectedOnPage > 0 && selectedOnPage < selectableIds.length}
+                      disabled={selectableIds.length === 0}
+                      onChange={togglePage}
+                    />
+                  </th>
+                ) : null}
                 {group.headers.map((header) => {
                   const column = header.column;
                   const meta = column.columnDef.meta;
@@ -320,9 +423,9 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
           <div className="table-count" data-testid="row-count" aria-live="polite">
             {rowCount === 0
               ? `0 ${plural}`
-              : rowCount <= pagination.pageSize && pagination.pageIndex === 0
-                ? `${rowCount} ${rowCount === 1 ? singular : plural}`
-                : `${firstRow}–${lastRow} of ${rowCount} ${plural}`}
+              : rowCount <= pagination.pageSize && pagination.pageIndex === 0 && !capped
+                ? `${formatCount(rowCount)} ${rowCount === 1 ? singular : plural}`
+                : `${formatCount(firstRow)}–${formatCount(lastRow)} of ${formatCount(rowCount)}${capped ? '+' : ''} ${plural}`}
           </div>
           {rowCount <= Math.min(...pageSizes) && pagination.pageIndex === 0 ? null : (
           <div className="table-pager">

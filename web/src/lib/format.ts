@@ -95,3 +95,42 @@ export function browserTimeZone(): string {
     return 'UTC';
   }
 }
+
+/** Milliseconds to add to UTC to get the wall-clock time in a zone, at an instant. */
+function zoneOffsetMs(utcMs: number, timeZone: string): number {
+  const p = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(utcMs));
+  const get = (type: string) => Number(p.find((x) => x.type === type)?.value ?? 0);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
+  return wall - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** The instant a local day (YYYY-MM-DD) starts in a time zone, as ISO 8601 UTC. */
+export function startOfDayIso(date: string, timeZone: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const zone = safeZone(timeZone);
+  const guess = Date.UTC(y, m - 1, d);
+  let utc = guess - zoneOffsetMs(guess, zone);
+  // Across a daylight-saving change the offset at the result differs from the guess's.
+  const second = guess - zoneOffsetMs(utc, zone);
+  if (second !== utc) utc = second;
+  return new Date(utc).toISOString();
+}
+
+/** A local date plus n days: "2026-01-31" + 1 → "2026-02-01". */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+export function isLocalDate(text: string | null | undefined): text is string {
+  return !!text && /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
+}

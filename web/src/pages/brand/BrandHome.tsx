@@ -5,6 +5,7 @@ import type { Program } from '../../api/types';
 import { EmptyState, Loading, QueryError } from '../../components/Feedback';
 import { Badge, Card, PageHeader } from '../../components/Form';
 import { RETURNS_PROCESSING_LABELS } from '../../lib/format';
+import { BalanceCards } from '../shared/Balances';
 import { Kpi, Kpis } from '../shared/Kpi';
 import { TermsSummary } from '../shared/TermsSummary';
 
@@ -114,6 +115,9 @@ export function BrandHome() {
             <Link to="/reports/contract-history" className="btn">
               Contract History
             </Link>
+            <Link to="/transactions/pending-payouts" className="btn">
+              Pending Payouts
+            </Link>
             <Link to="/settings/programs" className="btn btn-primary">
               Manage programs
             </Link>
@@ -130,6 +134,7 @@ export function BrandHome() {
         <Kpi label="Active contracts" value={active.data?.total ?? '—'} testId="kpi-active-contracts" />
         <Kpi label="Partners under contract" value={active.data ? partners.size : '—'} />
       </Kpis>
+      <BalanceCards />
       {programs.isPending ? (
         <Loading />
       ) : programs.isError ? (

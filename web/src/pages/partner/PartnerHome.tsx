@@ -6,6 +6,7 @@ import type { Contract, Program } from '../../api/types';
 import { columnsFor, DataTable } from '../../components/DataTable';
 import { Badge, Card, PageHeader } from '../../components/Form';
 import { formatDate } from '../../lib/format';
+import { BalanceCards } from '../shared/Balances';
 import { Kpi, Kpis } from '../shared/Kpi';
 import { JoinProgramDialog } from './JoinProgramDialog';
 
@@ -94,9 +95,17 @@ export function PartnerHome() {
         title={`Welcome back, ${firstName}`}
         subtitle={`${account.name} · Partner account · ${account.currency} · ${account.timeZone}`}
         actions={
-          <Link to="/reports/contract-history" className="btn">
-            Contract History
-          </Link>
+          <>
+            <Link to="/reports/contract-history" className="btn">
+              Contract History
+            </Link>
+            <Link to="/transactions/actions" className="btn">
+              Actions
+            </Link>
+            <Link to="/transactions/links" className="btn btn-primary">
+              Tracking links
+            </Link>
+          </>
         }
       />
       <Kpis>
@@ -104,6 +113,7 @@ export function PartnerHome() {
         <Kpi label="Brands you work with" value={active.data ? brands.size : '—'} />
         <Kpi label="Programs open to join" value={programs.data?.length ?? '—'} />
       </Kpis>
+      <BalanceCards />
       <div className="stack">
         <Card
           title="Active contracts"

@@ -14,8 +14,41 @@ import { useAccount } from '../../api/session';
 import { EmptyState } from '../../components/Feedback';
 import { PageHeader } from '../../components/Form';
 import { visiblePages, type PageDef } from '../../navigation';
+import { PendingPayoutsPage } from '../brand/PendingPayoutsPage';
+import { PartnerActionsPage } from '../partner/PartnerActionsPage';
+import { PartnerLinksPage } from '../partner/PartnerLinksPage';
 
-export const transactionPages: PageDef[] = [];
+export const transactionPages: PageDef[] = [
+  {
+    path: 'pending-payouts',
+    label: 'Pending Payouts',
+    element: <PendingPayoutsPage view="actions" />,
+    kinds: ['BRAND'],
+    description: 'Actions waiting to lock: approve, reverse or modify them; reversed actions and rejected conversions.',
+  },
+  { path: 'pending-payouts/reversed', label: 'Reversed', element: <PendingPayoutsPage view="reversed" />, kinds: ['BRAND'], hidden: true },
+  {
+    path: 'pending-payouts/rejected-conversions',
+    label: 'Rejected conversions',
+    element: <PendingPayoutsPage view="rejected" />,
+    kinds: ['BRAND'],
+    hidden: true,
+  },
+  {
+    path: 'actions',
+    label: 'Actions',
+    element: <PartnerActionsPage />,
+    kinds: ['PARTNER'],
+    description: 'Your actions and their status: pending, approved (payment pending, paid, overdue) or reversed, with their history.',
+  },
+  {
+    path: 'links',
+    label: 'Links',
+    element: <PartnerLinksPage />,
+    kinds: ['PARTNER'],
+    description: 'Your tracking links: create one for a program you have a contract with, copy it, see its clicks.',
+  },
+];
 
 export function TransactionsIndex() {
   const account = useAccount();

@@ -1,0 +1,138 @@
+/**
+ * Actions, balances, conversions and links: queries and the commands that change actions.
+ * Every command invalidates the account's action lists, details and balances, so lists,
+ * the details panel and the balance cards show the new state at once.
+ */
+import { keepPreviousData, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
+import type { QueryValue } from './client';
+import { useAccount, useAccountApi, useAccountKey } from './session';
+import type {
+  ActionDetail,
+  ActionPage,
+  Balance,
+  BulkOperation,
+  BulkResult,
+  ChangeReasonCode,
+  Contract,
+  EventType,
+  Page,
+  Program,
+} from './types';
+
+export function useActionsPage(query: Record<string, QueryValue>) {
+  const http = useAccountApi();
+  const key = useAccountKey();
+  return useQuery({
+    queryKey: key('actions', 'list', query),
+    queryFn: () => http.get<ActionPage>('/api/v1/actions', query),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useActionDetail(actionId: string | null) {
+  const http = useAccountApi();
+  const key = useAccountKey();
+  return useQuery({
+    queryKey: key('actions', 'detail', actionId),
+    queryFn: () => http.get<ActionDetail>(`/api/v1/actions/${actionId}`),
+    enabled: actionId !== null,
+    staleTime: 0,
+  });
+}
+
+export function useBalances() {
+  const http = useAccountApi();
+  const key = useAccountKey();
+  return useQuery({
+    queryKey: key('balances'),
+    queryFn: () => http.get<{ balances: Balance[] }>('/api/v1/balances'),
+    select: (data) => data.balances,
+  });
+}
+
+/** Everyone the account has (or had) a contract with: brands get partners, partners get programs. */
+export function useContractParties() {
+  const http = useAccountApi();
+  const key = useAccountKey();
+  const contracts = useQuery({
+    queryKey: key('contracts', 'all-parties'),
+    queryFn: () => http.get<Page<Contract>>('/api/v1/contracts', { status: 'ALL', pageSize: 500, sort: 'startAt', order: 'desc' }),
+  });
+  const parties = useMemo(() => {
+    const partners = new Map<number, string>();
+    const programs = new Map<number, { name: string; brandName: string; currency: string }>();
+    for (const c of contracts.data?.items ?? []) {
+      partners.set(c.partnerAccountId, c.partnerName);
+      programs.set(c.programId, { name: c.programName, brandName: c.brandName, currency: c.currency });
+    }
+    return {
+      partners: [...partners.entries()].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
+      programs: [...programs.entries()].map(([id, p]) => ({ id, ...p })).sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  }, [contracts.data]);
+  return { ...parties, isPending: contracts.isPending, error: contracts.error };
+}
+
+/** The event types of several programs, loaded side by side. */
+export function useEventTypesOf(programs: Program[] | undefined) {
+  const http = useAccountApi();
+  const key = useAccountKey();
+  const results = useQueries({
+    queries: (programs ?? []).map((p) => ({
+      queryKey: key('programs', p.id, 'event-types'),
+      queryFn: () => http.get<EventType[]>(`/api/v1/programs/${p.id}/event-types`),
+    })),
+  });
+  return (programs ?? []).map((program, i) => ({ program, eventTypes: results[i]?.data ?? [] }));
+}
+
+export interface ModifyBody {
+  Reason: ChangeReasonCode;
+  Amount?: string;
+  Items?: Array<{ Index: number; Amount: string }>;
+}
+
+/** The brand's operations on actions. Each returns the action as it is afterwards. */
+export function useActionCommands() {
+  const http = useAccountApi();
+  const account = useAccount();
+  const queryClient = useQueryClient();
+  const refresh = useCallback(async () => {
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: ['account', account.id, 'actions'] }),
+      queryClient.invalidateQueries({ queryKey: ['account', account.id, 'balances'] }),
+    ]);
+  }, [queryClient, account.id]);
+
+  return useMemo(() => {
+    const single = async (actionId: string, verb: string, body: unknown = {}) => {
+      try {
+        return await http.post<ActionDetail>(`/api/v1/actions/${actionId}/${verb}`, body);
+      } finally {
+        await refresh();
+      }
+    };
+    return {
+      refresh,
+      approve: (actionId: string) => single(actionId, 'approve'),
+      reverse: (actionId: string, reason: ChangeReasonCode) => single(actionId, 'reverse', { Reason: reason }),
+      modify: (actionId: string, body: ModifyBody) => single(actionId, 'modify', body),
+      rejectItem: (actionId: string, itemIndex: number, reason: ChangeReasonCode) =>
+        single(actionId, 'reject-item', { ItemIndex: itemIndex, Reason: reason }),
+      restore: (actionId: string) => single(actionId, 'restore'),
+      reset: (actionId: string) => single(actionId, 'reset'),
+      bulk: async (operation: BulkOperation, actionIds: string[], reason?: ChangeReasonCode) => {
+        try {
+          return await http.post<BulkResult>('/api/v1/actions/bulk', {
+            Operation: operation,
+            ActionIds: actionIds,
+            ...(reason ? { Reason: reason } : {}),
+          });
+        } finally {
+          await refresh();
+        }
+      },
+    };
+  }, [http, refresh]);
+}

@@ -1,0 +1,33 @@
+import { useCallback } from 'react';
+import { useSearchParams } from 'react-router';
+
+export type SearchChanges = Record<string, string | number | null | undefined>;
+
+/**
+ * Filters, sort and page of a list live in the URL, so a reload or a shared link shows
+ * the same list. `update` replaces the history entry (typing in a filter is not a page).
+ */
+export function useSearchState() {
+  const [params, setParams] = useSearchParams();
+  const update = useCallback(
+    (changes: SearchChanges) =>
+      setParams(
+        (prev) => {
+          const next = new URLSearchParams(prev);
+          for (const [k, v] of Object.entries(changes)) {
+            if (v === null || v === undefined || v === '') next.delete(k);
+            else next.set(k, String(v));
+          }
+          return next;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+  const get = useCallback((name: string) => params.get(name) ?? '', [params]);
+  return { params, get, update };
+}
+
+export function positiveIntParam(value: string): string {
+  return /^[1-9]\d{0,17}$/.test(value) ? value : '';
+}

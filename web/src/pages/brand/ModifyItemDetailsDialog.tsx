@@ -1,0 +1,211 @@
+import { useState } from 'react';
+import { useActionCommands } from '../../api/actions';
+import { errorDetail } from '../../api/client';
+import { useAccount } from '../../api/session';
+import type { Action, ActionDetail, ChangeReasonCode } from '../../api/types';
+import { Dialog } from '../../components/Dialog';
+import { ErrorMessage, Notice } from '../../components/Feedback';
+import { Badge, Field } from '../../components/Form';
+import { useToast } from '../../components/Toast';
+import { amountProblem, formatMoney, isZeroAmount, normalizeAmount } from '../../lib/money';
+import { actionSummary, ReasonSelect } from './ReasonSelect';
+
+interface ItemDraft {
+  amount: string;
+  reject: boolean;
+}
+
+/**
+ * "Modify Item Details": per item, reject it or give it a new amount; for an action
+ * without items, a new sale amount. The payout is recomputed by the server from the
+ * contract's terms. Rejections are sent one by one (reject-item), then new amounts in
+ * one modify call, all with the chosen reason.
+ */
+export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; onClose: () => void }) {
+  const account = useAccount();
+  const commands = useActionCommands();
+  const toast = useToast();
+  const c = action.Currency;
+  const hasItems = action.Items.length > 0;
+  const [reason, setReason] = useState<ChangeReasonCode | ''>('');
+  const [amount, setAmount] = useState(action.Amount);
+  const [items, setItems] = useState<ItemDraft[]>(() => action.Items.map((item) => ({ amount: item.Amount, reject: false })));
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [showProblems, setShowProblems] = useState(false);
+
+  const setItem = (index: number, change: Partial<ItemDraft>) =>
+    setItems((list) => list.map((draft, i) => (i === index ? { ...draft, ...change } : draft)));
+
+  const liveItems = action.Items.filter((item) => !item.Rejected);
+  const rejecting = action.Items.filter((item, i) => !item.Rejected && items[i]?.reject);
+  const changedItems = action.Items.filter((item, i) => {
+    const draft = items[i];
+    return draft && !item.Rejected && !draft.reject && !amountProblem(draft.amount, c) && normalizeAmount(draft.amount, c) !== normalizeAmount(item.Amount, c);
+  });
+  const itemProblems = action.Items.map((item, i) => {
+    const draft = items[i];
+    return draft && !item.Rejected && !draft.reject ? amountProblem(draft.amount, c) : null;
+  });
+  const amountError = hasItems ? null : amountProblem(amount, c);
+  const amountChanged = !hasItems && !amountError && normalizeAmount(amount, c) !== normalizeAmount(action.Amount, c);
+  const rejectsAll = hasItems && liveItems.length > 0 && rejecting.length === liveItems.length;
+  const reversesOrder = !hasItems && amountChanged && isZeroAmount(amount) && !isZeroAmount(action.IntendedAmount);
+
+  const submit = async () => {
+    setShowProblems(true);
+    setError(null);
+    if (!reason) return setError('Choose the reason for the modification: the partner sees it.');
+    if (amountError || itemProblems.some(Boolean)) return setError('Correct the amounts marked above.');
+    if (hasItems ? rejecting.length === 0 && changedItems.length === 0 : !amountChanged) {
+      return setError(hasItems ? 'Reject an item or enter a new amount first.' : 'Enter a new sale amount first.');
+    }
+    setPending(true);
+    const done: string[] = [];
+    let result: ActionDetail | null = null;
+    try {
+      if (hasItems) {
+        for (const item of rejecting) {
+          result = await commands.rejectItem(action.Id, item.Index, reason);
+          done.push(`item ${item.Index + 1} rejected`);
+          if (result.State === 'REVERSED') break;
+        }
+        if (changedItems.length && result?.State !== 'REVERSED') {
+          result = await commands.modify(action.Id, {
+            Reason: reason,
+            Items: changedItems.map((item) => ({ Index: item.Index, Amount: normalizeAmount(items[item.Index]!.amount, c) })),
+          });
+          done.push(`${changedItems.length === 1 ? `item ${changedItems[0]!.Index + 1}` : `${changedItems.length} items`} re-priced`);
+        }
+      } else {
+        result = await commands.modify(action.Id, { Reason: reason, Amount: normalizeAmount(amount, c) });
+      }
+    } catch (e) {
+      setPending(false);
+      setError(done.length ? `${errorDetail(e)} (Already saved: ${done.join(', ')}.)` : errorDetail(e));
+      return;
+    }
+    if (result) {
+      toast.success(
+        `Action ${action.Id} modified${done.length ? ` (${done.join(', ')})` : ''}: sale amount ${formatMoney(result.Amount, c)}, payout ${formatMoney(result.Payout, c)}, ${result.StatusDetail}.`,
+      );
+    }
+    onClose();
+  };
+
+  return (
+    <Dialog
+      title="Modify Item Details"
+      size="lg"
+      testId="modify-dialog"
+      onClose={onClose}
+      onSubmit={() => void submit()}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose} disabled={pending}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={pending}>
+            {pending ? 'Saving…' : 'Modify'}
+          </button>
+        </>
+      }
+    >
+      <p className="muted">
+        Action <strong className="mono">{action.Id}</strong> · {actionSummary(action, account.timeZone)}. Sale amount{' '}
+        {formatMoney(action.Amount, c)}, payout {formatMoney(action.Payout, c)}.
+      </p>
+      {hasItems ? (
+        <div className="table-scroll modify-items">
+          <table className="mini-table" aria-label="Items to modify">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">SKU</th>
+                <th scope="col">Category</th>
+                <th scope="col" className="align-right">Qty</th>
+                <th scope="col" className="align-right">Amount</th>
+                <th scope="col">New amount ({c})</th>
+                <th scope="col">Reject item</th>
+              </tr>
+            </thead>
+            <tbody>
+              {action.Items.map((item, i) => {
+                const draft = items[i]!;
+                const problem = showProblems ? itemProblems[i] : null;
+                return (
+                  <tr key={item.Index} className={item.Rejected || draft.reject ? 'item-rejected' : undefined} data-testid={`modify-item-${item.Index}`}>
+                    <td className="num muted">{item.Index + 1}</td>
+                    <td className="mono">{item.Sku ?? '—'}</td>
+                    <td>{item.Category ?? '—'}</td>
+                    <td className="align-right num">{item.Quantity}</td>
+                    <td className="align-right num">{formatMoney(item.Amount, c)}</td>
+                    <td>
+                      {item.Rejected ? (
+                        <Badge tone="red">Rejected</Badge>
+                      ) : (
+                        <>
+                          <input
+                            className={`input input-sm input-num ${problem ? 'input-invalid' : ''}`}
+                            inputMode="decimal"
+                            aria-label={`New amount of item ${item.Index + 1}`}
+                            aria-invalid={problem ? true : undefined}
+                            value={draft.reject ? '0' : draft.amount}
+                            disabled={draft.reject || pending}
+                            onChange={(e) => setItem(i, { amount: e.target.value })}
+                          />
+                          {problem ? <div className="field-error">{problem}</div> : null}
+                        </>
+                      )}
+                    </td>
+                    <td>
+                      {item.Rejected ? (
+                        <span className="muted small">already rejected</span>
+                      ) : (
+                        <label className="checkbox">
+                          <input
+                            type="checkbox"
+                            checked={draft.reject}
+                            disabled={pending}
+                            onChange={(e) => setItem(i, { reject: e.target.checked })}
+                            aria-label={`Reject item ${item.Index + 1}`}
+                          />
+                          <span aria-hidden="true">Reject</span>
+                        </label>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <div className="modify-amount">
+          <h3 className="subhead">Modify Sales Amount</h3>
+          <Field
+            label={`New sale amount (${c})`}
+            hint={showProblems && amountError ? undefined : `Now ${formatMoney(action.Amount, c)}${action.Amount !== action.IntendedAmount ? `, originally ${formatMoney(action.IntendedAmount, c)}` : ''}. 0 reverses the action.`}
+          >
+            <input
+              className={`input input-num ${showProblems && amountError ? 'input-invalid' : ''}`}
+              inputMode="decimal"
+              value={amount}
+              disabled={pending}
+              aria-invalid={showProblems && amountError ? true : undefined}
+              onChange={(e) => setAmount(e.target.value)}
+            />
+          </Field>
+          {showProblems && amountError ? <div className="field-error">{amountError}</div> : null}
+        </div>
+      )}
+      <Field label="Reason for Modification/Rejection">
+        <ReasonSelect value={reason} onChange={setReason} />
+      </Field>
+      <p className="muted small">The payout is recomputed from the partner’s contract terms. Every change is kept in the action’s modification history.</p>
+      {rejectsAll ? <Notice kind="warning">Rejecting every item reverses the action.</Notice> : null}
+      {reversesOrder ? <Notice kind="warning">A sale amount of 0 reverses the action.</Notice> : null}
+      {error ? <ErrorMessage>{error}</ErrorMessage> : null}
+    </Dialog>
+  );
+}

@@ -1,0 +1,317 @@
+/**
+ * Partner: Transactions → Links. Tracking links with copyable URLs and click counts;
+ * create one for a program with an active contract; disable one (final).
+ */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { useActiveContracts } from '../../api/queries';
+import { errorDetail } from '../../api/client';
+import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
+import type { Page, TrackingLink } from '../../api/types';
+import { CopyButton } from '../../components/CopyButton';
+import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
+import { ConfirmDialog } from '../../components/Dialog';
+import { ErrorMessage, Notice } from '../../components/Feedback';
+import { Badge, Card, CopyField, Field, PageHeader } from '../../components/Form';
+import { useToast } from '../../components/Toast';
+import { formatDate, formatDateTime } from '../../lib/format';
+import { positiveIntParam, useSearchState } from '../../lib/searchState';
+
+const SORT_KEYS = ['createdAt', 'label', 'programName', 'id'];
+const PAGE_SIZES = [10, 25, 50, 100];
+const NO_LINKS: TrackingLink[] = [];
+const col = columnsFor<TrackingLink>();
+const MAX_LABEL = 200;
+
+function CreateLinkCard({ onCreated }: { onCreated: (link: TrackingLink) => void }) {
+  const account = useAccount();
+  const http = useAccountApi();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const active = useActiveContracts();
+  const programs = useMemo(() => {
+    const map = new Map<number, string>();
+    for (const c of active.data?.items ?? []) map.set(c.programId, `${c.programName} (${c.brandName})`);
+    return [...map.entries()].sort((a, b) => a[1].localeCompare(b[1]));
+  }, [active.data]);
+  const [programId, setProgramId] = useState('');
+  const [landingUrl, setLandingUrl] = useState('');
+  const [label, setLabel] = useState('');
+
+  const create = useMutation({
+    mutationFn: () =>
+      http.post<TrackingLink>('/api/v1/links', {
+        programId: Number(programId),
+        landingUrl: landingUrl.trim(),
+        ...(label.trim() ? { label: label.trim() } : {}),
+      }),
+    onSuccess: async (link) => {
+      toast.success(`Link “${link.label || link.code}” created for ${link.programName}.`);
+      setLandingUrl('');
+      setLabel('');
+      onCreated(link);
+      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'links'] });
+    },
+  });
+
+  if (active.data && programs.length === 0) {
+    return (
+      <Card title="Create a tracking link">
+        <Notice kind="info">
+          Links are made for programs you have an active contract with. <Link to="/home">Join a program</Link> first.
+        </Notice>
+      </Card>
+    );
+  }
+
+  return (
+    <Card title="Create a tracking link" testId="create-link">
+      <form
+        className="link-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          create.mutate();
+        }}
+      >
+        <Field label="Program">
+          <select className="select" required value={programId} onChange={(e) => setProgramId(e.target.value)}>
+            <option value="" disabled>
+              {active.isPending ? 'Loading programs…' : 'Choose a program…'}
+            </option>
+            {programs.map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Landing URL" hint="Where visitors go after the click is recorded (http or https).">
+          <input className="input" type="url" required maxLength={2000} placeholder="https://shop.example/page" value={landingUrl} onChange={(e) => setLandingUrl(e.target.value)} />
+        </Field>
+        <Field label="Label" hint="Optional: where you use the link, e.g. “Spring gift guide”.">
+          <input className="input" maxLength={MAX_LABEL} value={label} onChange={(e) => setLabel(e.target.value)} />
+        </Field>
+        <div className="link-form-submit">
+          <button type="submit" className="btn btn-primary" disabled={create.isPending || !programId || !landingUrl.trim()}>
+            {create.isPending ? 'Creating…' : 'Create link'}
+          </button>
+        </div>
+      </form>
+      {create.isError ? <ErrorMessage>{errorDetail(create.error)}</ErrorMessage> : null}
+    </Card>
+  );
+}
+
+export function PartnerLinksPage() {
+  const account = useAccount();
+  const http = useAccountApi();
+  const key = useAccountKey();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const { get, update } = useSearchState();
+  const active = useActiveContracts();
+  const [created, setCreated] = useState<TrackingLink | null>(null);
+  const [disabling, setDisabling] = useState<TrackingLink | null>(null);
+
+  const programId = positiveIntParam(get('programId'));
+  const status = get('status') === 'ACTIVE' || get('status') === 'DISABLED' ? get('status') : '';
+  const page = Math.max(1, Number(get('page')) || 1);
+  const pageSize = PAGE_SIZES.includes(Number(get('pageSize'))) ? Number(get('pageSize')) : 25;
+  const sort = SORT_KEYS.includes(get('sort')) ? get('sort') : 'createdAt';
+  const order: 'asc' | 'desc' = get('order') === 'asc' ? 'asc' : 'desc';
+
+  const query = { programId, status, page, pageSize, sort, order };
+  const links = useQuery({
+    queryKey: key('links', query),
+    queryFn: () => http.get<Page<TrackingLink>>('/api/v1/links', query),
+    placeholderData: keepPreviousData,
+  });
+
+  const programOptions = useMemo(() => {
+    const map = new Map<number, string>();
+    for (const c of active.data?.items ?? []) map.set(c.programId, c.programName);
+    for (const l of links.data?.items ?? []) if (!map.has(l.programId)) map.set(l.programId, l.programName);
+    return [...map.entries()].sort((a, b) => a[1].localeCompare(b[1]));
+  }, [active.data, links.data]);
+
+  const columns = useMemo(
+    () => [
+      col.accessor('label', {
+        header: 'Label',
+        cell: (info) => <strong>{info.getValue() || <span className="muted">No label</span>}</strong>,
+      }),
+      col.accessor('programName', { header: 'Program' }),
+      col.accessor('trackingUrl', {
+        header: 'Tracking URL',
+        enableSorting: false,
+        cell: (info) => {
+          const link = info.row.original;
+          return (
+            <span className="url-cell">
+              <input
+                className="input input-sm mono url-input"
+                readOnly
+                value={link.trackingUrl}
+                aria-label={`Tracking URL of ${link.label || link.code}`}
+                data-testid={`tracking-url-${link.id}`}
+                onFocus={(e) => e.currentTarget.select()}
+              />
+              <CopyButton text={link.trackingUrl} ariaLabel={`Copy tracking URL of ${link.label || link.code}`} />
+            </span>
+          );
+        },
+      }),
+      col.accessor('landingUrl', {
+        header: 'Landing URL',
+        enableSorting: false,
+        meta: { className: 'cell-truncate' },
+        cell: (info) => (
+          <a href={info.getValue()} target="_blank" rel="noreferrer noopener" title={info.getValue()}>
+            {info.getValue().replace(/^https?:\/\//, '')}
+          </a>
+        ),
+      }),
+      col.accessor('clickCount', {
+        header: 'Clicks',
+        enableSorting: false,
+        meta: { align: 'right', className: 'num' },
+        cell: (info) => info.getValue().toLocaleString('en-US'),
+      }),
+      col.accessor('status', {
+        header: 'Status',
+        enableSorting: false,
+        cell: (info) =>
+          info.getValue() === 'ACTIVE' ? (
+            <Badge tone="green">ACTIVE</Badge>
+          ) : (
+            <Badge tone="gray" title={info.row.original.disabledAt ? `Disabled ${formatDateTime(info.row.original.disabledAt, account.timeZone)}` : undefined}>
+              DISABLED
+            </Badge>
+          ),
+      }),
+      col.accessor('createdAt', {
+        header: 'Created',
+        meta: { className: 'nowrap' },
+        cell: (info) => <span title={formatDateTime(info.getValue(), account.timeZone)}>{formatDate(info.getValue(), account.timeZone)}</span>,
+      }),
+      col.display({
+        id: 'rowActions',
+        header: () => <span className="visually-hidden">Row actions</span>,
+        meta: { align: 'right', width: 96 },
+        cell: ({ row }) =>
+          row.original.status === 'ACTIVE' ? (
+            <button type="button" className="btn btn-sm btn-danger-ghost" onClick={() => setDisabling(row.original)} aria-label={`Disable link ${row.original.label || row.original.code}`}>
+              Disable
+            </button>
+          ) : null,
+      }),
+    ],
+    [account.timeZone],
+  );
+
+  const tableState: ServerTableState = { pageIndex: page - 1, pageSize, sorting: [{ id: sort, desc: order === 'desc' }], search: '' };
+  const filtered = !!(programId || status);
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Links"
+        subtitle={`Tracking links of ${account.name}. Each visit is counted, then sent on to the landing page with a click id; conversions on it become your actions.`}
+      />
+      <div className="stack">
+        <CreateLinkCard onCreated={setCreated} />
+        {created ? (
+          <div className="alert alert-success new-link" data-testid="new-link">
+            <div className="new-link-body">
+              <div>
+                <strong>Your new link is ready.</strong> Share this URL for {created.programName}:
+              </div>
+              <CopyField label={`Tracking URL of ${created.label || created.code}`} value={created.trackingUrl} testId="new-link-url" />
+            </div>
+            <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setCreated(null)}>
+              ×
+            </button>
+          </div>
+        ) : null}
+        <div className="card">
+          <DataTable
+            label="Tracking links"
+            testId="links-table"
+            columns={columns}
+            data={links.data?.items ?? NO_LINKS}
+            getRowId={(l) => String(l.id)}
+            rowTestId={(l) => `link-row-${l.id}`}
+            rowClassName={(l) => (l.status === 'DISABLED' ? 'row-muted' : l.id === created?.id ? 'row-new' : undefined)}
+            itemName={['link', 'links']}
+            toolbar={
+              <div className="filters">
+                <label className="filter">
+                  <span className="filter-label">Program</span>
+                  <select className="select" value={programId} onChange={(e) => update({ programId: e.target.value, page: null })}>
+                    <option value="">All programs</option>
+                    {programOptions.map(([id, name]) => (
+                      <option key={id} value={id}>
+                        {name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label className="filter">
+                  <span className="filter-label">Status</span>
+                  <select className="select" value={status} onChange={(e) => update({ status: e.target.value, page: null })}>
+                    <option value="">All links</option>
+                    <option value="ACTIVE">Active</option>
+                    <option value="DISABLED">Disabled</option>
+                  </select>
+                </label>
+                {filtered ? (
+                  <button type="button" className="btn btn-link" onClick={() => update({ programId: null, status: null, page: null })}>
+                    Clear filters
+                  </button>
+                ) : null}
+              </div>
+            }
+            loading={links.isPending}
+            refreshing={links.isFetching && !links.isPending}
+            error={links.error}
+            onRetry={() => void links.refetch()}
+            emptyMessage={filtered ? 'No links match these filters.' : 'No links yet: create one above.'}
+            pageSizeOptions={PAGE_SIZES}
+            server={{
+              rowCount: links.data?.total ?? 0,
+              state: tableState,
+              onStateChange: (next) =>
+                update({
+                  page: next.pageIndex + 1 === 1 ? null : next.pageIndex + 1,
+                  pageSize: next.pageSize === 25 ? null : next.pageSize,
+                  sort: next.sorting[0]?.id ?? null,
+                  order: next.sorting[0] ? (next.sorting[0].desc ? 'desc' : 'asc') : null,
+                }),
+            }}
+          />
+        </div>
+      </div>
+      {disabling ? (
+        <ConfirmDialog
+          title={`Disable “${disabling.label || disabling.code}”?`}
+          confirmLabel="Disable link"
+          danger
+          testId="disable-link-dialog"
+          onClose={() => setDisabling(null)}
+          onConfirm={async () => {
+            await http.post<TrackingLink>(`/api/v1/links/${disabling.id}/disable`);
+            toast.success(`Link “${disabling.label || disabling.code}” disabled.`);
+            if (created?.id === disabling.id) setCreated(null);
+            await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'links'] });
+          }}
+        >
+          <p>
+            Visits to <span className="mono">{disabling.trackingUrl}</span> will get a “link not found” page and count nothing. This
+            cannot be undone; you can create a new link at any time.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import { useBalances } from '../../api/actions';
+import { useAccount } from '../../api/session';
+import { QueryError } from '../../components/Feedback';
+import { formatMoney } from '../../lib/money';
+
+/**
+ * The account's balances per currency. Partners: pending (estimated, from pending
+ * actions) and payment pending (locked, not yet cleared: funds that will become
+ * available). Brands: pending (estimated) and payable (locked payouts owed).
+ */
+export function BalanceCards() {
+  const account = useAccount();
+  const balances = useBalances();
+  const isPartner = account.kind === 'PARTNER';
+  if (balances.isError) return <QueryError error={balances.error} onRetry={() => void balances.refetch()} />;
+  const list = balances.data ?? [];
+  return (
+    <div className="balances" data-testid="balances" aria-busy={balances.isPending || undefined}>
+      {balances.isPending ? (
+        <div className="balance-card balance-card-loading">
+          <span className="spinner" aria-hidden="true" /> Loading balances…
+        </div>
+      ) : list.length === 0 ? (
+        <div className="balance-card muted">No balances yet: they start with your first tracked action.</div>
+      ) : (
+        list.map((b) => (
+          <section key={b.currency} className="balance-card" data-testid={`balance-${b.currency}`} aria-label={`Balances in ${b.currency}`}>
+            <div className="balance-currency">{b.currency}</div>
+            <div className="balance-figures">
+              <div className="balance-figure">
+                <div className="kpi-label" title="Pending actions, estimated: they may still be modified or reversed">
+                  Pending
+                </div>
+                <div className="balance-value" data-testid={`balance-${b.currency}-pending`}>
+                  {formatMoney(b.pending, b.currency)}
+                </div>
+              </div>
+              {isPartner ? (
+                <div className="balance-figure">
+                  <div className="kpi-label" title="Locked, not yet cleared: funds that will become available">
+                    Payment pending
+                  </div>
+                  <div className="balance-value" data-testid={`balance-${b.currency}-payment-pending`}>
+                    {formatMoney(b.paymentPending, b.currency)}
+                  </div>
+                </div>
+              ) : (
+                <div className="balance-figure">
+                  <div className="kpi-label" title="Locked payouts owed to partners">
+                    Payable
+                  </div>
+                  <div className="balance-value" data-testid={`balance-${b.currency}-payable`}>
+                    {formatMoney(b.payable, b.currency)}
+                  </div>
+                </div>
+              )}
+            </div>
+          </section>
+        ))
+      )}
+    </div>
+  );
+}

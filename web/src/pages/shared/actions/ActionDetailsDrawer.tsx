@@ -1,0 +1,299 @@
+import type { ReactNode } from 'react';
+import { useActionDetail } from '../../../api/actions';
+import { useAccount } from '../../../api/session';
+import type { Action, ActionDetail, Modification } from '../../../api/types';
+import { Drawer } from '../../../components/Drawer';
+import { Loading, Notice, QueryError } from '../../../components/Feedback';
+import { Badge, Details } from '../../../components/Form';
+import { formatDateTime, humanize } from '../../../lib/format';
+import { formatMoney, formatSignedMoney, isZeroAmount } from '../../../lib/money';
+import { StatusDetailBadge } from './ActionStatus';
+import { brandAvailability, CPC_REVERSAL_NEEDS_SUPPORT, type BrandOperation } from './availability';
+import { OPERATION_LABELS, reasonLabel } from './reasons';
+
+interface ActionDetailsDrawerProps {
+  actionId: string;
+  onClose: () => void;
+  /** Brands: the operations offered in the panel (the page opens the matching dialog). */
+  onOperation?: (op: BrandOperation, action: Action) => void;
+}
+
+function When({ iso, timeZone }: { iso: string | null; timeZone: string }) {
+  return iso ? <span className="nowrap">{formatDateTime(iso, timeZone)}</span> : <span className="muted">—</span>;
+}
+
+function actorText(m: Modification): string {
+  if (m.ActorName) return m.ActorName;
+  if (m.ActorKind === 'SYSTEM') return 'Lockstep (automatic)';
+  if (m.ActorKind === 'OPERATOR') return 'Lockstep support';
+  return humanize(m.ActorKind);
+}
+
+function BeforeAfter({ before, after, currency }: { before: string | null; after: string; currency: string }) {
+  if (before === null) return <span className="nowrap">{formatMoney(after, currency)}</span>;
+  if (before === after) return <span className="nowrap muted">{formatMoney(after, currency)}</span>;
+  return (
+    <span className="nowrap">
+      {formatMoney(before, currency)} <span className="arrow">→</span> <strong>{formatMoney(after, currency)}</strong>
+    </span>
+  );
+}
+
+function Delta({ amount, currency }: { amount: string; currency: string }) {
+  if (isZeroAmount(amount)) return <span className="muted nowrap">{formatMoney('0', currency)}</span>;
+  return <span className={`nowrap ${amount.startsWith('-') ? 'delta-down' : 'delta-up'}`}>{formatSignedMoney(amount, currency)}</span>;
+}
+
+export function ModificationHistory({ action, timeZone }: { action: ActionDetail; timeZone: string }) {
+  const c = action.Currency;
+  return (
+    <div className="table-scroll">
+      <table className="mini-table history-table" aria-label="Modification history" data-testid="modification-history">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">Operation</th>
+            <th scope="col">Reason</th>
+            <th scope="col">State</th>
+            <th scope="col" className="align-right">Amount</th>
+            <th scope="col" className="align-right">Payout</th>
+            <th scope="col" className="align-right">Δ Amount</th>
+            <th scope="col" className="align-right">Δ Payout</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...action.Modifications].reverse().map((m) => (
+            <tr key={m.Seq} data-testid={`modification-${m.Seq}`} data-operation={m.Operation}>
+              <td className="num muted">{m.Seq}</td>
+              <td data-column="date">
+                <When iso={m.Date} timeZone={timeZone} />
+              </td>
+              <td data-column="actor">{actorText(m)}</td>
+              <td data-column="operation">
+                <span className="code" title={OPERATION_LABELS[m.Operation] ?? m.Operation}>
+                  {m.Operation}
+                </span>
+              </td>
+              <td data-column="reason">
+                {m.Reason ? (
+                  <span className="code" title={reasonLabel(m.Reason)}>
+                    {m.Reason}
+                  </span>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td data-column="state" className="nowrap">
+                {m.StateBefore && m.StateBefore !== m.StateAfter ? (
+                  <>
+                    {m.StateBefore} <span className="arrow">→</span> {m.StateAfter}
+                  </>
+                ) : (
+                  m.StateAfter
+                )}
+              </td>
+              <td data-column="amount" className="align-right">
+                <BeforeAfter before={m.AmountBefore} after={m.AmountAfter} currency={c} />
+              </td>
+              <td data-column="payout" className="align-right">
+                <BeforeAfter before={m.PayoutBefore} after={m.PayoutAfter} currency={c} />
+              </td>
+              <td data-column="deltaAmount" className="align-right">
+                <Delta amount={m.DeltaAmount} currency={c} />
+              </td>
+              <td data-column="deltaPayout" className="align-right">
+                <Delta amount={m.DeltaPayout} currency={c} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function ItemsTable({ action }: { action: Action }) {
+  const c = action.Currency;
+  return (
+    <table className="mini-table items-table" aria-label="Items" data-testid="action-items">
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">SKU</th>
+          <th scope="col">Category</th>
+          <th scope="col" className="align-right">Quantity</th>
+          <th scope="col" className="align-right">Amount</th>
+          <th scope="col" className="align-right">Original</th>
+          <th scope="col">Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        {action.Items.map((item) => {
+          const changed = item.OriginalAmount !== null && item.OriginalAmount !== item.Amount;
+          return (
+            <tr key={item.Index} data-testid={`item-${item.Index}`} className={item.Rejected ? 'item-rejected' : undefined}>
+              <td className="num muted">{item.Index + 1}</td>
+              <td className="mono">{item.Sku ?? '—'}</td>
+              <td>{item.Category ?? '—'}</td>
+              <td className="align-right num" data-column="quantity">
+                {item.Quantity}
+                {item.OriginalQuantity !== null && item.OriginalQuantity !== item.Quantity ? (
+                  <span className="muted"> of {item.OriginalQuantity}</span>
+                ) : null}
+              </td>
+              <td className="align-right num" data-column="amount">
+                {formatMoney(item.Amount, c)}
+              </td>
+              <td className="align-right num muted" data-column="original">
+                {changed || item.Rejected ? formatMoney(item.OriginalAmount, c) : '—'}
+              </td>
+              <td data-column="status">
+                {item.Rejected ? (
+                  <Badge tone="red">Rejected</Badge>
+                ) : changed ? (
+                  <Badge tone="violet">Modified</Badge>
+                ) : (
+                  <Badge tone="gray">Accepted</Badge>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function Figure({ label, value, was, testId }: { label: string; value: string; was?: string | null; testId: string }) {
+  return (
+    <div className="figure">
+      <div className="figure-label">{label}</div>
+      <div className="figure-value" data-testid={testId}>
+        {value}
+      </div>
+      {was ? <div className="figure-was">was {was}</div> : null}
+    </div>
+  );
+}
+
+const OPERATION_BUTTONS: Array<{ op: BrandOperation; label: string; states: Action['State'][]; danger?: boolean; primary?: boolean }> = [
+  { op: 'approve', label: 'Approve', states: ['PENDING'], primary: true },
+  { op: 'restore', label: 'Approve', states: ['REVERSED'], primary: true },
+  { op: 'modify', label: 'Modify', states: ['PENDING'] },
+  { op: 'reverse', label: 'Reverse', states: ['PENDING'], danger: true },
+  { op: 'reset', label: 'Reset', states: ['PENDING', 'REVERSED'] },
+];
+
+export function ActionDetailsDrawer({ actionId, onClose, onOperation }: ActionDetailsDrawerProps) {
+  const account = useAccount();
+  const detail = useActionDetail(actionId);
+  const a = detail.data;
+  const tz = account.timeZone;
+  const isBrand = account.kind === 'BRAND';
+
+  let operations: ReactNode = null;
+  const blocked: string[] = [];
+  if (a && onOperation && a.State !== 'APPROVED') {
+    const offered = OPERATION_BUTTONS.filter((b) => b.states.includes(a.State));
+    operations = (
+      <div className="drawer-operations" role="group" aria-label="Operations">
+        {offered.map((b) => {
+          const availability = brandAvailability(a, b.op, tz);
+          if (!availability.enabled && availability.reason && !blocked.includes(availability.reason)) blocked.push(availability.reason);
+          return (
+            <button
+              key={b.op}
+              type="button"
+              className={`btn btn-sm ${b.primary ? 'btn-primary' : ''} ${b.danger ? 'btn-danger-ghost' : ''}`}
+              disabled={!availability.enabled}
+              title={availability.reason}
+              onClick={() => onOperation(b.op, a)}
+            >
+              {b.label}
+            </button>
+          );
+        })}
+      </div>
+    );
+  }
+
+  return (
+    <Drawer
+      title={`Action ${actionId}`}
+      subtitle={a ? `${a.CampaignName} · ${a.EventTypeName}${isBrand ? ` · ${a.MediaPartnerName}` : ''}` : undefined}
+      onClose={onClose}
+      testId="action-details"
+    >
+      {detail.isPending ? (
+        <Loading />
+      ) : detail.isError ? (
+        <QueryError error={detail.error} onRetry={() => void detail.refetch()} />
+      ) : a ? (
+        <div className={`action-details ${detail.isFetching ? 'is-refreshing' : ''}`}>
+          <div className="figures">
+            <Figure label="Sale amount" value={formatMoney(a.Amount, a.Currency)} was={a.Amount !== a.IntendedAmount ? formatMoney(a.IntendedAmount, a.Currency) : null} testId="detail-amount" />
+            <Figure label="Payout" value={formatMoney(a.Payout, a.Currency)} was={a.Payout !== a.IntendedPayout ? formatMoney(a.IntendedPayout, a.Currency) : null} testId="detail-payout" />
+            <div className="figure">
+              <div className="figure-label">Status</div>
+              <div className="figure-value figure-status" data-testid="detail-status">
+                <StatusDetailBadge action={a} />
+              </div>
+              <div className="figure-was">
+                {a.State === 'PENDING' ? `Locks ${formatDateTime(a.LockingDate, tz)}` : a.State === 'APPROVED' ? `Locked ${formatDateTime(a.LockedDate, tz)}` : reasonLabel(a.ReversalReason)}
+              </div>
+            </div>
+          </div>
+          {operations}
+          {a.State === 'APPROVED' && onOperation ? (
+            <Notice kind="info">This action is locked (approved): it is shown read-only. A correction after the lock is a separate adjustment.</Notice>
+          ) : null}
+          {a.EventKind === 'CLICK' && a.State === 'PENDING' && onOperation ? (
+            <Notice kind="warning">
+              <span data-testid="cpc-note">This is a cost-per-click (CPC) action. {CPC_REVERSAL_NEEDS_SUPPORT}</span>
+            </Notice>
+          ) : blocked.length ? (
+            <p className="muted small drawer-blocked">{blocked.join(' ')}</p>
+          ) : null}
+
+          <h3 className="subhead">Details</h3>
+          <Details
+            items={[
+              ['Action Id', <span key="id" className="mono">{a.Id}</span>],
+              ['Program (CampaignId)', `${a.CampaignName} (${a.CampaignId})`],
+              ['Event type (ActionTrackerId)', `${a.EventTypeName} (${a.ActionTrackerId}) · ${a.EventKind}`],
+              ...(isBrand ? ([['Partner (MediaPartnerId)', `${a.MediaPartnerName} (${a.MediaPartnerId})`]] as Array<[ReactNode, ReactNode]>) : []),
+              ['Order Id', a.OrderId ? <span key="o" className="mono">{a.OrderId}</span> : '—'],
+              ['Click Id', a.ClickId ? <span key="c" className="mono">{a.ClickId}</span> : '—'],
+              ['Intended amount / payout', `${formatMoney(a.IntendedAmount, a.Currency)} / ${formatMoney(a.IntendedPayout, a.Currency)}`],
+              ['Delta amount / payout', `${formatSignedMoney(a.DeltaAmount, a.Currency)} / ${formatSignedMoney(a.DeltaPayout, a.Currency)}`],
+              ['Referring date', <When key="r" iso={a.ReferringDate} timeZone={tz} />],
+              ['Event date', <When key="e" iso={a.EventDate} timeZone={tz} />],
+              ['Locking date', <When key="l" iso={a.LockingDate} timeZone={tz} />],
+              ['Locked date', <When key="ld" iso={a.LockedDate} timeZone={tz} />],
+              ['Payment date', <When key="p" iso={a.PaymentDate} timeZone={tz} />],
+              ['Cleared date', <When key="cl" iso={a.ClearedDate} timeZone={tz} />],
+              ['Reversal reason', a.ReversalReason ? `${a.ReversalReason} · ${reasonLabel(a.ReversalReason)}` : '—'],
+              ['Contract', String(a.ContractId)],
+            ]}
+          />
+
+          {a.Items.length ? (
+            <>
+              <h3 className="subhead">
+                Items <span className="muted small">· {a.Items.filter((i) => i.Rejected).length} rejected of {a.Items.length}</span>
+              </h3>
+              <ItemsTable action={a} />
+            </>
+          ) : null}
+
+          <h3 className="subhead">
+            Modification history <span className="muted small">· {a.Modifications.length} {a.Modifications.length === 1 ? 'entry' : 'entries'}, newest first. Dates in {tz}.</span>
+          </h3>
+          <ModificationHistory action={a} timeZone={tz} />
+        </div>
+      ) : null}
+    </Drawer>
+  );
+}

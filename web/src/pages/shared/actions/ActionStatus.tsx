@@ -1,0 +1,43 @@
+import type { Action } from '../../../api/types';
+import { Badge } from '../../../components/Form';
+import { reasonLabel } from './reasons';
+
+type Tone = 'gray' | 'green' | 'red' | 'blue' | 'amber' | 'violet';
+
+export function statusTone(statusDetail: string): Tone {
+  if (statusDetail === 'Pending') return 'amber';
+  if (statusDetail === 'Approved/Paid') return 'green';
+  if (statusDetail === 'Approved/Overdue') return 'red';
+  if (statusDetail.startsWith('Approved')) return 'blue';
+  return 'gray';
+}
+
+export function LockIcon({ title = 'Locked' }: { title?: string }) {
+  return (
+    <svg className="lock-icon" width="12" height="12" viewBox="0 0 16 16" role="img" aria-label={title}>
+      <title>{title}</title>
+      <path
+        fill="currentColor"
+        d="M8 1a3.5 3.5 0 0 0-3.5 3.5V6H4a1.5 1.5 0 0 0-1.5 1.5v6A1.5 1.5 0 0 0 4 15h8a1.5 1.5 0 0 0 1.5-1.5v-6A1.5 1.5 0 0 0 12 6h-.5V4.5A3.5 3.5 0 0 0 8 1Zm-2 3.5a2 2 0 1 1 4 0V6H6V4.5Z"
+      />
+    </svg>
+  );
+}
+
+/** The status detail as partners know it: Pending, Approved/Payment Pending, Reversed/ITEM_RETURNED… */
+export function StatusDetailBadge({ action }: { action: Pick<Action, 'StatusDetail' | 'State' | 'ReversalReason'> }) {
+  const title =
+    action.State === 'REVERSED'
+      ? `Reversed: ${reasonLabel(action.ReversalReason)}`
+      : action.State === 'APPROVED'
+        ? 'Locked: approved actions are no longer changed'
+        : 'Pending: the brand may still modify or reverse it until its locking date';
+  return (
+    <span className="status-cell">
+      <Badge tone={statusTone(action.StatusDetail)} title={title}>
+        {action.StatusDetail}
+      </Badge>
+      {action.State === 'APPROVED' ? <LockIcon /> : null}
+    </span>
+  );
+}

@@ -18,12 +18,13 @@ interface DrawerProps {
  */
 export function Drawer({ title, subtitle, actions, onClose, children, testId }: DrawerProps) {
   const titleId = useId();
-  const closeRef = useRef<HTMLButtonElement>(null);
+  const panelRef = useRef<HTMLElement>(null);
   const onCloseRef = useRef(onClose);
   onCloseRef.current = onClose;
 
   useEffect(() => {
-    closeRef.current?.focus({ preventScroll: true });
+    // Focus the panel itself, so keyboard users continue from there and Tab reaches its buttons.
+    panelRef.current?.focus({ preventScroll: true });
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || event.defaultPrevented) return;
       // A modal dialog or an open menu handles its own Esc.
@@ -35,7 +36,7 @@ export function Drawer({ title, subtitle, actions, onClose, children, testId }: 
   }, []);
 
   return (
-    <aside className="drawer" role="dialog" aria-modal="false" aria-labelledby={titleId} data-testid={testId}>
+    <aside ref={panelRef} tabIndex={-1} className="drawer" role="dialog" aria-modal="false" aria-labelledby={titleId} data-testid={testId}>
       <div className="drawer-header">
         <div className="drawer-heading">
           <h2 id={titleId}>{title}</h2>
@@ -43,7 +44,7 @@ export function Drawer({ title, subtitle, actions, onClose, children, testId }: 
         </div>
         <div className="drawer-header-actions">
           {actions}
-          <button ref={closeRef} type="button" className="icon-button" aria-label="Close details" onClick={onClose}>
+          <button type="button" className="icon-button" aria-label="Close details" onClick={onClose}>
             ×
           </button>
         </div>

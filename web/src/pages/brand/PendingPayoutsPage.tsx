@@ -288,7 +288,7 @@ function ActionsView({ reversed }: { reversed: boolean }) {
       {reversed ? (
         <label className="filter">
           <span className="filter-label">Status Detail</span>
-          <select className="select" value={p.reason} onChange={(e) => update({ reason: e.target.value, page: null })}>
+          <select className="select select-status" value={p.reason} onChange={(e) => update({ reason: e.target.value, page: null })}>
             <option value="">Reversed: any reason</option>
             {CHANGE_REASON_CODES.map((r) => (
               <option key={r} value={r}>
@@ -300,7 +300,7 @@ function ActionsView({ reversed }: { reversed: boolean }) {
       ) : (
         <label className="filter">
           <span className="filter-label">Status Detail</span>
-          <select className="select" value={p.status} onChange={(e) => update({ status: e.target.value === 'Pending' ? null : e.target.value, page: null })}>
+          <select className="select select-status" value={p.status} onChange={(e) => update({ status: e.target.value === 'Pending' ? null : e.target.value, page: null })}>
             {STATUS_OPTIONS.map(([v, label]) => (
               <option key={v} value={v}>
                 {label}

@@ -73,6 +73,7 @@ export function RejectedConversionsView() {
       col.accessor('MediaPartnerId', {
         header: 'Partner',
         enableSorting: false,
+        meta: { className: 'nowrap' },
         cell: (info) => {
           const id = info.getValue();
           return id ? (partnerNames.get(id) ?? `Partner ${id}`) : <span className="muted">None</span>;

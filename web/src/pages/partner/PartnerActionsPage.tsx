@@ -147,7 +147,7 @@ export function PartnerActionsPage() {
       </label>
       <label className="filter">
         <span className="filter-label">Status Detail</span>
-        <select className="select" value={statusDetail} onChange={(e) => update({ statusDetail: e.target.value, page: null })}>
+        <select className="select select-status" value={statusDetail} onChange={(e) => update({ statusDetail: e.target.value, page: null })}>
           <option value="">All statuses</option>
           {STATUS_DETAILS.map(([v, label]) => (
             <option key={v} value={v} title={v.startsWith('Reversed/') ? reasonLabel(v.slice(9)) : undefined}>

@@ -5,7 +5,7 @@ import type { Action, ActionDetail, Modification } from '../../../api/types';
 import { Drawer } from '../../../components/Drawer';
 import { Loading, Notice, QueryError } from '../../../components/Feedback';
 import { Badge, Details } from '../../../components/Form';
-import { formatDateTime, humanize } from '../../../lib/format';
+import { formatDate, formatDateTime, humanize } from '../../../lib/format';
 import { formatMoney, formatSignedMoney, isZeroAmount } from '../../../lib/money';
 import { StatusDetailBadge } from './ActionStatus';
 import { brandAvailability, CPC_REVERSAL_NEEDS_SUPPORT, type BrandOperation } from './availability';
@@ -40,7 +40,7 @@ function BeforeAfter({ before, after, currency }: { before: string | null; after
 }
 
 function Delta({ amount, currency }: { amount: string; currency: string }) {
-  if (isZeroAmount(amount)) return <span className="muted nowrap">{formatMoney('0', currency)}</span>;
+  if (isZeroAmount(amount)) return <span className="muted nowrap">±{formatMoney('0', currency)}</span>;
   return <span className={`nowrap ${amount.startsWith('-') ? 'delta-down' : 'delta-up'}`}>{formatSignedMoney(amount, currency)}</span>;
 }
 
@@ -57,18 +57,17 @@ export function ModificationHistory({ action, timeZone }: { action: ActionDetail
             <th scope="col">Operation</th>
             <th scope="col">Reason</th>
             <th scope="col">State</th>
-            <th scope="col" className="align-right">Amount</th>
-            <th scope="col" className="align-right">Payout</th>
-            <th scope="col" className="align-right">Δ Amount</th>
-            <th scope="col" className="align-right">Δ Payout</th>
+            <th scope="col" className="align-right">Amount (Δ)</th>
+            <th scope="col" className="align-right">Payout (Δ)</th>
           </tr>
         </thead>
         <tbody>
           {[...action.Modifications].reverse().map((m) => (
             <tr key={m.Seq} data-testid={`modification-${m.Seq}`} data-operation={m.Operation}>
               <td className="num muted">{m.Seq}</td>
-              <td data-column="date">
-                <When iso={m.Date} timeZone={timeZone} />
+              <td data-column="date" className="two-line-cell">
+                <span className="nowrap">{formatDate(m.Date, timeZone)}</span>
+                <span className="muted small">{formatDateTime(m.Date, timeZone).slice(11)}</span>
               </td>
               <td data-column="actor">{actorText(m)}</td>
               <td data-column="operation">
@@ -94,17 +93,21 @@ export function ModificationHistory({ action, timeZone }: { action: ActionDetail
                   m.StateAfter
                 )}
               </td>
-              <td data-column="amount" className="align-right">
-                <BeforeAfter before={m.AmountBefore} after={m.AmountAfter} currency={c} />
+              <td className="align-right">
+                <div data-column="amount">
+                  <BeforeAfter before={m.AmountBefore} after={m.AmountAfter} currency={c} />
+                </div>
+                <div className="delta-line" data-column="deltaAmount">
+                  <Delta amount={m.DeltaAmount} currency={c} />
+                </div>
               </td>
-              <td data-column="payout" className="align-right">
-                <BeforeAfter before={m.PayoutBefore} after={m.PayoutAfter} currency={c} />
-              </td>
-              <td data-column="deltaAmount" className="align-right">
-                <Delta amount={m.DeltaAmount} currency={c} />
-              </td>
-              <td data-column="deltaPayout" className="align-right">
-                <Delta amount={m.DeltaPayout} currency={c} />
+              <td className="align-right">
+                <div data-column="payout">
+                  <BeforeAfter before={m.PayoutBefore} after={m.PayoutAfter} currency={c} />
+                </div>
+                <div className="delta-line" data-column="deltaPayout">
+                  <Delta amount={m.DeltaPayout} currency={c} />
+                </div>
               </td>
             </tr>
           ))}
@@ -166,14 +169,16 @@ export function ItemsTable({ action }: { action: Action }) {
   );
 }
 
-function Figure({ label, value, was, testId }: { label: string; value: string; was?: string | null; testId: string }) {
+function Figure(props: { label: string; value: string; was?: string | null; note?: string; void?: boolean; testId: string }) {
   return (
     <div className="figure">
-      <div className="figure-label">{label}</div>
-      <div className="figure-value" data-testid={testId}>
-        {value}
+      <div className="figure-label">{props.label}</div>
+      <div className={`figure-value ${props.void ? 'amount-void' : ''}`} data-testid={props.testId}>
+        {props.value}
       </div>
-      {was ? <div className="figure-was">was {was}</div> : null}
+      {props.was || props.note ? (
+        <div className="figure-was">{[props.was ? `was ${props.was}` : '', props.note ?? ''].filter(Boolean).join(' · ')}</div>
+      ) : null}
     </div>
   );
 }
@@ -234,7 +239,14 @@ export function ActionDetailsDrawer({ actionId, onClose, onOperation }: ActionDe
         <div className={`action-details ${detail.isFetching ? 'is-refreshing' : ''}`}>
           <div className="figures">
             <Figure label="Sale amount" value={formatMoney(a.Amount, a.Currency)} was={a.Amount !== a.IntendedAmount ? formatMoney(a.IntendedAmount, a.Currency) : null} testId="detail-amount" />
-            <Figure label="Payout" value={formatMoney(a.Payout, a.Currency)} was={a.Payout !== a.IntendedPayout ? formatMoney(a.IntendedPayout, a.Currency) : null} testId="detail-payout" />
+            <Figure
+              label="Payout"
+              value={formatMoney(a.Payout, a.Currency)}
+              was={a.Payout !== a.IntendedPayout ? formatMoney(a.IntendedPayout, a.Currency) : null}
+              note={a.State === 'REVERSED' ? 'Not earned: the action is reversed' : undefined}
+              void={a.State === 'REVERSED'}
+              testId="detail-payout"
+            />
             <div className="figure">
               <div className="figure-label">Status</div>
               <div className="figure-value figure-status" data-testid="detail-status">

@@ -1,0 +1,973 @@
+/**
+ * Tenancy, route by route. Every route under /api is in ROUTES below, and the first test
+ * fails when the app has a route the table does not cover (or the table names a route
+ * that no longer exists): a new route must say here who may call it.
+ *
+ * For each route, the request aimed at brand A's (or partner P's) resource is sent by
+ * everyone who must not succeed: nobody, forged credentials, brand B pretending to act
+ * for A, an operator, a partner on a brand operation, a brand on a partner operation, and
+ * brand B / partner Q aiming at A's or P's resource. Each must get 401, 403 or 404 as a
+ * problem, and the database must be exactly as before. Then the owner sends the same
+ * request and must succeed, which proves the refusals were about who asked, not about a
+ * malformed request.
+ */
+import type { LightMyRequestResponse } from 'fastify';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { ManualClock } from '../../src/core/clock.js';
+import { issueApiToken } from '../../src/modules/accounts/api-tokens.js';
+import { inviteUser } from '../../src/modules/accounts/members.js';
+import { applyActionOperation } from '../../src/modules/actions/apply-action-operation.js';
+import { creditClicks } from '../../src/modules/actions/credit-clicks.js';
+import { acceptTerms } from '../../src/modules/contracts/accept-terms.js';
+import { createTemplateTerms } from '../../src/modules/programs/template-terms.js';
+import { updateProgram } from '../../src/modules/programs/update-program.js';
+import { createLink } from '../../src/modules/tracking/create-link.js';
+import { makeClick, makeSaleAction } from '../support/actions.js';
+import {
+  apiRoutesOf,
+  diffDumps,
+  dumpDb,
+  makeUser,
+  normalizeRoutePath,
+  quickAccount,
+  quickUser,
+  sessionClient,
+  simpleTerms,
+  type DbDump,
+} from '../support/api-helpers.js';
+import { basicClient, Client, startTestApp, TEST_PASSWORD, type TestAccount, type TestApp } from '../support/app.js';
+import { describeDb, type DbTestContext } from '../support/db.js';
+import { makeProgram, type TestProgram } from '../support/programs.js';
+
+// ---------------------------------------------------------------------------
+// The world every route is tried in
+// ---------------------------------------------------------------------------
+
+type Caller =
+  | 'anonymous'
+  | 'forgedBasic'
+  | 'otherAccountHeader'
+  | 'operator'
+  | 'brandA'
+  | 'brandAToken'
+  | 'brandAUser'
+  | 'brandB'
+  | 'partnerP'
+  | 'partnerQ';
+
+const CALLER_DESCRIPTIONS: Record<Caller, string> = {
+  anonymous: 'no credentials',
+  forgedBasic: "A's Auth Token with B's Account SID",
+  otherAccountHeader: "brand B's admin naming account A in Lockstep-Account",
+  operator: 'an operator',
+  brandA: "brand A's admin",
+  brandAToken: "brand A's Auth Token",
+  brandAUser: 'a non-admin user of brand A',
+  brandB: "brand B's admin",
+  partnerP: "partner P's admin",
+  partnerQ: "partner Q's admin",
+};
+
+interface World {
+  t: TestApp;
+  A: TestAccount;
+  B: TestAccount;
+  P: TestAccount;
+  Q: TestAccount;
+  operatorUserId: number;
+  userA2: { userId: number; email: string };
+  programA: TestProgram;
+  termsA2: number;
+  programB: TestProgram;
+  /** B's program, made INACTIVE: no partner may see it. */
+  programC: TestProgram;
+  contractP: number;
+  contractQA: number;
+  linkP: { id: number; code: string };
+  actionA: bigint;
+  invitation: { id: number; token: string; email: string };
+  tokenA: { id: number; authToken: string };
+  clients: Record<Caller, Client>;
+  /** Strings only A and P's own users may ever see. */
+  markersA: string[];
+  markersP: string[];
+  /** Set by a route's setup. */
+  extra: Record<string, unknown>;
+}
+
+async function buildWorld(t: TestApp): Promise<World> {
+  const { ctx } = t;
+  const A = await quickAccount(ctx, 'BRAND');
+  const B = await quickAccount(ctx, 'BRAND');
+  const P = await quickAccount(ctx, 'PARTNER');
+  const Q = await quickAccount(ctx, 'PARTNER');
+  const operator = await quickUser(ctx, { operator: true });
+  const userA2 = await quickUser(ctx, { accountId: A.id, role: 'USER' });
+
+  const programA = await makeProgram(ctx, A);
+  const termsA2 = (
+    await createTemplateTerms(ctx, A.actor, programA.id, { name: 'Second terms', terms: simpleTerms(programA.saleEventTypeId) as never })
+  ).id;
+  const programB = await makeProgram(ctx, B);
+  const programC = await makeProgram(ctx, B);
+  await updateProgram(ctx, B.actor, programC.id, { status: 'INACTIVE' });
+
+  const contractP = (await acceptTerms(ctx, P.actor, programA.termsId)).id;
+  const contractQA = (await acceptTerms(ctx, Q.actor, programA.termsId)).id;
+  await acceptTerms(ctx, Q.actor, programB.termsId);
+  // Actions are tracked an hour after the contracts start.
+  (ctx.clock as ManualClock).advanceMs(3_600_000);
+
+  const link = await createLink(ctx, P.actor, { programId: programA.id, landingUrl: 'https://shop.example/partner-p' });
+  const actionA = await makeSaleAction(ctx, A, P, programA, {
+    items: [
+      { Sku: 'TENT-1', Category: 'Tents', Quantity: 1, Amount: '50.00' },
+      { Sku: 'SOCK-2', Category: 'Socks', Quantity: 2, Amount: '10.00' },
+    ],
+  });
+  const invitationEmail = `invitee-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  const invited = await inviteUser(ctx, A.actor, { email: invitationEmail, role: 'USER' });
+  const tokenA = await issueApiToken(ctx, A.actor, { label: 'A integration' });
+
+  const sessionB = await sessionClient(t, B.adminUserId);
+  const clients: Record<Caller, Client> = {
+    anonymous: new Client(t.app),
+    forgedBasic: basicClient(t.app, B.sid, tokenA.authToken),
+    otherAccountHeader: sessionB.withAccount(A.id),
+    operator: await sessionClient(t, operator.userId),
+    brandA: await sessionClient(t, A.adminUserId),
+    brandAToken: basicClient(t.app, tokenA.accountSid, tokenA.authToken),
+    brandAUser: await sessionClient(t, userA2.userId),
+    brandB: sessionB,
+    partnerP: await sessionClient(t, P.adminUserId),
+    partnerQ: await sessionClient(t, Q.adminUserId),
+  };
+  const { rows } = await ctx.db.query<{ name: string }>('select name from accounts where id = any($1::int[]) order by id', [[A.id, P.id]]);
+  const programName = (await ctx.db.query<{ name: string }>('select name from programs where id = $1', [programA.id])).rows[0]!.name;
+  return {
+    t,
+    A,
+    B,
+    P,
+    Q,
+    operatorUserId: operator.userId,
+    userA2,
+    programA,
+    termsA2,
+    programB,
+    programC,
+    contractP,
+    contractQA,
+    linkP: { id: link.id, code: link.code },
+    actionA,
+    invitation: { id: invited.invitationId!, token: invited.acceptToken!, email: invitationEmail },
+    tokenA: { id: tokenA.id, authToken: tokenA.authToken },
+    clients,
+    markersA: [A.sid, rows[0]!.name, A.adminEmail, programName, invitationEmail, userA2.email],
+    markersP: [P.sid, rows[1]!.name, P.adminEmail, link.code],
+    extra: {},
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The table
+// ---------------------------------------------------------------------------
+
+type Audience = 'public' | 'user' | 'account' | 'brand' | 'partner' | 'operator';
+
+interface Req {
+  url: string;
+  payload?: unknown;
+}
+
+/** A status (or one of several), or a check of the response for the routes that answer per item. */
+type Expectation = number | number[] | ((response: LightMyRequestResponse, w: World) => void);
+
+interface ExtraCall {
+  caller: Caller;
+  why: string;
+  request: (w: World) => Req;
+  expect: Expectation;
+}
+
+interface RouteRow {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  audience: Audience;
+  /** The request aimed at A's / P's resource, sent by every caller. */
+  request: (w: World) => Req;
+  /** Who owns the resource, and what they get for the same request. */
+  owner: { caller: Caller; status: number };
+  /**
+   * Tenancy across accounts: either the route acts on the caller's own account only
+   * ("self": B and Q get their own data, and nothing of A's or P's), or the answers
+   * brand B and partner Q get when they aim at A's / P's resource.
+   */
+  crossTenant: 'self' | Partial<Record<'brandB' | 'partnerQ', Expectation>>;
+  /** Route-specific refusals, on top of the defaults of the audience. */
+  denied?: Partial<Record<Caller, Expectation>>;
+  /** Callers the defaults would refuse but who may legitimately call this route. */
+  allowed?: Caller[];
+  extra?: ExtraCall[];
+  setup?: (w: World) => Promise<void>;
+  /**
+   * For "self" GET routes whose answers carry none of the marker strings: what B's and
+   * Q's answers must be instead. Without it, the owner's answer must show a marker, so
+   * that the leak check above it can fail at all.
+   */
+  selfCheck?: (body: unknown, w: World) => void;
+}
+
+const DEFAULT_DENIALS: Record<Audience, Partial<Record<Caller, Expectation>>> = {
+  public: {},
+  user: { anonymous: 401, brandAToken: 403 },
+  account: { anonymous: 401, forgedBasic: 401, otherAccountHeader: 403, operator: 403 },
+  brand: { anonymous: 401, forgedBasic: 401, otherAccountHeader: 403, operator: 403, partnerP: 403 },
+  partner: { anonymous: 401, forgedBasic: 401, otherAccountHeader: 403, operator: 403, brandA: 403 },
+  operator: { anonymous: 401, forgedBasic: 401, brandA: 403, brandAToken: 403, partnerP: 403 },
+};
+
+const ADMIN_ONLY = { brandAUser: 403 } as const;
+
+const newAccountBody = () => ({
+  kind: 'PARTNER',
+  name: 'Opened by someone',
+  timeZone: 'UTC',
+  currency: 'USD',
+  admin: { email: `opened-${Math.random().toString(36).slice(2, 8)}@example.test`, name: 'Opened' },
+});
+
+const conversionBody = (w: World, eventTypeId = w.programA.saleEventTypeId) => ({
+  ActionTrackerId: eventTypeId,
+  OrderId: 'TENANCY-1',
+  EventDate: w.t.ctx.clock.now().toISOString(),
+  Amount: '10.00',
+});
+
+/** A per-item answer (bulk, batch) must refuse every item and change nothing. */
+const refusesEveryAction = (response: LightMyRequestResponse) => {
+  expect(response.statusCode).toBe(200);
+  const body = response.json();
+  expect(body.succeeded).toBe(0);
+  expect(body.outcomes.map((o: { refusal: string }) => o.refusal)).toEqual(['not_found']);
+};
+
+const refusedOrForbiddenPerAction = (response: LightMyRequestResponse) => {
+  if (response.statusCode === 403) return;
+  expect(response.statusCode).toBe(200);
+  const body = response.json();
+  expect(body.succeeded).toBe(0);
+  expect(body.outcomes.map((o: { refusal: string }) => o.refusal)).toEqual(['forbidden']);
+};
+
+const refusesEveryConversion = (response: LightMyRequestResponse) => {
+  if (response.statusCode !== 200) {
+    expect([400, 403, 404]).toContain(response.statusCode);
+    return;
+  }
+  const body = response.json();
+  expect(body.accepted + body.rejected + body.duplicates).toBe(0);
+};
+
+const ROUTES: RouteRow[] = [
+  // --- Session and invitations: public by design ------------------------------------
+  {
+    method: 'POST',
+    path: '/api/v1/session',
+    audience: 'public',
+    setup: async (w) => {
+      w.extra.login = await makeUser(w.t.ctx);
+    },
+    request: (w) => ({ url: '/api/v1/session', payload: { email: (w.extra.login as { email: string }).email, password: TEST_PASSWORD } }),
+    owner: { caller: 'anonymous', status: 200 },
+    crossTenant: {},
+    extra: [
+      {
+        caller: 'anonymous',
+        why: 'a wrong password',
+        request: (w) => ({ url: '/api/v1/session', payload: { email: (w.extra.login as { email: string }).email, password: 'wrong-password' } }),
+        expect: 401,
+      },
+      {
+        caller: 'anonymous',
+        why: "A's admin, who has no password yet",
+        request: (w) => ({ url: '/api/v1/session', payload: { email: w.A.adminEmail, password: '' } }),
+        expect: 401,
+      },
+    ],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/session',
+    audience: 'public',
+    request: () => ({ url: '/api/v1/session' }),
+    owner: { caller: 'partnerP', status: 204 },
+    crossTenant: {},
+    extra: [
+      // Logging out without a session, or with a made-up one, ends nobody's session.
+      { caller: 'anonymous', why: 'no session cookie', request: () => ({ url: '/api/v1/session' }), expect: 204 },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/invitations/:token',
+    audience: 'public',
+    request: (w) => ({ url: `/api/v1/invitations/${w.invitation.token}` }),
+    owner: { caller: 'anonymous', status: 200 },
+    crossTenant: {},
+    extra: [{ caller: 'anonymous', why: 'a made-up token', request: () => ({ url: '/api/v1/invitations/made-up-token-0123456789' }), expect: 404 }],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/invitations/accept',
+    audience: 'public',
+    request: (w) => ({ url: '/api/v1/invitations/accept', payload: { token: w.invitation.token, name: 'Invitee', password: TEST_PASSWORD } }),
+    owner: { caller: 'anonymous', status: 200 },
+    crossTenant: {},
+    extra: [
+      {
+        caller: 'anonymous',
+        why: 'a made-up token',
+        request: () => ({ url: '/api/v1/invitations/accept', payload: { token: 'made-up-token-0123456789', name: 'X', password: TEST_PASSWORD } }),
+        expect: 404,
+      },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/me',
+    audience: 'user',
+    request: () => ({ url: '/api/v1/me' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+  },
+
+  // --- The account, its users and credentials -------------------------------------------
+  {
+    method: 'GET',
+    path: '/api/v1/account',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/account' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/users',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/users' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/users/invitations',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/users/invitations', payload: { email: 'new-colleague@example.test', role: 'ADMIN' } }),
+    owner: { caller: 'brandA', status: 201 },
+    crossTenant: 'self',
+    denied: ADMIN_ONLY,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/users/invitations',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/users/invitations' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    denied: ADMIN_ONLY,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/users/invitations/:id',
+    audience: 'account',
+    request: (w) => ({ url: `/api/v1/users/invitations/${w.invitation.id}` }),
+    owner: { caller: 'brandA', status: 204 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: ADMIN_ONLY,
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/users/:id',
+    audience: 'account',
+    request: (w) => ({ url: `/api/v1/users/${w.userA2.userId}`, payload: { role: 'ADMIN' } }),
+    owner: { caller: 'brandA', status: 204 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: ADMIN_ONLY,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/users/:id',
+    audience: 'account',
+    request: (w) => ({ url: `/api/v1/users/${w.userA2.userId}` }),
+    owner: { caller: 'brandA', status: 204 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: ADMIN_ONLY,
+    extra: [
+      { caller: 'brandB', why: "A's admin by id", request: (w) => ({ url: `/api/v1/users/${w.A.adminUserId}` }), expect: 404 },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/credentials',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/credentials' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    denied: ADMIN_ONLY,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/credentials',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/credentials', payload: { label: 'another' } }),
+    owner: { caller: 'brandA', status: 201 },
+    crossTenant: 'self',
+    denied: ADMIN_ONLY,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/credentials/:id/rotate',
+    audience: 'account',
+    request: (w) => ({ url: `/api/v1/credentials/${w.tokenA.id}/rotate` }),
+    owner: { caller: 'brandA', status: 201 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: ADMIN_ONLY,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/credentials/:id',
+    audience: 'account',
+    request: (w) => ({ url: `/api/v1/credentials/${w.tokenA.id}` }),
+    owner: { caller: 'brandA', status: 204 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: ADMIN_ONLY,
+  },
+
+  // --- Programs, event types, terms ------------------------------------------------------
+  {
+    method: 'GET',
+    path: '/api/v1/programs',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/programs' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/programs',
+    audience: 'brand',
+    request: () => ({ url: '/api/v1/programs', payload: { name: 'Fresh program', currency: 'USD', timeZone: 'UTC' } }),
+    owner: { caller: 'brandA', status: 201 },
+    crossTenant: 'self',
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/programs/:id',
+    audience: 'account',
+    request: (w) => ({ url: `/api/v1/programs/${w.programA.id}` }),
+    owner: { caller: 'brandA', status: 200 },
+    // Partners may read active programs: that is how they find programs to join.
+    crossTenant: { brandB: 404 },
+    // Operators (support) may read any program.
+    allowed: ['operator'],
+    extra: [
+      { caller: 'partnerP', why: "B's inactive program", request: (w) => ({ url: `/api/v1/programs/${w.programC.id}` }), expect: 404 },
+    ],
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/programs/:id',
+    audience: 'brand',
+    request: (w) => ({ url: `/api/v1/programs/${w.programA.id}`, payload: { name: 'Taken over', status: 'INACTIVE' } }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 403 },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/programs/:programId/event-types',
+    audience: 'account',
+    request: (w) => ({ url: `/api/v1/programs/${w.programA.id}/event-types` }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404 },
+    // Operators (support) may read any program.
+    allowed: ['operator'],
+    extra: [
+      { caller: 'partnerP', why: "B's inactive program", request: (w) => ({ url: `/api/v1/programs/${w.programC.id}/event-types` }), expect: 404 },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/programs/:programId/event-types',
+    audience: 'brand',
+    request: (w) => ({ url: `/api/v1/programs/${w.programA.id}/event-types`, payload: { name: 'Signup', kind: 'OTHER' } }),
+    owner: { caller: 'brandA', status: 201 },
+    crossTenant: { brandB: 404, partnerQ: 403 },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/programs/:programId/terms',
+    audience: 'account',
+    request: (w) => ({ url: `/api/v1/programs/${w.programA.id}/terms` }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404 },
+    // Operators (support) may read any program.
+    allowed: ['operator'],
+    extra: [
+      { caller: 'partnerP', why: "B's inactive program", request: (w) => ({ url: `/api/v1/programs/${w.programC.id}/terms` }), expect: 404 },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/programs/:programId/terms',
+    audience: 'brand',
+    request: (w) => ({
+      url: `/api/v1/programs/${w.programA.id}/terms`,
+      payload: { name: 'Hijacked terms', terms: simpleTerms(w.programA.saleEventTypeId, '99.00') },
+    }),
+    owner: { caller: 'brandA', status: 201 },
+    crossTenant: { brandB: 404, partnerQ: 403 },
+    extra: [
+      {
+        caller: 'brandB',
+        why: "B's own program paying for A's event type",
+        request: (w) => ({ url: `/api/v1/programs/${w.programB.id}/terms`, payload: { name: 'Borrowed', terms: simpleTerms(w.programA.saleEventTypeId) } }),
+        expect: 400,
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/programs/:programId/terms/:termsId/archive',
+    audience: 'brand',
+    request: (w) => ({ url: `/api/v1/programs/${w.programA.id}/terms/${w.termsA2}/archive` }),
+    owner: { caller: 'brandA', status: 204 },
+    crossTenant: { brandB: 404, partnerQ: 403 },
+    extra: [
+      {
+        caller: 'brandB',
+        why: "A's terms through B's own program",
+        request: (w) => ({ url: `/api/v1/programs/${w.programB.id}/terms/${w.termsA2}/archive` }),
+        expect: [404, 409],
+      },
+    ],
+  },
+
+  // --- Contracts ----------------------------------------------------------------------------
+  {
+    method: 'GET',
+    path: '/api/v1/contracts',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/contracts' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    // Operators (support) read the Contract History of every account.
+    allowed: ['operator'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/contracts/export.csv',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/contracts/export.csv' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    allowed: ['operator'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/contracts',
+    audience: 'partner',
+    request: (w) => ({ url: '/api/v1/contracts', payload: { templateTermsId: w.termsA2 } }),
+    owner: { caller: 'partnerP', status: 201 },
+    // Any partner may join an active program; what no partner may join is a program it cannot see.
+    crossTenant: {},
+    extra: [
+      {
+        caller: 'partnerP',
+        why: "the terms of B's inactive program",
+        request: (w) => ({ url: '/api/v1/contracts', payload: { templateTermsId: w.programC.termsId } }),
+        expect: 404,
+      },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/contracts/:id',
+    audience: 'account',
+    request: (w) => ({ url: `/api/v1/contracts/${w.contractP}` }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    allowed: ['brandA', 'operator'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/contracts/:id/expire',
+    audience: 'account',
+    request: (w) => ({ url: `/api/v1/contracts/${w.contractP}/expire`, payload: {} }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    extra: [
+      {
+        caller: 'brandB',
+        why: 'expiring on a date',
+        request: (w) => ({ url: `/api/v1/contracts/${w.contractP}/expire`, payload: { on: '2026-12-31' } }),
+        expect: 404,
+      },
+    ],
+  },
+
+  // --- Operator routes ----------------------------------------------------------------------
+  {
+    method: 'GET',
+    path: '/api/v1/operator/accounts',
+    audience: 'operator',
+    request: () => ({ url: '/api/v1/operator/accounts' }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/operator/accounts',
+    audience: 'operator',
+    request: () => ({ url: '/api/v1/operator/accounts', payload: newAccountBody() }),
+    owner: { caller: 'operator', status: 201 },
+    crossTenant: {},
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/operator/actions/:id/reattribute',
+    audience: 'operator',
+    request: (w) => ({ url: `/api/v1/operator/actions/${w.actionA}/reattribute`, payload: { PartnerId: w.Q.id, Reason: 'ADV_ACT_DISPUTE' } }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+    denied: { partnerQ: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/operator/actions/:id/reverse-cpc',
+    audience: 'operator',
+    setup: async (w) => {
+      await makeClick(w.t.ctx, w.P, w.programA);
+      await creditClicks(w.t.ctx);
+      const { rows } = await w.t.ctx.db.query<{ id: string }>(
+        `select id::text as id from actions where event_kind = 'CLICK' and state = 'PENDING' order by id limit 1`,
+      );
+      expect(rows).toHaveLength(1);
+      w.extra.cpcAction = rows[0]!.id;
+    },
+    request: (w) => ({ url: `/api/v1/operator/actions/${w.extra.cpcAction as string}/reverse-cpc`, payload: { Reason: 'CONS_FRAUD' } }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+  },
+
+  // --- Actions --------------------------------------------------------------------------------
+  {
+    method: 'GET',
+    path: '/api/v1/actions',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/actions' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    // Operators find actions to re-attribute or reverse.
+    allowed: ['operator'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/actions/export.csv',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/actions/export.csv' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    allowed: ['operator'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/actions/:id',
+    audience: 'account',
+    request: (w) => ({ url: `/api/v1/actions/${w.actionA}` }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    allowed: ['partnerP', 'operator'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/actions/bulk',
+    audience: 'brand',
+    request: (w) => ({ url: '/api/v1/actions/bulk', payload: { Operation: 'APPROVE', ActionIds: [w.actionA.toString()] } }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: refusesEveryAction, partnerQ: 403 },
+    // Bulk operations are brand operations: an operator is refused, as a whole or action by action.
+    denied: { operator: refusedOrForbiddenPerAction },
+  },
+  ...(
+    [
+      ['approve', undefined],
+      ['reverse', { Reason: 'CONS_FRAUD' }],
+      ['reject-item', { ItemIndex: 1, Reason: 'ITEM_RETURNED' }],
+      ['restore', undefined],
+      ['reset', undefined],
+      ['modify', { Reason: 'ORDER_UPDATE', Amount: '40.00' }],
+    ] as const
+  ).map(
+    ([operation, payload]): RouteRow => ({
+      method: 'POST',
+      path: `/api/v1/actions/:id/${operation}`,
+      audience: 'brand',
+      ...(operation === 'restore' || operation === 'reset'
+        ? {
+            setup: async (w: World) => {
+              const [outcome] = await applyActionOperation(w.t.ctx, w.A.actor, [w.actionA], { op: 'REVERSE', reason: 'CONS_FRAUD' });
+              expect(outcome?.ok).toBe(true);
+            },
+          }
+        : {}),
+      request: (w) => ({ url: `/api/v1/actions/${w.actionA}/${operation}`, payload: payload ?? {} }),
+      owner: { caller: 'brandA', status: 200 },
+      // A partner is refused for being a partner, or (modify looks the action up first) for not seeing it.
+      crossTenant: { brandB: 404, partnerQ: [403, 404] },
+    }),
+  ),
+
+  // --- Conversions ------------------------------------------------------------------------
+  {
+    method: 'POST',
+    path: '/api/v1/conversions',
+    audience: 'brand',
+    request: (w) => ({ url: '/api/v1/conversions', payload: conversionBody(w) }),
+    owner: { caller: 'brandA', status: 201 },
+    // B reporting a conversion for A's event type: refused like an unknown event type.
+    crossTenant: { brandB: [400, 404], partnerQ: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/conversions/batch',
+    audience: 'brand',
+    request: (w) => ({ url: '/api/v1/conversions/batch', payload: { Conversions: [conversionBody(w)] } }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: refusesEveryConversion, partnerQ: 403 },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/conversions',
+    audience: 'brand',
+    setup: async (w) => {
+      const response = await w.clients.brandA.post('/api/v1/conversions', conversionBody(w));
+      expect(response.statusCode).toBe(201);
+      w.markersA.push('TENANCY-1');
+    },
+    request: () => ({ url: '/api/v1/conversions' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+  },
+
+  // --- Tracking links -------------------------------------------------------------------
+  {
+    method: 'GET',
+    path: '/api/v1/links',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/links' }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: 'self',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/links',
+    audience: 'partner',
+    request: (w) => ({ url: '/api/v1/links', payload: { programId: w.programA.id, landingUrl: 'https://shop.example/new' } }),
+    owner: { caller: 'partnerP', status: 201 },
+    crossTenant: {},
+    extra: [
+      {
+        caller: 'partnerP',
+        why: "a link to B's program without a contract",
+        request: (w) => ({ url: '/api/v1/links', payload: { programId: w.programB.id, landingUrl: 'https://shop.example/b' } }),
+        expect: 403,
+      },
+      {
+        caller: 'partnerP',
+        why: "a link to B's inactive program",
+        request: (w) => ({ url: '/api/v1/links', payload: { programId: w.programC.id, landingUrl: 'https://shop.example/c' } }),
+        expect: 404,
+      },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/links/:id',
+    audience: 'account',
+    request: (w) => ({ url: `/api/v1/links/${w.linkP.id}` }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    allowed: ['brandA'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/links/:id/disable',
+    audience: 'partner',
+    request: (w) => ({ url: `/api/v1/links/${w.linkP.id}/disable` }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: { brandB: 403, partnerQ: 404 },
+  },
+
+  // --- Balances -----------------------------------------------------------------------------
+  {
+    method: 'GET',
+    path: '/api/v1/balances',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/balances' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    // Neither B nor Q has any action, so neither has a balance; A has the pending payout of its action.
+    selfCheck: (body) => expect(body).toEqual({ balances: [] }),
+  },
+];
+
+// ---------------------------------------------------------------------------
+// Running one row
+// ---------------------------------------------------------------------------
+
+const keyOf = (method: string, path: string) => `${method} ${normalizeRoutePath(path)}`;
+
+function send(w: World, caller: Caller, method: string, req: Req, head = false): Promise<LightMyRequestResponse> {
+  return w.clients[caller].request({
+    method: head ? 'HEAD' : method,
+    url: req.url,
+    ...(req.payload !== undefined ? { payload: req.payload as object } : {}),
+  } as never);
+}
+
+/** Runs the check and returns a failure message instead of throwing, so one route reports every failing caller. */
+function check(label: string, response: LightMyRequestResponse, expected: Expectation, w: World): string | undefined {
+  try {
+    if (typeof expected === 'function') {
+      expected(response, w);
+      return undefined;
+    }
+    const statuses = Array.isArray(expected) ? expected : [expected];
+    expect(statuses).toContain(response.statusCode);
+    if (response.statusCode >= 400) {
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json().status).toBe(response.statusCode);
+    }
+    return undefined;
+  } catch (error) {
+    return `${label}: expected ${JSON.stringify(typeof expected === 'function' ? 'custom check' : expected)}, got ${response.statusCode} ${response.body.slice(0, 300)}\n    ${(error as Error).message.split('\n')[0]}`;
+  }
+}
+
+function accountIdsOf(row: Record<string, unknown>): unknown[] {
+  return ['account_id', 'brand_account_id', 'partner_account_id', 'owner_account_id'].map((c) => row[c]).filter((v) => v !== undefined);
+}
+
+async function runRow(row: RouteRow, dbCtx: DbTestContext, t: TestApp): Promise<void> {
+  const w = await buildWorld(t);
+  if (row.setup) await row.setup(w);
+  const failures: string[] = [];
+  const denials: Array<{ caller: Caller; why: string; req: Req; expected: Expectation }> = [];
+  const base = row.request(w);
+  const merged: Partial<Record<Caller, Expectation>> = { ...DEFAULT_DENIALS[row.audience], ...row.denied };
+  if (row.crossTenant !== 'self') Object.assign(merged, row.crossTenant);
+  for (const caller of row.allowed ?? []) delete merged[caller];
+  for (const [caller, expected] of Object.entries(merged) as Array<[Caller, Expectation]>) {
+    denials.push({ caller, why: CALLER_DESCRIPTIONS[caller], req: base, expected });
+  }
+  for (const extra of row.extra ?? []) {
+    denials.push({ caller: extra.caller, why: `${CALLER_DESCRIPTIONS[extra.caller]}, ${extra.why}`, req: extra.request(w), expected: extra.expect });
+  }
+
+  let before: DbDump = await dumpDb(dbCtx.db);
+  for (const denial of denials) {
+    const response = await send(w, denial.caller, row.method, denial.req);
+    const label = `${denial.why} (${denial.caller})`;
+    const failure = check(label, response, denial.expected, w);
+    if (failure) failures.push(failure);
+    const after = await dumpDb(dbCtx.db);
+    const changes = diffDumps(before, after);
+    if (changes.length) {
+      failures.push(`${label}: changed the database: ${JSON.stringify(changes).slice(0, 600)}`);
+      before = after;
+    }
+  }
+
+  if (row.crossTenant === 'self') {
+    // B and Q act on their own account: they succeed, and see and touch nothing of A's or P's.
+    for (const [caller, forbidden] of [
+      ['brandB', [...w.markersA, ...w.markersP]],
+      ['partnerQ', w.markersP],
+    ] as const) {
+      if ((row.audience === 'brand' && caller === 'partnerQ') || (row.audience === 'partner' && caller === 'brandB')) continue;
+      const response = await send(w, caller, row.method, base);
+      if (response.statusCode >= 400) {
+        failures.push(`${CALLER_DESCRIPTIONS[caller]} on its own account: got ${response.statusCode} ${response.body.slice(0, 300)}`);
+        continue;
+      }
+      const leaked = forbidden.filter((marker) => response.body.includes(marker));
+      if (leaked.length) failures.push(`${CALLER_DESCRIPTIONS[caller]} saw data of another account: ${leaked.join(', ')}`);
+      if (row.selfCheck) {
+        try {
+          row.selfCheck(response.json(), w);
+        } catch (error) {
+          failures.push(`${CALLER_DESCRIPTIONS[caller]} on its own account: ${(error as Error).message.split('\n')[0]}`);
+        }
+      }
+      const after = await dumpDb(dbCtx.db);
+      const foreign = [w.A.id, w.P.id];
+      const touched = diffDumps(before, after).filter((change) =>
+        accountIdsOf((change.after ?? change.before)!).some((id) => foreign.includes(id as number)),
+      );
+      if (touched.length) failures.push(`${CALLER_DESCRIPTIONS[caller]} changed rows of A or P: ${JSON.stringify(touched).slice(0, 600)}`);
+      before = after;
+    }
+  }
+
+  // Those the row allows besides the owner (reads only) really get an answer.
+  if (row.method === 'GET') {
+    for (const caller of row.allowed ?? []) {
+      const response = await send(w, caller, row.method, base);
+      if (response.statusCode !== 200) failures.push(`${CALLER_DESCRIPTIONS[caller]} (allowed): got ${response.statusCode} ${response.body.slice(0, 300)}`);
+    }
+  }
+
+  // The owner's identical request succeeds: the refusals above were about who asked.
+  const ownerResponse = await send(w, row.owner.caller, row.method, base);
+  if (ownerResponse.statusCode !== row.owner.status) {
+    failures.push(`owner (${CALLER_DESCRIPTIONS[row.owner.caller]}): expected ${row.owner.status}, got ${ownerResponse.statusCode} ${ownerResponse.body.slice(0, 300)}`);
+  } else if (row.crossTenant === 'self' && row.method === 'GET' && !row.selfCheck) {
+    const shown = [...w.markersA, ...w.markersP].filter((marker) => ownerResponse.body.includes(marker));
+    if (!shown.length) failures.push(`owner's answer shows no marker, so the leak check of this route cannot fail: ${ownerResponse.body.slice(0, 300)}`);
+  }
+  expect(failures, `${row.method} ${row.path}:\n  ${failures.join('\n  ')}`).toEqual([]);
+}
+
+describeDb('api tenancy, route by route', (db) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp(db());
+  });
+  afterEach(async () => t.close());
+
+  it('the table covers every /api route the app registers, and names no route that does not exist', () => {
+    const registered = apiRoutesOf(t.app).filter((r) => r.method !== 'HEAD');
+    expect(registered.length).toBeGreaterThanOrEqual(ROUTES.length > 0 ? 30 : 1);
+    const inTable = new Set(ROUTES.map((r) => keyOf(r.method, r.path)));
+    const inApp = new Set(registered.map((r) => `${r.method} ${r.normalized}`));
+    const notCovered = [...inApp].filter((key) => !inTable.has(key)).sort();
+    const stale = [...inTable].filter((key) => !inApp.has(key)).sort();
+    expect({ notCovered, stale }).toEqual({ notCovered: [], stale: [] });
+    expect(inTable.size).toBe(ROUTES.length);
+  });
+
+  it('every non-public GET route answers HEAD without credentials with 401 too', async () => {
+    const w = await buildWorld(t);
+    const failures: string[] = [];
+    for (const row of ROUTES.filter((r) => r.method === 'GET' && r.audience !== 'public')) {
+      const response = await send(w, 'anonymous', 'GET', row.request(w), true);
+      if (response.statusCode !== 401) failures.push(`HEAD ${row.path}: ${response.statusCode}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it.each(ROUTES.map((row) => [`${row.method} ${row.path}`, row] as const))('%s', async (_name, row) => {
+    await runRow(row, db(), t);
+  });
+});

@@ -1,0 +1,376 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { addMember, Client, logInClient, makeAccount, makeOperator, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import {
+  addMembership,
+  countRows,
+  dumpDb,
+  expectDbUnchanged,
+  expectOk,
+  expectProblem,
+  issueToken,
+  makeUser,
+  sessionClient,
+} from '../support/api-helpers.js';
+import { describeDb } from '../support/db.js';
+
+const INVALID_LINK = 'This invitation link is not valid: it was used, revoked or has expired. Ask for a new one.';
+const NEW_PASSWORD = 'a-brand-new-password';
+
+describeDb('api users and invitations', (db) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp(db());
+  });
+  afterEach(async () => t.close());
+
+  const anonymous = () => new Client(t.app);
+  const tokenOf = (acceptUrl: string) => new URL(acceptUrl).searchParams.get('token')!;
+  const accept = (payload: unknown) => anonymous().post('/api/v1/invitations/accept', payload);
+  const roleIn = async (accountId: number, userId: number) => {
+    const { rows } = await t.ctx.db.query<{ role: string }>('select role from memberships where account_id = $1 and user_id = $2', [
+      accountId,
+      userId,
+    ]);
+    return rows[0]?.role;
+  };
+
+  async function brandWithAdmin() {
+    const brand = await makeAccount(t.ctx, 'BRAND');
+    const admin = await sessionClient(t, brand.adminUserId);
+    return { brand, admin };
+  }
+
+  // ---------------------------------------------------------------------------
+  // Invitations
+  // ---------------------------------------------------------------------------
+
+  it('invites a new e-mail: INVITED with a one-time accept URL, listed as pending, no user yet', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const body = expectOk(await admin.post('/api/v1/users/invitations', { email: 'New.Person@Example.test', role: 'USER' }), 201);
+    expect(body).toEqual({
+      status: 'INVITED',
+      invitationId: expect.any(Number),
+      acceptUrl: expect.stringMatching(/^http:\/\/localhost:3000\/accept-invitation\?token=[A-Za-z0-9_-]{40,}$/),
+    });
+    const pending = expectOk(await admin.get('/api/v1/users/invitations'));
+    expect(pending).toEqual([
+      {
+        id: body.invitationId,
+        email: 'new.person@example.test',
+        role: 'USER',
+        createdAt: db().clock.now().toISOString(),
+        expiresAt: new Date(db().clock.now().getTime() + 7 * 86_400_000).toISOString(),
+      },
+    ]);
+    expect(await countRows(t.ctx.db, `select * from users where lower(email) = 'new.person@example.test'`)).toBe(0);
+    // Only the hash of the token is stored.
+    expect(JSON.stringify(await dumpDb(t.ctx.db))).not.toContain(tokenOf(body.acceptUrl));
+
+    const described = expectOk(await anonymous().get(`/api/v1/invitations/${tokenOf(body.acceptUrl)}`));
+    const account = expectOk(await admin.get('/api/v1/account'));
+    expect(described).toEqual({ email: 'new.person@example.test', accountName: account.name, role: 'USER' });
+    expect(account.id).toBe(brand.id);
+  });
+
+  it('accepting logs the invitee in as a member with the invited role; the link then stops working', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email: 'joiner@example.test', role: 'ADMIN' }), 201);
+    const token = tokenOf(invited.acceptUrl);
+    const response = await accept({ token, name: 'Jo Iner', password: NEW_PASSWORD });
+    const me = expectOk(response);
+    expect(me.user).toEqual({ id: expect.any(Number), email: 'joiner@example.test', name: 'Jo Iner', isOperator: false });
+    expect(me.accounts).toEqual([expect.objectContaining({ id: brand.id, kind: 'BRAND', role: 'ADMIN' })]);
+    const cookie = response.cookies.find((c) => c.name === 'lockstep_session');
+    expect(cookie?.value).toBeTruthy();
+    const joiner = new Client(t.app, { cookie: `lockstep_session=${cookie!.value}` });
+    expect(expectOk(await joiner.get('/api/v1/account')).id).toBe(brand.id);
+    // An ADMIN invitee can act as admin at once.
+    expectOk(await joiner.get('/api/v1/credentials'));
+    // And the chosen password works for a normal login.
+    await logInClient(t.app, 'joiner@example.test', NEW_PASSWORD);
+
+    expect(expectOk(await admin.get('/api/v1/users')).map((u: { email: string; role: string }) => [u.email, u.role])).toContainEqual([
+      'joiner@example.test',
+      'ADMIN',
+    ]);
+    expect(expectOk(await admin.get('/api/v1/users/invitations'))).toEqual([]);
+
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(await accept({ token, name: 'Again', password: NEW_PASSWORD }), 404, INVALID_LINK);
+    expectProblem(await anonymous().get(`/api/v1/invitations/${token}`), 404, INVALID_LINK);
+    await expectDbUnchanged(t.ctx.db, before);
+  });
+
+  it('answers an unknown invitation token with 404', async () => {
+    expectProblem(await anonymous().get('/api/v1/invitations/not-a-real-token-at-all'), 404, INVALID_LINK);
+    expectProblem(await accept({ token: 'not-a-real-token-at-all', name: 'X', password: NEW_PASSWORD }), 404, INVALID_LINK);
+    expectProblem(await anonymous().get('/api/v1/invitations/short'), 400, 'params.token');
+  });
+
+  it.each([
+    ['a short password', { name: 'Joiner', password: 'short' }, 400, 'The password must have at least 10 characters.'],
+    ['an empty name', { name: '   ', password: NEW_PASSWORD }, 400, 'Your name must not be empty.'],
+    ['an unknown field', { name: 'Joiner', password: NEW_PASSWORD, role: 'ADMIN' }, 400, 'role'],
+  ])('refuses an acceptance with %s and keeps the invitation usable', async (_what, fields, status, detail) => {
+    const { brand, admin } = await brandWithAdmin();
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email: 'joiner@example.test', role: 'USER' }), 201);
+    const token = tokenOf(invited.acceptUrl);
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(await accept({ token, ...fields }), status, detail);
+    await expectDbUnchanged(t.ctx.db, before);
+    expectOk(await accept({ token, name: 'Joiner', password: NEW_PASSWORD }));
+    expect(await countRows(t.ctx.db, 'select * from memberships where account_id = $1', [brand.id])).toBe(2);
+  });
+
+  it('an invitation expires after 7 days', async () => {
+    const { brand, admin: firstSession } = await brandWithAdmin();
+    const invited = expectOk(await firstSession.post('/api/v1/users/invitations', { email: 'late@example.test', role: 'USER' }), 201);
+    const token = tokenOf(invited.acceptUrl);
+    db().clock.advanceMs(7 * 86_400_000 - 1000);
+    expectOk(await anonymous().get(`/api/v1/invitations/${token}`));
+    db().clock.advanceMs(1000);
+    expectProblem(await anonymous().get(`/api/v1/invitations/${token}`), 404, INVALID_LINK);
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(await accept({ token, name: 'Late', password: NEW_PASSWORD }), 404, INVALID_LINK);
+    await expectDbUnchanged(t.ctx.db, before);
+    // Expired invitations are no longer pending, so the admin may invite again.
+    const admin = await sessionClient(t, brand.adminUserId);
+    expect(expectOk(await admin.get('/api/v1/users/invitations'))).toEqual([]);
+    expectOk(await admin.post('/api/v1/users/invitations', { email: 'late@example.test', role: 'USER' }), 201);
+  });
+
+  it('revokes a pending invitation: its link stops working; revoking again is a 404', async () => {
+    const { admin } = await brandWithAdmin();
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email: 'revoked@example.test', role: 'USER' }), 201);
+    const token = tokenOf(invited.acceptUrl);
+    expect((await admin.delete(`/api/v1/users/invitations/${invited.invitationId}`)).statusCode).toBe(204);
+    expectProblem(await anonymous().get(`/api/v1/invitations/${token}`), 404, INVALID_LINK);
+    expectProblem(await accept({ token, name: 'R', password: NEW_PASSWORD }), 404, INVALID_LINK);
+    expectProblem(await admin.delete(`/api/v1/users/invitations/${invited.invitationId}`), 404, `No pending invitation ${invited.invitationId}`);
+    expect(await countRows(t.ctx.db, `select * from users where email = 'revoked@example.test'`)).toBe(0);
+  });
+
+  it('accepting for an e-mail that meanwhile got a login requires that login\'s password', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email: 'taken@example.test', role: 'USER' }), 201);
+    const token = tokenOf(invited.acceptUrl);
+    // Someone else opens a login with that e-mail before the invitation is accepted.
+    const existing = await makeUser(t.ctx, { email: 'taken@example.test', name: 'Original Name' });
+
+    const before = await dumpDb(t.ctx.db);
+    const refused = await accept({ token, name: 'Hijacker', password: NEW_PASSWORD });
+    expectProblem(refused, 401, "taken@example.test already has a Lockstep login; enter that login's password to join.");
+    expect(refused.cookies).toEqual([]);
+    await expectDbUnchanged(t.ctx.db, before, 'an acceptance with the wrong password');
+    expectOk(await anonymous().get(`/api/v1/invitations/${token}`));
+
+    const me = expectOk(await accept({ token, name: 'Ignored', password: TEST_PASSWORD }));
+    expect(me.user).toEqual({ id: existing.userId, email: 'taken@example.test', name: 'Original Name', isOperator: false });
+    expect(await roleIn(brand.id, existing.userId)).toBe('USER');
+    expect(await countRows(t.ctx.db, `select * from users where lower(email) = 'taken@example.test'`)).toBe(1);
+  });
+
+  it('two acceptances of one invitation at once: exactly one wins', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email: 'double@example.test', role: 'USER' }), 201);
+    const token = tokenOf(invited.acceptUrl);
+    const responses = await Promise.all([
+      accept({ token, name: 'One', password: NEW_PASSWORD }),
+      accept({ token, name: 'Two', password: NEW_PASSWORD }),
+    ]);
+    expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 404]);
+    expect(await countRows(t.ctx.db, `select * from users where email = 'double@example.test'`)).toBe(1);
+    expect(await countRows(t.ctx.db, 'select * from memberships where account_id = $1', [brand.id])).toBe(2);
+  });
+
+  it('adds an existing login at once (ADDED), with the role, in addition to their other accounts', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const partner = await makeAccount(t.ctx, 'PARTNER');
+    const body = expectOk(await admin.post('/api/v1/users/invitations', { email: partner.adminEmail.toUpperCase(), role: 'USER' }), 201);
+    expect(body).toEqual({ status: 'ADDED', userId: partner.adminUserId });
+    expect(await roleIn(brand.id, partner.adminUserId)).toBe('USER');
+    expect(await countRows(t.ctx.db, 'select * from invitations')).toBe(0);
+    const client = await sessionClient(t, partner.adminUserId);
+    expect(expectOk(await client.withAccount(brand.id).get('/api/v1/account')).id).toBe(brand.id);
+    expect(expectOk(await client.withAccount(partner.id).get('/api/v1/account')).id).toBe(partner.id);
+  });
+
+  it.each([
+    ['a pending invitation', 'pending', 'already has a pending invitation; revoke it to send a new one.'],
+    ['a member', 'member', 'is already a member of this account.'],
+    ['an operator', 'operator', 'is an operator login; operators cannot be account members.'],
+  ])('refuses to invite %s again with 409 and stores nothing', async (_what, kind, detail) => {
+    const { brand, admin } = await brandWithAdmin();
+    let email = 'pending@example.test';
+    if (kind === 'pending') expectOk(await admin.post('/api/v1/users/invitations', { email, role: 'USER' }), 201);
+    if (kind === 'member') email = (await addMember(t.ctx, brand.id, 'USER')).email;
+    if (kind === 'operator') email = (await makeOperator(t.ctx)).email;
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(await admin.post('/api/v1/users/invitations', { email: email.toUpperCase(), role: 'ADMIN' }), 409, detail);
+    await expectDbUnchanged(t.ctx.db, before);
+  });
+
+  it.each([
+    ['a malformed e-mail', { email: 'not-an-email', role: 'USER' }, '"not-an-email" is not a valid e-mail address.'],
+    ['an unknown role', { email: 'a@example.test', role: 'OWNER' }, 'body.role'],
+    ['no role', { email: 'a@example.test' }, 'body.role'],
+    ['an unknown field', { email: 'a@example.test', role: 'USER', name: 'A' }, 'name'],
+  ])('refuses an invitation with %s with 400 and stores nothing', async (_what, payload, detail) => {
+    const { admin } = await brandWithAdmin();
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(await admin.post('/api/v1/users/invitations', payload), 400, detail);
+    await expectDbUnchanged(t.ctx.db, before);
+  });
+
+  // ---------------------------------------------------------------------------
+  // Roles, removal, the last admin
+  // ---------------------------------------------------------------------------
+
+  it('refuses a non-admin member every user-management operation with 403', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email: 'pending@example.test', role: 'USER' }), 201);
+    const member = await addMember(t.ctx, brand.id, 'USER');
+    const other = await addMember(t.ctx, brand.id, 'USER');
+    const user = await sessionClient(t, member.userId);
+    const before = await dumpDb(t.ctx.db);
+    const calls = [
+      user.post('/api/v1/users/invitations', { email: 'x@example.test', role: 'USER' }),
+      user.get('/api/v1/users/invitations'),
+      user.delete(`/api/v1/users/invitations/${invited.invitationId}`),
+      user.patch(`/api/v1/users/${other.userId}`, { role: 'ADMIN' }),
+      user.patch(`/api/v1/users/${member.userId}`, { role: 'ADMIN' }),
+      user.delete(`/api/v1/users/${other.userId}`),
+      user.delete(`/api/v1/users/${brand.adminUserId}`),
+    ];
+    for (const response of await Promise.all(calls)) {
+      expectProblem(response, 403, 'Only an account admin can do this; ask an admin of the account.');
+    }
+    await expectDbUnchanged(t.ctx.db, before);
+    // Members may see who else is in the account.
+    expect(expectOk(await user.get('/api/v1/users'))).toHaveLength(3);
+  });
+
+  it('changes a role: a promoted member can administer the account, a demoted one no longer can', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const member = await addMember(t.ctx, brand.id, 'USER');
+    const client = await sessionClient(t, member.userId);
+    expectProblem(await client.get('/api/v1/credentials'), 403);
+    expect((await admin.patch(`/api/v1/users/${member.userId}`, { role: 'ADMIN' })).statusCode).toBe(204);
+    expect(await roleIn(brand.id, member.userId)).toBe('ADMIN');
+    expectOk(await client.get('/api/v1/credentials'));
+    // Setting the role it already has is harmless.
+    expect((await admin.patch(`/api/v1/users/${member.userId}`, { role: 'ADMIN' })).statusCode).toBe(204);
+    expect((await client.patch(`/api/v1/users/${brand.adminUserId}`, { role: 'USER' })).statusCode).toBe(204);
+    expect(await roleIn(brand.id, brand.adminUserId)).toBe('USER');
+    expectProblem(await admin.get('/api/v1/credentials'), 403);
+  });
+
+  it.each([
+    ['a bogus role', { role: 'OWNER' }, 'body.role'],
+    ['no role', {}, 'body.role'],
+    ['an unknown field', { role: 'USER', email: 'x@example.test' }, 'email'],
+  ])('refuses a role change with %s with 400', async (_what, payload, detail) => {
+    const { brand, admin } = await brandWithAdmin();
+    const member = await addMember(t.ctx, brand.id, 'USER');
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(await admin.patch(`/api/v1/users/${member.userId}`, payload), 400, detail);
+    await expectDbUnchanged(t.ctx.db, before);
+  });
+
+  it('answers a role change or removal of a non-member with 404', async () => {
+    const { admin } = await brandWithAdmin();
+    const outsider = await makeUser(t.ctx);
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(await admin.patch(`/api/v1/users/${outsider.userId}`, { role: 'ADMIN' }), 404, `User ${outsider.userId} is not a member of this account.`);
+    expectProblem(await admin.delete(`/api/v1/users/${outsider.userId}`), 404, `User ${outsider.userId} is not a member of this account.`);
+    expectProblem(await admin.delete('/api/v1/users/0'), 400, 'params.id');
+    await expectDbUnchanged(t.ctx.db, before);
+  });
+
+  it('keeps the last admin: demoting or removing them is a 409 and they stay admin', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const member = await addMember(t.ctx, brand.id, 'USER');
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(
+      await admin.patch(`/api/v1/users/${brand.adminUserId}`, { role: 'USER' }),
+      409,
+      'This is the last admin of the account; make another member an admin first.',
+    );
+    expectProblem(
+      await admin.delete(`/api/v1/users/${brand.adminUserId}`),
+      409,
+      'This is the last admin of the account and cannot be removed; make another member an admin first.',
+    );
+    await expectDbUnchanged(t.ctx.db, before);
+    expect(expectOk(await admin.get('/api/v1/users')).find((u: { userId: number }) => u.userId === brand.adminUserId).role).toBe('ADMIN');
+    expectOk(await admin.get('/api/v1/credentials'));
+
+    // With a second admin, the first may step down.
+    expect((await admin.patch(`/api/v1/users/${member.userId}`, { role: 'ADMIN' })).statusCode).toBe(204);
+    expect((await admin.delete(`/api/v1/users/${brand.adminUserId}`)).statusCode).toBe(204);
+    const second = await sessionClient(t, member.userId);
+    expectProblem(await second.patch(`/api/v1/users/${member.userId}`, { role: 'USER' }), 409, 'last admin');
+    expect(await roleIn(brand.id, member.userId)).toBe('ADMIN');
+  });
+
+  it('two admins demoting each other at once leave exactly one admin', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const other = await addMember(t.ctx, brand.id, 'ADMIN');
+    const otherClient = await sessionClient(t, other.userId);
+    const responses = await Promise.all([
+      admin.patch(`/api/v1/users/${other.userId}`, { role: 'USER' }),
+      otherClient.patch(`/api/v1/users/${brand.adminUserId}`, { role: 'USER' }),
+    ]);
+    const statuses = responses.map((r) => r.statusCode).sort();
+    expect(statuses[0]).toBe(204);
+    expect([403, 409]).toContain(statuses[1]);
+    expect(await countRows(t.ctx.db, `select * from memberships where account_id = $1 and role = 'ADMIN'`, [brand.id])).toBe(1);
+  });
+
+  it('a removed user loses the account at the next request but keeps their other accounts', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const partner = await makeAccount(t.ctx, 'PARTNER');
+    const member = await addMember(t.ctx, brand.id, 'ADMIN');
+    await addMembership(t.ctx, partner.id, member.userId, 'ADMIN');
+    const session = await sessionClient(t, member.userId);
+    const inBrand = session.withAccount(brand.id);
+    const brandToken = await issueToken(inBrand);
+    const partnerToken = await issueToken(session.withAccount(partner.id));
+    expectOk(await inBrand.get('/api/v1/account'));
+    expectOk(await brandToken.client.get('/api/v1/account'));
+
+    expect((await admin.delete(`/api/v1/users/${member.userId}`)).statusCode).toBe(204);
+
+    expectProblem(await inBrand.get('/api/v1/account'), 403, `You are not a member of account ${brand.id}.`);
+    expectProblem(await inBrand.get('/api/v1/users'), 403);
+    expectProblem(await brandToken.client.get('/api/v1/account'), 401);
+    // The same session still works for the account they remain in, and so does that account's token.
+    expect(expectOk(await session.withAccount(partner.id).get('/api/v1/account')).id).toBe(partner.id);
+    expect(expectOk(await session.get('/api/v1/account')).id).toBe(partner.id);
+    expectOk(await partnerToken.client.get('/api/v1/account'));
+    expect(expectOk(await session.get('/api/v1/me')).accounts.map((a: { id: number }) => a.id)).toEqual([partner.id]);
+    expect(expectOk(await admin.get('/api/v1/users')).map((u: { userId: number }) => u.userId)).toEqual([brand.adminUserId]);
+  });
+
+  it('a user removed from their only account is logged out everywhere (401) and their tokens stop', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const member = await addMember(t.ctx, brand.id, 'ADMIN');
+    const session = await sessionClient(t, member.userId);
+    const other = await logInClient(t.app, member.email);
+    const token = await issueToken(session, 'theirs');
+    const adminToken = await issueToken(admin, 'admin');
+    expect((await admin.delete(`/api/v1/users/${member.userId}`)).statusCode).toBe(204);
+    expectProblem(await session.get('/api/v1/account'), 401);
+    expectProblem(await session.get('/api/v1/me'), 401);
+    expectProblem(await other.get('/api/v1/me'), 401);
+    expectProblem(await token.client.get('/api/v1/account'), 401);
+    expect(await countRows(t.ctx.db, 'select * from sessions where user_id = $1', [member.userId])).toBe(0);
+    // Tokens issued by others are not affected.
+    expectOk(await adminToken.client.get('/api/v1/account'));
+    expect(expectOk(await admin.get('/api/v1/credentials')).tokens.map((tk: { id: number }) => tk.id)).toEqual([adminToken.id]);
+    // They can still log in, but have no account to act for.
+    const again = await logInClient(t.app, member.email);
+    expect(expectOk(await again.get('/api/v1/me')).accounts).toEqual([]);
+    expectProblem(await again.get('/api/v1/account'), 403, 'You are not a member of any active account.');
+  });
+});

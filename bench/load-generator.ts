@@ -4,7 +4,6 @@
  * a time (no pipelining) for a warm-up, then for the measured duration. Raw sockets and a
  * minimal response parser keep the generator cheap, as autocannon does.
  *
- * Started with fork(); receives a LoadSpec message and answers with a LoadReport.
  */
 import net from 'node:net';
 
@@ -23,6 +22,8 @@ export interface LoadReport {
   requestsPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** Latencies of the measured window as [bucket, count] pairs, 10 µs buckets, so rounds can be merged. */
+  histogram: Array<[number, number]>;
   /** Every response received, warm-up and drain included, by status code. */
   statusCounts: Record<string, number>;
   errors: number;
@@ -34,9 +35,19 @@ interface Connection {
   sentAt: bigint;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+export const BUCKET_US = 10;
+
+/** The latency (ms) below which p percent of the histogram's samples fall. */
+export function percentileMs(histogram: Array<[number, number]>, p: number): number {
+  const total = histogram.reduce((sum, [, count]) => sum + count, 0);
+  if (total === 0) return 0;
+  const rank = Math.min(total - 1, Math.floor((p / 100) * total));
+  let seen = 0;
+  for (const [bucket, count] of [...histogram].sort((a, b) => a[0] - b[0])) {
+    seen += count;
+    if (seen > rank) return ((bucket + 0.5) * BUCKET_US) / 1_000;
+  }
+  return 0;
 }
 
 /** Length of one complete response at the start of buffer and its status, or undefined when incomplete. */
@@ -62,7 +73,7 @@ export async function generateLoad(spec: LoadSpec): Promise<LoadReport> {
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
   const request = Buffer.from(`GET ${spec.path} HTTP/1.1\r\nHost: 127.0.0.1:${spec.port}\r\n${extra}\r\n`, 'latin1');
-  const latenciesUs = new Float64Array(4_000_000);
+  const buckets = new Map<number, number>();
   let measured = 0;
   let errors = 0;
   const statusCounts: Record<string, number> = {};
@@ -93,8 +104,10 @@ export async function generateLoad(spec: LoadSpec): Promise<LoadReport> {
           conn.buffer = conn.buffer.subarray(response.length);
           const now = process.hrtime.bigint();
           statusCounts[response.status] = (statusCounts[response.status] ?? 0) + 1;
-          if (now >= measureFrom && now < stopAt && measured < latenciesUs.length) {
-            latenciesUs[measured++] = Number(now - conn.sentAt) / 1_000;
+          if (now >= measureFrom && now < stopAt) {
+            measured += 1;
+            const bucket = Math.floor(Number(now - conn.sentAt) / 1_000 / BUCKET_US);
+            buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
           }
           if (now >= stopAt) stopping = true;
           if (stopping) {
@@ -111,21 +124,28 @@ export async function generateLoad(spec: LoadSpec): Promise<LoadReport> {
     }
   });
 
-  const sorted = latenciesUs.subarray(0, measured).sort();
+  const histogram = [...buckets.entries()];
   return {
     measured,
     requestsPerSec: measured / (spec.durationMs / 1_000),
-    p50Ms: percentile(sorted, 50) / 1_000,
-    p99Ms: percentile(sorted, 99) / 1_000,
+    p50Ms: percentileMs(histogram, 50),
+    p99Ms: percentileMs(histogram, 99),
+    histogram,
     statusCounts,
     errors,
   };
 }
 
+// As a child process: every LoadSpec message runs one load and answers with its
+// LoadReport; a 'stop' message ends the process. One child serves a whole benchmark, so
+// rounds that alternate between servers pay no start-up in between.
 if (process.send) {
-  process.once('message', (spec: LoadSpec) => {
-    generateLoad(spec).then(
-      (report) => process.send!(report, () => process.exit(0)),
+  process.on('message', (message: LoadSpec | 'stop') => {
+    if (message === 'stop') {
+      process.exit(0);
+    }
+    generateLoad(message).then(
+      (report) => process.send!(report),
       (error: unknown) => {
         process.stderr.write(`load generator failed: ${String(error)}\n`);
         process.exit(1);

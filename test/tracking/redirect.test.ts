@@ -31,6 +31,7 @@ describeDb('click redirect', (db) => {
     });
     expect(response.statusCode).toBe(302);
     expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
     const location = String(response.headers.location);
     const clickId = clickIdOf(location);
     expect(location).toBe(`https://shop.example/tents?lsclickid=${clickId}`);
@@ -118,6 +119,8 @@ describeDb('click redirect', (db) => {
     expect(response.body).toContain('Link not found');
     expect(response.body).not.toMatch(/<script|https?:\/\/(?!www\.w3)/);
     expect(response.body.length).toBeLessThan(2_000);
+    expect(response.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'unsafe-inline'/);
+    expect(response.headers['cache-control']).toBe('no-store');
     expect(await clickRows(t.ctx)).toEqual([]);
   });
 

@@ -65,7 +65,8 @@ const clickBatchSize =
 
 /**
  * The pages a visitor may see instead of a redirect. Static text only (nothing from the
- * request is echoed), no external assets: the CSP allows only 'self' and inline styles.
+ * request is echoed) and no external assets: their own CSP (below) allows nothing but
+ * the inline style.
  */
 function page(title: string, message: string): string {
   return `<!doctype html>

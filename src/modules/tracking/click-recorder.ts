@@ -167,12 +167,21 @@ export class ClickRecorder {
     try {
       await this.sql.query(INSERT, [ids, links, programs, partners, ats, ipHashes, agents, referrers]);
     } catch (cause) {
-      this.options.onFlushError?.(cause, n);
       const error = new ClickRecorderError(`Writing ${n} click(s) failed: ${(cause as Error).message}`, 'write-failed', { cause });
       for (const waiting of batch) waiting.reject(error);
+      notify(() => this.options.onFlushError?.(cause, n));
       return;
     }
-    this.options.onFlush?.(n, performance.now() - startedAt);
     for (const waiting of batch) waiting.resolve();
+    notify(() => this.options.onFlush?.(n, performance.now() - startedAt));
+  }
+}
+
+/** A failing observer (logger, metrics) must not leave callers waiting or crash the process. */
+function notify(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // Observers are best effort.
   }
 }

@@ -13,7 +13,7 @@ export async function loadIpHashKey(sql: Sql): Promise<string> {
   return rows[0].value;
 }
 
-export function hashIp(key: string, ip: string): string {
+export function hashIp(key: string | Buffer, ip: string): string {
   // An IPv4 client on a dual-stack socket shows up as ::ffff:a.b.c.d; hash the plain form.
   const plain = ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
   return createHmac('sha256', key).update(plain).digest('hex');

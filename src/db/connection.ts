@@ -113,7 +113,11 @@ export function wrapPool(pool: pg.Pool): Db {
       // The lock belongs to a session, so one connection is held for as long as the lock.
       const client = await pool.connect();
       try {
-        const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [key]);
+        // Keyed by the schema too: separate schemas in one database are separate datasets.
+        const { rows } = await client.query<{ locked: boolean }>(
+          'select pg_try_advisory_lock($1::int, hashtext(current_schema())) as locked',
+          [key],
+        );
         if (!rows[0]?.locked) {
           client.release();
           return null;
@@ -124,7 +128,7 @@ export function wrapPool(pool: pg.Pool): Db {
       }
       return async () => {
         try {
-          await client.query('select pg_advisory_unlock($1)', [key]);
+          await client.query('select pg_advisory_unlock($1::int, hashtext(current_schema()))', [key]);
         } finally {
           client.release();
         }

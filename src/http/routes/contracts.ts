@@ -118,7 +118,8 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
             reversalReason: z.enum(CHANGE_REASON_CODES as [string, ...string[]]).optional(),
           })
           .strict()
-          .default({}),
+          .nullish()
+          .describe('Optional; an empty body expires now'),
         response: {
           200: contractDto.extend({ reversedActions: z.number().int(), unreversedActions: z.number().int() }),
           ...errorResponses,
@@ -126,7 +127,7 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
       },
     },
     async (request) => {
-      const { reversalReason, ...rest } = request.body;
+      const { reversalReason, ...rest } = request.body ?? {};
       const expired = await expireContract(ctx, actorOf(request), request.params.id, {
         ...rest,
         ...(reversalReason ? { reversalReason: reversalReason as ChangeReasonCode } : {}),

@@ -78,6 +78,9 @@ async function applyToChunk(
       outcomes.push({ actionId: id.toString(), ok: false, refusal: 'not_found', message: `Action ${id} does not exist or is not visible to this account.` });
       continue;
     }
+    // Approve applies to pending actions only. "Approve" on a reversed action in the UI's
+    // Reversed list is the explicit restore operation: a bulk approve must never undo a
+    // reversal someone made a moment earlier.
     const plan = planOperation(action, request, { now, performer, rule: payoutRuleFor(action.terms, action.eventTypeId) });
     if (!plan.ok) {
       outcomes.push({ actionId: id.toString(), ok: false, refusal: plan.refusal, message: plan.message });
@@ -148,6 +151,13 @@ async function applyPlan(tx: Sql, action: LoadedAction, plan: Plan, request: Ope
     if (request.partnerAccountId === action.partnerAccountId) {
       return { ok: false, refusal: 'invalid', message: `Action ${action.id} is already attributed to partner ${request.partnerAccountId}.` };
     }
+    const partner = await tx.query<{ status: string; kind: string }>('select status, kind from accounts where id = $1', [request.partnerAccountId]);
+    if (!partner.rows[0] || partner.rows[0].kind !== 'PARTNER') {
+      return { ok: false, refusal: 'invalid', message: `Account ${request.partnerAccountId} is not a partner account.` };
+    }
+    if (partner.rows[0].status !== 'ACTIVE') {
+      return { ok: false, refusal: 'no_contract', message: `Partner ${request.partnerAccountId} is closed; actions cannot be attributed to it.` };
+    }
     const contract = await findContractInForce(tx, action.programId, request.partnerAccountId, action.eventAt);
     if (!contract) {
       return {
@@ -165,9 +175,11 @@ async function applyPlan(tx: Sql, action: LoadedAction, plan: Plan, request: Ope
     detail = { fromPartnerAccountId: action.partnerAccountId, toPartnerAccountId: partnerAccountId, fromContractId: action.contractId, toContractId: contractId };
   }
   if (plan.locks) {
-    lockedAt = now;
-    // Approved early, the action locks in this month: its payment date follows from now.
-    paymentDueAt = computePaymentDate(now, action.programTimeZone, action.terms.payment).at;
+    // Approved before its locking date, the action locks now and is paid on the schedule
+    // of this month; approved after it (before the lock job got there), it locked at its
+    // locking date, exactly as the job would have locked it.
+    lockedAt = now.getTime() < action.lockingAt.getTime() ? now : action.lockingAt;
+    paymentDueAt = computePaymentDate(lockedAt, action.programTimeZone, action.terms.payment).at;
   }
 
   const { rowCount } = await tx.query(

@@ -51,7 +51,7 @@ const COLUMNS = `a.id, a.program_id as "programId", p.name as "programName", a.e
   a.brand_account_id as "brandAccountId", a.contract_id as "contractId", a.state, ${STATUS_DETAIL_SQL} as "statusDetail",
   a.reversal_reason as "reversalReason", a.currency, a.amount_minor as "amountMinor", a.payout_minor as "payoutMinor",
   a.original_amount_minor as "originalAmountMinor", a.original_payout_minor as "originalPayoutMinor", a.order_id as "orderId",
-  a.click_id as "clickId", a.items, a.original_items as "originalItems", a.referring_at as "referringAt", a.event_at as "eventAt",
+  coalesce(a.click_id, (select cv.click_id from conversions cv where cv.id = a.conversion_id)) as "clickId", a.items, a.original_items as "originalItems", a.referring_at as "referringAt", a.event_at as "eventAt",
   a.locking_at as "lockingAt", a.locked_at as "lockedAt", a.payment_due_at as "paymentDueAt", a.cleared_at as "clearedAt",
   a.modification_count as "modificationCount", a.created_at as "createdAt", a.updated_at as "updatedAt"`;
 

@@ -208,11 +208,13 @@ export function planOperation(action: ActionSnapshot, request: OperationRequest,
     case 'RESTORE':
       return { ok: true, stateAfter: 'PENDING', ...keep, reversalReason: null, reason: null, locks: false };
     case 'RESET':
+      // The original amount and items, priced by the contract the action is under now
+      // (the same payout as at creation, unless an operator re-attributed the action).
       return {
         ok: true,
         stateAfter: 'PENDING',
         amountMinor: action.originalAmountMinor,
-        payoutMinor: action.originalPayoutMinor,
+        payoutMinor: payoutFor(context.rule, action.originalAmountMinor, action.originalItems),
         items: action.originalItems,
         reversalReason: null,
         reason: 'RESET',

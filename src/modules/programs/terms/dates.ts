@@ -8,29 +8,12 @@
  * instants) keeps locks at local midnight across daylight-saving changes.
  */
 import { Temporal } from 'temporal-polyfill';
+import { isValidTimeZone } from '../../../core/time-zone.js';
 import type { LockingRule, PaymentSchedule } from './types.js';
-
-// IANA names start with a letter; this keeps out UTC offsets such as "+01:00",
-// which Temporal would otherwise accept as a time zone but which do not follow
-// a region's daylight-saving rules.
-const IANA_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
 
 const LOCAL_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-/**
- * True for IANA time zone names exactly as spelled in the tz database (for
- * example "America/New_York", "Europe/Berlin", "UTC"). Mis-cased names are
- * rejected even though Temporal would normalise them, so that the stored value
- * is always the canonical spelling.
- */
-export function isValidTimeZone(tz: string): boolean {
-  if (!IANA_NAME_PATTERN.test(tz)) return false;
-  try {
-    return new Temporal.ZonedDateTime(0n, tz).timeZoneId === tz;
-  } catch {
-    return false;
-  }
-}
+export { isValidTimeZone };
 
 function assertTimeZone(tz: string): void {
   if (!isValidTimeZone(tz)) throw new RangeError(`Unknown time zone ${JSON.stringify(tz)}.`);

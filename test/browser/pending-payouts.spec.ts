@@ -43,13 +43,21 @@ test('Pending Payouts lists the pending actions with filters, sorting and the ro
   await expect(count).toHaveText(`${trail.total} actions`);
   for (const cell of await table.locator('tbody [data-column="MediaPartnerName"]').allTextContents()) expect(cell).toBe('Trail Blog');
 
-  // Sorted by sale amount, ascending then descending.
-  await table.getByRole('button', { name: 'Sale Amount' }).click();
-  await expect(page).toHaveURL(/sort=Amount/);
+  // Sorted by sale amount, one way then the other (the header shows the direction).
+  const amountHeader = table.getByRole('columnheader', { name: 'Sale Amount' });
   const amounts = async () => (await table.locator('tbody [data-column="Amount"]').allTextContents()).map((t) => Number(t.replace(/[^0-9.]/g, '')));
-  await expect.poll(async () => { const a = await amounts(); return a.length > 1 && a.every((v, i) => i === 0 || a[i - 1]! >= v); }).toBe(true);
-  await table.getByRole('button', { name: 'Sale Amount' }).click();
-  await expect.poll(async () => { const a = await amounts(); return a.length > 1 && a.every((v, i) => i === 0 || a[i - 1]! <= v); }).toBe(true);
+  const sortedBy = async (direction: string | null) => {
+    const a = await amounts();
+    const asc = a.every((v, i) => i === 0 || a[i - 1]! <= v);
+    const desc = a.every((v, i) => i === 0 || a[i - 1]! >= v);
+    return a.length > 1 && (direction === 'ascending' ? asc : desc);
+  };
+  for (const direction of ['ascending', 'descending']) {
+    if ((await amountHeader.getAttribute('aria-sort')) !== direction) await amountHeader.getByRole('button').click();
+    await expect(amountHeader).toHaveAttribute('aria-sort', direction);
+    await expect(page).toHaveURL(new RegExp(`order=${direction === 'ascending' ? 'asc' : 'desc'}`));
+    await expect.poll(() => sortedBy(direction)).toBe(true);
+  }
 
   // Order Id finds one action; a date range that excludes it finds none.
   const [one] = await pickActions(page.request, acme, 1, (a) => a.MediaPartnerName === 'Trail Blog' && a.ActionTrackerId === onlineSale && !!a.OrderId);
@@ -282,6 +290,14 @@ test('bulk approve: selected actions are approved together, with an outcome per 
   await page.goto('/transactions/pending-payouts?pageSize=100');
   await page.getByLabel('Partner').selectOption({ label: 'Trail Blog' });
   await page.getByLabel('Event Type').selectOption(String(onlineSale));
+  // Select once the filtered list is shown (a new list starts with nothing selected).
+  const filteredTotal = await apiAs<{ total: number }>(
+    page.request,
+    acme,
+    'GET',
+    `/api/v1/actions?state=PENDING&pageSize=1&partnerId=${picked[0]!.MediaPartnerId}&actionTrackerId=${onlineSale}`,
+  );
+  await expect(page.getByTestId('row-count')).toHaveText(`${filteredTotal.total} actions`);
   for (const a of picked) await page.getByRole('checkbox', { name: `Select action ${a.Id}` }).check();
   const bar = page.getByTestId('bulk-bar');
   await expect(bar.getByTestId('selected-count')).toHaveText('3 selected');

@@ -13,20 +13,29 @@ export function DebouncedInput({ value, onCommit, delayMs = 400, ...rest }: Debo
   const commitRef = useRef(onCommit);
   commitRef.current = onCommit;
   const committed = useRef(value);
+  const timer = useRef<number | undefined>(undefined);
 
-  // The URL changed from outside (Clear filters, back button): show it.
+  const commit = (next: string) => {
+    window.clearTimeout(timer.current);
+    if (next === committed.current) return;
+    committed.current = next;
+    commitRef.current(next);
+  };
+
+  // The URL changed from outside (Clear filters, back button): show it, and drop any
+  // commit still waiting for the pause in typing.
   useEffect(() => {
+    window.clearTimeout(timer.current);
     committed.current = value;
     setText(value);
   }, [value]);
 
   useEffect(() => {
     if (text.trim() === committed.current) return;
-    const timer = window.setTimeout(() => {
-      committed.current = text.trim();
-      commitRef.current(text.trim());
-    }, delayMs);
-    return () => window.clearTimeout(timer);
+    timer.current = window.setTimeout(() => commit(text.trim()), delayMs);
+    return () => window.clearTimeout(timer.current);
+    // commit reads refs only.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [text, delayMs]);
 
   return (
@@ -37,10 +46,7 @@ export function DebouncedInput({ value, onCommit, delayMs = 400, ...rest }: Debo
       onKeyDown={(event) => {
         if (event.key === 'Enter') {
           event.preventDefault();
-          if (text.trim() !== committed.current) {
-            committed.current = text.trim();
-            commitRef.current(text.trim());
-          }
+          commit(text.trim());
         }
         rest.onKeyDown?.(event);
       }}

@@ -12,8 +12,10 @@ export function useSearchState() {
   const update = useCallback(
     (changes: SearchChanges) =>
       setParams(
-        (prev) => {
-          const next = new URLSearchParams(prev);
+        () => {
+          // From the current address, not the hook's last render: two updates in a row
+          // (before React re-renders) must both land.
+          const next = new URLSearchParams(window.location.search);
           for (const [k, v] of Object.entries(changes)) {
             if (v === null || v === undefined || v === '') next.delete(k);
             else next.set(k, String(v));

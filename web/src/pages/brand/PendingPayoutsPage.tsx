@@ -253,7 +253,7 @@ function ActionsView({ reversed }: { reversed: boolean }) {
     <div className="filters">
       <label className="filter">
         <span className="filter-label">Partner</span>
-        <select className="select" value={p.partnerId} onChange={(e) => update({ partnerId: e.target.value, page: null })}>
+        <select className="select select-partner" value={p.partnerId} onChange={(e) => update({ partnerId: e.target.value, page: null })}>
           <option value="">All partners</option>
           {parties.partners.map((x) => (
             <option key={x.id} value={x.id}>
@@ -264,7 +264,7 @@ function ActionsView({ reversed }: { reversed: boolean }) {
       </label>
       <label className="filter">
         <span className="filter-label">Event Type</span>
-        <select className="select" value={p.actionTrackerId} onChange={(e) => update({ actionTrackerId: e.target.value, page: null })}>
+        <select className="select select-status" value={p.actionTrackerId} onChange={(e) => update({ actionTrackerId: e.target.value, page: null })}>
           <option value="">All event types</option>
           {eventTypes.map(({ program, eventTypes: types }) =>
             multiProgram ? (

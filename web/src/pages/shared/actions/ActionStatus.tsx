@@ -13,14 +13,17 @@ export function statusTone(statusDetail: string): Tone {
 }
 
 export function LockIcon({ title = 'Locked' }: { title?: string }) {
+  // The name is on the wrapper (tooltip and aria-label), not in an SVG <title>, so the
+  // cell's text stays the status detail alone.
   return (
-    <svg className="lock-icon" width="12" height="12" viewBox="0 0 16 16" role="img" aria-label={title}>
-      <title>{title}</title>
-      <path
-        fill="currentColor"
-        d="M8 1a3.5 3.5 0 0 0-3.5 3.5V6H4a1.5 1.5 0 0 0-1.5 1.5v6A1.5 1.5 0 0 0 4 15h8a1.5 1.5 0 0 0 1.5-1.5v-6A1.5 1.5 0 0 0 12 6h-.5V4.5A3.5 3.5 0 0 0 8 1Zm-2 3.5a2 2 0 1 1 4 0V6H6V4.5Z"
-      />
-    </svg>
+    <span className="lock-icon" role="img" aria-label={title} title={title}>
+      <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true">
+        <path
+          fill="currentColor"
+          d="M8 1a3.5 3.5 0 0 0-3.5 3.5V6H4a1.5 1.5 0 0 0-1.5 1.5v6A1.5 1.5 0 0 0 4 15h8a1.5 1.5 0 0 0 1.5-1.5v-6A1.5 1.5 0 0 0 12 6h-.5V4.5A3.5 3.5 0 0 0 8 1Zm-2 3.5a2 2 0 1 1 4 0V6H6V4.5Z"
+        />
+      </svg>
+    </span>
   );
 }
 

@@ -252,6 +252,18 @@ describeDb('api auth', (db) => {
     expect(expectOk(await admin.get('/api/v1/credentials')).tokens.map((tk: { id: number }) => tk.id)).toEqual([keep.id]);
   });
 
+  it('caps an account at 20 active tokens (409); revoking one makes room', async () => {
+    const brand = await makeAccount(t.ctx, 'BRAND');
+    const admin = await sessionClient(t, brand.adminUserId);
+    const issued = [];
+    for (let i = 0; i < 20; i++) issued.push(await issueToken(admin, `t${i}`));
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(await admin.post('/api/v1/credentials', {}), 409, 'The account already has 20 active tokens; revoke one first.');
+    await expectDbUnchanged(t.ctx.db, before);
+    expect((await admin.delete(`/api/v1/credentials/${issued[0]!.id}`)).statusCode).toBe(204);
+    await issueToken(admin, 'again');
+  });
+
   it('lets only admins manage credentials', async () => {
     const brand = await makeAccount(t.ctx, 'BRAND');
     const admin = await logInClient(t.app, brand.adminEmail);

@@ -106,7 +106,7 @@ async function buildWorld(t: TestApp): Promise<World> {
 
   const programA = await makeProgram(ctx, A);
   const termsA2 = (
-    await createTemplateTerms(ctx, A.actor, programA.id, { name: 'Second terms', terms: simpleTerms(programA.saleEventTypeId) as never })
+    await createTemplateTerms(ctx, A.actor, programA.id, { name: 'Second terms', terms: simpleTerms(programA.saleEventTypeId) })
   ).id;
   const programB = await makeProgram(ctx, B);
   const programC = await makeProgram(ctx, B);
@@ -948,7 +948,7 @@ describeDb('api tenancy, route by route', (db) => {
 
   it('the table covers every /api route the app registers, and names no route that does not exist', () => {
     const registered = apiRoutesOf(t.app).filter((r) => r.method !== 'HEAD');
-    expect(registered.length).toBeGreaterThanOrEqual(ROUTES.length > 0 ? 30 : 1);
+    expect(registered.length).toBeGreaterThanOrEqual(30);
     const inTable = new Set(ROUTES.map((r) => keyOf(r.method, r.path)));
     const inApp = new Set(registered.map((r) => `${r.method} ${r.normalized}`));
     const notCovered = [...inApp].filter((key) => !inTable.has(key)).sort();

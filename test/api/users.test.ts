@@ -183,6 +183,51 @@ describeDb('api users and invitations', (db) => {
     expect(await countRows(t.ctx.db, 'select * from memberships where account_id = $1', [brand.id])).toBe(2);
   });
 
+  it('invitations of one e-mail sent at once: exactly one is created, the others are 409s', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    // Several e-mails, each invited three times at once, so that a race shows on PostgreSQL.
+    const emails = ['twice0@example.test', 'twice1@example.test', 'twice2@example.test', 'twice3@example.test'];
+    const responses = await Promise.all(
+      emails.flatMap((email) => ['USER', 'ADMIN', 'USER'].map((role) => admin.post('/api/v1/users/invitations', { email, role }))),
+    );
+    for (const [i, email] of emails.entries()) {
+      const statuses = responses.slice(i * 3, i * 3 + 3).map((r) => r.statusCode).sort();
+      expect({ email, statuses }).toEqual({ email, statuses: [201, 409, 409] });
+    }
+    const { rows } = await t.ctx.db.query<{ email: string; n: number }>(
+      'select email, count(*)::int as n from invitations where account_id = $1 group by email order by email',
+      [brand.id],
+    );
+    expect(rows).toEqual(emails.map((email) => ({ email, n: 1 })));
+  });
+
+  it('an invitation of an account closed meanwhile can no longer be accepted', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email: 'closed@example.test', role: 'USER' }), 201);
+    const token = tokenOf(invited.acceptUrl);
+    await t.ctx.db.query(`update accounts set status = 'CLOSED', closed_at = $2 where id = $1`, [brand.id, db().clock.now()]);
+    expectProblem(await anonymous().get(`/api/v1/invitations/${token}`), 404, INVALID_LINK);
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(await accept({ token, name: 'Too Late', password: NEW_PASSWORD }), 404, INVALID_LINK);
+    await expectDbUnchanged(t.ctx.db, before);
+  });
+
+  it('an invitation cannot make an operator a member, even if the operator login was opened after it was sent', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email: 'staff@example.test', role: 'ADMIN' }), 201);
+    const token = tokenOf(invited.acceptUrl);
+    const { rows } = await t.ctx.db.query<{ id: number }>(
+      `insert into users (email, name, password_hash, is_operator) select 'staff@example.test', 'Staff', password_hash, true
+         from users where id = $1 returning id`,
+      [(await makeUser(t.ctx)).userId],
+    );
+    const operatorId = rows[0]!.id;
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(await accept({ token, name: 'Staff', password: TEST_PASSWORD }), 409, 'operators cannot be account members');
+    await expectDbUnchanged(t.ctx.db, before);
+    expect(await roleIn(brand.id, operatorId)).toBeUndefined();
+  });
+
   it('adds an existing login at once (ADDED), with the role, in addition to their other accounts', async () => {
     const { brand, admin } = await brandWithAdmin();
     const partner = await makeAccount(t.ctx, 'PARTNER');

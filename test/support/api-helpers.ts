@@ -10,6 +10,7 @@ import type { ServiceContext } from '../../src/core/context.js';
 import type { Db } from '../../src/db/types.js';
 import { createAccount } from '../../src/modules/accounts/create-account.js';
 import { startSession } from '../../src/modules/accounts/log-in.js';
+import type { TermsInput } from '../../src/modules/programs/terms/index.js';
 import { basicClient, Client, testConfig, TEST_PASSWORD, type TestAccount, type TestApp } from './app.js';
 
 export interface ProblemBody {
@@ -161,7 +162,7 @@ export async function addMembership(ctx: ServiceContext, accountId: number, user
 }
 
 /** The standard body of valid template terms paying for one event type. */
-export function simpleTerms(eventTypeId: number, amount = '2.00') {
+export function simpleTerms(eventTypeId: number, amount = '2.00'): TermsInput {
   return {
     payouts: [{ eventTypeId, payout: { kind: 'FIXED', amount } }],
     locking: { form: 'DAYS', days: 14 },

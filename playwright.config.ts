@@ -64,6 +64,7 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       // The tests log in many times from one address within a minute.
       RATE_LIMIT_MAX: '10000',
+      LOGIN_RATE_LIMIT_MAX: '1000',
     },
   },
 });

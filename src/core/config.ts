@@ -12,6 +12,7 @@ export interface Config {
   cookieSecure: boolean;
   rateLimitMax: number;
   rateLimitWindowMs: number;
+  loginRateLimitMax: number;
   bodyLimitBytes: number;
   seedDemo: boolean;
   jobs: boolean;
@@ -48,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: boolFrom(env, 'COOKIE_SECURE', true),
     rateLimitMax: intFrom(env, 'RATE_LIMIT_MAX', 600),
     rateLimitWindowMs: intFrom(env, 'RATE_LIMIT_WINDOW_MS', 60_000),
+    loginRateLimitMax: intFrom(env, 'LOGIN_RATE_LIMIT_MAX', 30),
     bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 1_048_576),
     seedDemo: boolFrom(env, 'SEED_DEMO', true),
     jobs: boolFrom(env, 'JOBS', true),

@@ -11,7 +11,7 @@ import type { DbTestContext } from './db.js';
 export const TEST_PASSWORD = 'correct-horse-battery';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), cookieSecure: false, rateLimitMax: 100_000, seedDemo: false, jobs: false, ...overrides };
+  return { ...loadConfig({}), cookieSecure: false, rateLimitMax: 100_000, loginRateLimitMax: 100_000, seedDemo: false, jobs: false, ...overrides };
 }
 
 export interface TestApp {

@@ -164,7 +164,9 @@ function toModificationDto(m: ModificationView, currency: string): z.infer<typeo
 }
 
 const actionFilterShape = {
-  sort: z.enum(['EventDate', 'LockingDate', 'Amount', 'Payout', 'Id', 'MediaPartnerName', 'OrderId', 'State']).optional(),
+  sort: z
+    .enum(['EventDate', 'LockingDate', 'Amount', 'Payout', 'Id', 'MediaPartnerName', 'EventTypeName', 'CampaignName', 'OrderId', 'State'])
+    .optional(),
   order: z.enum(['asc', 'desc']).optional(),
   state: z.enum(ACTION_STATES).optional(),
   statusDetail: z

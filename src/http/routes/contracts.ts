@@ -7,10 +7,11 @@ import type { ServiceContext } from '../../core/context.js';
 import { acceptTerms } from '../../modules/contracts/accept-terms.js';
 import { expireContract } from '../../modules/contracts/expire-contract.js';
 import { CHANGE_REASON_CODES, type ChangeReasonCode } from '../../modules/actions/types.js';
-import { getContractOrThrow, listContractHistory, TERMINATION_REASONS } from '../../modules/contracts/queries.js';
+import { getContractOrThrow, listContractHistory, listPartnersOfBrand, TERMINATION_REASONS } from '../../modules/contracts/queries.js';
+import { requireAccountActor } from '../../modules/accounts/actor.js';
 import { actorOf } from '../auth.js';
 import { contractDto, toContractDto } from '../dto.js';
-import { errorResponses, idParams, pageOf, pageQueryShape } from '../schemas.js';
+import { errorResponses, idParams, isoDate, pageOf, pageQueryShape } from '../schemas.js';
 
 const historyFilterShape = {
   programId: z.coerce.number().int().positive().optional(),
@@ -82,6 +83,33 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
       reply.header('content-disposition', `attachment; filename="contract-history-${now.toISOString().slice(0, 10)}.csv"`);
       reply.type('text/csv; charset=utf-8');
       return reply.send(Readable.from(records()).pipe(stringify({ header: true })));
+    },
+  );
+
+  r.get(
+    '/api/v1/partners',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: 'The partners the brand works or has worked with (brands), with their contract counts',
+        response: {
+          200: z.array(
+            z.object({
+              partnerAccountId: z.number().int(),
+              partnerName: z.string(),
+              activeContracts: z.number().int(),
+              contracts: z.number().int(),
+              firstContractAt: isoDate,
+            }),
+          ),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const brand = requireAccountActor(actorOf(request), 'BRAND');
+      const rows = await listPartnersOfBrand(ctx.db, brand.accountId, ctx.clock.now());
+      return rows.map((row) => ({ ...row, firstContractAt: row.firstContractAt.toISOString() }));
     },
   );
 

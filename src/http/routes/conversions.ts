@@ -48,11 +48,14 @@ const resultDto = z.object({
 const conversionDto = z.object({
   Id: z.string(),
   CampaignId: z.number().int(),
+  CampaignName: z.string(),
   ActionTrackerId: z.number().int(),
+  EventTypeName: z.string(),
   OrderId: z.string(),
   EventDate: isoDate,
   ClickId: z.string().nullable(),
   MediaPartnerId: z.number().int().nullable(),
+  MediaPartnerName: z.string().nullable(),
   Amount: z.string(),
   Currency: z.string(),
   Status: z.enum(['ACCEPTED', 'REJECTED']),
@@ -133,6 +136,8 @@ export async function conversionRoutes(app: FastifyInstance, opts: { ctx: Servic
             status: z.enum(['ACCEPTED', 'REJECTED']).optional(),
             rejectReason: z.enum(REJECT_REASONS).optional(),
             orderId: z.string().max(64).optional(),
+            from: z.iso.datetime({ offset: true }).optional().describe('Event date from (inclusive)'),
+            to: z.iso.datetime({ offset: true }).optional().describe('Event date to (exclusive)'),
           })
           .strict(),
         response: { 200: pageOf(conversionDto), ...errorResponses },
@@ -140,17 +145,25 @@ export async function conversionRoutes(app: FastifyInstance, opts: { ctx: Servic
     },
     async (request) => {
       const brand = requireAccountActor(actorOf(request), 'BRAND');
-      const page = await listConversions(ctx.db, brand.accountId, request.query);
+      const { from, to, ...rest } = request.query;
+      const page = await listConversions(ctx.db, brand.accountId, {
+        ...rest,
+        ...(from ? { from: new Date(from) } : {}),
+        ...(to ? { to: new Date(to) } : {}),
+      });
       return {
         ...page,
         items: page.items.map((c) => ({
           Id: c.id.toString(),
           CampaignId: c.programId,
+          CampaignName: c.programName,
           ActionTrackerId: c.eventTypeId,
+          EventTypeName: c.eventTypeName,
           OrderId: c.orderId,
           EventDate: c.eventAt.toISOString(),
           ClickId: c.clickId,
           MediaPartnerId: c.partnerAccountId,
+          MediaPartnerName: c.partnerName,
           Amount: formatMinor(c.amountMinor, c.currency),
           Currency: c.currency,
           Status: c.status,

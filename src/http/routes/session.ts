@@ -51,7 +51,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
   r.post(
     '/api/v1/session',
     {
-      config: { auth: 'public', rateLimit: { max: 30, timeWindow: 60_000 } },
+      config: { auth: 'public', rateLimit: { max: config.loginRateLimitMax, timeWindow: config.rateLimitWindowMs } },
       schema: {
         tags: ['session'],
         summary: 'Log in with e-mail and password; sets the session cookie',
@@ -111,7 +111,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
   r.post(
     '/api/v1/invitations/accept',
     {
-      config: { auth: 'public', rateLimit: { max: 30, timeWindow: 60_000 } },
+      config: { auth: 'public', rateLimit: { max: config.loginRateLimitMax, timeWindow: config.rateLimitWindowMs } },
       schema: {
         tags: ['users'],
         summary: 'Accept an invitation: choose a name and password, and log in',

@@ -88,11 +88,14 @@ export interface ActionFilter extends PageRequest {
   order?: 'asc' | 'desc';
 }
 
+// Amounts in different currencies do not compare: money sorts group by currency first.
 const SORTS: Record<string, string> = {
   EventDate: 'a.event_at',
   LockingDate: 'a.locking_at',
-  Amount: 'a.amount_minor',
-  Payout: 'a.payout_minor',
+  Amount: 'a.currency, a.amount_minor',
+  Payout: 'a.currency, a.payout_minor',
+  EventTypeName: 'et.name',
+  CampaignName: 'p.name',
   Id: 'a.id',
   MediaPartnerName: 'pa.name',
   OrderId: 'a.order_id',

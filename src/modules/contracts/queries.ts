@@ -195,3 +195,26 @@ export function pickContractInForce(
   if (contract) return { contract };
   return { missing: spans.some((c) => c.endAt !== null && c.endAt.getTime() <= time) ? 'CONTRACT_EXPIRED' : 'NO_CONTRACT' };
 }
+
+export interface BrandPartnerRow {
+  partnerAccountId: number;
+  partnerName: string;
+  activeContracts: number;
+  contracts: number;
+  firstContractAt: Date;
+}
+
+/** The partners a brand works or has worked with: everyone with a contract on its programs. */
+export async function listPartnersOfBrand(sql: Sql, brandAccountId: number, now: Date): Promise<BrandPartnerRow[]> {
+  const { rows } = await sql.query<BrandPartnerRow>(
+    `select pa.id as "partnerAccountId", pa.name as "partnerName",
+            count(*) filter (where c.end_at is null or c.end_at > $2)::int as "activeContracts",
+            count(*)::int as contracts, min(c.start_at) as "firstContractAt"
+       from contracts c join accounts pa on pa.id = c.partner_account_id
+      where c.brand_account_id = $1
+      group by pa.id, pa.name
+      order by lower(pa.name), pa.id`,
+    [brandAccountId, now],
+  );
+  return rows;
+}

@@ -4,7 +4,10 @@ import type { Sql } from '../../db/types.js';
 export interface ConversionView {
   id: bigint;
   programId: number;
+  programName: string;
   eventTypeId: number;
+  eventTypeName: string;
+  partnerName: string | null;
   orderId: string;
   eventAt: Date;
   clickId: string | null;
@@ -23,7 +26,15 @@ const SORTS: Record<string, string> = { CreatedDate: 'c.created_at', EventDate: 
 export async function listConversions(
   sql: Sql,
   brandAccountId: number,
-  filter: PageRequest & { status?: string; rejectReason?: string; orderId?: string; sort?: string; order?: 'asc' | 'desc' },
+  filter: PageRequest & {
+    status?: string;
+    rejectReason?: string;
+    orderId?: string;
+    from?: Date;
+    to?: Date;
+    sort?: string;
+    order?: 'asc' | 'desc';
+  },
 ): Promise<Page<ConversionView>> {
   const params: unknown[] = [brandAccountId];
   const where = ['c.brand_account_id = $1'];
@@ -36,13 +47,26 @@ export async function listConversions(
     params.push(value);
     where.push(`${column} = $${params.length}`);
   }
+  if (filter.from) {
+    params.push(filter.from);
+    where.push(`c.event_at >= $${params.length}`);
+  }
+  if (filter.to) {
+    params.push(filter.to);
+    where.push(`c.event_at < $${params.length}`);
+  }
   const whereSql = where.join(' and ');
   const total = await sql.query<{ n: number }>(`select count(*)::int as n from conversions c where ${whereSql}`, params);
   const { rows } = await sql.query<ConversionView>(
-    `select c.id, c.program_id as "programId", c.event_type_id as "eventTypeId", c.order_id as "orderId", c.event_at as "eventAt",
+    `select c.id, c.program_id as "programId", p.name as "programName", c.event_type_id as "eventTypeId",
+            et.name as "eventTypeName", pa.name as "partnerName", c.order_id as "orderId", c.event_at as "eventAt",
             c.click_id as "clickId", c.partner_account_id as "partnerAccountId", c.amount_minor as "amountMinor", c.currency,
             c.status, c.reject_reason as "rejectReason", a.id as "actionId", c.created_at as "createdAt"
-       from conversions c left join actions a on a.conversion_id = c.id
+       from conversions c
+       join programs p on p.id = c.program_id
+       join event_types et on et.id = c.event_type_id
+       left join accounts pa on pa.id = c.partner_account_id
+       left join actions a on a.conversion_id = c.id
       where ${whereSql} order by ${sortClause(filter.sort, filter.order, SORTS, 'CreatedDate')}, c.id desc
       limit ${filter.pageSize} offset ${pageOffset(filter)}`,
     params,

@@ -11,6 +11,7 @@ import type {
   ActionDetail,
   ActionPage,
   Balance,
+  BrandPartner,
   BulkOperation,
   BulkResult,
   ChangeReasonCode,
@@ -51,27 +52,32 @@ export function useBalances() {
   });
 }
 
-/** Everyone the account has (or had) a contract with: brands get partners, partners get programs. */
-export function useContractParties() {
+/** Brands: the partners the brand works or has worked with, by name. */
+export function useBrandPartners(enabled = true) {
+  const http = useAccountApi();
+  const key = useAccountKey();
+  return useQuery({
+    queryKey: key('partners'),
+    queryFn: () => http.get<BrandPartner[]>('/api/v1/partners'),
+    select: (rows) => [...rows].sort((a, b) => a.partnerName.localeCompare(b.partnerName)),
+    enabled,
+  });
+}
+
+/** Partners: the programs the account has (or had) a contract with, for filters. */
+export function useContractPrograms() {
   const http = useAccountApi();
   const key = useAccountKey();
   const contracts = useQuery({
     queryKey: key('contracts', 'all-parties'),
     queryFn: () => http.get<Page<Contract>>('/api/v1/contracts', { status: 'ALL', pageSize: 500, sort: 'startAt', order: 'desc' }),
   });
-  const parties = useMemo(() => {
-    const partners = new Map<number, string>();
-    const programs = new Map<number, { name: string; brandName: string; currency: string }>();
-    for (const c of contracts.data?.items ?? []) {
-      partners.set(c.partnerAccountId, c.partnerName);
-      programs.set(c.programId, { name: c.programName, brandName: c.brandName, currency: c.currency });
-    }
-    return {
-      partners: [...partners.entries()].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
-      programs: [...programs.entries()].map(([id, p]) => ({ id, ...p })).sort((a, b) => a.name.localeCompare(b.name)),
-    };
+  const programs = useMemo(() => {
+    const map = new Map<number, { name: string; brandName: string; currency: string }>();
+    for (const c of contracts.data?.items ?? []) map.set(c.programId, { name: c.programName, brandName: c.brandName, currency: c.currency });
+    return [...map.entries()].map(([id, p]) => ({ id, ...p })).sort((a, b) => a.name.localeCompare(b.name));
   }, [contracts.data]);
-  return { ...parties, isPending: contracts.isPending, error: contracts.error };
+  return { programs, isPending: contracts.isPending, error: contracts.error };
 }
 
 /** The event types of several programs, loaded side by side. */

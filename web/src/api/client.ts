@@ -111,6 +111,62 @@ export async function request<T>(method: string, path: string, options: RequestO
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** The file name a Content-Disposition header gives, e.g. `attachment; filename="actions-2026-05-01.csv"`. */
+export function filenameFromDisposition(header: string | null): string | undefined {
+  if (!header) return undefined;
+  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (extended?.[1]) {
+    try {
+      return decodeURIComponent(extended[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // A malformed encoding: fall back to the plain filename.
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/.exec(header);
+  const name = (plain?.[2] ?? plain?.[1])?.trim();
+  // Only the file's own name: never a path.
+  return name ? name.replace(/^.*[\\/]/, '') : undefined;
+}
+
+/**
+ * Downloads a file the API generates (CSV exports). A plain link cannot carry the
+ * Lockstep-Account header, so the file is fetched with the session cookie and the header,
+ * then handed to the browser as a Blob, named as the server's Content-Disposition says.
+ * A refusal is thrown as an ApiError with the server's problem detail.
+ */
+export async function downloadFile(path: string, options: { query?: Record<string, QueryValue>; accountId?: number | null; fallbackName: string }): Promise<string> {
+  const headers: Record<string, string> = { Accept: 'text/csv, application/problem+json' };
+  if (options.accountId) headers['Lockstep-Account'] = String(options.accountId);
+  let response: Response;
+  try {
+    response = await fetch(withQuery(path, options.query), { method: 'GET', headers, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError({
+      type: 'about:blank',
+      title: 'Network error',
+      status: 0,
+      detail: 'Could not reach the Lockstep server. Check your connection and try again.',
+    });
+  }
+  if (!response.ok) throw new ApiError(await problemFrom(response));
+  const blob = await response.blob();
+  const filename = filenameFromDisposition(response.headers.get('Content-Disposition')) ?? options.fallbackName;
+  const url = URL.createObjectURL(blob);
+  try {
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = filename;
+    link.style.display = 'none';
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  } finally {
+    // Give the browser a moment to start the download before the Blob goes away.
+    window.setTimeout(() => URL.revokeObjectURL(url), 30_000);
+  }
+  return filename;
+}
+
 /** Calls that are not tied to an account (session, invitations, operator console). */
 export const api = {
   get: <T>(path: string, query?: Record<string, QueryValue>) => request<T>('GET', path, { query }),

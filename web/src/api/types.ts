@@ -184,6 +184,15 @@ export interface Contract {
   createdAt: string;
 }
 
+/** GET /partners (brands): the partners the brand works or has worked with. */
+export interface BrandPartner {
+  partnerAccountId: number;
+  partnerName: string;
+  activeContracts: number;
+  contracts: number;
+  firstContractAt: string;
+}
+
 /** Reason codes for reversing or modifying actions (RESET is an operation, not a reason). */
 export const CHANGE_REASON_CODES = [
   'CONS_FRAUD',
@@ -334,11 +343,14 @@ export type RejectReason = (typeof REJECT_REASONS)[number];
 export interface Conversion {
   Id: string;
   CampaignId: number;
+  CampaignName: string;
   ActionTrackerId: number;
+  EventTypeName: string;
   OrderId: string;
   EventDate: string;
   ClickId: string | null;
   MediaPartnerId: number | null;
+  MediaPartnerName: string | null;
   Amount: string;
   Currency: string;
   Status: 'ACCEPTED' | 'REJECTED';

@@ -7,12 +7,14 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { NavLink } from 'react-router';
-import { useActionsPage, useContractParties, useEventTypesOf } from '../../api/actions';
+import { useActionsPage, useBrandPartners, useEventTypesOf } from '../../api/actions';
+import type { QueryValue } from '../../api/client';
 import { usePrograms } from '../../api/queries';
 import { useAccount } from '../../api/session';
 import { APPROVED_STATUS_DETAILS, CHANGE_REASON_CODES, type Action, type BulkOperation } from '../../api/types';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { DebouncedInput } from '../../components/DebouncedInput';
+import { DownloadButton } from '../../components/DownloadButton';
 import { PageHeader } from '../../components/Form';
 import { Menu, type MenuItem } from '../../components/Menu';
 import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
@@ -27,7 +29,7 @@ import { RejectedConversionsView } from './RejectedConversionsView';
 
 export type PendingPayoutsView = 'actions' | 'reversed' | 'rejected';
 
-const SORT_KEYS = ['EventDate', 'LockingDate', 'Amount', 'Payout', 'Id', 'MediaPartnerName', 'OrderId', 'State'];
+const SORT_KEYS = ['EventDate', 'LockingDate', 'Amount', 'Payout', 'Id', 'MediaPartnerName', 'EventTypeName', 'CampaignName', 'OrderId', 'State'];
 const PAGE_SIZES = [10, 25, 50, 100];
 const NO_ACTIONS: Action[] = [];
 const col = columnsFor<Action>();
@@ -61,6 +63,7 @@ export function PendingPayoutsPage({ view }: { view: PendingPayoutsView }) {
       <PageHeader
         title="Pending Payouts"
         subtitle={`Actions of ${account.name} waiting to lock: approve, reverse or modify them before their locking date. Dates in ${account.timeZone}.`}
+        actions={view === 'rejected' ? undefined : <ActionsDownload reversed={view === 'reversed'} />}
       />
       <PendingPayoutsNav />
       {view === 'rejected' ? <RejectedConversionsView /> : <ActionsView key={view} reversed={view === 'reversed'} />}
@@ -86,23 +89,15 @@ function useActionsParams(reversed: boolean) {
   return { status, reason, partnerId, actionTrackerId, orderId, actionId, from, to, page, pageSize, sort, order, openId, update };
 }
 
-function ActionsView({ reversed }: { reversed: boolean }) {
-  const account = useAccount();
-  const tz = account.timeZone;
-  const p = useActionsParams(reversed);
-  const { update } = p;
-  const programs = usePrograms();
-  const eventTypes = useEventTypesOf(programs.data);
-  const parties = useContractParties();
-  const [operation, setOperation] = useState<PendingOperation | null>(null);
-  const [selected, setSelected] = useState<Set<string>>(() => new Set());
-  const [bulk, setBulk] = useState<BulkOperation | null>(null);
-  const [report, setReport] = useState<BulkReport | null>(null);
+type ActionsParams = ReturnType<typeof useActionsParams>;
 
-  const actionIdValid = p.actionId === '' || /^\d{1,18}$/.test(p.actionId);
-  const query = {
-    page: p.page,
-    pageSize: p.pageSize,
+function isActionId(text: string): boolean {
+  return text === '' || /^\d{1,18}$/.test(text);
+}
+
+/** The list's filters and sort as the API takes them: the same for the list and its CSV export. */
+function actionsFilter(p: ActionsParams, reversed: boolean, timeZone: string): Record<string, QueryValue> {
+  return {
     sort: p.sort,
     order: p.order,
     ...(reversed
@@ -117,10 +112,43 @@ function ActionsView({ reversed }: { reversed: boolean }) {
     partnerId: p.partnerId,
     actionTrackerId: p.actionTrackerId,
     orderId: p.orderId,
-    actionId: actionIdValid ? p.actionId : '',
-    from: p.from ? startOfDayIso(p.from, tz) : '',
-    to: p.to ? startOfDayIso(addDays(p.to, 1), tz) : '',
+    actionId: isActionId(p.actionId) ? p.actionId : '',
+    from: p.from ? startOfDayIso(p.from, timeZone) : '',
+    to: p.to ? startOfDayIso(addDays(p.to, 1), timeZone) : '',
   };
+}
+
+/** Download CSV: every action of the list as filtered now (all pages), in the list's order. */
+function ActionsDownload({ reversed }: { reversed: boolean }) {
+  const account = useAccount();
+  const p = useActionsParams(reversed);
+  return (
+    <DownloadButton
+      path="/api/v1/actions/export.csv"
+      query={actionsFilter(p, reversed, account.timeZone)}
+      accountId={account.id}
+      fallbackName={reversed ? 'reversed-actions.csv' : 'actions.csv'}
+      description={reversed ? 'the reversed actions matching the filters' : 'the actions matching the filters'}
+      testId="download-csv"
+    />
+  );
+}
+
+function ActionsView({ reversed }: { reversed: boolean }) {
+  const account = useAccount();
+  const tz = account.timeZone;
+  const p = useActionsParams(reversed);
+  const { update } = p;
+  const programs = usePrograms();
+  const eventTypes = useEventTypesOf(programs.data);
+  const partners = useBrandPartners();
+  const [operation, setOperation] = useState<PendingOperation | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  const [bulk, setBulk] = useState<BulkOperation | null>(null);
+  const [report, setReport] = useState<BulkReport | null>(null);
+
+  const actionIdValid = isActionId(p.actionId);
+  const query = { page: p.page, pageSize: p.pageSize, ...actionsFilter(p, reversed, tz) };
   const actions = useActionsPage(query);
 
   // A new filter, sort or page is a new list: a selection of rows no longer shown would surprise.
@@ -167,7 +195,6 @@ function ActionsView({ reversed }: { reversed: boolean }) {
       col.accessor('MediaPartnerName', { header: 'Partner', meta: { className: 'nowrap' } }),
       col.accessor('EventTypeName', {
         header: 'Event Type',
-        enableSorting: false,
         cell: (info) => {
           const a = info.row.original;
           return (
@@ -255,9 +282,9 @@ function ActionsView({ reversed }: { reversed: boolean }) {
         <span className="filter-label">Partner</span>
         <select className="select select-partner" value={p.partnerId} onChange={(e) => update({ partnerId: e.target.value, page: null })}>
           <option value="">All partners</option>
-          {parties.partners.map((x) => (
-            <option key={x.id} value={x.id}>
-              {x.name}
+          {(partners.data ?? []).map((x) => (
+            <option key={x.partnerAccountId} value={x.partnerAccountId}>
+              {x.partnerName}
             </option>
           ))}
         </select>

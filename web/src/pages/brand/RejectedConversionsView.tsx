@@ -1,12 +1,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { useContractParties, useEventTypesOf } from '../../api/actions';
-import { usePrograms } from '../../api/queries';
 import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
 import { REJECT_REASONS, type Conversion, type Page } from '../../api/types';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { DebouncedInput } from '../../components/DebouncedInput';
-import { formatDate, formatDateTime } from '../../lib/format';
+import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import { useSearchState } from '../../lib/searchState';
 import { REJECT_REASON_LABELS } from '../shared/actions/reasons';
@@ -23,30 +21,32 @@ export function RejectedConversionsView() {
   const http = useAccountApi();
   const key = useAccountKey();
   const { get, update } = useSearchState();
-  const programs = usePrograms();
-  const eventTypes = useEventTypesOf(programs.data);
-  const parties = useContractParties();
 
   const reason = REJECT_REASONS.find((r) => r === get('rejectReason')) ?? '';
   const orderId = get('orderId').slice(0, 64);
+  const from = isLocalDate(get('from')) ? get('from') : '';
+  const to = isLocalDate(get('to')) ? get('to') : '';
   const page = Math.max(1, Number(get('page')) || 1);
   const pageSize = PAGE_SIZES.includes(Number(get('pageSize'))) ? Number(get('pageSize')) : 25;
   const sort = SORT_KEYS.includes(get('sort')) ? get('sort') : 'CreatedDate';
   const order: 'asc' | 'desc' = get('order') === 'asc' ? 'asc' : 'desc';
 
-  const query = { status: 'REJECTED', rejectReason: reason, orderId, page, pageSize, sort, order };
+  const query = {
+    status: 'REJECTED',
+    rejectReason: reason,
+    orderId,
+    from: from ? startOfDayIso(from, tz) : '',
+    to: to ? startOfDayIso(addDays(to, 1), tz) : '',
+    page,
+    pageSize,
+    sort,
+    order,
+  };
   const conversions = useQuery({
     queryKey: key('conversions', query),
     queryFn: () => http.get<Page<Conversion>>('/api/v1/conversions', query),
     placeholderData: keepPreviousData,
   });
-
-  // The conversion list names programs, event types and partners by id; the names come
-  // from the brand's programs and contracts.
-  const programNames = new Map((programs.data ?? []).map((p) => [p.id, p.name]));
-  const eventTypeNames = new Map(eventTypes.flatMap(({ eventTypes: types }) => types.map((et) => [et.id, et.name] as const)));
-  const partnerNames = new Map(parties.partners.map((p) => [p.id, p.name]));
-  const names = JSON.stringify([...programNames, ...eventTypeNames, ...partnerNames]);
 
   const columns = useMemo(
     () => [
@@ -62,21 +62,22 @@ export function RejectedConversionsView() {
         cell: (info) => {
           const c = info.row.original;
           return (
-            <span className="two-line">
-              <span>{eventTypeNames.get(c.ActionTrackerId) ?? `Event type ${c.ActionTrackerId}`}</span>
-              <span className="muted small">{programNames.get(c.CampaignId) ?? `Program ${c.CampaignId}`}</span>
+            <span className="two-line" title={`ActionTrackerId ${c.ActionTrackerId} · CampaignId ${c.CampaignId}`}>
+              <span>{c.EventTypeName}</span>
+              <span className="muted small">{c.CampaignName}</span>
             </span>
           );
         },
       }),
       col.accessor('OrderId', { header: 'Order Id', meta: { className: 'mono' } }),
-      col.accessor('MediaPartnerId', {
+      col.accessor('MediaPartnerName', {
         header: 'Partner',
         enableSorting: false,
         meta: { className: 'nowrap' },
         cell: (info) => {
-          const id = info.getValue();
-          return id ? (partnerNames.get(id) ?? `Partner ${id}`) : <span className="muted">None</span>;
+          const c = info.row.original;
+          if (c.MediaPartnerId === null) return <span className="muted">None</span>;
+          return <span title={`MediaPartnerId ${c.MediaPartnerId}`}>{info.getValue() ?? `Partner ${c.MediaPartnerId}`}</span>;
         },
       }),
       col.accessor('ClickId', {
@@ -112,13 +113,11 @@ export function RejectedConversionsView() {
         cell: (info) => formatDateTime(info.getValue(), tz),
       }),
     ],
-    // The name maps are rebuilt each render; their content is what matters.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [tz, names],
+    [tz],
   );
 
   const tableState: ServerTableState = { pageIndex: page - 1, pageSize, sorting: [{ id: sort, desc: order === 'desc' }], search: '' };
-  const filtered = !!(reason || orderId);
+  const filtered = !!(reason || orderId || from || to);
 
   return (
     <>
@@ -152,8 +151,32 @@ export function RejectedConversionsView() {
                 <span className="filter-label">Order Id</span>
                 <DebouncedInput className="input input-filter" value={orderId} maxLength={64} placeholder="Any" onCommit={(v) => update({ orderId: v, page: null })} />
               </label>
+              <div className="filter">
+                <span className="filter-label" id="rejected-event-date-label">
+                  Event Date
+                </span>
+                <div className="date-range" role="group" aria-labelledby="rejected-event-date-label">
+                  <input
+                    type="date"
+                    className="input input-date"
+                    aria-label="Event date from"
+                    value={from}
+                    max={to || undefined}
+                    onChange={(e) => update({ from: e.target.value, page: null })}
+                  />
+                  <span className="muted">to</span>
+                  <input
+                    type="date"
+                    className="input input-date"
+                    aria-label="Event date to"
+                    value={to}
+                    min={from || undefined}
+                    onChange={(e) => update({ to: e.target.value, page: null })}
+                  />
+                </div>
+              </div>
               {filtered ? (
-                <button type="button" className="btn btn-link" onClick={() => update({ rejectReason: null, orderId: null, page: null })}>
+                <button type="button" className="btn btn-link" onClick={() => update({ rejectReason: null, orderId: null, from: null, to: null, page: null })}>
                   Clear filters
                 </button>
               ) : null}

@@ -4,11 +4,12 @@
  * balances on top, and each action's details and history, read-only.
  */
 import { useMemo } from 'react';
-import { useActionsPage, useContractParties } from '../../api/actions';
+import { useActionsPage, useContractPrograms } from '../../api/actions';
 import { useAccount } from '../../api/session';
 import { APPROVED_STATUS_DETAILS, CHANGE_REASON_CODES, type Action } from '../../api/types';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { DebouncedInput } from '../../components/DebouncedInput';
+import { DownloadButton } from '../../components/DownloadButton';
 import { PageHeader } from '../../components/Form';
 import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
@@ -18,7 +19,7 @@ import { StatusDetailBadge } from '../shared/actions/ActionStatus';
 import { reasonLabel } from '../shared/actions/reasons';
 import { BalanceCards } from '../shared/Balances';
 
-const SORT_KEYS = ['EventDate', 'LockingDate', 'Amount', 'Payout', 'Id', 'OrderId', 'State'];
+const SORT_KEYS = ['EventDate', 'LockingDate', 'Amount', 'Payout', 'Id', 'CampaignName', 'EventTypeName', 'OrderId', 'State'];
 const PAGE_SIZES = [10, 25, 50, 100];
 const NO_ACTIONS: Action[] = [];
 const col = columnsFor<Action>();
@@ -34,7 +35,7 @@ export function PartnerActionsPage() {
   const account = useAccount();
   const tz = account.timeZone;
   const { get, update } = useSearchState();
-  const parties = useContractParties();
+  const parties = useContractPrograms();
 
   const programId = positiveIntParam(get('programId'));
   const statusDetail = STATUS_DETAILS.find(([v]) => v === get('statusDetail'))?.[0] ?? '';
@@ -47,9 +48,8 @@ export function PartnerActionsPage() {
   const order: 'asc' | 'desc' = get('order') === 'asc' ? 'asc' : 'desc';
   const openId = positiveIntParam(get('action'));
 
-  const query = {
-    page,
-    pageSize,
+  // The filters and sort, as the list and its CSV export take them.
+  const filter = {
     sort,
     order,
     programId,
@@ -58,7 +58,7 @@ export function PartnerActionsPage() {
     from: from ? startOfDayIso(from, tz) : '',
     to: to ? startOfDayIso(addDays(to, 1), tz) : '',
   };
-  const actions = useActionsPage(query);
+  const actions = useActionsPage({ page, pageSize, ...filter });
 
   const columns = useMemo(
     () => [
@@ -76,10 +76,9 @@ export function PartnerActionsPage() {
         meta: { className: 'nowrap', width: 108 },
         cell: (info) => <span title={formatDateTime(info.getValue(), tz)}>{formatDate(info.getValue(), tz)}</span>,
       }),
-      col.accessor('CampaignName', { header: 'Program', enableSorting: false }),
+      col.accessor('CampaignName', { header: 'Program' }),
       col.accessor('EventTypeName', {
         header: 'Event Type',
-        enableSorting: false,
         cell: (info) => (
           <>
             {info.getValue()}
@@ -183,6 +182,16 @@ export function PartnerActionsPage() {
       <PageHeader
         title="Actions"
         subtitle={`Actions credited to ${account.name}: pending until they lock, then paid on the brand's payment schedule. Dates in ${tz}.`}
+        actions={
+          <DownloadButton
+            path="/api/v1/actions/export.csv"
+            query={filter}
+            accountId={account.id}
+            fallbackName="actions.csv"
+            description="the actions matching the filters"
+            testId="download-csv"
+          />
+        }
       />
       <BalanceCards />
       <div className="card">

@@ -1,10 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { useBrandPartners } from '../../api/actions';
 import { usePrograms } from '../../api/queries';
 import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
 import { TERMINATION_REASONS, type Contract, type Page } from '../../api/types';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
+import { DownloadButton } from '../../components/DownloadButton';
 import { PageHeader } from '../../components/Form';
 import { Menu } from '../../components/Menu';
 import { formatDate, formatDateTime } from '../../lib/format';
@@ -30,6 +32,7 @@ function useReportParams() {
   const status = (STATUS_OPTIONS.find(([v]) => v === params.get('status'))?.[0] ?? 'ALL') as StatusFilter;
   const reason = TERMINATION_REASONS.find((r) => r === params.get('terminationReason')) ?? '';
   const programId = /^\d+$/.test(params.get('programId') ?? '') ? params.get('programId')! : '';
+  const partnerAccountId = /^[1-9]\d{0,9}$/.test(params.get('partnerAccountId') ?? '') ? params.get('partnerAccountId')! : '';
   const page = Math.max(1, Number(params.get('page')) || 1);
   const pageSize = PAGE_SIZES.includes(Number(params.get('pageSize'))) ? Number(params.get('pageSize')) : 25;
   const sort = SORT_KEYS.includes(params.get('sort') ?? '') ? params.get('sort')! : 'startAt';
@@ -46,7 +49,7 @@ function useReportParams() {
       },
       { replace: true },
     );
-  return { status, reason, programId, page, pageSize, sort, order, update };
+  return { status, reason, programId, partnerAccountId, page, pageSize, sort, order, update };
 }
 
 export function ContractHistoryPage() {
@@ -54,12 +57,15 @@ export function ContractHistoryPage() {
   const http = useAccountApi();
   const key = useAccountKey();
   const programs = usePrograms();
-  const { status, reason, programId, page, pageSize, sort, order, update } = useReportParams();
+  const { status, reason, programId, partnerAccountId, page, pageSize, sort, order, update } = useReportParams();
   const [viewing, setViewing] = useState<Contract | null>(null);
   const [expiring, setExpiring] = useState<Contract | null>(null);
   const isPartner = account.kind === 'PARTNER';
+  const partners = useBrandPartners(!isPartner);
 
-  const query = { programId, status, terminationReason: reason, page, pageSize, sort, order };
+  // The filters and sort, as the report and its CSV export take them.
+  const filter = { programId, partnerAccountId: isPartner ? '' : partnerAccountId, status, terminationReason: reason, sort, order };
+  const query = { ...filter, page, pageSize };
   const contracts = useQuery({
     queryKey: key('contracts', 'history', query),
     queryFn: () => http.get<Page<Contract>>('/api/v1/contracts', query),
@@ -144,7 +150,7 @@ export function ContractHistoryPage() {
     sorting: [{ id: sort, desc: order === 'desc' }],
     search: '',
   };
-  const filtered = status !== 'ALL' || reason !== '' || programId !== '';
+  const filtered = status !== 'ALL' || reason !== '' || programId !== '' || (!isPartner && partnerAccountId !== '');
 
   const toolbar = (
     <div className="filters">
@@ -159,6 +165,19 @@ export function ContractHistoryPage() {
           ))}
         </select>
       </label>
+      {isPartner ? null : (
+        <label className="filter">
+          <span className="filter-label">Partner</span>
+          <select className="select" value={partnerAccountId} onChange={(e) => update({ partnerAccountId: e.target.value, page: null })}>
+            <option value="">All partners</option>
+            {(partners.data ?? []).map((x) => (
+              <option key={x.partnerAccountId} value={x.partnerAccountId}>
+                {x.partnerName}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label className="filter">
         <span className="filter-label">Contract Status</span>
         <select className="select" value={status} onChange={(e) => update({ status: e.target.value === 'ALL' ? null : e.target.value, page: null })}>
@@ -181,7 +200,7 @@ export function ContractHistoryPage() {
         </select>
       </label>
       {filtered ? (
-        <button type="button" className="btn btn-link" onClick={() => update({ programId: null, status: null, terminationReason: null, page: null })}>
+        <button type="button" className="btn btn-link" onClick={() => update({ programId: null, partnerAccountId: null, status: null, terminationReason: null, page: null })}>
           Clear filters
         </button>
       ) : null}
@@ -193,6 +212,16 @@ export function ContractHistoryPage() {
       <PageHeader
         title="Contract History"
         subtitle={`Contracts of ${account.name} with ${isPartner ? 'brands' : 'partners'}: current and past. Dates in ${account.timeZone}.`}
+        actions={
+          <DownloadButton
+            path="/api/v1/contracts/export.csv"
+            query={filter}
+            accountId={account.id}
+            fallbackName="contract-history.csv"
+            description="the contracts matching the filters"
+            testId="download-csv"
+          />
+        }
       />
       <div className="card">
         <DataTable

@@ -574,6 +574,14 @@ const ROUTES: RouteRow[] = [
     allowed: ['operator'],
   },
   {
+    method: 'GET',
+    path: '/api/v1/partners',
+    audience: 'brand',
+    request: () => ({ url: '/api/v1/partners' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+  },
+  {
     method: 'POST',
     path: '/api/v1/contracts',
     audience: 'partner',

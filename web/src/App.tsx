@@ -10,6 +10,7 @@ import { AcceptInvitationPage } from './pages/auth/AcceptInvitationPage';
 import { LoginPage } from './pages/auth/LoginPage';
 import { NoAccountPage, NotFoundPage } from './pages/auth/NoAccountPage';
 import { OperatorAccountsPage } from './pages/operator/OperatorAccountsPage';
+import { OperatorActionsPage } from './pages/operator/OperatorActionsPage';
 import { sections } from './sections';
 
 function isUnauthorized(error: unknown): boolean {
@@ -87,6 +88,7 @@ export function App() {
               <Route path="operator" element={<OperatorOnly />}>
                 <Route index element={<Navigate to="accounts" replace />} />
                 <Route path="accounts" element={<OperatorAccountsPage />} />
+                <Route path="actions" element={<OperatorActionsPage />} />
               </Route>
               <Route element={<AccountRequired />}>
                 {sections.map((section) => (

@@ -91,9 +91,9 @@ export function Card({ title, actions, children, className, testId }: { title?: 
 }
 
 /** Definition list of label/value pairs. */
-export function Details({ items }: { items: Array<[ReactNode, ReactNode]> }) {
+export function Details({ items, className }: { items: Array<[ReactNode, ReactNode]>; className?: string }) {
   return (
-    <dl className="details">
+    <dl className={`details ${className ?? ''}`}>
       {items.map(([k, v], i) => (
         <div key={i} className="details-row">
           <dt>{k}</dt>

@@ -120,9 +120,14 @@ export function AppShell() {
           <Logo />
           <nav className="topnav" aria-label="Main">
             {isOperator ? (
-              <NavLink to="/operator/accounts" className="topnav-link">
-                Accounts
-              </NavLink>
+              <>
+                <NavLink to="/operator/accounts" className="topnav-link">
+                  Accounts
+                </NavLink>
+                <NavLink to="/operator/actions" className="topnav-link">
+                  Actions
+                </NavLink>
+              </>
             ) : account ? (
               sections.map((section) => (
                 <NavLink key={section.id} to={`/${section.path}`} className="topnav-link">

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useActionDetail } from '../../../api/actions';
+import { useActionDetail, useBrandPartners } from '../../../api/actions';
 import { useAccount } from '../../../api/session';
 import type { Action, ActionDetail, Modification } from '../../../api/types';
 import { Drawer } from '../../../components/Drawer';
@@ -44,8 +44,27 @@ function Delta({ amount, currency }: { amount: string; currency: string }) {
   return <span className={`nowrap ${amount.startsWith('-') ? 'delta-down' : 'delta-up'}`}>{formatSignedMoney(amount, currency)}</span>;
 }
 
-export function ModificationHistory({ action, timeZone }: { action: ActionDetail; timeZone: string }) {
+/** The partners of a re-attribution, from the entry's detail (partner ids). */
+function reattribution(m: Modification): { from: number; to: number } | null {
+  if (m.Operation !== 'REATTRIBUTE' || !m.Detail) return null;
+  const from = m.Detail['fromPartnerAccountId'];
+  const to = m.Detail['toPartnerAccountId'] ?? m.Detail['partnerAccountId'];
+  return typeof from === 'number' && typeof to === 'number' ? { from, to } : null;
+}
+
+export interface ModificationHistoryProps {
+  action: ActionDetail;
+  timeZone: string;
+  /**
+   * Brands and operators: names partners by account id, to show who a re-attribution moved
+   * the action from and to (partners see that it was re-attributed, not from whom).
+   */
+  partnerName?: (partnerAccountId: number) => string | undefined;
+}
+
+export function ModificationHistory({ action, timeZone, partnerName }: ModificationHistoryProps) {
   const c = action.Currency;
+  const nameOf = (id: number) => (id === action.MediaPartnerId ? action.MediaPartnerName : partnerName?.(id)) ?? `Partner #${id}`;
   return (
     <div className="table-scroll">
       <table className="mini-table history-table" aria-label="Modification history" data-testid="modification-history">
@@ -70,10 +89,15 @@ export function ModificationHistory({ action, timeZone }: { action: ActionDetail
                 <span className="muted small">{formatDateTime(m.Date, timeZone).slice(11)}</span>
               </td>
               <td data-column="actor">{actorText(m)}</td>
-              <td data-column="operation">
-                <span className="code" title={OPERATION_LABELS[m.Operation] ?? m.Operation}>
+              <td>
+                <span className="code" data-column="operation" title={OPERATION_LABELS[m.Operation] ?? m.Operation}>
                   {m.Operation}
                 </span>
+                {partnerName && reattribution(m) ? (
+                  <span className="history-detail muted small" data-column="reattribution">
+                    {nameOf(reattribution(m)!.from)} <span className="arrow">→</span> {nameOf(reattribution(m)!.to)}
+                  </span>
+                ) : null}
               </td>
               <td data-column="reason">
                 {m.Reason ? (
@@ -191,12 +215,96 @@ const OPERATION_BUTTONS: Array<{ op: BrandOperation; label: string; states: Acti
   { op: 'reset', label: 'Reset', states: ['PENDING', 'REVERSED'] },
 ];
 
+export interface ActionDetailsContentProps {
+  action: ActionDetail;
+  timeZone: string;
+  /** Brands and operators see the partner; a partner sees its own actions only. */
+  showPartner: boolean;
+  /** A refetch is in progress (the figures fade a little). */
+  refreshing?: boolean;
+  /** Buttons for what the viewer may do, under the figures. */
+  operations?: ReactNode;
+  /** Notes under the operations (why something is not offered). */
+  notice?: ReactNode;
+  partnerName?: (partnerAccountId: number) => string | undefined;
+}
+
+/** An action's figures, details, items and modification history: the details panel's body, and the operator's action page. */
+export function ActionDetailsContent({ action: a, timeZone: tz, showPartner, refreshing, operations, notice, partnerName }: ActionDetailsContentProps) {
+  return (
+    <div className={`action-details ${refreshing ? 'is-refreshing' : ''}`}>
+      <div className="figures">
+        <Figure label="Sale amount" value={formatMoney(a.Amount, a.Currency)} was={a.Amount !== a.IntendedAmount ? formatMoney(a.IntendedAmount, a.Currency) : null} testId="detail-amount" />
+        <Figure
+          label="Payout"
+          value={formatMoney(a.Payout, a.Currency)}
+          was={a.Payout !== a.IntendedPayout ? formatMoney(a.IntendedPayout, a.Currency) : null}
+          note={a.State === 'REVERSED' ? 'Not earned: the action is reversed' : undefined}
+          void={a.State === 'REVERSED'}
+          testId="detail-payout"
+        />
+        <div className="figure">
+          <div className="figure-label">Status</div>
+          <div className="figure-value figure-status" data-testid="detail-status">
+            <StatusDetailBadge action={a} />
+          </div>
+          <div className="figure-was">
+            {a.State === 'PENDING' ? `Locks ${formatDateTime(a.LockingDate, tz)}` : a.State === 'APPROVED' ? `Locked ${formatDateTime(a.LockedDate, tz)}` : reasonLabel(a.ReversalReason)}
+          </div>
+        </div>
+      </div>
+      {operations}
+      {notice}
+
+      <h3 className="subhead">Details</h3>
+      <Details
+        items={[
+          ['Action Id', <span key="id" className="mono">{a.Id}</span>],
+          ['Program (CampaignId)', `${a.CampaignName} (${a.CampaignId})`],
+          ['Event type (ActionTrackerId)', `${a.EventTypeName} (${a.ActionTrackerId}) · ${a.EventKind}`],
+          ...(showPartner
+            ? ([['Partner (MediaPartnerId)', <span key="pt" data-testid="detail-partner">{`${a.MediaPartnerName} (${a.MediaPartnerId})`}</span>]] as Array<[ReactNode, ReactNode]>)
+            : []),
+          ['Order Id', a.OrderId ? <span key="o" className="mono">{a.OrderId}</span> : '—'],
+          ['Click Id', a.ClickId ? <span key="c" className="mono">{a.ClickId}</span> : '—'],
+          ['Intended amount / payout', `${formatMoney(a.IntendedAmount, a.Currency)} / ${formatMoney(a.IntendedPayout, a.Currency)}`],
+          ['Delta amount / payout', `${formatSignedMoney(a.DeltaAmount, a.Currency)} / ${formatSignedMoney(a.DeltaPayout, a.Currency)}`],
+          ['Referring date', <When key="r" iso={a.ReferringDate} timeZone={tz} />],
+          ['Event date', <When key="e" iso={a.EventDate} timeZone={tz} />],
+          ['Locking date', <When key="l" iso={a.LockingDate} timeZone={tz} />],
+          ['Locked date', <When key="ld" iso={a.LockedDate} timeZone={tz} />],
+          ['Payment date', <When key="p" iso={a.PaymentDate} timeZone={tz} />],
+          ['Cleared date', <When key="cl" iso={a.ClearedDate} timeZone={tz} />],
+          ['Reversal reason', a.ReversalReason ? `${a.ReversalReason} · ${reasonLabel(a.ReversalReason)}` : '—'],
+          ['Contract', String(a.ContractId)],
+        ]}
+      />
+
+      {a.Items.length ? (
+        <>
+          <h3 className="subhead">
+            Items <span className="muted small">· {a.Items.filter((i) => i.Rejected).length} rejected of {a.Items.length}</span>
+          </h3>
+          <ItemsTable action={a} />
+        </>
+      ) : null}
+
+      <h3 className="subhead">
+        Modification history <span className="muted small">· {a.Modifications.length} {a.Modifications.length === 1 ? 'entry' : 'entries'}, newest first. Dates in {tz}.</span>
+      </h3>
+      <ModificationHistory action={a} timeZone={tz} partnerName={partnerName} />
+    </div>
+  );
+}
+
 export function ActionDetailsDrawer({ actionId, onClose, onOperation }: ActionDetailsDrawerProps) {
   const account = useAccount();
   const detail = useActionDetail(actionId);
   const a = detail.data;
   const tz = account.timeZone;
   const isBrand = account.kind === 'BRAND';
+  const partners = useBrandPartners(isBrand);
+  const partnerNames = new Map((partners.data ?? []).map((p) => [p.partnerAccountId, p.partnerName]));
 
   let operations: ReactNode = null;
   const blocked: string[] = [];
@@ -224,6 +332,21 @@ export function ActionDetailsDrawer({ actionId, onClose, onOperation }: ActionDe
     );
   }
 
+  const notice: ReactNode = !a ? null : (
+    <>
+      {a.State === 'APPROVED' && onOperation ? (
+        <Notice kind="info">This action is locked (approved): it is shown read-only. A correction after the lock is a separate adjustment.</Notice>
+      ) : null}
+      {a.EventKind === 'CLICK' && a.State === 'PENDING' && onOperation ? (
+        <Notice kind="warning">
+          <span data-testid="cpc-note">This is a cost-per-click (CPC) action. {CPC_REVERSAL_NEEDS_SUPPORT}</span>
+        </Notice>
+      ) : blocked.length ? (
+        <p className="muted small drawer-blocked">{blocked.join(' ')}</p>
+      ) : null}
+    </>
+  );
+
   return (
     <Drawer
       title={`Action ${actionId}`}
@@ -236,75 +359,15 @@ export function ActionDetailsDrawer({ actionId, onClose, onOperation }: ActionDe
       ) : detail.isError ? (
         <QueryError error={detail.error} onRetry={() => void detail.refetch()} />
       ) : a ? (
-        <div className={`action-details ${detail.isFetching ? 'is-refreshing' : ''}`}>
-          <div className="figures">
-            <Figure label="Sale amount" value={formatMoney(a.Amount, a.Currency)} was={a.Amount !== a.IntendedAmount ? formatMoney(a.IntendedAmount, a.Currency) : null} testId="detail-amount" />
-            <Figure
-              label="Payout"
-              value={formatMoney(a.Payout, a.Currency)}
-              was={a.Payout !== a.IntendedPayout ? formatMoney(a.IntendedPayout, a.Currency) : null}
-              note={a.State === 'REVERSED' ? 'Not earned: the action is reversed' : undefined}
-              void={a.State === 'REVERSED'}
-              testId="detail-payout"
-            />
-            <div className="figure">
-              <div className="figure-label">Status</div>
-              <div className="figure-value figure-status" data-testid="detail-status">
-                <StatusDetailBadge action={a} />
-              </div>
-              <div className="figure-was">
-                {a.State === 'PENDING' ? `Locks ${formatDateTime(a.LockingDate, tz)}` : a.State === 'APPROVED' ? `Locked ${formatDateTime(a.LockedDate, tz)}` : reasonLabel(a.ReversalReason)}
-              </div>
-            </div>
-          </div>
-          {operations}
-          {a.State === 'APPROVED' && onOperation ? (
-            <Notice kind="info">This action is locked (approved): it is shown read-only. A correction after the lock is a separate adjustment.</Notice>
-          ) : null}
-          {a.EventKind === 'CLICK' && a.State === 'PENDING' && onOperation ? (
-            <Notice kind="warning">
-              <span data-testid="cpc-note">This is a cost-per-click (CPC) action. {CPC_REVERSAL_NEEDS_SUPPORT}</span>
-            </Notice>
-          ) : blocked.length ? (
-            <p className="muted small drawer-blocked">{blocked.join(' ')}</p>
-          ) : null}
-
-          <h3 className="subhead">Details</h3>
-          <Details
-            items={[
-              ['Action Id', <span key="id" className="mono">{a.Id}</span>],
-              ['Program (CampaignId)', `${a.CampaignName} (${a.CampaignId})`],
-              ['Event type (ActionTrackerId)', `${a.EventTypeName} (${a.ActionTrackerId}) · ${a.EventKind}`],
-              ...(isBrand ? ([['Partner (MediaPartnerId)', `${a.MediaPartnerName} (${a.MediaPartnerId})`]] as Array<[ReactNode, ReactNode]>) : []),
-              ['Order Id', a.OrderId ? <span key="o" className="mono">{a.OrderId}</span> : '—'],
-              ['Click Id', a.ClickId ? <span key="c" className="mono">{a.ClickId}</span> : '—'],
-              ['Intended amount / payout', `${formatMoney(a.IntendedAmount, a.Currency)} / ${formatMoney(a.IntendedPayout, a.Currency)}`],
-              ['Delta amount / payout', `${formatSignedMoney(a.DeltaAmount, a.Currency)} / ${formatSignedMoney(a.DeltaPayout, a.Currency)}`],
-              ['Referring date', <When key="r" iso={a.ReferringDate} timeZone={tz} />],
-              ['Event date', <When key="e" iso={a.EventDate} timeZone={tz} />],
-              ['Locking date', <When key="l" iso={a.LockingDate} timeZone={tz} />],
-              ['Locked date', <When key="ld" iso={a.LockedDate} timeZone={tz} />],
-              ['Payment date', <When key="p" iso={a.PaymentDate} timeZone={tz} />],
-              ['Cleared date', <When key="cl" iso={a.ClearedDate} timeZone={tz} />],
-              ['Reversal reason', a.ReversalReason ? `${a.ReversalReason} · ${reasonLabel(a.ReversalReason)}` : '—'],
-              ['Contract', String(a.ContractId)],
-            ]}
-          />
-
-          {a.Items.length ? (
-            <>
-              <h3 className="subhead">
-                Items <span className="muted small">· {a.Items.filter((i) => i.Rejected).length} rejected of {a.Items.length}</span>
-              </h3>
-              <ItemsTable action={a} />
-            </>
-          ) : null}
-
-          <h3 className="subhead">
-            Modification history <span className="muted small">· {a.Modifications.length} {a.Modifications.length === 1 ? 'entry' : 'entries'}, newest first. Dates in {tz}.</span>
-          </h3>
-          <ModificationHistory action={a} timeZone={tz} />
-        </div>
+        <ActionDetailsContent
+          action={a}
+          timeZone={tz}
+          showPartner={isBrand}
+          refreshing={detail.isFetching}
+          operations={operations}
+          notice={notice}
+          partnerName={isBrand ? (id) => partnerNames.get(id) : undefined}
+        />
       ) : null}
     </Drawer>
   );

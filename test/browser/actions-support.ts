@@ -18,6 +18,8 @@ export interface ApiAction {
   IntendedPayout: string;
   Currency: string;
   OrderId: string | null;
+  ContractId: number;
+  EventDate: string;
   LockingDate: string;
   ModificationCount: number;
   Items: Array<{ Index: number; Amount: string; Quantity: number; Rejected: boolean }>;

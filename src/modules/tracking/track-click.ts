@@ -49,6 +49,7 @@ export class ClickTracker {
   readonly links: LinkCache;
   readonly recorder: ClickRecorder;
   private ipHashKey: Promise<Buffer> | undefined;
+  private ipHashKeyLoaded: Buffer | undefined;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -59,8 +60,8 @@ export class ClickTracker {
     });
     this.recorder = new ClickRecorder(ctx.db, {
       // PGlite is one session, so a second flush would only queue behind the first. On
-      // PostgreSQL a second flush overlaps the first one's commit (WAL flush); more than
-      // two made batches smaller without adding throughput in the benchmark.
+      // PostgreSQL a second flush overlaps the first one's commit (WAL flush); in the
+      // benchmark two beat one clearly, and four or eight were no better than two.
       maxConcurrentFlushes: ctx.db.kind === 'postgres' ? 2 : 1,
       ...options.recorder,
     });
@@ -72,7 +73,7 @@ export class ClickTracker {
     const link = await this.links.get(request.code);
     if (!link || link.disabled) return { kind: 'not-found' };
     if (link.partnerClosed) return { kind: 'expired' };
-    const key = await this.ipHashKeyOnce();
+    const key = this.ipHashKeyLoaded ?? (await this.ipHashKeyOnce());
     const clickId = newClickId();
     await this.recorder.record({
       clickId,
@@ -111,10 +112,12 @@ export class ClickTracker {
   private ipHashKeyOnce(): Promise<Buffer> {
     // Loaded on first use (the app may be built before migrations run); a failure is retried next time.
     // Kept as bytes: an HMAC keyed with a Buffer skips re-encoding the key on every click.
-    this.ipHashKey ??= loadIpHashKey(this.ctx.db).then((key) => Buffer.from(key, 'utf8')).catch((error: unknown) => {
-      this.ipHashKey = undefined;
-      throw error;
-    });
+    this.ipHashKey ??= loadIpHashKey(this.ctx.db)
+      .then((key) => (this.ipHashKeyLoaded = Buffer.from(key, 'utf8')))
+      .catch((error: unknown) => {
+        this.ipHashKey = undefined;
+        throw error;
+      });
     return this.ipHashKey;
   }
 }

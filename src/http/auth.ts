@@ -43,6 +43,8 @@ function accountIdFromHeader(request: FastifyRequest): number | undefined {
  */
 export function authHook(ctx: ServiceContext) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    // An unknown route is a 404 for everyone: asking for credentials first would be wrong.
+    if (request.is404) return;
     const level = request.routeOptions.config?.auth ?? 'actor';
     if (level === 'public' || !request.url.startsWith('/api/')) return;
     const authorization = request.headers.authorization;

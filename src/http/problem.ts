@@ -39,11 +39,12 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   const fastifyError = error as FastifyError & { code?: string };
   if (hasZodFastifySchemaValidationErrors(fastifyError)) {
     const errors = fastifyError.validation.map((issue) => {
-      const where = `${fastifyError.validationContext ?? 'request'}${issue.instancePath.replace(/\//g, '.')}`;
-      const params = issue.params as { issue?: { code?: string; keys?: string[] } };
+      const path = issue.instancePath.split('/').filter(Boolean).join('.');
+      const where = `${fastifyError.validationContext ?? 'request'}${path ? `.${path}` : ''}`;
+      const keys = (issue.params as { keys?: unknown }).keys;
       const message =
-        params.issue?.code === 'unrecognized_keys' && params.issue.keys
-          ? `unknown field(s): ${params.issue.keys.join(', ')}`
+        issue.keyword === 'unrecognized_keys' && Array.isArray(keys)
+          ? `unknown field(s): ${keys.join(', ')}; remove them (see /docs for the fields this endpoint takes)`
           : issue.message;
       return { field: where, message };
     });

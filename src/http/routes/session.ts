@@ -123,8 +123,11 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
       const { userId } = await acceptInvitation(ctx, request.body);
       const session = await startSession(ctx, userId, config.sessionTtlHours);
       setCookie(reply, session.sessionSecret, session.expiresAt);
-      const { rows } = await ctx.db.query<{ email: string; name: string }>('select email, name from users where id = $1', [userId]);
-      return me(userId, rows[0]!.email, rows[0]!.name, false);
+      const { rows } = await ctx.db.query<{ email: string; name: string; isOperator: boolean }>(
+        'select email, name, is_operator as "isOperator" from users where id = $1',
+        [userId],
+      );
+      return me(userId, rows[0]!.email, rows[0]!.name, rows[0]!.isOperator);
     },
   );
 }

@@ -26,6 +26,9 @@ export async function inviteUser(
   const admin = requireAccountAdmin(actor);
   const email = normalizeEmailOrThrow(input.email);
   return ctx.db.transaction(async (tx) => {
+    // Serialize invitations per account, so two invitations of one e-mail sent at once
+    // cannot both pass the duplicate check below.
+    await tx.query('select id from accounts where id = $1 for update', [admin.accountId]);
     const existing = await findUserByEmail(tx, email);
     if (existing?.isOperator) throw conflict(`${email} is an operator login; operators cannot be account members.`);
     if (existing) {
@@ -128,12 +131,16 @@ export async function acceptInvitation(
     const { rows } = await tx.query<{ id: number; accountId: number; email: string; role: Role }>(
       `update invitations set accepted_at = $2
         where token_hash = $1 and accepted_at is null and revoked_at is null and expires_at > $2
+          and account_id in (select id from accounts where status = 'ACTIVE')
         returning id, account_id as "accountId", email, role`,
       [sha256Hex(input.token), ctx.clock.now()],
     );
     const invitation = rows[0];
     if (!invitation) throw notFound('This invitation link is not valid: it was used, revoked or has expired. Ask for a new one.');
     let user = await findUserByEmail(tx, invitation.email);
+    if (user?.isOperator) {
+      throw conflict(`${invitation.email} is an operator login; operators cannot be account members.`);
+    }
     if (user) {
       // The e-mail got a login after the invitation was sent: the link alone must not
       // log anyone in as that user, so their own password is required.

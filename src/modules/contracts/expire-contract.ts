@@ -54,6 +54,13 @@ export async function expireContract(
   const reason = account.accountKind === 'PARTNER' ? 'EXPIRED_BY_PARTNER' : 'EXPIRED_BY_BRAND';
   const expired = await ctx.db.transaction(async (tx) => {
     const contract = await getContractOrThrow(tx, account, contractId, now);
+    // An end date, once set, can be brought forward but never pushed back: a partner
+    // cannot undo a brand's scheduled termination (or the reverse) by naming a later day.
+    if (contract.status === 'ACTIVE' && contract.endAt && endAt.getTime() >= contract.endAt.getTime()) {
+      throw conflict(
+        `Contract ${contractId} already ends on ${contract.endAt.toISOString()} (${contract.terminationReason}); an expiry can only bring that date forward.`,
+      );
+    }
     if (contract.status === 'EXPIRED') {
       throw conflict(
         `Contract ${contractId} expired on ${contract.endAt?.toISOString()} (${contract.terminationReason}); it cannot be expired again.`,

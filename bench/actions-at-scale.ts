@@ -97,7 +97,7 @@ async function build(): Promise<Scale> {
 }
 
 let built: Promise<Scale> | undefined;
-const scale = () => (built ??= build());
+export const scale = () => (built ??= build());
 
 /** The Pending Payouts page: one filtered, sorted page with its row count, as the UI asks for it. */
 export async function runPendingPayouts(): Promise<BenchResult> {

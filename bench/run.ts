@@ -3,10 +3,19 @@
  * module exports `run(): Promise<BenchResult>`; to add one, import it and list it below.
  * The exit code is 1 when any target is missed.
  */
+import * as actionsAtScale from './actions-at-scale.js';
 import * as clickRedirect from './click-redirect.js';
+import * as conversions from './conversions.js';
 import type { BenchResult } from './types.js';
 
-const benches: Array<{ name: string; run: () => Promise<BenchResult> }> = [{ name: 'click-redirect', run: clickRedirect.run }];
+const benches: Array<{ name: string; run: () => Promise<BenchResult> }> = [
+  { name: 'click-redirect', run: clickRedirect.run },
+  { name: 'conversions', run: conversions.run },
+  // Both use one dataset of BENCH_ACTIONS (default 1,000,000) actions on PostgreSQL: the
+  // list is measured first, then the lock job locks the due ones and the data is dropped.
+  { name: 'pending-payouts', run: actionsAtScale.runPendingPayouts },
+  { name: 'lock-job', run: actionsAtScale.runLockJob },
+];
 
 function pad(value: string, width: number, right = false): string {
   return right ? value.padStart(width) : value.padEnd(width);

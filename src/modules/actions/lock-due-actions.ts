@@ -61,8 +61,7 @@ export async function lockDueActions(
           `with upd as (
              update actions a
                 set state = 'APPROVED', locked_at = a.locking_at, modification_count = a.modification_count + 1, updated_at = $2
-               from unnest($1::bigint[]) as c(id)
-              where a.id = c.id
+              where a.id = any($1::bigint[])
           returning a.id, a.modification_count, a.amount_minor, a.payout_minor, a.currency, a.brand_account_id, a.partner_account_id
            ), mods as (
              insert into action_modifications

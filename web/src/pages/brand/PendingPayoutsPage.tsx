@@ -118,7 +118,7 @@ function actionsFilter(p: ActionsParams, reversed: boolean, timeZone: string): R
   };
 }
 
-/** Download CSV: every action of the list as filtered now (all pages), in the list's order. */
+/** Download CSV: every action of the list as filtered now (all pages; the server sends them newest first). */
 function ActionsDownload({ reversed }: { reversed: boolean }) {
   const account = useAccount();
   const p = useActionsParams(reversed);

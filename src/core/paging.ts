@@ -33,5 +33,11 @@ export function sortClause(
   if (!column) {
     throw invalid(`Cannot sort by "${key}"; sort by one of: ${Object.keys(columns).join(', ')}.`);
   }
-  return `${column} ${order === 'asc' ? 'asc' : 'desc'} nulls last`;
+  // No NULLS clause: the default (nulls first when descending) is the order btree indexes
+  // are built in, so a matching index can serve the sort instead of a full sort.
+  return `${column} ${sortDirection(order)}`;
+}
+
+export function sortDirection(order: 'asc' | 'desc' | undefined): 'asc' | 'desc' {
+  return order === 'asc' ? 'asc' : 'desc';
 }

@@ -57,6 +57,9 @@ create table conversions (
 -- Idempotency key: the same (event type, OrderId) is one conversion, however often it is posted.
 create unique index conversions_order_key on conversions (event_type_id, order_id);
 create index conversions_brand_idx on conversions (brand_account_id, status, created_at);
+-- The Pending Payouts "Order Id" filter goes through here, so the actions table (rewritten
+-- on every lock) carries no order-id index of its own.
+create index conversions_order_idx on conversions (order_id);
 
 create table actions (
   id bigint generated always as identity primary key,
@@ -97,8 +100,9 @@ create index actions_due_idx on actions (locking_at, id) where state = 'PENDING'
 create unique index actions_click_key on actions (click_id) where click_id is not null;
 create index actions_contract_idx on actions (contract_id) where state = 'PENDING';
 
+-- Keyed by (action, seq): an action's history reads in order from the key, and the lock
+-- job writes one index entry per record rather than two.
 create table action_modifications (
-  id bigint generated always as identity primary key,
   action_id bigint not null references actions (id),
   seq integer not null,
   at timestamptz not null,
@@ -113,7 +117,7 @@ create table action_modifications (
   payout_before_minor bigint,
   payout_after_minor bigint not null,
   detail jsonb,
-  unique (action_id, seq)
+  primary key (action_id, seq)
 );
 
 -- Double-entry ledger, after TigerBeetle: every transfer moves one positive amount from a

@@ -1,5 +1,5 @@
 import { invalid, notFound } from '../../core/errors.js';
-import { pageOffset, sortClause, type PageRequest } from '../../core/paging.js';
+import { pageOffset, sortClause, sortDirection, type PageRequest } from '../../core/paging.js';
 import type { Sql } from '../../db/types.js';
 import type { Actor } from '../accounts/actor.js';
 import { itemsFromJson, type ActionItem, type ActionItemJson, type ActionState, type EventKind } from './types.js';
@@ -135,7 +135,14 @@ function actionWhere(actor: Actor, filter: Omit<ActionFilter, 'page' | 'pageSize
   if (filter.programId !== undefined) add((p) => `a.program_id = ${p}`, filter.programId);
   if (filter.partnerAccountId !== undefined) add((p) => `a.partner_account_id = ${p}`, filter.partnerAccountId);
   if (filter.eventTypeId !== undefined) add((p) => `a.event_type_id = ${p}`, filter.eventTypeId);
-  if (filter.orderId !== undefined) add((p) => `a.order_id = ${p}`, filter.orderId);
+  if (filter.orderId !== undefined) {
+    // Sales are found through their conversion (indexed by brand and OrderId); a CPC
+    // action's OrderId is its click id, which has its own index.
+    add(
+      (p) => `(a.conversion_id = any(array(select cv.id from conversions cv where cv.order_id = ${p})) or a.click_id = ${p})`,
+      filter.orderId,
+    );
+  }
   if (filter.actionId !== undefined) add((p) => `a.id = ${p}`, filter.actionId.toString());
   if (filter.from) add((p) => `a.event_at >= ${p}`, filter.from);
   if (filter.to) add((p) => `a.event_at < ${p}`, filter.to);
@@ -156,7 +163,8 @@ export async function listActions(sql: Sql, actor: Actor, filter: ActionFilter, 
       params,
     ),
     sql.query<Row>(
-      `select ${COLUMNS} ${FROM} where ${whereSql} order by ${order}, a.id desc limit ${filter.pageSize} offset ${pageOffset(filter)}`,
+      `select ${COLUMNS} ${FROM} where ${whereSql} order by ${order}, a.id ${sortDirection(filter.order)}
+        limit ${filter.pageSize} offset ${pageOffset(filter)}`,
       params,
     ),
   ]);

@@ -32,7 +32,7 @@ export async function lockDueActions(
   const release = await ctx.db.tryAdvisoryLock(LOCK_DUE_ACTIONS_LOCK_KEY);
   if (!release) return { locked: 0, chunks: 0, ran: false };
   try {
-    const chunkSize = options.chunkSize ?? 10_000;
+    const chunkSize = options.chunkSize ?? 5000;
     const now = ctx.clock.now();
     let locked = 0;
     let chunks = 0;

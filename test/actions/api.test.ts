@@ -762,7 +762,10 @@ describeDb('actions through the HTTP API', (db) => {
       });
       problem(await partnerClient.get(`/api/v1/actions/${id}`), 404);
       const bClient = await accountClient(t, b);
-      expect((await detail(id, bClient)).Payout).toBe('5.00');
+      const seenByB = await detail(id, bClient);
+      expect(seenByB.Payout).toBe('5.00');
+      // The partner now credited sees that the action was re-attributed, not from whom.
+      expect(lastMod(seenByB)).toMatchObject({ Operation: 'REATTRIBUTE', ActorUserId: null, Detail: null });
 
       // Only before the lock: past the locking date it is refused.
       clock().advanceDays(25);

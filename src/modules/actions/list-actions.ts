@@ -216,7 +216,11 @@ export async function getActionDetailOrThrow(
       where m.action_id = $1 order by m.seq`,
     [actionId.toString()],
   );
-  return { action: fromRow(rows[0]), modifications: mods.rows.map((m) => (showNames ? m : { ...m, actorUserId: null })) };
+  // Nor, after a re-attribution, which partner or contract the action came from.
+  return {
+    action: fromRow(rows[0]),
+    modifications: mods.rows.map((m) => (showNames ? m : { ...m, actorUserId: null, detail: m.operation === 'REATTRIBUTE' ? null : m.detail })),
+  };
 }
 
 export const EXPORT_CHUNK = 2000;

@@ -2,7 +2,7 @@ import type { Sql } from '../../db/types.js';
 import type { EventTypePayout, TermsJson } from '../programs/terms/index.js';
 import { termsFromJson } from '../programs/terms/index.js';
 import type { ActionSnapshot } from './transitions.js';
-import { itemsFromJson, type ActionItemJson, type ActionState, type EventKind } from './types.js';
+import { itemsFromJson, type ActionItemJson } from './types.js';
 
 /** An action with what the state machine needs: its contract's terms and its program's time zone. */
 export interface LoadedAction extends ActionSnapshot {
@@ -17,29 +17,12 @@ export interface LoadedAction extends ActionSnapshot {
   terms: ReturnType<typeof termsFromJson>;
 }
 
-interface LoadedRow {
-  id: bigint;
-  state: ActionState;
-  eventKind: EventKind;
-  amountMinor: bigint;
-  payoutMinor: bigint;
-  originalAmountMinor: bigint;
-  originalPayoutMinor: bigint;
+/** As read from the database: items and terms still in their JSON form. */
+type LoadedRow = Omit<LoadedAction, 'items' | 'originalItems' | 'terms'> & {
   items: ActionItemJson[] | null;
   originalItems: ActionItemJson[] | null;
-  lockingAt: Date;
-  modificationCount: number;
-  reversalReason: string | null;
-  brandAccountId: number;
-  partnerAccountId: number;
-  programId: number;
-  eventTypeId: number;
-  contractId: number;
-  eventAt: Date;
-  currency: string;
-  programTimeZone: string;
   terms: TermsJson;
-}
+};
 
 /**
  * Loads and row-locks actions, in id order so that overlapping bulk operations lock in

@@ -5,11 +5,6 @@ import { migrations } from './migrations/index.js';
 // migrations run exactly once even with many app instances.
 const MIGRATION_LOCK_KEY = 7_350_001;
 
-export interface Migration {
-  id: string;
-  sql: string;
-}
-
 /** Applies every migration not yet applied, in order, each in its own transaction. */
 export async function migrate(db: Db, onApplied?: (id: string) => void): Promise<string[]> {
   const applied: string[] = [];

@@ -24,3 +24,9 @@ export interface Db extends Sql {
   tryAdvisoryLock(key: number): Promise<(() => Promise<void>) | null>;
   close(): Promise<void>;
 }
+
+/** One schema change: SQL applied once, in order, and recorded by id. */
+export interface Migration {
+  id: string;
+  sql: string;
+}

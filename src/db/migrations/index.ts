@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from '../types.js';
 import { foundation } from './0001-foundation.js';
 import { trackingActions } from './0002-tracking-actions.js';
 

@@ -33,3 +33,23 @@ export function useSearchState() {
 export function positiveIntParam(value: string): string {
   return /^[1-9]\d{0,17}$/.test(value) ? value : '';
 }
+
+export const DEFAULT_PAGE_SIZE = 25;
+
+/**
+ * A server-mode table's page, page size and sort as URL parameters; the defaults are
+ * left out so a plain list has a plain address.
+ */
+export function tableStateToParams(next: {
+  pageIndex: number;
+  pageSize: number;
+  sorting: ReadonlyArray<{ id: string; desc: boolean }>;
+}): SearchChanges {
+  const sort = next.sorting[0];
+  return {
+    page: next.pageIndex === 0 ? null : next.pageIndex + 1,
+    pageSize: next.pageSize === DEFAULT_PAGE_SIZE ? null : next.pageSize,
+    sort: sort?.id ?? null,
+    order: sort ? (sort.desc ? 'desc' : 'asc') : null,
+  };
+}

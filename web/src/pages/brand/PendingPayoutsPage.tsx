@@ -19,7 +19,7 @@ import { PageHeader } from '../../components/Form';
 import { Menu, type MenuItem } from '../../components/Menu';
 import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
 import { formatMoney, isZeroAmount } from '../../lib/money';
-import { positiveIntParam, useSearchState } from '../../lib/searchState';
+import { positiveIntParam, tableStateToParams, useSearchState } from '../../lib/searchState';
 import { ActionDetailsDrawer } from '../shared/actions/ActionDetailsDrawer';
 import { StatusDetailBadge } from '../shared/actions/ActionStatus';
 import { brandAvailability, type BrandOperation } from '../shared/actions/availability';
@@ -462,12 +462,7 @@ function ActionsView({ reversed }: { reversed: boolean }) {
             rowCountCapped: actions.data?.totalCapped ?? false,
             state: tableState,
             onStateChange: (next) =>
-              update({
-                page: next.pageIndex + 1 === 1 ? null : next.pageIndex + 1,
-                pageSize: next.pageSize === 25 ? null : next.pageSize,
-                sort: next.sorting[0]?.id ?? null,
-                order: next.sorting[0] ? (next.sorting[0].desc ? 'desc' : 'asc') : null,
-              }),
+              update(tableStateToParams(next)),
           }}
         />
       </div>

@@ -6,7 +6,7 @@ import { columnsFor, DataTable, type ServerTableState } from '../../components/D
 import { DebouncedInput } from '../../components/DebouncedInput';
 import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
-import { useSearchState } from '../../lib/searchState';
+import { tableStateToParams, useSearchState } from '../../lib/searchState';
 import { REJECT_REASON_LABELS } from '../shared/actions/reasons';
 
 const SORT_KEYS = ['CreatedDate', 'EventDate', 'Id', 'OrderId'];
@@ -192,12 +192,7 @@ export function RejectedConversionsView() {
             rowCount: conversions.data?.total ?? 0,
             state: tableState,
             onStateChange: (next) =>
-              update({
-                page: next.pageIndex + 1 === 1 ? null : next.pageIndex + 1,
-                pageSize: next.pageSize === 25 ? null : next.pageSize,
-                sort: next.sorting[0]?.id ?? null,
-                order: next.sorting[0] ? (next.sorting[0].desc ? 'desc' : 'asc') : null,
-              }),
+              update(tableStateToParams(next)),
           }}
         />
       </div>

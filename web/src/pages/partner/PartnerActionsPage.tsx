@@ -13,7 +13,7 @@ import { DownloadButton } from '../../components/DownloadButton';
 import { PageHeader } from '../../components/Form';
 import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
-import { positiveIntParam, useSearchState } from '../../lib/searchState';
+import { positiveIntParam, tableStateToParams, useSearchState } from '../../lib/searchState';
 import { ActionDetailsDrawer } from '../shared/actions/ActionDetailsDrawer';
 import { StatusDetailBadge } from '../shared/actions/ActionStatus';
 import { reasonLabel } from '../shared/actions/reasons';
@@ -217,12 +217,7 @@ export function PartnerActionsPage() {
             rowCountCapped: actions.data?.totalCapped ?? false,
             state: tableState,
             onStateChange: (next) =>
-              update({
-                page: next.pageIndex + 1 === 1 ? null : next.pageIndex + 1,
-                pageSize: next.pageSize === 25 ? null : next.pageSize,
-                sort: next.sorting[0]?.id ?? null,
-                order: next.sorting[0] ? (next.sorting[0].desc ? 'desc' : 'asc') : null,
-              }),
+              update(tableStateToParams(next)),
           }}
         />
       </div>

@@ -16,7 +16,7 @@ import { ErrorMessage, Notice } from '../../components/Feedback';
 import { Badge, Card, CopyField, Field, PageHeader } from '../../components/Form';
 import { useToast } from '../../components/Toast';
 import { formatDate, formatDateTime } from '../../lib/format';
-import { positiveIntParam, useSearchState } from '../../lib/searchState';
+import { positiveIntParam, tableStateToParams, useSearchState } from '../../lib/searchState';
 
 const SORT_KEYS = ['createdAt', 'label', 'programName', 'id'];
 const PAGE_SIZES = [10, 25, 50, 100];
@@ -282,12 +282,7 @@ export function PartnerLinksPage() {
               rowCount: links.data?.total ?? 0,
               state: tableState,
               onStateChange: (next) =>
-                update({
-                  page: next.pageIndex + 1 === 1 ? null : next.pageIndex + 1,
-                  pageSize: next.pageSize === 25 ? null : next.pageSize,
-                  sort: next.sorting[0]?.id ?? null,
-                  order: next.sorting[0] ? (next.sorting[0].desc ? 'desc' : 'asc') : null,
-                }),
+                update(tableStateToParams(next)),
             }}
           />
         </div>

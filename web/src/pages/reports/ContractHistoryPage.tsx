@@ -1,6 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { useBrandPartners } from '../../api/actions';
 import { usePrograms } from '../../api/queries';
 import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
@@ -10,6 +9,7 @@ import { DownloadButton } from '../../components/DownloadButton';
 import { PageHeader } from '../../components/Form';
 import { Menu } from '../../components/Menu';
 import { formatDate, formatDateTime } from '../../lib/format';
+import { tableStateToParams, useSearchState } from '../../lib/searchState';
 import { ContractDetailsDialog } from './ContractDetailsDialog';
 import { ContractStatusBadge } from './ContractStatusBadge';
 import { ExpireContractDialog } from './ExpireContractDialog';
@@ -28,7 +28,7 @@ const col = columnsFor<Contract>();
 
 /** Filter, sort and page live in the URL: reload or share the link and the report stays the same. */
 function useReportParams() {
-  const [params, setParams] = useSearchParams();
+  const { params, update } = useSearchState();
   const status = (STATUS_OPTIONS.find(([v]) => v === params.get('status'))?.[0] ?? 'ALL') as StatusFilter;
   const reason = TERMINATION_REASONS.find((r) => r === params.get('terminationReason')) ?? '';
   const programId = /^\d+$/.test(params.get('programId') ?? '') ? params.get('programId')! : '';
@@ -37,18 +37,6 @@ function useReportParams() {
   const pageSize = PAGE_SIZES.includes(Number(params.get('pageSize'))) ? Number(params.get('pageSize')) : 25;
   const sort = SORT_KEYS.includes(params.get('sort') ?? '') ? params.get('sort')! : 'startAt';
   const order: 'asc' | 'desc' = params.get('order') === 'asc' ? 'asc' : 'desc';
-  const update = (changes: Record<string, string | number | null>) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        for (const [k, v] of Object.entries(changes)) {
-          if (v === null || v === '') next.delete(k);
-          else next.set(k, String(v));
-        }
-        return next;
-      },
-      { replace: true },
-    );
   return { status, reason, programId, partnerAccountId, page, pageSize, sort, order, update };
 }
 
@@ -243,12 +231,7 @@ export function ContractHistoryPage() {
             rowCount: contracts.data?.total ?? 0,
             state: tableState,
             onStateChange: (next) =>
-              update({
-                page: next.pageIndex + 1 === 1 ? null : next.pageIndex + 1,
-                pageSize: next.pageSize === 25 ? null : next.pageSize,
-                sort: next.sorting[0]?.id ?? null,
-                order: next.sorting[0] ? (next.sorting[0].desc ? 'desc' : 'asc') : null,
-              }),
+              update(tableStateToParams(next)),
           }}
         />
       </div>

@@ -35,7 +35,11 @@ export function sortClause(
   }
   // No NULLS clause: the default (nulls first when descending) is the order btree indexes
   // are built in, so a matching index can serve the sort instead of a full sort.
-  return `${column} ${sortDirection(order)}`;
+  const direction = sortDirection(order);
+  return column
+    .split(',')
+    .map((part) => `${part.trim()} ${direction}`)
+    .join(', ');
 }
 
 export function sortDirection(order: 'asc' | 'desc' | undefined): 'asc' | 'desc' {

@@ -95,6 +95,9 @@ create table actions (
 );
 create index actions_brand_list_idx on actions (brand_account_id, state, event_at desc, id desc);
 create index actions_partner_list_idx on actions (partner_account_id, state, event_at desc, id desc);
+-- Money sorts of the brand's lists (within each currency) read these in order.
+create index actions_brand_payout_idx on actions (brand_account_id, state, currency, payout_minor, id);
+create index actions_brand_amount_idx on actions (brand_account_id, state, currency, amount_minor, id);
 create index actions_due_idx on actions (locking_at, id) where state = 'PENDING';
 -- Cost-per-click actions: one per click. Partial, so sale actions carry no entry for it.
 create unique index actions_click_key on actions (click_id) where click_id is not null;

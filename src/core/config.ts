@@ -16,14 +16,16 @@ export interface Config {
   bodyLimitBytes: number;
   seedDemo: boolean;
   jobs: boolean;
+  /** How long an instance reuses a tracking-link lookup; a disable or closure elsewhere takes effect within it. */
+  linkCacheTtlMs: number;
 }
 
-function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} must be a non-negative integer, got "${raw}".`);
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new Error(`${name} must be an integer from 0 to ${max}, got "${raw}".`);
   }
   return value;
 }
@@ -53,5 +55,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 1_048_576),
     seedDemo: boolFrom(env, 'SEED_DEMO', true),
     jobs: boolFrom(env, 'JOBS', true),
+    linkCacheTtlMs: intFrom(env, 'LINK_CACHE_TTL_MS', 2000, 600_000),
   };
 }

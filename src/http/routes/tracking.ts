@@ -6,7 +6,6 @@ import type { Config } from '../../core/config.js';
 import type { ServiceContext } from '../../core/context.js';
 import { createLink, MAX_LINK_LABEL_LENGTH } from '../../modules/tracking/create-link.js';
 import { disableLink } from '../../modules/tracking/disable-link.js';
-import { loadTrackingConfig } from '../../modules/tracking/config.js';
 import { getLink, listLinks } from '../../modules/tracking/list-links.js';
 import type { LinkRow } from '../../modules/tracking/queries.js';
 import { ClickTracker, type ClickTrackerOptions } from '../../modules/tracking/track-click.js';
@@ -117,7 +116,7 @@ function headerOf(request: FastifyRequest, name: 'user-agent' | 'referer'): stri
 export interface TrackingRoutesOptions {
   ctx: ServiceContext;
   config: Config;
-  /** Overrides for tests and benchmarks; the environment (LINK_CACHE_TTL_MS) otherwise. */
+  /** Overrides for tests and benchmarks; config.linkCacheTtlMs (LINK_CACHE_TTL_MS) otherwise. */
   tracking?: ClickTrackerOptions;
 }
 
@@ -127,7 +126,7 @@ export async function trackingRoutes(app: FastifyInstance, opts: TrackingRoutesO
 
   // One tracker per app: its link cache and its group-commit buffer are per instance.
   const tracker = new ClickTracker(ctx, {
-    linkCacheTtlMs: loadTrackingConfig().linkCacheTtlMs,
+    linkCacheTtlMs: config.linkCacheTtlMs,
     ...opts.tracking,
     recorder: {
       onFlushError: (error, clicks) => {

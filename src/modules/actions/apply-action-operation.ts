@@ -2,7 +2,7 @@ import type { ServiceContext } from '../../core/context.js';
 import { forbidden, invalid } from '../../core/errors.js';
 import type { Sql } from '../../db/types.js';
 import type { Actor } from '../accounts/actor.js';
-import { findContractInForce } from '../contracts/queries.js';
+import { loadContractSpans, pickContractInForce } from '../contracts/queries.js';
 import { postTransfers, type TransferInput } from '../ledger/post-transfers.js';
 import { computeLockingDate, computePaymentDate } from '../programs/terms/index.js';
 import { lockActions, payoutRuleFor, type LoadedAction } from './queries.js';
@@ -158,14 +158,16 @@ async function applyPlan(tx: Sql, action: LoadedAction, plan: Plan, request: Ope
     if (partner.rows[0].status !== 'ACTIVE') {
       return { ok: false, refusal: 'no_contract', message: `Partner ${request.partnerAccountId} is closed; actions cannot be attributed to it.` };
     }
-    const contract = await findContractInForce(tx, action.programId, request.partnerAccountId, action.eventAt);
-    if (!contract) {
+    const spans = await loadContractSpans(tx, [{ programId: action.programId, partnerAccountId: request.partnerAccountId }]);
+    const found = pickContractInForce(spans.get(`${action.programId}|${request.partnerAccountId}`) ?? [], action.eventAt);
+    if ('missing' in found) {
       return {
         ok: false,
         refusal: 'no_contract',
         message: `Partner ${request.partnerAccountId} had no contract with program ${action.programId} in force on ${action.eventAt.toISOString()}.`,
       };
     }
+    const contract = found.contract;
     const rule = payoutRuleFor(contract.terms, action.eventTypeId);
     contractId = contract.id;
     partnerAccountId = request.partnerAccountId;

@@ -128,30 +128,6 @@ export async function listContractHistory(
   return { items: rows.map(fromStored), page: filter.page, pageSize: filter.pageSize, total: total.rows[0]?.n ?? 0 };
 }
 
-export interface ContractInForce {
-  id: number;
-  terms: TermsDefinition;
-}
-
-/**
- * The partner's contract with a program that was in force at an instant: started at or
- * before it and not ended by then. Conversions are credited under it.
- */
-export async function findContractInForce(
-  sql: Sql,
-  programId: number,
-  partnerAccountId: number,
-  at: Date,
-): Promise<ContractInForce | undefined> {
-  const { rows } = await sql.query<{ id: number; terms: TermsJson }>(
-    `select id, terms from contracts
-      where program_id = $1 and partner_account_id = $2 and start_at <= $3 and (end_at is null or end_at > $3)
-      order by start_at desc, id desc limit 1`,
-    [programId, partnerAccountId, at],
-  );
-  return rows[0] ? { id: rows[0].id, terms: termsFromJson(rows[0].terms) } : undefined;
-}
-
 export interface ContractSpan {
   id: number;
   programId: number;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -11,7 +12,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../core/config.js';
 import type { ServiceContext } from '../core/context.js';
+import { ClickTracker, type ClickTrackerOptions } from '../modules/tracking/track-click.js';
 import { authHook } from './auth.js';
+import { ClickPath, clickRecorderObservers } from './click-path.js';
 import { httpErrors, httpRequestDuration, registry } from './metrics.js';
 import { sendProblem, toProblem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -29,6 +32,8 @@ export interface AppOptions {
   /** false in tests; the JSON logger otherwise. */
   logger?: boolean | object;
   version?: string;
+  /** Click tracker overrides for tests and benchmarks; config.linkCacheTtlMs (LINK_CACHE_TTL_MS) otherwise. */
+  tracking?: ClickTrackerOptions;
 }
 
 /** The built web UI: dist/web next to the compiled server, or the repo's dist/web when run from source. */
@@ -41,10 +46,26 @@ function findWebDir(): string | undefined {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { ctx, config } = options;
+  // Clicks are most of all traffic: the server hands GET /c/<code> to the click path
+  // before Fastify sees it (see ClickPath.tryHandle); everything else goes to Fastify.
+  let clickPath: ClickPath | undefined;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimitBytes,
+    // Client addresses come from X-Forwarded-For (leftmost); ClickPath's clientIp does the same.
     trustProxy: true,
+    serverFactory: (handler, serverOptions) => {
+      const server = http.createServer((req, res) => {
+        if (clickPath?.tryHandle(req, res)) return;
+        handler(req, res);
+      });
+      // What Fastify sets on a server it creates itself (its defaults are filled in by now).
+      const timeouts = serverOptions as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
+      server.keepAliveTimeout = timeouts.keepAliveTimeout ?? 72_000;
+      server.requestTimeout = timeouts.requestTimeout ?? 0;
+      server.setTimeout(timeouts.connectionTimeout ?? 0);
+      return server;
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -129,7 +150,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(programRoutes, { ctx });
   await app.register(contractRoutes, { ctx });
   await app.register(operatorRoutes, { ctx });
-  await app.register(trackingRoutes, { ctx, config });
+  // One tracker per app: its link cache and its group-commit buffer are per instance.
+  const tracker = new ClickTracker(ctx, {
+    linkCacheTtlMs: config.linkCacheTtlMs,
+    ...options.tracking,
+    recorder: { ...clickRecorderObservers(() => app.log), ...options.tracking?.recorder },
+  });
+  app.addHook('onClose', async () => tracker.close());
+  clickPath = new ClickPath(tracker, () => app.log);
+  await app.register(trackingRoutes, { ctx, config, clickPath });
   await app.register(conversionRoutes, { ctx });
   await app.register(actionRoutes, { ctx });
 

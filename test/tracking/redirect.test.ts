@@ -154,6 +154,50 @@ describeDb('click redirect', (db) => {
     expect(await clickRows(t.ctx)).toEqual([]);
   });
 
+  it('over a real socket (the fast path in front of Fastify): the same answers and rows as through the routes', async () => {
+    const w = await makeTrackingWorld(t.app, t.ctx);
+    const link = await createLinkOk(w.partnerClient, w.program.id, 'https://shop.example/p?a=1#top');
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const get = (path: string, headers: Record<string, string> = {}) => fetch(`${address}${path}`, { redirect: 'manual', headers });
+
+    const redirected = await get(`/c/${link.code}?utm=x`, {
+      'x-forwarded-for': '198.51.100.9, 10.0.0.1',
+      'user-agent': 'Socket/1.0',
+      referer: 'https://blog.example/',
+    });
+    expect(redirected.status).toBe(302);
+    expect(redirected.headers.get('cache-control')).toBe('no-store');
+    expect(redirected.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(redirected.headers.get('x-content-type-options')).toBe('nosniff');
+    const location = redirected.headers.get('location')!;
+    const clickId = clickIdOf(location);
+    expect(location).toBe(`https://shop.example/p?a=1&lsclickid=${clickId}#top`);
+    const key = (await t.ctx.db.query<{ value: string }>(`select value from instance_settings where key = 'ip_hash_key'`)).rows[0]!.value;
+    expect(await clickRows(t.ctx, link.id)).toMatchObject([
+      {
+        click_id: clickId,
+        // The leftmost X-Forwarded-For address, as Fastify's trustProxy gives the routes.
+        ip_hash: createHmac('sha256', key).update('198.51.100.9').digest('hex'),
+        user_agent: 'Socket/1.0',
+        referrer: 'https://blog.example/',
+      },
+    ]);
+    // Without X-Forwarded-For: the peer's address.
+    const direct = await get(`/c/${link.code}`);
+    expect(direct.status).toBe(302);
+    const directRow = (await clickRows(t.ctx, link.id)).find((row) => row.click_id === clickIdOf(direct.headers.get('location')!));
+    expect(directRow?.ip_hash).toBe(createHmac('sha256', key).update('127.0.0.1').digest('hex'));
+
+    const unknown = await get('/c/AAAAAAAAAAAA');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(unknown.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+    expect(await unknown.text()).toContain('Link not found');
+    // Not the click path's business: other methods and the API still go to Fastify.
+    expect((await fetch(`${address}/c/${link.code}`, { method: 'POST', redirect: 'manual' })).status).toBe(404);
+    expect((await get('/health')).status).toBe(200);
+  });
+
   it('a disabled link answers 404 and records nothing (at once, on the instance that disabled it)', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id);

@@ -69,13 +69,14 @@ async function build(): Promise<Scale> {
     contractIds.push(contract.id);
   }
   const started = performance.now();
-  // Event dates spread over the last 90 days; all of them are due to lock (7 days after
-  // the event day) except the most recent week, as in a real program.
+  // Event dates spread evenly over the last 90 days and stored in the order they happened,
+  // as a live program records conversions (within hours of the event); all of them are
+  // due to lock (7 days after the event day) except the most recent week.
   await db.query(
     `insert into conversions (brand_account_id, program_id, event_type_id, order_id, request_hash, event_at, partner_account_id,
                               currency, amount_minor, status, created_at)
      select $1::int, $2::int, case when g % 10 = 0 then $4::int else $3::int end, 'S-' || g, md5(g::text),
-            now() - ((g % 90) || ' days')::interval - ((g % 86399) || ' seconds')::interval,
+            now() - interval '90 days' * (1 - g::float8 / $6::int),
             ($5::int[])[1 + g % ${PARTNERS}], 'USD', case when g % 10 = 0 then 0 else 500 + (g * 37) % 50000 end, 'ACCEPTED', now()
        from generate_series(1, $6::int) g`,
     [brand.accountId, program.id, sale.id, lead.id, partnerIds, ACTIONS],

@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../../core/context.js';
-import { lockLedgerAccounts } from '../ledger/post-transfers.js';
+import type { Sql } from '../../db/types.js';
+import { ensureLedgerAccounts } from '../ledger/post-transfers.js';
 
 export const LOCK_DUE_ACTIONS_LOCK_KEY = 7_350_100;
 
@@ -24,80 +25,101 @@ export async function countDueActions(ctx: ServiceContext): Promise<number> {
  * bounded chunks, each its own transaction; rows a user is changing right now are
  * skipped (SKIP LOCKED) and picked up by the next chunk or run. A reversed action is
  * never touched: it stays reversed for good.
+ *
+ * On PostgreSQL two workers claim chunks side by side (SKIP LOCKED keeps their chunks
+ * apart), so the database's second core is used. They meet only at the ledger
+ * accounts, which each chunk locks (in id order, the one order every posting uses) just
+ * before adding its transfers to their balances, at the end of its transaction.
  */
 export async function lockDueActions(
   ctx: ServiceContext,
-  options: { chunkSize?: number; onProgress?: (lockedSoFar: number) => void } = {},
+  options: { chunkSize?: number; workers?: number; onProgress?: (lockedSoFar: number) => void } = {},
 ): Promise<LockRunResult> {
   const release = await ctx.db.tryAdvisoryLock(LOCK_DUE_ACTIONS_LOCK_KEY);
   if (!release) return { locked: 0, chunks: 0, ran: false };
   try {
     const chunkSize = options.chunkSize ?? 5000;
+    // PGlite is one session: a second worker would only wait for the first.
+    const workers = ctx.db.kind === 'postgres' ? Math.max(1, options.workers ?? 2) : 1;
     const now = ctx.clock.now();
     let locked = 0;
     let chunks = 0;
-    for (;;) {
-      const count = await ctx.db.transaction(async (tx) => {
-        const { rows: claimed } = await tx.query<{ id: bigint; brand: number; partner: number; currency: string }>(
-          `select id, brand_account_id as brand, partner_account_id as partner, currency from actions
-            where state = 'PENDING' and locking_at <= $1
-            order by locking_at, id
-            limit $2
-              for update skip locked`,
-          [now, chunkSize],
-        );
-        if (claimed.length === 0) return 0;
-        const refs = new Map<string, { code: string; owner: number; currency: string }>();
-        for (const row of claimed) {
-          refs.set(`B|${row.brand}|${row.currency}`, { code: 'BRAND_PAYABLE', owner: row.brand, currency: row.currency });
-          refs.set(`P|${row.partner}|${row.currency}`, { code: 'PARTNER_PAYMENT_PENDING', owner: row.partner, currency: row.currency });
-        }
-        await lockLedgerAccounts(tx, [...refs.values()]);
-        // The hot path: one statement locks the chunk, writes each action's LOCK record and
-        // its ledger transfer, and adds the transfers to the account balances, so no row
-        // travels to the application and back. It does what recordModifications and
-        // postTransfers do for single operations.
-        await tx.query(
-          `with upd as (
-             update actions a
-                set state = 'APPROVED', locked_at = a.locking_at, modification_count = a.modification_count + 1, updated_at = $2
-              where a.id = any($1::bigint[])
-          returning a.id, a.modification_count, a.amount_minor, a.payout_minor, a.currency, a.brand_account_id, a.partner_account_id
-           ), mods as (
-             insert into action_modifications
-               (action_id, seq, at, actor_kind, operation, state_before, state_after,
-                amount_before_minor, amount_after_minor, payout_before_minor, payout_after_minor)
-             select id, modification_count, $2, 'SYSTEM', 'LOCK', 'PENDING', 'APPROVED', amount_minor, amount_minor, payout_minor, payout_minor
-               from upd
-           ), xfers as (
-             insert into ledger_transfers (debit_account_id, credit_account_id, amount_minor, currency, kind, action_id, at)
-             select d.id, cr.id, u.payout_minor, u.currency, 'ACTION_LOCKED', u.id, $2
-               from upd u
-               join ledger_accounts d on d.code = 'BRAND_PAYABLE' and d.owner_account_id = u.brand_account_id and d.currency = u.currency
-               join ledger_accounts cr on cr.code = 'PARTNER_PAYMENT_PENDING' and cr.owner_account_id = u.partner_account_id and cr.currency = u.currency
-              where u.payout_minor > 0
-          returning debit_account_id, credit_account_id, amount_minor
-           ), sums as (
-             select id, sum(d)::bigint as d, sum(c)::bigint as c from (
-               select debit_account_id as id, amount_minor as d, 0::bigint as c from xfers
-               union all
-               select credit_account_id, 0, amount_minor from xfers
-             ) t group by id
-           )
-           update ledger_accounts la
-              set debits_posted_minor = la.debits_posted_minor + sums.d, credits_posted_minor = la.credits_posted_minor + sums.c
-             from sums where la.id = sums.id`,
-          [claimed.map((row) => row.id.toString()), now],
-        );
-        return claimed.length;
-      });
-      locked += count;
-      if (count > 0) chunks += 1;
-      options.onProgress?.(locked);
-      if (count < chunkSize) break;
-    }
+    const worker = async () => {
+      for (;;) {
+        const count = await ctx.db.transaction((tx) => lockChunk(tx, now, chunkSize));
+        locked += count;
+        if (count > 0) chunks += 1;
+        options.onProgress?.(locked);
+        // A short chunk took every due row not held by someone else: this worker is done.
+        if (count < chunkSize) return;
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, worker));
     return { locked, chunks, ran: true };
   } finally {
     await release();
   }
+}
+
+/** One chunk, in the caller's transaction: returns how many actions it locked. */
+async function lockChunk(tx: Sql, now: Date, chunkSize: number): Promise<number> {
+  const { rows: claimed } = await tx.query<{ id: bigint; brand: number; partner: number; currency: string }>(
+    `select id, brand_account_id as brand, partner_account_id as partner, currency from actions
+      where state = 'PENDING' and locking_at <= $1
+      order by locking_at, id
+      limit $2
+        for update skip locked`,
+    [now, chunkSize],
+  );
+  if (claimed.length === 0) return 0;
+  const refs = new Map<string, { code: string; owner: number; currency: string }>();
+  for (const row of claimed) {
+    refs.set(`B|${row.brand}|${row.currency}`, { code: 'BRAND_PAYABLE', owner: row.brand, currency: row.currency });
+    refs.set(`P|${row.partner}|${row.currency}`, { code: 'PARTNER_PAYMENT_PENDING', owner: row.partner, currency: row.currency });
+  }
+  await ensureLedgerAccounts(tx, [...refs.values()]);
+  // The hot path: one statement locks the chunk, writes each action's LOCK record and its
+  // ledger transfer, and returns what the transfers add to each account, so no action row
+  // travels to the application and back. It does what recordModifications and
+  // postTransfers do for single operations.
+  const { rows: sums } = await tx.query<{ id: number; d: string; c: string }>(
+    `with upd as (
+       update actions a
+          set state = 'APPROVED', locked_at = a.locking_at, modification_count = a.modification_count + 1, updated_at = $2
+        where a.id = any($1::bigint[])
+    returning a.id, a.modification_count, a.amount_minor, a.payout_minor, a.currency, a.brand_account_id, a.partner_account_id
+     ), mods as (
+       insert into action_modifications
+         (action_id, seq, at, actor_kind, operation, state_before, state_after,
+          amount_before_minor, amount_after_minor, payout_before_minor, payout_after_minor)
+       select id, modification_count, $2, 'SYSTEM', 'LOCK', 'PENDING', 'APPROVED', amount_minor, amount_minor, payout_minor, payout_minor
+         from upd
+     ), xfers as (
+       insert into ledger_transfers (debit_account_id, credit_account_id, amount_minor, currency, kind, action_id, at)
+       select d.id, cr.id, u.payout_minor, u.currency, 'ACTION_LOCKED', u.id, $2
+         from upd u
+         join ledger_accounts d on d.code = 'BRAND_PAYABLE' and d.owner_account_id = u.brand_account_id and d.currency = u.currency
+         join ledger_accounts cr on cr.code = 'PARTNER_PAYMENT_PENDING' and cr.owner_account_id = u.partner_account_id and cr.currency = u.currency
+        where u.payout_minor > 0
+    returning debit_account_id, credit_account_id, amount_minor
+     )
+     select id, sum(d)::text as d, sum(c)::text as c from (
+       select debit_account_id as id, amount_minor as d, 0::bigint as c from xfers
+       union all
+       select credit_account_id, 0, amount_minor from xfers
+     ) t group by id order by id`,
+    [claimed.map((row) => row.id.toString()), now],
+  );
+  if (sums.length > 0) {
+    const ids = sums.map((row) => row.id);
+    await tx.query('select id from ledger_accounts where id = any($1::int[]) order by id for update', [ids]);
+    await tx.query(
+      `update ledger_accounts la
+          set debits_posted_minor = la.debits_posted_minor + s.d, credits_posted_minor = la.credits_posted_minor + s.c
+         from unnest($1::int[], $2::bigint[], $3::bigint[]) as s(id, d, c)
+        where la.id = s.id`,
+      [ids, sums.map((row) => row.d), sums.map((row) => row.c)],
+    );
+  }
+  return claimed.length;
 }

@@ -8,19 +8,30 @@ export interface LedgerCheck {
 
 /**
  * Re-derives the ledger from its transfers: every transfer is between two distinct
- * accounts of its own currency with a positive amount, and each account's posted debits
- * and credits equal the sums of its transfers. Run by tests and by `lockstep check-ledger`.
+ * existing accounts of its own currency with a positive amount, every transfer and every
+ * action modification refers to an existing action (these hot tables keep no foreign
+ * keys: migration 0003-hot-paths), and each account's posted debits and credits equal the sums of
+ * its transfers. Run by tests and by `lockstep check-ledger`.
  */
 export async function checkLedger(sql: Sql): Promise<LedgerCheck> {
   const problems: string[] = [];
   const bad = await sql.query<{ id: bigint }>(
     `select t.id from ledger_transfers t
-       join ledger_accounts d on d.id = t.debit_account_id
-       join ledger_accounts c on c.id = t.credit_account_id
-      where t.amount_minor <= 0 or d.currency <> t.currency or c.currency <> t.currency or d.id = c.id
+       left join ledger_accounts d on d.id = t.debit_account_id
+       left join ledger_accounts c on c.id = t.credit_account_id
+      where t.amount_minor <= 0 or d.id is null or c.id is null
+         or d.currency <> t.currency or c.currency <> t.currency or d.id = c.id
       limit 20`,
   );
-  for (const row of bad.rows) problems.push(`transfer ${row.id} is not a balanced posting between accounts of its currency`);
+  for (const row of bad.rows) problems.push(`transfer ${row.id} is not a balanced posting between existing accounts of its currency`);
+  const orphans = await sql.query<{ kind: string; id: string; action_id: bigint }>(
+    `(select 'transfer' as kind, t.id::text as id, t.action_id from ledger_transfers t
+       where t.action_id is not null and not exists (select 1 from actions a where a.id = t.action_id) limit 20)
+     union all
+     (select 'modification', m.action_id || '/' || m.seq, m.action_id from action_modifications m
+       where not exists (select 1 from actions a where a.id = m.action_id) limit 20)`,
+  );
+  for (const row of orphans.rows) problems.push(`${row.kind} ${row.id} refers to action ${row.action_id}, which does not exist`);
   // One pass over the transfers (no per-account index is kept: postings are written far
   // more often than they are re-derived).
   const drift = await sql.query<{ id: number; code: string; posted_d: bigint; posted_c: bigint; sum_d: bigint; sum_c: bigint }>(

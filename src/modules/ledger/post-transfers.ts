@@ -20,23 +20,32 @@ export interface TransferInput {
 
 const key = (code: string, owner: number, currency: string) => `${code}|${owner}|${currency}`;
 
+type AccountKey = { code: string; owner: number; currency: string };
+
+function keyColumns(refs: ReadonlyArray<AccountKey>): [string[], number[], string[]] {
+  return [refs.map((r) => r.code), refs.map((r) => r.owner), refs.map((r) => r.currency)];
+}
+
+/** Creates the ledger accounts that do not exist yet; locks nothing that exists. */
+export async function ensureLedgerAccounts(tx: Sql, refs: ReadonlyArray<AccountKey>): Promise<void> {
+  if (refs.length === 0) return;
+  await tx.query(
+    `insert into ledger_accounts (code, owner_account_id, currency)
+     select * from unnest($1::text[], $2::int[], $3::text[])
+     on conflict (code, owner_account_id, currency) do nothing`,
+    keyColumns(refs),
+  );
+}
+
 /**
  * Creates the ledger accounts that do not exist yet and locks all of them in id order,
  * the one order every posting uses, so concurrent postings never deadlock. Returns
  * their ids keyed "code|owner|currency".
  */
-export async function lockLedgerAccounts(
-  tx: Sql,
-  refs: ReadonlyArray<{ code: string; owner: number; currency: string }>,
-): Promise<Map<string, number>> {
+export async function lockLedgerAccounts(tx: Sql, refs: ReadonlyArray<AccountKey>): Promise<Map<string, number>> {
   if (refs.length === 0) return new Map();
-  const columns = [refs.map((r) => r.code), refs.map((r) => r.owner), refs.map((r) => r.currency)];
-  await tx.query(
-    `insert into ledger_accounts (code, owner_account_id, currency)
-     select * from unnest($1::text[], $2::int[], $3::text[])
-     on conflict (code, owner_account_id, currency) do nothing`,
-    columns,
-  );
+  await ensureLedgerAccounts(tx, refs);
+  const columns = keyColumns(refs);
   const { rows } = await tx.query<{ id: number; code: string; owner: number; currency: string }>(
     `select id, code, owner_account_id as owner, currency from ledger_accounts
       where (code, owner_account_id, currency) in (select * from unnest($1::text[], $2::int[], $3::text[]))

@@ -12,7 +12,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../core/config.js';
 import type { ServiceContext } from '../core/context.js';
-import { ClickTracker, type ClickTrackerOptions } from '../modules/tracking/track-click.js';
+import { ClickTracker } from '../modules/tracking/track-click.js';
 import { authHook } from './auth.js';
 import { ClickPath, clickRecorderObservers } from './click-path.js';
 import { httpErrors, httpRequestDuration, registry } from './metrics.js';
@@ -32,8 +32,6 @@ export interface AppOptions {
   /** false in tests; the JSON logger otherwise. */
   logger?: boolean | object;
   version?: string;
-  /** Click tracker overrides for tests and benchmarks; config.linkCacheTtlMs (LINK_CACHE_TTL_MS) otherwise. */
-  tracking?: ClickTrackerOptions;
 }
 
 /** The built web UI: dist/web next to the compiled server, or the repo's dist/web when run from source. */
@@ -151,11 +149,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(contractRoutes, { ctx });
   await app.register(operatorRoutes, { ctx });
   // One tracker per app: its link cache and its group-commit buffer are per instance.
-  const tracker = new ClickTracker(ctx, {
-    linkCacheTtlMs: config.linkCacheTtlMs,
-    ...options.tracking,
-    recorder: { ...clickRecorderObservers(() => app.log), ...options.tracking?.recorder },
-  });
+  const tracker = new ClickTracker(ctx, { linkCacheTtlMs: config.linkCacheTtlMs, recorder: clickRecorderObservers(() => app.log) });
   app.addHook('onClose', async () => tracker.close());
   clickPath = new ClickPath(tracker, () => app.log);
   await app.register(trackingRoutes, { ctx, config, clickPath });

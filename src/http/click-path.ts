@@ -110,7 +110,7 @@ export interface ClickVisit {
   referrer: string | undefined;
 }
 
-function firstHeader(value: string | string[] | undefined): string | undefined {
+export function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 

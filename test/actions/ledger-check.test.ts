@@ -2,28 +2,19 @@ import { beforeEach, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/core/context.js';
 import { applyActionOperation } from '../../src/modules/actions/apply-action-operation.js';
 import { checkLedger } from '../../src/modules/ledger/check-ledger.js';
+import { makeActionWorld } from '../support/action-helpers.js';
 import { makeSaleAction } from '../support/actions.js';
-import { makeAccount, type TestAccount } from '../support/app.js';
 import { describeDb } from '../support/db.js';
-import { makeContract, makeProgram, type TestProgram } from '../support/programs.js';
 
 // The ledger and the lock job's tables keep no foreign keys (migration 0003-hot-paths): the check
 // is what notices a broken reference, so each kind of damage must be reported.
 describeDb('ledger check', (db) => {
   let ctx: ServiceContext;
-  let brand: TestAccount;
-  let partner: TestAccount;
-  let program: TestProgram;
-  let actionId: bigint;
 
   beforeEach(async () => {
     ctx = { db: db().db, clock: db().clock };
-    brand = await makeAccount(ctx, 'BRAND');
-    partner = await makeAccount(ctx, 'PARTNER');
-    program = await makeProgram(ctx, brand);
-    await makeContract(ctx, partner, program);
-    db().clock.advanceMs(60 * 60_000);
-    actionId = await makeSaleAction(ctx, brand, partner, program, { amount: '80.00' });
+    const { brand, partner, program } = await makeActionWorld(ctx, db().clock);
+    const actionId = await makeSaleAction(ctx, brand, partner, program, { amount: '80.00' });
     await applyActionOperation(ctx, brand.actor, [actionId], { op: 'APPROVE' });
   });
 

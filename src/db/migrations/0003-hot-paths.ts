@@ -18,8 +18,10 @@
  *   same statement or transaction as the action they describe; actions are never deleted.
  * - ledger_transfers' debit and credit accounts are created (or found) and locked in the
  *   posting's transaction; ledger accounts are never deleted.
- * `lockstep check-ledger` (checkLedger) verifies all of them: a transfer or modification
- * whose action or account is missing is reported like an unbalanced posting.
+ * `lockstep check-ledger` (checkLedger) verifies the ledger's and the modifications'
+ * references: a transfer or modification whose action or account is missing is reported
+ * like an unbalanced posting. A click's link is not re-checked: clicks are a log, and a
+ * link row is never removed.
  */
 export const hotPaths = {
   id: '0003-hot-paths',

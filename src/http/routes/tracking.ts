@@ -8,7 +8,7 @@ import { disableLink } from '../../modules/tracking/disable-link.js';
 import { getLink, listLinks } from '../../modules/tracking/list-links.js';
 import type { LinkRow } from '../../modules/tracking/queries.js';
 import { actorOf } from '../auth.js';
-import { type ClickAnswer, type ClickPath } from '../click-path.js';
+import { firstHeader, type ClickAnswer, type ClickPath } from '../click-path.js';
 import { errorResponses, idParams, isoDate, pageOf, pageQueryShape } from '../schemas.js';
 
 export const linkDto = z.object({
@@ -43,11 +43,6 @@ function toLinkDto(row: LinkRow, publicUrl: string): z.infer<typeof linkDto> {
     createdAt: row.createdAt.toISOString(),
     disabledAt: row.disabledAt ? row.disabledAt.toISOString() : null,
   };
-}
-
-function headerOf(request: FastifyRequest, name: 'user-agent' | 'referer'): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 export interface TrackingRoutesOptions {
@@ -150,8 +145,8 @@ export async function trackingRoutes(app: FastifyInstance, opts: TrackingRoutesO
       await opts.clickPath.click({
         code: request.params.code,
         ip: request.ip,
-        userAgent: headerOf(request, 'user-agent'),
-        referrer: headerOf(request, 'referer'),
+        userAgent: firstHeader(request.headers['user-agent']),
+        referrer: firstHeader(request.headers.referer),
       }),
     ),
   );

@@ -33,14 +33,14 @@ export async function countDueActions(ctx: ServiceContext): Promise<number> {
  */
 export async function lockDueActions(
   ctx: ServiceContext,
-  options: { chunkSize?: number; workers?: number; onProgress?: (lockedSoFar: number) => void } = {},
+  options: { chunkSize?: number; onProgress?: (lockedSoFar: number) => void } = {},
 ): Promise<LockRunResult> {
   const release = await ctx.db.tryAdvisoryLock(LOCK_DUE_ACTIONS_LOCK_KEY);
   if (!release) return { locked: 0, chunks: 0, ran: false };
   try {
     const chunkSize = options.chunkSize ?? 5000;
     // PGlite is one session: a second worker would only wait for the first.
-    const workers = ctx.db.kind === 'postgres' ? Math.max(1, options.workers ?? 2) : 1;
+    const workers = ctx.db.kind === 'postgres' ? 2 : 1;
     const now = ctx.clock.now();
     let locked = 0;
     let chunks = 0;

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark module in sequence and prints one table. Each
  * module exports `run(): Promise<BenchResult>`; to add one, import it and list it below.
- * The exit code is 1 when any target is missed.
+ * The exit code is 1 when any target is missed. Names given as arguments run only those.
  */
 import * as actionsAtScale from './actions-at-scale.js';
 import * as clickRedirect from './click-redirect.js';
@@ -49,8 +49,15 @@ function printTable(results: BenchResult[]): void {
   }
 }
 
+// `npm run bench -- conversions click-redirect` runs only the named benchmarks.
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !benches.some((bench) => bench.name === name));
+if (unknown.length) {
+  process.stderr.write(`unknown benchmark ${unknown.join(', ')}; known: ${benches.map((bench) => bench.name).join(', ')}\n`);
+  process.exit(2);
+}
 const results: BenchResult[] = [];
-for (const bench of benches) {
+for (const bench of benches.filter((b) => only.length === 0 || only.includes(b.name))) {
   process.stdout.write(`running ${bench.name}…\n`);
   try {
     results.push(await bench.run());

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Db, QueryResult, Sql } from './types.js';
 
 // int8 (bigint) columns hold money in minor units: read them as BigInt, never as float.
@@ -42,6 +45,12 @@ export function wrapPglite(pglite: PGlite, options: { ownsInstance: boolean }): 
   return {
     kind: 'pglite',
     query: (text, params) => run(pglite, text, params),
+    // exec() is the simple protocol: one round into PGlite instead of query()'s six. It
+    // waits for any running transaction, like query() does.
+    copyRows: async (table, columns, rows) => {
+      const [result] = await pglite.exec(`${copyStatement(table, columns)} from '/dev/blob'`, { blob: new Blob([rows]) });
+      return result?.affectedRows ?? 0;
+    },
     exec: async (text) => {
       await pglite.exec(text);
     },
@@ -78,6 +87,21 @@ export function wrapPool(pool: pg.Pool): Db {
   return {
     kind: 'postgres',
     query: (text, params) => run(pool, text, params),
+    async copyRows(table, columns, rows) {
+      const client = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        const stream = client.query(copyFrom(`${copyStatement(table, columns)} from stdin`));
+        await pipeline(Readable.from([rows]), stream);
+        return stream.rowCount;
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+        throw error;
+      } finally {
+        // A connection that failed mid-COPY is closed rather than reused.
+        client.release(failure);
+      }
+    },
     exec: async (text) => {
       await pool.query(text);
     },
@@ -141,6 +165,11 @@ export function wrapPool(pool: pg.Pool): Db {
 export function quoteIdent(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Unsafe identifier "${name}".`);
   return `"${name}"`;
+}
+
+function copyStatement(table: string, columns: readonly string[]): string {
+  if (columns.length === 0) throw new Error('COPY needs at least one column.');
+  return `copy ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')})`;
 }
 
 /** PostgreSQL when a URL is given, otherwise PGlite with its data under dataDir. */

@@ -14,7 +14,19 @@ export interface Sql {
   exec(text: string): Promise<void>;
 }
 
-export interface Db extends Sql {
+/** Appending many rows at once, the way the click path stores its group commits. */
+export interface BulkWriter {
+  /**
+   * Appends rows to a table with COPY, in one statement that commits on its own: far
+   * cheaper per row than an INSERT with parameters. `rows` is COPY text format, one line
+   * per row with its fields in the order of `columns` (build fields with copyField, in
+   * copy-text.ts). All or nothing: a row the table refuses fails the whole call. Resolves
+   * with the number of rows written.
+   */
+  copyRows(table: string, columns: readonly string[], rows: string): Promise<number>;
+}
+
+export interface Db extends Sql, BulkWriter {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLICK_ID_LENGTH, isWellFormedLinkCode, newClickId, newLinkCode } from '../../src/modules/tracking/codes.js';
+import { CLICK_ID_LENGTH, isWellFormedLinkCode, newClickId, newLinkCode, randomBase62 } from '../../src/modules/tracking/codes.js';
 import { hashIp } from '../../src/modules/tracking/ip-hash.js';
 import { normalizeLandingUrlOrThrow, redirectLocation, redirectTemplate } from '../../src/modules/tracking/landing-url.js';
 
@@ -8,15 +8,31 @@ describe('codes', () => {
     const codes = new Set(Array.from({ length: 10_000 }, () => newLinkCode()));
     expect(codes.size).toBe(10_000);
     for (const code of codes) expect(isWellFormedLinkCode(code)).toBe(true);
-    const id = newClickId();
-    expect(id).toMatch(new RegExp(`^[0-9A-Za-z]{${CLICK_ID_LENGTH}}$`));
+    const at = new Date('2026-12-02T10:00:00.000Z');
+    const ids = new Set(Array.from({ length: 10_000 }, () => newClickId(at)));
+    expect(ids.size).toBe(10_000);
+    for (const id of ids) expect(id).toMatch(new RegExp(`^[0-9A-Za-z]{${CLICK_ID_LENGTH}}$`));
   });
 
-  it('uses every character of the alphabet about equally', () => {
+  it('click ids sort by their time in byte order, and differ after the time part', () => {
+    const times = ['1970-01-01T00:00:00.000Z', '2001-09-09T01:46:39.999Z', '2026-12-02T10:00:00.000Z', '2026-12-02T10:00:00.001Z', '2026-12-02T10:00:00.062Z', '2100-01-01T00:00:00.000Z', '8000-01-01T00:00:00.000Z'];
+    const ids = times.map((t) => newClickId(new Date(t)));
+    const byteOrder = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(byteOrder).toEqual(ids);
+    // Same millisecond: same 8-character prefix, random rest.
+    const a = newClickId(new Date(times[2]!));
+    const b = newClickId(new Date(times[2]!));
+    expect(a.slice(0, 8)).toBe(b.slice(0, 8));
+    expect(a.slice(8)).not.toBe(b.slice(8));
+    expect(() => newClickId(new Date(-1))).toThrow(RangeError);
+    expect(() => newClickId(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
+  it('draws random characters from the whole alphabet about equally', () => {
     const counts = new Map<string, number>();
-    for (const c of Array.from({ length: 2_000 }, () => newClickId()).join('')) counts.set(c, (counts.get(c) ?? 0) + 1);
+    for (const c of randomBase62(30_000)) counts.set(c, (counts.get(c) ?? 0) + 1);
     expect(counts.size).toBe(62);
-    const expected = (2_000 * CLICK_ID_LENGTH) / 62;
+    const expected = 30_000 / 62;
     for (const count of counts.values()) expect(Math.abs(count - expected) / expected).toBeLessThan(0.25);
   });
 

@@ -1,4 +1,5 @@
-import type { Sql } from '../../db/types.js';
+import { copyField } from '../../db/copy-text.js';
+import type { Db } from '../../db/types.js';
 
 export interface Click {
   clickId: string;
@@ -43,16 +44,65 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-const INSERT = `insert into clicks (click_id, link_id, program_id, partner_account_id, at, ip_hash, user_agent, referrer)
+/** Stores a batch of clicks in one statement that commits on its own. */
+export type WriteClicks = (clicks: readonly Click[]) => Promise<void>;
+
+const COLUMNS = ['click_id', 'link_id', 'program_id', 'partner_account_id', 'at', 'ip_hash', 'user_agent', 'referrer'] as const;
+
+const INSERT = `insert into clicks (${COLUMNS.join(', ')})
   select * from unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::timestamptz[], $6::text[], $7::text[], $8::text[])`;
+
+/**
+ * The cheapest way to store a batch of clicks on each engine, measured with the
+ * click-redirect benchmark: on PGlite, which runs in this process, a COPY (one call into
+ * the engine, no parameters to serialize and parse: about a third less work per click
+ * than the INSERT); on PostgreSQL, one INSERT from arrays, which costs this process less
+ * than COPY's extra round trip and stream, and this process is what the click path waits on.
+ */
+export function clickWriter(db: Db): WriteClicks {
+  if (db.kind === 'pglite') {
+    return async (clicks) => {
+      let rows = '';
+      for (const click of clicks) {
+        rows += `${copyField(click.clickId)}\t${click.linkId}\t${click.programId}\t${click.partnerAccountId}\t${click.at.toISOString()}\t`;
+        rows += `${copyField(click.ipHash)}\t${copyField(click.userAgent)}\t${copyField(click.referrer)}\n`;
+      }
+      await db.copyRows('clicks', COLUMNS, rows);
+    };
+  }
+  return async (clicks) => {
+    const n = clicks.length;
+    const ids = new Array<string>(n);
+    const links = new Array<number>(n);
+    const programs = new Array<number>(n);
+    const partners = new Array<number>(n);
+    const ats = new Array<string>(n);
+    const ipHashes = new Array<string | null>(n);
+    const agents = new Array<string | null>(n);
+    const referrers = new Array<string | null>(n);
+    for (let i = 0; i < n; i++) {
+      const click = clicks[i]!;
+      ids[i] = click.clickId;
+      links[i] = click.linkId;
+      programs[i] = click.programId;
+      partners[i] = click.partnerAccountId;
+      ats[i] = click.at.toISOString();
+      ipHashes[i] = click.ipHash;
+      agents[i] = click.userAgent;
+      referrers[i] = click.referrer;
+    }
+    await db.query(INSERT, [ids, links, programs, partners, ats, ipHashes, agents, referrers]);
+  };
+}
 
 /**
  * Group commit for clicks. Each click must be durable before its redirect is sent, but
  * one transaction per click would make the commit the bottleneck. So clicks that arrive
- * together wait together: they are written by ONE multi-row insert, and each caller's
- * promise settles when that insert has committed (or failed). A flush starts when
- * maxBatch clicks wait, or maxDelayMs after the first one; while flushes are running,
- * new clicks collect and go in the next one, so batches grow with the load by themselves.
+ * together wait together: they are written by ONE statement (see clickWriter), and each
+ * caller's promise settles when it has committed (or failed).
+ * A flush starts when maxBatch clicks wait, or maxDelayMs after the first one; while
+ * flushes are running, new clicks collect and go in the next one, so batches grow with
+ * the load by themselves.
  */
 export class ClickRecorder {
   private buffer: Waiting[] = [];
@@ -66,7 +116,7 @@ export class ClickRecorder {
   private readonly maxQueued: number;
 
   constructor(
-    private readonly sql: Sql,
+    private readonly writeClicks: WriteClicks,
     private readonly options: ClickRecorderOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 500;
@@ -144,28 +194,11 @@ export class ClickRecorder {
 
   private async write(batch: Waiting[]): Promise<void> {
     const n = batch.length;
-    const ids = new Array<string>(n);
-    const links = new Array<number>(n);
-    const programs = new Array<number>(n);
-    const partners = new Array<number>(n);
-    const ats = new Array<string>(n);
-    const ipHashes = new Array<string | null>(n);
-    const agents = new Array<string | null>(n);
-    const referrers = new Array<string | null>(n);
-    for (let i = 0; i < n; i++) {
-      const click = batch[i]!.click;
-      ids[i] = click.clickId;
-      links[i] = click.linkId;
-      programs[i] = click.programId;
-      partners[i] = click.partnerAccountId;
-      ats[i] = click.at.toISOString();
-      ipHashes[i] = click.ipHash;
-      agents[i] = click.userAgent;
-      referrers[i] = click.referrer;
-    }
     const startedAt = performance.now();
     try {
-      await this.sql.query(INSERT, [ids, links, programs, partners, ats, ipHashes, agents, referrers]);
+      const clicks = new Array<Click>(n);
+      for (let i = 0; i < n; i++) clicks[i] = batch[i]!.click;
+      await this.writeClicks(clicks);
     } catch (cause) {
       const error = new ClickRecorderError(`Writing ${n} click(s) failed: ${(cause as Error).message}`, 'write-failed', { cause });
       for (const waiting of batch) waiting.reject(error);

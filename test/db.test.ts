@@ -23,6 +23,19 @@ describeDb('database', (ctx) => {
     expect(rows).toHaveLength(0);
   });
 
+  it('runs a named (prepared) statement again and again, in and out of transactions', async () => {
+    const { db } = ctx();
+    const text = 'select $1::int + 1 as n';
+    for (const value of [1, 2, 3]) {
+      const { rows } = await db.query<{ n: number }>(text, [value], { name: 'test-plus-one' });
+      expect(rows[0]!.n).toBe(value + 1);
+    }
+    const inside = await db.transaction(async (tx) => (await tx.query<{ n: number }>(text, [41], { name: 'test-plus-one' })).rows[0]!.n);
+    expect(inside).toBe(42);
+    await expect(db.query(text, ['not a number'], { name: 'test-plus-one' })).rejects.toThrow(/integer/);
+    expect((await db.query<{ n: number }>(text, [9], { name: 'test-plus-one' })).rows[0]!.n).toBe(10);
+  });
+
   it('copyRows appends rows given as COPY text, any text surviving the round trip', async () => {
     const { db } = ctx();
     await db.exec('create table copy_probe (id int primary key, t text, n bigint, at timestamptz)');

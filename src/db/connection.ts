@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Db, QueryResult, Sql } from './types.js';
+import type { Db, QueryOptions, QueryResult, Sql } from './types.js';
 
 // int8 (bigint) columns hold money in minor units: read them as BigInt, never as float.
 const INT8_OID = 20;
@@ -80,13 +80,13 @@ export function wrapPglite(pglite: PGlite, options: { ownsInstance: boolean }): 
 }
 
 export function wrapPool(pool: pg.Pool): Db {
-  const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: unknown[]): Promise<QueryResult<T>> => {
-    const result = await client.query(text, params);
+  const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<T>> => {
+    const result = options?.name ? await client.query({ name: options.name, text, values: params }) : await client.query(text, params);
     return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
   };
   return {
     kind: 'postgres',
-    query: (text, params) => run(pool, text, params),
+    query: (text, params, options) => run(pool, text, params, options),
     async copyRows(table, columns, rows) {
       const client = await pool.connect();
       let failure: Error | undefined;
@@ -113,7 +113,7 @@ export function wrapPool(pool: pg.Pool): Db {
         try {
           await client.query('begin');
           const tx: Sql = {
-            query: (text, params) => run(client, text, params),
+            query: (text, params, options) => run(client, text, params, options),
             exec: async (text) => {
               await client.query(text);
             },

@@ -8,8 +8,17 @@ export interface QueryResult<T> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * For a hot statement run many times a second: PostgreSQL keeps it prepared on each
+   * connection under this name (parsed and planned once, not on every run). One name
+   * for one text, everywhere. PGlite ignores it.
+   */
+  name?: string;
+}
+
 export interface Sql {
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<T>>;
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<T>>;
   /** Runs a script of several statements with no parameters (migrations). */
   exec(text: string): Promise<void>;
 }

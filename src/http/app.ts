@@ -8,7 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../core/config.js';
 import type { ServiceContext } from '../core/context.js';
@@ -63,6 +63,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       server.requestTimeout = timeouts.requestTimeout ?? 0;
       server.setTimeout(timeouts.connectionTimeout ?? 0);
       return server;
+    },
+    // A URL whose percent-encoding cannot be decoded is refused before routing: a visitor
+    // on a tracking link gets the click path's "Link not found" page, like any malformed
+    // code; everything else gets problem JSON, like every other error.
+    frameworkErrors: (error, request, reply) => {
+      if (clickPath && /^\/c(\/|$)/.test(request.url)) {
+        const answer = clickPath.malformed();
+        return (reply as FastifyReply).status(answer.status).headers(answer.headers).send(answer.body);
+      }
+      return sendProblem(reply, request, toProblem(error, request));
     },
   });
   app.setValidatorCompiler(validatorCompiler);

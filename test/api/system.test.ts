@@ -68,6 +68,15 @@ describeDb('api system endpoints', (db) => {
     expectProblem(await get('/api/v1/no-such-thing'), 404, 'No route GET /api/v1/no-such-thing.');
   });
 
+  it('answers a URL with broken percent-encoding with a 400 problem (and a tracking link with its error page)', async () => {
+    const response = await get('/api/v1/links/%zz');
+    expectProblem(response, 400, "'/api/v1/links/%zz' is not a valid url component");
+    const click = await get('/c/ab%E2%28cd');
+    expect(click.statusCode).toBe(404);
+    expect(click.headers['content-type']).toMatch(/^text\/html/);
+    expect(click.body).toContain('Link not found');
+  });
+
   it('answers a malformed JSON body with a 400 problem and logs nobody in', async () => {
     const response = await t.app.inject({
       method: 'POST',

@@ -4,8 +4,9 @@ import { describeDb } from '../support/db.js';
 import { logInClient, makeAccount, startTestApp, type TestApp } from '../support/app.js';
 import { makeContract, makeProgram } from '../support/programs.js';
 import { makeSaleAction } from '../support/actions.js';
+import { pdfText, readWorkbook } from '../support/files.js';
 
-describeDb('CSV downloads', (db) => {
+describeDb('Downloads (CSV, Excel, PDF)', (db) => {
   let t: TestApp;
   beforeEach(async () => {
     t = await startTestApp(db());
@@ -49,5 +50,83 @@ describeDb('CSV downloads', (db) => {
     const records = parse(response.body, { columns: true }) as Array<Record<string, string>>;
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ Status: 'ACTIVE', TerminationReason: 'STILL_ACTIVE', ProgramId: String(program.id) });
+  });
+
+  it('exports the same actions as an Excel workbook and a PDF, brand only, with the filters', async () => {
+    const brand = await makeAccount(t.ctx, 'BRAND');
+    const other = await makeAccount(t.ctx, 'BRAND');
+    const partner = await makeAccount(t.ctx, 'PARTNER');
+    const program = await makeProgram(t.ctx, brand);
+    const yenProgram = await makeProgram(t.ctx, brand, { currency: 'JPY' });
+    const otherProgram = await makeProgram(t.ctx, other);
+    await makeContract(t.ctx, partner, program);
+    await makeContract(t.ctx, partner, yenProgram);
+    await makeContract(t.ctx, partner, otherProgram);
+    db().clock.advanceMs(3_600_000);
+    const ids = [];
+    for (const amount of ['10.00', '20.50', '30.01']) ids.push(await makeSaleAction(t.ctx, brand, partner, program, { amount }));
+    const yen = await makeSaleAction(t.ctx, brand, partner, yenProgram, { amount: '1500' });
+    const foreign = await makeSaleAction(t.ctx, other, partner, otherProgram, { amount: '99.00' });
+    const client = await logInClient(t.app, brand.adminEmail);
+
+    const xlsx = await client.get('/api/v1/actions/export.xlsx?state=PENDING');
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(xlsx.headers['content-disposition']).toMatch(/attachment; filename="actions-\d{4}-\d{2}-\d{2}\.xlsx"/);
+    const { rows, workbook } = await readWorkbook(xlsx.rawPayload);
+    const [header, ...records] = rows('Actions');
+    const col = (name: string) => header!.indexOf(name);
+    expect(header).toEqual(expect.arrayContaining(['Id', 'CampaignName', 'StatusDetail', 'Amount', 'Payout', 'Currency', 'EventDate']));
+    expect(records.map((r) => r[col('Id')])).toEqual([yen, ...ids.reverse()].map(String));
+    expect(records.map((r) => r[col('Amount')])).toEqual([1500, 30.01, 20.5, 10]);
+    expect(records.map((r) => r[col('Currency')])).toEqual(['JPY', 'USD', 'USD', 'USD']);
+    expect(records[1]![col('Payout')]).toBe(3);
+    expect(records[1]![col('EventDate')]).toBeInstanceOf(Date);
+    const sheet = workbook.getWorksheet('Actions')!;
+    expect(sheet.getRow(2).getCell(col('Amount') + 1).numFmt).toBe('#,##0');
+    expect(sheet.getRow(3).getCell(col('Amount') + 1).numFmt).toBe('#,##0.00');
+    expect(rows('About').flat()).toContain('Filters: state = PENDING');
+
+    const filtered = await client.get(`/api/v1/actions/export.pdf?state=PENDING&programId=${program.id}`);
+    expect(filtered.statusCode).toBe(200);
+    expect(filtered.headers['content-type']).toBe('application/pdf');
+    expect(filtered.headers['content-disposition']).toMatch(/attachment; filename="actions-\d{4}-\d{2}-\d{2}\.pdf"/);
+    const { texts, pages } = pdfText(filtered.rawPayload);
+    expect(pages).toBe(1);
+    expect(texts[0]).toBe('Actions');
+    expect(texts).toContain(`Filters: state = PENDING, programId = ${program.id}`);
+    expect(texts).toEqual(expect.arrayContaining([...ids.map(String), '30.01', '20.50', '10.00', '3 rows.']));
+    expect(texts).not.toContain(String(yen));
+    expect(texts).not.toContain(String(foreign));
+
+    for (const format of ['xlsx', 'pdf']) {
+      const bad = await client.get(`/api/v1/actions/export.${format}?statusDetail=Nope`);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(bad.json().detail).toMatch(/Unknown status detail/);
+    }
+  });
+
+  it('exports Contract History as a workbook and a PDF', async () => {
+    const brand = await makeAccount(t.ctx, 'BRAND');
+    const partner = await makeAccount(t.ctx, 'PARTNER');
+    const program = await makeProgram(t.ctx, brand);
+    await makeContract(t.ctx, partner, program);
+    const client = await logInClient(t.app, partner.adminEmail);
+    const xlsx = await client.get('/api/v1/contracts/export.xlsx?status=ACTIVE');
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-disposition']).toMatch(/filename="contract-history-\d{4}-\d{2}-\d{2}\.xlsx"/);
+    const { rows } = await readWorkbook(xlsx.rawPayload);
+    const [header, ...records] = rows('Contract History');
+    expect(records).toHaveLength(1);
+    expect(records[0]![header!.indexOf('Status')]).toBe('ACTIVE');
+    expect(records[0]![header!.indexOf('ProgramId')]).toBe(program.id);
+    expect(records[0]![header!.indexOf('EndDate')]).toBeNull();
+    const pdf = await client.get('/api/v1/contracts/export.pdf?status=ACTIVE');
+    expect(pdf.statusCode).toBe(200);
+    const { texts } = pdfText(pdf.rawPayload);
+    expect(texts).toEqual(expect.arrayContaining(['Contract History', 'Filters: status = ACTIVE', 'ACTIVE', 'STILL_ACTIVE', '1 row.']));
+    const bad = await client.get('/api/v1/contracts/export.pdf?status=SOMETIMES');
+    expect(bad.statusCode).toBe(400);
   });
 });

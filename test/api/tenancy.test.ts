@@ -37,7 +37,20 @@ import {
 } from '../support/api-helpers.js';
 import { basicClient, Client, startTestApp, TEST_PASSWORD, type TestAccount, type TestApp } from '../support/app.js';
 import { describeDb, type DbTestContext } from '../support/db.js';
+import { pdfText, readWorkbook } from '../support/files.js';
 import { makeProgram, type TestProgram } from '../support/programs.js';
+
+/** What an answer shows a person: a workbook's cells and a PDF's text, not their compressed bytes. */
+async function readableText(response: LightMyRequestResponse): Promise<string> {
+  const type = String(response.headers['content-type'] ?? '');
+  if (response.statusCode >= 400) return response.body;
+  if (type.startsWith('application/pdf')) return pdfText(response.rawPayload).texts.join('\n');
+  if (type.startsWith('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')) {
+    const { workbook, rows } = await readWorkbook(response.rawPayload);
+    return workbook.worksheets.flatMap((sheet) => rows(sheet.name).flat()).map((value) => (value instanceof Date ? value.toISOString() : String(value))).join('\n');
+  }
+  return response.body;
+}
 
 // ---------------------------------------------------------------------------
 // The world every route is tried in
@@ -575,6 +588,24 @@ const ROUTES: RouteRow[] = [
   },
   {
     method: 'GET',
+    path: '/api/v1/contracts/export.xlsx',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/contracts/export.xlsx' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    allowed: ['operator'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/contracts/export.pdf',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/contracts/export.pdf' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    allowed: ['operator'],
+  },
+  {
+    method: 'GET',
     path: '/api/v1/partners',
     audience: 'brand',
     request: () => ({ url: '/api/v1/partners' }),
@@ -684,6 +715,24 @@ const ROUTES: RouteRow[] = [
     path: '/api/v1/actions/export.csv',
     audience: 'account',
     request: () => ({ url: '/api/v1/actions/export.csv' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    allowed: ['operator'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/actions/export.xlsx',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/actions/export.xlsx' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    allowed: ['operator'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/actions/export.pdf',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/actions/export.pdf' }),
     owner: { caller: 'brandA', status: 200 },
     crossTenant: 'self',
     allowed: ['operator'],
@@ -909,7 +958,8 @@ async function runRow(row: RouteRow, dbCtx: DbTestContext, t: TestApp): Promise<
         failures.push(`${CALLER_DESCRIPTIONS[caller]} on its own account: got ${response.statusCode} ${response.body.slice(0, 300)}`);
         continue;
       }
-      const leaked = forbidden.filter((marker) => response.body.includes(marker));
+      const text = await readableText(response);
+      const leaked = forbidden.filter((marker) => text.includes(marker));
       if (leaked.length) failures.push(`${CALLER_DESCRIPTIONS[caller]} saw data of another account: ${leaked.join(', ')}`);
       if (row.selfCheck) {
         try {
@@ -941,8 +991,9 @@ async function runRow(row: RouteRow, dbCtx: DbTestContext, t: TestApp): Promise<
   if (ownerResponse.statusCode !== row.owner.status) {
     failures.push(`owner (${CALLER_DESCRIPTIONS[row.owner.caller]}): expected ${row.owner.status}, got ${ownerResponse.statusCode} ${ownerResponse.body.slice(0, 300)}`);
   } else if (row.crossTenant === 'self' && row.method === 'GET' && !row.selfCheck) {
-    const shown = [...w.markersA, ...w.markersP].filter((marker) => ownerResponse.body.includes(marker));
-    if (!shown.length) failures.push(`owner's answer shows no marker, so the leak check of this route cannot fail: ${ownerResponse.body.slice(0, 300)}`);
+    const text = await readableText(ownerResponse);
+    const shown = [...w.markersA, ...w.markersP].filter((marker) => text.includes(marker));
+    if (!shown.length) failures.push(`owner's answer shows no marker, so the leak check of this route cannot fail: ${text.slice(0, 300)}`);
   }
   expect(failures, `${row.method} ${row.path}:\n  ${failures.join('\n  ')}`).toEqual([]);
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { eventTypeId, listActions } from './actions-support.js';
+import ExcelJS from 'exceljs';
+import { eventTypeId, listActions, type ApiAction } from './actions-support.js';
 import { accountIdOf, apiAs, logIn, mainNav, switchAccount } from './support.js';
 
 /** A CSV file as header + rows of fields (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
@@ -38,21 +39,44 @@ function parseCsv(text: string): { header: string[]; rows: Array<Record<string, 
   return { header, rows: rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? '']))) };
 }
 
-/** Clicks Download CSV and reads the file the browser saved. */
-async function downloadCsv(page: Page): Promise<{ filename: string; header: string[]; rows: Array<Record<string, string>> }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
-  const file = await download.path();
-  return { filename: download.suggestedFilename(), ...parseCsv(await fs.readFile(file, 'utf8')) };
+/** Clicks a download button (by its label) and returns the file the browser saved, with the name it was given. */
+async function downloadVia(page: Page, button: string): Promise<{ filename: string; file: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  return { filename: download.suggestedFilename(), file: await download.path() };
 }
 
-test('a brand downloads Pending Payouts as CSV: the file holds exactly the actions of the filters applied', async ({ page }) => {
+/** Clicks Download CSV and reads the file the browser saved. */
+async function downloadCsv(page: Page): Promise<{ filename: string; header: string[]; rows: Array<Record<string, string>> }> {
+  const { filename, file } = await downloadVia(page, 'Download CSV');
+  return { filename, ...parseCsv(await fs.readFile(file, 'utf8')) };
+}
+
+/** The first worksheet of a workbook (the list; an "About" sheet may follow) as header + rows of cell values. */
+async function readXlsx(file: string): Promise<{ header: string[]; rows: Array<Record<string, ExcelJS.CellValue>> }> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(file);
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw new Error(`${file} has no worksheet.`);
+  const header: string[] = [];
+  sheet.getRow(1).eachCell({ includeEmpty: true }, (cell, column) => (header[column - 1] = String(cell.value ?? '')));
+  const rows: Array<Record<string, ExcelJS.CellValue>> = [];
+  sheet.eachRow((row, number) => {
+    if (number > 1) rows.push(Object.fromEntries(header.map((h, i) => [h, row.getCell(i + 1).value])));
+  });
+  return { header, rows };
+}
+
+/**
+ * Logs in as Acme's brand user and opens Pending Payouts filtered to Trail Blog's pending
+ * Online Sale actions of Acme Outdoor US, sorted by event type; returns what the API lists for that filter.
+ */
+async function openFilteredPendingPayouts(page: Page): Promise<{ acme: number; onlineSale: number; partnerId: string; expected: ApiAction[] }> {
   await logIn(page, 'brand@acme.test');
   const acme = await accountIdOf(page.request, 'Acme Outdoor');
   await mainNav(page).getByRole('link', { name: 'Transactions' }).click();
   await page.getByRole('main').getByRole('link', { name: /^Pending Payouts/ }).click();
   await expect(page.getByRole('heading', { name: 'Pending Payouts' })).toBeVisible();
 
-  // Trail Blog's pending Online Sale actions of Acme Outdoor US, sorted by event type.
   const onlineSale = await eventTypeId(page.request, acme, 'Acme Outdoor US', 'Online Sale');
   await page.getByLabel('Partner').selectOption({ label: 'Trail Blog' });
   await page.getByLabel('Event Type').selectOption(String(onlineSale));
@@ -62,6 +86,12 @@ test('a brand downloads Pending Payouts as CSV: the file holds exactly the actio
   const expected = await listActions(page.request, acme, { state: 'PENDING', partnerId, actionTrackerId: String(onlineSale) });
   expect(expected.length).toBeGreaterThan(1);
   await expect(page.getByTestId('row-count')).toHaveText(`${expected.length} actions`);
+  return { acme, onlineSale, partnerId, expected };
+}
+
+test('a brand downloads Pending Payouts as CSV: the file holds exactly the actions of the filters applied', async ({ page }) => {
+  // Trail Blog's pending Online Sale actions of Acme Outdoor US, sorted by event type.
+  const { acme, onlineSale, expected } = await openFilteredPendingPayouts(page);
 
   const csv = await downloadCsv(page);
   expect(csv.filename).toMatch(/^actions-\d{4}-\d{2}-\d{2}\.csv$/);
@@ -92,13 +122,76 @@ test('a brand downloads Pending Payouts as CSV: the file holds exactly the actio
   for (const row of reversed.rows) expect(row['State']).toBe('REVERSED');
 });
 
-test('a partner downloads Contract History as CSV with the report’s filters', async ({ page }) => {
+test('a brand downloads Pending Payouts as an Excel workbook: the filtered actions, amounts as numbers', async ({ page }) => {
+  const { onlineSale, partnerId, expected } = await openFilteredPendingPayouts(page);
+  await expect(page.getByTestId('download-xlsx')).toHaveAttribute('title', 'Download the actions matching the filters as an Excel workbook');
+
+  const [request, xlsx] = await Promise.all([page.waitForRequest(/\/api\/v1\/actions\/export\.xlsx/), downloadVia(page, 'Download Excel')]);
+  // The same filters as the list, asking for a workbook (or a problem).
+  expect(request.headers()['accept']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/problem+json');
+  const sent = new URL(request.url()).searchParams;
+  expect({ state: sent.get('state'), partnerId: sent.get('partnerId'), actionTrackerId: sent.get('actionTrackerId') }).toEqual({
+    state: 'PENDING',
+    partnerId,
+    actionTrackerId: String(onlineSale),
+  });
+
+  expect(xlsx.filename).toMatch(/^actions-\d{4}-\d{2}-\d{2}\.xlsx$/);
+  const sheet = await readXlsx(xlsx.file);
+  expect(sheet.header).toEqual(expect.arrayContaining(['Id', 'CampaignName', 'EventTypeName', 'MediaPartnerName', 'State', 'Amount', 'Payout', 'Currency']));
+  expect(sheet.rows.map((r) => String(r['Id'])).sort()).toEqual(expected.map((a) => a.Id).sort());
+  for (const row of sheet.rows) expect(row).toMatchObject({ CampaignName: 'Acme Outdoor US', MediaPartnerName: 'Trail Blog', State: 'PENDING', Currency: 'USD' });
+  // Money is a number cell (so a column can be summed), equal to the list's decimal string.
+  for (const action of expected) {
+    const row = sheet.rows.find((r) => String(r['Id']) === action.Id)!;
+    expect({ Amount: row['Amount'], Payout: row['Payout'] }).toEqual({ Amount: Number(action.Amount), Payout: Number(action.Payout) });
+  }
+});
+
+test('a brand downloads Pending Payouts as a PDF document, with a spinner while it is prepared', async ({ page }) => {
+  await openFilteredPendingPayouts(page);
+  const button = page.getByTestId('download-pdf');
+  await expect(button).toHaveAttribute('title', 'Download the actions matching the filters as a PDF document');
+
+  // Hold the request so the pending state can be seen, then let it through.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let accept: string | undefined;
+  await page.route('**/api/v1/actions/export.pdf**', async (route) => {
+    accept = route.request().headers()['accept'];
+    await held;
+    await route.continue();
+  });
+  const downloading = page.waitForEvent('download');
+  await button.click();
+  await expect(button).toHaveText('Preparing…');
+  await expect(button).toBeDisabled();
+  await expect(page.getByTestId('download-csv')).toBeEnabled();
+  release();
+  const download = await downloading;
+  await expect(button).toHaveText('Download PDF');
+  await expect(button).toBeEnabled();
+
+  expect(accept).toBe('application/pdf, application/problem+json');
+  expect(download.suggestedFilename()).toMatch(/^actions-\d{4}-\d{2}-\d{2}\.pdf$/);
+  const bytes = await fs.readFile(await download.path());
+  expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  expect(bytes.subarray(-16).toString('latin1')).toMatch(/%%EOF\r?\n?$/);
+});
+
+/** Trail Blog's Contract History page; returns the account id. */
+async function openContractHistoryAsTrail(page: Page): Promise<number> {
   await logIn(page, 'partner@trail.test');
   await switchAccount(page, 'Trail Blog');
   const trail = await accountIdOf(page.request, 'Trail Blog');
   await mainNav(page).getByRole('link', { name: 'Reports' }).click();
   await page.getByRole('link', { name: 'Contract History' }).first().click();
   await expect(page.getByRole('heading', { name: 'Contract History' })).toBeVisible();
+  return trail;
+}
+
+test('a partner downloads Contract History as CSV with the report’s filters', async ({ page }) => {
+  const trail = await openContractHistoryAsTrail(page);
 
   // Everything first: one row per contract of the report.
   const all = await apiAs<{ total: number; items: Array<{ id: number; programName: string; brandName: string; status: string; terminationReason: string }> }>(
@@ -129,6 +222,31 @@ test('a partner downloads Contract History as CSV with the report’s filters', 
   await page.screenshot({ path: '/tmp/lockstep-contract-history-download.png' });
 });
 
+test('a partner downloads Contract History as an Excel workbook with the report’s filter', async ({ page }) => {
+  const trail = await openContractHistoryAsTrail(page);
+
+  await page.getByLabel('Contract Status').selectOption({ label: 'Current active contracts only' });
+  const all = await apiAs<{ items: Array<{ id: number; programName: string; brandName: string; status: string }> }>(
+    page.request,
+    trail,
+    'GET',
+    '/api/v1/contracts?status=ALL&pageSize=500',
+  );
+  const active = all.items.filter((c) => c.status === 'ACTIVE');
+  expect(active.length).toBeGreaterThan(0);
+  await expect(page.getByTestId('row-count')).toHaveText(`${active.length} contract${active.length === 1 ? '' : 's'}`);
+
+  const xlsx = await downloadVia(page, 'Download Excel');
+  expect(xlsx.filename).toMatch(/^contract-history-\d{4}-\d{2}-\d{2}\.xlsx$/);
+  const sheet = await readXlsx(xlsx.file);
+  expect(sheet.header).toEqual(expect.arrayContaining(['ContractId', 'Program', 'Brand', 'Partner', 'Status']));
+  expect(sheet.rows.map((r) => Number(r['ContractId'])).sort((a, b) => a - b)).toEqual(active.map((c) => c.id).sort((a, b) => a - b));
+  for (const row of sheet.rows) {
+    const contract = active.find((c) => c.id === Number(row['ContractId']))!;
+    expect(row).toMatchObject({ Status: 'ACTIVE', Partner: 'Trail Blog', Program: contract.programName, Brand: contract.brandName });
+  }
+});
+
 test('a partner downloads its actions with the filters applied; a refused download shows the server’s detail', async ({ page }) => {
   await logIn(page, 'partner@trail.test');
   await switchAccount(page, 'Trail Blog');
@@ -148,8 +266,8 @@ test('a partner downloads its actions with the filters applied; a refused downlo
   expect(csv.rows.map((r) => r['Id']).sort()).toEqual(expected.map((a) => a.Id).sort());
   for (const row of csv.rows) expect(row).toMatchObject({ CampaignName: 'Acme Outdoor Canada', StatusDetail: 'Pending', Currency: 'CAD' });
 
-  // When the server refuses the export, its problem detail is shown.
-  await page.route('**/api/v1/actions/export.csv**', (route) =>
+  // When the server refuses the export, in any format, its problem detail is shown.
+  await page.route(/\/api\/v1\/actions\/export\.(csv|xlsx|pdf)/, (route) =>
     route.fulfill({
       status: 403,
       contentType: 'application/problem+json',
@@ -159,4 +277,10 @@ test('a partner downloads its actions with the filters applied; a refused downlo
   await page.getByRole('button', { name: 'Download CSV' }).click();
   await expect(page.getByTestId('toast').filter({ hasText: 'The download failed: You are not a member of account 3.' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Download CSV' })).toBeEnabled();
+  const refused = page.getByTestId('toast').filter({ hasText: 'The download failed: You are not a member of account 3.' });
+  await refused.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(refused).toHaveCount(0);
+  await page.getByRole('button', { name: 'Download Excel' }).click();
+  await expect(refused).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Download Excel' })).toBeEnabled();
 });

@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -22,6 +20,7 @@ import { pendingEstimates } from '../../modules/ledger/pending-estimates.js';
 import { formatMinor, MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
 import { actorOf } from '../auth.js';
 import { errorResponses, isoDate } from '../schemas.js';
+import { EXPORT_FORMATS, filtersLine, PDF_MAX_ROWS, primed, sendExport, type ExportColumn } from '../table-export.js';
 
 const actionIdParams = z.object({ id: z.string().regex(/^\d{1,18}$/, 'an action id is a number') }).strict();
 const reason = z.enum(CHANGE_REASON_CODES as [string, ...string[]]).describe('Reason code');
@@ -207,16 +206,35 @@ function actionFilterOf(q: z.infer<typeof actionExportQuery>): Omit<ActionFilter
   };
 }
 
-const ACTION_CSV_COLUMNS = [
-  'Id', 'CampaignId', 'CampaignName', 'ActionTrackerId', 'EventTypeName', 'MediaPartnerId', 'MediaPartnerName', 'State',
-  'StatusDetail', 'Amount', 'Payout', 'DeltaAmount', 'DeltaPayout', 'IntendedAmount', 'IntendedPayout', 'Currency', 'OrderId',
-  'ReferringDate', 'EventDate', 'LockingDate', 'LockedDate', 'PaymentDate', 'ClearedDate',
-] as const;
-
-function actionCsvRecord(action: ActionView): Record<string, string | number | null> {
-  const dto = toActionDto(action);
-  return Object.fromEntries(ACTION_CSV_COLUMNS.map((column) => [column, dto[column]]));
-}
+/** The columns of the downloads, named as in the API (and as impact.com names them). */
+const ACTION_EXPORT_COLUMNS: Array<ExportColumn<ActionView>> = (() => {
+  const money = (minor: (a: ActionView) => bigint) => (a: ActionView) => ({ minor: minor(a), currency: a.currency });
+  return [
+    { header: 'Id', value: (a) => a.id.toString(), width: 12, pdf: true },
+    { header: 'CampaignId', value: (a) => a.programId, width: 11 },
+    { header: 'CampaignName', value: (a) => a.programName, width: 24, pdf: true },
+    { header: 'ActionTrackerId', value: (a) => a.eventTypeId, width: 11 },
+    { header: 'EventTypeName', value: (a) => a.eventTypeName, width: 18, pdf: true },
+    { header: 'MediaPartnerId', value: (a) => a.partnerAccountId, width: 11 },
+    { header: 'MediaPartnerName', value: (a) => a.partnerName, width: 22, pdf: true },
+    { header: 'State', value: (a) => a.state, width: 10 },
+    { header: 'StatusDetail', value: (a) => a.statusDetail, width: 22, pdf: true },
+    { header: 'Amount', value: money((a) => a.amountMinor), width: 12, pdf: true },
+    { header: 'Payout', value: money((a) => a.payoutMinor), width: 11, pdf: true },
+    { header: 'DeltaAmount', value: money((a) => a.amountMinor - a.originalAmountMinor), width: 12 },
+    { header: 'DeltaPayout', value: money((a) => a.payoutMinor - a.originalPayoutMinor), width: 12 },
+    { header: 'IntendedAmount', value: money((a) => a.originalAmountMinor), width: 14 },
+    { header: 'IntendedPayout', value: money((a) => a.originalPayoutMinor), width: 14 },
+    { header: 'Currency', value: (a) => a.currency, width: 9, pdf: true },
+    { header: 'OrderId', value: (a) => a.orderId, width: 16, pdf: true },
+    { header: 'ReferringDate', value: (a) => a.referringAt, width: 19 },
+    { header: 'EventDate', value: (a) => a.eventAt, width: 19, pdf: true },
+    { header: 'LockingDate', value: (a) => a.lockingAt, width: 19, pdf: true },
+    { header: 'LockedDate', value: (a) => a.lockedAt, width: 19 },
+    { header: 'PaymentDate', value: (a) => a.paymentDueAt, width: 19 },
+    { header: 'ClearedDate', value: (a) => a.clearedAt, width: 19 },
+  ];
+})();
 
 const REFUSAL_STATUS: Record<Refusal, ConstructorParameters<typeof DomainError>[0]> = {
   not_found: 'not-found',
@@ -271,30 +289,31 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     },
   );
 
-  r.get(
-    '/api/v1/actions/export.csv',
-    {
-      schema: {
-        tags: ['actions'],
-        summary: 'Download the actions matching the same filters as the list, as CSV (newest first, up to 1,000,000 rows)',
-        querystring: actionExportQuery,
-        produces: ['text/csv'],
+  for (const format of ['csv', 'xlsx', 'pdf'] as const) {
+    r.get(
+      `/api/v1/actions/export.${format}`,
+      {
+        schema: {
+          tags: ['actions'],
+          summary:
+            `Download the actions matching the same filters as the list, as ${EXPORT_FORMATS[format].label} ` +
+            (format === 'pdf' ? `(newest first, the first ${PDF_MAX_ROWS.toLocaleString('en-US')} rows)` : '(newest first, up to 1,000,000 rows)'),
+          querystring: actionExportQuery,
+          produces: [EXPORT_FORMATS[format].contentType.split(';')[0]!],
+        },
       },
-    },
-    async (request, reply) => {
-      const rows = exportActions(ctx.db, actorOf(request), actionFilterOf(request.query), ctx.clock.now());
-      // Pull the first chunk before answering, so a bad filter is still a 4xx problem.
-      const first = await rows.next();
-      async function* records() {
-        if (first.done) return;
-        for (const action of first.value) yield actionCsvRecord(action);
-        for await (const chunk of rows) for (const action of chunk) yield actionCsvRecord(action);
-      }
-      reply.header('content-disposition', `attachment; filename="actions-${ctx.clock.now().toISOString().slice(0, 10)}.csv"`);
-      reply.type('text/csv; charset=utf-8');
-      return reply.send(Readable.from(records()).pipe(stringify({ header: true, columns: ACTION_CSV_COLUMNS })));
-    },
-  );
+      async (request, reply) => {
+        const now = ctx.clock.now();
+        const rows = await primed(exportActions(ctx.db, actorOf(request), actionFilterOf(request.query), now));
+        return sendExport(reply, format, 'actions', now, {
+          title: 'Actions',
+          about: [filtersLine(request.query), `Downloaded ${now.toISOString()}`],
+          columns: ACTION_EXPORT_COLUMNS,
+          rows,
+        });
+      },
+    );
+  }
 
   r.get(
     '/api/v1/actions/:id',

@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,11 +5,12 @@ import type { ServiceContext } from '../../core/context.js';
 import { acceptTerms } from '../../modules/contracts/accept-terms.js';
 import { expireContract } from '../../modules/contracts/expire-contract.js';
 import { CHANGE_REASON_CODES, type ChangeReasonCode } from '../../modules/actions/types.js';
-import { getContractOrThrow, listContractHistory, listPartnersOfBrand, TERMINATION_REASONS } from '../../modules/contracts/queries.js';
+import { getContractOrThrow, listContractHistory, listPartnersOfBrand, TERMINATION_REASONS, type ContractRow } from '../../modules/contracts/queries.js';
 import { requireAccountActor } from '../../modules/accounts/actor.js';
 import { actorOf } from '../auth.js';
 import { contractDto, toContractDto } from '../dto.js';
 import { errorResponses, idParams, isoDate, pageOf, pageQueryShape } from '../schemas.js';
+import { EXPORT_FORMATS, filtersLine, primed, sendExport, type ExportColumn } from '../table-export.js';
 
 const historyFilterShape = {
   programId: z.coerce.number().int().positive().optional(),
@@ -22,6 +21,20 @@ const historyFilterShape = {
   order: z.enum(['asc', 'desc']).optional(),
 };
 const historyFilter = z.object(historyFilterShape).strict();
+
+const CONTRACT_EXPORT_COLUMNS: Array<ExportColumn<ContractRow>> = [
+  { header: 'ContractId', value: (c) => c.id, width: 11, pdf: true },
+  { header: 'ProgramId', value: (c) => c.programId, width: 10 },
+  { header: 'Program', value: (c) => c.programName, width: 24, pdf: true },
+  { header: 'Brand', value: (c) => c.brandName, width: 20, pdf: true },
+  { header: 'PartnerId', value: (c) => c.partnerAccountId, width: 10 },
+  { header: 'Partner', value: (c) => c.partnerName, width: 20, pdf: true },
+  { header: 'TemplateTerms', value: (c) => c.templateTermsName, width: 22, pdf: true },
+  { header: 'Status', value: (c) => c.status, width: 10, pdf: true },
+  { header: 'StartDate', value: (c) => c.startAt, width: 19, pdf: true },
+  { header: 'EndDate', value: (c) => c.endAt, width: 19, pdf: true },
+  { header: 'TerminationReason', value: (c) => c.terminationReason, width: 20, pdf: true },
+];
 
 export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceContext }): Promise<void> {
   const { ctx } = opts;
@@ -43,48 +56,37 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
     },
   );
 
-  r.get(
-    '/api/v1/contracts/export.csv',
-    {
-      schema: {
-        tags: ['contracts'],
-        summary: 'Download Contract History with the same filters, as CSV',
-        querystring: historyFilter,
-        produces: ['text/csv'],
+  for (const format of ['csv', 'xlsx', 'pdf'] as const) {
+    r.get(
+      `/api/v1/contracts/export.${format}`,
+      {
+        schema: {
+          tags: ['contracts'],
+          summary: `Download Contract History with the same filters, as ${EXPORT_FORMATS[format].label}`,
+          querystring: historyFilter,
+          produces: [EXPORT_FORMATS[format].contentType.split(';')[0]!],
+        },
       },
-    },
-    async (request, reply) => {
-      const actor = actorOf(request);
-      const now = ctx.clock.now();
-      const pageSize = 500;
-      const first = await listContractHistory(ctx.db, actor, { ...request.query, page: 1, pageSize }, now);
-      async function* records() {
-        let page = first;
-        for (let n = 1; ; n++) {
-          for (const c of page.items) {
-            yield {
-              ContractId: c.id,
-              ProgramId: c.programId,
-              Program: c.programName,
-              Brand: c.brandName,
-              PartnerId: c.partnerAccountId,
-              Partner: c.partnerName,
-              TemplateTerms: c.templateTermsName,
-              Status: c.status,
-              StartDate: c.startAt.toISOString(),
-              EndDate: c.endAt ? c.endAt.toISOString() : '',
-              TerminationReason: c.terminationReason,
-            };
+      async (request, reply) => {
+        const actor = actorOf(request);
+        const now = ctx.clock.now();
+        const pageSize = 500;
+        async function* pages() {
+          for (let n = 1; ; n++) {
+            const page = await listContractHistory(ctx.db, actor, { ...request.query, page: n, pageSize }, now);
+            yield page.items;
+            if (n * pageSize >= page.total) return;
           }
-          if (n * pageSize >= page.total) return;
-          page = await listContractHistory(ctx.db, actor, { ...request.query, page: n + 1, pageSize }, now);
         }
-      }
-      reply.header('content-disposition', `attachment; filename="contract-history-${now.toISOString().slice(0, 10)}.csv"`);
-      reply.type('text/csv; charset=utf-8');
-      return reply.send(Readable.from(records()).pipe(stringify({ header: true })));
-    },
-  );
+        return sendExport(reply, format, 'contract-history', now, {
+          title: 'Contract History',
+          about: [filtersLine(request.query), `Downloaded ${now.toISOString()}`],
+          columns: CONTRACT_EXPORT_COLUMNS,
+          rows: await primed(pages()),
+        });
+      },
+    );
+  }
 
   r.get(
     '/api/v1/partners',

@@ -129,13 +129,17 @@ export function filenameFromDisposition(header: string | null): string | undefin
 }
 
 /**
- * Downloads a file the API generates (CSV exports). A plain link cannot carry the
+ * Downloads a file the API generates (CSV, Excel and PDF exports). A plain link cannot carry the
  * Lockstep-Account header, so the file is fetched with the session cookie and the header,
  * then handed to the browser as a Blob, named as the server's Content-Disposition says.
  * A refusal is thrown as an ApiError with the server's problem detail.
  */
-export async function downloadFile(path: string, options: { query?: Record<string, QueryValue>; accountId?: number | null; fallbackName: string }): Promise<string> {
-  const headers: Record<string, string> = { Accept: 'text/csv, application/problem+json' };
+export async function downloadFile(
+  path: string,
+  options: { query?: Record<string, QueryValue>; accountId?: number | null; fallbackName: string; mediaType?: string },
+): Promise<string> {
+  // The file's media type, or a problem when the server refuses (a bad filter, no access).
+  const headers: Record<string, string> = { Accept: `${options.mediaType ?? 'text/csv'}, application/problem+json` };
   if (options.accountId) headers['Lockstep-Account'] = String(options.accountId);
   let response: Response;
   try {

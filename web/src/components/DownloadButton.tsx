@@ -2,18 +2,30 @@ import { useState } from 'react';
 import { downloadFile, errorDetail, type QueryValue } from '../api/client';
 import { useToast } from './Toast';
 
-interface DownloadButtonProps {
-  /** The export endpoint, e.g. '/api/v1/actions/export.csv'. */
+export type DownloadFormat = 'csv' | 'xlsx' | 'pdf';
+
+/** Every export endpoint serves the same rows in these formats, under the same query parameters. */
+const FORMATS: Record<DownloadFormat, { label: string; mediaType: string; as: string }> = {
+  csv: { label: 'Download CSV', mediaType: 'text/csv', as: 'as a CSV file' },
+  xlsx: { label: 'Download Excel', mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', as: 'as an Excel workbook' },
+  pdf: { label: 'Download PDF', mediaType: 'application/pdf', as: 'as a PDF document' },
+};
+
+interface DownloadProps {
+  /** The export endpoint without its extension, e.g. '/api/v1/actions/export': the format adds '.csv', '.xlsx' or '.pdf'. */
   path: string;
   /** The filters of the list on screen: the file holds the same rows. */
   query: Record<string, QueryValue>;
   /** The account the export is for (Lockstep-Account header); none for operators. */
   accountId?: number | null;
-  /** Used when the server names no file. */
+  /** The file name without its extension, used when the server names no file: 'actions'. */
   fallbackName: string;
-  label?: string;
   /** What the file holds, for the tooltip: "the actions matching the filters". */
   description?: string;
+}
+
+interface DownloadButtonProps extends DownloadProps {
+  format: DownloadFormat;
   testId?: string;
 }
 
@@ -29,16 +41,17 @@ function DownloadIcon() {
 }
 
 /**
- * Downloads an export with the filters currently applied. The file is fetched with the
- * session and the account header (see downloadFile); a refusal shows the server's detail.
+ * Downloads an export in one format with the filters currently applied. The file is fetched
+ * with the session and the account header (see downloadFile); a refusal shows the server's detail.
  */
-export function DownloadButton({ path, query, accountId, fallbackName, label = 'Download CSV', description, testId }: DownloadButtonProps) {
+export function DownloadButton({ path, format, query, accountId, fallbackName, description, testId }: DownloadButtonProps) {
   const toast = useToast();
   const [pending, setPending] = useState(false);
+  const { label, mediaType, as } = FORMATS[format];
   const download = async () => {
     setPending(true);
     try {
-      await downloadFile(path, { query, accountId: accountId ?? null, fallbackName });
+      await downloadFile(`${path}.${format}`, { query, accountId: accountId ?? null, fallbackName: `${fallbackName}.${format}`, mediaType });
     } catch (error) {
       toast.error(`The download failed: ${errorDetail(error)}`);
     } finally {
@@ -52,11 +65,25 @@ export function DownloadButton({ path, query, accountId, fallbackName, label = '
       onClick={() => void download()}
       disabled={pending}
       aria-busy={pending || undefined}
-      title={description ? `Download ${description} as a CSV file` : undefined}
+      title={description ? `Download ${description} ${as}` : undefined}
       data-testid={testId}
     >
       {pending ? <span className="spinner" aria-hidden="true" /> : <DownloadIcon />}
       {pending ? 'Preparing…' : label}
     </button>
+  );
+}
+
+/**
+ * The export in every format, side by side: Download CSV, Download Excel, Download PDF.
+ * Test ids are `${testIdPrefix}-csv`, `-xlsx` and `-pdf`.
+ */
+export function DownloadButtons({ testIdPrefix = 'download', ...props }: DownloadProps & { testIdPrefix?: string }) {
+  return (
+    <div className="btn-group" role="group" aria-label="Download">
+      {(Object.keys(FORMATS) as DownloadFormat[]).map((format) => (
+        <DownloadButton key={format} {...props} format={format} testId={`${testIdPrefix}-${format}`} />
+      ))}
+    </div>
   );
 }

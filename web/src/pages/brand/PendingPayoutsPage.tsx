@@ -14,7 +14,7 @@ import { useAccount } from '../../api/session';
 import { APPROVED_STATUS_DETAILS, CHANGE_REASON_CODES, type Action, type BulkOperation } from '../../api/types';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { DebouncedInput } from '../../components/DebouncedInput';
-import { DownloadButton } from '../../components/DownloadButton';
+import { DownloadButtons } from '../../components/DownloadButton';
 import { PageHeader } from '../../components/Form';
 import { Menu, type MenuItem } from '../../components/Menu';
 import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
@@ -95,7 +95,7 @@ function isActionId(text: string): boolean {
   return text === '' || /^\d{1,18}$/.test(text);
 }
 
-/** The list's filters and sort as the API takes them: the same for the list and its CSV export. */
+/** The list's filters and sort as the API takes them: the same for the list and its exports (CSV, Excel, PDF). */
 function actionsFilter(p: ActionsParams, reversed: boolean, timeZone: string): Record<string, QueryValue> {
   return {
     sort: p.sort,
@@ -118,18 +118,17 @@ function actionsFilter(p: ActionsParams, reversed: boolean, timeZone: string): R
   };
 }
 
-/** Download CSV: every action of the list as filtered now (all pages; the server sends them newest first). */
+/** Download CSV, Excel or PDF: every action of the list as filtered now (all pages; the server sends them newest first). */
 function ActionsDownload({ reversed }: { reversed: boolean }) {
   const account = useAccount();
   const p = useActionsParams(reversed);
   return (
-    <DownloadButton
-      path="/api/v1/actions/export.csv"
+    <DownloadButtons
+      path="/api/v1/actions/export"
       query={actionsFilter(p, reversed, account.timeZone)}
       accountId={account.id}
-      fallbackName={reversed ? 'reversed-actions.csv' : 'actions.csv'}
+      fallbackName={reversed ? 'reversed-actions' : 'actions'}
       description={reversed ? 'the reversed actions matching the filters' : 'the actions matching the filters'}
-      testId="download-csv"
     />
   );
 }

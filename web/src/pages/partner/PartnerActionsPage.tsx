@@ -9,7 +9,7 @@ import { useAccount } from '../../api/session';
 import { APPROVED_STATUS_DETAILS, CHANGE_REASON_CODES, type Action } from '../../api/types';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { DebouncedInput } from '../../components/DebouncedInput';
-import { DownloadButton } from '../../components/DownloadButton';
+import { DownloadButtons } from '../../components/DownloadButton';
 import { PageHeader } from '../../components/Form';
 import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
@@ -48,7 +48,7 @@ export function PartnerActionsPage() {
   const order: 'asc' | 'desc' = get('order') === 'asc' ? 'asc' : 'desc';
   const openId = positiveIntParam(get('action'));
 
-  // The filters and sort, as the list and its CSV export take them.
+  // The filters and sort, as the list and its exports (CSV, Excel, PDF) take them.
   const filter = {
     sort,
     order,
@@ -183,14 +183,7 @@ export function PartnerActionsPage() {
         title="Actions"
         subtitle={`Actions credited to ${account.name}: pending until they lock, then paid on the brand's payment schedule. Dates in ${tz}.`}
         actions={
-          <DownloadButton
-            path="/api/v1/actions/export.csv"
-            query={filter}
-            accountId={account.id}
-            fallbackName="actions.csv"
-            description="the actions matching the filters"
-            testId="download-csv"
-          />
+          <DownloadButtons path="/api/v1/actions/export" query={filter} accountId={account.id} fallbackName="actions" description="the actions matching the filters" />
         }
       />
       <BalanceCards />

@@ -5,7 +5,7 @@ import { usePrograms } from '../../api/queries';
 import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
 import { TERMINATION_REASONS, type Contract, type Page } from '../../api/types';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
-import { DownloadButton } from '../../components/DownloadButton';
+import { DownloadButtons } from '../../components/DownloadButton';
 import { PageHeader } from '../../components/Form';
 import { Menu } from '../../components/Menu';
 import { formatDate, formatDateTime } from '../../lib/format';
@@ -51,7 +51,7 @@ export function ContractHistoryPage() {
   const isPartner = account.kind === 'PARTNER';
   const partners = useBrandPartners(!isPartner);
 
-  // The filters and sort, as the report and its CSV export take them.
+  // The filters and sort, as the report and its exports (CSV, Excel, PDF) take them.
   const filter = { programId, partnerAccountId: isPartner ? '' : partnerAccountId, status, terminationReason: reason, sort, order };
   const query = { ...filter, page, pageSize };
   const contracts = useQuery({
@@ -201,13 +201,12 @@ export function ContractHistoryPage() {
         title="Contract History"
         subtitle={`Contracts of ${account.name} with ${isPartner ? 'brands' : 'partners'}: current and past. Dates in ${account.timeZone}.`}
         actions={
-          <DownloadButton
-            path="/api/v1/contracts/export.csv"
+          <DownloadButtons
+            path="/api/v1/contracts/export"
             query={filter}
             accountId={account.id}
-            fallbackName="contract-history.csv"
+            fallbackName="contract-history"
             description="the contracts matching the filters"
-            testId="download-csv"
           />
         }
       />

@@ -1,0 +1,305 @@
+import { PassThrough, Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { FastifyReply } from 'fastify';
+import ExcelJS from 'exceljs';
+import PDFDocument from 'pdfkit';
+import { currencyExponent, formatMinor } from '../money/index.js';
+
+/**
+ * Downloads of a list as CSV, an Excel workbook or a PDF document, from one description
+ * of its columns, so the three files always hold the same rows under the same names.
+ * Rows arrive in chunks (the list's export query pages through the database) and every
+ * format is streamed: a million-row CSV or workbook never sits in memory.
+ */
+
+export type ExportFormat = 'csv' | 'xlsx' | 'pdf';
+
+export const EXPORT_FORMATS: Record<ExportFormat, { contentType: string; label: string }> = {
+  csv: { contentType: 'text/csv; charset=utf-8', label: 'CSV' },
+  xlsx: { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', label: 'Excel workbook' },
+  pdf: { contentType: 'application/pdf', label: 'PDF document' },
+};
+
+/** An amount in minor units and its currency: a number cell with the currency's decimals in Excel. */
+export interface MoneyCell {
+  minor: bigint;
+  currency: string;
+}
+
+/**
+ * One value: text, a whole number (ids that fit a double stay numbers; write larger ids
+ * as text), an instant (UTC), money, or nothing.
+ */
+export type Cell = string | number | Date | MoneyCell | null;
+
+export interface ExportColumn<T> {
+  header: string;
+  value: (row: T) => Cell;
+  /** Width in characters in the workbook; the PDF shares its width out in the same proportions. Default 14. */
+  width?: number;
+  /** Whether the PDF, which has room for fewer columns than a spreadsheet, shows this one. */
+  pdf?: boolean;
+}
+
+export interface ExportTable<T> {
+  /** What the file holds, e.g. "Actions": the workbook's sheet and the PDF's heading. */
+  title: string;
+  /** Lines under the PDF's heading and on the workbook's "About" sheet: who, which filters, when. */
+  about: string[];
+  columns: Array<ExportColumn<T>>;
+  rows: AsyncIterable<T[]>;
+}
+
+/** The PDF is for reading and printing; beyond this many rows it says where to get the rest. */
+export const PDF_MAX_ROWS = 10_000;
+
+export function exportStream<T>(format: ExportFormat, table: ExportTable<T>): Readable {
+  switch (format) {
+    case 'csv':
+      return csvStream(table);
+    case 'xlsx':
+      return xlsxStream(table);
+    case 'pdf':
+      return pdfStream(table);
+  }
+}
+
+/**
+ * Answers with the file. `rows` must already be primed (see primed), so that a refused
+ * or malformed request has failed before the first byte of the file is sent.
+ */
+export function sendExport<T>(reply: FastifyReply, format: ExportFormat, fileName: string, now: Date, table: ExportTable<T>): FastifyReply {
+  reply.header('content-disposition', `attachment; filename="${fileName}-${now.toISOString().slice(0, 10)}.${format}"`);
+  reply.type(EXPORT_FORMATS[format].contentType);
+  return reply.send(exportStream(format, table));
+}
+
+/** Runs the export query up to its first chunk now (where an error is still a 4xx problem), the rest as the file is written. */
+export async function primed<T>(chunks: AsyncIterator<T[]>): Promise<AsyncIterable<T[]>> {
+  const first = await chunks.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  })();
+}
+
+/** The filters of a download, for the people who read the file later. */
+export function filtersLine(query: Record<string, unknown>): string {
+  const parts = Object.entries(query)
+    .filter(([, value]) => value !== undefined && value !== '')
+    .map(([name, value]) => `${name} = ${String(value)}`);
+  return parts.length ? `Filters: ${parts.join(', ')}` : 'Filters: none';
+}
+
+function isMoney(value: Cell): value is MoneyCell {
+  return typeof value === 'object' && value !== null && !(value instanceof Date);
+}
+
+/** The text of a value in CSV and PDF: the API's formats (decimal amounts, ISO 8601 UTC instants). */
+export function cellText(value: Cell): string {
+  if (value === null) return '';
+  if (value instanceof Date) return value.toISOString();
+  if (isMoney(value)) return formatMinor(value.minor, value.currency);
+  return String(value);
+}
+
+function csvStream<T>(table: ExportTable<T>): Readable {
+  const { columns } = table;
+  async function* records() {
+    for await (const chunk of table.rows) {
+      for (const row of chunk) yield columns.map((column) => cellText(column.value(row)));
+    }
+  }
+  return Readable.from(records()).pipe(stringify({ header: true, columns: columns.map((c) => c.header) }));
+}
+
+const EXCEL_DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+// A sheet name: at most 31 characters, none of : \ / ? * [ ].
+const sheetName = (title: string) => title.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31) || 'Sheet1';
+
+function moneyFormat(currency: string): string {
+  const exponent = currencyExponent(currency);
+  return exponent === 0 ? '#,##0' : `#,##0.${'0'.repeat(exponent)}`;
+}
+
+/** A cell's value and number format in the workbook: numbers stay numbers, so a column can be summed. */
+function excelCell(value: Cell): { value: ExcelJS.CellValue; numFmt?: string } {
+  if (value === null) return { value: null };
+  if (value instanceof Date) return { value, numFmt: EXCEL_DATE_FORMAT };
+  if (isMoney(value)) {
+    // A spreadsheet number is a double: exact for any amount whose minor units fit 2^53,
+    // shown with exactly the currency's decimals. Larger amounts go in as exact text.
+    const minor = Number(value.minor);
+    if (!Number.isSafeInteger(minor)) return { value: formatMinor(value.minor, value.currency) };
+    const text = formatMinor(value.minor, value.currency);
+    return { value: Number(text), numFmt: moneyFormat(value.currency) };
+  }
+  // XML 1.0 cannot hold most control characters (nor U+FFFE/U+FFFF, nor half of a
+  // surrogate pair): written as they are, they would make the file unreadable.
+  return { value: typeof value === 'string' ? value.replace(XML_INVALID, '\uFFFD') : value };
+}
+
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function xlsxStream<T>(table: ExportTable<T>): Readable {
+  const out = new PassThrough();
+  const write = async () => {
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    workbook.creator = 'Lockstep';
+    workbook.created = new Date();
+    const sheet = workbook.addWorksheet(sheetName(table.title), { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = table.columns.map((column) => ({ header: column.header, key: column.header, width: column.width ?? 14 }));
+    const header = sheet.getRow(1);
+    header.font = { bold: true };
+    header.commit();
+    sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: table.columns.length } };
+    for await (const chunk of table.rows) {
+      for (const item of chunk) {
+        const row = sheet.addRow(table.columns.map(() => null));
+        table.columns.forEach((column, index) => {
+          const { value, numFmt } = excelCell(column.value(item));
+          const cell = row.getCell(index + 1);
+          cell.value = value;
+          if (numFmt) cell.numFmt = numFmt;
+        });
+        row.commit();
+      }
+    }
+    sheet.commit();
+    const about = workbook.addWorksheet('About');
+    about.columns = [{ width: 100 }];
+    for (const line of [table.title, ...table.about, 'Dates and times are in UTC.']) about.addRow([line]).commit();
+    about.commit();
+    await workbook.commit();
+  };
+  write().catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// PDF: A4 landscape, a heading, then the table with its header row on every page.
+// ---------------------------------------------------------------------------
+
+const PAGE_MARGIN = 36;
+const FONT_SIZE = 7.5;
+const ROW_HEIGHT = 13;
+const CELL_PADDING = 3;
+
+/**
+ * The 14 standard PDF fonts (no font files to ship) cover Windows-1252 only; anything
+ * else would print as garbage, so it prints as "?".
+ */
+const WIN_ANSI_EXTRAS = new Set([...'€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ']);
+function printable(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    out += (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRAS.has(ch) ? ch : code < 0x20 ? ' ' : '?';
+  }
+  return out;
+}
+
+/** Minutes are enough on paper, and the full ISO form would not fit a column: 2026-12-02 06:05. */
+const pdfDate = (at: Date) => `${at.toISOString().slice(0, 10)} ${at.toISOString().slice(11, 16)}`;
+
+function pdfStream<T>(table: ExportTable<T>): Readable {
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    // No bottom margin for pdfkit: the table stops at PAGE_MARGIN itself, the footer sits below.
+    margins: { top: PAGE_MARGIN, left: PAGE_MARGIN, right: PAGE_MARGIN, bottom: 0 },
+    info: { Title: table.title, Creator: 'Lockstep' },
+  });
+  const columns = table.columns.filter((column) => column.pdf);
+  const usable = doc.page.width - 2 * PAGE_MARGIN;
+  const totalWeight = columns.reduce((sum, column) => sum + (column.width ?? 14), 0);
+  const widths = columns.map((column) => ((column.width ?? 14) / totalWeight) * usable);
+  const lefts = widths.map((_, i) => PAGE_MARGIN + widths.slice(0, i).reduce((a, b) => a + b, 0));
+  const bottom = () => doc.page.height - PAGE_MARGIN - ROW_HEIGHT;
+  let pageNumber = 1;
+  let y = 0;
+
+  /** Cut to the column's width with an ellipsis. */
+  const fit = (text: string, width: number) => {
+    const room = width - 2 * CELL_PADDING;
+    if (doc.widthOfString(text) <= room) return text;
+    let cut = text.slice(0, Math.floor((text.length * room) / doc.widthOfString(text)));
+    while (cut.length > 0 && doc.widthOfString(`${cut}…`) > room) cut = cut.slice(0, -1);
+    return `${cut}…`;
+  };
+  // Text goes at explicit positions, never through pdfkit's line wrapper, which would
+  // start pages of its own near the bottom margin.
+  const footer = () => {
+    doc.font('Helvetica').fontSize(FONT_SIZE).fillColor('#666');
+    const text = `${fit(printable(table.title), usable / 2)} · page ${pageNumber}`;
+    doc.text(text, PAGE_MARGIN + usable - doc.widthOfString(text), doc.page.height - PAGE_MARGIN + 6, { lineBreak: false });
+  };
+  const headerRow = () => {
+    doc.rect(PAGE_MARGIN, y, usable, ROW_HEIGHT).fill('#e8e8e4');
+    doc.font('Helvetica-Bold').fontSize(FONT_SIZE).fillColor('#000');
+    columns.forEach((column, i) => {
+      doc.text(fit(printable(column.header), widths[i]!), lefts[i]! + CELL_PADDING, y + 3, { lineBreak: false });
+    });
+    y += ROW_HEIGHT;
+    doc.font('Helvetica');
+  };
+  const newPage = () => {
+    footer();
+    doc.addPage();
+    pageNumber += 1;
+    y = PAGE_MARGIN;
+    headerRow();
+  };
+  const line = (text: string, options: { bold?: boolean; size?: number } = {}) => {
+    doc.font(options.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(options.size ?? 9).fillColor('#000');
+    doc.text(fit(printable(text), usable), PAGE_MARGIN, y, { lineBreak: false });
+    y += (options.size ?? 9) + 5;
+  };
+
+  const write = async () => {
+    y = PAGE_MARGIN;
+    line(table.title, { bold: true, size: 14 });
+    for (const text of [...table.about, 'Dates and times are in UTC.']) line(text);
+    y += 6;
+    headerRow();
+    let printed = 0;
+    let more = false;
+    outer: for await (const chunk of table.rows) {
+      for (const item of chunk) {
+        if (printed === PDF_MAX_ROWS) {
+          more = true;
+          break outer;
+        }
+        if (y > bottom()) newPage();
+        if (printed % 2 === 1) doc.rect(PAGE_MARGIN, y, usable, ROW_HEIGHT).fill('#f6f6f4');
+        doc.fillColor('#000').font('Helvetica').fontSize(FONT_SIZE);
+        columns.forEach((column, i) => {
+          const value = column.value(item);
+          const text = fit(printable(value instanceof Date ? pdfDate(value) : cellText(value)), widths[i]!);
+          const numeric = isMoney(value) || typeof value === 'number';
+          const x = numeric ? lefts[i]! + widths[i]! - CELL_PADDING - doc.widthOfString(text) : lefts[i]! + CELL_PADDING;
+          doc.text(text, x, y + 3, { lineBreak: false });
+        });
+        y += ROW_HEIGHT;
+        printed += 1;
+      }
+    }
+    if (y > bottom()) newPage();
+    y += 4;
+    line(
+      more
+        ? `The first ${PDF_MAX_ROWS.toLocaleString('en-US')} rows; download the CSV or Excel file for all of them.`
+        : `${printed.toLocaleString('en-US')} row${printed === 1 ? '' : 's'}.`,
+      { size: 8 },
+    );
+    footer();
+    doc.end();
+  };
+  write().catch((error: unknown) => doc.destroy(error instanceof Error ? error : new Error(String(error))));
+  return doc as unknown as Readable;
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { exportStream, PDF_MAX_ROWS, type ExportColumn, type ExportFormat } from '../../src/http/table-export.js';
+import { pdfText, readWorkbook } from '../support/files.js';
+
+interface Row {
+  id: number;
+  name: string;
+  amountMinor: bigint;
+  currency: string;
+  at: Date | null;
+}
+
+const COLUMNS: Array<ExportColumn<Row>> = [
+  { header: 'Id', value: (r) => r.id, pdf: true },
+  { header: 'Name', value: (r) => r.name, width: 10, pdf: true },
+  { header: 'Amount', value: (r) => ({ minor: r.amountMinor, currency: r.currency }), pdf: true },
+  { header: 'Currency', value: (r) => r.currency },
+  { header: 'At', value: (r) => r.at, pdf: true },
+];
+
+async function render(format: ExportFormat, rows: Row[], chunk = 2): Promise<Buffer> {
+  async function* chunks() {
+    for (let i = 0; i < rows.length; i += chunk) yield rows.slice(i, i + chunk);
+  }
+  const parts: Buffer[] = [];
+  for await (const part of exportStream(format, { title: 'Things', about: ['Filters: none'], columns: COLUMNS, rows: chunks() })) {
+    parts.push(Buffer.from(part as Buffer));
+  }
+  return Buffer.concat(parts);
+}
+
+const AT = new Date('2026-11-30T08:15:42.123Z');
+const ROWS: Row[] = [
+  { id: 1, name: 'Plain', amountMinor: 1234n, currency: 'USD', at: AT },
+  { id: 2, name: 'Comma, "quoted"\nnewline', amountMinor: -5n, currency: 'USD', at: null },
+  { id: 3, name: 'Yen', amountMinor: 1500n, currency: 'JPY', at: AT },
+  { id: 4, name: 'Dinar', amountMinor: 1234567n, currency: 'KWD', at: AT },
+  { id: 5, name: 'Beyond a double', amountMinor: 123456789012345678n, currency: 'USD', at: AT },
+];
+
+describe('list downloads (CSV, Excel, PDF from one column list)', () => {
+  it('CSV: the API formats, quoting where needed, empty for nothing', async () => {
+    const csv = (await render('csv', ROWS)).toString('utf8');
+    expect(csv.split('\n')[0]).toBe('Id,Name,Amount,Currency,At');
+    expect(csv).toContain('1,Plain,12.34,USD,2026-11-30T08:15:42.123Z\n');
+    expect(csv).toContain('2,"Comma, ""quoted""\nnewline",-0.05,USD,\n');
+    expect(csv).toContain('3,Yen,1500,JPY,');
+    expect(csv).toContain('4,Dinar,1234.567,KWD,');
+    expect(csv).toContain('5,Beyond a double,1234567890123456.78,USD,');
+  });
+
+  it('Excel: numbers stay numbers with the currency decimals, dates are dates, an About sheet says what it holds', async () => {
+    const { rows, workbook } = await readWorkbook(await render('xlsx', ROWS));
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Things', 'About']);
+    const sheet = rows('Things');
+    expect(sheet[0]).toEqual(['Id', 'Name', 'Amount', 'Currency', 'At']);
+    expect(sheet).toHaveLength(ROWS.length + 1);
+    expect(sheet[1]).toEqual([1, 'Plain', 12.34, 'USD', AT]);
+    expect(sheet[2]).toEqual([2, 'Comma, "quoted"\nnewline', -0.05, 'USD', null]);
+    expect(sheet[3]![2]).toBe(1500);
+    expect(sheet[4]![2]).toBe(1234.567);
+    // Minor units beyond 2^53 would lose digits as a number: exact text instead.
+    expect(sheet[5]![2]).toBe('1234567890123456.78');
+    const things = workbook.getWorksheet('Things')!;
+    expect(things.getCell('C2').numFmt).toBe('#,##0.00');
+    expect(things.getCell('C4').numFmt).toBe('#,##0');
+    expect(things.getCell('C5').numFmt).toBe('#,##0.000');
+    expect(things.getCell('E2').numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    expect(rows('About').flat()).toEqual(['Things', 'Filters: none', 'Dates and times are in UTC.']);
+  });
+
+  it('Excel: characters XML cannot hold become U+FFFD instead of breaking the file', async () => {
+    const { rows } = await readWorkbook(await render('xlsx', [{ id: 1, name: 'bell\u0007 half\uD800 tab\tok 😀', amountMinor: 0n, currency: 'USD', at: null }]));
+    expect(rows('Things')[1]![1]).toBe('bell\uFFFD half\uFFFD tab\tok 😀');
+  });
+
+  it('Excel: an empty list is a header row and nothing else', async () => {
+    const { rows } = await readWorkbook(await render('xlsx', []));
+    expect(rows('Things')).toEqual([['Id', 'Name', 'Amount', 'Currency', 'At']]);
+  });
+
+  it('PDF: a heading, the PDF columns only, amounts as decimals, text that cannot print as "?", long text cut', async () => {
+    const pdf = await render('pdf', [
+      ...ROWS,
+      { id: 6, name: 'Żółw 東京 café', amountMinor: 1n, currency: 'EUR', at: AT },
+      { id: 7, name: 'A name far too long to fit in its narrow column at all', amountMinor: 1n, currency: 'EUR', at: AT },
+    ]);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.toString('latin1').trimEnd().endsWith('%%EOF')).toBe(true);
+    const { texts, pages } = pdfText(pdf);
+    expect(pages).toBe(1);
+    expect(texts.slice(0, 3)).toEqual(['Things', 'Filters: none', 'Dates and times are in UTC.']);
+    expect(texts).toEqual(expect.arrayContaining(['Id', 'Name', 'Amount', 'At', '12.34', '-0.05', '1500', '1234.567', '2026-11-30 08:15', '?ó?w ?? café']));
+    expect(texts).not.toContain('Currency'); // not a PDF column
+    const cut = texts.find((t) => t.startsWith('A name far'));
+    expect(cut).toMatch(/…$/);
+    expect(cut!.length).toBeLessThan('A name far too long to fit in its narrow column at all'.length);
+    expect(texts).toContain('7 rows.');
+  });
+
+  it(`PDF: pages with the header row on each, and at most ${PDF_MAX_ROWS} rows with a pointer to the full files`, async () => {
+    const many: Row[] = Array.from({ length: PDF_MAX_ROWS + 5 }, (_, i) => ({ id: i + 1, name: `Row ${i + 1}`, amountMinor: BigInt(i), currency: 'USD', at: AT }));
+    const { texts, pages } = pdfText(await render('pdf', many, 1000));
+    expect(pages).toBeGreaterThan(200);
+    expect(texts.filter((t) => t === 'Amount')).toHaveLength(pages);
+    expect(texts).toContain(`Row ${PDF_MAX_ROWS}`);
+    expect(texts).not.toContain(`Row ${PDF_MAX_ROWS + 1}`);
+    expect(texts).toContain('The first 10,000 rows; download the CSV or Excel file for all of them.');
+    expect(texts).toContain(`Things · page ${pages}`);
+  }, 60_000);
+});

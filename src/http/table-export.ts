@@ -146,8 +146,27 @@ function excelCell(value: Cell): { value: ExcelJS.CellValue; numFmt?: string } {
 
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** How far (bytes) the writers of the workbook and the PDF may run ahead of the reader. */
+export const READ_AHEAD_BYTES = 1024 * 1024;
+
+/**
+ * exceljs and pdfkit write without waiting for the reader; between two chunks of rows the
+ * export waits here while the reader is far behind. False once the reader has gone away
+ * (the client closed the connection): then the export stops reading the database.
+ */
+async function readerKeepsUp(stream: Readable & { writableLength?: number }): Promise<boolean> {
+  // A turn of the event loop first: the zip writer compresses in the background and
+  // only then hands its output on, where it can be measured.
+  await new Promise((resolve) => setImmediate(resolve));
+  while (!stream.destroyed && stream.readableLength + (stream.writableLength ?? 0) > READ_AHEAD_BYTES) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return !stream.destroyed;
+}
+
 function xlsxStream<T>(table: ExportTable<T>): Readable {
-  const out = new PassThrough();
+  // Accepts whatever the zip writer sends (so it piles up here, where readerKeepsUp sees it, not inside exceljs).
+  const out = new PassThrough({ writableHighWaterMark: 1024 * READ_AHEAD_BYTES });
   const write = async () => {
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     workbook.creator = 'Lockstep';
@@ -169,6 +188,7 @@ function xlsxStream<T>(table: ExportTable<T>): Readable {
         });
         row.commit();
       }
+      if (!(await readerKeepsUp(out))) return;
     }
     sheet.commit();
     const about = workbook.addWorksheet('About');
@@ -288,6 +308,7 @@ function pdfStream<T>(table: ExportTable<T>): Readable {
         y += ROW_HEIGHT;
         printed += 1;
       }
+      if (!(await readerKeepsUp(doc as unknown as Readable))) return;
     }
     if (y > bottom()) newPage();
     y += 4;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportStream, PDF_MAX_ROWS, type ExportColumn, type ExportFormat } from '../../src/http/table-export.js';
+import { exportStream, PDF_MAX_ROWS, READ_AHEAD_BYTES, type ExportColumn, type ExportFormat } from '../../src/http/table-export.js';
 import { pdfText, readWorkbook } from '../support/files.js';
 
 interface Row {
@@ -108,4 +108,34 @@ describe('list downloads (CSV, Excel, PDF from one column list)', () => {
     expect(texts).toContain('The first 10,000 rows; download the CSV or Excel file for all of them.');
     expect(texts).toContain(`Things · page ${pages}`);
   }, 60_000);
+
+  for (const format of ['xlsx', 'pdf'] as const) {
+    it(`${format}: waits for a slow reader and stops reading rows when the reader goes away`, async () => {
+      let pulled = 0;
+      let finished = false;
+      async function* chunks() {
+        try {
+          for (let c = 0; c < 400; c++) {
+            pulled += 1;
+            yield Array.from({ length: 1000 }, (_, i): Row => ({ id: c * 1000 + i, name: `Name ${Math.random()}`, amountMinor: BigInt(i), currency: 'USD', at: AT }));
+          }
+        } finally {
+          finished = true;
+        }
+      }
+      const stream = exportStream(format, { title: 'Things', about: [], columns: COLUMNS, rows: chunks() });
+      // Nobody reads: the writer gets at most about READ_AHEAD_BYTES ahead, then waits.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const pulledWhileUnread = pulled;
+      expect(pulledWhileUnread).toBeGreaterThan(0);
+      expect(pulledWhileUnread).toBeLessThan(400);
+      expect(stream.readableLength).toBeGreaterThan(0);
+      expect(stream.readableLength).toBeLessThan(8 * READ_AHEAD_BYTES);
+      // The client goes away: no more rows are read.
+      stream.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(pulled).toBeLessThanOrEqual(pulledWhileUnread + 1);
+      expect(finished).toBe(true);
+    }, 20_000);
+  }
 });

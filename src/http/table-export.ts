@@ -39,6 +39,8 @@ export interface ExportColumn<T> {
   width?: number;
   /** Whether the PDF, which has room for fewer columns than a spreadsheet, shows this one. */
   pdf?: boolean;
+  /** Right-aligned in the PDF, header included (amounts). */
+  alignRight?: boolean;
 }
 
 export interface ExportTable<T> {
@@ -95,6 +97,11 @@ export function filtersLine(query: Record<string, unknown>): string {
     .map(([name, value]) => `${name} = ${String(value)}`);
   return parts.length ? `Filters: ${parts.join(', ')}` : 'Filters: none';
 }
+
+/** Minutes are enough on paper (and in the heading), and the full ISO form would not fit a column: 2026-12-02 06:05. */
+const pdfDate = (at: Date) => `${at.toISOString().slice(0, 10)} ${at.toISOString().slice(11, 16)}`;
+
+export const downloadedLine = (now: Date) => `Downloaded ${pdfDate(now)} UTC`;
 
 function isMoney(value: Cell): value is MoneyCell {
   return typeof value === 'object' && value !== null && !(value instanceof Date);
@@ -224,9 +231,6 @@ function printable(text: string): string {
   return out;
 }
 
-/** Minutes are enough on paper, and the full ISO form would not fit a column: 2026-12-02 06:05. */
-const pdfDate = (at: Date) => `${at.toISOString().slice(0, 10)} ${at.toISOString().slice(11, 16)}`;
-
 function pdfStream<T>(table: ExportTable<T>): Readable {
   const doc = new PDFDocument({
     size: 'A4',
@@ -259,12 +263,14 @@ function pdfStream<T>(table: ExportTable<T>): Readable {
     const text = `${fit(printable(table.title), usable / 2)} · page ${pageNumber}`;
     doc.text(text, PAGE_MARGIN + usable - doc.widthOfString(text), doc.page.height - PAGE_MARGIN + 6, { lineBreak: false });
   };
+  const cellAt = (text: string, i: number, alignRight = false) => {
+    const x = alignRight ? lefts[i]! + widths[i]! - CELL_PADDING - doc.widthOfString(text) : lefts[i]! + CELL_PADDING;
+    doc.text(text, x, y + 3, { lineBreak: false });
+  };
   const headerRow = () => {
     doc.rect(PAGE_MARGIN, y, usable, ROW_HEIGHT).fill('#e8e8e4');
     doc.font('Helvetica-Bold').fontSize(FONT_SIZE).fillColor('#000');
-    columns.forEach((column, i) => {
-      doc.text(fit(printable(column.header), widths[i]!), lefts[i]! + CELL_PADDING, y + 3, { lineBreak: false });
-    });
+    columns.forEach((column, i) => cellAt(fit(printable(column.header), widths[i]!), i, column.alignRight));
     y += ROW_HEIGHT;
     doc.font('Helvetica');
   };
@@ -301,9 +307,7 @@ function pdfStream<T>(table: ExportTable<T>): Readable {
         columns.forEach((column, i) => {
           const value = column.value(item);
           const text = fit(printable(value instanceof Date ? pdfDate(value) : cellText(value)), widths[i]!);
-          const numeric = isMoney(value) || typeof value === 'number';
-          const x = numeric ? lefts[i]! + widths[i]! - CELL_PADDING - doc.widthOfString(text) : lefts[i]! + CELL_PADDING;
-          doc.text(text, x, y + 3, { lineBreak: false });
+          cellAt(text, i, column.alignRight);
         });
         y += ROW_HEIGHT;
         printed += 1;

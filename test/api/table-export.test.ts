@@ -13,7 +13,7 @@ interface Row {
 const COLUMNS: Array<ExportColumn<Row>> = [
   { header: 'Id', value: (r) => r.id, pdf: true },
   { header: 'Name', value: (r) => r.name, width: 10, pdf: true },
-  { header: 'Amount', value: (r) => ({ minor: r.amountMinor, currency: r.currency }), pdf: true },
+  { header: 'Amount', value: (r) => ({ minor: r.amountMinor, currency: r.currency }), pdf: true, alignRight: true },
   { header: 'Currency', value: (r) => r.currency },
   { header: 'At', value: (r) => r.at, pdf: true },
 ];

@@ -20,7 +20,7 @@ import { pendingEstimates } from '../../modules/ledger/pending-estimates.js';
 import { formatMinor, MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
 import { actorOf } from '../auth.js';
 import { errorResponses, isoDate } from '../schemas.js';
-import { EXPORT_FORMATS, filtersLine, PDF_MAX_ROWS, primed, sendExport, type ExportColumn } from '../table-export.js';
+import { downloadedLine, EXPORT_FORMATS, filtersLine, PDF_MAX_ROWS, primed, sendExport, type ExportColumn } from '../table-export.js';
 
 const actionIdParams = z.object({ id: z.string().regex(/^\d{1,18}$/, 'an action id is a number') }).strict();
 const reason = z.enum(CHANGE_REASON_CODES as [string, ...string[]]).describe('Reason code');
@@ -219,13 +219,13 @@ const ACTION_EXPORT_COLUMNS: Array<ExportColumn<ActionView>> = (() => {
     { header: 'MediaPartnerName', value: (a) => a.partnerName, width: 22, pdf: true },
     { header: 'State', value: (a) => a.state, width: 10 },
     { header: 'StatusDetail', value: (a) => a.statusDetail, width: 22, pdf: true },
-    { header: 'Amount', value: money((a) => a.amountMinor), width: 12, pdf: true },
-    { header: 'Payout', value: money((a) => a.payoutMinor), width: 11, pdf: true },
+    { header: 'Amount', value: money((a) => a.amountMinor), width: 12, pdf: true, alignRight: true },
+    { header: 'Payout', value: money((a) => a.payoutMinor), width: 11, pdf: true, alignRight: true },
     { header: 'DeltaAmount', value: money((a) => a.amountMinor - a.originalAmountMinor), width: 12 },
     { header: 'DeltaPayout', value: money((a) => a.payoutMinor - a.originalPayoutMinor), width: 12 },
     { header: 'IntendedAmount', value: money((a) => a.originalAmountMinor), width: 14 },
     { header: 'IntendedPayout', value: money((a) => a.originalPayoutMinor), width: 14 },
-    { header: 'Currency', value: (a) => a.currency, width: 9, pdf: true },
+    { header: 'Currency', value: (a) => a.currency, width: 10, pdf: true },
     { header: 'OrderId', value: (a) => a.orderId, width: 16, pdf: true },
     { header: 'ReferringDate', value: (a) => a.referringAt, width: 19 },
     { header: 'EventDate', value: (a) => a.eventAt, width: 19, pdf: true },
@@ -307,7 +307,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         const rows = await primed(exportActions(ctx.db, actorOf(request), actionFilterOf(request.query), now));
         return sendExport(reply, format, 'actions', now, {
           title: 'Actions',
-          about: [filtersLine(request.query), `Downloaded ${now.toISOString()}`],
+          about: [filtersLine(request.query), downloadedLine(now)],
           columns: ACTION_EXPORT_COLUMNS,
           rows,
         });

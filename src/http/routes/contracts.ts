@@ -10,7 +10,7 @@ import { requireAccountActor } from '../../modules/accounts/actor.js';
 import { actorOf } from '../auth.js';
 import { contractDto, toContractDto } from '../dto.js';
 import { errorResponses, idParams, isoDate, pageOf, pageQueryShape } from '../schemas.js';
-import { EXPORT_FORMATS, filtersLine, primed, sendExport, type ExportColumn } from '../table-export.js';
+import { downloadedLine, EXPORT_FORMATS, filtersLine, primed, sendExport, type ExportColumn } from '../table-export.js';
 
 const historyFilterShape = {
   programId: z.coerce.number().int().positive().optional(),
@@ -80,7 +80,7 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
         }
         return sendExport(reply, format, 'contract-history', now, {
           title: 'Contract History',
-          about: [filtersLine(request.query), `Downloaded ${now.toISOString()}`],
+          about: [filtersLine(request.query), downloadedLine(now)],
           columns: CONTRACT_EXPORT_COLUMNS,
           rows: await primed(pages()),
         });

@@ -138,4 +138,31 @@ describe('list downloads (CSV, Excel, PDF from one column list)', () => {
       expect(finished).toBe(true);
     }, 20_000);
   }
+
+  for (const format of ['xlsx', 'pdf'] as const) {
+    it(`${format}: a big chunk of rows does not hold up other requests (the event loop turns every few hundred rows)`, async () => {
+      const wide: Array<ExportColumn<Row>> = Array.from({ length: 4 }, () => COLUMNS).flat();
+      const rows = Array.from({ length: 8000 }, (_, i): Row => ({ id: i, name: `Name ${i}`, amountMinor: BigInt(i), currency: 'USD', at: AT }));
+      async function* oneChunk() {
+        yield rows;
+      }
+      await render(format, ROWS); // loads fonts and compiles the writer's code, once per process
+      // The longest time this thread went without running a 1 ms timer.
+      let last = performance.now();
+      let longestGapMs = 0;
+      const ticker = setInterval(() => {
+        const now = performance.now();
+        longestGapMs = Math.max(longestGapMs, now - last);
+        last = now;
+      }, 1);
+      const startedAt = performance.now();
+      for await (const part of exportStream(format, { title: 'Things', about: [], columns: wide, rows: oneChunk() })) void part;
+      const tookMs = performance.now() - startedAt;
+      await new Promise((resolve) => setTimeout(resolve, 5)); // the gap that ends with the export counts too
+      clearInterval(ticker);
+      // Written in one go, the chunk would block the thread for nearly the whole export.
+      expect(tookMs).toBeGreaterThan(200);
+      expect(longestGapMs).toBeLessThan(tookMs / 3);
+    }, 30_000);
+  }
 });

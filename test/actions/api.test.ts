@@ -557,6 +557,58 @@ describeDb('actions through the HTTP API', (db) => {
       await expectLedgerMatchesActions(t.ctx);
     });
 
+    it('Modify Item Details in one request: rejections then new amounts, each recorded, all or nothing', async () => {
+      const id = await sale({ items: ITEMS });
+      const both = ok<ActionBody>(
+        await post(brandClient, id, 'modify-items', { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Amount: '10.00' }, { Index: 0, Reject: true }] }),
+      );
+      expect(both).toMatchObject({ State: 'PENDING', Amount: '10.00', Payout: '1.00', ModificationCount: 3 });
+      expect(both.Items.map((i) => [i.Quantity, i.Amount, i.Rejected])).toEqual([
+        [0, '0.00', true],
+        [2, '10.00', false],
+      ]);
+      expect(both.Modifications.slice(1)).toMatchObject([
+        { Seq: 2, Operation: 'REJECT_ITEM', Reason: 'ITEM_RETURNED', AmountBefore: '215.05', AmountAfter: '15.05', PayoutBefore: '41.51', PayoutAfter: '1.51' },
+        { Seq: 3, Operation: 'MODIFY_AMOUNT', Reason: 'ITEM_RETURNED', AmountBefore: '15.05', AmountAfter: '10.00', PayoutBefore: '1.51', PayoutAfter: '1.00' },
+      ]);
+
+      // A refused change undoes the ones before it: nothing of the request is kept.
+      const other = await sale({ items: ITEMS });
+      const before = await counts();
+      const refusedLate = problem(
+        await post(brandClient, other, 'modify-items', { Reason: 'ITEM_RETURNED', Items: [{ Index: 0, Reject: true }, { Index: 5, Amount: '1.00' }] }),
+        400,
+        'invalid',
+      );
+      expect(refusedLate.detail).toMatch(/\(change 2 of 2; none of the changes was saved\)$/);
+      for (const body of [
+        { Reason: 'ITEM_RETURNED', Items: [{ Index: 0, Reject: true, Amount: '1.00' }] },
+        { Reason: 'ITEM_RETURNED', Items: [{ Index: 0 }] },
+        { Reason: 'ITEM_RETURNED', Items: [{ Index: 0, Reject: true }, { Index: 0, Amount: '1.00' }] },
+        { Reason: 'ITEM_RETURNED', Items: [] },
+        { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Amount: '1.234' }] },
+        { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Amount: '-1.00' }] },
+        { Reason: 'ITEM_RETURNED', Items: [{ Index: 0, Reject: false }] },
+        { Reason: 'NOT_A_REASON', Items: [{ Index: 0, Reject: true }] },
+        { Items: [{ Index: 0, Reject: true }] },
+      ]) {
+        problem(await post(brandClient, other, 'modify-items', body), 400);
+      }
+      problem(await post(partnerClient, other, 'modify-items', { Reason: 'ITEM_RETURNED', Items: [{ Index: 0, Reject: true }] }), 403);
+      expect(await counts()).toEqual(before);
+      expect(await detail(other)).toMatchObject({ State: 'PENDING', Amount: '215.05', Payout: '41.51', ModificationCount: 1 });
+
+      // Rejecting every item left reverses the action; a locked action refuses the whole request.
+      const all = ok<ActionBody>(
+        await post(brandClient, other, 'modify-items', { Reason: 'ITEM_OUT_OF_STOCK', Items: [{ Index: 0, Reject: true }, { Index: 1, Reject: true }] }),
+      );
+      expect(all).toMatchObject({ State: 'REVERSED', StatusDetail: 'Reversed/ITEM_OUT_OF_STOCK' });
+      expect(all.Modifications.map((m) => m.Operation)).toEqual(['CREATE', 'REJECT_ITEM', 'REJECT_ITEM']);
+      ok(await post(brandClient, id, 'approve'));
+      problem(await post(brandClient, id, 'modify-items', { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Amount: '5.00' }] }), 409, 'locked');
+      await expectLedgerMatchesActions(t.ctx);
+    });
+
     it('restore: REVERSED → PENDING, and it then locks per the contract terms', async () => {
       const id = await sale();
       problem(await post(brandClient, id, 'restore'), 409, 'wrong_state');

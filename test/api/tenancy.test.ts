@@ -764,6 +764,7 @@ const ROUTES: RouteRow[] = [
       ['restore', undefined],
       ['reset', undefined],
       ['modify', { Reason: 'ORDER_UPDATE', Amount: '40.00' }],
+      ['modify-items', { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Reject: true }, { Index: 0, Amount: '5.00' }] }],
     ] as const
   ).map(
     ([operation, payload]): RouteRow => ({

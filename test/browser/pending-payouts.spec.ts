@@ -227,6 +227,43 @@ test('reject item: one item of an order is rejected with a reason; the action st
   await expectHistoryEntry(historyEntry(page, 'REJECT_ITEM'), m, 'USD', 'Alex Acme');
 });
 
+test('Modify Item Details with several changes saves them together, and a refused save keeps none of them', async ({ page }) => {
+  const acme = await asAcme(page);
+  const [action, lockedMeanwhile] = await pickActions(page.request, acme, 2, (a) => a.EventKind === 'SALE' && a.Items.length >= 2);
+  const fill = async (id: string) => {
+    await page.goto(`/transactions/pending-payouts?actionId=${id}`);
+    await moreMenu(page, id, 'Modify');
+    const dialog = page.getByRole('dialog', { name: 'Modify Item Details' });
+    await dialog.getByLabel('Reject item 1').check();
+    await dialog.getByLabel('New amount of item 2').fill('1.25');
+    await dialog.getByLabel('Reason for Modification/Rejection').selectOption('ITEM_RETURNED');
+    return dialog;
+  };
+
+  const dialog = await fill(action!.Id);
+  await dialog.getByRole('button', { name: 'Modify' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(toast(page, `Action ${action!.Id} modified (item 1 rejected, item 2 re-priced)`)).toBeVisible();
+  const after = await actionDetail(page.request, acme, action!.Id);
+  expect(after.Items.map((i) => [i.Rejected, i.Amount])).toEqual([[true, '0.00'], [false, '1.25'], ...after.Items.slice(2).map((i) => [i.Rejected, i.Amount])]);
+  expect(after.Modifications.slice(-2).map((m) => [m.Operation, m.Reason])).toEqual([
+    ['REJECT_ITEM', 'ITEM_RETURNED'],
+    ['MODIFY_AMOUNT', 'ITEM_RETURNED'],
+  ]);
+  await actionRow(page, action!.Id).getByRole('button', { name: `Expand action ${action!.Id}` }).click();
+  await expectHistoryEntry(historyEntry(page, 'REJECT_ITEM'), after.Modifications.at(-2)!, 'USD', 'Alex Acme');
+  await expectHistoryEntry(historyEntry(page, 'MODIFY_AMOUNT'), after.Modifications.at(-1)!, 'USD', 'Alex Acme');
+
+  // Someone approves the other action while the dialog is open: the save is refused as a whole.
+  const second = await fill(lockedMeanwhile!.Id);
+  await apiAs(page.request, acme, 'POST', `/api/v1/actions/${lockedMeanwhile!.Id}/approve`, {});
+  await second.getByRole('button', { name: 'Modify' }).click();
+  await expect(second.getByRole('alert')).toContainText('locked');
+  const unchanged = await actionDetail(page.request, acme, lockedMeanwhile!.Id);
+  expect(unchanged.Modifications.map((m) => m.Operation)).toEqual(['CREATE', 'APPROVE']);
+  expect(unchanged.Items.map((i) => i.Amount)).toEqual(lockedMeanwhile!.Items.map((i) => i.Amount));
+});
+
 test('restore: Approve on the Reversed list overrides a reversal; the action is pending again', async ({ page }) => {
   const acme = await asAcme(page);
   const action = await pickAction(page.request, acme, saleWithoutItems);

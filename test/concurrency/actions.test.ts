@@ -7,7 +7,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/core/context.js';
-import { applyActionOperation, type ActionOutcome } from '../../src/modules/actions/apply-action-operation.js';
+import { applyActionOperation, applyActionOperationSequence, type ActionOutcome } from '../../src/modules/actions/apply-action-operation.js';
 import { lockDueActions, type LockRunResult } from '../../src/modules/actions/lock-due-actions.js';
 import { makeClick, nextOrderId } from '../support/actions.js';
 import {
@@ -65,6 +65,25 @@ describePostgres('actions under concurrency', (db) => {
   afterEach(async () => t.close());
 
   const approve = (id: bigint) => applyActionOperation(ctx, w.brand.actor, [id], { op: 'APPROVE' }).then((o) => o[0]!);
+  /**
+   * A change and an approval of one action at once (which one starts first alternates
+   * with n). The approval always succeeds; returns the change's outcome, the action's
+   * money row and its operations afterwards.
+   */
+  async function raceWithApprove<T>(n: number, id: bigint, change: () => Promise<T>) {
+    let changed: T;
+    let approved: ActionOutcome;
+    if (n % 2 === 0) {
+      const c = change();
+      [changed, approved] = await Promise.all([c, approve(id)]);
+    } else {
+      const a = approve(id);
+      [approved, changed] = await Promise.all([a, change()]);
+    }
+    expect(approved).toMatchObject({ ok: true, state: 'APPROVED' });
+    const [row] = await actionMoneyRows(ctx, [id]);
+    return { changed, row, ops: (await modificationsOf(ctx, [id])).get(id)! };
+  }
 
   it('approvals racing the lock job: each action approved exactly once, every caller told the truth', async () => {
     const ids = await makeSales(ctx, w.brand, w.partner, w.program, 400);
@@ -129,19 +148,7 @@ describePostgres('actions under concurrency', (db) => {
     for (const [n, id] of ids.entries()) {
       const modify = () =>
         applyActionOperation(ctx, w.brand.actor, [id], { op: 'MODIFY_AMOUNT', reason: 'ORDER_UPDATE', amountMinor: 5_000n }).then((o) => o[0]!);
-      // Alternate which request starts first.
-      let modified: ActionOutcome;
-      let approved: ActionOutcome;
-      if (n % 2 === 0) {
-        const m = modify();
-        [modified, approved] = await Promise.all([m, approve(id)]);
-      } else {
-        const a = approve(id);
-        [approved, modified] = await Promise.all([a, modify()]);
-      }
-      expect(approved).toMatchObject({ ok: true, state: 'APPROVED' });
-      const [row] = await actionMoneyRows(ctx, [id]);
-      const ops = (await modificationsOf(ctx, [id])).get(id)!;
+      const { changed: modified, row, ops } = await raceWithApprove(n, id, modify);
       if (modified.ok) {
         modifiedFirst += 1;
         expect(ops).toEqual(['CREATE', 'MODIFY_AMOUNT', 'APPROVE']);
@@ -155,6 +162,35 @@ describePostgres('actions under concurrency', (db) => {
     console.info(`modify won ${modifiedFirst} of ${ids.length} races`);
     // Which one wins is up to the database; the test is about consistency either way.
     expect(modifiedFirst).toBeLessThanOrEqual(ids.length);
+    await expectLedgerMatchesActions(ctx);
+  });
+
+  it('Modify Item Details (a rejection and a new amount) racing approve: all of the changes or none, never some', async () => {
+    const items = [
+      { Sku: 'T1', Category: 'Tents', Quantity: 1, Amount: '200.00' },
+      { Sku: 'S1', Category: 'Socks', Quantity: 2, Amount: '15.05' },
+    ];
+    const ids = await makeSales(ctx, w.brand, w.partner, w.program, 30, { items });
+    let modifiedFirst = 0;
+    for (const [n, id] of ids.entries()) {
+      const modify = () =>
+        applyActionOperationSequence(ctx, w.brand.actor, id, [
+          { op: 'REJECT_ITEM', itemIndex: 0, reason: 'ITEM_RETURNED' },
+          { op: 'MODIFY_AMOUNT', reason: 'ITEM_RETURNED', itemAmounts: [{ index: 1, amountMinor: 1_000n }] },
+        ]);
+      const { changed: modified, row, ops } = await raceWithApprove(n, id, modify);
+      if (modified.ok) {
+        modifiedFirst += 1;
+        expect(ops).toEqual(['CREATE', 'REJECT_ITEM', 'MODIFY_AMOUNT', 'APPROVE']);
+        expect(row).toMatchObject({ state: 'APPROVED', amountMinor: 1_000n, payoutMinor: 100n });
+      } else {
+        // Refused at its first step (the action was already locked): nothing of it was kept.
+        expect(modified).toMatchObject({ refusal: 'locked', step: 0 });
+        expect(ops).toEqual(['CREATE', 'APPROVE']);
+        expect(row).toMatchObject({ state: 'APPROVED', amountMinor: 21_505n, payoutMinor: 4_151n });
+      }
+    }
+    console.info(`Modify Item Details won ${modifiedFirst} of ${ids.length} races`);
     await expectLedgerMatchesActions(ctx);
   });
 

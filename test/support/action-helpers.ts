@@ -56,7 +56,7 @@ export async function makeSales(
   partner: TestAccount,
   program: TestProgram,
   count: number,
-  options: { eventAt?: Date; amount?: (i: number) => string } = {},
+  options: { eventAt?: Date; amount?: (i: number) => string; items?: ConversionInput['Items'] } = {},
 ): Promise<bigint[]> {
   const eventAt = options.eventAt ?? ctx.clock.now();
   const clickId = await makeClick(ctx, partner, program, new Date(eventAt.getTime() - 60_000));
@@ -65,7 +65,9 @@ export async function makeSales(
     OrderId: nextOrderId(),
     EventDate: eventAt.toISOString(),
     ClickId: clickId,
-    Amount: options.amount ? options.amount(i) : `${10 + (i % 90)}.${String(i % 100).padStart(2, '0')}`,
+    ...(options.items
+      ? { Items: options.items }
+      : { Amount: options.amount ? options.amount(i) : `${10 + (i % 90)}.${String(i % 100).padStart(2, '0')}` }),
   }));
   const results = await recordConversions(ctx, brand.actor, inputs);
   return results.map((result) => {

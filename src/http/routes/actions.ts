@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import { DomainError, invalid } from '../../core/errors.js';
 import { requireAccountActor, requireOperator } from '../../modules/accounts/actor.js';
-import { applyActionOperation, type ActionOutcome } from '../../modules/actions/apply-action-operation.js';
+import { applyActionOperation, applyActionOperationSequence, type ActionOutcome } from '../../modules/actions/apply-action-operation.js';
 import {
   exportActions,
   getActionDetailOrThrow,
@@ -315,6 +315,15 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     );
   }
 
+  type ActionRequest = { params: { id: string } } & Parameters<typeof actorOf>[0];
+  /** The action after a change, with its modification history: what every operation answers. */
+  const detailOf = async (request: ActionRequest) => {
+    const { action, modifications } = await getActionDetailOrThrow(ctx.db, actorOf(request), BigInt(request.params.id), ctx.clock.now());
+    return { ...toActionDto(action), Modifications: modifications.map((m) => toModificationDto(m, action.currency)) };
+  };
+  const refused = (outcome: ActionOutcome, where = '') =>
+    new DomainError(REFUSAL_STATUS[outcome.refusal!], `${outcome.message!}${where}`, { refusal: outcome.refusal });
+
   r.get(
     '/api/v1/actions/:id',
     {
@@ -325,19 +334,15 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         response: { 200: actionDto.extend({ Modifications: z.array(modificationDto) }), ...errorResponses },
       },
     },
-    async (request) => {
-      const { action, modifications } = await getActionDetailOrThrow(ctx.db, actorOf(request), BigInt(request.params.id), ctx.clock.now());
-      return { ...toActionDto(action), Modifications: modifications.map((m) => toModificationDto(m, action.currency)) };
-    },
+    async (request) => detailOf(request),
   );
 
   /** One operation on one action: a refusal becomes the matching 4xx problem. */
-  const single = async (request: { params: { id: string } } & Parameters<typeof actorOf>[0], op: OperationRequest) => {
+  const single = async (request: ActionRequest, op: OperationRequest) => {
     const [outcome] = await applyActionOperation(ctx, actorOf(request), [request.params.id], op);
     if (!outcome) throw new Error('no outcome');
-    if (!outcome.ok) throw new DomainError(REFUSAL_STATUS[outcome.refusal!], outcome.message!, { refusal: outcome.refusal });
-    const { action, modifications } = await getActionDetailOrThrow(ctx.db, actorOf(request), BigInt(request.params.id), ctx.clock.now());
-    return { ...toActionDto(action), Modifications: modifications.map((m) => toModificationDto(m, action.currency)) };
+    if (!outcome.ok) throw refused(outcome);
+    return detailOf(request);
   };
   const detailResponse = { 200: actionDto.extend({ Modifications: z.array(modificationDto) }), ...errorResponses };
 
@@ -415,6 +420,64 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
       },
     },
     async (request) => single(request, { op: 'REJECT_ITEM', itemIndex: request.body.ItemIndex, reason: request.body.Reason as never }),
+  );
+
+  r.post(
+    '/api/v1/actions/:id/modify-items',
+    {
+      schema: {
+        tags: ['actions'],
+        summary:
+          'Modify Item Details (brands): reject some items and give others new amounts, with one reason, all or nothing. ' +
+          'Rejections are applied first, then the new amounts, each recorded as its own modification; rejecting every item left reverses the action.',
+        params: actionIdParams,
+        body: z
+          .object({
+            Reason: reason,
+            Items: z
+              .array(
+                z
+                  .object({
+                    Index: z.number().int().min(0),
+                    Amount: z.string().max(30).optional().describe('The new amount of the item'),
+                    Reject: z.literal(true).optional().describe('Reject the item: its quantity becomes 0'),
+                  })
+                  .strict(),
+              )
+              .min(1)
+              .max(1000),
+          })
+          .strict(),
+        response: detailResponse,
+      },
+    },
+    async (request) => {
+      const { action } = await getActionDetailOrThrow(ctx.db, actorOf(request), BigInt(request.params.id), ctx.clock.now());
+      const { Reason, Items } = request.body;
+      const seen = new Set<number>();
+      for (const [n, item] of Items.entries()) {
+        if ((item.Amount === undefined) === (item.Reject === undefined)) {
+          throw invalid(`Items[${n}]: give either Amount (a new amount) or Reject: true, not both and not neither.`);
+        }
+        if (seen.has(item.Index)) throw invalid(`Items[${n}]: item ${item.Index} is listed twice.`);
+        seen.add(item.Index);
+      }
+      const rejects = Items.filter((item) => item.Reject);
+      const amounts = Items.filter((item) => item.Amount !== undefined);
+      const steps: OperationRequest[] = rejects.map((item) => ({ op: 'REJECT_ITEM', itemIndex: item.Index, reason: Reason as never }));
+      if (amounts.length) {
+        steps.push({
+          op: 'MODIFY_AMOUNT',
+          reason: Reason as never,
+          itemAmounts: amounts.map((item) => ({ index: item.Index, amountMinor: parseMoney(item.Amount!, action.currency, `Items[${Items.indexOf(item)}].Amount`) })),
+        });
+      }
+      const outcome = await applyActionOperationSequence(ctx, actorOf(request), BigInt(request.params.id), steps);
+      if (!outcome.ok) {
+        throw refused(outcome, steps.length > 1 ? ` (change ${outcome.step! + 1} of ${steps.length}; none of the changes was saved)` : '');
+      }
+      return detailOf(request);
+    },
   );
 
   r.post(

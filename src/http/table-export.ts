@@ -14,11 +14,12 @@ import { currencyExponent, formatMinor } from '../money/index.js';
 
 export type ExportFormat = 'csv' | 'xlsx' | 'pdf';
 
-export const EXPORT_FORMATS: Record<ExportFormat, { contentType: string; label: string }> = {
-  csv: { contentType: 'text/csv; charset=utf-8', label: 'CSV' },
-  xlsx: { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', label: 'Excel workbook' },
-  pdf: { contentType: 'application/pdf', label: 'PDF document' },
+export const EXPORT_FORMATS: Record<ExportFormat, { mediaType: string; charset?: string; label: string }> = {
+  csv: { mediaType: 'text/csv', charset: 'utf-8', label: 'CSV' },
+  xlsx: { mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', label: 'Excel workbook' },
+  pdf: { mediaType: 'application/pdf', label: 'PDF document' },
 };
+export const EXPORT_FORMAT_NAMES = Object.keys(EXPORT_FORMATS) as ExportFormat[];
 
 /** An amount in minor units and its currency: a number cell with the currency's decimals in Excel. */
 export interface MoneyCell {
@@ -66,18 +67,35 @@ export function exportStream<T>(format: ExportFormat, table: ExportTable<T>): Re
   }
 }
 
-/**
- * Answers with the file. `rows` must already be primed (see primed), so that a refused
- * or malformed request has failed before the first byte of the file is sent.
- */
-export function sendExport<T>(reply: FastifyReply, format: ExportFormat, fileName: string, now: Date, table: ExportTable<T>): FastifyReply {
-  reply.header('content-disposition', `attachment; filename="${fileName}-${now.toISOString().slice(0, 10)}.${format}"`);
-  reply.type(EXPORT_FORMATS[format].contentType);
-  return reply.send(exportStream(format, table));
+/** A download as a route asks for it: rows come straight from the list's export query. */
+export interface ExportRequest<T> {
+  format: ExportFormat;
+  /** The file's name before the date and extension: "actions" gives actions-2026-12-02.csv. */
+  fileName: string;
+  title: string;
+  /** The list's filters as the request gave them, named in the file. */
+  query: Record<string, unknown>;
+  now: Date;
+  columns: Array<ExportColumn<T>>;
+  rows: AsyncIterator<T[]>;
 }
 
-/** Runs the export query up to its first chunk now (where an error is still a 4xx problem), the rest as the file is written. */
-export async function primed<T>(chunks: AsyncIterator<T[]>): Promise<AsyncIterable<T[]>> {
+/**
+ * Answers with the file. The export query runs up to its first chunk before the first
+ * byte is sent, so a refused or malformed request is still a 4xx problem; the rest is
+ * read as the file is written.
+ */
+export async function sendExport<T>(reply: FastifyReply, request: ExportRequest<T>): Promise<FastifyReply> {
+  const { format, now } = request;
+  const rows = await primed(request.rows);
+  const { mediaType, charset } = EXPORT_FORMATS[format];
+  reply.header('content-disposition', `attachment; filename="${request.fileName}-${now.toISOString().slice(0, 10)}.${format}"`);
+  reply.type(charset ? `${mediaType}; charset=${charset}` : mediaType);
+  const about = [filtersLine(request.query), `Downloaded ${pdfDate(now)} UTC`];
+  return reply.send(exportStream(format, { title: request.title, about, columns: request.columns, rows }));
+}
+
+async function primed<T>(chunks: AsyncIterator<T[]>): Promise<AsyncIterable<T[]>> {
   const first = await chunks.next();
   return (async function* () {
     if (first.done) return;
@@ -91,7 +109,7 @@ export async function primed<T>(chunks: AsyncIterator<T[]>): Promise<AsyncIterab
 }
 
 /** The filters of a download, for the people who read the file later. */
-export function filtersLine(query: Record<string, unknown>): string {
+function filtersLine(query: Record<string, unknown>): string {
   const parts = Object.entries(query)
     .filter(([, value]) => value !== undefined && value !== '')
     .map(([name, value]) => `${name} = ${String(value)}`);
@@ -100,8 +118,6 @@ export function filtersLine(query: Record<string, unknown>): string {
 
 /** Minutes are enough on paper (and in the heading), and the full ISO form would not fit a column: 2026-12-02 06:05. */
 const pdfDate = (at: Date) => `${at.toISOString().slice(0, 10)} ${at.toISOString().slice(11, 16)}`;
-
-export const downloadedLine = (now: Date) => `Downloaded ${pdfDate(now)} UTC`;
 
 function isMoney(value: Cell): value is MoneyCell {
   return typeof value === 'object' && value !== null && !(value instanceof Date);
@@ -166,25 +182,26 @@ function excelCell(value: Cell): { value: ExcelJS.CellValue; numFmt?: string } {
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
- * Rows written between two turns of the event loop. A row of a workbook or a PDF costs
- * about 70-100 µs of this thread, so a whole chunk of the export query (2,000 rows) would
- * hold up every other request (clicks included) for a fifth of a second.
+ * Rows written between two checks with the reader (readerKeepsUp), each a turn of the
+ * event loop. A row of a workbook or a PDF costs about 70-100 µs of this thread, so a
+ * whole chunk of the export query (2,000 rows) would hold up every other request (clicks
+ * included) for a fifth of a second.
  */
 const ROWS_PER_TURN = 200;
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** How far (bytes) the writers of the workbook and the PDF may run ahead of the reader. */
 export const READ_AHEAD_BYTES = 1024 * 1024;
 
 /**
- * exceljs and pdfkit write without waiting for the reader; between two chunks of rows the
- * export waits here while the reader is far behind. False once the reader has gone away
- * (the client closed the connection): then the export stops reading the database.
+ * exceljs and pdfkit write without waiting for the reader; every ROWS_PER_TURN rows the
+ * export lets other work run, and waits here while the reader is far behind. False once
+ * the reader has gone away (the client closed the connection): then the export stops
+ * reading the database.
  */
 async function readerKeepsUp(stream: Readable & { writableLength?: number }): Promise<boolean> {
   // A turn of the event loop first: the zip writer compresses in the background and
   // only then hands its output on, where it can be measured.
-  await nextTurn();
+  await new Promise((resolve) => setImmediate(resolve));
   while (!stream.destroyed && stream.readableLength + (stream.writableLength ?? 0) > READ_AHEAD_BYTES) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -207,10 +224,7 @@ function xlsxStream<T>(table: ExportTable<T>): Readable {
     let written = 0;
     for await (const chunk of table.rows) {
       for (const item of chunk) {
-        if (++written % ROWS_PER_TURN === 0) {
-          await nextTurn();
-          if (out.destroyed) return; // the reader has gone away
-        }
+        if (++written % ROWS_PER_TURN === 0 && !(await readerKeepsUp(out))) return;
         const row = sheet.addRow(table.columns.map(() => null));
         table.columns.forEach((column, index) => {
           const { value, numFmt } = excelCell(column.value(item));
@@ -220,7 +234,6 @@ function xlsxStream<T>(table: ExportTable<T>): Readable {
         });
         row.commit();
       }
-      if (!(await readerKeepsUp(out))) return;
     }
     sheet.commit();
     const about = workbook.addWorksheet('About');
@@ -326,10 +339,7 @@ function pdfStream<T>(table: ExportTable<T>): Readable {
           more = true;
           break outer;
         }
-        if (printed % ROWS_PER_TURN === ROWS_PER_TURN - 1) {
-          await nextTurn();
-          if (doc.destroyed) return; // the reader has gone away
-        }
+        if (printed % ROWS_PER_TURN === ROWS_PER_TURN - 1 && !(await readerKeepsUp(doc as unknown as Readable))) return;
         if (y > bottom()) newPage();
         if (printed % 2 === 1) doc.rect(PAGE_MARGIN, y, usable, ROW_HEIGHT).fill('#f6f6f4');
         doc.fillColor('#000').font('Helvetica').fontSize(FONT_SIZE);
@@ -341,7 +351,6 @@ function pdfStream<T>(table: ExportTable<T>): Readable {
         y += ROW_HEIGHT;
         printed += 1;
       }
-      if (!(await readerKeepsUp(doc as unknown as Readable))) return;
     }
     if (y > bottom()) newPage();
     y += 4;

@@ -13,25 +13,40 @@ describeDb('Downloads (CSV, Excel, PDF)', (db) => {
   });
   afterEach(async () => t.close());
 
-  it('exports the filtered actions of the brand only, with the field names users know', async () => {
+  /** A brand with three pending USD sales and one JPY sale, and another brand with one sale of the same partner. */
+  async function actionsWorld() {
     const brand = await makeAccount(t.ctx, 'BRAND');
     const other = await makeAccount(t.ctx, 'BRAND');
     const partner = await makeAccount(t.ctx, 'PARTNER');
     const program = await makeProgram(t.ctx, brand);
+    const yenProgram = await makeProgram(t.ctx, brand, { currency: 'JPY' });
     const otherProgram = await makeProgram(t.ctx, other);
-    await makeContract(t.ctx, partner, program);
-    await makeContract(t.ctx, partner, otherProgram);
+    for (const p of [program, yenProgram, otherProgram]) await makeContract(t.ctx, partner, p);
     db().clock.advanceMs(3_600_000);
-    const ids = [];
-    for (const amount of ['10.00', '20.50', '30.01']) ids.push(await makeSaleAction(t.ctx, brand, partner, program, { amount }));
-    await makeSaleAction(t.ctx, other, partner, otherProgram, { amount: '99.00' });
-    const client = await logInClient(t.app, brand.adminEmail);
-    const response = await client.get('/api/v1/actions/export.csv?state=PENDING');
+    const usd: bigint[] = [];
+    for (const amount of ['10.00', '20.50', '30.01']) usd.push(await makeSaleAction(t.ctx, brand, partner, program, { amount }));
+    const yen = await makeSaleAction(t.ctx, brand, partner, yenProgram, { amount: '1500' });
+    const foreign = await makeSaleAction(t.ctx, other, partner, otherProgram, { amount: '99.00' });
+    return { program, usd, yen, foreign, client: await logInClient(t.app, brand.adminEmail) };
+  }
+
+  /** A partner with one active contract. */
+  async function contractWorld() {
+    const brand = await makeAccount(t.ctx, 'BRAND');
+    const partner = await makeAccount(t.ctx, 'PARTNER');
+    const program = await makeProgram(t.ctx, brand);
+    await makeContract(t.ctx, partner, program);
+    return { program, client: await logInClient(t.app, partner.adminEmail) };
+  }
+
+  it('exports the filtered actions of the brand only, with the field names users know', async () => {
+    const { program, usd, client } = await actionsWorld();
+    const response = await client.get(`/api/v1/actions/export.csv?state=PENDING&programId=${program.id}`);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
     expect(response.headers['content-disposition']).toMatch(/attachment; filename="actions-\d{4}-\d{2}-\d{2}\.csv"/);
     const records = parse(response.body, { columns: true }) as Array<Record<string, string>>;
-    expect(records.map((r) => r.Id)).toEqual(ids.map(String).reverse());
+    expect(records.map((r) => r.Id)).toEqual(usd.map(String).reverse());
     expect(records.map((r) => r.Amount)).toEqual(['30.01', '20.50', '10.00']);
     expect(records[0]).toMatchObject({ State: 'PENDING', StatusDetail: 'Pending', Currency: 'USD', Payout: '3.00' });
     const bad = await client.get('/api/v1/actions/export.csv?statusDetail=Nope');
@@ -39,53 +54,23 @@ describeDb('Downloads (CSV, Excel, PDF)', (db) => {
     expect(bad.json().detail).toMatch(/Unknown status detail/);
   });
 
-  it('exports Contract History with its filters', async () => {
-    const brand = await makeAccount(t.ctx, 'BRAND');
-    const partner = await makeAccount(t.ctx, 'PARTNER');
-    const program = await makeProgram(t.ctx, brand);
-    await makeContract(t.ctx, partner, program);
-    const client = await logInClient(t.app, partner.adminEmail);
-    const response = await client.get('/api/v1/contracts/export.csv?status=ACTIVE');
-    expect(response.statusCode).toBe(200);
-    const records = parse(response.body, { columns: true }) as Array<Record<string, string>>;
-    expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ Status: 'ACTIVE', TerminationReason: 'STILL_ACTIVE', ProgramId: String(program.id) });
-  });
-
   it('exports the same actions as an Excel workbook and a PDF, brand only, with the filters', async () => {
-    const brand = await makeAccount(t.ctx, 'BRAND');
-    const other = await makeAccount(t.ctx, 'BRAND');
-    const partner = await makeAccount(t.ctx, 'PARTNER');
-    const program = await makeProgram(t.ctx, brand);
-    const yenProgram = await makeProgram(t.ctx, brand, { currency: 'JPY' });
-    const otherProgram = await makeProgram(t.ctx, other);
-    await makeContract(t.ctx, partner, program);
-    await makeContract(t.ctx, partner, yenProgram);
-    await makeContract(t.ctx, partner, otherProgram);
-    db().clock.advanceMs(3_600_000);
-    const ids = [];
-    for (const amount of ['10.00', '20.50', '30.01']) ids.push(await makeSaleAction(t.ctx, brand, partner, program, { amount }));
-    const yen = await makeSaleAction(t.ctx, brand, partner, yenProgram, { amount: '1500' });
-    const foreign = await makeSaleAction(t.ctx, other, partner, otherProgram, { amount: '99.00' });
-    const client = await logInClient(t.app, brand.adminEmail);
-
+    const { program, usd, yen, foreign, client } = await actionsWorld();
     const xlsx = await client.get('/api/v1/actions/export.xlsx?state=PENDING');
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(xlsx.headers['content-disposition']).toMatch(/attachment; filename="actions-\d{4}-\d{2}-\d{2}\.xlsx"/);
-    const { rows, workbook } = await readWorkbook(xlsx.rawPayload);
-    const [header, ...records] = rows('Actions');
-    const col = (name: string) => header!.indexOf(name);
+    const { sheet, workbook } = await readWorkbook(xlsx.rawPayload);
+    const { header, records } = sheet('Actions');
     expect(header).toEqual(expect.arrayContaining(['Id', 'CampaignName', 'StatusDetail', 'Amount', 'Payout', 'Currency', 'EventDate']));
-    expect(records.map((r) => r[col('Id')])).toEqual([yen, ...ids.reverse()].map(String));
-    expect(records.map((r) => r[col('Amount')])).toEqual([1500, 30.01, 20.5, 10]);
-    expect(records.map((r) => r[col('Currency')])).toEqual(['JPY', 'USD', 'USD', 'USD']);
-    expect(records[1]![col('Payout')]).toBe(3);
-    expect(records[1]![col('EventDate')]).toBeInstanceOf(Date);
-    const sheet = workbook.getWorksheet('Actions')!;
-    expect(sheet.getRow(2).getCell(col('Amount') + 1).numFmt).toBe('#,##0');
-    expect(sheet.getRow(3).getCell(col('Amount') + 1).numFmt).toBe('#,##0.00');
-    expect(rows('About').flat()).toContain('Filters: state = PENDING');
+    expect(records.map((r) => r.Id)).toEqual([yen, ...[...usd].reverse()].map(String));
+    expect(records.map((r) => r.Amount)).toEqual([1500, 30.01, 20.5, 10]);
+    expect(records.map((r) => r.Currency)).toEqual(['JPY', 'USD', 'USD', 'USD']);
+    expect(records[1]).toMatchObject({ Payout: 3, EventDate: expect.any(Date) });
+    const amountColumn = header.indexOf('Amount') + 1;
+    expect(workbook.getWorksheet('Actions')!.getRow(2).getCell(amountColumn).numFmt).toBe('#,##0');
+    expect(workbook.getWorksheet('Actions')!.getRow(3).getCell(amountColumn).numFmt).toBe('#,##0.00');
+    expect(sheet('About').rows.flat()).toContain('Filters: state = PENDING');
 
     const filtered = await client.get(`/api/v1/actions/export.pdf?state=PENDING&programId=${program.id}`);
     expect(filtered.statusCode).toBe(200);
@@ -95,7 +80,7 @@ describeDb('Downloads (CSV, Excel, PDF)', (db) => {
     expect(pages).toBe(1);
     expect(texts[0]).toBe('Actions');
     expect(texts).toContain(`Filters: state = PENDING, programId = ${program.id}`);
-    expect(texts).toEqual(expect.arrayContaining([...ids.map(String), '30.01', '20.50', '10.00', '3 rows.']));
+    expect(texts).toEqual(expect.arrayContaining([...usd.map(String), '30.01', '20.50', '10.00', '3 rows.']));
     expect(texts).not.toContain(String(yen));
     expect(texts).not.toContain(String(foreign));
 
@@ -107,21 +92,23 @@ describeDb('Downloads (CSV, Excel, PDF)', (db) => {
     }
   });
 
+  it('exports Contract History with its filters', async () => {
+    const { program, client } = await contractWorld();
+    const response = await client.get('/api/v1/contracts/export.csv?status=ACTIVE');
+    expect(response.statusCode).toBe(200);
+    const records = parse(response.body, { columns: true }) as Array<Record<string, string>>;
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ Status: 'ACTIVE', TerminationReason: 'STILL_ACTIVE', ProgramId: String(program.id) });
+  });
+
   it('exports Contract History as a workbook and a PDF', async () => {
-    const brand = await makeAccount(t.ctx, 'BRAND');
-    const partner = await makeAccount(t.ctx, 'PARTNER');
-    const program = await makeProgram(t.ctx, brand);
-    await makeContract(t.ctx, partner, program);
-    const client = await logInClient(t.app, partner.adminEmail);
+    const { program, client } = await contractWorld();
     const xlsx = await client.get('/api/v1/contracts/export.xlsx?status=ACTIVE');
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.headers['content-disposition']).toMatch(/filename="contract-history-\d{4}-\d{2}-\d{2}\.xlsx"/);
-    const { rows } = await readWorkbook(xlsx.rawPayload);
-    const [header, ...records] = rows('Contract History');
+    const { records } = (await readWorkbook(xlsx.rawPayload)).sheet('Contract History');
     expect(records).toHaveLength(1);
-    expect(records[0]![header!.indexOf('Status')]).toBe('ACTIVE');
-    expect(records[0]![header!.indexOf('ProgramId')]).toBe(program.id);
-    expect(records[0]![header!.indexOf('EndDate')]).toBeNull();
+    expect(records[0]).toMatchObject({ Status: 'ACTIVE', ProgramId: program.id, EndDate: null });
     const pdf = await client.get('/api/v1/contracts/export.pdf?status=ACTIVE');
     expect(pdf.statusCode).toBe(200);
     const { texts } = pdfText(pdf.rawPayload);

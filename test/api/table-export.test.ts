@@ -66,9 +66,9 @@ describe('list downloads (CSV, Excel, PDF from one column list)', () => {
   });
 
   it('Excel: numbers stay numbers with the currency decimals, dates are dates, an About sheet says what it holds', async () => {
-    const { rows, workbook } = await readWorkbook(await render('xlsx', ROWS));
+    const { sheet: sheetNamed, workbook } = await readWorkbook(await render('xlsx', ROWS));
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['Things', 'About']);
-    const sheet = rows('Things');
+    const sheet = sheetNamed('Things').rows;
     expect(sheet[0]).toEqual(['Id', 'Name', 'Amount', 'Currency', 'At']);
     expect(sheet).toHaveLength(ROWS.length + 1);
     expect(sheet[1]).toEqual([1, 'Plain', 12.34, 'USD', AT]);
@@ -82,17 +82,17 @@ describe('list downloads (CSV, Excel, PDF from one column list)', () => {
     expect(things.getCell('C4').numFmt).toBe('#,##0');
     expect(things.getCell('C5').numFmt).toBe('#,##0.000');
     expect(things.getCell('E2').numFmt).toBe('yyyy-mm-dd hh:mm:ss');
-    expect(rows('About').flat()).toEqual(['Things', 'Filters: none', 'Dates and times are in UTC.']);
+    expect(sheetNamed('About').rows.flat()).toEqual(['Things', 'Filters: none', 'Dates and times are in UTC.']);
   });
 
   it('Excel: characters XML cannot hold become U+FFFD instead of breaking the file', async () => {
-    const { rows } = await readWorkbook(await render('xlsx', [{ id: 1, name: 'bell\u0007 half\uD800 tab\tok 😀', amountMinor: 0n, currency: 'USD', at: null }]));
-    expect(rows('Things')[1]![1]).toBe('bell\uFFFD half\uFFFD tab\tok 😀');
+    const { sheet } = await readWorkbook(await render('xlsx', [{ id: 1, name: 'bell\u0007 half\uD800 tab\tok 😀', amountMinor: 0n, currency: 'USD', at: null }]));
+    expect(sheet('Things').records[0]!.Name).toBe('bell\uFFFD half\uFFFD tab\tok 😀');
   });
 
   it('Excel: an empty list is a header row and nothing else', async () => {
-    const { rows } = await readWorkbook(await render('xlsx', []));
-    expect(rows('Things')).toEqual([['Id', 'Name', 'Amount', 'Currency', 'At']]);
+    const { sheet } = await readWorkbook(await render('xlsx', []));
+    expect(sheet('Things').rows).toEqual([['Id', 'Name', 'Amount', 'Currency', 'At']]);
   });
 
   it('PDF: a heading, the PDF columns only, amounts as decimals, text that cannot print as "?", long text cut', async () => {

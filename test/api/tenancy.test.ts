@@ -46,8 +46,8 @@ async function readableText(response: LightMyRequestResponse): Promise<string> {
   if (response.statusCode >= 400) return response.body;
   if (type.startsWith('application/pdf')) return pdfText(response.rawPayload).texts.join('\n');
   if (type.startsWith('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')) {
-    const { workbook, rows } = await readWorkbook(response.rawPayload);
-    return workbook.worksheets.flatMap((sheet) => rows(sheet.name).flat()).map((value) => (value instanceof Date ? value.toISOString() : String(value))).join('\n');
+    const { workbook, sheet } = await readWorkbook(response.rawPayload);
+    return workbook.worksheets.flatMap((each) => sheet(each.name).rows.flat()).map((value) => (value instanceof Date ? value.toISOString() : String(value))).join('\n');
   }
   return response.body;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import ExcelJS from 'exceljs';
 import { eventTypeId, listActions, type ApiAction } from './actions-support.js';
+import { readWorkbook } from '../support/files.js';
 import { accountIdOf, apiAs, logIn, mainNav, switchAccount } from './support.js';
 
 /** A CSV file as header + rows of fields (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
@@ -49,21 +49,6 @@ async function downloadVia(page: Page, button: string): Promise<{ filename: stri
 async function downloadCsv(page: Page): Promise<{ filename: string; header: string[]; rows: Array<Record<string, string>> }> {
   const { filename, file } = await downloadVia(page, 'Download CSV');
   return { filename, ...parseCsv(await fs.readFile(file, 'utf8')) };
-}
-
-/** The first worksheet of a workbook (the list; an "About" sheet may follow) as header + rows of cell values. */
-async function readXlsx(file: string): Promise<{ header: string[]; rows: Array<Record<string, ExcelJS.CellValue>> }> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(file);
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new Error(`${file} has no worksheet.`);
-  const header: string[] = [];
-  sheet.getRow(1).eachCell({ includeEmpty: true }, (cell, column) => (header[column - 1] = String(cell.value ?? '')));
-  const rows: Array<Record<string, ExcelJS.CellValue>> = [];
-  sheet.eachRow((row, number) => {
-    if (number > 1) rows.push(Object.fromEntries(header.map((h, i) => [h, row.getCell(i + 1).value])));
-  });
-  return { header, rows };
 }
 
 /**
@@ -137,13 +122,13 @@ test('a brand downloads Pending Payouts as an Excel workbook: the filtered actio
   });
 
   expect(xlsx.filename).toMatch(/^actions-\d{4}-\d{2}-\d{2}\.xlsx$/);
-  const sheet = await readXlsx(xlsx.file);
+  const sheet = (await readWorkbook(xlsx.file)).sheet();
   expect(sheet.header).toEqual(expect.arrayContaining(['Id', 'CampaignName', 'EventTypeName', 'MediaPartnerName', 'State', 'Amount', 'Payout', 'Currency']));
-  expect(sheet.rows.map((r) => String(r['Id'])).sort()).toEqual(expected.map((a) => a.Id).sort());
-  for (const row of sheet.rows) expect(row).toMatchObject({ CampaignName: 'Acme Outdoor US', MediaPartnerName: 'Trail Blog', State: 'PENDING', Currency: 'USD' });
+  expect(sheet.records.map((r) => String(r['Id'])).sort()).toEqual(expected.map((a) => a.Id).sort());
+  for (const row of sheet.records) expect(row).toMatchObject({ CampaignName: 'Acme Outdoor US', MediaPartnerName: 'Trail Blog', State: 'PENDING', Currency: 'USD' });
   // Money is a number cell (so a column can be summed), equal to the list's decimal string.
   for (const action of expected) {
-    const row = sheet.rows.find((r) => String(r['Id']) === action.Id)!;
+    const row = sheet.records.find((r) => String(r['Id']) === action.Id)!;
     expect({ Amount: row['Amount'], Payout: row['Payout'] }).toEqual({ Amount: Number(action.Amount), Payout: Number(action.Payout) });
   }
 });
@@ -238,10 +223,10 @@ test('a partner downloads Contract History as an Excel workbook with the reportâ
 
   const xlsx = await downloadVia(page, 'Download Excel');
   expect(xlsx.filename).toMatch(/^contract-history-\d{4}-\d{2}-\d{2}\.xlsx$/);
-  const sheet = await readXlsx(xlsx.file);
+  const sheet = (await readWorkbook(xlsx.file)).sheet();
   expect(sheet.header).toEqual(expect.arrayContaining(['ContractId', 'Program', 'Brand', 'Partner', 'Status']));
-  expect(sheet.rows.map((r) => Number(r['ContractId'])).sort((a, b) => a - b)).toEqual(active.map((c) => c.id).sort((a, b) => a - b));
-  for (const row of sheet.rows) {
+  expect(sheet.records.map((r) => Number(r['ContractId'])).sort((a, b) => a - b)).toEqual(active.map((c) => c.id).sort((a, b) => a - b));
+  for (const row of sheet.records) {
     const contract = active.find((c) => c.id === Number(row['ContractId']))!;
     expect(row).toMatchObject({ Status: 'ACTIVE', Partner: 'Trail Blog', Program: contract.programName, Brand: contract.brandName });
   }

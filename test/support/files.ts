@@ -1,20 +1,32 @@
 import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 
-/** A downloaded workbook's sheets, by name, as rows of cell values (row 1 first). */
-export async function readWorkbook(data: Buffer): Promise<{ workbook: ExcelJS.Workbook; rows(sheet: string): ExcelJS.CellValue[][] }> {
+export interface Sheet {
+  /** Every row (row 1 first) as its cell values. */
+  rows: ExcelJS.CellValue[][];
+  /** Row 1 as the column names… */
+  header: string[];
+  /** …and every later row as values by those names. */
+  records: Array<Record<string, ExcelJS.CellValue>>;
+}
+
+/** A downloaded workbook, and its sheets by name (the first sheet when no name is given). */
+export async function readWorkbook(data: Buffer | string): Promise<{ workbook: ExcelJS.Workbook; sheet(name?: string): Sheet }> {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(data as unknown as ArrayBuffer);
+  if (typeof data === 'string') await workbook.xlsx.readFile(data);
+  else await workbook.xlsx.load(data as unknown as ArrayBuffer);
   return {
     workbook,
-    rows(name) {
-      const sheet = workbook.getWorksheet(name);
-      if (!sheet) throw new Error(`no sheet ${name}`);
-      const out: ExcelJS.CellValue[][] = [];
+    sheet(name) {
+      const sheet = name === undefined ? workbook.worksheets[0] : workbook.getWorksheet(name);
+      if (!sheet) throw new Error(`no sheet ${name ?? '(first)'}`);
+      const rows: ExcelJS.CellValue[][] = [];
       sheet.eachRow({ includeEmpty: true }, (row, n) => {
-        out[n - 1] = Array.from({ length: sheet.columnCount }, (_, i) => row.getCell(i + 1).value);
+        rows[n - 1] = Array.from({ length: sheet.columnCount }, (_, i) => row.getCell(i + 1).value);
       });
-      return out;
+      const header = (rows[0] ?? []).map((value) => String(value ?? ''));
+      const records = rows.slice(1).map((row) => Object.fromEntries(header.map((name, i) => [name, row[i] ?? null])));
+      return { rows, header, records };
     },
   };
 }

@@ -20,7 +20,7 @@ import { pendingEstimates } from '../../modules/ledger/pending-estimates.js';
 import { formatMinor, MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
 import { actorOf } from '../auth.js';
 import { errorResponses, isoDate } from '../schemas.js';
-import { downloadedLine, EXPORT_FORMATS, filtersLine, PDF_MAX_ROWS, primed, sendExport, type ExportColumn } from '../table-export.js';
+import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, PDF_MAX_ROWS, sendExport, type ExportColumn } from '../table-export.js';
 
 const actionIdParams = z.object({ id: z.string().regex(/^\d{1,18}$/, 'an action id is a number') }).strict();
 const reason = z.enum(CHANGE_REASON_CODES as [string, ...string[]]).describe('Reason code');
@@ -289,7 +289,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     },
   );
 
-  for (const format of ['csv', 'xlsx', 'pdf'] as const) {
+  for (const format of EXPORT_FORMAT_NAMES) {
     r.get(
       `/api/v1/actions/export.${format}`,
       {
@@ -299,17 +299,19 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
             `Download the actions matching the same filters as the list, as ${EXPORT_FORMATS[format].label} ` +
             (format === 'pdf' ? `(newest first, the first ${PDF_MAX_ROWS.toLocaleString('en-US')} rows)` : '(newest first, up to 1,000,000 rows)'),
           querystring: actionExportQuery,
-          produces: [EXPORT_FORMATS[format].contentType.split(';')[0]!],
+          produces: [EXPORT_FORMATS[format].mediaType],
         },
       },
       async (request, reply) => {
         const now = ctx.clock.now();
-        const rows = await primed(exportActions(ctx.db, actorOf(request), actionFilterOf(request.query), now));
-        return sendExport(reply, format, 'actions', now, {
+        return sendExport(reply, {
+          format,
+          fileName: 'actions',
           title: 'Actions',
-          about: [filtersLine(request.query), downloadedLine(now)],
+          query: request.query,
+          now,
           columns: ACTION_EXPORT_COLUMNS,
-          rows,
+          rows: exportActions(ctx.db, actorOf(request), actionFilterOf(request.query), now),
         });
       },
     );
@@ -462,16 +464,11 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         if (seen.has(item.Index)) throw invalid(`Items[${n}]: item ${item.Index} is listed twice.`);
         seen.add(item.Index);
       }
-      const rejects = Items.filter((item) => item.Reject);
-      const amounts = Items.filter((item) => item.Amount !== undefined);
-      const steps: OperationRequest[] = rejects.map((item) => ({ op: 'REJECT_ITEM', itemIndex: item.Index, reason: Reason as never }));
-      if (amounts.length) {
-        steps.push({
-          op: 'MODIFY_AMOUNT',
-          reason: Reason as never,
-          itemAmounts: amounts.map((item) => ({ index: item.Index, amountMinor: parseMoney(item.Amount!, action.currency, `Items[${Items.indexOf(item)}].Amount`) })),
-        });
-      }
+      const steps: OperationRequest[] = Items.filter((item) => item.Reject).map((item) => ({ op: 'REJECT_ITEM', itemIndex: item.Index, reason: Reason as never }));
+      const itemAmounts = Items.flatMap((item, n) =>
+        item.Amount === undefined ? [] : [{ index: item.Index, amountMinor: parseMoney(item.Amount, action.currency, `Items[${n}].Amount`) }],
+      );
+      if (itemAmounts.length) steps.push({ op: 'MODIFY_AMOUNT', reason: Reason as never, itemAmounts });
       const outcome = await applyActionOperationSequence(ctx, actorOf(request), BigInt(request.params.id), steps);
       if (!outcome.ok) {
         throw refused(outcome, steps.length > 1 ? ` (change ${outcome.step! + 1} of ${steps.length}; none of the changes was saved)` : '');

@@ -10,7 +10,7 @@ import { requireAccountActor } from '../../modules/accounts/actor.js';
 import { actorOf } from '../auth.js';
 import { contractDto, toContractDto } from '../dto.js';
 import { errorResponses, idParams, isoDate, pageOf, pageQueryShape } from '../schemas.js';
-import { downloadedLine, EXPORT_FORMATS, filtersLine, primed, sendExport, type ExportColumn } from '../table-export.js';
+import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, sendExport, type ExportColumn } from '../table-export.js';
 
 const historyFilterShape = {
   programId: z.coerce.number().int().positive().optional(),
@@ -56,7 +56,7 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
     },
   );
 
-  for (const format of ['csv', 'xlsx', 'pdf'] as const) {
+  for (const format of EXPORT_FORMAT_NAMES) {
     r.get(
       `/api/v1/contracts/export.${format}`,
       {
@@ -64,7 +64,7 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
           tags: ['contracts'],
           summary: `Download Contract History with the same filters, as ${EXPORT_FORMATS[format].label}`,
           querystring: historyFilter,
-          produces: [EXPORT_FORMATS[format].contentType.split(';')[0]!],
+          produces: [EXPORT_FORMATS[format].mediaType],
         },
       },
       async (request, reply) => {
@@ -78,11 +78,14 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
             if (n * pageSize >= page.total) return;
           }
         }
-        return sendExport(reply, format, 'contract-history', now, {
+        return sendExport(reply, {
+          format,
+          fileName: 'contract-history',
           title: 'Contract History',
-          about: [filtersLine(request.query), downloadedLine(now)],
+          query: request.query,
+          now,
           columns: CONTRACT_EXPORT_COLUMNS,
-          rows: await primed(pages()),
+          rows: pages(),
         });
       },
     );

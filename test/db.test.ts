@@ -65,6 +65,24 @@ describeDb('database', (ctx) => {
     expect(await db.copyRows('copy_probe', ['id', 't'], '4\tfourth\n')).toBe(1);
     await expect(db.copyRows('copy_probe; drop table accounts', ['id'], '5\n')).rejects.toThrow(/Unsafe identifier/);
   });
+
+  it('copyRows during a transaction is not part of it: its rows stay when the transaction rolls back', async () => {
+    const { db } = ctx();
+    await db.exec('create table copy_probe (id int primary key, t text)');
+    let copying: Promise<number> | undefined;
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(`insert into copy_probe values (1, 'in the transaction')`);
+        copying = db.copyRows('copy_probe', ['id', 't'], '2\tcopied\n');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await tx.query(`insert into copy_probe values (3, 'also in the transaction')`);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await copying).toBe(1);
+    const { rows } = await db.query<{ id: number }>('select id from copy_probe order by id');
+    expect(rows.map((r) => r.id)).toEqual([2]);
+  });
 });
 
 describe('COPY text fields', () => {

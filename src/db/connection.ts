@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type messages } from '@electric-sql/pglite';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -37,6 +37,39 @@ export async function openPglite(dataDir: string | undefined, searchPath?: strin
 
 const heldPgliteLocks = new Set<number>();
 
+/**
+ * The frontend messages of a whole COPY FROM STDIN in the simple protocol: Query,
+ * CopyData (every row), CopyDone. Were a row refused, the server answers with an error
+ * and ignores the copy messages that follow, as the protocol says; nothing is written.
+ */
+function copyInMessages(statement: string, rows: string): Uint8Array {
+  const statementBytes = Buffer.byteLength(statement);
+  const rowBytes = Buffer.byteLength(rows);
+  const out = Buffer.allocUnsafe(5 + statementBytes + 1 + 5 + rowBytes + 5);
+  let at = 0;
+  out[at] = 0x51; // 'Q'
+  out.writeInt32BE(4 + statementBytes + 1, at + 1);
+  at += 5 + out.write(statement, at + 5, 'utf8');
+  out[at++] = 0;
+  out[at] = 0x64; // 'd'
+  out.writeInt32BE(4 + rowBytes, at + 1);
+  at += 5 + out.write(rows, at + 5, 'utf8');
+  out[at] = 0x63; // 'c'
+  out.writeInt32BE(4, at + 1);
+  return out;
+}
+
+/** The row count of a COPY's CommandComplete ("COPY <n>"). */
+function copiedRows(replies: readonly messages.BackendMessage[]): number {
+  for (const reply of replies) {
+    if (reply.name === 'commandComplete') {
+      const match = /^COPY (\d+)$/.exec((reply as messages.CommandCompleteMessage).text);
+      if (match) return Number(match[1]);
+    }
+  }
+  throw new Error('PGlite did not confirm the COPY.');
+}
+
 export function wrapPglite(pglite: PGlite, options: { ownsInstance: boolean }): Db {
   const run = async <T>(target: Pick<PGlite, 'query'>, text: string, params?: unknown[]): Promise<QueryResult<T>> => {
     const result = await target.query<T>(text, params as unknown[] | undefined);
@@ -45,11 +78,18 @@ export function wrapPglite(pglite: PGlite, options: { ownsInstance: boolean }): 
   return {
     kind: 'pglite',
     query: (text, params) => run(pglite, text, params),
-    // exec() is the simple protocol: one round into PGlite instead of query()'s six. It
-    // waits for any running transaction, like query() does.
+    // COPY … FROM STDIN spoken to the engine directly: the statement, the rows and the
+    // end of the data go in as one message buffer, in one call. PGlite's own way
+    // (exec with a Blob read from '/dev/blob') costs about a quarter more per row: the
+    // Blob, its copy into the engine's in-memory file, and a second call for a Sync.
+    // It takes the same two locks exec() takes, so it waits for a running transaction
+    // instead of slipping its rows in between that transaction's statements.
     copyRows: async (table, columns, rows) => {
-      const [result] = await pglite.exec(`${copyStatement(table, columns)} from '/dev/blob'`, { blob: new Blob([rows]) });
-      return result?.affectedRows ?? 0;
+      const message = copyInMessages(`${copyStatement(table, columns)} from stdin`, rows);
+      const { messages } = await pglite._runExclusiveTransaction(() =>
+        pglite._runExclusiveQuery(() => pglite.execProtocol(message, { throwOnError: true })),
+      );
+      return copiedRows(messages);
     },
     exec: async (text) => {
       await pglite.exec(text);

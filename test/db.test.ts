@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { copyField } from '../src/db/copy-text.js';
+import { CopyRows, type CopyColumn } from '../src/db/copy-binary.js';
 import { migrate } from '../src/db/migrate.js';
 import { describeDb } from './support/db.js';
+
+const PROBE_COLUMNS: CopyColumn[] = [
+  { name: 'id', type: 'int4' },
+  { name: 't', type: 'text' },
+  { name: 'n', type: 'int8' },
+  { name: 'at', type: 'timestamptz' },
+];
 
 describeDb('database', (ctx) => {
   it('applies migrations once and reads int8 as bigint', async () => {
@@ -36,34 +43,54 @@ describeDb('database', (ctx) => {
     expect((await db.query<{ n: number }>(text, [9], { name: 'test-plus-one' })).rows[0]!.n).toBe(10);
   });
 
-  it('copyRows appends rows given as COPY text, any text surviving the round trip', async () => {
+  it('copyRows appends rows in binary COPY, any value surviving the round trip', async () => {
     const { db } = ctx();
     await db.exec('create table copy_probe (id int primary key, t text, n bigint, at timestamptz)');
-    const texts = ['plain', 'tab\there', 'new\nline', 'carriage\rreturn', 'back\\slash', '\\N', '\\.', 'ünïcödé ✓ 🎉', '', ' spaced ', 'end\\'];
-    const at = new Date('2026-03-29T01:30:00.123Z');
-    let rows = '';
-    texts.forEach((t, i) => (rows += `${[i, t, 9007199254740993n, at].map(copyField).join('\t')}\n`));
-    rows += `${[texts.length, null, null, null].map(copyField).join('\t')}\n`;
-    expect(await db.copyRows('copy_probe', ['id', 't', 'n', 'at'], rows)).toBe(texts.length + 1);
-    const { rows: back } = await db.query<{ id: number; t: string | null; n: bigint | null; at: Date | null }>('select id, t, n, at from copy_probe order by id');
+    const texts = ['plain', 'tab\there', 'new\nline', 'carriage\rreturn', 'back\\slash', '\\N', '\\.', 'ünïcödé ✓ 🎉', '', ' spaced ', 'end\\', 'x'.repeat(40_000)];
+    const times = [new Date('2026-03-29T01:30:00.123Z'), new Date('1999-12-31T23:59:59.999Z'), new Date('2000-01-01T00:00:00.000Z'), new Date('1969-07-20T20:17:40.001Z')];
+    const ints = [2 ** 31 - 1, -(2 ** 31), -5];
+    const bigs = [9007199254740993n, -(2n ** 63n), 2n ** 63n - 1n];
+    const rows = new CopyRows(PROBE_COLUMNS, 64); // starts small: the buffer must grow
+    texts.forEach((t, i) => rows.add([i, t, bigs[i % bigs.length]!, times[i % times.length]!]));
+    rows.add([texts.length, null, null, null]);
+    ints.forEach((id, i) => rows.add([id, `int ${i}`, null, null]));
+    expect(rows.rows).toBe(texts.length + 1 + ints.length);
+    expect(await db.copyRows('copy_probe', rows)).toBe(texts.length + 1 + ints.length);
+    const { rows: back } = await db.query<{ id: number; t: string | null; n: bigint | null; at: Date | null }>(
+      'select id, t, n, at from copy_probe where id between 0 and $1 order by id',
+      [texts.length],
+    );
     expect(back.map((r) => r.t)).toEqual([...texts, null]);
-    expect(back[0]!.n).toBe(9007199254740993n);
-    expect(back[0]!.at?.toISOString()).toBe(at.toISOString());
+    expect(back.slice(0, -1).map((r) => r.n)).toEqual(texts.map((_, i) => bigs[i % bigs.length]));
+    expect(back.slice(0, -1).map((r) => r.at?.toISOString())).toEqual(texts.map((_, i) => times[i % times.length]!.toISOString()));
     expect(back.at(-1)).toMatchObject({ n: null, at: null });
-    expect(await db.copyRows('copy_probe', ['id'], '')).toBe(0);
+    const { rows: extremes } = await db.query<{ id: number }>('select id from copy_probe where t like $1 order by id', ['int %']);
+    expect(extremes.map((r) => r.id)).toEqual([...ints].sort((a, b) => a - b));
+    expect(await db.copyRows('copy_probe', new CopyRows(PROBE_COLUMNS))).toBe(0);
   });
 
   it('copyRows is all or nothing: one refused row writes none of the batch', async () => {
     const { db } = ctx();
-    await db.exec('create table copy_probe (id int primary key, t text)');
-    await db.copyRows('copy_probe', ['id', 't'], '1\tfirst\n');
-    await expect(db.copyRows('copy_probe', ['id', 't'], '2\tsecond\n1\tduplicate\n')).rejects.toThrow(/duplicate key/);
-    await expect(db.copyRows('copy_probe', ['id', 't'], '3\tthird\nnot-a-number\tx\n')).rejects.toThrow(/integer/);
-    const { rows } = await db.query<{ id: number }>('select id from copy_probe order by id');
-    expect(rows.map((r) => r.id)).toEqual([1]);
+    await db.exec('create table copy_probe (id int primary key, t text, n bigint, at timestamptz)');
+    const rows = (...ids: number[]) => {
+      const copy = new CopyRows(PROBE_COLUMNS);
+      for (const id of ids) copy.add([id, `row ${id}`, null, null]);
+      return copy;
+    };
+    await db.copyRows('copy_probe', rows(1));
+    await expect(db.copyRows('copy_probe', rows(2, 1))).rejects.toThrow(/duplicate key/);
+    await db.exec('alter table copy_probe add constraint small check (id < 100)');
+    await expect(db.copyRows('copy_probe', rows(3, 100))).rejects.toThrow(/small/);
+    const { rows: stored } = await db.query<{ id: number }>('select id from copy_probe order by id');
+    expect(stored.map((r) => r.id)).toEqual([1]);
     // The database is still usable after the failures.
-    expect(await db.copyRows('copy_probe', ['id', 't'], '4\tfourth\n')).toBe(1);
-    await expect(db.copyRows('copy_probe; drop table accounts', ['id'], '5\n')).rejects.toThrow(/Unsafe identifier/);
+    expect(await db.copyRows('copy_probe', rows(4))).toBe(1);
+    await expect(db.copyRows('copy_probe; drop table accounts', rows(5))).rejects.toThrow(/Unsafe identifier/);
+    // A column the table does not have, or of another type, is refused by the database.
+    const wrongType = new CopyRows([{ name: 'id', type: 'text' }]);
+    wrongType.add(['6']);
+    await expect(db.copyRows('copy_probe', wrongType)).rejects.toThrow();
+    expect((await db.query<{ n: number }>('select count(*)::int as n from copy_probe')).rows[0]!.n).toBe(2);
   });
 
   it('copyRows during a transaction is not part of it: its rows stay when the transaction rolls back', async () => {
@@ -73,7 +100,9 @@ describeDb('database', (ctx) => {
     await expect(
       db.transaction(async (tx) => {
         await tx.query(`insert into copy_probe values (1, 'in the transaction')`);
-        copying = db.copyRows('copy_probe', ['id', 't'], '2\tcopied\n');
+        const rows = new CopyRows(PROBE_COLUMNS.slice(0, 2));
+        rows.add([2, 'copied']);
+        copying = db.copyRows('copy_probe', rows);
         await new Promise((resolve) => setTimeout(resolve, 20));
         await tx.query(`insert into copy_probe values (3, 'also in the transaction')`);
         throw new Error('roll back');
@@ -85,14 +114,41 @@ describeDb('database', (ctx) => {
   });
 });
 
-describe('COPY text fields', () => {
-  it('escapes backslash, tab, newline and carriage return, writes null as \\N, and refuses NUL', () => {
-    expect(copyField('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
-    expect(copyField(null)).toBe('\\N');
-    expect(copyField('\\N')).toBe('\\\\N');
-    expect(copyField(12n)).toBe('12');
-    expect(copyField(new Date('2026-01-02T03:04:05.006Z'))).toBe('2026-01-02T03:04:05.006Z');
-    expect(() => copyField('a\0b')).toThrow(/NUL/);
-    expect(() => copyField(Number.NaN)).toThrow(TypeError);
+describe('binary COPY rows', () => {
+  it('writes the signature, each field with its length, -1 for NULL, and the trailer', () => {
+    const rows = new CopyRows([
+      { name: 'id', type: 'int4' },
+      { name: 't', type: 'text' },
+      { name: 'at', type: 'timestamptz' },
+    ]);
+    rows.add([258, 'é', new Date('2000-01-01T00:00:00.001Z')]);
+    rows.add([-1, null, null]);
+    const bytes = rows.finish();
+    const expected = Buffer.concat([
+      Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'),
+      Buffer.from([0, 0, 0, 0, 0, 0, 0, 0]),
+      Buffer.from([0, 3, 0, 0, 0, 4, 0, 0, 1, 2, 0, 0, 0, 2, 0xc3, 0xa9, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0x03, 0xe8]),
+      Buffer.from([0, 3, 0, 0, 0, 4, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+      Buffer.from([0xff, 0xff]),
+    ]);
+    expect(bytes.equals(expected)).toBe(true);
+    expect(() => rows.add([1, 'late', null])).toThrow(/finished/);
+  });
+
+  it('refuses values a column cannot take, naming the column', () => {
+    const rows = new CopyRows(PROBE_COLUMNS);
+    expect(() => rows.add([1, 'a\0b', null, null])).toThrow(/t value holds a NUL/);
+    expect(() => rows.add([1.5, null, null, null])).toThrow(/id column takes int4/);
+    expect(() => rows.add([2 ** 31, null, null, null])).toThrow(/id column takes int4/);
+    expect(() => rows.add([1, null, 2n ** 63n, null])).toThrow(/n column takes int8/);
+    expect(() => rows.add([1, null, null, new Date(Number.NaN)])).toThrow(/an invalid date/);
+    expect(() => rows.add([1, null, null])).toThrow(/needs 4 values/);
+    expect(() => rows.add(['1', null, null, null])).toThrow(/id column takes int4 values; "1" is not one/);
+    // Nothing of a refused row is kept: the stream holds the good row alone.
+    rows.add([7, 'ok', null, null]);
+    expect(rows.rows).toBe(1);
+    const alone = new CopyRows(PROBE_COLUMNS);
+    alone.add([7, 'ok', null, null]);
+    expect(rows.finish().equals(alone.finish())).toBe(true);
   });
 });

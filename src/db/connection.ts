@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { CopyRows } from './copy-binary.js';
 import type { Db, QueryOptions, QueryResult, Sql } from './types.js';
 
 // int8 (bigint) columns hold money in minor units: read them as BigInt, never as float.
@@ -42,18 +43,17 @@ const heldPgliteLocks = new Set<number>();
  * CopyData (every row), CopyDone. Were a row refused, the server answers with an error
  * and ignores the copy messages that follow, as the protocol says; nothing is written.
  */
-function copyInMessages(statement: string, rows: string): Uint8Array {
+function copyInMessages(statement: string, data: Buffer): Uint8Array {
   const statementBytes = Buffer.byteLength(statement);
-  const rowBytes = Buffer.byteLength(rows);
-  const out = Buffer.allocUnsafe(5 + statementBytes + 1 + 5 + rowBytes + 5);
+  const out = Buffer.allocUnsafe(5 + statementBytes + 1 + 5 + data.length + 5);
   let at = 0;
   out[at] = 0x51; // 'Q'
   out.writeInt32BE(4 + statementBytes + 1, at + 1);
   at += 5 + out.write(statement, at + 5, 'utf8');
   out[at++] = 0;
   out[at] = 0x64; // 'd'
-  out.writeInt32BE(4 + rowBytes, at + 1);
-  at += 5 + out.write(rows, at + 5, 'utf8');
+  out.writeInt32BE(4 + data.length, at + 1);
+  at += 5 + data.copy(out, at + 5);
   out[at] = 0x63; // 'c'
   out.writeInt32BE(4, at + 1);
   return out;
@@ -84,8 +84,8 @@ export function wrapPglite(pglite: PGlite, options: { ownsInstance: boolean }): 
     // Blob, its copy into the engine's in-memory file, and a second call for a Sync.
     // It takes the same two locks exec() takes, so it waits for a running transaction
     // instead of slipping its rows in between that transaction's statements.
-    copyRows: async (table, columns, rows) => {
-      const message = copyInMessages(`${copyStatement(table, columns)} from stdin`, rows);
+    copyRows: async (table, rows) => {
+      const message = copyInMessages(copyStatement(table, rows), rows.finish());
       const { messages } = await pglite._runExclusiveTransaction(() =>
         pglite._runExclusiveQuery(() => pglite.execProtocol(message, { throwOnError: true })),
       );
@@ -127,12 +127,13 @@ export function wrapPool(pool: pg.Pool): Db {
   return {
     kind: 'postgres',
     query: (text, params, options) => run(pool, text, params, options),
-    async copyRows(table, columns, rows) {
+    async copyRows(table, rows) {
+      const data = rows.finish();
       const client = await pool.connect();
       let failure: Error | undefined;
       try {
-        const stream = client.query(copyFrom(`${copyStatement(table, columns)} from stdin`));
-        await pipeline(Readable.from([rows]), stream);
+        const stream = client.query(copyFrom(copyStatement(table, rows)));
+        await pipeline(Readable.from([data]), stream);
         return stream.rowCount;
       } catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));
@@ -207,9 +208,8 @@ export function quoteIdent(name: string): string {
   return `"${name}"`;
 }
 
-function copyStatement(table: string, columns: readonly string[]): string {
-  if (columns.length === 0) throw new Error('COPY needs at least one column.');
-  return `copy ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')})`;
+function copyStatement(table: string, rows: CopyRows): string {
+  return `copy ${quoteIdent(table)} (${rows.columns.map((column) => quoteIdent(column.name)).join(', ')}) from stdin with (format binary)`;
 }
 
 /** PostgreSQL when a URL is given, otherwise PGlite with its data under dataDir. */

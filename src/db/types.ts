@@ -1,3 +1,5 @@
+import type { CopyRows } from './copy-binary.js';
+
 /**
  * The one database interface every module uses. It is deliberately small: a query
  * with positional parameters, and a transaction that hands out a handle of the same
@@ -26,13 +28,12 @@ export interface Sql {
 /** Appending many rows at once, the way the click path stores its group commits. */
 export interface BulkWriter {
   /**
-   * Appends rows to a table with COPY, in one statement that commits on its own: far
-   * cheaper per row than an INSERT with parameters. `rows` is COPY text format, one line
-   * per row with its fields in the order of `columns` (build fields with copyField, in
-   * copy-text.ts). All or nothing: a row the table refuses fails the whole call. Resolves
-   * with the number of rows written.
+   * Appends rows to a table with a binary COPY, in one statement that commits on its
+   * own: far cheaper per row than an INSERT with parameters. The rows name their columns
+   * (copy-binary.ts). All or nothing: a row the table refuses fails the whole call.
+   * Resolves with the number of rows written.
    */
-  copyRows(table: string, columns: readonly string[], rows: string): Promise<number>;
+  copyRows(table: string, rows: CopyRows): Promise<number>;
 }
 
 export interface Db extends Sql, BulkWriter {

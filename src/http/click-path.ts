@@ -95,7 +95,13 @@ const EXPIRED: ClickAnswer = pageAnswer(410, EXPIRED_PAGE);
 const UNAVAILABLE: ClickAnswer = pageAnswer(503, UNAVAILABLE_PAGE, { 'retry-after': '1' });
 
 function redirect(location: string): ClickAnswer {
-  return { status: 302, headers: { ...CLICK_HEADERS, location }, body: '' };
+  // CLICK_HEADERS written out: an object literal of a fixed shape is built far faster
+  // than a spread, and this runs for every click.
+  return {
+    status: 302,
+    headers: { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff', 'x-robots-tag': 'noindex', location },
+    body: '',
+  };
 }
 
 /** HEAD answers carry the status and headers of the GET, without a body. */

@@ -32,6 +32,8 @@ describeDb('click redirect', (db) => {
     expect(response.statusCode).toBe(302);
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-robots-tag']).toBe('noindex');
     const location = String(response.headers.location);
     const clickId = clickIdOf(location);
     expect(location).toBe(`https://shop.example/tents?lsclickid=${clickId}`);
@@ -169,6 +171,7 @@ describeDb('click redirect', (db) => {
     expect(redirected.headers.get('cache-control')).toBe('no-store');
     expect(redirected.headers.get('referrer-policy')).toBe('no-referrer');
     expect(redirected.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(redirected.headers.get('x-robots-tag')).toBe('noindex');
     const location = redirected.headers.get('location')!;
     const clickId = clickIdOf(location);
     expect(location).toBe(`https://shop.example/p?a=1&lsclickid=${clickId}#top`);

@@ -143,6 +143,7 @@ describe('binary COPY rows', () => {
     expect(() => rows.add([1, null, 2n ** 63n, null])).toThrow(/n column takes int8/);
     expect(() => rows.add([1, null, null, new Date(Number.NaN)])).toThrow(/an invalid date/);
     expect(() => rows.add([1, null, null])).toThrow(/needs 4 values/);
+    expect(() => rows.add([1, undefined as unknown as null, null, null])).toThrow(/no value for t; write null/);
     expect(() => rows.add(['1', null, null, null])).toThrow(/id column takes int4 values; "1" is not one/);
     // Nothing of a refused row is kept: the stream holds the good row alone.
     rows.add([7, 'ok', null, null]);

@@ -67,7 +67,8 @@ export class CopyRows {
       for (let i = 0; i < columns.length; i++) {
         const value = values[i];
         const column = columns[i]!;
-        if (value === null || value === undefined) {
+        if (value === undefined) throw new TypeError(`A COPY row has no value for ${column.name}; write null for NULL.`);
+        if (value === null) {
           this.reserve(4);
           this.length = this.buffer.writeInt32BE(-1, this.length);
           continue;

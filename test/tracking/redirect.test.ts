@@ -161,6 +161,11 @@ describeDb('click redirect', (db) => {
     const link = await createLinkOk(w.partnerClient, w.program.id, 'https://shop.example/p?a=1#top');
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const get = (path: string, headers: Record<string, string> = {}) => fetch(`${address}${path}`, { redirect: 'manual', headers });
+    const answeredInFront = async () => {
+      const text = await (await get('/metrics')).text();
+      return Number(/^lockstep_click_duration_seconds_count (\d+)$/m.exec(text)?.[1] ?? Number.NaN);
+    };
+    const answeredBefore = await answeredInFront();
 
     const redirected = await get(`/c/${link.code}?utm=x`, {
       'x-forwarded-for': '198.51.100.9, 10.0.0.1',
@@ -199,6 +204,8 @@ describeDb('click redirect', (db) => {
     // Not the click path's business: other methods and the API still go to Fastify.
     expect((await fetch(`${address}/c/${link.code}`, { method: 'POST', redirect: 'manual' })).status).toBe(404);
     expect((await get('/health')).status).toBe(200);
+    // The three answers given in front of Fastify are timed in their own histogram.
+    expect((await answeredInFront()) - answeredBefore).toBe(3);
   });
 
   it('a disabled link answers 404 and records nothing (at once, on the instance that disabled it)', async () => {

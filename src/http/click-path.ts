@@ -73,13 +73,13 @@ const UNAVAILABLE_PAGE = page('Temporarily unavailable', 'We could not process t
  * The security headers of the click path, fixed once: a policy stricter than the app's
  * (the pages need nothing but their inline style), no caching (every visit must reach
  * us to be counted), no indexing, and no referrer passed on to the landing page.
+ * Written as the redirect's object literal: one of a fixed shape is built far faster
+ * than a spread, and a redirect is built for every click.
  */
-const CLICK_HEADERS = {
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-robots-tag': 'noindex',
-};
+function redirectHeaders(location: string): Record<string, string> {
+  return { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff', 'x-robots-tag': 'noindex', location };
+}
+const { location: _noLocation, ...CLICK_HEADERS } = redirectHeaders('');
 const PAGE_HEADERS = {
   ...CLICK_HEADERS,
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -103,13 +103,7 @@ const EXPIRED: ClickAnswer = pageAnswer(410, EXPIRED_PAGE);
 const UNAVAILABLE: ClickAnswer = pageAnswer(503, UNAVAILABLE_PAGE, { 'retry-after': '1' });
 
 function redirect(location: string): ClickAnswer {
-  // CLICK_HEADERS written out: an object literal of a fixed shape is built far faster
-  // than a spread, and this runs for every click.
-  return {
-    status: 302,
-    headers: { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff', 'x-robots-tag': 'noindex', location },
-    body: '',
-  };
+  return { status: 302, headers: redirectHeaders(location), body: '' };
 }
 
 /** HEAD answers carry the status and headers of the GET, without a body. */

@@ -169,9 +169,8 @@ function excelCell(value: Cell): { value: ExcelJS.CellValue; numFmt?: string } {
   if (isMoney(value)) {
     // A spreadsheet number is a double: exact for any amount whose minor units fit 2^53,
     // shown with exactly the currency's decimals. Larger amounts go in as exact text.
-    const minor = Number(value.minor);
-    if (!Number.isSafeInteger(minor)) return { value: formatMinor(value.minor, value.currency) };
     const text = formatMinor(value.minor, value.currency);
+    if (!Number.isSafeInteger(Number(value.minor))) return { value: text };
     return { value: Number(text), numFmt: moneyFormat(value.currency) };
   }
   // XML 1.0 cannot hold most control characters (nor U+FFFE/U+FFFF, nor half of a

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseTrustProxy, type TrustProxy } from './client-address.js';
 
 /** Every environment variable the application reads, in one place (the README lists them). */
 export interface Config {
@@ -18,6 +19,8 @@ export interface Config {
   jobs: boolean;
   /** How long an instance reuses a tracking-link lookup; a disable or closure elsewhere takes effect within it. */
   linkCacheTtlMs: number;
+  /** Which peers may report the client's address in X-Forwarded-For (none unless configured). */
+  trustProxy: TrustProxy;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -56,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: boolFrom(env, 'SEED_DEMO', true),
     jobs: boolFrom(env, 'JOBS', true),
     linkCacheTtlMs: intFrom(env, 'LINK_CACHE_TTL_MS', 2000, 600_000),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

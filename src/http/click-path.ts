@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { Counter, Histogram } from 'prom-client';
+import { clientAddressOf, type TrustFunction } from '../core/client-address.js';
 import { isWellFormedLinkCode } from '../modules/tracking/codes.js';
 import type { ClickTracker } from '../modules/tracking/track-click.js';
 import { registry } from './metrics.js';
@@ -122,21 +123,6 @@ export function firstHeader(value: string | string[] | undefined): string | unde
   return Array.isArray(value) ? value[0] : value;
 }
 
-/**
- * The client's address as Fastify's `trustProxy: true` sees it (app.ts): the leftmost
- * X-Forwarded-For entry when the header is present, the socket's peer otherwise.
- */
-export function clientIp(req: IncomingMessage): string | undefined {
-  const forwarded = req.headers['x-forwarded-for'];
-  if (forwarded !== undefined) {
-    const joined = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
-    const comma = joined.indexOf(',');
-    const leftmost = (comma === -1 ? joined : joined.slice(0, comma)).trim();
-    if (leftmost) return leftmost;
-  }
-  return req.socket.remoteAddress;
-}
-
 /** `/c/<code>` or `/c/<code>?…` with a code that needs no decoding; undefined for anything else. */
 function plainCodeOf(url: string): string | undefined {
   if (url.charCodeAt(0) !== 47 /* / */ || url.charCodeAt(1) !== 99 /* c */ || url.charCodeAt(2) !== 47) return undefined;
@@ -149,6 +135,8 @@ export class ClickPath {
   constructor(
     readonly tracker: ClickTracker,
     private readonly log: () => FastifyBaseLogger,
+    /** The app's trusted proxies: the fast path reads a client's address as Fastify's request.ip does. */
+    private readonly trustProxy: TrustFunction | undefined,
   ) {}
 
   /** Records the visit (when it is one) and says what to answer. Never throws. */
@@ -207,7 +195,7 @@ export class ClickPath {
     const startedAt = performance.now();
     const visit: ClickVisit = {
       code,
-      ip: clientIp(req),
+      ip: clientAddressOf(req, this.trustProxy),
       userAgent: firstHeader(req.headers['user-agent']),
       referrer: firstHeader(req.headers.referer),
     };

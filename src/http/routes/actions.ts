@@ -19,10 +19,12 @@ import { getLedgerBalances } from '../../modules/ledger/balances.js';
 import { pendingEstimates } from '../../modules/ledger/pending-estimates.js';
 import { formatMinor, MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
 import { actorOf } from '../auth.js';
-import { errorResponses, isoDate } from '../schemas.js';
+import { errorResponses, filterDateTime, isoDate, rowId, rowIdText } from '../schemas.js';
 import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, PDF_MAX_ROWS, sendExport, type ExportColumn } from '../table-export.js';
 
 const actionIdParams = z.object({ id: z.string().regex(/^\d{1,18}$/, 'an action id is a number') }).strict();
+/** An item's position in its action (an action has at most 1,000 items). */
+const itemIndex = () => z.number().int().min(0).max(999);
 const reason = z.enum(CHANGE_REASON_CODES as [string, ...string[]]).describe('Reason code');
 
 const itemDto = z.object({
@@ -173,13 +175,13 @@ const actionFilterShape = {
     .max(60)
     .optional()
     .describe('Pending, Approved/Payment Pending, Approved/Paid, Approved/Overdue, Reversed, Reversed/<reason>'),
-  programId: z.coerce.number().int().positive().optional(),
-  partnerId: z.coerce.number().int().positive().optional(),
-  actionTrackerId: z.coerce.number().int().positive().optional(),
+  programId: rowIdText().optional(),
+  partnerId: rowIdText().optional(),
+  actionTrackerId: rowIdText().optional(),
   orderId: z.string().max(64).optional(),
   actionId: z.string().regex(/^\d{1,18}$/).optional(),
-  from: z.iso.datetime({ offset: true }).optional().describe('Event date from (inclusive)'),
-  to: z.iso.datetime({ offset: true }).optional().describe('Event date to (exclusive)'),
+  from: filterDateTime().optional().describe('Event date from (inclusive)'),
+  to: filterDateTime().optional().describe('Event date to (exclusive)'),
 };
 const actionListQuery = z
   .object({
@@ -387,7 +389,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
           .object({
             Reason: reason,
             Amount: z.string().max(30).optional(),
-            Items: z.array(z.object({ Index: z.number().int().min(0), Amount: z.string().max(30) }).strict()).max(1000).optional(),
+            Items: z.array(z.object({ Index: itemIndex(), Amount: z.string().max(30) }).strict()).max(1000).optional(),
           })
           .strict(),
         response: detailResponse,
@@ -417,7 +419,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         tags: ['actions'],
         summary: 'Reject one item (brands): its quantity becomes 0; rejecting the last item reverses the action',
         params: actionIdParams,
-        body: z.object({ ItemIndex: z.number().int().min(0), Reason: reason }).strict(),
+        body: z.object({ ItemIndex: itemIndex(), Reason: reason }).strict(),
         response: detailResponse,
       },
     },
@@ -440,7 +442,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
               .array(
                 z
                   .object({
-                    Index: z.number().int().min(0),
+                    Index: itemIndex(),
                     Amount: z.string().max(30).optional().describe('The new amount of the item'),
                     Reject: z.literal(true).optional().describe('Reject the item: its quantity becomes 0'),
                   })
@@ -539,7 +541,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         tags: ['operator'],
         summary: 'Re-attribute a pending action to another partner (operators), under that partner’s contract in force at the event date',
         params: actionIdParams,
-        body: z.object({ PartnerId: z.number().int().positive(), Reason: reason }).strict(),
+        body: z.object({ PartnerId: rowId(), Reason: reason }).strict(),
         response: detailResponse,
       },
     },

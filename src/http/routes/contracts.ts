@@ -3,18 +3,18 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import { acceptTerms } from '../../modules/contracts/accept-terms.js';
-import { expireContract } from '../../modules/contracts/expire-contract.js';
+import { expireContract, MAX_EXPIRY_YEARS_AHEAD } from '../../modules/contracts/expire-contract.js';
 import { CHANGE_REASON_CODES, type ChangeReasonCode } from '../../modules/actions/types.js';
 import { getContractOrThrow, listContractHistory, listPartnersOfBrand, TERMINATION_REASONS, type ContractRow } from '../../modules/contracts/queries.js';
 import { requireAccountActor } from '../../modules/accounts/actor.js';
 import { actorOf } from '../auth.js';
 import { contractDto, toContractDto } from '../dto.js';
-import { errorResponses, idParams, isoDate, pageOf, pageQueryShape } from '../schemas.js';
+import { errorResponses, idParams, isoDate, pageOf, pageQueryShape, rowId, rowIdText } from '../schemas.js';
 import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, sendExport, type ExportColumn } from '../table-export.js';
 
 const historyFilterShape = {
-  programId: z.coerce.number().int().positive().optional(),
-  partnerAccountId: z.coerce.number().int().positive().optional(),
+  programId: rowIdText().optional(),
+  partnerAccountId: rowIdText().optional(),
   status: z.enum(['ALL', 'ACTIVE', 'EXPIRED']).default('ALL').describe('ACTIVE = current active contracts only'),
   terminationReason: z.enum(TERMINATION_REASONS).optional(),
   sort: z.string().max(50).optional(),
@@ -124,7 +124,7 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
       schema: {
         tags: ['contracts'],
         summary: "Accept a program's template terms (partners): creates an ACTIVE contract",
-        body: z.object({ templateTermsId: z.number().int().positive() }).strict(),
+        body: z.object({ templateTermsId: rowId() }).strict(),
         response: { 201: contractDto, ...errorResponses },
       },
     },
@@ -146,7 +146,7 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
         params: idParams,
         body: z
           .object({
-            on: z.string().max(10).optional().describe('YYYY-MM-DD; omit to expire now'),
+            on: z.string().max(10).optional().describe(`YYYY-MM-DD, today or later (at most ${MAX_EXPIRY_YEARS_AHEAD} years ahead); omit to expire now`),
             reversePendingActions: z.boolean().optional().describe('Brands: also reverse all existing pending actions'),
             reversalReason: z.enum(CHANGE_REASON_CODES as [string, ...string[]]).optional(),
           })

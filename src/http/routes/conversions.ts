@@ -9,11 +9,12 @@ import { recordConversions } from '../../modules/conversions/record-conversions.
 import { MAX_CONVERSIONS_PER_BATCH, REJECT_REASONS } from '../../modules/conversions/types.js';
 import { formatMinor } from '../../money/index.js';
 import { actorOf } from '../auth.js';
-import { errorResponses, isoDate, pageOf, pageQueryShape } from '../schemas.js';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import { errorResponses, filterDateTime, isoDate, issuesText, pageOf, pageQueryShape, rowId } from '../schemas.js';
 
 const conversionInput = z
   .object({
-    ActionTrackerId: z.number().int().positive().describe('The event type id'),
+    ActionTrackerId: rowId().describe('The event type id'),
     OrderId: z.string().max(64),
     EventDate: z.string().max(40).describe('ISO 8601 with offset, e.g. 2026-01-15T10:30:00-05:00'),
     ClickId: z.string().max(64).optional(),
@@ -25,7 +26,7 @@ const conversionInput = z
           .object({
             Sku: z.string().max(100).optional(),
             Category: z.string().max(100).optional(),
-            Quantity: z.number().int(),
+            Quantity: z.number().int().min(0).max(1_000_000),
             Amount: z.string().max(30).describe('Line subtotal'),
           })
           .strict(),
@@ -64,6 +65,14 @@ const conversionDto = z.object({
   CreatedDate: isoDate,
 });
 
+const batchBody = z.object({ Conversions: z.array(conversionInput).min(1).max(MAX_CONVERSIONS_PER_BATCH) }).strict();
+/**
+ * What the batch endpoint validates as a whole: the envelope. Each row is then checked on
+ * its own against conversionInput (the schema /docs shows), so one malformed row is that
+ * row's INVALID result, not a 400 for the other 9,999.
+ */
+const batchEnvelope = z.object({ Conversions: z.array(z.unknown()).min(1).max(MAX_CONVERSIONS_PER_BATCH) }).strict();
+
 export async function conversionRoutes(app: FastifyInstance, opts: { ctx: ServiceContext }): Promise<void> {
   const { ctx } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -96,7 +105,9 @@ export async function conversionRoutes(app: FastifyInstance, opts: { ctx: Servic
       schema: {
         tags: ['conversions'],
         summary: `Report up to ${MAX_CONVERSIONS_PER_BATCH.toLocaleString('en-US')} conversions at once (brands), each with its own result`,
-        body: z.object({ Conversions: z.array(conversionInput).min(1).max(MAX_CONVERSIONS_PER_BATCH) }).strict(),
+        description:
+          'Each conversion is checked on its own: a malformed one is that row\'s INVALID result with what is wrong, and the others are recorded. The batch is written in chunks, each its own transaction; a retry answers the conversions already written as duplicates.',
+        body: batchBody,
         response: {
           200: z.object({
             accepted: z.number().int(),
@@ -109,9 +120,14 @@ export async function conversionRoutes(app: FastifyInstance, opts: { ctx: Servic
           ...errorResponses,
         },
       },
+      validatorCompiler: (route) => validatorCompiler({ ...route, schema: route.httpPart === 'body' ? batchEnvelope : (route.schema as unknown as z.ZodType) }),
     },
     async (request) => {
-      const results = await recordConversions(ctx, actorOf(request), request.body.Conversions);
+      const rows = (request.body.Conversions as unknown[]).map((row, index) => {
+        const parsed = conversionInput.safeParse(row);
+        return parsed.success ? parsed.data : { refused: issuesText(parsed.error, `Conversions[${index}]`) };
+      });
+      const results = await recordConversions(ctx, actorOf(request), rows);
       const count = (status: string) => results.filter((r) => r.status === status).length;
       return {
         accepted: count('ACCEPTED'),
@@ -136,8 +152,8 @@ export async function conversionRoutes(app: FastifyInstance, opts: { ctx: Servic
             status: z.enum(['ACCEPTED', 'REJECTED']).optional(),
             rejectReason: z.enum(REJECT_REASONS).optional(),
             orderId: z.string().max(64).optional(),
-            from: z.iso.datetime({ offset: true }).optional().describe('Event date from (inclusive)'),
-            to: z.iso.datetime({ offset: true }).optional().describe('Event date to (exclusive)'),
+            from: filterDateTime().optional().describe('Event date from (inclusive)'),
+            to: filterDateTime().optional().describe('Event date to (exclusive)'),
           })
           .strict(),
         response: { 200: pageOf(conversionDto), ...errorResponses },

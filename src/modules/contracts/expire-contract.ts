@@ -7,6 +7,9 @@ import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { endOfLocalDate, localDateOf } from '../programs/terms/index.js';
 import { getContractOrThrow, type ContractRow } from './queries.js';
 
+/** How far ahead an expiry may be scheduled: beyond it a date is a typo, not a plan. */
+export const MAX_EXPIRY_YEARS_AHEAD = 100;
+
 export interface ExpireContractInput {
   /** A local date (YYYY-MM-DD) in the acting account's time zone; the contract ends at 23:59:59 that day. Absent: now. */
   on?: string;
@@ -44,6 +47,10 @@ export async function expireContract(
     const today = localDateOf(now, account.accountTimeZone);
     if (input.on < today) {
       throw invalid(`The expiry date ${input.on} is in the past; choose today (${today}) or a later date.`);
+    }
+    const latest = `${String(Number(today.slice(0, 4)) + MAX_EXPIRY_YEARS_AHEAD).padStart(4, '0')}${today.slice(4)}`;
+    if (input.on > latest) {
+      throw invalid(`The expiry date ${input.on} is more than ${MAX_EXPIRY_YEARS_AHEAD} years ahead; choose a date up to ${latest}.`);
     }
     try {
       endAt = endOfLocalDate(input.on, account.accountTimeZone);

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ServiceContext } from '../../core/context.js';
 import { invalid } from '../../core/errors.js';
-import type { Sql } from '../../db/types.js';
-import { MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
+import { isStorableText } from '../../core/text.js';
+import type { Db, Sql } from '../../db/types.js';
+import { formatMinor, MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
 import { requireAccountActor, type Actor } from '../accounts/actor.js';
 import { recordModifications } from '../actions/record-modifications.js';
 import { payoutFor } from '../actions/transitions.js';
@@ -10,6 +11,7 @@ import { itemsToJson, type ActionItem, type EventKind } from '../actions/types.j
 import { loadContractSpans, pickContractInForce } from '../contracts/queries.js';
 import { DateRules } from '../programs/terms/index.js';
 import {
+  MAX_CONVERSION_AMOUNT_MINOR,
   MAX_CONVERSIONS_PER_BATCH,
   MAX_EVENT_AGE_DAYS,
   MAX_FUTURE_SKEW_MS,
@@ -61,7 +63,21 @@ function parseAmount(text: string, currency: string, field: string): bigint {
   }
 }
 
+/** Text the database would store differently from what was sent is refused, whatever the channel (core/text.ts). */
+function storableOrThrow(text: string, field: string): string {
+  if (!isStorableText(text)) {
+    throw new InputError(`${field} holds a NUL character or a lone UTF-16 surrogate, which cannot be stored; send well-formed text.`);
+  }
+  return text;
+}
+
 function normalize(input: ConversionInput, index: number, eventType: EventTypeInfo | undefined, now: Date): Normalized {
+  storableOrThrow(input.OrderId, 'OrderId');
+  if (input.ClickId !== undefined) storableOrThrow(input.ClickId, 'ClickId');
+  input.Items?.forEach((item, i) => {
+    if (item.Sku !== undefined) storableOrThrow(item.Sku, `Items[${i}].Sku`);
+    if (item.Category !== undefined) storableOrThrow(item.Category, `Items[${i}].Category`);
+  });
   if (!eventType) throw new InputError(`ActionTrackerId ${input.ActionTrackerId} is not an event type of your programs.`);
   if (eventType.kind === 'CLICK') {
     throw new InputError(`ActionTrackerId ${input.ActionTrackerId} is a CLICK event type; clicks are credited from tracked clicks, not posted as conversions.`);
@@ -111,6 +127,9 @@ function normalize(input: ConversionInput, index: number, eventType: EventTypeIn
     throw new InputError('Amount is required for a SALE event type (or give Items).');
   } else {
     amountMinor = 0n;
+  }
+  if (amountMinor > MAX_CONVERSION_AMOUNT_MINOR) {
+    throw new InputError(`The sale amount ${formatMinor(amountMinor, currency)} is larger than a conversion may carry (${formatMinor(MAX_CONVERSION_AMOUNT_MINOR, currency)}).`);
   }
   const clickId = input.ClickId?.trim() || null;
   if (clickId !== null && clickId.length > 64) throw new InputError('ClickId must have at most 64 characters.');
@@ -187,21 +206,41 @@ async function attribute(sql: Sql, rows: readonly Normalized[]): Promise<Decided
   });
 }
 
+/** A batch row refused before it reached the service (by the edge's schema), with what was wrong. */
+export interface RefusedInput {
+  refused: string;
+}
+
+/**
+ * How many conversions one transaction writes. On PGlite the engine runs one statement at
+ * a time for the whole process, clicks included, so a batch is written in chunks short
+ * enough (tens of milliseconds) that a click's commit waits behind at most one of them;
+ * on PostgreSQL the chunks only bound how long one transaction holds its row locks.
+ */
+const CHUNK_ROWS: Record<Db['kind'], number> = { pglite: 250, postgres: 2_000 };
+
 /**
  * Records conversions for a brand: each is attributed through its click id to the
  * partner's contract in force at the event date, priced by that contract's terms and
  * becomes a pending action; one that cannot be credited is stored as rejected with its
  * reason. Idempotent on (ActionTrackerId, OrderId): the same body again returns the
- * first answer, a different body is a conflict. Each input gets its own result.
+ * first answer, a different body is a conflict. Each input gets its own result, and its
+ * own outcome: a batch is written in chunks, each its own transaction, so when a request
+ * fails part-way its retry answers the conversions already written as duplicates. A
+ * conversion and its action are always written together, in one transaction.
  */
-export async function recordConversions(ctx: ServiceContext, actor: Actor, inputs: readonly ConversionInput[]): Promise<ConversionResult[]> {
+export async function recordConversions(
+  ctx: ServiceContext,
+  actor: Actor,
+  inputs: ReadonlyArray<ConversionInput | RefusedInput>,
+): Promise<ConversionResult[]> {
   const brand = requireAccountActor(actor, 'BRAND');
   if (inputs.length === 0) throw invalid('Send at least one conversion.');
   if (inputs.length > MAX_CONVERSIONS_PER_BATCH) {
     throw invalid(`At most ${MAX_CONVERSIONS_PER_BATCH} conversions per request; got ${inputs.length}.`);
   }
   const now = ctx.clock.now();
-  const eventTypeIds = [...new Set(inputs.map((i) => i.ActionTrackerId))];
+  const eventTypeIds = [...new Set(inputs.flatMap((i) => ('refused' in i ? [] : [i.ActionTrackerId])))];
   const { rows: eventTypes } = await ctx.db.query<EventTypeInfo>(
     `select et.id, et.kind, et.program_id as "programId", p.currency, p.time_zone as "timeZone"
        from event_types et join programs p on p.id = et.program_id
@@ -215,6 +254,10 @@ export async function recordConversions(ctx: ServiceContext, actor: Actor, input
   const candidates: Normalized[] = [];
   const repeats: Array<{ row: Normalized; first: Normalized }> = [];
   inputs.forEach((input, index) => {
+    if ('refused' in input) {
+      results[index] = { index, status: 'INVALID', message: input.refused };
+      return;
+    }
     try {
       const row = normalize(input, index, eventTypeById.get(input.ActionTrackerId), now);
       const key = `${row.eventType.id}|${row.orderId}`;
@@ -231,8 +274,9 @@ export async function recordConversions(ctx: ServiceContext, actor: Actor, input
     }
   });
 
-  if (candidates.length) {
-    const decided = await attribute(ctx.db, candidates);
+  const chunkRows = CHUNK_ROWS[ctx.db.kind];
+  for (let start = 0; start < candidates.length; start += chunkRows) {
+    const decided = await attribute(ctx.db, candidates.slice(start, start + chunkRows));
     // A fixed insert order keeps two overlapping batches from deadlocking on the unique index.
     decided.sort((a, b) => a.eventType.id - b.eventType.id || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
     await ctx.db.transaction(async (tx) => {
@@ -298,6 +342,13 @@ async function insertDecided(
   const key = (eventTypeId: number, orderId: string) => `${eventTypeId}|${orderId}`;
   const conversionIdByKey = new Map(inserted.map((r) => [key(r.eventTypeId, r.orderId), r.id]));
   const fresh = rows.filter((r) => conversionIdByKey.has(key(r.eventType.id, r.orderId)));
+  // Every row written must be one of ours, found again by its key: a row the database
+  // stored under another key (text it could not store as sent) would otherwise stay
+  // without its action, and its every retry would answer a false conflict. Throwing
+  // here rolls the whole chunk back instead.
+  if (fresh.length !== inserted.length) {
+    throw new Error(`${inserted.length - fresh.length} conversion(s) were stored under another OrderId than the one sent; nothing was kept.`);
+  }
   const accepted = fresh.filter((r) => r.rejectReason === null);
 
   const actionIdByConversion = new Map<bigint, bigint>();
@@ -336,6 +387,9 @@ async function insertDecided(
       ],
     );
     for (const action of actions) actionIdByConversion.set(action.conversionId, action.id);
+    if (actions.length !== accepted.length) {
+      throw new Error(`${accepted.length - actions.length} accepted conversion(s) got no action; nothing was kept.`);
+    }
     await recordModifications(
       tx,
       actions.map((action) => ({

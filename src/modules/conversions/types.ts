@@ -4,6 +4,12 @@ export const MAX_ORDER_ID_LENGTH = 64;
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 /** Older events than this are refused: almost certainly a wrong date, and long past any locking date. */
 export const MAX_EVENT_AGE_DAYS = 730;
+/**
+ * The largest sale amount a conversion may carry, in minor units (10^15: ten trillion
+ * dollars in cents). Far beyond any real order, and far enough inside the database's
+ * 64-bit amounts that totals of many such orders still fit.
+ */
+export const MAX_CONVERSION_AMOUNT_MINOR = 10n ** 15n;
 
 export const REJECT_REASONS = [
   'NO_CLICK',
@@ -14,6 +20,8 @@ export const REJECT_REASONS = [
   'CONTRACT_EXPIRED',
   'NO_CONTRACT',
   'NOT_IN_TERMS',
+  // Stored without its action by an earlier version; repaired by migration 0004.
+  'INCOMPLETE_RECORD',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -337,6 +337,7 @@ export const REJECT_REASONS = [
   'CONTRACT_EXPIRED',
   'NO_CONTRACT',
   'NOT_IN_TERMS',
+  'INCOMPLETE_RECORD',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

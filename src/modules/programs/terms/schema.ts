@@ -31,13 +31,13 @@ const payoutInputSchema = z.discriminatedUnion(
     z
       .object({
         kind: z.literal('PERCENT'),
-        percent: z.string({ error: 'Percent must be a decimal string such as "12.5".' }),
+        percent: z.string({ error: 'Percent must be a decimal string such as "12.5".' }).max(30, 'Percent is too long.'),
       })
       .strict(),
     z
       .object({
         kind: z.literal('FIXED'),
-        amount: z.string({ error: 'Amount must be a decimal string in the program currency, such as "5.00".' }),
+        amount: z.string({ error: 'Amount must be a decimal string in the program currency, such as "5.00".' }).max(30, 'Amount is too long.'),
       })
       .strict(),
   ],
@@ -47,12 +47,13 @@ const payoutInputSchema = z.discriminatedUnion(
 const matchValueSchema = z
   .string({ error: 'Match values must be strings.' })
   .trim()
-  .min(1, 'Match values must not be empty.');
+  .min(1, 'Match values must not be empty.')
+  .max(100, 'Match values have at most 100 characters.');
 
 const matchSchema = z
   .object({
-    categories: z.array(matchValueSchema).optional(),
-    skus: z.array(matchValueSchema).optional(),
+    categories: z.array(matchValueSchema).max(1000, 'At most 1,000 categories per group.').optional(),
+    skus: z.array(matchValueSchema).max(1000, 'At most 1,000 SKUs per group.').optional(),
   })
   .strict()
   .refine((match) => (match.categories?.length ?? 0) > 0 || (match.skus?.length ?? 0) > 0, {
@@ -61,7 +62,7 @@ const matchSchema = z
 
 const groupInputSchema = z
   .object({
-    name: z.string({ error: 'Group name must be a string.' }).trim().min(1, 'Group name must not be empty.'),
+    name: z.string({ error: 'Group name must be a string.' }).trim().min(1, 'Group name must not be empty.').max(200, 'Group name has at most 200 characters.'),
     match: matchSchema,
     payout: payoutInputSchema,
   })
@@ -69,9 +70,12 @@ const groupInputSchema = z
 
 const eventTypePayoutInputSchema = z
   .object({
-    eventTypeId: z.int({ error: 'eventTypeId must be a whole number.' }).positive('eventTypeId must be a positive id.'),
+    eventTypeId: z
+      .int({ error: 'eventTypeId must be a whole number.' })
+      .positive('eventTypeId must be a positive id.')
+      .max(2_147_483_647, 'eventTypeId is not an id of an event type.'),
     payout: payoutInputSchema,
-    groups: z.array(groupInputSchema).optional(),
+    groups: z.array(groupInputSchema).max(100, 'At most 100 payout groups per event type.').optional(),
   })
   .strict();
 
@@ -99,7 +103,10 @@ const paymentSchema = z
 
 export const termsInputSchema = z
   .object({
-    payouts: z.array(eventTypePayoutInputSchema).min(1, 'Terms must pay for at least one event type.'),
+    payouts: z
+      .array(eventTypePayoutInputSchema)
+      .min(1, 'Terms must pay for at least one event type.')
+      .max(100, 'Terms pay for at most 100 event types.'),
     locking: lockingSchema,
     payment: paymentSchema,
   })

@@ -32,6 +32,7 @@ export const REJECT_REASON_LABELS: Record<RejectReason, string> = {
   CONTRACT_EXPIRED: 'The partner’s contract had ended at the event date.',
   NO_CONTRACT: 'The partner had no contract with the program at the event date.',
   NOT_IN_TERMS: 'The partner’s terms pay nothing for this event type.',
+  INCOMPLETE_RECORD: 'An earlier version stored this conversion without its action (its OrderId held text that could not be stored exactly). Report it again with a corrected OrderId.',
 };
 
 export const OPERATION_LABELS: Record<string, string> = {

@@ -3,6 +3,7 @@ import type { ServiceContext } from '../core/context.js';
 import { forbidden, invalid, unauthorized } from '../core/errors.js';
 import type { Actor } from '../modules/accounts/actor.js';
 import { actorForApiToken, actorForSession, resolveSession, type SessionUser } from '../modules/accounts/resolve-credentials.js';
+import { withRetryAfter } from './retry-after.js';
 
 export const SESSION_COOKIE = 'lockstep_session';
 export const ACCOUNT_HEADER = 'lockstep-account';
@@ -50,7 +51,7 @@ export function authHook(ctx: ServiceContext) {
     const authorization = request.headers.authorization;
     if (authorization) {
       const basic = parseBasic(authorization);
-      const actor = basic && (await actorForApiToken(ctx, basic.sid, basic.token));
+      const actor = basic && (await withRetryAfter(reply, () => actorForApiToken(ctx, basic.sid, basic.token)));
       if (!actor) {
         reply.header('WWW-Authenticate', 'Basic realm="lockstep"');
         throw unauthorized('The Account SID and Auth Token are not valid, or the token was revoked.');

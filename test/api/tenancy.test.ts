@@ -282,6 +282,10 @@ const refusesEveryConversion = (response: LightMyRequestResponse) => {
   expect(body.accepted + body.rejected + body.duplicates).toBe(0);
 };
 
+async function invitePartnerPToA(w: World): Promise<void> {
+  w.extra.invitationOfP = (await inviteUser(w.t.ctx, w.A.actor, { email: w.P.adminEmail, role: 'USER' })).invitationId;
+}
+
 const ROUTES: RouteRow[] = [
   // --- Session and invitations: public by design ------------------------------------
   {
@@ -354,6 +358,37 @@ const ROUTES: RouteRow[] = [
     owner: { caller: 'brandA', status: 200 },
     crossTenant: 'self',
   },
+  // P's admin is invited to A: only P's admin sees it, accepts or declines it.
+  {
+    method: 'GET',
+    path: '/api/v1/me/invitations',
+    audience: 'user',
+    setup: invitePartnerPToA,
+    request: () => ({ url: '/api/v1/me/invitations' }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: 'self',
+  },
+  ...(['accept', 'decline'] as const).map(
+    (verb): RouteRow => ({
+      method: 'POST',
+      path: `/api/v1/me/invitations/:id/${verb}`,
+      audience: 'user',
+      setup: invitePartnerPToA,
+      request: (w) => ({ url: `/api/v1/me/invitations/${w.extra.invitationOfP as number}/${verb}` }),
+      owner: { caller: 'partnerP', status: verb === 'accept' ? 200 : 204 },
+      crossTenant: { brandB: 404, partnerQ: 404 },
+      // Not even the inviting account's admin can answer for the invitee.
+      denied: { brandA: 404, brandAUser: 404, operator: 404, otherAccountHeader: 404 },
+      extra: [
+        {
+          caller: 'partnerP',
+          why: "an invitation of A's addressed to someone else",
+          request: (w) => ({ url: `/api/v1/me/invitations/${w.invitation.id}/${verb}` }),
+          expect: 404,
+        },
+      ],
+    }),
+  ),
 
   // --- The account, its users and credentials -------------------------------------------
   {

@@ -68,7 +68,7 @@ describeDb('api users and invitations', (db) => {
 
     const described = expectOk(await anonymous().get(`/api/v1/invitations/${tokenOf(body.acceptUrl)}`));
     const account = expectOk(await admin.get('/api/v1/account'));
-    expect(described).toEqual({ email: 'new.person@example.test', accountName: account.name, role: 'USER' });
+    expect(described).toEqual({ id: body.invitationId, email: 'new.person@example.test', accountName: account.name, role: 'USER', hasLogin: false });
     expect(account.id).toBe(brand.id);
   });
 
@@ -223,33 +223,141 @@ describeDb('api users and invitations', (db) => {
     );
     const operatorId = rows[0]!.id;
     const before = await dumpDb(t.ctx.db);
-    expectProblem(await accept({ token, name: 'Staff', password: TEST_PASSWORD }), 409, 'operators cannot be account members');
+    // A wrong password says nothing about the login being an operator's.
+    expectProblem(await accept({ token, password: 'not-the-password' }), 401, "staff@example.test already has a Lockstep login; enter that login's password to join.");
+    expectProblem(
+      await accept({ token, name: 'Staff', password: TEST_PASSWORD }),
+      409,
+      'This invitation is for staff@example.test, which is a platform operator login; operators cannot be members of an account. Decline it, or ask the admin who invited you to invite another e-mail address.',
+    );
     await expectDbUnchanged(t.ctx.db, before);
     expect(await roleIn(brand.id, operatorId)).toBeUndefined();
   });
 
-  it('adds an existing login at once (ADDED), with the role, in addition to their other accounts', async () => {
+  it('invites an existing login like a new e-mail: INVITED with a link, and no membership until they accept', async () => {
     const { brand, admin } = await brandWithAdmin();
     const partner = await makeAccount(t.ctx, 'PARTNER');
-    const body = expectOk(await admin.post('/api/v1/users/invitations', { email: partner.adminEmail.toUpperCase(), role: 'USER' }), 201);
-    expect(body).toEqual({ status: 'ADDED', userId: partner.adminUserId });
-    expect(await roleIn(brand.id, partner.adminUserId)).toBe('USER');
-    expect(await countRows(t.ctx.db, 'select * from invitations')).toBe(0);
-    const client = await sessionClient(t, partner.adminUserId);
-    expect(expectOk(await client.withAccount(brand.id).get('/api/v1/account')).id).toBe(brand.id);
-    expect(expectOk(await client.withAccount(partner.id).get('/api/v1/account')).id).toBe(partner.id);
+    const forLogin = expectOk(await admin.post('/api/v1/users/invitations', { email: partner.adminEmail.toUpperCase(), role: 'USER' }), 201);
+    const forNobody = expectOk(await admin.post('/api/v1/users/invitations', { email: 'nobody-yet@example.test', role: 'USER' }), 201);
+    // The admin cannot tell from the answer which e-mail has a login.
+    for (const body of [forLogin, forNobody]) {
+      expect(body).toEqual({ status: 'INVITED', invitationId: expect.any(Number), acceptUrl: expect.stringContaining('/accept-invitation?token=') });
+    }
+    expect(await roleIn(brand.id, partner.adminUserId)).toBeUndefined();
+    const invitee = await sessionClient(t, partner.adminUserId);
+    expectProblem(await invitee.withAccount(brand.id).get('/api/v1/account'), 403, `You are not a member of account ${brand.id}.`);
+    // Their own requests are not disturbed: one account, no header needed.
+    expect(expectOk(await invitee.get('/api/v1/account')).id).toBe(partner.id);
+    expect(expectOk(await anonymous().get(`/api/v1/invitations/${tokenOf(forLogin.acceptUrl)}`)).hasLogin).toBe(true);
+    expect(expectOk(await admin.get('/api/v1/users/invitations')).map((i: { email: string }) => i.email).sort()).toEqual(
+      [partner.adminEmail.toLowerCase(), 'nobody-yet@example.test'].sort(),
+    );
+  });
+
+  it('a logged-in invitee sees the invitation and joins with one request, without password or link', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const partner = await makeAccount(t.ctx, 'PARTNER');
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email: partner.adminEmail, role: 'ADMIN' }), 201);
+    const invitee = await sessionClient(t, partner.adminUserId);
+    const account = expectOk(await admin.get('/api/v1/account'));
+    expect(expectOk(await invitee.get('/api/v1/me/invitations'))).toEqual([
+      {
+        id: invited.invitationId,
+        accountId: brand.id,
+        accountName: account.name,
+        accountKind: 'BRAND',
+        role: 'ADMIN',
+        invitedByName: 'Admin',
+        createdAt: db().clock.now().toISOString(),
+        expiresAt: new Date(db().clock.now().getTime() + 7 * 86_400_000).toISOString(),
+      },
+    ]);
+    const me = expectOk(await invitee.post(`/api/v1/me/invitations/${invited.invitationId}/accept`));
+    expect(me.accounts.map((a: { id: number; role: string }) => [a.id, a.role]).sort()).toEqual(
+      [[brand.id, 'ADMIN'], [partner.id, 'ADMIN']].sort(),
+    );
+    expect(await roleIn(brand.id, partner.adminUserId)).toBe('ADMIN');
+    expect(expectOk(await invitee.withAccount(brand.id).get('/api/v1/account')).id).toBe(brand.id);
+    expect(expectOk(await invitee.get('/api/v1/me/invitations'))).toEqual([]);
+    expect(expectOk(await admin.get('/api/v1/users/invitations'))).toEqual([]);
+    // Used once: again, or by the link, it is gone.
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(await invitee.post(`/api/v1/me/invitations/${invited.invitationId}/accept`), 404, `No pending invitation ${invited.invitationId}`);
+    expectProblem(await accept({ token: tokenOf(invited.acceptUrl), password: TEST_PASSWORD }), 404, INVALID_LINK);
+    await expectDbUnchanged(t.ctx.db, before);
+  });
+
+  it('an existing login accepts through the link with its password and no name; its name is kept', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const existing = await makeUser(t.ctx, { email: 'has.login@example.test', name: 'Has Login' });
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email: 'has.login@example.test', role: 'USER' }), 201);
+    const token = tokenOf(invited.acceptUrl);
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(await accept({ token, password: 'not-the-password' }), 401, "has.login@example.test already has a Lockstep login; enter that login's password to join.");
+    await expectDbUnchanged(t.ctx.db, before);
+    const response = await accept({ token, password: TEST_PASSWORD });
+    expect(expectOk(response).user).toEqual({ id: existing.userId, email: 'has.login@example.test', name: 'Has Login', isOperator: false });
+    expect(response.cookies.find((c) => c.name === 'lockstep_session')?.value).toBeTruthy();
+    expect(await roleIn(brand.id, existing.userId)).toBe('USER');
+  });
+
+  it('an invitee declines: the invitation is no longer pending, its link stops working, and the admin may invite again', async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const existing = await makeUser(t.ctx);
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email: existing.email, role: 'USER' }), 201);
+    const invitee = await sessionClient(t, existing.userId);
+    expect((await invitee.post(`/api/v1/me/invitations/${invited.invitationId}/decline`)).statusCode).toBe(204);
+    expect(expectOk(await invitee.get('/api/v1/me/invitations'))).toEqual([]);
+    expect(expectOk(await admin.get('/api/v1/users/invitations'))).toEqual([]);
+    expect(await roleIn(brand.id, existing.userId)).toBeUndefined();
+    const before = await dumpDb(t.ctx.db);
+    expectProblem(await accept({ token: tokenOf(invited.acceptUrl), password: TEST_PASSWORD }), 404, INVALID_LINK);
+    expectProblem(await invitee.post(`/api/v1/me/invitations/${invited.invitationId}/accept`), 404, `No pending invitation ${invited.invitationId}`);
+    expectProblem(await invitee.post(`/api/v1/me/invitations/${invited.invitationId}/decline`), 404, `No pending invitation ${invited.invitationId}`);
+    expectProblem(await admin.delete(`/api/v1/users/invitations/${invited.invitationId}`), 404, `No pending invitation ${invited.invitationId}`);
+    await expectDbUnchanged(t.ctx.db, before);
+    expectOk(await admin.post('/api/v1/users/invitations', { email: existing.email, role: 'ADMIN' }), 201);
+  });
+
+  it("no one but the invitee can accept or decline an invitation from a session, not even the inviting admin", async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const invitee = await makeUser(t.ctx);
+    const other = await sessionClient(t, (await makeUser(t.ctx)).userId);
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email: invitee.email, role: 'ADMIN' }), 201);
+    const before = await dumpDb(t.ctx.db);
+    for (const client of [admin, other]) {
+      expect(expectOk(await client.get('/api/v1/me/invitations'))).toEqual([]);
+      expectProblem(await client.post(`/api/v1/me/invitations/${invited.invitationId}/accept`), 404, `No pending invitation ${invited.invitationId}`);
+      expectProblem(await client.post(`/api/v1/me/invitations/${invited.invitationId}/decline`), 404, `No pending invitation ${invited.invitationId}`);
+    }
+    await expectDbUnchanged(t.ctx.db, before);
+    expect(await roleIn(brand.id, invitee.userId)).toBeUndefined();
+  });
+
+  it("inviting an operator's e-mail is an invitation like any other; the operator is told at acceptance why they cannot join", async () => {
+    const { brand, admin } = await brandWithAdmin();
+    const operator = await makeOperator(t.ctx);
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email: operator.email.toUpperCase(), role: 'ADMIN' }), 201);
+    expect(invited.status).toBe('INVITED');
+    const session = await sessionClient(t, operator.userId);
+    expect(expectOk(await session.get('/api/v1/me/invitations')).map((i: { id: number }) => i.id)).toEqual([invited.invitationId]);
+    const before = await dumpDb(t.ctx.db);
+    const refusal = `This invitation is for ${operator.email}, which is a platform operator login; operators cannot be members of an account.`;
+    expectProblem(await session.post(`/api/v1/me/invitations/${invited.invitationId}/accept`), 409, refusal);
+    expectProblem(await accept({ token: tokenOf(invited.acceptUrl), password: TEST_PASSWORD }), 409, refusal);
+    await expectDbUnchanged(t.ctx.db, before);
+    expect(await roleIn(brand.id, operator.userId)).toBeUndefined();
+    expect((await session.post(`/api/v1/me/invitations/${invited.invitationId}/decline`)).statusCode).toBe(204);
   });
 
   it.each([
     ['a pending invitation', 'pending', 'already has a pending invitation; revoke it to send a new one.'],
     ['a member', 'member', 'is already a member of this account.'],
-    ['an operator', 'operator', 'is an operator login; operators cannot be account members.'],
   ])('refuses to invite %s again with 409 and stores nothing', async (_what, kind, detail) => {
     const { brand, admin } = await brandWithAdmin();
     let email = 'pending@example.test';
     if (kind === 'pending') expectOk(await admin.post('/api/v1/users/invitations', { email, role: 'USER' }), 201);
     if (kind === 'member') email = (await addMember(t.ctx, brand.id, 'USER')).email;
-    if (kind === 'operator') email = (await makeOperator(t.ctx)).email;
     const before = await dumpDb(t.ctx.db);
     expectProblem(await admin.post('/api/v1/users/invitations', { email: email.toUpperCase(), role: 'ADMIN' }), 409, detail);
     await expectDbUnchanged(t.ctx.db, before);

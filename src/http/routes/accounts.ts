@@ -58,26 +58,23 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
     {
       schema: {
         tags: ['users'],
-        summary: 'Invite a user (admins). An existing login is added at once; a new one gets an invitation link.',
+        summary:
+          'Invite a user (admins). Everyone gets an invitation link to accept, whether the e-mail has a Lockstep login or not; ' +
+          'a login also sees it among its pending invitations. 409 when the e-mail is already a member or has a pending invitation.',
         body: z.object({ email: z.string().max(254), role }).strict(),
         response: {
           201: z.object({
-            status: z.enum(['ADDED', 'INVITED']),
-            userId: z.number().int().optional(),
-            invitationId: z.number().int().optional(),
-            acceptUrl: z.string().optional().describe('Shown once: send it to the invitee'),
+            status: z.literal('INVITED'),
+            invitationId: z.number().int(),
+            acceptUrl: z.string().describe('Shown once: send it to the invitee'),
           }),
           ...errorResponses,
         },
       },
     },
     async (request, reply) => {
-      const result = await inviteUser(ctx, actorOf(request), request.body);
-      const { acceptToken, ...rest } = result;
-      return reply.status(201).send({
-        ...rest,
-        ...(acceptToken ? { acceptUrl: `${opts.publicUrl}/accept-invitation?token=${encodeURIComponent(acceptToken)}` } : {}),
-      });
+      const { acceptToken, ...rest } = await inviteUser(ctx, actorOf(request), request.body);
+      return reply.status(201).send({ ...rest, acceptUrl: `${opts.publicUrl}/accept-invitation?token=${encodeURIComponent(acceptToken)}` });
     },
   );
 

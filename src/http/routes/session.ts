@@ -5,9 +5,25 @@ import type { Config } from '../../core/config.js';
 import type { ServiceContext } from '../../core/context.js';
 import { logIn, logOut, startSession } from '../../modules/accounts/log-in.js';
 import { acceptInvitation, describeInvitation } from '../../modules/accounts/members.js';
+import { acceptMyInvitation, declineMyInvitation, listMyInvitations } from '../../modules/accounts/my-invitations.js';
 import { listMembershipsOfUser } from '../../modules/accounts/queries.js';
 import { SESSION_COOKIE, sessionUserOf } from '../auth.js';
-import { errorResponses } from '../schemas.js';
+import { withRetryAfter } from '../retry-after.js';
+import { errorResponses, idParams, isoDate, noContentResponses, problemSchema } from '../schemas.js';
+
+/** The answers of routes whose attempts are throttled per identity (auth-throttle.ts): 429 with Retry-After. */
+const throttledResponses = { ...errorResponses, 429: problemSchema };
+
+const myInvitationDto = z.object({
+  id: z.number().int(),
+  accountId: z.number().int(),
+  accountName: z.string(),
+  accountKind: z.enum(['BRAND', 'PARTNER']),
+  role: z.enum(['ADMIN', 'USER']),
+  invitedByName: z.string(),
+  createdAt: isoDate,
+  expiresAt: isoDate,
+});
 
 const meDto = z.object({
   user: z.object({ id: z.number().int(), email: z.string(), name: z.string(), isOperator: z.boolean() }),
@@ -54,13 +70,15 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
       config: { auth: 'public', rateLimit: { max: config.loginRateLimitMax, timeWindow: config.rateLimitWindowMs } },
       schema: {
         tags: ['session'],
-        summary: 'Log in with e-mail and password; sets the session cookie',
+        summary:
+          'Log in with e-mail and password; sets the session cookie. After 5 failures for one e-mail, each further failure ' +
+          'makes it wait (1 s, doubling, at most 15 minutes): 429 with Retry-After, the password is not checked meanwhile.',
         body: z.object({ email: z.string().max(254), password: z.string().max(256) }).strict(),
-        response: { 200: meDto, ...errorResponses },
+        response: { 200: meDto, ...throttledResponses },
       },
     },
     async (request, reply) => {
-      const session = await logIn(ctx, { ...request.body, ttlHours: config.sessionTtlHours });
+      const session = await withRetryAfter(reply, () => logIn(ctx, { ...request.body, ttlHours: config.sessionTtlHours }));
       setCookie(reply, session.sessionSecret, session.expiresAt);
       const { rows } = await ctx.db.query<{ email: string; name: string; isOperator: boolean }>(
         'select email, name, is_operator as "isOperator" from users where id = $1',
@@ -102,7 +120,16 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
         tags: ['users'],
         summary: 'What an invitation link is for',
         params: z.object({ token: z.string().min(10).max(200) }).strict(),
-        response: { 200: z.object({ email: z.string(), accountName: z.string(), role: z.enum(['ADMIN', 'USER']) }), ...errorResponses },
+        response: {
+          200: z.object({
+            id: z.number().int(),
+            email: z.string(),
+            accountName: z.string(),
+            role: z.enum(['ADMIN', 'USER']),
+            hasLogin: z.boolean().describe('The e-mail has a Lockstep login: accepting takes its password (or its session), not a new name'),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => describeInvitation(ctx, request.params.token),
@@ -114,13 +141,18 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
       config: { auth: 'public', rateLimit: { max: config.loginRateLimitMax, timeWindow: config.rateLimitWindowMs } },
       schema: {
         tags: ['users'],
-        summary: 'Accept an invitation: choose a name and password, and log in',
-        body: z.object({ token: z.string().min(10).max(200), name: z.string().max(200), password: z.string().max(256) }).strict(),
-        response: { 200: meDto, ...errorResponses },
+        summary:
+          'Accept an invitation through its link and log in: a new e-mail chooses a name and password; an e-mail that has a login ' +
+          "gives that login's password (name is then ignored). Throttled per invitation token and per login e-mail (429 with Retry-After). " +
+          'A logged-in user can accept from the session instead: POST /me/invitations/{id}/accept.',
+        body: z
+          .object({ token: z.string().min(10).max(200), name: z.string().max(200).optional(), password: z.string().max(256) })
+          .strict(),
+        response: { 200: meDto, ...throttledResponses },
       },
     },
     async (request, reply) => {
-      const { userId } = await acceptInvitation(ctx, request.body);
+      const { userId } = await withRetryAfter(reply, () => acceptInvitation(ctx, request.body));
       const session = await startSession(ctx, userId, config.sessionTtlHours);
       setCookie(reply, session.sessionSecret, session.expiresAt);
       const { rows } = await ctx.db.query<{ email: string; name: string; isOperator: boolean }>(
@@ -128,6 +160,54 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
         [userId],
       );
       return me(userId, rows[0]!.email, rows[0]!.name, rows[0]!.isOperator);
+    },
+  );
+
+  r.get(
+    '/api/v1/me/invitations',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['session'],
+        summary: "The logged-in user's pending invitations (addressed to their e-mail), to accept or decline",
+        response: { 200: z.array(myInvitationDto), ...errorResponses },
+      },
+    },
+    async (request) =>
+      (await listMyInvitations(ctx, sessionUserOf(request))).map((i) => ({
+        ...i,
+        createdAt: i.createdAt.toISOString(),
+        expiresAt: i.expiresAt.toISOString(),
+      })),
+  );
+
+  r.post(
+    '/api/v1/me/invitations/:id/accept',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['session'],
+        summary: 'Accept one of your pending invitations: you become a member of the account with the invited role',
+        params: idParams,
+        response: { 200: meDto, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const user = sessionUserOf(request);
+      await acceptMyInvitation(ctx, user, request.params.id);
+      return me(user.userId, user.email, user.name, user.isOperator);
+    },
+  );
+
+  r.post(
+    '/api/v1/me/invitations/:id/decline',
+    {
+      config: { auth: 'user' },
+      schema: { tags: ['session'], summary: 'Decline one of your pending invitations', params: idParams, response: noContentResponses },
+    },
+    async (request, reply) => {
+      await declineMyInvitation(ctx, sessionUserOf(request), request.params.id);
+      return reply.status(204).send(null);
     },
   );
 }

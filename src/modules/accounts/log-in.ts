@@ -1,11 +1,13 @@
 import type { ServiceContext } from '../../core/context.js';
 import { randomSecret, sha256Hex, verifyPassword } from '../../core/crypto.js';
 import { unauthorized } from '../../core/errors.js';
+import { claimAttemptOrThrow, forgetFailures, loginThrottleKey } from './auth-throttle.js';
 import { findUserByEmail } from './queries.js';
 
-// Verifying against a real hash even for unknown e-mails keeps the response time the
-// same, so the login form does not reveal which e-mails have accounts.
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$SvaSLkIOsrSu2Qd1+kfnHA$vQtmbssbuaQeR/xvvfX88QjUAlJleELogguXtBv+uS0';
+// Verifying against a real hash (same argon2id parameters as hashPassword's) even for
+// unknown e-mails and logins without a password keeps the response time the same, so the
+// login form does not reveal which e-mails have accounts.
+export const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$SvaSLkIOsrSu2Qd1+kfnHA$vQtmbssbuaQeR/xvvfX88QjUAlJleELogguXtBv+uS0';
 
 export interface StartedSession {
   sessionSecret: string;
@@ -13,15 +15,23 @@ export interface StartedSession {
   expiresAt: Date;
 }
 
+/**
+ * The attempt is counted against the e-mail before the password is checked (known and
+ * unknown e-mails alike, see auth-throttle.ts); during a wait it is refused with a 429
+ * and the password is not looked at. A success forgets the e-mail's failures.
+ */
 export async function logIn(
   ctx: ServiceContext,
   input: { email: string; password: string; ttlHours: number },
 ): Promise<StartedSession> {
+  const throttleKey = loginThrottleKey(input.email);
+  await claimAttemptOrThrow(ctx, throttleKey);
   const user = await findUserByEmail(ctx.db, input.email.trim());
   const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
   if (!user || !user.passwordHash || !ok || user.disabledAt) {
     throw unauthorized('The e-mail or password is not right.');
   }
+  await forgetFailures(ctx, throttleKey);
   return startSession(ctx, user.id, input.ttlHours);
 }
 

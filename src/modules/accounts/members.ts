@@ -4,18 +4,25 @@ import { conflict, invalid, notFound, unauthorized } from '../../core/errors.js'
 import type { Sql } from '../../db/types.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { requireAccountAdmin, type Actor, type Role } from './actor.js';
-import { findUserByEmail } from './queries.js';
+import { claimAttemptOrThrow, forgetFailures, invitationThrottleKey, loginThrottleKey } from './auth-throttle.js';
+import { DUMMY_HASH } from './log-in.js';
+import { findUserByEmail, pendingInvitationSql } from './queries.js';
 import { checkPasswordOrThrow, normalizeEmailOrThrow } from './validation.js';
 
 const INVITATION_TTL_DAYS = 7;
 
+export const INVALID_INVITATION_LINK = 'This invitation link is not valid: it was used, revoked or has expired. Ask for a new one.';
+
 export interface InvitationResult {
-  /** An existing user is added at once; a new one gets an invitation link to set a password. */
-  status: 'ADDED' | 'INVITED';
-  userId?: number;
-  invitationId?: number;
+  /**
+   * Always INVITED: membership needs the invitee's consent, so everyone, with a login or
+   * without, gets an invitation to accept, and the answer does not tell which e-mails
+   * have logins.
+   */
+  status: 'INVITED';
+  invitationId: number;
   /** Shown once to the inviting admin (and e-mailed when outgoing mail is configured). */
-  acceptToken?: string;
+  acceptToken: string;
 }
 
 export async function inviteUser(
@@ -29,26 +36,16 @@ export async function inviteUser(
     // Serialize invitations per account, so two invitations of one e-mail sent at once
     // cannot both pass the duplicate check below.
     await tx.query('select id from accounts where id = $1 for update', [admin.accountId]);
-    const existing = await findUserByEmail(tx, email);
-    if (existing?.isOperator) throw conflict(`${email} is an operator login; operators cannot be account members.`);
-    if (existing) {
-      const member = await tx.query('select 1 from memberships where account_id = $1 and user_id = $2', [
-        admin.accountId,
-        existing.id,
-      ]);
-      if (member.rows.length) throw conflict(`${email} is already a member of this account.`);
-      await tx.query('insert into memberships (account_id, user_id, role, created_at) values ($1, $2, $3, $4)', [
-        admin.accountId,
-        existing.id,
-        input.role,
-        ctx.clock.now(),
-      ]);
-      await audit(ctx, tx, admin.userId, admin.accountId, 'member.added', existing.id, { role: input.role });
-      return { status: 'ADDED', userId: existing.id };
-    }
+    // Refusing a member or a pending invitation reveals nothing the admin cannot see in
+    // the account's own lists. Whether the e-mail has a login elsewhere (or is an
+    // operator's) is not this account's business: that is checked when it is accepted.
+    const member = await tx.query(
+      'select 1 from memberships m join users u on u.id = m.user_id where m.account_id = $1 and lower(u.email) = $2',
+      [admin.accountId, email],
+    );
+    if (member.rows.length) throw conflict(`${email} is already a member of this account.`);
     const pending = await tx.query(
-      `select 1 from invitations where account_id = $1 and lower(email) = $2 and accepted_at is null
-          and revoked_at is null and expires_at > $3`,
+      `select 1 from invitations i where i.account_id = $1 and lower(i.email) = $2 and ${pendingInvitationSql('i', '$3')}`,
       [admin.accountId, email, ctx.clock.now()],
     );
     if (pending.rows.length) throw conflict(`${email} already has a pending invitation; revoke it to send a new one.`);
@@ -89,8 +86,8 @@ export interface PendingInvitation {
 export async function listInvitations(ctx: ServiceContext, actor: Actor): Promise<PendingInvitation[]> {
   const admin = requireAccountAdmin(actor);
   const { rows } = await ctx.db.query<PendingInvitation>(
-    `select id, email, role, created_at as "createdAt", expires_at as "expiresAt" from invitations
-      where account_id = $1 and accepted_at is null and revoked_at is null and expires_at > $2 order by id`,
+    `select id, email, role, created_at as "createdAt", expires_at as "expiresAt" from invitations i
+      where account_id = $1 and ${pendingInvitationSql('i', '$2')} order by id`,
     [admin.accountId, ctx.clock.now()],
   );
   return rows;
@@ -99,69 +96,128 @@ export async function listInvitations(ctx: ServiceContext, actor: Actor): Promis
 export async function revokeInvitation(ctx: ServiceContext, actor: Actor, invitationId: number): Promise<void> {
   const admin = requireAccountAdmin(actor);
   const { rowCount } = await ctx.db.query(
-    `update invitations set revoked_at = $3 where id = $1 and account_id = $2 and accepted_at is null and revoked_at is null`,
+    `update invitations set revoked_at = $3
+      where id = $1 and account_id = $2 and accepted_at is null and revoked_at is null and declined_at is null`,
     [invitationId, admin.accountId, ctx.clock.now()],
   );
   if (!rowCount) throw notFound(`No pending invitation ${invitationId} in this account.`);
 }
 
-export async function describeInvitation(
-  ctx: ServiceContext,
-  acceptToken: string,
-): Promise<{ email: string; accountName: string; role: Role }> {
-  const { rows } = await ctx.db.query<{ email: string; accountName: string; role: Role }>(
-    `select i.email, a.name as "accountName", i.role from invitations i join accounts a on a.id = i.account_id
-      where i.token_hash = $1 and i.accepted_at is null and i.revoked_at is null and i.expires_at > $2 and a.status = 'ACTIVE'`,
-    [sha256Hex(acceptToken), ctx.clock.now()],
+interface InvitationRow {
+  id: number;
+  accountId: number;
+  accountName: string;
+  email: string;
+  role: Role;
+}
+
+async function findPendingInvitation(sql: Sql, acceptToken: string, now: Date): Promise<InvitationRow | undefined> {
+  const { rows } = await sql.query<InvitationRow>(
+    `select i.id, i.account_id as "accountId", a.name as "accountName", i.email, i.role
+       from invitations i join accounts a on a.id = i.account_id
+      where i.token_hash = $1 and ${pendingInvitationSql('i', '$2')} and a.status = 'ACTIVE'`,
+    [sha256Hex(acceptToken), now],
   );
-  if (!rows[0]) throw notFound('This invitation link is not valid: it was used, revoked or has expired. Ask for a new one.');
   return rows[0];
 }
 
-/** The invitee chooses a name and password; the invitation is single-use. */
+/**
+ * What an invitation link is for. `hasLogin` tells the accept page whether to ask for
+ * the existing login's password or for a new name and password; it is shown only to
+ * whoever holds the link, never in the inviting admin's answer.
+ */
+export async function describeInvitation(
+  ctx: ServiceContext,
+  acceptToken: string,
+): Promise<{ id: number; email: string; accountName: string; role: Role; hasLogin: boolean }> {
+  const invitation = await findPendingInvitation(ctx.db, acceptToken, ctx.clock.now());
+  if (!invitation) throw notFound(INVALID_INVITATION_LINK);
+  const user = await findUserByEmail(ctx.db, invitation.email);
+  return { id: invitation.id, email: invitation.email, accountName: invitation.accountName, role: invitation.role, hasLogin: Boolean(user) };
+}
+
+export function operatorInvitedError(email: string) {
+  return conflict(
+    `This invitation is for ${email}, which is a platform operator login; operators cannot be members of an account. ` +
+      'Decline it, or ask the admin who invited you to invite another e-mail address.',
+  );
+}
+
+/**
+ * Accepting through the link, without a session. An e-mail that has a login joins with
+ * that login's password (the link alone must not log anyone in as someone else); a new
+ * e-mail chooses a name and password. The invitation is single-use.
+ *
+ * Both are throttled (auth-throttle.ts): every attempt counts against the invitation
+ * token, and a password check also against the login's e-mail, under the same key as
+ * logging in, since it is the same password being guessed. The attempts are counted
+ * outside the transaction, so a refused attempt still counts.
+ */
 export async function acceptInvitation(
   ctx: ServiceContext,
-  input: { token: string; name: string; password: string },
+  input: { token: string; name?: string | undefined; password: string },
 ): Promise<{ userId: number; accountId: number }> {
-  checkPasswordOrThrow(input.password);
-  if (!input.name.trim()) throw invalid('Your name must not be empty.');
-  const passwordHash = await hashPassword(input.password);
-  return ctx.db.transaction(async (tx) => {
+  const tokenKey = invitationThrottleKey(input.token);
+  await claimAttemptOrThrow(ctx, tokenKey);
+  const invitation = await findPendingInvitation(ctx.db, input.token, ctx.clock.now());
+  if (!invitation) throw notFound(INVALID_INVITATION_LINK);
+
+  const existing = await findUserByEmail(ctx.db, invitation.email);
+  let newUser: { name: string; passwordHash: string } | undefined;
+  if (existing) {
+    const emailKey = loginThrottleKey(invitation.email);
+    await claimAttemptOrThrow(ctx, emailKey);
+    const ok = await verifyPassword(existing.passwordHash ?? DUMMY_HASH, input.password);
+    if (!existing.passwordHash || !ok || existing.disabledAt) {
+      throw unauthorized(`${invitation.email} already has a Lockstep login; enter that login's password to join.`);
+    }
+    await forgetFailures(ctx, emailKey);
+    // Only now, to the owner of the login: an operator cannot join.
+    if (existing.isOperator) throw operatorInvitedError(invitation.email);
+  } else {
+    const name = (input.name ?? '').trim();
+    if (!name) throw invalid('Your name must not be empty.');
+    if (name.length > 200) throw invalid('Your name must have at most 200 characters.');
+    checkPasswordOrThrow(input.password);
+    newUser = { name, passwordHash: await hashPassword(input.password) };
+  }
+
+  const joined = await ctx.db.transaction(async (tx) => {
     // Consuming the invitation with a compare-and-set makes a double submit harmless.
     const { rows } = await tx.query<{ id: number; accountId: number; email: string; role: Role }>(
-      `update invitations set accepted_at = $2
-        where token_hash = $1 and accepted_at is null and revoked_at is null and expires_at > $2
-          and account_id in (select id from accounts where status = 'ACTIVE')
+      `update invitations i set accepted_at = $2
+        where i.token_hash = $1 and ${pendingInvitationSql('i', '$2')}
+          and i.account_id in (select id from accounts where status = 'ACTIVE')
         returning id, account_id as "accountId", email, role`,
       [sha256Hex(input.token), ctx.clock.now()],
     );
-    const invitation = rows[0];
-    if (!invitation) throw notFound('This invitation link is not valid: it was used, revoked or has expired. Ask for a new one.');
-    let user = await findUserByEmail(tx, invitation.email);
-    if (user?.isOperator) {
-      throw conflict(`${invitation.email} is an operator login; operators cannot be account members.`);
-    }
-    if (user) {
-      // The e-mail got a login after the invitation was sent: the link alone must not
-      // log anyone in as that user, so their own password is required.
-      if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.password))) {
-        throw unauthorized(`${invitation.email} already has a Lockstep login; enter that login's password to join.`);
-      }
+    const consumed = rows[0];
+    if (!consumed) throw notFound(INVALID_INVITATION_LINK);
+    const user = await findUserByEmail(tx, consumed.email);
+    let userId: number;
+    if (existing) {
+      if (user?.id !== existing.id) throw conflict('The login of this invitation changed meanwhile; open the link again.');
+      userId = existing.id;
+    } else if (user) {
+      // The e-mail got a login after the page was opened: its own password is needed.
+      throw unauthorized(`${consumed.email} already has a Lockstep login; enter that login's password to join.`);
     } else {
       const inserted = await tx.query<{ id: number }>(
         'insert into users (email, name, password_hash, created_at) values ($1, $2, $3, $4) returning id',
-        [invitation.email, input.name.trim(), passwordHash, ctx.clock.now()],
+        [consumed.email, newUser!.name, newUser!.passwordHash, ctx.clock.now()],
       );
-      user = { id: inserted.rows[0]!.id } as NonNullable<typeof user>;
+      userId = inserted.rows[0]!.id;
     }
     await tx.query(
       `insert into memberships (account_id, user_id, role, created_at) values ($1, $2, $3, $4)
        on conflict (account_id, user_id) do nothing`,
-      [invitation.accountId, user.id, invitation.role, ctx.clock.now()],
+      [consumed.accountId, userId, consumed.role, ctx.clock.now()],
     );
-    await audit(ctx, tx, user.id, invitation.accountId, 'member.joined', user.id, { invitationId: invitation.id });
-    return { userId: user.id, accountId: invitation.accountId };
+    await audit(ctx, tx, userId, consumed.accountId, 'member.joined', userId, { invitationId: consumed.id });
+    return { userId, accountId: consumed.accountId };
   });
+  await forgetFailures(ctx, tokenKey);
+  return joined;
 }
 
 /**

@@ -86,3 +86,11 @@ export async function findUser(sql: Sql, userId: number): Promise<UserRow | unde
   );
   return rows[0];
 }
+
+/**
+ * The condition of an invitation that can still be accepted: not accepted, revoked or
+ * declined, and not expired at `now` (a parameter reference such as `$2`).
+ */
+export function pendingInvitationSql(alias: string, now: string): string {
+  return `${alias}.accepted_at is null and ${alias}.revoked_at is null and ${alias}.declined_at is null and ${alias}.expires_at > ${now}`;
+}

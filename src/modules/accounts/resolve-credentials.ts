@@ -2,6 +2,7 @@ import type { ServiceContext } from '../../core/context.js';
 import { sha256Hex } from '../../core/crypto.js';
 import { forbidden } from '../../core/errors.js';
 import type { AccountActor, Actor, AccountKind, Role } from './actor.js';
+import { apiCredentialsThrottleKey, forgetFailures, recordFailure, retryAfterSeconds, throttledError } from './auth-throttle.js';
 
 export interface SessionUser {
   userId: number;
@@ -61,32 +62,54 @@ export async function actorForSession(
 /**
  * HTTP Basic credentials: the Account SID and an Auth Token. The token acts with the role
  * its creator has now; a token whose creator left the account was revoked with them.
+ *
+ * Failures are throttled per Account SID (auth-throttle.ts), known or not. The SID's wait
+ * is read in the same statement as the token, and while it lasts the token is not looked
+ * up at all: the answer is a 429 whether the token is right or not. A success costs no
+ * write unless the SID has failures to forget.
  */
 export async function actorForApiToken(
   ctx: ServiceContext,
   accountSid: string,
   authToken: string,
 ): Promise<AccountActor | undefined> {
+  const throttleKey = apiCredentialsThrottleKey(accountSid);
+  const now = ctx.clock.now();
   const { rows } = await ctx.db.query<{
-    tokenId: number;
+    blockedUntil: Date | null;
+    hasFailures: boolean;
+    tokenId: number | null;
     accountId: number;
     kind: AccountKind;
     role: Role;
     userId: number;
     timeZone: string;
   }>(
-    `select t.id as "tokenId", a.id as "accountId", a.kind, m.role, m.user_id as "userId", a.time_zone as "timeZone"
-       from api_tokens t
-       join accounts a on a.id = t.account_id
-       join memberships m on m.account_id = t.account_id and m.user_id = t.created_by
-       join users u on u.id = t.created_by
-      where t.token_hash = $1 and a.sid = $2 and t.revoked_at is null and a.status = 'ACTIVE' and u.disabled_at is null`,
-    [sha256Hex(authToken), accountSid],
+    `select th.blocked_until as "blockedUntil", th.key_hash is not null as "hasFailures", tok.*
+       from (select 1) one
+       left join auth_throttles th on th.key_hash = $3
+       left join lateral (
+         select t.id as "tokenId", a.id as "accountId", a.kind, m.role, m.user_id as "userId", a.time_zone as "timeZone"
+           from api_tokens t
+           join accounts a on a.id = t.account_id
+           join memberships m on m.account_id = t.account_id and m.user_id = t.created_by
+           join users u on u.id = t.created_by
+          where t.token_hash = $1 and a.sid = $2 and t.revoked_at is null and a.status = 'ACTIVE' and u.disabled_at is null
+            and (th.blocked_until is null or th.blocked_until <= $4)
+       ) tok on true`,
+    [sha256Hex(authToken), accountSid, throttleKey.hash, now],
   );
-  const row = rows[0];
-  if (!row) return undefined;
+  const row = rows[0]!;
+  if (row.blockedUntil && new Date(row.blockedUntil) > now) {
+    throw throttledError(throttleKey, retryAfterSeconds(new Date(row.blockedUntil), now));
+  }
+  if (row.tokenId === null) {
+    await recordFailure(ctx, throttleKey);
+    return undefined;
+  }
+  if (row.hasFailures) await forgetFailures(ctx, throttleKey);
   // Best effort: a lost update of last_used_at is harmless.
-  await ctx.db.query('update api_tokens set last_used_at = $2 where id = $1', [row.tokenId, ctx.clock.now()]);
+  await ctx.db.query('update api_tokens set last_used_at = $2 where id = $1', [row.tokenId, now]);
   return {
     type: 'account',
     userId: row.userId,

@@ -53,7 +53,7 @@ const ROUND_WARMUP_MS = 300;
 const HEADERS = { 'User-Agent': 'lockstep-bench/1.0 (load generator)', Referer: 'https://blog.example/review?id=42' };
 
 /** The load generator child: one process for the whole benchmark, one load per request. */
-class LoadGenerator {
+export class LoadGenerator {
   private readonly child: ChildProcess;
   private exited: Error | undefined;
 

@@ -5,12 +5,14 @@
  */
 import * as actionsAtScale from './actions-at-scale.js';
 import * as clickRedirect from './click-redirect.js';
+import * as clicksBehindBatch from './clicks-behind-batch.js';
 import * as conversions from './conversions.js';
 import type { BenchResult } from './types.js';
 
 const benches: Array<{ name: string; run: () => Promise<BenchResult> }> = [
   { name: 'click-redirect', run: clickRedirect.run },
   { name: 'conversions', run: conversions.run },
+  { name: 'clicks-behind-batch', run: clicksBehindBatch.run },
   // Both use one dataset of BENCH_ACTIONS (default 1,000,000) actions on PostgreSQL: the
   // lock job locks the due ones, then the list is measured as the job left the data.
   { name: 'lock-job', run: actionsAtScale.runLockJob },

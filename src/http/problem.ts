@@ -57,6 +57,8 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
       return problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the request body as application/json.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return problem(400, 'validation', 'Invalid request', 'The request body is empty; send a JSON object.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem(414, 'uri-too-long', 'URI too long', 'A segment of the path is longer than any id or token this API uses (100 characters); check the URL.');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return problem(400, 'validation', 'Invalid request', `The request body is not valid JSON: ${fastifyError.message}`);
   }

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify';
 import type { FastifyReply } from 'fastify';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
+import { turnEventLoop } from '../core/event-loop.js';
 import { currencyExponent, formatMinor } from '../money/index.js';
 
 /**
@@ -200,7 +201,7 @@ export const READ_AHEAD_BYTES = 1024 * 1024;
 async function readerKeepsUp(stream: Readable & { writableLength?: number }): Promise<boolean> {
   // A turn of the event loop first: the zip writer compresses in the background and
   // only then hands its output on, where it can be measured.
-  await new Promise((resolve) => setImmediate(resolve));
+  await turnEventLoop();
   while (!stream.destroyed && stream.readableLength + (stream.writableLength ?? 0) > READ_AHEAD_BYTES) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

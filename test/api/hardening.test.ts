@@ -2,8 +2,9 @@
  * Input the database cannot hold, and requests from where they should not come: each is
  * a 4xx problem that says what is wrong, never a 500, and nothing stored changes.
  */
+import net from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { Db } from '../../src/db/types.js';
+import type { Db, QueryOptions } from '../../src/db/types.js';
 import { conversionsWithTheirActions } from '../../src/db/migrations/0004-conversions-with-their-actions.js';
 import { recordConversions } from '../../src/modules/conversions/record-conversions.js';
 import { makeClick, makeSaleAction, nextOrderId } from '../support/actions.js';
@@ -76,8 +77,8 @@ describeDb('hardening: text, numbers and dates the database cannot hold', (db) =
         t.ctx.db.transaction((tx) =>
           fn({
             ...tx,
-            query: async (text, params, options) => {
-              const result = await tx.query(text, params, options);
+            query: async <T,>(text: string, params?: unknown[], options?: QueryOptions) => {
+              const result = await tx.query<T>(text, params, options);
               if (/^\s*insert into conversions/.test(text)) {
                 for (const row of result.rows as Array<{ orderId: string }>) row.orderId = `${row.orderId}\ufffd`;
               }
@@ -223,5 +224,77 @@ describeDb('hardening: where requests come from', (db) => {
     expectOk(await brand.request({ method: 'GET', url: '/api/v1/credentials', headers: { origin: 'https://evil.example' } }));
     const other = await issueToken(brand);
     expectOk(await other.client.post(`/api/v1/credentials/${again.id}/rotate`), 201);
+  });
+});
+
+describeDb('hardening: every error is problem JSON, even before routing', (db) => {
+  let t: TestApp;
+  let port = 0;
+  beforeEach(async () => {
+    t = await startTestApp(db());
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    port = Number(new URL(address).port);
+  });
+  afterEach(async () => t.close());
+
+  /** A raw HTTP/1.1 exchange: status, headers and body as the server wrote them. */
+  function exchange(request: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+    return new Promise((resolve, reject) => {
+      let data = '';
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk) => (data += chunk));
+      socket.on('end', () => {
+        const [head = '', ...rest] = data.split('\r\n\r\n');
+        const [statusLine = '', ...lines] = head.split('\r\n');
+        const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+        resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
+      });
+      socket.on('error', reject);
+    });
+  }
+
+  it('431 (headers too large), 414 (a path segment too long) and 400 (not HTTP) are problem JSON on the API and the error page under /c/', async () => {
+    const huge = `X-Padding: ${'a'.repeat(20_000)}\r\n`;
+    const api = await exchange(`GET /api/v1/me HTTP/1.1\r\nHost: localhost\r\n${huge}\r\n`);
+    expect(api.status).toBe(431);
+    expect(api.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(api.body)).toMatchObject({ status: 431, title: 'Request header fields too large', detail: expect.stringContaining('headers') });
+
+    const click = await exchange(`GET /c/abcdef HTTP/1.1\r\nHost: localhost\r\n${huge}\r\n`);
+    expect(click.status).toBe(431);
+    expect(click.headers['content-type']).toMatch(/^text\/html/);
+    expect(click.body).toContain('Link not found');
+
+    const longSegment = `/api/v1/invitations/${'t'.repeat(500)}`;
+    const tooLong = await exchange(`GET ${longSegment} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+    expect(tooLong.status).toBe(414);
+    expect(tooLong.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(tooLong.body)).toMatchObject({ status: 414, title: 'URI too long', detail: expect.stringContaining('100 characters') });
+    const longCode = await exchange(`GET /c/${'x'.repeat(500)}%41 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+    expect(longCode.status).toBe(404);
+    expect(longCode.body).toContain('Link not found');
+
+    const garbage = await exchange('THIS IS NOT HTTP\r\n\r\n');
+    expect(garbage.status).toBe(400);
+    expect(JSON.parse(garbage.body)).toMatchObject({ status: 400, title: 'Bad request' });
+  });
+
+  it('413 (a body over the limit) is problem JSON, also on a route that takes no body', async () => {
+    const body = JSON.stringify({ padding: 'x'.repeat(2 * 1024 * 1024) });
+    const response = await exchange(
+      `POST /api/v1/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    expect(response.status).toBe(413);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(response.body)).toMatchObject({ status: 413 });
+  });
+
+  it('credentials holding a NUL are refused as invalid credentials (401), not a database error', async () => {
+    const sid = Buffer.from('LS\u0000X:token').toString('base64');
+    const response = await t.app.inject({ method: 'GET', url: '/api/v1/account', headers: { authorization: `Basic ${sid}` } });
+    expectProblem(response, 401);
+    const cookie = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: 'lockstep_session=%00' } });
+    expectProblem(cookie, 401);
   });
 });

@@ -3,10 +3,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import { DomainError } from '../../core/errors.js';
+import { turnEventLoop } from '../../core/event-loop.js';
 import { requireAccountActor } from '../../modules/accounts/actor.js';
 import { listConversions } from '../../modules/conversions/list-conversions.js';
-import { recordConversions } from '../../modules/conversions/record-conversions.js';
-import { MAX_CONVERSIONS_PER_BATCH, REJECT_REASONS } from '../../modules/conversions/types.js';
+import { recordConversions, type RefusedInput } from '../../modules/conversions/record-conversions.js';
+import { MAX_CONVERSIONS_PER_BATCH, REJECT_REASONS, type ConversionInput } from '../../modules/conversions/types.js';
 import { formatMinor } from '../../money/index.js';
 import { actorOf } from '../auth.js';
 import { validatorCompiler } from 'fastify-type-provider-zod';
@@ -123,10 +124,13 @@ export async function conversionRoutes(app: FastifyInstance, opts: { ctx: Servic
       validatorCompiler: (route) => validatorCompiler({ ...route, schema: route.httpPart === 'body' ? batchEnvelope : (route.schema as unknown as z.ZodType) }),
     },
     async (request) => {
-      const rows = (request.body.Conversions as unknown[]).map((row, index) => {
+      const rows: Array<ConversionInput | RefusedInput> = [];
+      for (const [index, row] of (request.body.Conversions as unknown[]).entries()) {
+        // Other requests (clicks) get their turn while a big batch is checked.
+        if (index > 0 && index % 1_000 === 0) await turnEventLoop();
         const parsed = conversionInput.safeParse(row);
-        return parsed.success ? parsed.data : { refused: issuesText(parsed.error, `Conversions[${index}]`) };
-      });
+        rows.push(parsed.success ? parsed.data : { refused: issuesText(parsed.error, `Conversions[${index}]`) });
+      }
       const results = await recordConversions(ctx, actorOf(request), rows);
       const count = (status: string) => results.filter((r) => r.status === status).length;
       return {

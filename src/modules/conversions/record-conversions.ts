@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ServiceContext } from '../../core/context.js';
 import { invalid } from '../../core/errors.js';
+import { turnEventLoop } from '../../core/event-loop.js';
 import { isStorableText } from '../../core/text.js';
 import type { Db, Sql } from '../../db/types.js';
 import { formatMinor, MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
@@ -218,6 +219,8 @@ export interface RefusedInput {
  * on PostgreSQL the chunks only bound how long one transaction holds its row locks.
  */
 const CHUNK_ROWS: Record<Db['kind'], number> = { pglite: 250, postgres: 2_000 };
+/** Rows checked between two turns of the event loop (see turnEventLoop). */
+const ROWS_PER_TURN = 1_000;
 
 /**
  * Records conversions for a brand: each is attributed through its click id to the
@@ -253,10 +256,11 @@ export async function recordConversions(
   const firstByKey = new Map<string, Normalized>();
   const candidates: Normalized[] = [];
   const repeats: Array<{ row: Normalized; first: Normalized }> = [];
-  inputs.forEach((input, index) => {
+  for (const [index, input] of inputs.entries()) {
+    if (index > 0 && index % ROWS_PER_TURN === 0) await turnEventLoop();
     if ('refused' in input) {
       results[index] = { index, status: 'INVALID', message: input.refused };
-      return;
+      continue;
     }
     try {
       const row = normalize(input, index, eventTypeById.get(input.ActionTrackerId), now);
@@ -272,10 +276,14 @@ export async function recordConversions(
       if (!(error instanceof InputError)) throw error;
       results[index] = { index, status: 'INVALID', message: error.message };
     }
-  });
+  }
 
   const chunkRows = CHUNK_ROWS[ctx.db.kind];
   for (let start = 0; start < candidates.length; start += chunkRows) {
+    // PGlite answers in-process, as promises that resolve on the microtask queue: without
+    // this turn of the event loop, chunk after chunk would run before a single waiting
+    // socket (a click, its commit) is read.
+    if (start > 0) await turnEventLoop();
     const decided = await attribute(ctx.db, candidates.slice(start, start + chunkRows));
     // A fixed insert order keeps two overlapping batches from deadlocking on the unique index.
     decided.sort((a, b) => a.eventType.id - b.eventType.id || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));

@@ -12,6 +12,8 @@ import { createLink } from '../modules/tracking/create-link.js';
 
 interface DemoProgram {
   id: number;
+  /** The program's website: its links land on pages of it (on its allowed landing domains). */
+  websiteUrl: string;
   saleEventTypeId: number;
   leadEventTypeId?: number;
   currency: string;
@@ -56,7 +58,7 @@ export async function seedActivity(ctx: ServiceContext, clock: ManualClock, unti
         try {
           const link = await createLink(ctx, partner.actor, {
             programId,
-            landingUrl: `https://shop.example/${programId}/${label.toLowerCase().replace(/ /g, '-')}?utm_source=lockstep`,
+            landingUrl: new URL(`${label.toLowerCase().replace(/ /g, '-')}?utm_source=lockstep`, programs.get(programId)!.program.websiteUrl).href,
             label,
           });
           links.push({ id: link.id, programId, partner: partner.actor });

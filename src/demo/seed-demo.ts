@@ -55,7 +55,14 @@ export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
   const acmeActor = actor(acme, 'BRAND', 'America/New_York');
   const bonjourActor = actor(bonjour, 'BRAND', 'Europe/Paris');
 
-  const acmeUs = await createProgram(ctx, acmeActor, { name: 'Acme Outdoor US', currency: 'USD', timeZone: 'America/New_York' });
+  const acmeUs = await createProgram(ctx, acmeActor, {
+    name: 'Acme Outdoor US',
+    currency: 'USD',
+    timeZone: 'America/New_York',
+    websiteUrl: 'https://www.acme-outdoor.example/',
+    // The shop and its subdomains (www., blog., …): a wildcard does not cover the bare domain, so both are listed.
+    landingDomains: ['acme-outdoor.example', '*.acme-outdoor.example'],
+  });
   const acmeSale = await createEventType(ctx, acmeActor, acmeUs.id, { name: 'Online Sale', kind: 'SALE' });
   const acmeLead = await createEventType(ctx, acmeActor, acmeUs.id, { name: 'Newsletter Signup', kind: 'LEAD' });
   const acmeClick = await createEventType(ctx, acmeActor, acmeUs.id, { name: 'Click', kind: 'CLICK' });
@@ -87,7 +94,12 @@ export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
     },
   });
 
-  const acmeCa = await createProgram(ctx, acmeActor, { name: 'Acme Outdoor Canada', currency: 'CAD', timeZone: 'America/Toronto' });
+  const acmeCa = await createProgram(ctx, acmeActor, {
+    name: 'Acme Outdoor Canada',
+    currency: 'CAD',
+    timeZone: 'America/Toronto',
+    websiteUrl: 'https://ca.acme-outdoor.example/', // its landing domains default to this host alone
+  });
   const acmeCaSale = await createEventType(ctx, acmeActor, acmeCa.id, { name: 'Online Sale', kind: 'SALE' });
   const acmeCaTerms = await createTemplateTerms(ctx, acmeActor, acmeCa.id, {
     name: 'Canada launch',
@@ -98,7 +110,13 @@ export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
     },
   });
 
-  const bonjourFr = await createProgram(ctx, bonjourActor, { name: 'Bonjour Mode France', currency: 'EUR', timeZone: 'Europe/Paris' });
+  const bonjourFr = await createProgram(ctx, bonjourActor, {
+    name: 'Bonjour Mode France',
+    currency: 'EUR',
+    timeZone: 'Europe/Paris',
+    websiteUrl: 'https://www.bonjour-mode.example/',
+    landingDomains: ['www.bonjour-mode.example', 'boutique.bonjour-mode.example'],
+  });
   const bonjourSale = await createEventType(ctx, bonjourActor, bonjourFr.id, { name: 'Vente en ligne', kind: 'SALE', returnsProcessing: 'SFTP_UPLOAD' });
   const bonjourOther = await createEventType(ctx, bonjourActor, bonjourFr.id, { name: 'App install', kind: 'OTHER' });
   const bonjourTerms = await createTemplateTerms(ctx, bonjourActor, bonjourFr.id, {
@@ -160,8 +178,8 @@ export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
 
   await seedActivity(ctx, clock, realNow, {
     brands: [
-      { actor: acmeActor, programs: [{ id: acmeUs.id, saleEventTypeId: acmeSale.id, leadEventTypeId: acmeLead.id, currency: 'USD', categories: ['Tents', 'Backpacks', 'Gift Cards', 'Boots'] }, { id: acmeCa.id, saleEventTypeId: acmeCaSale.id, currency: 'CAD', categories: ['Tents', 'Jackets'] }] },
-      { actor: bonjourActor, programs: [{ id: bonjourFr.id, saleEventTypeId: bonjourSale.id, leadEventTypeId: bonjourOther.id, currency: 'EUR', categories: ['Robes', 'Chaussures'], skus: ['SALE-001', 'SALE-002', 'ETE-777'] }] },
+      { actor: acmeActor, programs: [{ id: acmeUs.id, websiteUrl: acmeUs.websiteUrl!, saleEventTypeId: acmeSale.id, leadEventTypeId: acmeLead.id, currency: 'USD', categories: ['Tents', 'Backpacks', 'Gift Cards', 'Boots'] }, { id: acmeCa.id, websiteUrl: acmeCa.websiteUrl!, saleEventTypeId: acmeCaSale.id, currency: 'CAD', categories: ['Tents', 'Jackets'] }] },
+      { actor: bonjourActor, programs: [{ id: bonjourFr.id, websiteUrl: bonjourFr.websiteUrl!, saleEventTypeId: bonjourSale.id, leadEventTypeId: bonjourOther.id, currency: 'EUR', categories: ['Robes', 'Chaussures'], skus: ['SALE-001', 'SALE-002', 'ETE-777'] }] },
     ],
     partners: [
       { actor: trailActor, programIds: [acmeUs.id, acmeCa.id, bonjourFr.id] },

@@ -15,6 +15,12 @@ export const programDto = z.object({
   currency: z.string(),
   timeZone: z.string(),
   status: z.enum(['ACTIVE', 'INACTIVE']),
+  websiteUrl: z.string().nullable().describe("The program's own site; null until the brand sets it"),
+  landingDomains: z
+    .array(z.string())
+    .describe(
+      'Hosts its tracking links may send visitors to: exact hosts (shop.example.com) and wildcards (*.example.com: any subdomain, not example.com itself)',
+    ),
   createdAt: isoDate,
 });
 

@@ -49,6 +49,9 @@ describeDb('api programs, event types and terms', (db) => {
       currency: 'USD',
       timeZone: 'America/New_York',
       status: 'ACTIVE',
+      // No website given: no landing domain either, so no tracking link can be made yet.
+      websiteUrl: null,
+      landingDomains: [],
       createdAt: '2026-01-15T12:00:00.000Z',
     });
     expect(expectOk(await client.get(`/api/v1/programs/${program.id}`))).toEqual(program);

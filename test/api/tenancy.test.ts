@@ -527,7 +527,11 @@ const ROUTES: RouteRow[] = [
     method: 'PATCH',
     path: '/api/v1/programs/:id',
     audience: 'brand',
-    request: (w) => ({ url: `/api/v1/programs/${w.programA.id}`, payload: { name: 'Taken over', status: 'INACTIVE' } }),
+    // With new landing domains: another brand must not be able to point A's links elsewhere.
+    request: (w) => ({
+      url: `/api/v1/programs/${w.programA.id}`,
+      payload: { name: 'Taken over', status: 'INACTIVE', websiteUrl: 'https://taken-over.example/', landingDomains: ['shop.example', '*.taken-over.example'] },
+    }),
     owner: { caller: 'brandA', status: 200 },
     crossTenant: { brandB: 404, partnerQ: 403 },
   },

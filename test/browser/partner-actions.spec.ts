@@ -77,7 +77,8 @@ test('a partner creates a tracking link, copies its URL, sees its click counted,
   await expect(page.getByRole('heading', { name: 'Links', exact: true })).toBeVisible();
 
   const label = `Spring guide ${unique()}`;
-  const landing = `https://trail.example/spring?ref=${unique()}`;
+  // A page on the program's allowed landing domains (the demo's Acme Outdoor US: acme-outdoor.example and its subdomains).
+  const landing = `https://www.acme-outdoor.example/spring?ref=${unique()}`;
   const form = page.getByTestId('create-link');
   await form.getByLabel('Program').selectOption({ label: 'Acme Outdoor US (Acme Outdoor)' });
   await form.getByLabel('Landing URL').fill(landing);
@@ -106,7 +107,7 @@ test('a partner creates a tracking link, copies its URL, sees its click counted,
   // A visit is redirected to the landing page and counted.
   const visit = await page.request.get(url, { maxRedirects: 0 });
   expect(visit.status()).toBe(302);
-  expect(visit.headers()['location']).toContain('trail.example/spring');
+  expect(visit.headers()['location']).toContain('www.acme-outdoor.example/spring');
   await expect
     .poll(async () => {
       await page.reload();

@@ -15,17 +15,22 @@ export interface TestProgram {
   termsId: number;
 }
 
-/** A program with SALE (10%, Tents 20%), LEAD (2.00) and CLICK (0.05) event types and published terms. */
+/**
+ * A program with SALE (10%, Tents 20%), LEAD (2.00) and CLICK (0.05) event types and published terms,
+ * whose website is https://shop.example/ (so its links may land on shop.example).
+ */
 export async function makeProgram(
   ctx: ServiceContext,
   brand: TestAccount,
-  options: { currency?: string; timeZone?: string; locking?: TermsInput['locking'] } = {},
+  options: { currency?: string; timeZone?: string; locking?: TermsInput['locking']; websiteUrl?: string; landingDomains?: string[] } = {},
 ): Promise<TestProgram> {
   const currency = options.currency ?? brand.currency;
   const program = await createProgram(ctx, brand.actor, {
     name: `Program ${Math.random().toString(36).slice(2, 8)}`,
     currency,
     timeZone: options.timeZone ?? brand.timeZone,
+    websiteUrl: options.websiteUrl ?? 'https://shop.example/',
+    ...(options.landingDomains ? { landingDomains: options.landingDomains } : {}),
   });
   const sale = await createEventType(ctx, brand.actor, program.id, { name: 'Sale', kind: 'SALE' });
   const lead = await createEventType(ctx, brand.actor, program.id, { name: 'Lead', kind: 'LEAD' });

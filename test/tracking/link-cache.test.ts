@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LinkCache } from '../../src/modules/tracking/link-cache.js';
 import type { ClickTarget } from '../../src/modules/tracking/queries.js';
 
-function target(landingUrl = 'https://shop.example/?a=1#f'): ClickTarget {
-  return { linkId: 1, programId: 2, partnerAccountId: 3, landingUrl, disabled: false, partnerClosed: false };
+function target(landingUrl = 'https://shop.example/?a=1#f', landingDomains = ['shop.example']): ClickTarget {
+  return { linkId: 1, programId: 2, partnerAccountId: 3, landingUrl, disabled: false, partnerClosed: false, landingDomains };
 }
 
 function cacheWith(load: (code: string) => Promise<ClickTarget | undefined>, ttlMs = 2_000) {
@@ -56,6 +56,18 @@ describe('LinkCache', () => {
     const fresh = cache.get('CCCCCCCCCCCC');
     release();
     expect((await fresh)?.disabled).toBe(true);
+  });
+
+  it('decides once per lookup whether the landing URL is within the landing domains, and keeps no list per entry', async () => {
+    let domains = ['shop.example'];
+    const { cache, advance } = cacheWith(async () => target('https://shop.example:8443/p', domains));
+    const allowed = await cache.get('EEEEEEEEEEEE');
+    expect(allowed).toMatchObject({ landingAllowed: true, landingUrl: 'https://shop.example:8443/p' });
+    expect(allowed).not.toHaveProperty('landingDomains');
+    domains = ['*.shop.example'];
+    expect((await cache.get('EEEEEEEEEEEE'))?.landingAllowed).toBe(true); // still cached
+    advance(2_000);
+    expect((await cache.get('EEEEEEEEEEEE'))?.landingAllowed).toBe(false);
   });
 
   it('holds at most maxEntries codes', async () => {

@@ -13,6 +13,22 @@ import { actorOf } from '../auth.js';
 import { eventTypeDto, programDto, templateTermsDto, toEventTypeDto, toProgramDto, toTemplateTermsDto } from '../dto.js';
 import { errorResponses, noContentResponses, idParams } from '../schemas.js';
 
+// The services give the precise messages (at most 50 domains, what is wrong with one); these only bound the input.
+const websiteUrlField = z
+  .string()
+  .max(10_000)
+  .nullable()
+  .optional()
+  .describe("The program's own site, an absolute http(s) URL; null clears it");
+const landingDomainsField = z
+  .array(z.string().max(1_000))
+  .max(1_000)
+  .optional()
+  .describe(
+    'Hosts tracking links may send visitors to (at most 50): exact hosts like shop.example.com, or *.example.com for any subdomain of example.com (not example.com itself). ' +
+      "No scheme, port or path. On create, left out: the website's host. On change, the whole new list; existing links outside it stop redirecting.",
+  );
+
 const programIdParams = z.object({ programId: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
 const termsParams = z
   .object({
@@ -52,6 +68,8 @@ export async function programRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
             name: z.string().max(200),
             currency: z.string().max(3).describe('ISO 4217, e.g. USD'),
             timeZone: z.string().max(64).describe('IANA, e.g. America/New_York'),
+            websiteUrl: websiteUrlField,
+            landingDomains: landingDomainsField,
           })
           .strict(),
         response: { 201: programDto, ...errorResponses },
@@ -71,13 +89,15 @@ export async function programRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
     {
       schema: {
         tags: ['programs'],
-        summary: 'Change a program (brands). The currency cannot be changed.',
+        summary: 'Change a program (brands). The currency cannot be changed; new landing domains apply to existing links too.',
         params: idParams,
         body: z
           .object({
             name: z.string().max(200).optional(),
             timeZone: z.string().max(64).optional(),
             status: z.enum(['ACTIVE', 'INACTIVE']).optional(),
+            websiteUrl: websiteUrlField,
+            landingDomains: landingDomainsField,
           })
           .strict(),
         response: { 200: programDto, ...errorResponses },

@@ -23,6 +23,9 @@ export const linkDto = z.object({
   label: z.string(),
   status: z.enum(['ACTIVE', 'DISABLED']),
   clickCount: z.number().int(),
+  landingAllowed: z
+    .boolean()
+    .describe("False when the landing URL's host is outside the program's allowed landing domains: visits get the not-found page and are not counted"),
   createdAt: isoDate,
   disabledAt: isoDate.nullable(),
 });
@@ -40,6 +43,7 @@ function toLinkDto(row: LinkRow, publicUrl: string): z.infer<typeof linkDto> {
     label: row.label,
     status: row.status,
     clickCount: row.clickCount,
+    landingAllowed: row.landingAllowed,
     createdAt: row.createdAt.toISOString(),
     disabledAt: row.disabledAt ? row.disabledAt.toISOString() : null,
   };
@@ -85,7 +89,7 @@ export async function trackingRoutes(app: FastifyInstance, opts: TrackingRoutesO
     {
       schema: {
         tags: ['tracking'],
-        summary: 'Create a tracking link (partners, for a program with an active contract)',
+        summary: "Create a tracking link (partners, for a program with an active contract, to a landing URL on one of the program's landingDomains)",
         body: z
           .object({
             programId: z.number().int().positive().max(2_147_483_647),

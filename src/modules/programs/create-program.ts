@@ -4,6 +4,7 @@ import { isValidTimeZone } from '../../core/time-zone.js';
 import { isCurrencyCode } from '../../money/index.js';
 import { requireAccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { normalizeLandingDomainsOrThrow, normalizeWebsiteUrlOrThrow } from './landing-domains.js';
 import { getOwnProgramOrThrow, type ProgramRow } from './queries.js';
 
 export function checkProgramNameOrThrow(name: string): string {
@@ -20,19 +21,28 @@ export function checkTimeZoneOrThrow(timeZone: string): string {
   return timeZone;
 }
 
-export async function createProgram(
-  ctx: ServiceContext,
-  actor: Actor,
-  input: { name: string; currency: string; timeZone: string },
-): Promise<ProgramRow> {
+export interface CreateProgramInput {
+  name: string;
+  currency: string;
+  timeZone: string;
+  websiteUrl?: string | null;
+  /** Left out: the website's host alone (none without a website, so no link can be made yet). */
+  landingDomains?: string[];
+}
+
+export async function createProgram(ctx: ServiceContext, actor: Actor, input: CreateProgramInput): Promise<ProgramRow> {
   const brand = requireAccountActor(actor, 'BRAND');
   const name = checkProgramNameOrThrow(input.name);
   if (!isCurrencyCode(input.currency)) throw invalid(`"${input.currency}" is not a supported ISO 4217 currency code.`);
   checkTimeZoneOrThrow(input.timeZone);
+  const website = input.websiteUrl == null ? null : normalizeWebsiteUrlOrThrow(input.websiteUrl);
+  const landingDomains =
+    input.landingDomains !== undefined ? normalizeLandingDomainsOrThrow(input.landingDomains) : website ? [website.host] : [];
   return ctx.db.transaction(async (tx) => {
     const { rows } = await tx.query<{ id: number }>(
-      `insert into programs (brand_account_id, name, currency, time_zone, created_at) values ($1, $2, $3, $4, $5) returning id`,
-      [brand.accountId, name, input.currency, input.timeZone, ctx.clock.now()],
+      `insert into programs (brand_account_id, name, currency, time_zone, website_url, landing_domains, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+      [brand.accountId, name, input.currency, input.timeZone, website?.url ?? null, landingDomains, ctx.clock.now()],
     );
     const programId = rows[0]!.id;
     await recordAuditEvent(tx, {
@@ -41,7 +51,7 @@ export async function createProgram(
       accountId: brand.accountId,
       action: 'program.created',
       subject: `program:${programId}`,
-      detail: input,
+      detail: { ...input, websiteUrl: website?.url ?? null, landingDomains },
     });
     return getOwnProgramOrThrow(tx, brand.accountId, programId);
   });

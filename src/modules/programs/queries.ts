@@ -13,6 +13,10 @@ export interface ProgramRow {
   currency: string;
   timeZone: string;
   status: 'ACTIVE' | 'INACTIVE';
+  /** The program's own site, set by the brand; null for programs from before it existed. */
+  websiteUrl: string | null;
+  /** Where its tracking links may send visitors (landing-domains.ts); normalized entries. */
+  landingDomains: string[];
   createdAt: Date;
 }
 
@@ -26,7 +30,8 @@ export interface EventTypeRow {
 }
 
 const PROGRAM_COLUMNS = `p.id, p.brand_account_id as "brandAccountId", a.name as "brandName", p.name, p.currency,
-  p.time_zone as "timeZone", p.status, p.created_at as "createdAt"`;
+  p.time_zone as "timeZone", p.status, p.website_url as "websiteUrl", p.landing_domains as "landingDomains",
+  p.created_at as "createdAt"`;
 
 /**
  * Who may read a program: its own brand, any partner while it is active (programs are
@@ -75,6 +80,15 @@ export async function listJoinablePrograms(sql: Sql): Promise<ProgramRow[]> {
       where p.status = 'ACTIVE' and a.status = 'ACTIVE' order by a.name, p.name, p.id`,
   );
   return rows;
+}
+
+/** A program's allowed landing domains, for a caller that has already checked it may use the program. */
+export async function getLandingDomains(sql: Sql, programId: number): Promise<string[] | undefined> {
+  const { rows } = await sql.query<{ landingDomains: string[] }>(
+    `select landing_domains as "landingDomains" from programs where id = $1`,
+    [programId],
+  );
+  return rows[0]?.landingDomains;
 }
 
 export async function listEventTypes(sql: Sql, programId: number): Promise<EventTypeRow[]> {

@@ -3,7 +3,8 @@ import { forbidden, invalid } from '../../core/errors.js';
 import { requireAccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { listContractHistory } from '../contracts/queries.js';
-import { getVisibleProgramOrThrow } from '../programs/queries.js';
+import { hostOfUrl, isHostAllowed, landingDomainRefusal } from '../programs/landing-domains.js';
+import { getLandingDomains, getVisibleProgramOrThrow } from '../programs/queries.js';
 import { newLinkCode } from './codes.js';
 import { normalizeLandingUrlOrThrow } from './landing-url.js';
 import { getVisibleLinkOrThrow, type LinkRow } from './queries.js';
@@ -19,9 +20,11 @@ export interface CreateLinkInput {
 }
 
 /**
- * A partner creates a tracking link for a program it has an active contract with. The
- * contract is checked when the link is made; a contract that expires later leaves the
- * link working (clicks are still counted, conversions earn nothing).
+ * A partner creates a tracking link for a program it has an active contract with, to a
+ * landing page on one of the program's allowed landing domains. The contract is checked
+ * when the link is made; a contract that expires later leaves the link working (clicks
+ * are still counted, conversions earn nothing). The domains are checked again by the
+ * click path, so a link the brand's new list leaves out stops redirecting.
  */
 export async function createLink(ctx: ServiceContext, actor: Actor, input: CreateLinkInput): Promise<LinkRow> {
   const partner = requireAccountActor(actor, 'PARTNER');
@@ -49,6 +52,10 @@ export async function createLink(ctx: ServiceContext, actor: Actor, input: Creat
           : `This account has no active contract with program ${input.programId}; accept the program's terms (POST /api/v1/contracts) before creating links to it.`,
       );
     }
+    // The active contract makes the program usable to this partner, even if it is inactive now.
+    const landingDomains = (await getLandingDomains(tx, input.programId)) ?? [];
+    const host = hostOfUrl(landingUrl) ?? '';
+    if (!isHostAllowed(host, landingDomains)) throw landingDomainRefusal(input.programId, host, landingDomains);
     let linkId: number | undefined;
     for (let attempt = 0; attempt < CODE_ATTEMPTS && linkId === undefined; attempt++) {
       const { rows } = await tx.query<{ id: number }>(

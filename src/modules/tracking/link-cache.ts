@@ -1,10 +1,20 @@
 import { performance } from 'node:perf_hooks';
+import { isLandingUrlAllowed } from '../programs/landing-domains.js';
 import { redirectTemplate, type RedirectTemplate } from './landing-url.js';
 import type { ClickTarget } from './queries.js';
 
-/** A link as the click path uses it: the row plus its redirect precomputed. */
-export interface ResolvedLink extends ClickTarget {
+/**
+ * A link as the click path uses it: the row plus what each click would otherwise
+ * compute, decided once per lookup: the redirect, and whether the landing URL is
+ * within the program's allowed domains (a click then only reads a boolean).
+ */
+export interface ResolvedLink extends Omit<ClickTarget, 'landingDomains'> {
   redirect: RedirectTemplate;
+  landingAllowed: boolean;
+}
+
+export function resolveLink({ landingDomains, ...target }: ClickTarget): ResolvedLink {
+  return { ...target, redirect: redirectTemplate(target.landingUrl), landingAllowed: isLandingUrlAllowed(target.landingUrl, landingDomains) };
 }
 
 export interface LinkCacheOptions {
@@ -26,8 +36,8 @@ const DEFAULT_MAX_ENTRIES = 100_000;
 
 /**
  * An in-process cache of link lookups by code, so that a click costs no read query.
- * The price is staleness: a link disabled or a partner account closed on another
- * instance is seen here within ttlMs. The instance that makes the change invalidates
+ * The price is staleness: a link disabled, a partner account closed or a program's
+ * landing domains changed on another instance is seen here within ttlMs. The instance that makes the change invalidates
  * its own entry at once. Unknown codes are cached too, so that guessing codes does not
  * turn into one query per request; concurrent misses for one code share one query.
  * Cache freshness is infrastructure time (monotonic), not business time (the clock).
@@ -58,7 +68,7 @@ export class LinkCache {
     if (pending) return pending;
     const loaded = this.load(code)
       .then((target) => {
-        const link = target && { ...target, redirect: redirectTemplate(target.landingUrl) };
+        const link = target && resolveLink(target);
         // An invalidation while the query ran makes its answer suspect: do not keep it.
         if (this.ttlMs > 0 && this.loading.get(code) === loaded) this.remember(code, link);
         return link;

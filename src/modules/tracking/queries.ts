@@ -2,6 +2,7 @@ import { notFound } from '../../core/errors.js';
 import { pageOffset, sortClause, type Page, type PageRequest } from '../../core/paging.js';
 import type { Sql } from '../../db/types.js';
 import type { AccountActor } from '../accounts/actor.js';
+import { isLandingUrlAllowed } from '../programs/landing-domains.js';
 
 export type LinkStatus = 'ACTIVE' | 'DISABLED';
 
@@ -19,23 +20,25 @@ export interface LinkRow {
   createdAt: Date;
   disabledAt: Date | null;
   clickCount: number;
+  /** False when the landing URL's host is outside the program's allowed landing domains: its visits are refused. */
+  landingAllowed: boolean;
 }
 
-type StoredRow = Omit<LinkRow, 'clickCount'> & { clickCount: bigint | number | string };
+type StoredRow = Omit<LinkRow, 'clickCount' | 'landingAllowed'> & { clickCount: bigint | number | string; landingDomains: string[] };
 
 // The click count reads the (link_id, at) index only; it is exact, not a cached counter.
 const COLUMNS = `l.id, l.code, l.program_id as "programId", p.name as "programName", p.brand_account_id as "brandAccountId",
   l.partner_account_id as "partnerAccountId", pa.name as "partnerName", l.landing_url as "landingUrl", l.label,
   case when l.disabled_at is null then 'ACTIVE' else 'DISABLED' end as status,
-  l.created_at as "createdAt", l.disabled_at as "disabledAt",
+  l.created_at as "createdAt", l.disabled_at as "disabledAt", p.landing_domains as "landingDomains",
   (select count(*) from clicks c where c.link_id = l.id) as "clickCount"`;
 
 const FROM = `from tracking_links l
   join programs p on p.id = l.program_id
   join accounts pa on pa.id = l.partner_account_id`;
 
-function fromStored(row: StoredRow): LinkRow {
-  return { ...row, clickCount: Number(row.clickCount) };
+function fromStored({ landingDomains, ...row }: StoredRow): LinkRow {
+  return { ...row, clickCount: Number(row.clickCount), landingAllowed: isLandingUrlAllowed(row.landingUrl, landingDomains) };
 }
 
 /** The tenancy filter: a partner sees its own links, a brand the links to its programs. */
@@ -95,13 +98,16 @@ export interface ClickTarget {
   landingUrl: string;
   disabled: boolean;
   partnerClosed: boolean;
+  /** The program's allowed landing domains now: the cache decides from them once per lookup, not per click. */
+  landingDomains: string[];
 }
 
 export async function findClickTarget(sql: Sql, code: string): Promise<ClickTarget | undefined> {
   const { rows } = await sql.query<ClickTarget>(
     `select l.id as "linkId", l.program_id as "programId", l.partner_account_id as "partnerAccountId",
-            l.landing_url as "landingUrl", l.disabled_at is not null as disabled, a.status = 'CLOSED' as "partnerClosed"
-       from tracking_links l join accounts a on a.id = l.partner_account_id
+            l.landing_url as "landingUrl", l.disabled_at is not null as disabled, a.status = 'CLOSED' as "partnerClosed",
+            p.landing_domains as "landingDomains"
+       from tracking_links l join accounts a on a.id = l.partner_account_id join programs p on p.id = l.program_id
       where l.code = $1`,
     [code],
   );

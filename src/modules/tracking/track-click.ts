@@ -18,7 +18,10 @@ export interface ClickRequest {
 
 export type ClickOutcome =
   | { kind: 'redirect'; location: string; clickId: string }
-  /** Unknown, malformed or disabled: the same answer, so a disabled code reveals nothing. */
+  /**
+   * Unknown, malformed, disabled, or its landing URL outside the program's allowed
+   * landing domains: the same answer, so a refused code reveals nothing (nor where it led).
+   */
   | { kind: 'not-found' }
   /** The partner account is closed: "This link has expired"; nothing is recorded. */
   | { kind: 'expired' };
@@ -40,9 +43,10 @@ function clean(value: string | undefined, maxLength: number): string | null {
 
 /**
  * The click path: resolve the code (cached), decide, record (group commit), and say
- * where to redirect. A click whose partner account is closed is refused and not
- * recorded; a click on a link whose contract has expired is still recorded and
- * redirected (it earns nothing later, which is for conversions to decide).
+ * where to redirect. A click whose partner account is closed, or whose landing URL the
+ * program's landing domains no longer allow, is refused and not recorded; a click on a
+ * link whose contract has expired is still recorded and redirected (it earns nothing
+ * later, which is for conversions to decide).
  * One tracker per app instance; close() writes the clicks still waiting.
  */
 export class ClickTracker {
@@ -68,6 +72,7 @@ export class ClickTracker {
     const link = await this.links.get(request.code);
     if (!link || link.disabled) return { kind: 'not-found' };
     if (link.partnerClosed) return { kind: 'expired' };
+    if (!link.landingAllowed) return { kind: 'not-found' };
     const key = this.ipHashKeyLoaded ?? (await this.ipHashKeyOnce());
     const at = this.ctx.clock.now();
     const clickId = newClickId(at);
@@ -93,6 +98,7 @@ export class ClickTracker {
     const link = await this.links.get(code);
     if (!link || link.disabled) return { kind: 'not-found' };
     if (link.partnerClosed) return { kind: 'expired' };
+    if (!link.landingAllowed) return { kind: 'not-found' };
     return { kind: 'redirect', location: link.landingUrl };
   }
 

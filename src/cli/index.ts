@@ -4,19 +4,55 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../core/config.js';
 import { systemClock } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
+import { randomSecret } from '../core/crypto.js';
 import { openDb } from '../db/connection.js';
+import { DataDirHeldError } from '../db/data-dir-lock.js';
 import { migrate } from '../db/migrate.js';
 import { createOperator } from '../modules/accounts/create-operator.js';
 import { DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from '../demo/seed-demo.js';
 import { buildApp } from '../http/app.js';
-import { JOBS, startScheduler } from '../jobs/scheduler.js';
-import { countDueActions } from '../modules/actions/lock-due-actions.js';
-import { checkLedger } from '../modules/ledger/check-ledger.js';
-import { runWithProgress } from './progress.js';
+import type { JobResult } from '../jobs/job.js';
+import { findJobOrThrow, JOBS, startScheduler } from '../jobs/scheduler.js';
+import { checkLedger, type LedgerCheck } from '../modules/ledger/check-ledger.js';
+import { runWithProgress, startProgress, type Progress } from './progress.js';
+import { callServer, localUrlOf, readAdminFile, removeAdminFile, runJobOnServer, writeAdminFile, type ServerAdmin } from './server-admin.js';
+import { exitOnSignals } from './shutdown.js';
 
-async function openContext(config: Config): Promise<ServiceContext> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+/** `command` names this process in the PGlite data folder's lock file, for whoever finds it held. */
+async function openContext(config: Config, command: string): Promise<ServiceContext> {
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command });
   return { db, clock: systemClock };
+}
+
+/**
+ * The database, or (PGlite only) the server that holds the data folder: the command is
+ * then sent to it. A folder held by anything but a serving Lockstep server (another
+ * command, a server still starting) is an error saying what to do.
+ */
+async function openContextOrServer(config: Config, command: string): Promise<{ ctx: ServiceContext } | { server: ServerAdmin }> {
+  try {
+    return { ctx: await openContext(config, command) };
+  } catch (error) {
+    if (!(error instanceof DataDirHeldError)) throw error;
+    const server = readAdminFile(error.dataDir, error.holder.pid);
+    if (!server) throw heldAdvice(error, 'It is starting or stopping: wait until it serves and try again, or');
+    process.stderr.write(`A Lockstep server (pid ${error.holder.pid}) holds the data folder ${error.dataDir}; this command runs through it.\n`);
+    return { server };
+  }
+}
+
+/** The folder's holder, and how to free the folder; `serverNote` is said when the holder is a server. */
+function heldAdvice(error: unknown, serverNote: string): unknown {
+  if (!(error instanceof DataDirHeldError)) return error;
+  const { pid, command, startedAt } = error.holder;
+  if (command !== 'lockstep start') {
+    return new Error(`${error.message} Wait for it to finish, or stop it (kill ${pid}), then run this command again.`);
+  }
+  return new Error(
+    `A Lockstep server (pid ${pid}, running since ${startedAt}) holds the data folder ${error.dataDir}; PGlite, the embedded ` +
+      `database, lets only one process at a time open a folder. ${serverNote} stop the server first (Ctrl+C in its terminal, ` +
+      `or kill ${pid}), then run this command again.`,
+  );
 }
 
 function describeDatabase(config: Config): string {
@@ -32,7 +68,9 @@ program
   .action(async () => {
     const config = loadConfig();
     const logger = pino({ level: config.logLevel });
-    const ctx = await openContext(config);
+    const ctx = await openContext(config, 'lockstep start').catch((error: unknown) => {
+      throw heldAdvice(error, 'For a second server, use another DATA_DIR; otherwise');
+    });
     const applied = await migrate(ctx.db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     let demoLogins: Awaited<ReturnType<typeof seedDemo>> | undefined;
@@ -40,8 +78,12 @@ program
       demoLogins = await seedDemo(ctx);
       logger.info('demo data loaded');
     }
-    const app = await buildApp({ ctx, config, logger: { level: config.logLevel } });
+    // With PGlite this server is the only process on the data folder, so the command line
+    // runs its commands through it, with a secret of this start (see cli/server-admin.ts).
+    const adminSecret = ctx.db.kind === 'pglite' ? randomSecret() : undefined;
+    const app = await buildApp({ ctx, config, logger: { level: config.logLevel }, ...(adminSecret ? { adminSecret } : {}) });
     await app.listen({ port: config.port, host: config.host });
+    if (adminSecret) writeAdminFile(config.dataDir, { pid: process.pid, url: localUrlOf(app.server.address()), secret: adminSecret });
     const scheduler = config.jobs ? startScheduler(ctx, logger) : undefined;
     const lines = [
       '',
@@ -62,14 +104,17 @@ program
       '',
     ];
     process.stdout.write(lines.join('\n') + '\n');
-    const shutdown = async () => {
-      scheduler?.stop();
-      await app.close();
-      await ctx.db.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    exitOnSignals(
+      {
+        app,
+        db: ctx.db,
+        ...(scheduler ? { stopScheduler: () => scheduler.stop() } : {}),
+        cleanUp: () => {
+          if (adminSecret) removeAdminFile(config.dataDir);
+        },
+      },
+      logger,
+    );
   });
 
 program
@@ -77,7 +122,9 @@ program
   .description('apply database migrations')
   .action(async () => {
     const config = loadConfig();
-    const ctx = await openContext(config);
+    const ctx = await openContext(config, 'lockstep migrate').catch((error: unknown) => {
+      throw heldAdvice(error, 'The server applied every migration when it started, so the database is up to date; to run this anyway,');
+    });
     const applied = await migrate(ctx.db, (id) => process.stdout.write(`applied ${id}\n`));
     process.stdout.write(applied.length ? `${applied.length} migration(s) applied.\n` : 'The database is up to date.\n');
     await ctx.db.close();
@@ -88,7 +135,9 @@ program
   .description('load the demo data (only into an empty database)')
   .action(async () => {
     const config = loadConfig();
-    const ctx = await openContext(config);
+    const ctx = await openContext(config, 'lockstep seed').catch((error: unknown) => {
+      throw heldAdvice(error, 'A server loads the demo data itself when it starts on an empty database (SEED_DEMO); to run this anyway,');
+    });
     await migrate(ctx.db);
     if (!(await isDatabaseEmpty(ctx))) {
       process.stderr.write('The database already holds data; demo data is loaded only into an empty database.\n');
@@ -109,11 +158,17 @@ program
   .requiredOption('--password <password>')
   .action(async (options: { email: string; name: string; password: string }) => {
     const config = loadConfig();
-    const ctx = await openContext(config);
-    await migrate(ctx.db);
-    const { userId } = await createOperator(ctx, options);
+    const opened = await openContextOrServer(config, 'lockstep create-operator');
+    const input = { email: options.email, name: options.name, password: options.password };
+    let userId: number;
+    if ('server' in opened) {
+      ({ userId } = await callServer<{ userId: number }>(opened.server, '/api/v1/admin/operators', input));
+    } else {
+      await migrate(opened.ctx.db);
+      ({ userId } = await createOperator(opened.ctx, input));
+      await opened.ctx.db.close();
+    }
     process.stdout.write(`Operator ${options.email} created (user ${userId}).\n`);
-    await ctx.db.close();
   });
 
 const jobs = program.command('jobs').description('background jobs (the server runs them on a schedule)');
@@ -129,15 +184,28 @@ jobs
   .command('run <name>')
   .description('run one job now, with a progress bar')
   .action(async (name: string) => {
-    const job = JOBS.find((j) => j.name === name);
-    if (!job) throw new Error(`Unknown job "${name}"; one of: ${JOBS.map((j) => j.name).join(', ')}.`);
+    const job = findJobOrThrow(name);
     const config = loadConfig();
-    const ctx = await openContext(config);
-    await migrate(ctx.db);
-    const total = job.name === 'lock-due-actions' ? await countDueActions(ctx) : undefined;
-    const result = await runWithProgress(job.name, total, (onProgress) => job.run(ctx, onProgress));
-    process.stdout.write(result.ran ? `${result.summary}.\n` : 'Another instance is running this job right now; nothing done.\n');
-    await ctx.db.close();
+    const opened = await openContextOrServer(config, `lockstep jobs run ${job.name}`);
+    let result: JobResult;
+    if ('server' in opened) {
+      let progress: Progress | undefined;
+      try {
+        result = await runJobOnServer(opened.server, job.name, (total) => {
+          progress = startProgress(job.name, total);
+          return (done) => progress?.update(done);
+        });
+      } finally {
+        progress?.stop();
+      }
+    } else {
+      const { ctx } = opened;
+      await migrate(ctx.db);
+      const total = job.count ? await job.count(ctx) : undefined;
+      result = await runWithProgress(job.name, total, (onProgress) => job.run(ctx, { onProgress }));
+      await ctx.db.close();
+    }
+    process.stdout.write(result.ran ? `${result.summary}.\n` : 'Another run of this job is going on right now (the scheduler, or another instance); nothing done.\n');
   });
 
 program
@@ -145,11 +213,16 @@ program
   .description('verify that every ledger posting balances and account balances equal their postings')
   .action(async () => {
     const config = loadConfig();
-    const ctx = await openContext(config);
-    const result = await checkLedger(ctx.db);
+    const opened = await openContextOrServer(config, 'lockstep check-ledger');
+    let result: LedgerCheck;
+    if ('server' in opened) {
+      result = await callServer<LedgerCheck>(opened.server, '/api/v1/admin/check-ledger');
+    } else {
+      result = await checkLedger(opened.ctx.db);
+      await opened.ctx.db.close();
+    }
     process.stdout.write(result.ok ? `Ledger OK: ${result.transfers} transfer(s), all balanced.\n` : `Ledger problems:\n${result.problems.join('\n')}\n`);
     process.exitCode = result.ok ? 0 : 1;
-    await ctx.db.close();
   });
 
 program.parseAsync().catch((error: unknown) => {

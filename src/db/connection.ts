@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CopyRows } from './copy-binary.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
 import type { Db, QueryOptions, QueryResult, Sql } from './types.js';
 
 // int8 (bigint) columns hold money in minor units: read them as BigInt, never as float.
@@ -25,14 +26,43 @@ export interface OpenOptions {
   /** A schema to use instead of public; tests get a fresh one each. */
   searchPath?: string;
   poolSize?: number;
+  /** What this process is, for the data folder's lock file (e.g. "lockstep start"); PGlite with a dataDir only. */
+  command?: string;
 }
 
-export async function openPglite(dataDir: string | undefined, searchPath?: string): Promise<PGlite> {
-  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir ? path.join(dataDir, 'pglite') : undefined, {
-    parsers: { [INT8_OID]: (value: string) => BigInt(value) },
-  });
-  if (searchPath) await pglite.exec(`set search_path to ${quoteIdent(searchPath)}`);
+/**
+ * PGlite in memory, or with its data under dataDir. A folder is opened by one process
+ * at a time (see data-dir-lock.ts): the lock is taken before the engine touches the
+ * folder, so a second process is refused before it can do harm, and released when the
+ * engine has closed.
+ */
+export async function openPglite(dataDir: string | undefined, searchPath?: string, command?: string): Promise<PGlite> {
+  let release: (() => void) | undefined;
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    release = acquireDataDirLock(dataDir, command ?? process.argv.slice(1).map((arg) => path.basename(arg)).join(' '));
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir ? path.join(dataDir, 'pglite') : undefined, {
+      parsers: { [INT8_OID]: (value: string) => BigInt(value) },
+    });
+    if (searchPath) await pglite.exec(`set search_path to ${quoteIdent(searchPath)}`);
+  } catch (error) {
+    release?.();
+    throw error;
+  }
+  if (release) {
+    const closeEngine = pglite.close.bind(pglite);
+    const releaseLock = release;
+    pglite.close = async () => {
+      try {
+        await closeEngine();
+      } finally {
+        releaseLock();
+      }
+    };
+  }
   return pglite;
 }
 
@@ -224,5 +254,5 @@ export async function openDb(options: OpenOptions): Promise<Db> {
     pool.on('error', () => undefined);
     return wrapPool(pool);
   }
-  return wrapPglite(await openPglite(options.dataDir, options.searchPath), { ownsInstance: true });
+  return wrapPglite(await openPglite(options.dataDir, options.searchPath, options.command), { ownsInstance: true });
 }

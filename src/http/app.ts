@@ -18,6 +18,7 @@ import { ClickPath, clickRecorderObservers } from './click-path.js';
 import { httpErrors, httpRequestDuration, registry } from './metrics.js';
 import { sendProblem, toProblem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
+import { adminRoutes } from './routes/admin.js';
 import { actionRoutes } from './routes/actions.js';
 import { conversionRoutes } from './routes/conversions.js';
 import { contractRoutes } from './routes/contracts.js';
@@ -32,6 +33,8 @@ export interface AppOptions {
   /** false in tests; the JSON logger otherwise. */
   logger?: boolean | object;
   version?: string;
+  /** The secret the lockstep command line calls the admin routes with (routes/admin.ts); none: they refuse every call. */
+  adminSecret?: string;
 }
 
 /** The built web UI: dist/web next to the compiled server, or the repo's dist/web when run from source. */
@@ -165,6 +168,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(trackingRoutes, { ctx, config, clickPath });
   await app.register(conversionRoutes, { ctx });
   await app.register(actionRoutes, { ctx });
+  await app.register(adminRoutes, { ctx, secret: options.adminSecret });
 
   const webDir = findWebDir();
   if (webDir) {

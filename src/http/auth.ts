@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../core/context.js';
 import { forbidden, invalid, unauthorized } from '../core/errors.js';
+import { isStorableText } from '../core/text.js';
 import type { Actor } from '../modules/accounts/actor.js';
 import { actorForApiToken, actorForSession, resolveSession, type SessionUser } from '../modules/accounts/resolve-credentials.js';
 import { withRetryAfter } from './retry-after.js';
@@ -8,8 +9,11 @@ import { withRetryAfter } from './retry-after.js';
 export const SESSION_COOKIE = 'lockstep_session';
 export const ACCOUNT_HEADER = 'lockstep-account';
 
-/** What a route requires: nothing, a logged-in user (any account or none), or an actor. */
-export type AuthLevel = 'public' | 'user' | 'actor';
+/**
+ * What a route requires: nothing, a logged-in user (any account or none), an actor, or
+ * the server's admin secret (routes/admin.ts checks it; no user credential counts there).
+ */
+export type AuthLevel = 'public' | 'user' | 'actor' | 'admin';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,7 +30,8 @@ function parseBasic(header: string): { sid: string; token: string } | undefined 
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon <= 0) return undefined;
+  // Credentials the database could not even look up (a NUL) are simply not valid ones.
+  if (colon <= 0 || !isStorableText(decoded)) return undefined;
   return { sid: decoded.slice(0, colon), token: decoded.slice(colon + 1) };
 }
 
@@ -47,7 +52,7 @@ export function authHook(ctx: ServiceContext) {
     // An unknown route is a 404 for everyone: asking for credentials first would be wrong.
     if (request.is404) return;
     const level = request.routeOptions.config?.auth ?? 'actor';
-    if (level === 'public' || !request.url.startsWith('/api/')) return;
+    if (level === 'public' || level === 'admin' || !request.url.startsWith('/api/')) return;
     const authorization = request.headers.authorization;
     if (authorization) {
       const basic = parseBasic(authorization);

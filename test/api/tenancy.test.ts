@@ -35,7 +35,7 @@ import {
   simpleTerms,
   type DbDump,
 } from '../support/api-helpers.js';
-import { basicClient, Client, startTestApp, TEST_PASSWORD, type TestAccount, type TestApp } from '../support/app.js';
+import { basicClient, Client, startTestApp, TEST_ADMIN_SECRET, TEST_PASSWORD, type TestAccount, type TestApp } from '../support/app.js';
 import { describeDb, type DbTestContext } from '../support/db.js';
 import { pdfText, readWorkbook } from '../support/files.js';
 import { makeProgram, type TestProgram } from '../support/programs.js';
@@ -66,7 +66,9 @@ type Caller =
   | 'brandAUser'
   | 'brandB'
   | 'partnerP'
-  | 'partnerQ';
+  | 'partnerQ'
+  | 'adminSecret'
+  | 'wrongAdminSecret';
 
 const CALLER_DESCRIPTIONS: Record<Caller, string> = {
   anonymous: 'no credentials',
@@ -79,6 +81,8 @@ const CALLER_DESCRIPTIONS: Record<Caller, string> = {
   brandB: "brand B's admin",
   partnerP: "partner P's admin",
   partnerQ: "partner Q's admin",
+  adminSecret: "the server's admin secret (the lockstep command line)",
+  wrongAdminSecret: 'a made-up admin secret',
 };
 
 interface World {
@@ -154,6 +158,8 @@ async function buildWorld(t: TestApp): Promise<World> {
     brandB: sessionB,
     partnerP: await sessionClient(t, P.adminUserId),
     partnerQ: await sessionClient(t, Q.adminUserId),
+    adminSecret: new Client(t.app, { authorization: `Bearer ${TEST_ADMIN_SECRET}` }),
+    wrongAdminSecret: new Client(t.app, { authorization: `Bearer ${TEST_ADMIN_SECRET.slice(1)}x` }),
   };
   const { rows } = await ctx.db.query<{ name: string }>('select name from accounts where id = any($1::int[]) order by id', [[A.id, P.id]]);
   const programName = (await ctx.db.query<{ name: string }>('select name from programs where id = $1', [programA.id])).rows[0]!.name;
@@ -186,7 +192,7 @@ async function buildWorld(t: TestApp): Promise<World> {
 // The table
 // ---------------------------------------------------------------------------
 
-type Audience = 'public' | 'user' | 'account' | 'brand' | 'partner' | 'operator';
+type Audience = 'public' | 'user' | 'account' | 'brand' | 'partner' | 'operator' | 'admin';
 
 interface Req {
   url: string;
@@ -231,13 +237,28 @@ interface RouteRow {
   selfCheck?: (body: unknown, w: World) => void;
 }
 
+// The admin secret opens the admin routes only: on any other route it is no credential (401).
 const DEFAULT_DENIALS: Record<Audience, Partial<Record<Caller, Expectation>>> = {
   public: {},
-  user: { anonymous: 401, brandAToken: 403 },
-  account: { anonymous: 401, forgedBasic: 401, otherAccountHeader: 403, operator: 403 },
-  brand: { anonymous: 401, forgedBasic: 401, otherAccountHeader: 403, operator: 403, partnerP: 403 },
-  partner: { anonymous: 401, forgedBasic: 401, otherAccountHeader: 403, operator: 403, brandA: 403 },
-  operator: { anonymous: 401, forgedBasic: 401, brandA: 403, brandAToken: 403, partnerP: 403 },
+  user: { anonymous: 401, brandAToken: 403, adminSecret: 401 },
+  account: { anonymous: 401, forgedBasic: 401, otherAccountHeader: 403, operator: 403, adminSecret: 401 },
+  brand: { anonymous: 401, forgedBasic: 401, otherAccountHeader: 403, operator: 403, partnerP: 403, adminSecret: 401 },
+  partner: { anonymous: 401, forgedBasic: 401, otherAccountHeader: 403, operator: 403, brandA: 403, adminSecret: 401 },
+  operator: { anonymous: 401, forgedBasic: 401, brandA: 403, brandAToken: 403, partnerP: 403, adminSecret: 401 },
+  // What the lockstep command line does through a running server: its secret only, no user credential.
+  admin: {
+    anonymous: 401,
+    wrongAdminSecret: 401,
+    forgedBasic: 403,
+    brandAToken: 403,
+    otherAccountHeader: 403,
+    operator: 403,
+    brandA: 403,
+    brandAUser: 403,
+    brandB: 403,
+    partnerP: 403,
+    partnerQ: 403,
+  },
 };
 
 const ADMIN_ONLY = { brandAUser: 403 } as const;
@@ -735,6 +756,33 @@ const ROUTES: RouteRow[] = [
     },
     request: (w) => ({ url: `/api/v1/operator/actions/${w.extra.cpcAction as string}/reverse-cpc`, payload: { Reason: 'CONS_FRAUD' } }),
     owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+  },
+
+  // --- Admin routes: the lockstep command line through a server holding the data folder ----
+  {
+    method: 'POST',
+    path: '/api/v1/admin/jobs/:name/run',
+    audience: 'admin',
+    request: () => ({ url: '/api/v1/admin/jobs/lock-due-actions/run' }),
+    owner: { caller: 'adminSecret', status: 200 },
+    crossTenant: {},
+    extra: [{ caller: 'adminSecret', why: 'an unknown job', request: () => ({ url: '/api/v1/admin/jobs/no-such-job/run' }), expect: 404 }],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/check-ledger',
+    audience: 'admin',
+    request: () => ({ url: '/api/v1/admin/check-ledger' }),
+    owner: { caller: 'adminSecret', status: 200 },
+    crossTenant: {},
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/operators',
+    audience: 'admin',
+    request: () => ({ url: '/api/v1/admin/operators', payload: { email: 'cli-operator@example.test', name: 'CLI operator', password: TEST_PASSWORD } }),
+    owner: { caller: 'adminSecret', status: 201 },
     crossTenant: {},
   },
 

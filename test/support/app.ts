@@ -9,6 +9,8 @@ import { createOperator } from '../../src/modules/accounts/create-operator.js';
 import type { DbTestContext } from './db.js';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
+/** The admin secret test apps take, as a server takes the one it writes into DATA_DIR/admin.json. */
+export const TEST_ADMIN_SECRET = 'test-admin-secret-0123456789abcdefghijklmnopq';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return { ...loadConfig({}), cookieSecure: false, rateLimitMax: 100_000, loginRateLimitMax: 100_000, seedDemo: false, jobs: false, ...overrides };
@@ -22,7 +24,7 @@ export interface TestApp {
 
 export async function startTestApp(db: DbTestContext, overrides: Partial<Config> = {}): Promise<TestApp> {
   const ctx: ServiceContext = { db: db.db, clock: db.clock };
-  const app = await buildApp({ ctx, config: testConfig(overrides) });
+  const app = await buildApp({ ctx, config: testConfig(overrides), adminSecret: TEST_ADMIN_SECRET });
   await app.ready();
   return { app, ctx, close: () => app.close() };
 }

@@ -16,7 +16,12 @@ export const CREDIT_CLICKS_LOCK_KEY = 7_350_101;
  */
 export async function creditClicks(
   ctx: ServiceContext,
-  options: { chunkSize?: number; onProgress?: (done: number) => void } = {},
+  options: {
+    chunkSize?: number;
+    onProgress?: (done: number) => void;
+    /** Stops the run between chunks (a server shutting down); the rest is credited next time. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<{ credited: number; notCredited: number; ran: boolean }> {
   const release = await ctx.db.tryAdvisoryLock(CREDIT_CLICKS_LOCK_KEY);
   if (!release) return { credited: 0, notCredited: 0, ran: false };
@@ -25,6 +30,7 @@ export async function creditClicks(
   let notCredited = 0;
   try {
     for (;;) {
+      if (options.signal?.aborted) break;
       const result = await ctx.db.transaction((tx) => creditChunk(ctx, tx, chunkSize));
       credited += result.credited;
       notCredited += result.notCredited;

@@ -33,7 +33,12 @@ export async function countDueActions(ctx: ServiceContext): Promise<number> {
  */
 export async function lockDueActions(
   ctx: ServiceContext,
-  options: { chunkSize?: number; onProgress?: (lockedSoFar: number) => void } = {},
+  options: {
+    chunkSize?: number;
+    onProgress?: (lockedSoFar: number) => void;
+    /** Stops the run between chunks (a server shutting down); what is locked stays locked. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<LockRunResult> {
   const release = await ctx.db.tryAdvisoryLock(LOCK_DUE_ACTIONS_LOCK_KEY);
   if (!release) return { locked: 0, chunks: 0, ran: false };
@@ -46,6 +51,7 @@ export async function lockDueActions(
     let chunks = 0;
     const worker = async () => {
       for (;;) {
+        if (options.signal?.aborted) return;
         const count = await ctx.db.transaction((tx) => lockChunk(tx, now, chunkSize));
         locked += count;
         if (count > 0) chunks += 1;

@@ -55,17 +55,32 @@ export interface Invitation {
   expiresAt: string;
 }
 
+/** Always an invitation: the invitee accepts it, whether they have a login or not. */
 export interface InviteResult {
-  status: 'ADDED' | 'INVITED';
-  userId?: number;
-  invitationId?: number;
-  acceptUrl?: string;
+  status: 'INVITED';
+  invitationId: number;
+  acceptUrl: string;
 }
 
 export interface InvitationInfo {
+  id: number;
   email: string;
   accountName: string;
   role: Role;
+  /** The e-mail has a login: accepting takes its password (or its session), not a new name. */
+  hasLogin: boolean;
+}
+
+/** GET /me/invitations: an invitation addressed to the logged-in user. */
+export interface MyInvitation {
+  id: number;
+  accountId: number;
+  accountName: string;
+  accountKind: AccountKind;
+  role: Role;
+  invitedByName: string;
+  createdAt: string;
+  expiresAt: string;
 }
 
 export interface ApiToken {
@@ -99,6 +114,10 @@ export interface Program {
   currency: string;
   timeZone: string;
   status: ProgramStatus;
+  /** The program's own site; null until the brand sets it. */
+  websiteUrl: string | null;
+  /** Hosts its links may land on: exact (shop.example.com) or *.example.com (any subdomain, not example.com itself). */
+  landingDomains: string[];
   createdAt: string;
 }
 
@@ -385,6 +404,8 @@ export interface TrackingLink {
   label: string;
   status: 'ACTIVE' | 'DISABLED';
   clickCount: number;
+  /** False when the landing URL is outside the program's allowed landing domains: visits are refused. */
+  landingAllowed: boolean;
   createdAt: string;
   disabledAt: string | null;
 }

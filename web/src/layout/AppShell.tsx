@@ -6,6 +6,7 @@ import { Menu } from '../components/Menu';
 import { useToast } from '../components/Toast';
 import { sections } from '../sections';
 import { humanize } from '../lib/format';
+import { PendingInvitations } from './PendingInvitations';
 
 function Logo() {
   return (
@@ -143,6 +144,7 @@ export function AppShell() {
         </div>
       </header>
       <main className="main" id="main">
+        <PendingInvitations />
         <Outlet />
       </main>
     </div>

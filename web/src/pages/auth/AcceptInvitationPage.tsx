@@ -2,20 +2,32 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, errorDetail } from '../../api/client';
-import { ME_KEY, rememberAccount } from '../../api/session';
+import { ME_KEY, rememberAccount, useMeQuery } from '../../api/session';
 import type { InvitationInfo, Me } from '../../api/types';
-import { ErrorMessage, Loading } from '../../components/Feedback';
+import { ErrorMessage, Loading, Notice } from '../../components/Feedback';
 import { Field } from '../../components/Form';
-import { humanize } from '../../lib/format';
+import { useToast } from '../../components/Toast';
 import { AuthLayout } from './AuthLayout';
 
 const MIN_PASSWORD = 10;
 
+function asRole(role: string): string {
+  return role === 'ADMIN' ? 'an admin' : 'a user';
+}
+
+/**
+ * The invitation link. Who opens it decides what it asks: a logged-in invitee joins with
+ * one click (their session is consent enough); someone logged in as another user is told
+ * so; an e-mail that already has a login gives that login's password; a new e-mail
+ * chooses a name and password.
+ */
 export function AcceptInvitationPage() {
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const toast = useToast();
+  const me = useMeQuery();
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
 
@@ -26,14 +38,34 @@ export function AcceptInvitationPage() {
     retry: false,
   });
 
+  const enter = (joinedMe: Me) => {
+    const joined = joinedMe.accounts.find((a) => a.name === invitation.data?.accountName);
+    if (joined) rememberAccount(joined.id);
+    queryClient.clear();
+    queryClient.setQueryData(ME_KEY, joinedMe);
+    navigate('/', { replace: true });
+  };
+
   const accept = useMutation({
-    mutationFn: () => api.post<Me>('/api/v1/invitations/accept', { token, name, password }),
-    onSuccess: (me) => {
-      const joined = me.accounts.find((a) => a.name === invitation.data?.accountName);
-      if (joined) rememberAccount(joined.id);
-      queryClient.clear();
-      queryClient.setQueryData(ME_KEY, me);
+    mutationFn: () =>
+      api.post<Me>('/api/v1/invitations/accept', invitation.data?.hasLogin ? { token, password } : { token, name, password }),
+    onSuccess: enter,
+  });
+  const acceptAsMe = useMutation({
+    mutationFn: () => api.post<Me>(`/api/v1/me/invitations/${invitation.data!.id}/accept`),
+    onSuccess: enter,
+  });
+  const decline = useMutation({
+    mutationFn: () => api.post(`/api/v1/me/invitations/${invitation.data!.id}/decline`),
+    onSuccess: () => {
+      toast.info(`You declined the invitation to ${invitation.data!.accountName}.`);
       navigate('/', { replace: true });
+    },
+  });
+  const logOut = useMutation({
+    mutationFn: () => api.del('/api/v1/session'),
+    onSuccess: () => {
+      queryClient.setQueryData(ME_KEY, null);
     },
   });
 
@@ -45,7 +77,7 @@ export function AcceptInvitationPage() {
       </AuthLayout>
     );
   }
-  if (invitation.isPending) return <Loading label="Checking your invitation…" />;
+  if (invitation.isPending || me.isPending) return <Loading label="Checking your invitation…" />;
   if (invitation.isError) {
     return (
       <AuthLayout title="Invitation not valid">
@@ -57,16 +89,63 @@ export function AcceptInvitationPage() {
     );
   }
   const info = invitation.data;
-  const tooShort = password.length > 0 && password.length < MIN_PASSWORD;
+  const subtitle = (
+    <>
+      You were invited to <strong data-testid="invitation-account">{info.accountName}</strong> as {asRole(info.role)}.
+    </>
+  );
+  const user = me.data?.user;
 
+  if (user && user.email.toLowerCase() === info.email.toLowerCase()) {
+    const busy = acceptAsMe.isPending || decline.isPending;
+    return (
+      <AuthLayout title={`Join ${info.accountName}`} subtitle={subtitle}>
+        <div className="form">
+          <p>
+            You are logged in as <strong data-testid="invitation-email">{user.email}</strong>, the e-mail this invitation is for.
+          </p>
+          {acceptAsMe.isError ? <ErrorMessage>{errorDetail(acceptAsMe.error)}</ErrorMessage> : null}
+          {decline.isError ? <ErrorMessage>{errorDetail(decline.error)}</ErrorMessage> : null}
+          <button type="button" className="btn btn-primary btn-block" disabled={busy} onClick={() => acceptAsMe.mutate()}>
+            {acceptAsMe.isPending ? 'Joining…' : `Join ${info.accountName}`}
+          </button>
+          <button type="button" className="btn btn-block" disabled={busy} onClick={() => decline.mutate()}>
+            Decline
+          </button>
+        </div>
+      </AuthLayout>
+    );
+  }
+
+  if (user) {
+    return (
+      <AuthLayout title={`Join ${info.accountName}`} subtitle={subtitle}>
+        <div className="form">
+          <Notice kind="warning">
+            This invitation is for <strong data-testid="invitation-email">{info.email}</strong>, but you are logged in as{' '}
+            <strong>{user.email}</strong>. Log out to accept it with the login of {info.email}, or ask the admin who invited you
+            to invite {user.email} instead.
+          </Notice>
+          {logOut.isError ? <ErrorMessage>{errorDetail(logOut.error)}</ErrorMessage> : null}
+          <button type="button" className="btn btn-primary btn-block" disabled={logOut.isPending} onClick={() => logOut.mutate()}>
+            Log out
+          </button>
+          <Link to="/">Back to Lockstep</Link>
+        </div>
+      </AuthLayout>
+    );
+  }
+
+  const tooShort = !info.hasLogin && password.length > 0 && password.length < MIN_PASSWORD;
   return (
     <AuthLayout
       title={`Join ${info.accountName}`}
       subtitle={
         <>
-          You were invited to <strong data-testid="invitation-account">{info.accountName}</strong> as{' '}
-          {humanize(info.role).toLowerCase() === 'admin' ? 'an admin' : 'a user'}. Choose your name and a password to
-          finish.
+          {subtitle}{' '}
+          {info.hasLogin
+            ? 'This e-mail already has a Lockstep login: enter its password to join.'
+            : 'Choose your name and a password to finish.'}
         </>
       }
     >
@@ -78,23 +157,46 @@ export function AcceptInvitationPage() {
         }}
       >
         <Field label="E-mail">
-          <input className="input" type="email" value={info.email} readOnly data-testid="invitation-email" />
-        </Field>
-        <Field label="Your name">
-          <input className="input" autoComplete="name" required autoFocus value={name} onChange={(e) => setName(e.target.value)} />
-        </Field>
-        <Field label="Password" hint={`At least ${MIN_PASSWORD} characters.`}>
           <input
             className="input"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={MIN_PASSWORD}
-            value={password}
-            aria-invalid={tooShort || undefined}
-            onChange={(e) => setPassword(e.target.value)}
+            type="email"
+            value={info.email}
+            readOnly
+            autoComplete="username"
+            data-testid="invitation-email"
           />
         </Field>
+        {info.hasLogin ? (
+          <Field label="Password">
+            <input
+              className="input"
+              type="password"
+              autoComplete="current-password"
+              required
+              autoFocus
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </Field>
+        ) : (
+          <>
+            <Field label="Your name">
+              <input className="input" autoComplete="name" required autoFocus value={name} onChange={(e) => setName(e.target.value)} />
+            </Field>
+            <Field label="Password" hint={`At least ${MIN_PASSWORD} characters.`}>
+              <input
+                className="input"
+                type="password"
+                autoComplete="new-password"
+                required
+                minLength={MIN_PASSWORD}
+                value={password}
+                aria-invalid={tooShort || undefined}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            </Field>
+          </>
+        )}
         {accept.isError ? <ErrorMessage>{errorDetail(accept.error)}</ErrorMessage> : null}
         <button type="submit" className="btn btn-primary btn-block" disabled={accept.isPending}>
           {accept.isPending ? 'Joining…' : `Join ${info.accountName}`}

@@ -19,7 +19,6 @@ function InviteUserDialog({ onClose }: { onClose: () => void }) {
   const account = useAccount();
   const http = useAccountApi();
   const queryClient = useQueryClient();
-  const toast = useToast();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('USER');
   const [result, setResult] = useState<InviteResult | null>(null);
@@ -28,19 +27,16 @@ function InviteUserDialog({ onClose }: { onClose: () => void }) {
     mutationFn: () => http.post<InviteResult>('/api/v1/users/invitations', { email, role }),
     onSuccess: async (data) => {
       await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'users'] });
-      if (data.status === 'ADDED') {
-        toast.success(`${email} already had a Lockstep login and was added to ${account.name}.`);
-        onClose();
-      } else {
-        setResult(data);
-      }
+      setResult(data);
     },
   });
 
+  // Nobody joins without accepting: the answer is an invitation whether or not the e-mail
+  // already has a Lockstep login (and does not say which).
   if (result) {
     return (
       <Dialog
-        title="Invitation created"
+        title="Invitation sent"
         testId="invite-result"
         onClose={onClose}
         footer={
@@ -50,11 +46,12 @@ function InviteUserDialog({ onClose }: { onClose: () => void }) {
         }
       >
         <p>
-          Send this link to <strong>{email}</strong>. With it they choose a name and password and join {account.name} as{' '}
-          {role === 'ADMIN' ? 'an admin' : 'a user'}. The link works once and expires in 7 days.
+          Share this link with <strong>{email}</strong>. They join {account.name} as {role === 'ADMIN' ? 'an admin' : 'a user'} once
+          they accept: someone new to Lockstep chooses a name and password; someone who already has a login confirms with its
+          password, or accepts from their pending invitations after logging in. The link works once and expires in 7 days.
         </p>
         <div className="form">
-          {result.acceptUrl ? <CopyField label="Invitation link" value={result.acceptUrl} testId="accept-url" /> : null}
+          <CopyField label="Invitation link" value={result.acceptUrl} testId="accept-url" />
           <Notice kind="warning">This link is shown only now. If it gets lost, revoke the invitation and invite again.</Notice>
         </div>
       </Dialog>
@@ -79,7 +76,7 @@ function InviteUserDialog({ onClose }: { onClose: () => void }) {
       }
     >
       <div className="form">
-        <Field label="E-mail" hint="Someone who already has a Lockstep login is added at once.">
+        <Field label="E-mail" hint="They get an invitation link and join when they accept it.">
           <input className="input" type="email" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
         </Field>
         <Field label="Role">

@@ -14,7 +14,9 @@ import type { Config } from '../core/config.js';
 import type { ServiceContext } from '../core/context.js';
 import { ClickTracker } from '../modules/tracking/track-click.js';
 import { authHook } from './auth.js';
+import { trustFunctionOf } from '../core/client-address.js';
 import { ClickPath, clickRecorderObservers } from './click-path.js';
+import { clientErrorHandler, refuseUnstorableText, sameOriginGuard } from './edge.js';
 import { httpErrors, httpRequestDuration, registry } from './metrics.js';
 import { sendProblem, toProblem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -50,11 +52,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Clicks are most of all traffic: the server hands GET /c/<code> to the click path
   // before Fastify sees it (see ClickPath.tryHandle); everything else goes to Fastify.
   let clickPath: ClickPath | undefined;
+  const trustProxy = trustFunctionOf(config.trustProxy);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimitBytes,
-    // Client addresses come from X-Forwarded-For (leftmost); ClickPath's clientIp does the same.
-    trustProxy: true,
+    // X-Forwarded-For is read only from the proxies TRUST_PROXY names; the click fast
+    // path reads addresses with the same function (ClickPath).
+    trustProxy: trustProxy ?? false,
+    clientErrorHandler: clientErrorHandler(() => clickPath?.malformed()),
     serverFactory: (handler, serverOptions) => {
       const server = http.createServer((req, res) => {
         if (clickPath?.tryHandle(req, res)) return;
@@ -80,6 +85,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // The API speaks JSON only: without Fastify's default text/plain parser, any other
+  // content type is a 415, body or not (a form or a text/plain POST from another site
+  // never reaches a route).
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, request);
@@ -141,6 +150,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       Number(process.hrtime.bigint() - startedAt) / 1e9,
     );
   });
+  app.addHook('onRequest', sameOriginGuard(config.publicUrl));
+  app.addHook('preValidation', refuseUnstorableText);
   app.addHook('preHandler', authHook(ctx));
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
@@ -164,7 +175,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // One tracker per app: its link cache and its group-commit buffer are per instance.
   const tracker = new ClickTracker(ctx, { linkCacheTtlMs: config.linkCacheTtlMs, recorder: clickRecorderObservers(() => app.log) });
   app.addHook('onClose', async () => tracker.close());
-  clickPath = new ClickPath(tracker, () => app.log);
+  clickPath = new ClickPath(tracker, () => app.log, trustProxy);
   await app.register(trackingRoutes, { ctx, config, clickPath });
   await app.register(conversionRoutes, { ctx });
   await app.register(actionRoutes, { ctx });

@@ -2,8 +2,9 @@ import type { Migration } from '../types.js';
 import { foundation } from './0001-foundation.js';
 import { trackingActions } from './0002-tracking-actions.js';
 import { hotPaths } from './0003-hot-paths.js';
+import { conversionsWithTheirActions } from './0004-conversions-with-their-actions.js';
 import { landingDomains } from './0005-landing-domains.js';
 import { authThrottle } from './0006-auth-throttle.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation, trackingActions, hotPaths, landingDomains, authThrottle];
+export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle];

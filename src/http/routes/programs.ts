@@ -11,7 +11,7 @@ import { termsInputSchema } from '../../modules/programs/terms/index.js';
 import { updateProgram } from '../../modules/programs/update-program.js';
 import { actorOf } from '../auth.js';
 import { eventTypeDto, programDto, templateTermsDto, toEventTypeDto, toProgramDto, toTemplateTermsDto } from '../dto.js';
-import { errorResponses, noContentResponses, idParams } from '../schemas.js';
+import { errorResponses, idParams, noContentResponses, rowIdText } from '../schemas.js';
 
 // The services give the precise messages (at most 50 domains, what is wrong with one); these only bound the input.
 const websiteUrlField = z
@@ -29,11 +29,11 @@ const landingDomainsField = z
       "No scheme, port or path. On create, left out: the website's host. On change, the whole new list; existing links outside it stop redirecting.",
   );
 
-const programIdParams = z.object({ programId: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
+const programIdParams = z.object({ programId: rowIdText() }).strict();
 const termsParams = z
   .object({
-    programId: z.coerce.number().int().positive().max(2_147_483_647),
-    termsId: z.coerce.number().int().positive().max(2_147_483_647),
+    programId: rowIdText(),
+    termsId: rowIdText(),
   })
   .strict();
 

@@ -9,7 +9,7 @@ import { getLink, listLinks } from '../../modules/tracking/list-links.js';
 import type { LinkRow } from '../../modules/tracking/queries.js';
 import { actorOf } from '../auth.js';
 import { firstHeader, type ClickAnswer, type ClickPath } from '../click-path.js';
-import { errorResponses, idParams, isoDate, pageOf, pageQueryShape } from '../schemas.js';
+import { errorResponses, idParams, isoDate, pageOf, pageQueryShape, rowId, rowIdText } from '../schemas.js';
 
 export const linkDto = z.object({
   id: z.number().int(),
@@ -71,7 +71,7 @@ export async function trackingRoutes(app: FastifyInstance, opts: TrackingRoutesO
         querystring: z
           .object({
             ...pageQueryShape,
-            programId: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+            programId: rowIdText().optional(),
             status: z.enum(['ACTIVE', 'DISABLED']).optional(),
           })
           .strict(),
@@ -92,7 +92,7 @@ export async function trackingRoutes(app: FastifyInstance, opts: TrackingRoutesO
         summary: "Create a tracking link (partners, for a program with an active contract, to a landing URL on one of the program's landingDomains)",
         body: z
           .object({
-            programId: z.number().int().positive().max(2_147_483_647),
+            programId: rowId(),
             // The service gives the precise message for a URL that is too long; this only bounds the input.
             landingUrl: z.string().max(10_000).describe('Absolute http(s) URL, at most 2,000 characters'),
             label: z.string().max(MAX_LINK_LABEL_LENGTH).optional(),

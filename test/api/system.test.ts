@@ -40,7 +40,11 @@ describeDb('api system endpoints', (db) => {
     }
     const routes = apiRoutesOf(t.app).filter((r) => r.method !== 'HEAD');
     expect(routes.length).toBeGreaterThan(20);
-    const undocumented = routes.map((r) => `${r.method} ${r.normalized}`).filter((key) => !documented.has(key));
+    // The command line's calls to a running server (routes/admin.ts) are left out of /docs by design.
+    const undocumented = routes
+      .filter((r) => !r.normalized.startsWith('/api/v1/admin/'))
+      .map((r) => `${r.method} ${r.normalized}`)
+      .filter((key) => !documented.has(key));
     expect(undocumented).toEqual([]);
     expect(documented).toContain('POST /api/v1/contracts/:/expire');
     // Every documented operation says how it fails, in problem JSON.

@@ -18,6 +18,24 @@ describeDb('database', (ctx) => {
     expect(rows[0]?.big).toBe(9007199254740993n);
   });
 
+  it('applies each migration in its own transaction: a failing one rolls back alone, named, and the ones before it stay', async () => {
+    const { db } = ctx();
+    const list = [
+      { id: '9001-probe-a', sql: 'create table probe_a (id int)' },
+      { id: '9002-probe-b', sql: 'create table probe_b (id int); select 1 / 0' },
+      { id: '9003-probe-c', sql: 'create table probe_c (id int)' },
+    ];
+    await expect(migrate(db, undefined, list)).rejects.toThrow(/Migration 9002-probe-b failed and was rolled back/);
+    const tables = async () =>
+      (await db.query<{ name: string }>("select table_name as name from information_schema.tables where table_schema = current_schema() and table_name like 'probe_%' order by 1")).rows.map((r) => r.name);
+    expect(await tables()).toEqual(['probe_a']);
+    const applied = (await db.query<{ id: string }>("select id from schema_migrations where id like '900%'")).rows.map((r) => r.id);
+    expect(applied).toEqual(['9001-probe-a']);
+    // Fixed, the rest applies, and what was applied is not applied again.
+    expect(await migrate(db, undefined, [list[0]!, { ...list[1]!, sql: 'create table probe_b (id int)' }, list[2]!])).toEqual(['9002-probe-b', '9003-probe-c']);
+    expect(await tables()).toEqual(['probe_a', 'probe_b', 'probe_c']);
+  });
+
   it('rolls back a failed transaction and keeps nothing of it', async () => {
     const { db } = ctx();
     await expect(

@@ -1,6 +1,6 @@
 /**
  * The action lifecycle through HTTP: conversions (single, batch, rejections, bad
- * input), one test per row of the DOMAIN.md actions table with its modification
+ * input), one test per row of the docs/domain.md actions table with its modification
  * history, the refusals (locked, after the locking date, wrong party, another brand),
  * bulk operations, the list filters and balances. Every money-moving test ends with
  * the ledger checked against the actions.

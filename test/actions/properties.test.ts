@@ -2,7 +2,7 @@
  * Model-based property test of the action lifecycle against a real database: random
  * sequences of brand operations, clock moves and lock-job runs over a few actions (a
  * plain sale, a sale with items, a zero-amount lead). After every step the outcome is
- * compared with a small model of the DOMAIN.md table, and the invariants are checked:
+ * compared with a small model of the docs/domain.md table, and the invariants are checked:
  * a locked action never changes again and is never un-approved; a reversed action past
  * its locking date never changes; the modification count equals the modification rows;
  * the ledger checks out and each partner's payment-pending balance is the sum of its

@@ -1,5 +1,5 @@
 /**
- * The action state machine as a pure table (no database): every row of the DOMAIN.md
+ * The action state machine as a pure table (no database): every row of docs/domain.md
  * actions table, and every refused combination of operation × state × performer ×
  * before/after the locking date. The expected outcomes are written out here from the
  * domain table, independently of TRANSITIONS, so a change to the table shows up as a
@@ -91,7 +91,7 @@ function requestFor(op: Operation): OperationRequest {
   }
 }
 
-/** DOMAIN.md "Actions" table, written out: from, to, who. */
+/** docs/domain.md "Actions" table, written out: from, to, who. */
 const DOMAIN_TABLE: Record<Operation, { from: ActionState[]; to: ActionState | 'PENDING_OR_REVERSED'; by: Performer; cpcOnly?: true }> = {
   APPROVE: { from: ['PENDING'], to: 'APPROVED', by: 'BRAND' },
   REVERSE: { from: ['PENDING'], to: 'REVERSED', by: 'BRAND' },
@@ -139,7 +139,7 @@ const MATRIX = OPERATIONS.flatMap((op) =>
 );
 
 describe('the transition table', () => {
-  it('is the DOMAIN.md actions table', () => {
+  it('is the docs/domain.md actions table', () => {
     for (const op of OPERATIONS) {
       const { cpcOnly: _cpcOnly, ...row } = DOMAIN_TABLE[op];
       expect(TRANSITIONS[op], op).toEqual(row);

@@ -17,6 +17,9 @@ import { checkLedger, type LedgerCheck } from '../modules/ledger/check-ledger.js
 import { runWithProgress, startProgress, type Progress } from './progress.js';
 import { callServer, localUrlOf, readAdminFile, removeAdminFile, runJobOnServer, writeAdminFile, type ServerAdmin } from './server-admin.js';
 import { exitOnSignals } from './shutdown.js';
+import { tailEvents, type ReadPage } from './events-tail.js';
+import { readEventsAfter } from '../outbox/read-events.js';
+import { toWireEvent, type WireEvent } from '../outbox/wire.js';
 
 /** `command` names this process in the PGlite data folder's lock file, for whoever finds it held. */
 async function openContext(config: Config, command: string): Promise<ServiceContext> {
@@ -223,6 +226,42 @@ program
     }
     process.stdout.write(result.ok ? `Ledger OK: ${result.transfers} transfer(s), all balanced.\n` : `Ledger problems:\n${result.problems.join('\n')}\n`);
     process.exitCode = result.ok ? 0 : 1;
+  });
+
+const events = program.command('events').description("the outbox: every state change of an action or a contract, in order");
+
+events
+  .command('tail')
+  .description('print the events after a cursor, one JSON document a line; --follow keeps printing new ones')
+  .option('--after <id>', 'print the events after this id', '0')
+  .option('--follow', 'keep polling for new events until stopped (Ctrl+C)', false)
+  .option('--type <prefix>', 'only events whose type starts with this, e.g. action. or contract.expired')
+  .option('--account <id>', 'only events that concern this account')
+  .action(async (options: { after: string; follow: boolean; type?: string; account?: string }) => {
+    if (!/^\d{1,18}$/.test(options.after)) throw new Error(`--after must be an event id (a whole number), not "${options.after}".`);
+    if (options.account !== undefined && !/^\d{1,9}$/.test(options.account)) throw new Error(`--account must be an account id, not "${options.account}".`);
+    const config = loadConfig();
+    const opened = await openContextOrServer(config, 'lockstep events tail');
+    const filter = { ...(options.type ? { typePrefix: options.type } : {}), ...(options.account ? { accountId: Number(options.account) } : {}) };
+    const read: ReadPage =
+      'server' in opened
+        ? async (cursor) => {
+            const page = await callServer<{ Events: WireEvent[]; Cursor: string }>(opened.server, '/api/v1/admin/events', {
+              After: cursor.toString(),
+              ...(filter.typePrefix ? { TypePrefix: filter.typePrefix } : {}),
+              ...(filter.accountId ? { AccountId: filter.accountId } : {}),
+            });
+            return { events: page.Events, cursor: BigInt(page.Cursor) };
+          }
+        : async (cursor) => {
+            const page = await readEventsAfter(opened.ctx.db, cursor, filter);
+            return { events: page.events.map(toWireEvent), cursor: page.cursor };
+          };
+    const stop = new AbortController();
+    process.once('SIGINT', () => stop.abort());
+    process.once('SIGTERM', () => stop.abort());
+    await tailEvents(read, { after: BigInt(options.after), follow: options.follow, signal: stop.signal });
+    if (!('server' in opened)) await opened.ctx.db.close();
   });
 
 program.parseAsync().catch((error: unknown) => {

@@ -90,6 +90,7 @@ const HIDDEN_BY_DESIGN: Record<string, string> = {
   'POST /api/v1/admin/jobs/:/run': ADMIN,
   'POST /api/v1/admin/check-ledger': ADMIN,
   'POST /api/v1/admin/operators': ADMIN,
+  'POST /api/v1/admin/events': ADMIN,
 };
 
 const documentedKey = (op: FuzzOperation) => `${op.method} ${normalizeRoutePath(op.path)}`;

@@ -785,6 +785,14 @@ const ROUTES: RouteRow[] = [
     owner: { caller: 'adminSecret', status: 201 },
     crossTenant: {},
   },
+  {
+    method: 'POST',
+    path: '/api/v1/admin/events',
+    audience: 'admin',
+    request: () => ({ url: '/api/v1/admin/events', payload: { After: '0' } }),
+    owner: { caller: 'adminSecret', status: 200 },
+    crossTenant: {},
+  },
 
   // --- Actions --------------------------------------------------------------------------------
   {

@@ -8,6 +8,8 @@ import { forbidden, notFound, unauthorized } from '../../core/errors.js';
 import { JOBS } from '../../jobs/scheduler.js';
 import { createOperator } from '../../modules/accounts/create-operator.js';
 import { checkLedger } from '../../modules/ledger/check-ledger.js';
+import { readEventsAfter } from '../../outbox/read-events.js';
+import { toWireEvent } from '../../outbox/wire.js';
 import { SESSION_COOKIE } from '../auth.js';
 import { toProblem } from '../problem.js';
 import { errorResponses } from '../schemas.js';
@@ -118,5 +120,32 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
       },
     },
     async (request, reply) => reply.status(201).send(await createOperator(ctx, request.body)),
+  );
+
+  r.post(
+    '/api/v1/admin/events',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        hide: true,
+        body: z
+          .object({
+            After: z.string().regex(/^\d{1,18}$/),
+            Limit: z.number().int().min(1).max(1_000).optional(),
+            TypePrefix: z.string().max(60).optional(),
+            AccountId: z.number().int().positive().max(2_147_483_647).optional(),
+          })
+          .strict(),
+      },
+    },
+    async (request) => {
+      const { After, Limit, TypePrefix, AccountId } = request.body;
+      const page = await readEventsAfter(ctx.db, BigInt(After), {
+        ...(Limit ? { limit: Limit } : {}),
+        ...(TypePrefix ? { typePrefix: TypePrefix } : {}),
+        ...(AccountId ? { accountId: AccountId } : {}),
+      });
+      return { Events: page.events.map(toWireEvent), Cursor: page.cursor.toString() };
+    },
   );
 }

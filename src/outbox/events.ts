@@ -1,0 +1,36 @@
+/**
+ * The events of the outbox: one per state change of an action or a contract. The type
+ * says what happened to which resource; the payload is the resource as the API returns it
+ * after the change (src/http/contract), so a consumer (a webhook, an e-mail) needs no
+ * second request to know what it looks like now.
+ */
+export const ACTION_EVENT_TYPES = [
+  'action.created',
+  'action.approved',
+  'action.reversed',
+  'action.modified',
+  'action.item_rejected',
+  'action.restored',
+  'action.reset',
+  'action.reattributed',
+  'action.locked',
+] as const;
+export const CONTRACT_EVENT_TYPES = ['contract.accepted', 'contract.expired'] as const;
+export const EVENT_TYPES = [...ACTION_EVENT_TYPES, ...CONTRACT_EVENT_TYPES] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface OutboxEventInput {
+  type: EventType;
+  /** The resource, `action:123` or `contract:45`. */
+  subject: string;
+  /** The accounts the event concerns (the brand and the partner): who may receive it. */
+  accountIds: readonly number[];
+  payload: unknown;
+  occurredAt: Date;
+}
+
+export interface OutboxEvent extends Omit<OutboxEventInput, 'accountIds'> {
+  id: bigint;
+  accountIds: number[];
+  recordedAt: Date;
+}

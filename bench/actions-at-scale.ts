@@ -189,7 +189,9 @@ export async function runLockJob(): Promise<BenchResult> {
     started = performance.now();
     const result = await lockDueActions({ db, clock: systemClock });
     const seconds = (performance.now() - started) / 1000;
+    const checkStarted = performance.now();
     const ledger = await checkLedger(db);
+    const checkSeconds = (performance.now() - checkStarted) / 1000;
     const perSec = result.locked / seconds;
     return {
       name,
@@ -209,7 +211,7 @@ export async function runLockJob(): Promise<BenchResult> {
       checks: [
         `data load: ${ACTIONS.toLocaleString('en-US')} conversions + actions in ${loadSeconds.toFixed(1)} s`,
         `${due.toLocaleString('en-US')} due, ${result.locked.toLocaleString('en-US')} locked in ${seconds.toFixed(1)} s`,
-        `ledger check: ${ledger.ok ? 'ok' : ledger.problems.join('; ')} (${ledger.transfers.toLocaleString('en-US')} transfers)`,
+        `ledger check: ${ledger.ok ? 'ok' : ledger.problems.join('; ')} (${ledger.transfers.toLocaleString('en-US')} transfers, ${checkSeconds.toFixed(2)} s)`,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../../core/context.js';
 import type { Sql } from '../../db/types.js';
-import { ensureLedgerAccounts } from '../ledger/post-transfers.js';
+import { postTransfersSetBased } from '../ledger/post-transfers-set-based.js';
 
 export const LOCK_DUE_ACTIONS_LOCK_KEY = 7_350_100;
 
@@ -78,54 +78,34 @@ async function lockChunk(tx: Sql, now: Date, chunkSize: number): Promise<number>
     [now, chunkSize],
   );
   if (claimed.length === 0) return 0;
-  const refs = new Map<string, { code: string; owner: number; currency: string }>();
-  for (const row of claimed) {
-    refs.set(`B|${row.brand}|${row.currency}`, { code: 'BRAND_PAYABLE', owner: row.brand, currency: row.currency });
-    refs.set(`P|${row.partner}|${row.currency}`, { code: 'PARTNER_PAYMENT_PENDING', owner: row.partner, currency: row.currency });
-  }
-  await ensureLedgerAccounts(tx, [...refs.values()]);
-  // The hot path: one statement locks the chunk, writes each action's LOCK record and its
-  // ledger transfer, and returns what the transfers add to each account, so no action row
-  // travels to the application and back. It does what recordModifications and
-  // postTransfers do for single operations.
-  const { rows: sums } = await tx.query<{ id: number; d: string; c: string }>(
-    `with upd as (
-       update actions a
-          set state = 'APPROVED', locked_at = a.locking_at, modification_count = a.modification_count + 1, updated_at = $2
-        where a.id = any($1::bigint[])
-    returning a.id, a.modification_count, a.amount_minor, a.payout_minor, a.currency, a.brand_account_id, a.partner_account_id
-     ), mods as (
-       insert into action_modifications
-         (action_id, seq, at, actor_kind, operation, state_before, state_after,
-          amount_before_minor, amount_after_minor, payout_before_minor, payout_after_minor)
-       select id, modification_count, $2, 'SYSTEM', 'LOCK', 'PENDING', 'APPROVED', amount_minor, amount_minor, payout_minor, payout_minor
-         from upd
-     ), xfers as (
-       insert into ledger_transfers (debit_account_id, credit_account_id, amount_minor, currency, kind, action_id, at)
-       select d.id, cr.id, u.payout_minor, u.currency, 'ACTION_LOCKED', u.id, $2
-         from upd u
-         join ledger_accounts d on d.code = 'BRAND_PAYABLE' and d.owner_account_id = u.brand_account_id and d.currency = u.currency
-         join ledger_accounts cr on cr.code = 'PARTNER_PAYMENT_PENDING' and cr.owner_account_id = u.partner_account_id and cr.currency = u.currency
-        where u.payout_minor > 0
-    returning debit_account_id, credit_account_id, amount_minor
-     )
-     select id, sum(d)::text as d, sum(c)::text as c from (
-       select debit_account_id as id, amount_minor as d, 0::bigint as c from xfers
-       union all
-       select credit_account_id, 0, amount_minor from xfers
-     ) t group by id order by id`,
-    [claimed.map((row) => row.id.toString()), now],
-  );
-  if (sums.length > 0) {
-    const ids = sums.map((row) => row.id);
-    await tx.query('select id from ledger_accounts where id = any($1::int[]) order by id for update', [ids]);
-    await tx.query(
-      `update ledger_accounts la
-          set debits_posted_minor = la.debits_posted_minor + s.d, credits_posted_minor = la.credits_posted_minor + s.c
-         from unnest($1::int[], $2::bigint[], $3::bigint[]) as s(id, d, c)
-        where la.id = s.id`,
-      [ids, sums.map((row) => row.d), sums.map((row) => row.c)],
-    );
-  }
+  // The hot path: one statement locks the chunk, writes each action's LOCK record and
+  // posts its payout, so no action row travels to the application and back. The actions
+  // module writes its own rows (the update and the LOCK records, what recordModifications
+  // does for single operations); the ledger composes them with its transfers and then
+  // updates the balances (what postTransfers does for single operations).
+  await postTransfersSetBased(tx, {
+    kind: 'ACTION_LOCKED',
+    debit: 'BRAND_PAYABLE',
+    credit: 'PARTNER_PAYMENT_PENDING',
+    at: now,
+    owners: claimed.map((row) => ({ debitOwner: row.brand, creditOwner: row.partner, currency: row.currency })),
+    source: {
+      with: `upd as (
+         update actions a
+            set state = 'APPROVED', locked_at = a.locking_at, modification_count = a.modification_count + 1, updated_at = $2
+          where a.id = any($1::bigint[])
+      returning a.id, a.modification_count, a.amount_minor, a.payout_minor, a.currency, a.brand_account_id, a.partner_account_id
+       ), mods as (
+         insert into action_modifications
+           (action_id, seq, at, actor_kind, operation, state_before, state_after,
+            amount_before_minor, amount_after_minor, payout_before_minor, payout_after_minor)
+         select id, modification_count, $2, 'SYSTEM', 'LOCK', 'PENDING', 'APPROVED', amount_minor, amount_minor, payout_minor, payout_minor
+           from upd
+       )`,
+      rows: `(select id as action_id, payout_minor as amount_minor, currency, brand_account_id as debit_owner,
+                     partner_account_id as credit_owner from upd)`,
+      params: [claimed.map((row) => row.id.toString()), now],
+    },
+  });
   return claimed.length;
 }

@@ -101,9 +101,35 @@ export async function postTransfers(tx: Sql, transfers: readonly TransferInput[]
     credits.set(c, (credits.get(c) ?? 0n) + t.amountMinor);
   }
   const ids = [...new Set([...debits.keys(), ...credits.keys()])].sort((a, b) => a - b);
+  // The accounts are locked already (lockLedgerAccounts above).
+  await addToBalances(
+    tx,
+    ids.map((id) => ({ id, d: (debits.get(id) ?? 0n).toString(), c: (credits.get(id) ?? 0n).toString() })),
+    { lock: false },
+  );
+}
+
+/**
+ * Adds posted sums to account balances (`d` and `c`: what the account's new transfers
+ * debit and credit it, in minor units as decimal text), in id order. With `lock`, first
+ * locks the accounts in id order, the one order every posting uses: a set-based posting
+ * locks them only here, at the end of its transaction, so two of them side by side hold
+ * the account rows for as short a time as possible.
+ */
+export async function addToBalances(
+  tx: Sql,
+  sums: ReadonlyArray<{ id: number; d: string; c: string }>,
+  options: { lock: boolean },
+): Promise<void> {
+  if (sums.length === 0) return;
+  const sorted = [...sums].sort((a, b) => a.id - b.id);
+  const ids = sorted.map((row) => row.id);
+  if (options.lock) await tx.query('select id from ledger_accounts where id = any($1::int[]) order by id for update', [ids]);
   await tx.query(
-    `update ledger_accounts la set debits_posted_minor = la.debits_posted_minor + u.d, credits_posted_minor = la.credits_posted_minor + u.c
-       from unnest($1::int[], $2::bigint[], $3::bigint[]) as u(id, d, c) where la.id = u.id`,
-    [ids, ids.map((id) => (debits.get(id) ?? 0n).toString()), ids.map((id) => (credits.get(id) ?? 0n).toString())],
+    `update ledger_accounts la
+        set debits_posted_minor = la.debits_posted_minor + s.d, credits_posted_minor = la.credits_posted_minor + s.c
+       from unnest($1::int[], $2::bigint[], $3::bigint[]) as s(id, d, c)
+      where la.id = s.id`,
+    [ids, sorted.map((row) => row.d), sorted.map((row) => row.c)],
   );
 }

@@ -3,7 +3,7 @@ import type { ManualClock } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
 import type { AccountActor } from '../modules/accounts/actor.js';
 import { applyActionOperation } from '../modules/actions/apply-action-operation.js';
-import { creditClicks } from '../modules/actions/credit-clicks.js';
+import { creditClicks } from '../modules/tracking/credit-clicks.js';
 import { lockDueActions } from '../modules/actions/lock-due-actions.js';
 import type { OperationRequest } from '../modules/actions/transitions.js';
 import { recordConversions } from '../modules/conversions/record-conversions.js';

@@ -1,4 +1,4 @@
-import { creditClicks } from '../modules/actions/credit-clicks.js';
+import { creditClicks } from '../modules/tracking/credit-clicks.js';
 import { stoppedNote, type Job } from './job.js';
 
 export const creditClicksJob: Job = {

@@ -17,7 +17,7 @@ import type { ManualClock } from '../../src/core/clock.js';
 import { issueApiToken } from '../../src/modules/accounts/api-tokens.js';
 import { inviteUser } from '../../src/modules/accounts/members.js';
 import { applyActionOperation } from '../../src/modules/actions/apply-action-operation.js';
-import { creditClicks } from '../../src/modules/actions/credit-clicks.js';
+import { creditClicks } from '../../src/modules/tracking/credit-clicks.js';
 import { acceptTerms } from '../../src/modules/contracts/accept-terms.js';
 import { createTemplateTerms } from '../../src/modules/programs/template-terms.js';
 import { updateProgram } from '../../src/modules/programs/update-program.js';

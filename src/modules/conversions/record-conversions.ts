@@ -6,11 +6,10 @@ import { isStorableText } from '../../core/text.js';
 import type { Db, Sql } from '../../db/types.js';
 import { formatMinor, MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
 import { requireAccountActor, type Actor } from '../accounts/actor.js';
-import { recordModifications } from '../actions/record-modifications.js';
-import { payoutFor } from '../actions/transitions.js';
+import { insertActions } from '../actions/insert-actions.js';
 import { itemsToJson, type ActionItem, type EventKind } from '../actions/types.js';
 import { loadContractSpans, pickContractInForce } from '../contracts/queries.js';
-import { DateRules } from '../programs/terms/index.js';
+import { computePayoutMinor, DateRules } from '../programs/terms/index.js';
 import {
   MAX_CONVERSION_AMOUNT_MINOR,
   MAX_CONVERSIONS_PER_BATCH,
@@ -200,7 +199,8 @@ async function attribute(sql: Sql, rows: readonly Normalized[]): Promise<Decided
       referringAt: click.at,
       rejectReason: null,
       contractId: inForce.id,
-      payoutMinor: payoutFor(rule, row.amountMinor, row.items),
+      // Priced by the terms alone (programs/terms/payout.ts); with items, the items decide.
+      payoutMinor: computePayoutMinor(rule, row.items ? { amountMinor: row.amountMinor, items: row.items } : { amountMinor: row.amountMinor }),
       lockingAt,
       paymentDueAt: rules.payment(lockingAt, row.eventType.timeZone, inForce.terms),
     };
@@ -360,62 +360,33 @@ async function insertDecided(
   const accepted = fresh.filter((r) => r.rejectReason === null);
 
   const actionIdByConversion = new Map<bigint, bigint>();
-  if (accepted.length) {
-    const { rows: actions } = await tx.query<{ id: bigint; conversionId: bigint; payoutMinor: bigint; amountMinor: bigint }>(
-      `insert into actions (conversion_id, program_id, brand_account_id, event_type_id, event_kind, partner_account_id, contract_id,
-                            state, order_id, currency, amount_minor, payout_minor, original_amount_minor, original_payout_minor,
-                            items, original_items, event_at, referring_at, locking_at, payment_due_at, modification_count,
-                            created_at, updated_at)
-       select u.conversion_id, u.program_id, $1, u.event_type_id, u.event_kind, u.partner, u.contract_id, 'PENDING', u.order_id,
-              u.currency, u.amount, u.payout, u.amount, u.payout, u.items, u.items, u.event_at, u.referring_at, u.locking_at,
-              u.payment_due_at, 1, $2, $2
-         from unnest($3::bigint[], $4::int[], $5::int[], $6::text[], $7::int[], $8::int[], $9::text[], $10::text[], $11::bigint[],
-                     $12::bigint[], $13::jsonb[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::timestamptz[])
-              as u(conversion_id, program_id, event_type_id, event_kind, partner, contract_id, order_id, currency, amount, payout,
-                   items, event_at, referring_at, locking_at, payment_due_at)
-       returning id, conversion_id as "conversionId", payout_minor as "payoutMinor", amount_minor as "amountMinor"`,
-      [
-        brandAccountId,
-        now,
-        accepted.map((r) => conversionIdByKey.get(key(r.eventType.id, r.orderId))!.toString()),
-        accepted.map((r) => r.eventType.programId),
-        accepted.map((r) => r.eventType.id),
-        accepted.map((r) => r.eventType.kind),
-        accepted.map((r) => r.partnerAccountId),
-        accepted.map((r) => r.contractId),
-        accepted.map((r) => r.orderId),
-        accepted.map((r) => r.eventType.currency),
-        accepted.map((r) => r.amountMinor.toString()),
-        accepted.map((r) => r.payoutMinor.toString()),
-        accepted.map((r) => (r.items ? JSON.stringify(itemsToJson(r.items)) : null)),
-        accepted.map((r) => r.eventAt.toISOString()),
-        accepted.map((r) => r.referringAt?.toISOString() ?? null),
-        accepted.map((r) => r.lockingAt!.toISOString()),
-        accepted.map((r) => r.paymentDueAt!.toISOString()),
-      ],
-    );
-    for (const action of actions) actionIdByConversion.set(action.conversionId, action.id);
-    if (actions.length !== accepted.length) {
-      throw new Error(`${accepted.length - actions.length} accepted conversion(s) got no action; nothing was kept.`);
-    }
-    await recordModifications(
-      tx,
-      actions.map((action) => ({
-        actionId: action.id,
-        seq: 1,
-        at: now,
-        actorKind: 'BRAND' as const,
-        actorUserId: userId,
-        operation: 'CREATE',
-        reason: null,
-        stateBefore: null,
-        stateAfter: 'PENDING' as const,
-        amountBeforeMinor: null,
-        amountAfterMinor: action.amountMinor,
-        payoutBeforeMinor: null,
-        payoutAfterMinor: action.payoutMinor,
-      })),
-    );
+  const actions = await insertActions(
+    tx,
+    accepted.map((r) => ({
+      conversionId: conversionIdByKey.get(key(r.eventType.id, r.orderId))!,
+      clickId: null,
+      programId: r.eventType.programId,
+      brandAccountId,
+      eventTypeId: r.eventType.id,
+      eventKind: r.eventType.kind,
+      partnerAccountId: r.partnerAccountId!,
+      contractId: r.contractId!,
+      orderId: r.orderId,
+      currency: r.eventType.currency,
+      amountMinor: r.amountMinor,
+      payoutMinor: r.payoutMinor,
+      items: r.items,
+      eventAt: r.eventAt,
+      referringAt: r.referringAt,
+      lockingAt: r.lockingAt!,
+      paymentDueAt: r.paymentDueAt!,
+    })),
+    { at: now, actorKind: 'BRAND', actorUserId: userId },
+  );
+  for (const action of actions) actionIdByConversion.set(action.conversionId!, action.id);
+  // insertActions throws on a short count itself; this also holds if it ever stops to.
+  if (actions.length !== accepted.length) {
+    throw new Error(`${accepted.length - actions.length} accepted conversion(s) got no action; nothing was kept.`);
   }
   for (const row of fresh) {
     const conversionId = conversionIdByKey.get(key(row.eventType.id, row.orderId))!;

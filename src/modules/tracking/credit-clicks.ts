@@ -1,9 +1,8 @@
 import type { ServiceContext } from '../../core/context.js';
 import type { Sql } from '../../db/types.js';
+import { insertActions, type NewAction } from '../actions/insert-actions.js';
 import { loadContractSpans, pickContractInForce } from '../contracts/queries.js';
-import { DateRules } from '../programs/terms/index.js';
-import { recordModifications } from './record-modifications.js';
-import { payoutFor } from './transitions.js';
+import { computePayoutMinor, DateRules } from '../programs/terms/index.js';
 
 export const CREDIT_CLICKS_LOCK_KEY = 7_350_101;
 
@@ -12,7 +11,10 @@ export const CREDIT_CLICKS_LOCK_KEY = 7_350_101;
  * pending CPC action paying the contract's per-click amount, under the contract in force
  * at the click. A click that cannot be credited (no CPC in the program, no contract in
  * force, partner closed) keeps its reason and earns nothing. The redirect only records
- * clicks; this job does the crediting in bounded chunks, off the hot path.
+ * clicks; this job does the crediting in bounded chunks, off the hot path. It lives with
+ * the clicks it marks (tracking owns them); the actions are written by the actions
+ * module's insertActions, in the same transaction as the marks, so a click is marked
+ * CREDITED exactly when its action exists.
  */
 export async function creditClicks(
   ctx: ServiceContext,
@@ -77,19 +79,7 @@ async function creditChunk(ctx: ServiceContext, tx: Sql, chunkSize: number): Pro
   const spans = await loadContractSpans(tx, [...pairs.values()]);
   const rules = new DateRules();
   const notes: Array<{ clickId: string; status: 'CREDITED' | 'NOT_CREDITED'; note: string | null }> = [];
-  const actions: Array<{
-    clickId: string;
-    programId: number;
-    brandAccountId: number;
-    eventTypeId: number;
-    partnerAccountId: number;
-    contractId: number;
-    currency: string;
-    payoutMinor: bigint;
-    at: Date;
-    lockingAt: Date;
-    paymentDueAt: Date;
-  }> = [];
+  const actions: NewAction[] = [];
   for (const click of clicks) {
     const cpc = cpcByProgram.get(click.programId);
     if (!cpc) {
@@ -112,66 +102,28 @@ async function creditChunk(ctx: ServiceContext, tx: Sql, chunkSize: number): Pro
     }
     const lockingAt = rules.locking(click.at, cpc.timeZone, found.contract.terms);
     actions.push({
+      conversionId: null,
       clickId: click.clickId,
       programId: click.programId,
       brandAccountId: cpc.brandAccountId,
       eventTypeId: cpc.id,
+      eventKind: 'CLICK',
       partnerAccountId: click.partnerAccountId,
       contractId: found.contract.id,
+      orderId: click.clickId,
       currency: cpc.currency,
-      payoutMinor: payoutFor(rule, 0n, null),
-      at: click.at,
+      amountMinor: 0n,
+      // A click has no sale amount: the terms' per-click payout (programs/terms/payout.ts).
+      payoutMinor: computePayoutMinor(rule, { amountMinor: 0n }),
+      items: null,
+      eventAt: click.at,
+      referringAt: click.at,
       lockingAt,
       paymentDueAt: rules.payment(lockingAt, cpc.timeZone, found.contract.terms),
     });
     notes.push({ clickId: click.clickId, status: 'CREDITED', note: null });
   }
-  if (actions.length) {
-    const { rows: inserted } = await tx.query<{ id: bigint; payoutMinor: bigint }>(
-      `insert into actions (click_id, program_id, brand_account_id, event_type_id, event_kind, partner_account_id, contract_id, state,
-                            order_id, currency, amount_minor, payout_minor, original_amount_minor, original_payout_minor,
-                            event_at, referring_at, locking_at, payment_due_at, modification_count, created_at, updated_at)
-       select u.click_id, u.program_id, u.brand, u.event_type_id, 'CLICK', u.partner, u.contract_id, 'PENDING', u.click_id, u.currency,
-              0, u.payout, 0, u.payout, u.at, u.at, u.locking_at, u.payment_due_at, 1, $1, $1
-         from unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::text[], $9::bigint[],
-                     $10::timestamptz[], $11::timestamptz[], $12::timestamptz[])
-              as u(click_id, program_id, brand, event_type_id, partner, contract_id, currency, payout, at, locking_at, payment_due_at)
-       returning id, payout_minor as "payoutMinor"`,
-      [
-        now,
-        actions.map((a) => a.clickId),
-        actions.map((a) => a.programId),
-        actions.map((a) => a.brandAccountId),
-        actions.map((a) => a.eventTypeId),
-        actions.map((a) => a.partnerAccountId),
-        actions.map((a) => a.contractId),
-        actions.map((a) => a.currency),
-        actions.map((a) => a.payoutMinor.toString()),
-        actions.map((a) => a.at.toISOString()),
-        actions.map((a) => a.lockingAt.toISOString()),
-        actions.map((a) => a.paymentDueAt.toISOString()),
-      ],
-    );
-    await recordModifications(
-      tx,
-      inserted.map((row) => ({
-        actionId: row.id,
-        seq: 1,
-        at: now,
-        actorKind: 'SYSTEM' as const,
-        actorUserId: null,
-        operation: 'CREATE',
-        reason: null,
-        stateBefore: null,
-        stateAfter: 'PENDING' as const,
-        amountBeforeMinor: null,
-        amountAfterMinor: 0n,
-        payoutBeforeMinor: null,
-        payoutAfterMinor: row.payoutMinor,
-        detail: { source: 'CLICK' },
-      })),
-    );
-  }
+  await insertActions(tx, actions, { at: now, actorKind: 'SYSTEM', actorUserId: null, detail: { source: 'CLICK' } });
   await tx.query(
     `update clicks c set credit_status = u.status, credit_note = u.note
        from unnest($1::text[], $2::text[], $3::text[]) as u(click_id, status, note) where c.click_id = u.click_id`,

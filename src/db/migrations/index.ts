@@ -5,7 +5,8 @@ import { hotPaths } from './0003-hot-paths.js';
 import { conversionsWithTheirActions } from './0004-conversions-with-their-actions.js';
 import { landingDomains } from './0005-landing-domains.js';
 import { authThrottle } from './0006-auth-throttle.js';
+import { workItems } from './0007-work-items.js';
 import { outbox } from './0008-outbox.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, outbox];
+export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox];

@@ -16,7 +16,9 @@ import { findJobOrThrow, JOBS, startScheduler } from '../jobs/scheduler.js';
 import { checkLedger, type LedgerCheck } from '../modules/ledger/check-ledger.js';
 import { runWithProgress, startProgress, type Progress } from './progress.js';
 import { callServer, localUrlOf, readAdminFile, removeAdminFile, runJobOnServer, writeAdminFile, type ServerAdmin } from './server-admin.js';
-import { exitOnSignals } from './shutdown.js';
+import { exitOnSignals, WORKER_STOP_GRACE_MS } from './shutdown.js';
+import './work-kinds.js';
+import { Worker } from '../worker/worker.js';
 import { tailEvents, type ReadPage } from './events-tail.js';
 import { readEventsAfter } from '../outbox/read-events.js';
 import { toWireEvent, type WireEvent } from '../outbox/wire.js';
@@ -87,6 +89,8 @@ program
     const app = await buildApp({ ctx, config, logger: { level: config.logLevel }, ...(adminSecret ? { adminSecret } : {}) });
     await app.listen({ port: config.port, host: config.host });
     if (adminSecret) writeAdminFile(config.dataDir, { pid: process.pid, url: localUrlOf(app.server.address()), secret: adminSecret });
+    // Every instance runs the worker, each claiming its share of the work items.
+    const worker = config.worker ? new Worker(ctx, { concurrency: config.workerConcurrency, logger }).start() : undefined;
     const scheduler = config.jobs ? startScheduler(ctx, logger) : undefined;
     const lines = [
       '',
@@ -112,6 +116,7 @@ program
         app,
         db: ctx.db,
         ...(scheduler ? { stopScheduler: () => scheduler.stop() } : {}),
+        ...(worker ? { stopWorker: () => worker.stop({ graceMs: WORKER_STOP_GRACE_MS }).then(() => undefined) } : {}),
         cleanUp: () => {
           if (adminSecret) removeAdminFile(config.dataDir);
         },

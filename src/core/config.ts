@@ -17,18 +17,22 @@ export interface Config {
   bodyLimitBytes: number;
   seedDemo: boolean;
   jobs: boolean;
+  /** Run the worker (the claim loop of work items) in this process. */
+  worker: boolean;
+  /** Work items this process's worker runs at once. */
+  workerConcurrency: number;
   /** How long an instance reuses a tracking-link lookup; a disable or closure elsewhere takes effect within it. */
   linkCacheTtlMs: number;
   /** Which peers may report the client's address in X-Forwarded-For (none unless configured). */
   trustProxy: TrustProxy;
 }
 
-function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new Error(`${name} must be an integer from 0 to ${max}, got "${raw}".`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}".`);
   }
   return value;
 }
@@ -58,6 +62,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 1_048_576),
     seedDemo: boolFrom(env, 'SEED_DEMO', true),
     jobs: boolFrom(env, 'JOBS', true),
+    worker: boolFrom(env, 'WORKER', true),
+    workerConcurrency: intFrom(env, 'WORKER_CONCURRENCY', 4, 64, 1),
     linkCacheTtlMs: intFrom(env, 'LINK_CACHE_TTL_MS', 2000, 600_000),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };

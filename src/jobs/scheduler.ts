@@ -2,10 +2,15 @@ import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import type { ServiceContext } from '../core/context.js';
 import { creditClicksJob } from './credit-clicks.js';
+import { enqueueJobRun, registerJobKind } from './job-kinds.js';
 import type { Job } from './job.js';
 import { lockDueActionsJob } from './lock-due-actions.js';
+import { pruneWorkItemsJob } from './prune-work-items.js';
 
-export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob];
+export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, pruneWorkItemsJob];
+
+/** Every job is a kind of work item: the scheduler enqueues its runs, the worker runs them. */
+export const JOB_KINDS = JOBS.map(registerJobKind);
 
 export function findJobOrThrow(name: string): Job {
   const job = JOBS.find((j) => j.name === name);
@@ -14,37 +19,34 @@ export function findJobOrThrow(name: string): Job {
 }
 
 /**
- * Periodic jobs. Every instance runs the scheduler; each job takes an advisory lock, so
- * with N instances a job still runs once at a time, and `protect` skips a tick while the
- * previous run in this process is still going.
+ * The schedule. Every instance runs it; at each tick it enqueues the job's run as a work
+ * item whose dedupe key names the minute (`lock-due-actions:2026-01-15T12:03`), so N
+ * instances make one item, and the workers (of any instance) run it. A run does not
+ * overlap another: each job also takes its advisory lock, as before.
  */
 export function startScheduler(ctx: ServiceContext, logger: Logger): { stop(): Promise<void> } {
-  // Stopping must not wait for a long run to finish: the signal ends it between chunks.
-  const stopping = new AbortController();
-  const running = new Set<Promise<void>>();
+  const enqueuing = new Set<Promise<void>>();
   const crons = JOBS.map(
     (job) =>
       new Cron(job.schedule, { protect: true, name: job.name }, async () => {
-        const started = Date.now();
-        const run = (async () => {
+        const tick = (async () => {
           try {
-            const result = await job.run(ctx, { signal: stopping.signal });
-            if (result.ran && result.done > 0) logger.info({ job: job.name, ms: Date.now() - started }, result.summary);
+            const { id, created } = await enqueueJobRun(ctx.db, job, ctx.clock.now());
+            if (created) logger.debug({ job: job.name, item: id.toString() }, 'job run enqueued');
           } catch (error) {
-            logger.error({ job: job.name, err: error }, 'job failed');
+            logger.error({ job: job.name, err: error }, 'could not enqueue the job run; the next tick tries again');
           }
         })();
-        running.add(run);
-        await run;
-        running.delete(run);
+        enqueuing.add(tick);
+        await tick;
+        enqueuing.delete(tick);
       }),
   );
   return {
-    /** Stops the timers and the runs going now (after their current chunk), and waits for them. */
+    /** Stops the timers and waits for an enqueue in flight. The runs themselves belong to the worker. */
     async stop() {
       for (const cron of crons) cron.stop();
-      stopping.abort();
-      await Promise.all(running);
+      await Promise.all(enqueuing);
     },
   };
 }

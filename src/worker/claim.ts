@@ -1,6 +1,6 @@
 import type { Db } from '../db/types.js';
 import { retryDelayMs } from './retry-delay.js';
-import type { WorkKind } from './registry.js';
+import type { AnyWorkKind } from './registry.js';
 
 /** An item as a worker claimed it: its lease token is what every later write checks. */
 export interface ClaimedItem {
@@ -40,7 +40,7 @@ interface ClaimedRow {
  * The picked rows are a MATERIALIZED CTE so that they are selected (and locked) exactly
  * once, whatever plan the update gets.
  */
-export async function claimWorkItems(db: Db, workerId: string, kinds: readonly WorkKind[], limit: number): Promise<ClaimedItem[]> {
+export async function claimWorkItems(db: Db, workerId: string, kinds: readonly AnyWorkKind[], limit: number): Promise<ClaimedItem[]> {
   if (limit <= 0 || kinds.length === 0) return [];
   const leases = Object.fromEntries(kinds.map((kind) => [kind.name, kind.leaseMs]));
   const { rows } = await db.query<ClaimedRow>(
@@ -86,7 +86,7 @@ export async function claimWorkItems(db: Db, workerId: string, kinds: readonly W
  * step makes the old worker's next step fail, should it still be alive. A worker does
  * this for the kinds it runs (it knows their backoff). Returns how many it took back.
  */
-export async function expireLeases(db: Db, kinds: readonly WorkKind[], limit = 100): Promise<number> {
+export async function expireLeases(db: Db, kinds: readonly AnyWorkKind[], limit = 100): Promise<number> {
   if (kinds.length === 0) return 0;
   const byName = new Map(kinds.map((kind) => [kind.name, kind]));
   return db.transaction(async (tx) => {

@@ -61,7 +61,9 @@ function isDb(handle: Sql): handle is Db {
  * workers are woken at once. In a transaction, call wake() after the commit (or the
  * item waits for the next poll, a second at most).
  */
-export async function enqueue<P>(tx: Sql, kind: WorkKind<P, any> | string, payload: P, options: EnqueueOptions = {}): Promise<Enqueued> {
+// The kind decides the payload's type (NoInfer: a payload does not widen it); its progress type is its own business.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function enqueue<P>(tx: Sql, kind: WorkKind<P, any> | string, payload: NoInfer<P>, options: EnqueueOptions = {}): Promise<Enqueued> {
   const resolved = typeof kind === 'string' ? findKindOrThrow(kind) : kind;
   const json = payloadJson(resolved.name, payload);
   checkDedupeKey(options.dedupeKey);
@@ -91,8 +93,9 @@ export async function enqueue<P>(tx: Sql, kind: WorkKind<P, any> | string, paylo
  */
 export async function enqueueMany<P>(
   tx: Sql,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   kind: WorkKind<P, any> | string,
-  items: ReadonlyArray<{ payload: P; dedupeKey?: string; runAfter?: Date }>,
+  items: ReadonlyArray<{ payload: NoInfer<P>; dedupeKey?: string; runAfter?: Date }>,
 ): Promise<number> {
   const resolved = typeof kind === 'string' ? findKindOrThrow(kind) : kind;
   if (items.length === 0) return 0;

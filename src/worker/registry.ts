@@ -24,13 +24,16 @@ export interface WorkKind<P = unknown, G = unknown> {
   readonly backoff: Backoff;
 }
 
+/** Any kind, whatever its payload and progress types (what the worker handles). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyWorkKind = WorkKind<any, any>;
+
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_LEASE_MS = 60_000;
 /** A kind name: lower case, digits, `-`, `.`, `:` (`lock-due-actions`, `flow:expire-contract`). */
 const KIND_NAME = /^[a-z0-9][a-z0-9.:-]{0,99}$/;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const kinds = new Map<string, WorkKind<any, any>>();
+const kinds = new Map<string, AnyWorkKind>();
 
 function boundedInt(name: string, what: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -66,11 +69,11 @@ export function registerKind<P = unknown, G = unknown>(name: string, handler: Wo
   return kind;
 }
 
-export function findKind(name: string): WorkKind | undefined {
+export function findKind(name: string): AnyWorkKind | undefined {
   return kinds.get(name);
 }
 
-export function findKindOrThrow(name: string): WorkKind {
+export function findKindOrThrow(name: string): AnyWorkKind {
   const kind = kinds.get(name);
   if (!kind) {
     throw new Error(
@@ -80,6 +83,6 @@ export function findKindOrThrow(name: string): WorkKind {
   return kind;
 }
 
-export function registeredKinds(): WorkKind[] {
+export function registeredKinds(): AnyWorkKind[] {
   return [...kinds.values()];
 }

@@ -6,7 +6,7 @@ import { claimWorkItems, expireLeases, type ClaimedItem } from './claim.js';
 import { LeaseLostError, WorkerStoppingError } from './errors.js';
 import { completeWorkItem, errorText, failWorkItem, releaseWorkItem } from './finish.js';
 import { workerMetrics, type RunOutcome, type WorkerObserver } from './metrics.js';
-import { findKind, registeredKinds, type WorkKind } from './registry.js';
+import { findKind, registeredKinds, type AnyWorkKind } from './registry.js';
 import { retryDelayMs } from './retry-delay.js';
 import { onWake } from './wake.js';
 import { ItemRun, progressJson } from './work-context.js';
@@ -131,7 +131,7 @@ export class Worker {
     }
   }
 
-  private kinds(): WorkKind[] {
+  private kinds(): AnyWorkKind[] {
     const all = registeredKinds();
     const only = this.options.kinds;
     return only ? all.filter((kind) => only.includes(kind.name)) : all;
@@ -203,7 +203,7 @@ export class Worker {
     this.observer.onRun(kind.name, outcome, (performance.now() - started) / 1000);
   }
 
-  private async runAndRecord(item: ClaimedItem, kind: WorkKind, fields: Record<string, unknown>): Promise<RunOutcome> {
+  private async runAndRecord(item: ClaimedItem, kind: AnyWorkKind, fields: Record<string, unknown>): Promise<RunOutcome> {
     const db = this.ctx.db;
     if (this.stopping.signal.aborted) return (await releaseWorkItem(db, item)) ? 'released' : 'lease_lost';
     const run = new ItemRun(db, this.ctx.clock, item, kind, this.stopping.signal);

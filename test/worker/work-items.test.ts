@@ -41,7 +41,7 @@ const basic = registerKind<any, any>('test-worker-basic', (ctx) => behaviour(ctx
 const other = registerKind('test-worker-other', async () => undefined);
 const KINDS = [basic.name, other.name];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

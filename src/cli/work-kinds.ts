@@ -1,0 +1,8 @@
+/**
+ * Every kind of work item `lockstep start`'s worker runs: importing this file registers
+ * them (each kind registers itself in the module that owns the work). A worker claims
+ * only the kinds registered in its process, so a kind whose module is not imported here
+ * waits in the queue for an instance that knows it: add one import line per new kind's
+ * module.
+ */
+import '../jobs/scheduler.js';

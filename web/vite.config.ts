@@ -12,6 +12,10 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   plugins: [react()],
+  // The wire contract (src/http/contract) is shared with the server: the UI imports its
+  // types (`import type`, erased) and its enums (@contract/enums, plain arrays), never zod
+  // or server code.
+  resolve: { alias: { '@contract': fileURLToPath(new URL('../src/http/contract', import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,
@@ -20,5 +24,7 @@ export default defineConfig({
   },
   server: {
     proxy: { '/api': api, '/health': api, '/docs': api },
+    // The dev server may read the contract next to the web folder.
+    fs: { allow: ['..'] },
   },
 });

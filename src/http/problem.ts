@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import { DomainError } from '../core/errors.js';
 import { MoneyError } from '../money/index.js';
 import { TermsError } from '../modules/programs/terms/index.js';
@@ -10,6 +11,21 @@ export type Problem = {
   status: number;
   detail: string;
 } & Record<string, unknown>;
+
+/** A zod error as one line: each issue with where it is, e.g. `Conversions[3].ActionTrackerId: Too big …`. */
+export function issuesText(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.reduce<string>(
+        (path, key) => (typeof key === 'number' ? `${path}[${key}]` : `${path}.${String(key)}`),
+        prefix,
+      );
+      const message =
+        issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}; remove them` : issue.message;
+      return `${where}: ${message}`;
+    })
+    .join('; ');
+}
 
 const TYPE_BASE = 'https://lockstep.dev/problems/';
 

@@ -42,7 +42,7 @@ describeDb('api per-identity throttle', (db) => {
     return { remoteAddress: `10.${(address >> 8) & 255}.${address & 255}.7`, headers: { 'x-forwarded-for': `203.0.113.${address % 250}, 198.51.100.${address % 200}` } };
   };
   const logIn = (email: string, password: string) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password }, ...fromAnywhere() });
+    t.app.inject({ method: 'POST', url: '/api/v1/session', payload: { Email: email, Password: password }, ...fromAnywhere() });
   const accept = (payload: object) => t.app.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload, ...fromAnywhere() });
   const basicGet = (sid: string, token: string) => {
     const from = fromAnywhere();
@@ -85,7 +85,7 @@ describeDb('api per-identity throttle', (db) => {
     clock().advanceMs(999);
     expectThrottled(await logIn(brand.adminEmail, TEST_PASSWORD), 1, 'this e-mail');
     clock().advanceMs(1);
-    expect(expectOk(await logIn(brand.adminEmail, TEST_PASSWORD)).user.id).toBe(brand.adminUserId);
+    expect(expectOk(await logIn(brand.adminEmail, TEST_PASSWORD)).User.Id).toBe(brand.adminUserId);
     // The success forgot the failures: five more are free again.
     expect(await failuresRecorded()).toEqual([]);
     await failLogIns(brand.adminEmail, 5);
@@ -177,7 +177,7 @@ describeDb('api per-identity throttle', (db) => {
     for (let i = 0; i < 5; i++) {
       const options = fromAnywhere();
       addresses.add(options.remoteAddress);
-      const response = await t.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: brand.adminEmail, password: WRONG }, ...options });
+      const response = await t.app.inject({ method: 'POST', url: '/api/v1/session', payload: { Email: brand.adminEmail, Password: WRONG }, ...options });
       expectProblem(response, 401, LOGIN_FAILED);
     }
     expect(addresses.size).toBe(5);
@@ -201,13 +201,13 @@ describeDb('api per-identity throttle', (db) => {
     const refused = await basicGet(brand.sid, token.authToken);
     expectThrottled(refused, 1, 'this Account SID');
     // Another account's credentials are not affected.
-    expect(expectOk(await otherToken.client.get('/api/v1/account')).id).toBe(other.id);
+    expect(expectOk(await otherToken.client.get('/api/v1/account')).Id).toBe(other.id);
     // Nothing was looked up during the wait: the token's last use is not recorded.
     const lastUsed = async () =>
       (await t.ctx.db.query<{ lastUsedAt: Date | null }>('select last_used_at as "lastUsedAt" from api_tokens where id = $1', [token.id])).rows[0]!.lastUsedAt;
     expect(await lastUsed()).toBeNull();
     clock().advanceMs(1000);
-    expect(expectOk(await basicGet(brand.sid, token.authToken)).id).toBe(brand.id);
+    expect(expectOk(await basicGet(brand.sid, token.authToken)).Id).toBe(brand.id);
     expect(await lastUsed()).not.toBeNull();
     // The success forgot the SID's failures; a working integration's requests write nothing more.
     expect(await failuresRecorded()).toEqual([]);
@@ -231,19 +231,19 @@ describeDb('api per-identity throttle', (db) => {
   async function invite(email: string) {
     const brand = await makeAccount(t.ctx, 'BRAND');
     const admin = await sessionClient(t, brand.adminUserId);
-    const invited = expectOk(await admin.post('/api/v1/users/invitations', { email, role: 'USER' }), 201);
-    return { brand, token: new URL(invited.acceptUrl).searchParams.get('token')! };
+    const invited = expectOk(await admin.post('/api/v1/users/invitations', { Email: email, Role: 'USER' }), 201);
+    return { brand, token: new URL(invited.AcceptUrl).searchParams.get('token')! };
   }
 
   it("invitation acceptance: 5 wrong passwords of the existing login, then the right one waits; it works after the wait", async () => {
     const existing = await makeUser(t.ctx, { email: 'invited.login@example.test' });
     const { brand, token } = await invite(existing.email);
     for (let i = 0; i < 5; i++) {
-      expectProblem(await accept({ token, password: WRONG }), 401, 'invited.login@example.test already has a Lockstep login');
+      expectProblem(await accept({ Token: token, Password: WRONG }), 401, 'invited.login@example.test already has a Lockstep login');
     }
-    expectThrottled(await accept({ token, password: TEST_PASSWORD }), 1, 'this invitation link');
+    expectThrottled(await accept({ Token: token, Password: TEST_PASSWORD }), 1, 'this invitation link');
     clock().advanceMs(1000);
-    expect(expectOk(await accept({ token, password: TEST_PASSWORD })).accounts.map((a: { id: number }) => a.id)).toEqual([brand.id]);
+    expect(expectOk(await accept({ Token: token, Password: TEST_PASSWORD })).Accounts.map((a: { Id: number }) => a.Id)).toEqual([brand.id]);
     expect(await failuresRecorded()).toEqual([]);
   });
 
@@ -251,23 +251,23 @@ describeDb('api per-identity throttle', (db) => {
     const existing = await makeUser(t.ctx, { email: 'shared.count@example.test' });
     const { token } = await invite(existing.email);
     await failLogIns(existing.email, 4);
-    expectProblem(await accept({ token, password: WRONG }), 401, 'already has a Lockstep login');
+    expectProblem(await accept({ Token: token, Password: WRONG }), 401, 'already has a Lockstep login');
     // The link is still fresh, the login's e-mail is not.
-    expectThrottled(await accept({ token, password: TEST_PASSWORD }), 1, 'this e-mail');
+    expectThrottled(await accept({ Token: token, Password: TEST_PASSWORD }), 1, 'this e-mail');
     expectThrottled(await logIn(existing.email, TEST_PASSWORD), 1, 'this e-mail');
     clock().advanceMs(1000);
-    expectOk(await accept({ token, password: TEST_PASSWORD }));
+    expectOk(await accept({ Token: token, Password: TEST_PASSWORD }));
   });
 
   it('invitation acceptance: a made-up token is throttled like a real one', async () => {
     const guess = 'made-up-token-0123456789';
     for (let i = 0; i < 5; i++) {
-      expectProblem(await accept({ token: guess, name: 'X', password: 'a-long-enough-password' }), 404, 'This invitation link is not valid');
+      expectProblem(await accept({ Token: guess, Name: 'X', Password: 'a-long-enough-password' }), 404, 'This invitation link is not valid');
     }
-    expectThrottled(await accept({ token: guess, name: 'X', password: 'a-long-enough-password' }), 1, 'this invitation link');
+    expectThrottled(await accept({ Token: guess, Name: 'X', Password: 'a-long-enough-password' }), 1, 'this invitation link');
     // Another link is not affected.
     const { token } = await invite('fresh@example.test');
-    expectOk(await accept({ token, name: 'Fresh', password: 'a-long-enough-password' }));
+    expectOk(await accept({ Token: token, Name: 'Fresh', Password: 'a-long-enough-password' }));
   });
 
   it('a logged-in invitee accepting from the session is not throttled (no secret is checked)', async () => {
@@ -276,7 +276,7 @@ describeDb('api per-identity throttle', (db) => {
     await failLogIns(existing.email, 5);
     const session = await sessionClient(t, existing.userId);
     const [invitation] = expectOk(await session.get('/api/v1/me/invitations'));
-    const me = expectOk(await session.post(`/api/v1/me/invitations/${invitation.id}/accept`));
-    expect(me.accounts.map((a: { id: number }) => a.id)).toEqual([brand.id]);
+    const me = expectOk(await session.post(`/api/v1/me/invitations/${invitation.Id}/accept`));
+    expect(me.Accounts.map((a: { Id: number }) => a.Id)).toEqual([brand.id]);
   });
 });

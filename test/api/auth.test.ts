@@ -42,12 +42,12 @@ describeDb('api auth', (db) => {
 
   it('logs in with e-mail and password: session cookie, the user and their accounts', async () => {
     const brand = await makeAccount(t.ctx, 'BRAND', { timeZone: 'Europe/Berlin', currency: 'EUR' });
-    const response = await logIn({ email: brand.adminEmail, password: TEST_PASSWORD });
+    const response = await logIn({ Email: brand.adminEmail, Password: TEST_PASSWORD });
     const body = expectOk(response);
     expect(body).toEqual({
-      user: { id: brand.adminUserId, email: brand.adminEmail, name: 'Admin', isOperator: false },
-      accounts: [
-        { id: brand.id, name: expect.any(String), kind: 'BRAND', role: 'ADMIN', timeZone: 'Europe/Berlin', currency: 'EUR' },
+      User: { Id: brand.adminUserId, Email: brand.adminEmail, Name: 'Admin', IsOperator: false },
+      Accounts: [
+        { Id: brand.id, Name: expect.any(String), Kind: 'BRAND', Role: 'ADMIN', TimeZone: 'Europe/Berlin', Currency: 'EUR' },
       ],
     });
     const cookie = response.cookies.find((c) => c.name === 'lockstep_session');
@@ -68,15 +68,15 @@ describeDb('api auth', (db) => {
 
   it('finds the login whatever the case of the e-mail', async () => {
     const brand = await makeAccount(t.ctx, 'BRAND');
-    const body = expectOk(await logIn({ email: `  ${brand.adminEmail.toUpperCase()} `, password: TEST_PASSWORD }));
-    expect(body.user.id).toBe(brand.adminUserId);
+    const body = expectOk(await logIn({ Email: `  ${brand.adminEmail.toUpperCase()} `, Password: TEST_PASSWORD }));
+    expect(body.User.Id).toBe(brand.adminUserId);
   });
 
   it('gives a wrong password and an unknown e-mail the same 401, and starts no session', async () => {
     const brand = await makeAccount(t.ctx, 'BRAND');
     const before = await dumpDb(t.ctx.db);
-    const wrongPassword = await logIn({ email: brand.adminEmail, password: 'not-the-password' });
-    const unknownEmail = await logIn({ email: 'nobody@example.test', password: TEST_PASSWORD });
+    const wrongPassword = await logIn({ Email: brand.adminEmail, Password: 'not-the-password' });
+    const unknownEmail = await logIn({ Email: 'nobody@example.test', Password: TEST_PASSWORD });
     const a = expectProblem(wrongPassword, 401, LOGIN_FAILED);
     const b = expectProblem(unknownEmail, 401, LOGIN_FAILED);
     expect(a).toEqual(b);
@@ -92,15 +92,16 @@ describeDb('api auth', (db) => {
     );
     expect(rows).toHaveLength(1);
     await t.ctx.db.query('update users set disabled_at = $2 where id = $1', [brand.adminUserId, db().clock.now()]);
-    expectProblem(await logIn({ email: brand.adminEmail, password: TEST_PASSWORD }), 401, LOGIN_FAILED);
-    expectProblem(await logIn({ email: 'nopassword@example.test', password: '' }), 401, LOGIN_FAILED);
+    expectProblem(await logIn({ Email: brand.adminEmail, Password: TEST_PASSWORD }), 401, LOGIN_FAILED);
+    expectProblem(await logIn({ Email: 'nopassword@example.test', Password: '' }), 401, LOGIN_FAILED);
     expect(await countRows(t.ctx.db, 'select * from sessions')).toBe(0);
   });
 
   it.each([
-    ['no password', { email: 'a@example.test' }, 'body.password'],
-    ['an unknown field', { email: 'a@example.test', password: 'x', remember: true }, 'remember'],
-    ['a number as e-mail', { email: 42, password: 'x' }, 'body.email'],
+    ['no password', { Email: 'a@example.test' }, 'body.Password'],
+    ['an unknown field', { Email: 'a@example.test', Password: 'x', Remember: true }, 'Remember'],
+    ['a camelCase field', { email: 'a@example.test', password: 'x' }, 'unknown field(s): email, password'],
+    ['a number as e-mail', { Email: 42, Password: 'x' }, 'body.Email'],
   ])('answers a login body with %s with a 400', async (_what, payload, detail) => {
     expectProblem(await logIn(payload), 400, detail);
     expect(await countRows(t.ctx.db, 'select * from sessions')).toBe(0);
@@ -164,27 +165,27 @@ describeDb('api auth', (db) => {
   it('issues an Auth Token shown once; the listing shows only a hint', async () => {
     const brand = await makeAccount(t.ctx, 'BRAND');
     const admin = await logInClient(t.app, brand.adminEmail);
-    const issued = expectOk(await admin.post('/api/v1/credentials', { label: 'Shop integration' }), 201);
-    expect(issued).toEqual({ id: expect.any(Number), accountSid: brand.sid, authToken: expect.stringMatching(/^lst_.{40,}$/) });
+    const issued = expectOk(await admin.post('/api/v1/credentials', { Label: 'Shop integration' }), 201);
+    expect(issued).toEqual({ Id: expect.any(Number), AccountSid: brand.sid, AuthToken: expect.stringMatching(/^lst_.{40,}$/) });
 
     const listing = await admin.get('/api/v1/credentials');
-    expect(listing.body).not.toContain(issued.authToken);
+    expect(listing.body).not.toContain(issued.AuthToken);
     expect(expectOk(listing)).toEqual({
-      accountSid: brand.sid,
-      tokens: [
+      AccountSid: brand.sid,
+      Tokens: [
         {
-          id: issued.id,
-          label: 'Shop integration',
-          hint: issued.authToken.slice(-4),
-          createdBy: brand.adminUserId,
-          createdByName: 'Admin',
-          createdAt: db().clock.now().toISOString(),
-          lastUsedAt: null,
+          Id: issued.Id,
+          Label: 'Shop integration',
+          Hint: issued.AuthToken.slice(-4),
+          CreatedBy: brand.adminUserId,
+          CreatedByName: 'Admin',
+          CreatedDate: db().clock.now().toISOString(),
+          LastUsedDate: null,
         },
       ],
     });
     // Nothing in the database holds the token itself.
-    expect(JSON.stringify(await dumpDb(t.ctx.db))).not.toContain(issued.authToken);
+    expect(JSON.stringify(await dumpDb(t.ctx.db))).not.toContain(issued.AuthToken);
   });
 
   it('accepts the Account SID and Auth Token as HTTP Basic and records the last use', async () => {
@@ -193,9 +194,9 @@ describeDb('api auth', (db) => {
     const token = await issueToken(admin);
     db().clock.advanceMs(60_000);
     const account = expectOk(await token.client.get('/api/v1/account'));
-    expect(account).toMatchObject({ id: brand.id, sid: brand.sid, kind: 'BRAND', status: 'ACTIVE' });
+    expect(account).toMatchObject({ Id: brand.id, AccountSid: brand.sid, Kind: 'BRAND', Status: 'ACTIVE' });
     const listing = expectOk(await admin.get('/api/v1/credentials'));
-    expect(listing.tokens[0].lastUsedAt).toBe(db().clock.now().toISOString());
+    expect(listing.Tokens[0].LastUsedDate).toBe(db().clock.now().toISOString());
     // A token acts with its creator's role: an admin's token may manage credentials too.
     expectOk(await token.client.get('/api/v1/credentials'));
   });
@@ -226,13 +227,13 @@ describeDb('api auth', (db) => {
     const old = await issueToken(admin, 'ERP');
     expectOk(await old.client.get('/api/v1/account'));
     const rotated = expectOk(await admin.post(`/api/v1/credentials/${old.id}/rotate`), 201);
-    expect(rotated).toEqual({ id: expect.any(Number), accountSid: brand.sid, authToken: expect.stringMatching(/^lst_/) });
-    expect(rotated.id).not.toBe(old.id);
-    expect(rotated.authToken).not.toBe(old.authToken);
+    expect(rotated).toEqual({ Id: expect.any(Number), AccountSid: brand.sid, AuthToken: expect.stringMatching(/^lst_/) });
+    expect(rotated.Id).not.toBe(old.id);
+    expect(rotated.AuthToken).not.toBe(old.authToken);
     expectProblem(await old.client.get('/api/v1/account'), 401);
-    expectOk(await basicClient(t.app, brand.sid, rotated.authToken).get('/api/v1/account'));
+    expectOk(await basicClient(t.app, brand.sid, rotated.AuthToken).get('/api/v1/account'));
     const listing = expectOk(await admin.get('/api/v1/credentials'));
-    expect(listing.tokens.map((tk: { id: number; label: string }) => [tk.id, tk.label])).toEqual([[rotated.id, 'ERP']]);
+    expect(listing.Tokens.map((tk: { Id: number; Label: string }) => [tk.Id, tk.Label])).toEqual([[rotated.Id, 'ERP']]);
     // A revoked token cannot be rotated again.
     expectProblem(await admin.post(`/api/v1/credentials/${old.id}/rotate`), 404, `No active API token ${old.id}`);
   });
@@ -249,7 +250,7 @@ describeDb('api auth', (db) => {
     const before = await dumpDb(t.ctx.db);
     expectProblem(await admin.delete(`/api/v1/credentials/${token.id}`), 404, `No active API token ${token.id}`);
     await expectDbUnchanged(t.ctx.db, before);
-    expect(expectOk(await admin.get('/api/v1/credentials')).tokens.map((tk: { id: number }) => tk.id)).toEqual([keep.id]);
+    expect(expectOk(await admin.get('/api/v1/credentials')).Tokens.map((tk: { Id: number }) => tk.Id)).toEqual([keep.id]);
   });
 
   it('caps an account at 20 active tokens (409); revoking one makes room', async () => {
@@ -289,7 +290,7 @@ describeDb('api auth', (db) => {
     expectProblem(await token.client.get('/api/v1/account'), 401, 'Account SID and Auth Token are not valid');
     expectProblem(await token.client.get('/api/v1/contracts'), 401);
     expectProblem(await admin.get('/api/v1/account'), 403, 'not a member of any active account');
-    expect(expectOk(await admin.get('/api/v1/me')).accounts).toEqual([]);
+    expect(expectOk(await admin.get('/api/v1/me')).Accounts).toEqual([]);
   });
 
   // ---------------------------------------------------------------------------
@@ -304,15 +305,15 @@ describeDb('api auth', (db) => {
     const client = await logInClient(t.app, brand.adminEmail);
 
     const me = expectOk(await client.get('/api/v1/me'));
-    expect(me.accounts.map((a: { id: number; role: string }) => [a.id, a.role]).sort()).toEqual(
+    expect(me.Accounts.map((a: { Id: number; Role: string }) => [a.Id, a.Role]).sort()).toEqual(
       [
         [brand.id, 'ADMIN'],
         [partner.id, 'USER'],
       ].sort(),
     );
     expectProblem(await client.get('/api/v1/account'), 403, 'You belong to several accounts; say which one with the Lockstep-Account header.');
-    expect(expectOk(await client.withAccount(brand.id).get('/api/v1/account')).id).toBe(brand.id);
-    expect(expectOk(await client.withAccount(partner.id).get('/api/v1/account')).kind).toBe('PARTNER');
+    expect(expectOk(await client.withAccount(brand.id).get('/api/v1/account')).Id).toBe(brand.id);
+    expect(expectOk(await client.withAccount(partner.id).get('/api/v1/account')).Kind).toBe('PARTNER');
     // The role is the one in the chosen account.
     expectProblem(await client.withAccount(partner.id).get('/api/v1/credentials'), 403, 'Only an account admin');
     expectOk(await client.withAccount(brand.id).get('/api/v1/credentials'));
@@ -337,7 +338,7 @@ describeDb('api auth', (db) => {
     const brand = await makeAccount(t.ctx, 'BRAND');
     const other = await makeAccount(t.ctx, 'BRAND');
     const client = await logInClient(t.app, brand.adminEmail);
-    expect(expectOk(await client.get('/api/v1/account')).id).toBe(brand.id);
+    expect(expectOk(await client.get('/api/v1/account')).Id).toBe(brand.id);
     expectProblem(await client.withAccount(other.id).get('/api/v1/account'), 403, `You are not a member of account ${other.id}.`);
   });
 
@@ -372,11 +373,11 @@ describeDb('api auth', (db) => {
     const token = await issueToken(admin);
     const partnerClient = await logInClient(t.app, partner.adminEmail);
     const newAccount = {
-      kind: 'PARTNER',
-      name: 'Opened by a brand',
-      timeZone: 'UTC',
-      currency: 'USD',
-      admin: { email: 'new-admin@example.test', name: 'New', password: TEST_PASSWORD },
+      Kind: 'PARTNER',
+      Name: 'Opened by a brand',
+      TimeZone: 'UTC',
+      Currency: 'USD',
+      Admin: { Email: 'new-admin@example.test', Name: 'New', Password: TEST_PASSWORD },
     };
     const before = await dumpDb(t.ctx.db);
     for (const client of [admin, token.client, partnerClient]) {
@@ -386,13 +387,13 @@ describeDb('api auth', (db) => {
     await expectDbUnchanged(t.ctx.db, before);
 
     const op = await logInClient(t.app, operator.email);
-    const listing = expectOk(await op.get('/api/v1/operator/accounts?sort=id&order=asc'));
-    expect(listing.total).toBe(2);
-    expect(listing.items.map((a: { id: number }) => a.id)).toEqual([brand.id, partner.id]);
+    const listing = expectOk(await op.get('/api/v1/operator/accounts?sort=Id&order=asc'));
+    expect(listing.Total).toBe(2);
+    expect(listing.Items.map((a: { Id: number }) => a.Id)).toEqual([brand.id, partner.id]);
     const created = expectOk(await op.post('/api/v1/operator/accounts', newAccount), 201);
-    expect(created).toEqual({ id: expect.any(Number), sid: expect.stringMatching(/^LS[0-9A-F]{30}$/), adminUserId: expect.any(Number) });
+    expect(created).toEqual({ Id: expect.any(Number), AccountSid: expect.stringMatching(/^LS[0-9A-F]{30}$/), AdminUserId: expect.any(Number) });
     const newAdmin = await logInClient(t.app, 'new-admin@example.test');
-    expect(expectOk(await newAdmin.get('/api/v1/account'))).toMatchObject({ id: created.id, kind: 'PARTNER', sid: created.sid });
+    expect(expectOk(await newAdmin.get('/api/v1/account'))).toMatchObject({ Id: created.Id, Kind: 'PARTNER', AccountSid: created.AccountSid });
   });
 
   it('an operator\'s /me has no accounts and the Lockstep-Account header does not make them one', async () => {
@@ -400,8 +401,8 @@ describeDb('api auth', (db) => {
     const operator = await makeOperator(t.ctx);
     const op = await logInClient(t.app, operator.email);
     expect(expectOk(await op.get('/api/v1/me'))).toEqual({
-      user: { id: operator.userId, email: operator.email, name: 'Operator', isOperator: true },
-      accounts: [],
+      User: { Id: operator.userId, Email: operator.email, Name: 'Operator', IsOperator: true },
+      Accounts: [],
     });
     expectProblem(await op.withAccount(brand.id).get('/api/v1/account'), 403, 'not by an operator');
   });

@@ -475,11 +475,11 @@ const conversion = (w: World) => ({
 
 /** Bodies that succeed for the caller the operation is for; fitted to the schema as it is now. */
 const BASE_BODIES: Record<string, (w: World) => unknown> = {
-  'POST /api/v1/session': (w) => ({ email: w.login.email, password: TEST_PASSWORD }),
-  'POST /api/v1/invitations/accept': (w) => ({ token: w.invitation.token, name: 'Fuzz Invitee', password: 'fuzz-password-123' }),
-  'POST /api/v1/users/invitations': () => ({ email: `fuzz-${next()}@example.test`, role: 'USER' }),
-  'PATCH /api/v1/users/{id}': () => ({ role: 'USER' }),
-  'POST /api/v1/credentials': () => ({ label: 'fuzz' }),
+  'POST /api/v1/session': (w) => ({ Email: w.login.email, Password: TEST_PASSWORD }),
+  'POST /api/v1/invitations/accept': (w) => ({ Token: w.invitation.token, Name: 'Fuzz Invitee', Password: 'fuzz-password-123' }),
+  'POST /api/v1/users/invitations': () => ({ Email: `fuzz-${next()}@example.test`, Role: 'USER' }),
+  'PATCH /api/v1/users/{id}': () => ({ Role: 'USER' }),
+  'POST /api/v1/credentials': () => ({ Label: 'fuzz' }),
   'POST /api/v1/programs': () => ({ name: `Fuzz program ${next()}`, currency: 'USD', timeZone: 'UTC', websiteUrl: 'https://shop.example/' }),
   'PATCH /api/v1/programs/{id}': () => ({ name: 'Fuzz renamed program' }),
   'POST /api/v1/programs/{programId}/event-types': () => ({ name: `Fuzz event ${next()}`, kind: 'LEAD', returnsProcessing: 'API' }),
@@ -500,11 +500,11 @@ const BASE_BODIES: Record<string, (w: World) => unknown> = {
   'POST /api/v1/contracts': (w) => ({ templateTermsId: w.programB2.termsId }),
   'POST /api/v1/contracts/{id}/expire': () => ({ on: '2026-06-30', reversePendingActions: false, reversalReason: 'OTHER' }),
   'POST /api/v1/operator/accounts': () => ({
-    kind: 'PARTNER',
-    name: `Fuzz opened ${next()}`,
-    timeZone: 'UTC',
-    currency: 'USD',
-    admin: { email: `fuzz-opened-${next()}@example.test`, name: 'Fuzz admin' },
+    Kind: 'PARTNER',
+    Name: `Fuzz opened ${next()}`,
+    TimeZone: 'UTC',
+    Currency: 'USD',
+    Admin: { Email: `fuzz-opened-${next()}@example.test`, Name: 'Fuzz admin' },
   }),
   'POST /api/v1/links': (w) => ({ programId: w.program.id, landingUrl: 'https://shop.example/fuzz', label: 'fuzz' }),
   'POST /api/v1/conversions': (w) => conversion(w),

@@ -38,8 +38,8 @@ describeDb('hardening: text, numbers and dates the database cannot hold', (db) =
   it('a NUL or a lone surrogate anywhere in a body, a query or a path is a 400 naming the field, for every caller', async () => {
     const anonymous = new Client(t.app);
     const cases: Array<[Client, Parameters<Client['request']>[0], string]> = [
-      [anonymous, { method: 'POST', url: '/api/v1/session', payload: { email: 'a\u0000@example.test', password: 'x' } }, 'body.email'],
-      [anonymous, { method: 'POST', url: '/api/v1/session', payload: { email: '\ud800@example.test', password: 'x' } }, 'body.email'],
+      [anonymous, { method: 'POST', url: '/api/v1/session', payload: { Email: 'a\u0000@example.test', Password: 'x' } }, 'body.Email'],
+      [anonymous, { method: 'POST', url: '/api/v1/session', payload: { Email: '\ud800@example.test', Password: 'x' } }, 'body.Email'],
       [brand, { method: 'GET', url: '/api/v1/actions?orderId=%00' }, 'query.orderId'],
       [brand, { method: 'GET', url: '/api/v1/conversions?orderId=A%00B' }, 'query.orderId'],
       [anonymous, { method: 'GET', url: '/api/v1/invitations/abcdefghijk%00' }, 'params.token'],
@@ -207,7 +207,7 @@ describeDb('hardening: where requests come from', (db) => {
     expectProblem(await brand.request({ method: 'POST', url: rotate, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' }), 415);
     // Logging in from another site is refused too (login CSRF).
     expectProblem(
-      await t.app.inject({ method: 'POST', url: '/api/v1/session', headers: { origin: 'https://evil.example' }, payload: { email: w.brand.adminEmail, password: TEST_PASSWORD } }),
+      await t.app.inject({ method: 'POST', url: '/api/v1/session', headers: { origin: 'https://evil.example' }, payload: { Email: w.brand.adminEmail, Password: TEST_PASSWORD } }),
       403,
     );
     await expectDbUnchanged(t.ctx.db, before);
@@ -217,13 +217,13 @@ describeDb('hardening: where requests come from', (db) => {
       201,
     );
     const again = expectOk(
-      await brand.request({ method: 'POST', url: `/api/v1/credentials/${rotated.id}/rotate`, headers: { origin: 'http://127.0.0.1:3000', host: '127.0.0.1:3000' } }),
+      await brand.request({ method: 'POST', url: `/api/v1/credentials/${rotated.Id}/rotate`, headers: { origin: 'http://127.0.0.1:3000', host: '127.0.0.1:3000' } }),
       201,
     );
     // Reads are not affected, nor are API clients that send neither header.
     expectOk(await brand.request({ method: 'GET', url: '/api/v1/credentials', headers: { origin: 'https://evil.example' } }));
     const other = await issueToken(brand);
-    expectOk(await other.client.post(`/api/v1/credentials/${again.id}/rotate`), 201);
+    expectOk(await other.client.post(`/api/v1/credentials/${again.Id}/rotate`), 201);
   });
 });
 

@@ -126,7 +126,7 @@ describeDb('api system endpoints', (db) => {
       const login = await small.app.inject({
         method: 'POST',
         url: '/api/v1/session',
-        payload: { email: brand.adminEmail, password: TEST_PASSWORD, padding: 'x'.repeat(2000) },
+        payload: { Email: brand.adminEmail, Password: TEST_PASSWORD, Padding: 'x'.repeat(2000) },
       });
       expectProblem(login, 413);
       // A body under the limit still works.
@@ -167,7 +167,7 @@ describeDb('api system endpoints', (db) => {
       const attempts = [];
       for (let i = 0; i < 4; i++) {
         attempts.push(
-          await limited.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: brand.adminEmail, password: 'wrong-password' } }),
+          await limited.app.inject({ method: 'POST', url: '/api/v1/session', payload: { Email: brand.adminEmail, Password: 'wrong-password' } }),
         );
       }
       expect(attempts.slice(0, 3).map((r) => r.statusCode)).toEqual([401, 401, 401]);

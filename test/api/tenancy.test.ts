@@ -264,11 +264,11 @@ const DEFAULT_DENIALS: Record<Audience, Partial<Record<Caller, Expectation>>> = 
 const ADMIN_ONLY = { brandAUser: 403 } as const;
 
 const newAccountBody = () => ({
-  kind: 'PARTNER',
-  name: 'Opened by someone',
-  timeZone: 'UTC',
-  currency: 'USD',
-  admin: { email: `opened-${Math.random().toString(36).slice(2, 8)}@example.test`, name: 'Opened' },
+  Kind: 'PARTNER',
+  Name: 'Opened by someone',
+  TimeZone: 'UTC',
+  Currency: 'USD',
+  Admin: { Email: `opened-${Math.random().toString(36).slice(2, 8)}@example.test`, Name: 'Opened' },
 });
 
 const conversionBody = (w: World, eventTypeId = w.programA.saleEventTypeId) => ({
@@ -316,20 +316,20 @@ const ROUTES: RouteRow[] = [
     setup: async (w) => {
       w.extra.login = await makeUser(w.t.ctx);
     },
-    request: (w) => ({ url: '/api/v1/session', payload: { email: (w.extra.login as { email: string }).email, password: TEST_PASSWORD } }),
+    request: (w) => ({ url: '/api/v1/session', payload: { Email: (w.extra.login as { email: string }).email, Password: TEST_PASSWORD } }),
     owner: { caller: 'anonymous', status: 200 },
     crossTenant: {},
     extra: [
       {
         caller: 'anonymous',
         why: 'a wrong password',
-        request: (w) => ({ url: '/api/v1/session', payload: { email: (w.extra.login as { email: string }).email, password: 'wrong-password' } }),
+        request: (w) => ({ url: '/api/v1/session', payload: { Email: (w.extra.login as { email: string }).email, Password: 'wrong-password' } }),
         expect: 401,
       },
       {
         caller: 'anonymous',
         why: "A's admin, who has no password yet",
-        request: (w) => ({ url: '/api/v1/session', payload: { email: w.A.adminEmail, password: '' } }),
+        request: (w) => ({ url: '/api/v1/session', payload: { Email: w.A.adminEmail, Password: '' } }),
         expect: 401,
       },
     ],
@@ -359,14 +359,14 @@ const ROUTES: RouteRow[] = [
     method: 'POST',
     path: '/api/v1/invitations/accept',
     audience: 'public',
-    request: (w) => ({ url: '/api/v1/invitations/accept', payload: { token: w.invitation.token, name: 'Invitee', password: TEST_PASSWORD } }),
+    request: (w) => ({ url: '/api/v1/invitations/accept', payload: { Token: w.invitation.token, Name: 'Invitee', Password: TEST_PASSWORD } }),
     owner: { caller: 'anonymous', status: 200 },
     crossTenant: {},
     extra: [
       {
         caller: 'anonymous',
         why: 'a made-up token',
-        request: () => ({ url: '/api/v1/invitations/accept', payload: { token: 'made-up-token-0123456789', name: 'X', password: TEST_PASSWORD } }),
+        request: () => ({ url: '/api/v1/invitations/accept', payload: { Token: 'made-up-token-0123456789', Name: 'X', Password: TEST_PASSWORD } }),
         expect: 404,
       },
     ],
@@ -432,7 +432,7 @@ const ROUTES: RouteRow[] = [
     method: 'POST',
     path: '/api/v1/users/invitations',
     audience: 'account',
-    request: () => ({ url: '/api/v1/users/invitations', payload: { email: 'new-colleague@example.test', role: 'ADMIN' } }),
+    request: () => ({ url: '/api/v1/users/invitations', payload: { Email: 'new-colleague@example.test', Role: 'ADMIN' } }),
     owner: { caller: 'brandA', status: 201 },
     crossTenant: 'self',
     denied: ADMIN_ONLY,
@@ -459,7 +459,7 @@ const ROUTES: RouteRow[] = [
     method: 'PATCH',
     path: '/api/v1/users/:id',
     audience: 'account',
-    request: (w) => ({ url: `/api/v1/users/${w.userA2.userId}`, payload: { role: 'ADMIN' } }),
+    request: (w) => ({ url: `/api/v1/users/${w.userA2.userId}`, payload: { Role: 'ADMIN' } }),
     owner: { caller: 'brandA', status: 204 },
     crossTenant: { brandB: 404, partnerQ: 404 },
     denied: ADMIN_ONLY,
@@ -489,7 +489,7 @@ const ROUTES: RouteRow[] = [
     method: 'POST',
     path: '/api/v1/credentials',
     audience: 'account',
-    request: () => ({ url: '/api/v1/credentials', payload: { label: 'another' } }),
+    request: () => ({ url: '/api/v1/credentials', payload: { Label: 'another' } }),
     owner: { caller: 'brandA', status: 201 },
     crossTenant: 'self',
     denied: ADMIN_ONLY,

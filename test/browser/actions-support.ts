@@ -145,15 +145,15 @@ export async function apiSession(
   email: string,
 ): Promise<{ request: APIRequestContext; accountId: (name: string) => Promise<number> }> {
   const request = await playwright.request.newContext({ baseURL });
-  const login = await request.post('/api/v1/session', { data: { email, password: DEMO_PASSWORD } });
+  const login = await request.post('/api/v1/session', { data: { Email: email, Password: DEMO_PASSWORD } });
   if (!login.ok()) throw new Error(`Log in as ${email} answered ${login.status()}: ${await login.text()}`);
   return {
     request,
     accountId: async (name: string) => {
-      const me = (await (await request.get('/api/v1/me')).json()) as { accounts: Array<{ id: number; name: string }> };
-      const account = me.accounts.find((a) => a.name === name);
+      const me = (await (await request.get('/api/v1/me')).json()) as { Accounts: Array<{ Id: number; Name: string }> };
+      const account = me.Accounts.find((a) => a.Name === name);
       if (!account) throw new Error(`${email} has no account named ${name}.`);
-      return account.id;
+      return account.Id;
     },
   };
 }

@@ -100,11 +100,11 @@ test('an operator re-attributes a pending sale to another partner; a partner wit
   // A partner with no contract at all, to see the refusal.
   const stranger = `No Contract Media ${unique()}`;
   await asOperator(page.request, 'POST', '/api/v1/operator/accounts', {
-    kind: 'PARTNER',
-    name: stranger,
-    timeZone: 'UTC',
-    currency: 'USD',
-    admin: { email: `${unique()}@nocontract.test`, name: 'Nico Contract' },
+    Kind: 'PARTNER',
+    Name: stranger,
+    TimeZone: 'UTC',
+    Currency: 'USD',
+    Admin: { Email: `${unique()}@nocontract.test`, Name: 'Nico Contract' },
   });
 
   await page.goto(`/operator/actions?id=${action.Id}`);

@@ -36,10 +36,10 @@ export function toast(page: Page, text: string | RegExp) {
 
 /** The account id of an account of the logged-in user, from /api/v1/me. */
 export async function accountIdOf(request: APIRequestContext, accountName: string): Promise<number> {
-  const me = (await (await request.get('/api/v1/me')).json()) as { accounts: Array<{ id: number; name: string }> };
-  const account = me.accounts.find((a) => a.name === accountName);
+  const me = (await (await request.get('/api/v1/me')).json()) as { Accounts: Array<{ Id: number; Name: string }> };
+  const account = me.Accounts.find((a) => a.Name === accountName);
   if (!account) throw new Error(`The logged-in user has no account named ${accountName}.`);
-  return account.id;
+  return account.Id;
 }
 
 /** Calls the API as the logged-in user (the page's session cookie), acting for an account. */

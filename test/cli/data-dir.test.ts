@@ -225,11 +225,11 @@ async function brandSession(url: string) {
   const login = await fetch(`${url}/api/v1/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'brand@acme.test', password: 'lockstep-demo' }),
+    body: JSON.stringify({ Email: 'brand@acme.test', Password: 'lockstep-demo' }),
   });
   expect(login.status).toBe(200);
   const cookie = /lockstep_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
-  const accountId = ((await login.json()) as { accounts: Array<{ id: number; kind: string }> }).accounts.find((a) => a.kind === 'BRAND')!.id;
+  const accountId = ((await login.json()) as { Accounts: Array<{ Id: number; Kind: string }> }).Accounts.find((a) => a.Kind === 'BRAND')!.Id;
   const headers = { cookie, 'lockstep-account': String(accountId), 'content-type': 'application/json' };
   const api = async (method: string, route: string, body?: unknown) => {
     const response = await fetch(`${url}${route}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -335,7 +335,7 @@ describe('one process per PGlite data folder', () => {
     const operatorLogin = await fetch(`${server!.url}/api/v1/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'cli-operator@example.test', password: 'cli-operator-password' }),
+      body: JSON.stringify({ Email: 'cli-operator@example.test', Password: 'cli-operator-password' }),
     });
     expect(operatorLogin.status).toBe(200);
 
@@ -360,9 +360,9 @@ describe('one process per PGlite data folder', () => {
 
   it('admin endpoints take the admin secret and nothing else, and are not in /docs', async () => {
     const secret = JSON.parse(fs.readFileSync(path.join(dataDir, ADMIN_FILE), 'utf8')).secret as string;
-    const token = await session.api('POST', '/api/v1/credentials', { label: 'admin-check' });
+    const token = await session.api('POST', '/api/v1/credentials', { Label: 'admin-check' });
     expect(token.status).toBe(201);
-    const basic = `Basic ${Buffer.from(`${token.body.accountSid}:${token.body.authToken}`).toString('base64')}`;
+    const basic = `Basic ${Buffer.from(`${token.body.AccountSid}:${token.body.AuthToken}`).toString('base64')}`;
     const attempts: Array<[string, Record<string, string>, number]> = [
       ['no credentials', {}, 401],
       ['a wrong secret', { authorization: `Bearer ${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}` }, 401],

@@ -46,7 +46,7 @@ describePostgres('per-identity throttle under concurrency', (db) => {
         t.app.inject({
           method: 'POST',
           url: '/api/v1/session',
-          payload: { email: brand.adminEmail, password: `wrong-password-${i}` },
+          payload: { Email: brand.adminEmail, Password: `wrong-password-${i}` },
           remoteAddress: `10.1.0.${i + 1}`,
         }),
       ),
@@ -54,7 +54,7 @@ describePostgres('per-identity throttle under concurrency', (db) => {
     expect(statuses(responses)).toEqual({ 401: THROTTLE_FREE_FAILURES, 429: ATTEMPTS - THROTTLE_FREE_FAILURES });
     expect(await failuresOf()).toEqual([THROTTLE_FREE_FAILURES]);
     // Even the right password is refused now.
-    const right = await t.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: brand.adminEmail, password: TEST_PASSWORD } });
+    const right = await t.app.inject({ method: 'POST', url: '/api/v1/session', payload: { Email: brand.adminEmail, Password: TEST_PASSWORD } });
     expect(right.statusCode).toBe(429);
   });
 

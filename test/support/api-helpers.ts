@@ -139,9 +139,9 @@ export interface IssuedToken {
 
 /** Issues an Auth Token through the API as the given (admin) client. */
 export async function issueToken(admin: Client, label = 'test'): Promise<IssuedToken> {
-  const response = await admin.post('/api/v1/credentials', { label });
-  const body = expectOk<{ id: number; accountSid: string; authToken: string }>(response, 201);
-  return { ...body, client: basicClient(admin.app, body.accountSid, body.authToken) };
+  const response = await admin.post('/api/v1/credentials', { Label: label });
+  const body = expectOk<{ Id: number; AccountSid: string; AuthToken: string }>(response, 201);
+  return { id: body.Id, accountSid: body.AccountSid, authToken: body.AuthToken, client: basicClient(admin.app, body.AccountSid, body.AuthToken) };
 }
 
 let userCounter = 0;

@@ -59,7 +59,7 @@ export class Client {
 }
 
 export async function logInClient(app: FastifyInstance, email: string, password = TEST_PASSWORD): Promise<Client> {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password } });
+  const response = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { Email: email, Password: password } });
   if (response.statusCode !== 200) throw new Error(`login of ${email} failed: ${response.statusCode} ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'lockstep_session');
   if (!cookie) throw new Error('no session cookie');

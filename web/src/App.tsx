@@ -72,7 +72,7 @@ function AccountRequired() {
   if (isOperator) return <Navigate to="/operator/accounts" replace />;
   if (!account) return <NoAccountPage />;
   // Remount the pages when the account changes so no state of the other account lingers.
-  return <Outlet key={account.id} />;
+  return <Outlet key={account.Id} />;
 }
 
 export function App() {

@@ -29,10 +29,10 @@ export interface SectionDef {
 }
 
 export function pageAllowedForKind(page: PageDef, account: MeAccount): boolean {
-  return !page.kinds || page.kinds.includes(account.kind);
+  return !page.kinds || page.kinds.includes(account.Kind);
 }
 
 /** Pages of a section the account has, in tab order. */
 export function visiblePages(section: SectionDef, account: MeAccount): PageDef[] {
-  return section.pages.filter((p) => !p.hidden && pageAllowedForKind(p, account) && (!p.adminOnly || account.role === 'ADMIN'));
+  return section.pages.filter((p) => !p.hidden && pageAllowedForKind(p, account) && (!p.adminOnly || account.Role === 'ADMIN'));
 }

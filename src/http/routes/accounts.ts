@@ -1,34 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import { requireAccountActor } from '../../modules/accounts/actor.js';
 import { issueApiToken, listApiTokens, revokeApiToken, rotateApiToken } from '../../modules/accounts/api-tokens.js';
 import { changeMemberRole, inviteUser, listInvitations, removeMember, revokeInvitation } from '../../modules/accounts/members.js';
 import { findAccount, listMembersOfAccount } from '../../modules/accounts/queries.js';
 import { actorOf } from '../auth.js';
-import { errorResponses, noContentResponses, idParams, isoDate } from '../schemas.js';
+import { accountDto } from '../contract/accounts.js';
+import { errorResponses, idParams, noContentResponses } from '../contract/common.js';
+import { credentialsDto, issuedTokenDto, issueTokenBody } from '../contract/credentials.js';
+import { changeRoleBody, invitationDto, inviteBody, inviteResultDto, memberDto } from '../contract/users.js';
+import { toAccountDto, toApiTokenDto, toInvitationDto, toMemberDto } from '../contract-mapping/accounts.js';
+import type { IssuedApiToken } from '../../modules/accounts/api-tokens.js';
 
-const role = z.enum(['ADMIN', 'USER']);
-
-const accountDto = z.object({
-  id: z.number().int(),
-  kind: z.enum(['BRAND', 'PARTNER']),
-  name: z.string(),
-  timeZone: z.string(),
-  currency: z.string(),
-  sid: z.string().describe('Account SID: the user name of HTTP Basic API credentials'),
-  status: z.enum(['ACTIVE', 'CLOSED']),
-  createdAt: isoDate,
-});
-
-const memberDto = z.object({ userId: z.number().int(), email: z.string(), name: z.string(), role, joinedAt: isoDate });
-const invitationDto = z.object({ id: z.number().int(), email: z.string(), role, createdAt: isoDate, expiresAt: isoDate });
-const issuedTokenDto = z.object({
-  id: z.number().int(),
-  accountSid: z.string(),
-  authToken: z.string().describe('Shown once; only a hash is stored'),
-});
+const toIssuedTokenDto = (t: IssuedApiToken) => ({ Id: t.id, AccountSid: t.accountSid, AuthToken: t.authToken });
 
 export async function accountRoutes(app: FastifyInstance, opts: { ctx: ServiceContext; publicUrl: string }): Promise<void> {
   const { ctx } = opts;
@@ -39,17 +24,16 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
     { schema: { tags: ['accounts'], summary: 'The current account', response: { 200: accountDto, ...errorResponses } } },
     async (request) => {
       const actor = requireAccountActor(actorOf(request));
-      const account = (await findAccount(ctx.db, actor.accountId))!;
-      return { ...account, createdAt: account.createdAt.toISOString() };
+      return toAccountDto((await findAccount(ctx.db, actor.accountId))!);
     },
   );
 
   r.get(
     '/api/v1/users',
-    { schema: { tags: ['users'], summary: "The account's users and their roles", response: { 200: z.array(memberDto), ...errorResponses } } },
+    { schema: { tags: ['users'], summary: "The account's users and their roles", response: { 200: memberDto.array(), ...errorResponses } } },
     async (request) => {
       const actor = requireAccountActor(actorOf(request));
-      return (await listMembersOfAccount(ctx.db, actor.accountId)).map((m) => ({ ...m, joinedAt: m.joinedAt.toISOString() }));
+      return (await listMembersOfAccount(ctx.db, actor.accountId)).map(toMemberDto);
     },
   );
 
@@ -61,32 +45,24 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
         summary:
           'Invite a user (admins). Everyone gets an invitation link to accept, whether the e-mail has a Lockstep login or not; ' +
           'a login also sees it among its pending invitations. 409 when the e-mail is already a member or has a pending invitation.',
-        body: z.object({ email: z.string().max(254), role }).strict(),
-        response: {
-          201: z.object({
-            status: z.literal('INVITED'),
-            invitationId: z.number().int(),
-            acceptUrl: z.string().describe('Shown once: send it to the invitee'),
-          }),
-          ...errorResponses,
-        },
+        body: inviteBody,
+        response: { 201: inviteResultDto, ...errorResponses },
       },
     },
     async (request, reply) => {
-      const { acceptToken, ...rest } = await inviteUser(ctx, actorOf(request), request.body);
-      return reply.status(201).send({ ...rest, acceptUrl: `${opts.publicUrl}/accept-invitation?token=${encodeURIComponent(acceptToken)}` });
+      const invited = await inviteUser(ctx, actorOf(request), { email: request.body.Email, role: request.body.Role });
+      return reply.status(201).send({
+        Status: invited.status,
+        InvitationId: invited.invitationId,
+        AcceptUrl: `${opts.publicUrl}/accept-invitation?token=${encodeURIComponent(invited.acceptToken)}`,
+      });
     },
   );
 
   r.get(
     '/api/v1/users/invitations',
-    { schema: { tags: ['users'], summary: 'Pending invitations (admins)', response: { 200: z.array(invitationDto), ...errorResponses } } },
-    async (request) =>
-      (await listInvitations(ctx, actorOf(request))).map((i) => ({
-        ...i,
-        createdAt: i.createdAt.toISOString(),
-        expiresAt: i.expiresAt.toISOString(),
-      })),
+    { schema: { tags: ['users'], summary: 'Pending invitations (admins)', response: { 200: invitationDto.array(), ...errorResponses } } },
+    async (request) => (await listInvitations(ctx, actorOf(request))).map(toInvitationDto),
   );
 
   r.delete(
@@ -105,12 +81,12 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
         tags: ['users'],
         summary: "Change a user's role (admins); the last admin cannot be demoted",
         params: idParams,
-        body: z.object({ role }).strict(),
+        body: changeRoleBody,
         response: noContentResponses,
       },
     },
     async (request, reply) => {
-      await changeMemberRole(ctx, actorOf(request), { userId: request.params.id, role: request.body.role });
+      await changeMemberRole(ctx, actorOf(request), { userId: request.params.id, role: request.body.Role });
       return reply.status(204).send(null);
     },
   );
@@ -137,35 +113,12 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
       schema: {
         tags: ['credentials'],
         summary: 'The Account SID and the active Auth Tokens (admins; tokens by hint only)',
-        response: {
-          200: z.object({
-            accountSid: z.string(),
-            tokens: z.array(
-              z.object({
-                id: z.number().int(),
-                label: z.string(),
-                hint: z.string(),
-                createdBy: z.number().int(),
-                createdByName: z.string(),
-                createdAt: isoDate,
-                lastUsedAt: isoDate.nullable(),
-              }),
-            ),
-          }),
-          ...errorResponses,
-        },
+        response: { 200: credentialsDto, ...errorResponses },
       },
     },
     async (request) => {
       const result = await listApiTokens(ctx, actorOf(request));
-      return {
-        accountSid: result.accountSid,
-        tokens: result.tokens.map((t) => ({
-          ...t,
-          createdAt: t.createdAt.toISOString(),
-          lastUsedAt: t.lastUsedAt ? t.lastUsedAt.toISOString() : null,
-        })),
-      };
+      return { AccountSid: result.accountSid, Tokens: result.tokens.map(toApiTokenDto) };
     },
   );
 
@@ -175,11 +128,14 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
       schema: {
         tags: ['credentials'],
         summary: 'Issue an Auth Token (admins); the token is shown once',
-        body: z.object({ label: z.string().max(100).optional() }).strict(),
+        body: issueTokenBody,
         response: { 201: issuedTokenDto, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(await issueApiToken(ctx, actorOf(request), request.body)),
+    async (request, reply) => {
+      const { Label } = request.body;
+      return reply.status(201).send(toIssuedTokenDto(await issueApiToken(ctx, actorOf(request), Label === undefined ? {} : { label: Label })));
+    },
   );
 
   r.post(
@@ -192,7 +148,7 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
         response: { 201: issuedTokenDto, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(await rotateApiToken(ctx, actorOf(request), request.params.id)),
+    async (request, reply) => reply.status(201).send(toIssuedTokenDto(await rotateApiToken(ctx, actorOf(request), request.params.id))),
   );
 
   r.delete(

@@ -25,7 +25,7 @@ import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, PDF_MAX_ROWS, sendExport, type Exp
 const actionIdParams = z.object({ id: z.string().regex(/^\d{1,18}$/, 'an action id is a number') }).strict();
 /** An item's position in its action (an action has at most 1,000 items). */
 const itemIndex = () => z.number().int().min(0).max(999);
-const reason = z.enum(CHANGE_REASON_CODES as [string, ...string[]]).describe('Reason code');
+const reason = z.enum(CHANGE_REASON_CODES).describe('Reason code');
 
 const itemDto = z.object({
   Index: z.number().int(),

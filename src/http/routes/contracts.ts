@@ -148,7 +148,7 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
           .object({
             on: z.string().max(10).optional().describe(`YYYY-MM-DD, today or later (at most ${MAX_EXPIRY_YEARS_AHEAD} years ahead); omit to expire now`),
             reversePendingActions: z.boolean().optional().describe('Brands: also reverse all existing pending actions'),
-            reversalReason: z.enum(CHANGE_REASON_CODES as [string, ...string[]]).optional(),
+            reversalReason: z.enum(CHANGE_REASON_CODES).optional(),
           })
           .strict()
           .nullish()

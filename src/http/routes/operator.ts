@@ -1,24 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import { requireOperator } from '../../modules/accounts/actor.js';
 import { createAccount } from '../../modules/accounts/create-account.js';
 import { listAccounts } from '../../modules/accounts/list-accounts.js';
 import { actorOf } from '../auth.js';
-import { errorResponses, isoDate, pageOf, pageQueryShape } from '../schemas.js';
-
-const operatorAccountDto = z.object({
-  id: z.number().int(),
-  kind: z.enum(['BRAND', 'PARTNER']),
-  name: z.string(),
-  timeZone: z.string(),
-  currency: z.string(),
-  sid: z.string(),
-  status: z.enum(['ACTIVE', 'CLOSED']),
-  members: z.number().int(),
-  createdAt: isoDate,
-});
+import { errorResponses, pageOf } from '../contract/common.js';
+import { createAccountBody, createdAccountDto, operatorAccountDto, operatorAccountsQuery } from '../contract/operator.js';
+import { toPage } from '../contract-mapping/common.js';
+import { ACCOUNT_SORT_KEYS, toOperatorAccountDto } from '../contract-mapping/accounts.js';
 
 export async function operatorRoutes(app: FastifyInstance, opts: { ctx: ServiceContext }): Promise<void> {
   const { ctx } = opts;
@@ -30,16 +20,15 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: ServiceC
       schema: {
         tags: ['operator'],
         summary: 'All brand and partner accounts (operators)',
-        querystring: z
-          .object({ ...pageQueryShape, kind: z.enum(['BRAND', 'PARTNER']).optional(), q: z.string().max(200).optional() })
-          .strict(),
+        querystring: operatorAccountsQuery,
         response: { 200: pageOf(operatorAccountDto), ...errorResponses },
       },
     },
     async (request) => {
       requireOperator(actorOf(request));
-      const page = await listAccounts(ctx.db, request.query);
-      return { ...page, items: page.items.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })) };
+      const { sort, ...filter } = request.query;
+      const page = await listAccounts(ctx.db, { ...filter, ...(sort ? { sort: ACCOUNT_SORT_KEYS[sort] } : {}) });
+      return toPage(page, toOperatorAccountDto);
     },
   );
 
@@ -49,21 +38,21 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: ServiceC
       schema: {
         tags: ['operator'],
         summary: 'Open a brand or partner account with its first admin (operators)',
-        body: z
-          .object({
-            kind: z.enum(['BRAND', 'PARTNER']),
-            name: z.string().max(200),
-            timeZone: z.string().max(64),
-            currency: z.string().max(3),
-            admin: z.object({ email: z.string().max(254), name: z.string().max(200), password: z.string().max(256).optional() }).strict(),
-          })
-          .strict(),
-        response: { 201: z.object({ id: z.number().int(), sid: z.string(), adminUserId: z.number().int() }), ...errorResponses },
+        body: createAccountBody,
+        response: { 201: createdAccountDto, ...errorResponses },
       },
     },
     async (request, reply) => {
       const operator = requireOperator(actorOf(request));
-      return reply.status(201).send(await createAccount(ctx, operator.userId, request.body));
+      const { Kind, Name, TimeZone, Currency, Admin } = request.body;
+      const created = await createAccount(ctx, operator.userId, {
+        kind: Kind,
+        name: Name,
+        timeZone: TimeZone,
+        currency: Currency,
+        admin: { email: Admin.Email, name: Admin.Name, ...(Admin.Password !== undefined ? { password: Admin.Password } : {}) },
+      });
+      return reply.status(201).send({ Id: created.id, AccountSid: created.sid, AdminUserId: created.adminUserId });
     },
   );
 }

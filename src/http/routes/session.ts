@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Config } from '../../core/config.js';
 import type { ServiceContext } from '../../core/context.js';
 import { logIn, logOut, startSession } from '../../modules/accounts/log-in.js';
@@ -9,35 +8,9 @@ import { acceptMyInvitation, declineMyInvitation, listMyInvitations } from '../.
 import { listMembershipsOfUser } from '../../modules/accounts/queries.js';
 import { SESSION_COOKIE, sessionUserOf } from '../auth.js';
 import { withRetryAfter } from '../retry-after.js';
-import { errorResponses, idParams, isoDate, noContentResponses, problemSchema } from '../schemas.js';
-
-/** The answers of routes whose attempts are throttled per identity (auth-throttle.ts): 429 with Retry-After. */
-const throttledResponses = { ...errorResponses, 429: problemSchema };
-
-const myInvitationDto = z.object({
-  id: z.number().int(),
-  accountId: z.number().int(),
-  accountName: z.string(),
-  accountKind: z.enum(['BRAND', 'PARTNER']),
-  role: z.enum(['ADMIN', 'USER']),
-  invitedByName: z.string(),
-  createdAt: isoDate,
-  expiresAt: isoDate,
-});
-
-const meDto = z.object({
-  user: z.object({ id: z.number().int(), email: z.string(), name: z.string(), isOperator: z.boolean() }),
-  accounts: z.array(
-    z.object({
-      id: z.number().int(),
-      name: z.string(),
-      kind: z.enum(['BRAND', 'PARTNER']),
-      role: z.enum(['ADMIN', 'USER']),
-      timeZone: z.string(),
-      currency: z.string(),
-    }),
-  ),
-});
+import { errorResponses, idParams, noContentResponses, throttledResponses } from '../contract/common.js';
+import { acceptInvitationBody, invitationInfoDto, invitationTokenParams, logInBody, meDto, myInvitationDto } from '../contract/session.js';
+import { toMeDto, toMyInvitationDto } from '../contract-mapping/session.js';
 
 export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceContext; config: Config }): Promise<void> {
   const { ctx, config } = opts;
@@ -52,17 +25,8 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
       expires: expiresAt,
     });
 
-  const me = async (userId: number, email: string, name: string, isOperator: boolean) => ({
-    user: { id: userId, email, name, isOperator },
-    accounts: (await listMembershipsOfUser(ctx.db, userId)).map((m) => ({
-      id: m.accountId,
-      name: m.accountName,
-      kind: m.accountKind,
-      role: m.role,
-      timeZone: m.accountTimeZone,
-      currency: m.accountCurrency,
-    })),
-  });
+  const me = async (userId: number, email: string, name: string, isOperator: boolean) =>
+    toMeDto({ userId, email, name, isOperator }, await listMembershipsOfUser(ctx.db, userId));
 
   r.post(
     '/api/v1/session',
@@ -73,12 +37,13 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
         summary:
           'Log in with e-mail and password; sets the session cookie. After 5 failures for one e-mail, each further failure ' +
           'makes it wait (1 s, doubling, at most 15 minutes): 429 with Retry-After, the password is not checked meanwhile.',
-        body: z.object({ email: z.string().max(254), password: z.string().max(256) }).strict(),
+        body: logInBody,
         response: { 200: meDto, ...throttledResponses },
       },
     },
     async (request, reply) => {
-      const session = await withRetryAfter(reply, () => logIn(ctx, { ...request.body, ttlHours: config.sessionTtlHours }));
+      const { Email, Password } = request.body;
+      const session = await withRetryAfter(reply, () => logIn(ctx, { email: Email, password: Password, ttlHours: config.sessionTtlHours }));
       setCookie(reply, session.sessionSecret, session.expiresAt);
       const { rows } = await ctx.db.query<{ email: string; name: string; isOperator: boolean }>(
         'select email, name, is_operator as "isOperator" from users where id = $1',
@@ -119,20 +84,14 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
       schema: {
         tags: ['users'],
         summary: 'What an invitation link is for',
-        params: z.object({ token: z.string().min(10).max(200) }).strict(),
-        response: {
-          200: z.object({
-            id: z.number().int(),
-            email: z.string(),
-            accountName: z.string(),
-            role: z.enum(['ADMIN', 'USER']),
-            hasLogin: z.boolean().describe('The e-mail has a Lockstep login: accepting takes its password (or its session), not a new name'),
-          }),
-          ...errorResponses,
-        },
+        params: invitationTokenParams,
+        response: { 200: invitationInfoDto, ...errorResponses },
       },
     },
-    async (request) => describeInvitation(ctx, request.params.token),
+    async (request) => {
+      const i = await describeInvitation(ctx, request.params.token);
+      return { Id: i.id, Email: i.email, AccountName: i.accountName, Role: i.role, HasLogin: i.hasLogin };
+    },
   );
 
   r.post(
@@ -143,16 +102,17 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
         tags: ['users'],
         summary:
           'Accept an invitation through its link and log in: a new e-mail chooses a name and password; an e-mail that has a login ' +
-          "gives that login's password (name is then ignored). Throttled per invitation token and per login e-mail (429 with Retry-After). " +
+          "gives that login's Password (Name is then ignored). Throttled per invitation token and per login e-mail (429 with Retry-After). " +
           'A logged-in user can accept from the session instead: POST /me/invitations/{id}/accept.',
-        body: z
-          .object({ token: z.string().min(10).max(200), name: z.string().max(200).optional(), password: z.string().max(256) })
-          .strict(),
+        body: acceptInvitationBody,
         response: { 200: meDto, ...throttledResponses },
       },
     },
     async (request, reply) => {
-      const { userId } = await withRetryAfter(reply, () => acceptInvitation(ctx, request.body));
+      const { Token, Name, Password } = request.body;
+      const { userId } = await withRetryAfter(reply, () =>
+        acceptInvitation(ctx, { token: Token, ...(Name !== undefined ? { name: Name } : {}), password: Password }),
+      );
       const session = await startSession(ctx, userId, config.sessionTtlHours);
       setCookie(reply, session.sessionSecret, session.expiresAt);
       const { rows } = await ctx.db.query<{ email: string; name: string; isOperator: boolean }>(
@@ -170,15 +130,10 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
       schema: {
         tags: ['session'],
         summary: "The logged-in user's pending invitations (addressed to their e-mail), to accept or decline",
-        response: { 200: z.array(myInvitationDto), ...errorResponses },
+        response: { 200: myInvitationDto.array(), ...errorResponses },
       },
     },
-    async (request) =>
-      (await listMyInvitations(ctx, sessionUserOf(request))).map((i) => ({
-        ...i,
-        createdAt: i.createdAt.toISOString(),
-        expiresAt: i.expiresAt.toISOString(),
-      })),
+    async (request) => (await listMyInvitations(ctx, sessionUserOf(request))).map(toMyInvitationDto),
   );
 
   r.post(

@@ -1,7 +1,7 @@
 import { forbidden } from '../../core/errors.js';
+import type { AccountKind, Role } from './types.js';
 
-export type Role = 'ADMIN' | 'USER';
-export type AccountKind = 'BRAND' | 'PARTNER';
+export type { AccountKind, Role } from './types.js';
 
 /** A user acting for one account (through a login session or the account's API credentials). */
 export interface AccountActor {

@@ -2,7 +2,9 @@ import { invalid, notFound } from '../../core/errors.js';
 import { pageOffset, sortClause, sortDirection, type PageRequest } from '../../core/paging.js';
 import type { Sql } from '../../db/types.js';
 import type { Actor } from '../accounts/actor.js';
-import { itemsFromJson, type ActionItem, type ActionItemJson, type ActionState, type EventKind } from './types.js';
+import { itemsFromJson, STATUS_DETAILS, type ActionItem, type ActionItemJson, type ActionState, type EventKind } from './types.js';
+
+export { STATUS_DETAILS } from './types.js';
 
 export interface ActionView {
   id: bigint;
@@ -72,7 +74,6 @@ function scope(actor: Actor, params: unknown[]): string {
   return actor.accountKind === 'BRAND' ? `a.brand_account_id = $${params.length}` : `a.partner_account_id = $${params.length}`;
 }
 
-export const STATUS_DETAILS = ['Pending', 'Approved/Payment Pending', 'Approved/Paid', 'Approved/Overdue', 'Reversed'] as const;
 
 export interface ActionFilter extends PageRequest {
   state?: ActionState;

@@ -5,6 +5,7 @@ import {
   type ActionState,
   type ChangeReasonCode,
   type EventKind,
+  type Operation,
 } from './types.js';
 
 /**
@@ -13,16 +14,7 @@ import {
  * and a request into either a plan (the new values) or a typed refusal. Applying a plan
  * is a compare-and-set on the state the plan was made from.
  */
-export type Operation =
-  | 'APPROVE'
-  | 'REVERSE'
-  | 'MODIFY_AMOUNT'
-  | 'REJECT_ITEM'
-  | 'RESTORE'
-  | 'RESET'
-  | 'LOCK'
-  | 'REATTRIBUTE'
-  | 'REVERSE_CPC';
+export type { Operation } from './types.js';
 
 export type Performer = 'BRAND' | 'OPERATOR' | 'SYSTEM';
 

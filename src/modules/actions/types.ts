@@ -1,8 +1,29 @@
 export const ACTION_STATES = ['PENDING', 'APPROVED', 'REVERSED'] as const;
 export type ActionState = (typeof ACTION_STATES)[number];
 
-/** The reason codes users know from returns files and the brand UI. */
-export const REASON_CODES = [
+/** The operations of the state machine (transitions.ts holds who does them, from which states). */
+export const ACTION_OPERATIONS = [
+  'APPROVE',
+  'REVERSE',
+  'MODIFY_AMOUNT',
+  'REJECT_ITEM',
+  'RESTORE',
+  'RESET',
+  'LOCK',
+  'REATTRIBUTE',
+  'REVERSE_CPC',
+] as const;
+export type Operation = (typeof ACTION_OPERATIONS)[number];
+/** What a modification record names: an operation, or the action's creation. */
+export const MODIFICATION_OPERATIONS = ['CREATE', ...ACTION_OPERATIONS] as const;
+export type ModificationOperation = (typeof MODIFICATION_OPERATIONS)[number];
+
+/** Status details as partners know them; a reversed action reads `Reversed/<reason>`. */
+export const STATUS_DETAILS = ['Pending', 'Approved/Payment Pending', 'Approved/Paid', 'Approved/Overdue', 'Reversed'] as const;
+export const APPROVED_STATUS_DETAILS = ['Approved/Payment Pending', 'Approved/Paid', 'Approved/Overdue'] as const;
+
+/** The reason codes of a reversal or a modification, as users know them from returns files and the brand UI. */
+export const CHANGE_REASON_CODES = [
   'CONS_FRAUD',
   'CONS_ERROR',
   'CONS_INFO_INVALID',
@@ -16,12 +37,11 @@ export const REASON_CODES = [
   'TEST_ACTION',
   'REJECTED',
   'OTHER',
-  'RESET',
 ] as const;
+export type ChangeReasonCode = (typeof CHANGE_REASON_CODES)[number];
+/** Every reason a modification record may carry: RESET names the reset operation itself; it is not a reason for a reversal or a modification. */
+export const REASON_CODES = [...CHANGE_REASON_CODES, 'RESET'] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
-/** RESET names the reset operation itself; it is not a reason for a reversal or a modification. */
-export const CHANGE_REASON_CODES = REASON_CODES.filter((code) => code !== 'RESET') as Exclude<ReasonCode, 'RESET'>[];
-export type ChangeReasonCode = Exclude<ReasonCode, 'RESET'>;
 
 export const MAX_MODIFICATIONS_PER_ACTION = 1000;
 export const MAX_BULK_ACTIONS = 10_000;
@@ -49,4 +69,4 @@ export function itemsFromJson(items: readonly ActionItemJson[] | null): ActionIt
   return items ? items.map((item) => ({ ...item, amountMinor: BigInt(item.amountMinor) })) : null;
 }
 
-export type EventKind = 'SALE' | 'LEAD' | 'CLICK' | 'OTHER';
+export type { EventTypeKind as EventKind } from '../programs/types.js';

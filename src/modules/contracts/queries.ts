@@ -3,16 +3,9 @@ import { pageOffset, sortClause, type Page, type PageRequest } from '../../core/
 import type { Sql } from '../../db/types.js';
 import type { Actor } from '../accounts/actor.js';
 import { termsFromJson, type TermsDefinition, type TermsJson } from '../programs/terms/index.js';
+import type { ContractStatus, TerminationReason } from './types.js';
 
-export const TERMINATION_REASONS = [
-  'STILL_ACTIVE',
-  'EXPIRED_BY_PARTNER',
-  'EXPIRED_BY_BRAND',
-  'REPLACED',
-  'ACCOUNT_CLOSED',
-] as const;
-export type TerminationReason = (typeof TERMINATION_REASONS)[number];
-export type ContractStatus = 'ACTIVE' | 'EXPIRED';
+export { TERMINATION_REASONS, type ContractStatus, type TerminationReason } from './types.js';
 
 export interface ContractRow {
   id: number;

@@ -2,8 +2,9 @@ import { notFound } from '../../core/errors.js';
 import type { Sql } from '../../db/types.js';
 import type { Actor } from '../accounts/actor.js';
 
-export type EventTypeKind = 'SALE' | 'LEAD' | 'CLICK' | 'OTHER';
-export type ReturnsProcessing = 'API' | 'SFTP_UPLOAD' | 'SFTP_PULL' | 'EMAIL' | 'SALESFORCE';
+import type { EventTypeKind, ProgramStatus, ReturnsProcessing } from './types.js';
+
+export type { EventTypeKind, ReturnsProcessing } from './types.js';
 
 export interface ProgramRow {
   id: number;
@@ -12,7 +13,7 @@ export interface ProgramRow {
   name: string;
   currency: string;
   timeZone: string;
-  status: 'ACTIVE' | 'INACTIVE';
+  status: ProgramStatus;
   /** The program's own site, set by the brand; null for programs from before it existed. */
   websiteUrl: string | null;
   /** Where its tracking links may send visitors (landing-domains.ts); normalized entries. */

@@ -112,10 +112,10 @@ export function useActionCommands() {
   const queryClient = useQueryClient();
   const refresh = useCallback(async () => {
     await Promise.all([
-      queryClient.invalidateQueries({ queryKey: ['account', account.id, 'actions'] }),
-      queryClient.invalidateQueries({ queryKey: ['account', account.id, 'balances'] }),
+      queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'actions'] }),
+      queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'balances'] }),
     ]);
-  }, [queryClient, account.id]);
+  }, [queryClient, account.Id]);
 
   return useMemo(() => {
     const single = async (actionId: string, verb: string, body: unknown = {}) => {

@@ -50,7 +50,7 @@ const SessionContext = createContext<Session | null>(null);
 export function SessionProvider({ me, children }: { me: Me; children: ReactNode }) {
   const queryClient = useQueryClient();
   const [chosen, setChosen] = useState<number | null>(storedAccountId);
-  const account = me.accounts.find((a) => a.id === chosen) ?? me.accounts[0] ?? null;
+  const account = me.Accounts.find((a) => a.Id === chosen) ?? me.Accounts[0] ?? null;
 
   const switchAccount = useCallback(
     (accountId: number) => {
@@ -63,7 +63,7 @@ export function SessionProvider({ me, children }: { me: Me; children: ReactNode 
   );
 
   const value = useMemo<Session>(
-    () => ({ me, isOperator: me.user.isOperator, account, switchAccount }),
+    () => ({ me, isOperator: me.User.IsOperator, account, switchAccount }),
     [me, account, switchAccount],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
@@ -84,11 +84,11 @@ export function useAccount(): MeAccount {
 
 export function useAccountApi(): AccountApi {
   const account = useAccount();
-  return useMemo(() => accountApi(account.id), [account.id]);
+  return useMemo(() => accountApi(account.Id), [account.Id]);
 }
 
 /** Query keys of account data start with ['account', id], so switching accounts never mixes caches. */
 export function useAccountKey(): (...parts: unknown[]) => QueryKey {
   const account = useAccount();
-  return useCallback((...parts: unknown[]) => ['account', account.id, ...parts], [account.id]);
+  return useCallback((...parts: unknown[]) => ['account', account.Id, ...parts], [account.Id]);
 }

@@ -1,107 +1,18 @@
 /** Shapes of the Lockstep HTTP API (mirrors src/http/dto.ts and the route schemas). */
 
-export type AccountKind = 'BRAND' | 'PARTNER';
-export type Role = 'ADMIN' | 'USER';
-
-export interface MeAccount {
-  id: number;
-  name: string;
-  kind: AccountKind;
-  role: Role;
-  timeZone: string;
-  currency: string;
-}
-
-export interface Me {
-  user: { id: number; email: string; name: string; isOperator: boolean };
-  accounts: MeAccount[];
-}
+export type { AccountKind, Role } from '@contract/enums';
+export type { Me, MeAccount, InvitationInfo, MyInvitation } from '@contract/session';
+export type { AccountDetails } from '@contract/accounts';
+export type { OperatorAccount } from '@contract/operator';
+export type { Member, Invitation, InviteResult } from '@contract/users';
+export type { ApiToken, Credentials, IssuedToken } from '@contract/credentials';
+export type { Page as PascalPage } from '@contract/common';
 
 export interface Page<T> {
   items: T[];
   page: number;
   pageSize: number;
   total: number;
-}
-
-export interface AccountDetails {
-  id: number;
-  kind: AccountKind;
-  name: string;
-  timeZone: string;
-  currency: string;
-  sid: string;
-  status: 'ACTIVE' | 'CLOSED';
-  createdAt: string;
-}
-
-export interface OperatorAccount extends AccountDetails {
-  members: number;
-}
-
-export interface Member {
-  userId: number;
-  email: string;
-  name: string;
-  role: Role;
-  joinedAt: string;
-}
-
-export interface Invitation {
-  id: number;
-  email: string;
-  role: Role;
-  createdAt: string;
-  expiresAt: string;
-}
-
-/** Always an invitation: the invitee accepts it, whether they have a login or not. */
-export interface InviteResult {
-  status: 'INVITED';
-  invitationId: number;
-  acceptUrl: string;
-}
-
-export interface InvitationInfo {
-  id: number;
-  email: string;
-  accountName: string;
-  role: Role;
-  /** The e-mail has a login: accepting takes its password (or its session), not a new name. */
-  hasLogin: boolean;
-}
-
-/** GET /me/invitations: an invitation addressed to the logged-in user. */
-export interface MyInvitation {
-  id: number;
-  accountId: number;
-  accountName: string;
-  accountKind: AccountKind;
-  role: Role;
-  invitedByName: string;
-  createdAt: string;
-  expiresAt: string;
-}
-
-export interface ApiToken {
-  id: number;
-  label: string;
-  hint: string;
-  createdBy: number;
-  createdByName: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-
-export interface Credentials {
-  accountSid: string;
-  tokens: ApiToken[];
-}
-
-export interface IssuedToken {
-  id: number;
-  accountSid: string;
-  authToken: string;
 }
 
 export type ProgramStatus = 'ACTIVE' | 'INACTIVE';

@@ -50,12 +50,12 @@ function AccountSwitcher() {
   const label = (
     <span className="switcher-label">
       <span className="switcher-name" data-testid="current-account">
-        {account.name}
+        {account.Name}
       </span>
-      <span className={`kind-tag kind-${account.kind.toLowerCase()}`}>{humanize(account.kind)}</span>
+      <span className={`kind-tag kind-${account.Kind.toLowerCase()}`}>{humanize(account.Kind)}</span>
     </span>
   );
-  if (me.accounts.length < 2) {
+  if (me.Accounts.length < 2) {
     return (
       <div className="switcher switcher-static" data-testid="account-switcher">
         {label}
@@ -65,19 +65,19 @@ function AccountSwitcher() {
   return (
     <Menu
       label={label}
-      ariaLabel={`Account: ${account.name} (${humanize(account.kind)}). Switch account`}
+      ariaLabel={`Account: ${account.Name} (${humanize(account.Kind)}). Switch account`}
       buttonClassName="switcher"
       testId="account-switcher"
       header="Switch account"
-      items={me.accounts.map((a) => ({
-        label: a.name,
-        description: `${humanize(a.kind)} · ${humanize(a.role)} · ${a.currency}`,
-        checked: a.id === account.id,
-        testId: `account-option-${a.id}`,
+      items={me.Accounts.map((a) => ({
+        label: a.Name,
+        description: `${humanize(a.Kind)} · ${humanize(a.Role)} · ${a.Currency}`,
+        checked: a.Id === account.Id,
+        testId: `account-option-${a.Id}`,
         onSelect: () => {
-          if (a.id === account.id) return;
-          switchAccount(a.id);
-          toast.info(`You are now working in ${a.name}.`);
+          if (a.Id === account.Id) return;
+          switchAccount(a.Id);
+          toast.info(`You are now working in ${a.Name}.`);
         },
       }))}
     />
@@ -92,19 +92,19 @@ function UserMenu() {
       label={
         <span className="user-button-inner">
           <span className="avatar" aria-hidden="true">
-            {initials(me.user.name)}
+            {initials(me.User.Name)}
           </span>
-          <span className="user-name">{me.user.name}</span>
+          <span className="user-name">{me.User.Name}</span>
         </span>
       }
-      ariaLabel={`User menu for ${me.user.name}`}
+      ariaLabel={`User menu for ${me.User.Name}`}
       buttonClassName="user-button"
       testId="user-menu"
       header={
         <div className="user-card">
-          <div className="user-card-name">{me.user.name}</div>
-          <div className="user-card-email">{me.user.email}</div>
-          {me.user.isOperator ? <div className="user-card-role">Operator</div> : null}
+          <div className="user-card-name">{me.User.Name}</div>
+          <div className="user-card-email">{me.User.Email}</div>
+          {me.User.IsOperator ? <div className="user-card-role">Operator</div> : null}
         </div>
       }
       items={[{ label: 'Log out', testId: 'log-out', onSelect: () => void logOut() }]}

@@ -25,19 +25,19 @@ export function PendingInvitations() {
   });
 
   const accept = useMutation({
-    mutationFn: (invitation: MyInvitation) => api.post<Me>(`/api/v1/me/invitations/${invitation.id}/accept`),
+    mutationFn: (invitation: MyInvitation) => api.post<Me>(`/api/v1/me/invitations/${invitation.Id}/accept`),
     onSuccess: async (me, invitation) => {
       queryClient.setQueryData(ME_KEY, me);
-      switchAccount(invitation.accountId);
-      toast.success(`You joined ${invitation.accountName}; you are now working in it.`);
+      switchAccount(invitation.AccountId);
+      toast.success(`You joined ${invitation.AccountName}; you are now working in it.`);
       await queryClient.invalidateQueries({ queryKey: MY_INVITATIONS_KEY });
     },
     onError: (error) => toast.error(errorDetail(error)),
   });
   const decline = useMutation({
-    mutationFn: (invitation: MyInvitation) => api.post(`/api/v1/me/invitations/${invitation.id}/decline`),
+    mutationFn: (invitation: MyInvitation) => api.post(`/api/v1/me/invitations/${invitation.Id}/decline`),
     onSuccess: async (_data, invitation) => {
-      toast.info(`You declined the invitation to ${invitation.accountName}.`);
+      toast.info(`You declined the invitation to ${invitation.AccountName}.`);
       await queryClient.invalidateQueries({ queryKey: MY_INVITATIONS_KEY });
     },
     onError: (error) => toast.error(errorDetail(error)),
@@ -48,17 +48,17 @@ export function PendingInvitations() {
   return (
     <section aria-label="Your invitations" data-testid="my-invitations" style={{ paddingTop: 16, marginBottom: -8 }}>
       {invitations.data.map((invitation) => (
-        <div key={invitation.id} className="alert alert-info" data-testid={`my-invitation-${invitation.accountName}`}>
+        <div key={invitation.Id} className="alert alert-info" data-testid={`my-invitation-${invitation.AccountName}`}>
           <span>
-            {invitation.invitedByName} invited you to join <strong>{invitation.accountName}</strong> (
-            {humanize(invitation.accountKind).toLowerCase()}) as {invitation.role === 'ADMIN' ? 'an admin' : 'a user'}.
+            {invitation.InvitedByName} invited you to join <strong>{invitation.AccountName}</strong> (
+            {humanize(invitation.AccountKind).toLowerCase()}) as {invitation.Role === 'ADMIN' ? 'an admin' : 'a user'}.
           </span>
           <span style={{ display: 'flex', gap: 8 }}>
             <button
               type="button"
               className="btn btn-sm btn-primary"
               disabled={busy}
-              aria-label={`Join ${invitation.accountName}`}
+              aria-label={`Join ${invitation.AccountName}`}
               onClick={() => accept.mutate(invitation)}
             >
               Join
@@ -67,7 +67,7 @@ export function PendingInvitations() {
               type="button"
               className="btn btn-sm"
               disabled={busy}
-              aria-label={`Decline the invitation to ${invitation.accountName}`}
+              aria-label={`Decline the invitation to ${invitation.AccountName}`}
               onClick={() => decline.mutate(invitation)}
             >
               Decline

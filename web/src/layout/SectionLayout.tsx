@@ -38,12 +38,12 @@ export function SectionIndex({ section }: { section: SectionDef }) {
 export function PageGuard({ page }: { page: PageDef }) {
   const account = useAccount();
   if (!pageAllowedForKind(page, account)) return <Navigate to="/home" replace />;
-  if (page.adminOnly && account.role !== 'ADMIN') {
+  if (page.adminOnly && account.Role !== 'ADMIN') {
     return (
       <div className="page">
         <h1 className="page-title-plain">{page.label}</h1>
         <Notice kind="warning">
-          Only admins of {account.name} can use {page.label}. Ask an admin of the account for access.
+          Only admins of {account.Name} can use {page.label}. Ask an admin of the account for access.
         </Notice>
       </div>
     );

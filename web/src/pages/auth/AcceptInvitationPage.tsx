@@ -4,6 +4,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, errorDetail } from '../../api/client';
 import { ME_KEY, rememberAccount, useMeQuery } from '../../api/session';
 import type { InvitationInfo, Me } from '../../api/types';
+import type { AcceptInvitationBody } from '@contract/session';
 import { ErrorMessage, Loading, Notice } from '../../components/Feedback';
 import { Field } from '../../components/Form';
 import { useToast } from '../../components/Toast';
@@ -39,8 +40,8 @@ export function AcceptInvitationPage() {
   });
 
   const enter = (joinedMe: Me) => {
-    const joined = joinedMe.accounts.find((a) => a.name === invitation.data?.accountName);
-    if (joined) rememberAccount(joined.id);
+    const joined = joinedMe.Accounts.find((a) => a.Name === invitation.data?.AccountName);
+    if (joined) rememberAccount(joined.Id);
     queryClient.clear();
     queryClient.setQueryData(ME_KEY, joinedMe);
     navigate('/', { replace: true });
@@ -48,17 +49,20 @@ export function AcceptInvitationPage() {
 
   const accept = useMutation({
     mutationFn: () =>
-      api.post<Me>('/api/v1/invitations/accept', invitation.data?.hasLogin ? { token, password } : { token, name, password }),
+      api.post<Me>(
+        '/api/v1/invitations/accept',
+        (invitation.data?.HasLogin ? { Token: token, Password: password } : { Token: token, Name: name, Password: password }) satisfies AcceptInvitationBody,
+      ),
     onSuccess: enter,
   });
   const acceptAsMe = useMutation({
-    mutationFn: () => api.post<Me>(`/api/v1/me/invitations/${invitation.data!.id}/accept`),
+    mutationFn: () => api.post<Me>(`/api/v1/me/invitations/${invitation.data!.Id}/accept`),
     onSuccess: enter,
   });
   const decline = useMutation({
-    mutationFn: () => api.post(`/api/v1/me/invitations/${invitation.data!.id}/decline`),
+    mutationFn: () => api.post(`/api/v1/me/invitations/${invitation.data!.Id}/decline`),
     onSuccess: () => {
-      toast.info(`You declined the invitation to ${invitation.data!.accountName}.`);
+      toast.info(`You declined the invitation to ${invitation.data!.AccountName}.`);
       navigate('/', { replace: true });
     },
   });
@@ -91,23 +95,23 @@ export function AcceptInvitationPage() {
   const info = invitation.data;
   const subtitle = (
     <>
-      You were invited to <strong data-testid="invitation-account">{info.accountName}</strong> as {asRole(info.role)}.
+      You were invited to <strong data-testid="invitation-account">{info.AccountName}</strong> as {asRole(info.Role)}.
     </>
   );
-  const user = me.data?.user;
+  const user = me.data?.User;
 
-  if (user && user.email.toLowerCase() === info.email.toLowerCase()) {
+  if (user && user.Email.toLowerCase() === info.Email.toLowerCase()) {
     const busy = acceptAsMe.isPending || decline.isPending;
     return (
-      <AuthLayout title={`Join ${info.accountName}`} subtitle={subtitle}>
+      <AuthLayout title={`Join ${info.AccountName}`} subtitle={subtitle}>
         <div className="form">
           <p>
-            You are logged in as <strong data-testid="invitation-email">{user.email}</strong>, the e-mail this invitation is for.
+            You are logged in as <strong data-testid="invitation-email">{user.Email}</strong>, the e-mail this invitation is for.
           </p>
           {acceptAsMe.isError ? <ErrorMessage>{errorDetail(acceptAsMe.error)}</ErrorMessage> : null}
           {decline.isError ? <ErrorMessage>{errorDetail(decline.error)}</ErrorMessage> : null}
           <button type="button" className="btn btn-primary btn-block" disabled={busy} onClick={() => acceptAsMe.mutate()}>
-            {acceptAsMe.isPending ? 'Joining…' : `Join ${info.accountName}`}
+            {acceptAsMe.isPending ? 'Joining…' : `Join ${info.AccountName}`}
           </button>
           <button type="button" className="btn btn-block" disabled={busy} onClick={() => decline.mutate()}>
             Decline
@@ -119,12 +123,12 @@ export function AcceptInvitationPage() {
 
   if (user) {
     return (
-      <AuthLayout title={`Join ${info.accountName}`} subtitle={subtitle}>
+      <AuthLayout title={`Join ${info.AccountName}`} subtitle={subtitle}>
         <div className="form">
           <Notice kind="warning">
-            This invitation is for <strong data-testid="invitation-email">{info.email}</strong>, but you are logged in as{' '}
-            <strong>{user.email}</strong>. Log out to accept it with the login of {info.email}, or ask the admin who invited you
-            to invite {user.email} instead.
+            This invitation is for <strong data-testid="invitation-email">{info.Email}</strong>, but you are logged in as{' '}
+            <strong>{user.Email}</strong>. Log out to accept it with the login of {info.Email}, or ask the admin who invited you
+            to invite {user.Email} instead.
           </Notice>
           {logOut.isError ? <ErrorMessage>{errorDetail(logOut.error)}</ErrorMessage> : null}
           <button type="button" className="btn btn-primary btn-block" disabled={logOut.isPending} onClick={() => logOut.mutate()}>
@@ -136,14 +140,14 @@ export function AcceptInvitationPage() {
     );
   }
 
-  const tooShort = !info.hasLogin && password.length > 0 && password.length < MIN_PASSWORD;
+  const tooShort = !info.HasLogin && password.length > 0 && password.length < MIN_PASSWORD;
   return (
     <AuthLayout
-      title={`Join ${info.accountName}`}
+      title={`Join ${info.AccountName}`}
       subtitle={
         <>
           {subtitle}{' '}
-          {info.hasLogin
+          {info.HasLogin
             ? 'This e-mail already has a Lockstep login: enter its password to join.'
             : 'Choose your name and a password to finish.'}
         </>
@@ -160,13 +164,13 @@ export function AcceptInvitationPage() {
           <input
             className="input"
             type="email"
-            value={info.email}
+            value={info.Email}
             readOnly
             autoComplete="username"
             data-testid="invitation-email"
           />
         </Field>
-        {info.hasLogin ? (
+        {info.HasLogin ? (
           <Field label="Password">
             <input
               className="input"
@@ -199,7 +203,7 @@ export function AcceptInvitationPage() {
         )}
         {accept.isError ? <ErrorMessage>{errorDetail(accept.error)}</ErrorMessage> : null}
         <button type="submit" className="btn btn-primary btn-block" disabled={accept.isPending}>
-          {accept.isPending ? 'Joining…' : `Join ${info.accountName}`}
+          {accept.isPending ? 'Joining…' : `Join ${info.AccountName}`}
         </button>
       </form>
     </AuthLayout>

@@ -4,6 +4,7 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api, errorDetail } from '../../api/client';
 import { ME_KEY, useMeQuery } from '../../api/session';
 import type { Me } from '../../api/types';
+import type { LogInBody } from '@contract/session';
 import { ErrorMessage, Loading } from '../../components/Feedback';
 import { Field } from '../../components/Form';
 import { AuthLayout } from './AuthLayout';
@@ -23,7 +24,7 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
 
   const logIn = useMutation({
-    mutationFn: () => api.post<Me>('/api/v1/session', { email, password }),
+    mutationFn: () => api.post<Me>('/api/v1/session', { Email: email, Password: password } satisfies LogInBody),
     onSuccess: (data) => {
       queryClient.clear();
       queryClient.setQueryData(ME_KEY, data);

@@ -7,7 +7,7 @@ export function NoAccountPage() {
   return (
     <div className="page">
       <EmptyState title="No account yet">
-        {me.user.email} is not a member of any brand or partner account. Ask an admin of your company's Lockstep
+        {me.User.Email} is not a member of any brand or partner account. Ask an admin of your company's Lockstep
         account to invite you.
       </EmptyState>
     </div>

@@ -57,7 +57,7 @@ function ReverseActionDialog({ action, onClose, onDone }: { action: Action; onCl
       }
     >
       <p>
-        {actionSummary(action, account.timeZone)}: sale amount <strong>{formatMoney(action.Amount, action.Currency)}</strong>, payout{' '}
+        {actionSummary(action, account.TimeZone)}: sale amount <strong>{formatMoney(action.Amount, action.Currency)}</strong>, payout{' '}
         <strong>{formatMoney(action.Payout, action.Currency)}</strong>.
       </p>
       <Field label="Reason" hint={`The partner sees the action as Reversed/${reason || '<reason>'}.`}>
@@ -79,7 +79,7 @@ export function ActionOperationDialog({ operation, onClose }: { operation: Pendi
   const toast = useToast();
   const { op, action: a } = operation;
   const money = (amount: string) => formatMoney(amount, a.Currency);
-  const lockingDate = formatDate(a.LockingDate, account.timeZone);
+  const lockingDate = formatDate(a.LockingDate, account.TimeZone);
 
   switch (op) {
     case 'approve':
@@ -95,7 +95,7 @@ export function ActionOperationDialog({ operation, onClose }: { operation: Pendi
           }}
         >
           <p>
-            {actionSummary(a, account.timeZone)}: payout <strong>{money(a.Payout)}</strong> on a sale amount of {money(a.Amount)}.
+            {actionSummary(a, account.TimeZone)}: payout <strong>{money(a.Payout)}</strong> on a sale amount of {money(a.Amount)}.
           </p>
           <p>Approving locks it now instead of on {lockingDate}. A locked action can no longer be modified or reversed.</p>
         </ConfirmDialog>
@@ -109,11 +109,11 @@ export function ActionOperationDialog({ operation, onClose }: { operation: Pendi
           onClose={onClose}
           onConfirm={async () => {
             const done = await commands.restore(a.Id);
-            toast.success(`Action ${a.Id} restored: ${done.StatusDetail}, payout ${money(done.Payout)}. It locks on ${formatDate(done.LockingDate, account.timeZone)}.`);
+            toast.success(`Action ${a.Id} restored: ${done.StatusDetail}, payout ${money(done.Payout)}. It locks on ${formatDate(done.LockingDate, account.TimeZone)}.`);
           }}
         >
           <p>
-            {actionSummary(a, account.timeZone)} was reversed ({a.ReversalReason ? `${a.ReversalReason} · ${reasonLabel(a.ReversalReason)}` : 'no reason'}).
+            {actionSummary(a, account.TimeZone)} was reversed ({a.ReversalReason ? `${a.ReversalReason} · ${reasonLabel(a.ReversalReason)}` : 'no reason'}).
           </p>
           <p>Approving overrides the reversal: the action is pending again (payout {money(a.Payout)}) and locks per the contract terms on {lockingDate}.</p>
         </ConfirmDialog>

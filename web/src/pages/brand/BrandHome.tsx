@@ -103,13 +103,13 @@ export function BrandHome() {
   const programs = usePrograms();
   const active = useActiveContracts();
   const partners = new Set(active.data?.items.map((c) => c.partnerAccountId) ?? []);
-  const firstName = me.user.name.split(' ')[0] ?? me.user.name;
+  const firstName = me.User.Name.split(' ')[0] ?? me.User.Name;
 
   return (
     <div className="page">
       <PageHeader
         title={`Welcome back, ${firstName}`}
-        subtitle={`${account.name} · Brand account · ${account.currency} · ${account.timeZone}`}
+        subtitle={`${account.Name} · Brand account · ${account.Currency} · ${account.TimeZone}`}
         actions={
           <>
             <Link to="/reports/contract-history" className="btn">

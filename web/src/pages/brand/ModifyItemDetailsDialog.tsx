@@ -109,7 +109,7 @@ export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; o
       }
     >
       <p className="muted">
-        Action <strong className="mono">{action.Id}</strong> · {actionSummary(action, account.timeZone)}. Sale amount{' '}
+        Action <strong className="mono">{action.Id}</strong> · {actionSummary(action, account.TimeZone)}. Sale amount{' '}
         {formatMoney(action.Amount, c)}, payout {formatMoney(action.Payout, c)}.
       </p>
       {hasItems ? (

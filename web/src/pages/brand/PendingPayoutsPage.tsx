@@ -62,7 +62,7 @@ export function PendingPayoutsPage({ view }: { view: PendingPayoutsView }) {
     <div className="page">
       <PageHeader
         title="Pending Payouts"
-        subtitle={`Actions of ${account.name} waiting to lock: approve, reverse or modify them before their locking date. Dates in ${account.timeZone}.`}
+        subtitle={`Actions of ${account.Name} waiting to lock: approve, reverse or modify them before their locking date. Dates in ${account.TimeZone}.`}
         actions={view === 'rejected' ? undefined : <ActionsDownload reversed={view === 'reversed'} />}
       />
       <PendingPayoutsNav />
@@ -125,8 +125,8 @@ function ActionsDownload({ reversed }: { reversed: boolean }) {
   return (
     <DownloadButtons
       path="/api/v1/actions/export"
-      query={actionsFilter(p, reversed, account.timeZone)}
-      accountId={account.id}
+      query={actionsFilter(p, reversed, account.TimeZone)}
+      accountId={account.Id}
       fallbackName={reversed ? 'reversed-actions' : 'actions'}
       description={reversed ? 'the reversed actions matching the filters' : 'the actions matching the filters'}
     />
@@ -135,7 +135,7 @@ function ActionsDownload({ reversed }: { reversed: boolean }) {
 
 function ActionsView({ reversed }: { reversed: boolean }) {
   const account = useAccount();
-  const tz = account.timeZone;
+  const tz = account.TimeZone;
   const p = useActionsParams(reversed);
   const { update } = p;
   const programs = usePrograms();

@@ -46,7 +46,7 @@ function EditProgramDialog({ program, onClose }: { program: Program; onClose: ()
     mutationFn: () => http.patch<Program>(`/api/v1/programs/${program.id}`, { name: name.trim(), timeZone: timeZone.trim(), status }),
     onSuccess: async () => {
       toast.success('Program saved.');
-      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'programs'] });
+      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs'] });
       onClose();
     },
   });
@@ -124,7 +124,7 @@ function EditLandingDomainsDialog({ program, onClose }: { program: Program; onCl
     onSuccess: async (saved) => {
       setDraft('');
       toast.success(`Landing domains of ${saved.name} saved.`);
-      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'programs'] });
+      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs'] });
       onClose();
     },
   });
@@ -192,7 +192,7 @@ function AddEventTypeDialog({ program, onClose }: { program: Program; onClose: (
     mutationFn: () => http.post<EventType>(`/api/v1/programs/${program.id}/event-types`, { name: name.trim(), kind, returnsProcessing }),
     onSuccess: async (et) => {
       toast.success(`Event type “${et.name}” added with ActionTrackerId ${et.id}.`);
-      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'programs', program.id, 'event-types'] });
+      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs', program.id, 'event-types'] });
       onClose();
     },
   });
@@ -254,7 +254,7 @@ function TermsCard({ program, terms, eventTypes }: { program: Program; terms: Te
           <span className="terms-card-name">{terms.name}</span>{' '}
           <Badge tone={terms.status === 'ACTIVE' ? 'green' : 'gray'}>{terms.status}</Badge>
           <div className="muted small">
-            Terms {terms.id} · published {formatDateTime(terms.createdAt, account.timeZone)}
+            Terms {terms.id} · published {formatDateTime(terms.createdAt, account.TimeZone)}
           </div>
         </div>
         {terms.status === 'ACTIVE' ? (
@@ -272,7 +272,7 @@ function TermsCard({ program, terms, eventTypes }: { program: Program; terms: Te
           onConfirm={async () => {
             await http.post(`/api/v1/programs/${program.id}/terms/${terms.id}/archive`);
             toast.success(`“${terms.name}” archived.`);
-            await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'programs', program.id, 'terms'] });
+            await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs', program.id, 'terms'] });
           }}
         >
           Partners can no longer accept these terms. Existing contracts on them are unchanged.
@@ -303,9 +303,9 @@ export function ProgramDetailPage() {
         header: 'Returns processing',
         cell: (info) => RETURNS_PROCESSING_LABELS[info.getValue()] ?? info.getValue(),
       }),
-      etCol.accessor('createdAt', { header: 'Added', cell: (info) => formatDate(info.getValue(), account.timeZone), meta: { width: 120 } }),
+      etCol.accessor('createdAt', { header: 'Added', cell: (info) => formatDate(info.getValue(), account.TimeZone), meta: { width: 120 } }),
     ],
-    [account.timeZone],
+    [account.TimeZone],
   );
 
   if (!Number.isInteger(programId) || programId <= 0) return <div className="page"><EmptyState title="No such program" /></div>;
@@ -440,7 +440,7 @@ export function ProgramDetailPage() {
               ['Brand', p.brandName],
               ['Currency', p.currency],
               ['Time zone', p.timeZone],
-              ['Created', formatDateTime(p.createdAt, account.timeZone)],
+              ['Created', formatDateTime(p.createdAt, account.TimeZone)],
             ]}
           />
         </Card>

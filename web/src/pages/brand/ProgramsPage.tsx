@@ -33,8 +33,8 @@ function NewProgramDialog({ onClose }: { onClose: () => void }) {
   const toast = useToast();
   const navigate = useNavigate();
   const [name, setName] = useState('');
-  const [currency, setCurrency] = useState(account.currency);
-  const [timeZone, setTimeZone] = useState(account.timeZone);
+  const [currency, setCurrency] = useState(account.Currency);
+  const [timeZone, setTimeZone] = useState(account.TimeZone);
   const [websiteUrl, setWebsiteUrl] = useState('');
 
   const create = useMutation({
@@ -48,7 +48,7 @@ function NewProgramDialog({ onClose }: { onClose: () => void }) {
       }),
     onSuccess: async (program) => {
       toast.success(`Program “${program.name}” created. Add its event types, then publish terms.`);
-      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'programs'] });
+      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs'] });
       navigate(`/settings/programs/${program.id}`);
     },
   });
@@ -135,9 +135,9 @@ export function ProgramsPage() {
         cell: (info) => <Badge tone={info.getValue() === 'ACTIVE' ? 'green' : 'gray'}>{info.getValue()}</Badge>,
         meta: { width: 110 },
       }),
-      col.accessor('createdAt', { header: 'Created', cell: (info) => formatDate(info.getValue(), account.timeZone), meta: { width: 120 } }),
+      col.accessor('createdAt', { header: 'Created', cell: (info) => formatDate(info.getValue(), account.TimeZone), meta: { width: 120 } }),
     ],
-    [account.timeZone],
+    [account.TimeZone],
   );
 
   return (

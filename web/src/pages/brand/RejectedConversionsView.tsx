@@ -17,7 +17,7 @@ const col = columnsFor<Conversion>();
 /** Conversions the platform recorded but could not credit to a partner, with the reason. */
 export function RejectedConversionsView() {
   const account = useAccount();
-  const tz = account.timeZone;
+  const tz = account.TimeZone;
   const http = useAccountApi();
   const key = useAccountKey();
   const { get, update } = useSearchState();

@@ -168,7 +168,7 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
     },
     onSuccess: async (terms) => {
       toast.success(`Terms “${terms.name}” published: partners can now accept them.`);
-      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'programs', program.id] });
+      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs', program.id] });
       navigate(`/settings/programs/${program.id}`);
     },
   });

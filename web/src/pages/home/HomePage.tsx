@@ -4,5 +4,5 @@ import { PartnerHome } from '../partner/PartnerHome';
 
 export function HomePage() {
   const account = useAccount();
-  return account.kind === 'BRAND' ? <BrandHome /> : <PartnerHome />;
+  return account.Kind === 'BRAND' ? <BrandHome /> : <PartnerHome />;
 }

@@ -1,7 +1,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api, errorDetail } from '../../api/client';
-import type { AccountKind, OperatorAccount, Page } from '../../api/types';
+import type { AccountKind, OperatorAccount, PascalPage } from '../../api/types';
+import type { CreateAccountBody, CreatedAccount } from '@contract/operator';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Notice } from '../../components/Feedback';
@@ -13,12 +14,6 @@ import { TimeZoneOptions } from '../brand/ProgramsPage';
 const NO_ACCOUNTS: OperatorAccount[] = [];
 const col = columnsFor<OperatorAccount>();
 
-interface Opened {
-  id: number;
-  sid: string;
-  adminUserId: number;
-}
-
 function OpenAccountDialog({ onClose }: { onClose: () => void }) {
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -29,17 +24,17 @@ function OpenAccountDialog({ onClose }: { onClose: () => void }) {
   const [adminEmail, setAdminEmail] = useState('');
   const [adminName, setAdminName] = useState('');
   const [adminPassword, setAdminPassword] = useState('');
-  const [opened, setOpened] = useState<Opened | null>(null);
+  const [opened, setOpened] = useState<CreatedAccount | null>(null);
 
   const open = useMutation({
     mutationFn: () =>
-      api.post<Opened>('/api/v1/operator/accounts', {
-        kind,
-        name: name.trim(),
-        currency: currency.trim().toUpperCase(),
-        timeZone: timeZone.trim(),
-        admin: { email: adminEmail.trim(), name: adminName.trim(), ...(adminPassword ? { password: adminPassword } : {}) },
-      }),
+      api.post<CreatedAccount>('/api/v1/operator/accounts', {
+        Kind: kind,
+        Name: name.trim(),
+        Currency: currency.trim().toUpperCase(),
+        TimeZone: timeZone.trim(),
+        Admin: { Email: adminEmail.trim(), Name: adminName.trim(), ...(adminPassword ? { Password: adminPassword } : {}) },
+      } satisfies CreateAccountBody),
     onSuccess: async (data) => {
       toast.success(`${humanize(kind)} account “${name}” opened.`);
       await queryClient.invalidateQueries({ queryKey: ['operator', 'accounts'] });
@@ -59,10 +54,10 @@ function OpenAccountDialog({ onClose }: { onClose: () => void }) {
         }
       >
         <p>
-          <strong>{name}</strong> (account {opened.id}) is open; {adminEmail} is its first admin
+          <strong>{name}</strong> (account {opened.Id}) is open; {adminEmail} is its first admin
           {adminPassword ? ' and can log in with the password you set' : ''}.
         </p>
-        <CopyField label="Account SID" value={opened.sid} />
+        <CopyField label="Account SID" value={opened.AccountSid} />
       </Dialog>
     );
   }
@@ -130,7 +125,7 @@ function OpenAccountDialog({ onClose }: { onClose: () => void }) {
 }
 
 export function OperatorAccountsPage() {
-  const [state, setState] = useState<ServerTableState>({ pageIndex: 0, pageSize: 25, sorting: [{ id: 'id', desc: false }], search: '' });
+  const [state, setState] = useState<ServerTableState>({ pageIndex: 0, pageSize: 25, sorting: [{ id: 'Id', desc: false }], search: '' });
   const [kind, setKind] = useState<'' | AccountKind>('');
   const [opening, setOpening] = useState(false);
 
@@ -144,30 +139,30 @@ export function OperatorAccountsPage() {
   };
   const accounts = useQuery({
     queryKey: ['operator', 'accounts', query],
-    queryFn: () => api.get<Page<OperatorAccount>>('/api/v1/operator/accounts', query),
+    queryFn: () => api.get<PascalPage<OperatorAccount>>('/api/v1/operator/accounts', query),
     placeholderData: keepPreviousData,
   });
 
   const columns = useMemo(
     () => [
-      col.accessor('id', { header: 'Account Id', meta: { className: 'num', width: 110 } }),
-      col.accessor('name', { header: 'Name', cell: (info) => <strong>{info.getValue()}</strong> }),
-      col.accessor('kind', {
+      col.accessor('Id', { header: 'Account Id', meta: { className: 'num', width: 110 } }),
+      col.accessor('Name', { header: 'Name', cell: (info) => <strong>{info.getValue()}</strong> }),
+      col.accessor('Kind', {
         header: 'Kind',
         cell: (info) => <span className={`kind-tag kind-${info.getValue().toLowerCase()}`}>{humanize(info.getValue())}</span>,
         meta: { width: 100 },
       }),
-      col.accessor('sid', { header: 'Account SID', enableSorting: false, cell: (info) => <span className="code">{info.getValue()}</span> }),
-      col.accessor('currency', { header: 'Currency', enableSorting: false, meta: { width: 90 } }),
-      col.accessor('timeZone', { header: 'Time zone', enableSorting: false }),
-      col.accessor('members', { header: 'Users', enableSorting: false, meta: { align: 'right', width: 80 } }),
-      col.accessor('status', {
+      col.accessor('AccountSid', { header: 'Account SID', enableSorting: false, cell: (info) => <span className="code">{info.getValue()}</span> }),
+      col.accessor('Currency', { header: 'Currency', enableSorting: false, meta: { width: 90 } }),
+      col.accessor('TimeZone', { header: 'Time zone', enableSorting: false }),
+      col.accessor('Members', { header: 'Users', enableSorting: false, meta: { align: 'right', width: 80 } }),
+      col.accessor('Status', {
         header: 'Status',
         enableSorting: false,
         cell: (info) => <Badge tone={info.getValue() === 'ACTIVE' ? 'green' : 'gray'}>{info.getValue()}</Badge>,
         meta: { width: 100 },
       }),
-      col.accessor('createdAt', { header: 'Opened', cell: (info) => formatDate(info.getValue()), meta: { width: 120 } }),
+      col.accessor('CreatedDate', { header: 'Opened', cell: (info) => formatDate(info.getValue()), meta: { width: 120 } }),
     ],
     [],
   );
@@ -189,9 +184,9 @@ export function OperatorAccountsPage() {
           label="Accounts"
           testId="operator-accounts"
           columns={columns}
-          data={accounts.data?.items ?? NO_ACCOUNTS}
-          getRowId={(a) => String(a.id)}
-          rowTestId={(a) => `account-row-${a.id}`}
+          data={accounts.data?.Items ?? NO_ACCOUNTS}
+          getRowId={(a) => String(a.Id)}
+          rowTestId={(a) => `account-row-${a.Id}`}
           itemName={['account', 'accounts']}
           loading={accounts.isPending}
           refreshing={accounts.isFetching && !accounts.isPending}
@@ -215,7 +210,7 @@ export function OperatorAccountsPage() {
               </select>
             </label>
           }
-          server={{ rowCount: accounts.data?.total ?? 0, state, onStateChange: setState }}
+          server={{ rowCount: accounts.data?.Total ?? 0, state, onStateChange: setState }}
         />
       </div>
       {opening ? <OpenAccountDialog onClose={() => setOpening(false)} /> : null}

@@ -227,14 +227,14 @@ function PartnerPicker({ action, value, onChange }: { action: Action; value: Ope
           <p className="muted small partner-options-empty">No partner account matches “{q.trim()}”.</p>
         ) : (
           items.map((p) => {
-            const current = p.id === action.MediaPartnerId;
-            const closed = p.status === 'CLOSED';
+            const current = p.Id === action.MediaPartnerId;
+            const closed = p.Status === 'CLOSED';
             return (
-              <label key={p.id} className={`partner-option ${value?.id === p.id ? 'partner-option-selected' : ''} ${current || closed ? 'partner-option-disabled' : ''}`}>
-                <input type="radio" name="partner" checked={value?.id === p.id} disabled={current || closed} onChange={() => onChange(p)} />
-                <span className="partner-option-name">{p.name}</span>
+              <label key={p.Id} className={`partner-option ${value?.Id === p.Id ? 'partner-option-selected' : ''} ${current || closed ? 'partner-option-disabled' : ''}`}>
+                <input type="radio" name="partner" checked={value?.Id === p.Id} disabled={current || closed} onChange={() => onChange(p)} />
+                <span className="partner-option-name">{p.Name}</span>
                 <span className="muted small">
-                  #{p.id} · {p.currency}
+                  #{p.Id} · {p.Currency}
                   {current ? ' · credited now' : closed ? ' · closed' : ''}
                 </span>
               </label>
@@ -273,20 +273,20 @@ function ReattributeDialog({ action: a, onClose, onDone }: { action: ActionDetai
       review={
         <div className="confirm-text" data-testid="reattribute-review">
           <p>
-            Credit action {a.Id} to <strong>{partner?.name}</strong> instead of <strong>{a.MediaPartnerName}</strong>?
+            Credit action {a.Id} to <strong>{partner?.Name}</strong> instead of <strong>{a.MediaPartnerName}</strong>?
           </p>
           <Details
             className="review-details"
             items={[
               ['From', `${a.MediaPartnerName} (${a.MediaPartnerId})`],
-              ['To', partner ? `${partner.name} (${partner.id})` : ''],
+              ['To', partner ? `${partner.Name} (${partner.Id})` : ''],
               ['Reason', reason ? `${reason} · ${reasonLabel(reason)}` : ''],
               ['Event date', `${formatDateTime(a.EventDate, TZ)} UTC`],
             ]}
           />
           <Notice kind="info">
-            The action stays pending under {partner?.name}’s contract with {a.CampaignName} in force at the event date: its payout and
-            locking date follow that contract. {a.MediaPartnerName} no longer sees it. It is refused if {partner?.name} had no contract
+            The action stays pending under {partner?.Name}’s contract with {a.CampaignName} in force at the event date: its payout and
+            locking date follow that contract. {a.MediaPartnerName} no longer sees it. It is refused if {partner?.Name} had no contract
             then.
           </Notice>
         </div>
@@ -294,7 +294,7 @@ function ReattributeDialog({ action: a, onClose, onDone }: { action: ActionDetai
       confirmLabel="Re-attribute"
       pendingLabel="Re-attributing…"
       perform={async () => {
-        const after = await api.post<ActionDetail>(`/api/v1/operator/actions/${a.Id}/reattribute`, { PartnerId: partner!.id, Reason: reason });
+        const after = await api.post<ActionDetail>(`/api/v1/operator/actions/${a.Id}/reattribute`, { PartnerId: partner!.Id, Reason: reason });
         onDone(after, partner!);
       }}
     />
@@ -366,7 +366,7 @@ function usePartnerNames(action: ActionDetail | undefined, known: ReadonlyMap<nu
     enabled: unknown.length > 0,
     staleTime: 60_000,
   });
-  return (partnerId: number) => known.get(partnerId) ?? partners.data?.items.find((p) => p.id === partnerId)?.name;
+  return (partnerId: number) => known.get(partnerId) ?? partners.data?.items.find((p) => p.Id === partnerId)?.Name;
 }
 
 function OperatorActionView({ id }: { id: string }) {
@@ -441,8 +441,8 @@ function OperatorActionView({ id }: { id: string }) {
           action={a}
           onClose={() => setOperation(null)}
           onDone={(after, partner) =>
-            done(after, `Action ${a.Id} re-attributed to ${partner.name}: payout ${formatMoney(after.Payout, after.Currency)}, locks ${formatDate(after.LockingDate, TZ)}.`, [
-              [partner.id, partner.name],
+            done(after, `Action ${a.Id} re-attributed to ${partner.Name}: payout ${formatMoney(after.Payout, after.Currency)}, locks ${formatDate(after.LockingDate, TZ)}.`, [
+              [partner.Id, partner.Name],
             ])
           }
         />

@@ -27,7 +27,7 @@ export function JoinProgramDialog({ program, current, onClose }: { program: Prog
     mutationFn: (templateTermsId: number) => http.post<Contract>('/api/v1/contracts', { templateTermsId }),
     onSuccess: async (contract) => {
       toast.success(`Contract ${contract.id} created: you joined ${contract.programName} on “${contract.templateTermsName}”.`);
-      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'contracts'] });
+      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'contracts'] });
       onClose();
     },
   });
@@ -107,7 +107,7 @@ export function JoinProgramDialog({ program, current, onClose }: { program: Prog
         <>
           <p>
             You are accepting <strong>{chosen.name}</strong> of <strong>{program.name}</strong> ({program.brandName}). This
-            creates a contract for {account.name}, starting now. Contracts cannot be edited: new terms make a new contract.
+            creates a contract for {account.Name}, starting now. Contracts cannot be edited: new terms make a new contract.
           </p>
           {current ? (
             <Notice kind="warning">

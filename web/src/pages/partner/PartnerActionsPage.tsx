@@ -33,7 +33,7 @@ const STATUS_DETAILS: Array<[string, string]> = [
 
 export function PartnerActionsPage() {
   const account = useAccount();
-  const tz = account.timeZone;
+  const tz = account.TimeZone;
   const { get, update } = useSearchState();
   const parties = useContractPrograms();
 
@@ -181,9 +181,9 @@ export function PartnerActionsPage() {
     <div className="page">
       <PageHeader
         title="Actions"
-        subtitle={`Actions credited to ${account.name}: pending until they lock, then paid on the brand's payment schedule. Dates in ${tz}.`}
+        subtitle={`Actions credited to ${account.Name}: pending until they lock, then paid on the brand's payment schedule. Dates in ${tz}.`}
         actions={
-          <DownloadButtons path="/api/v1/actions/export" query={filter} accountId={account.id} fallbackName="actions" description="the actions matching the filters" />
+          <DownloadButtons path="/api/v1/actions/export" query={filter} accountId={account.Id} fallbackName="actions" description="the actions matching the filters" />
         }
       />
       <BalanceCards />

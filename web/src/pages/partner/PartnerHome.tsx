@@ -21,7 +21,7 @@ export function PartnerHome() {
   const programs = usePrograms();
   const active = useActiveContracts();
   const [joining, setJoining] = useState<Program | null>(null);
-  const firstName = me.user.name.split(' ')[0] ?? me.user.name;
+  const firstName = me.User.Name.split(' ')[0] ?? me.User.Name;
 
   const contracts = active.data?.items ?? NO_CONTRACTS;
   const byProgram = useMemo(() => new Map(contracts.map((c) => [c.programId, c])), [contracts]);
@@ -35,16 +35,16 @@ export function PartnerHome() {
       contractCol.accessor('templateTermsName', { header: 'Terms' }),
       contractCol.accessor('startAt', {
         header: 'Since',
-        cell: (info) => formatDate(info.getValue(), account.timeZone),
+        cell: (info) => formatDate(info.getValue(), account.TimeZone),
         meta: { className: 'nowrap' },
       }),
       contractCol.accessor('endAt', {
         header: 'Ends',
-        cell: (info) => (info.getValue() ? formatDate(info.getValue(), account.timeZone) : <span className="muted">—</span>),
+        cell: (info) => (info.getValue() ? formatDate(info.getValue(), account.TimeZone) : <span className="muted">—</span>),
         meta: { className: 'nowrap' },
       }),
     ],
-    [account.timeZone],
+    [account.TimeZone],
   );
 
   const programColumns = useMemo(
@@ -93,7 +93,7 @@ export function PartnerHome() {
     <div className="page">
       <PageHeader
         title={`Welcome back, ${firstName}`}
-        subtitle={`${account.name} · Partner account · ${account.currency} · ${account.timeZone}`}
+        subtitle={`${account.Name} · Partner account · ${account.Currency} · ${account.TimeZone}`}
         actions={
           <>
             <Link to="/reports/contract-history" className="btn">

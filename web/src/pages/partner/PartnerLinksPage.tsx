@@ -65,7 +65,7 @@ function CreateLinkCard({ onCreated }: { onCreated: (link: TrackingLink) => void
       setLandingUrl('');
       setLabel('');
       onCreated(link);
-      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'links'] });
+      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'links'] });
     },
   });
 
@@ -205,7 +205,7 @@ export function PartnerLinksPage() {
               </Badge>
             )
           ) : (
-            <Badge tone="gray" title={info.row.original.disabledAt ? `Disabled ${formatDateTime(info.row.original.disabledAt, account.timeZone)}` : undefined}>
+            <Badge tone="gray" title={info.row.original.disabledAt ? `Disabled ${formatDateTime(info.row.original.disabledAt, account.TimeZone)}` : undefined}>
               DISABLED
             </Badge>
           ),
@@ -213,7 +213,7 @@ export function PartnerLinksPage() {
       col.accessor('createdAt', {
         header: 'Created',
         meta: { className: 'nowrap' },
-        cell: (info) => <span title={formatDateTime(info.getValue(), account.timeZone)}>{formatDate(info.getValue(), account.timeZone)}</span>,
+        cell: (info) => <span title={formatDateTime(info.getValue(), account.TimeZone)}>{formatDate(info.getValue(), account.TimeZone)}</span>,
       }),
       col.display({
         id: 'rowActions',
@@ -227,7 +227,7 @@ export function PartnerLinksPage() {
           ) : null,
       }),
     ],
-    [account.timeZone],
+    [account.TimeZone],
   );
 
   const tableState: ServerTableState = { pageIndex: page - 1, pageSize, sorting: [{ id: sort, desc: order === 'desc' }], search: '' };
@@ -237,7 +237,7 @@ export function PartnerLinksPage() {
     <div className="page">
       <PageHeader
         title="Links"
-        subtitle={`Tracking links of ${account.name}. Each visit is counted, then sent on to the landing page with a click id; conversions on it become your actions.`}
+        subtitle={`Tracking links of ${account.Name}. Each visit is counted, then sent on to the landing page with a click id; conversions on it become your actions.`}
       />
       <div className="stack">
         <CreateLinkCard onCreated={setCreated} />
@@ -318,7 +318,7 @@ export function PartnerLinksPage() {
             await http.post<TrackingLink>(`/api/v1/links/${disabling.id}/disable`);
             toast.success(`Link “${disabling.label || disabling.code}” disabled.`);
             if (created?.id === disabling.id) setCreated(null);
-            await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'links'] });
+            await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'links'] });
           }}
         >
           <p>

@@ -29,8 +29,8 @@ export function ContractDetailsDialog({ contract, onClose }: { contract: Contrac
           ['Partner', contract.partnerName],
           ['Terms', `${contract.templateTermsName} (terms ${contract.templateTermsId})`],
           ['Currency', contract.currency],
-          ['Start', formatDateTime(contract.startAt, account.timeZone)],
-          ['End', contract.endAt ? formatDateTime(contract.endAt, account.timeZone) : '—'],
+          ['Start', formatDateTime(contract.startAt, account.TimeZone)],
+          ['End', contract.endAt ? formatDateTime(contract.endAt, account.TimeZone) : '—'],
           ['Status', <ContractStatusBadge key="s" contract={contract} />],
           ['Termination reason', <span key="r" className="mono">{contract.terminationReason}</span>],
         ]}

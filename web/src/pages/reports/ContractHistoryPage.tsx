@@ -48,7 +48,7 @@ export function ContractHistoryPage() {
   const { status, reason, programId, partnerAccountId, page, pageSize, sort, order, update } = useReportParams();
   const [viewing, setViewing] = useState<Contract | null>(null);
   const [expiring, setExpiring] = useState<Contract | null>(null);
-  const isPartner = account.kind === 'PARTNER';
+  const isPartner = account.Kind === 'PARTNER';
   const partners = useBrandPartners(!isPartner);
 
   // The filters and sort, as the report and its exports (CSV, Excel, PDF) take them.
@@ -78,14 +78,14 @@ export function ContractHistoryPage() {
       col.accessor('templateTermsName', { header: 'Terms', enableSorting: false }),
       col.accessor('startAt', {
         header: 'Start',
-        cell: (info) => <span title={formatDateTime(info.getValue(), account.timeZone)}>{formatDate(info.getValue(), account.timeZone)}</span>,
+        cell: (info) => <span title={formatDateTime(info.getValue(), account.TimeZone)}>{formatDate(info.getValue(), account.TimeZone)}</span>,
         meta: { className: 'nowrap' },
       }),
       col.accessor('endAt', {
         header: 'End',
         cell: (info) => {
           const v = info.getValue();
-          return v ? <span title={formatDateTime(v, account.timeZone)}>{formatDate(v, account.timeZone)}</span> : <span className="muted">—</span>;
+          return v ? <span title={formatDateTime(v, account.TimeZone)}>{formatDate(v, account.TimeZone)}</span> : <span className="muted">—</span>;
         },
         meta: { className: 'nowrap' },
       }),
@@ -129,7 +129,7 @@ export function ContractHistoryPage() {
         },
       }),
     ],
-    [isPartner, account.timeZone],
+    [isPartner, account.TimeZone],
   );
 
   const tableState: ServerTableState = {
@@ -199,12 +199,12 @@ export function ContractHistoryPage() {
     <div className="page">
       <PageHeader
         title="Contract History"
-        subtitle={`Contracts of ${account.name} with ${isPartner ? 'brands' : 'partners'}: current and past. Dates in ${account.timeZone}.`}
+        subtitle={`Contracts of ${account.Name} with ${isPartner ? 'brands' : 'partners'}: current and past. Dates in ${account.TimeZone}.`}
         actions={
           <DownloadButtons
             path="/api/v1/contracts/export"
             query={filter}
-            accountId={account.id}
+            accountId={account.Id}
             fallbackName="contract-history"
             description="the contracts matching the filters"
           />

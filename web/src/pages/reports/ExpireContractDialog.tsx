@@ -14,13 +14,13 @@ export function ExpireContractDialog({ contract, onClose }: { contract: Contract
   const http = useAccountApi();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const today = todayIn(account.timeZone);
+  const today = todayIn(account.TimeZone);
   const [when, setWhen] = useState<'now' | 'on'>('now');
   const [date, setDate] = useState(today);
-  const isBrand = account.kind === 'BRAND';
+  const isBrand = account.Kind === 'BRAND';
   const [reverse, setReverse] = useState(false);
   const [reversalReason, setReversalReason] = useState<ChangeReasonCode>('NOT_COMPLIANCE_TERMS');
-  const counterparty = account.kind === 'PARTNER' ? contract.brandName : contract.partnerName;
+  const counterparty = account.Kind === 'PARTNER' ? contract.brandName : contract.partnerName;
 
   const expire = useMutation({
     mutationFn: () =>
@@ -32,13 +32,13 @@ export function ExpireContractDialog({ contract, onClose }: { contract: Contract
       const ended =
         updated.status === 'EXPIRED'
           ? `Contract ${updated.id} expired (${updated.terminationReason}).`
-          : `Contract ${updated.id} will expire at the end of ${formatDate(updated.endAt, account.timeZone)} (${updated.terminationReason}).`;
+          : `Contract ${updated.id} will expire at the end of ${formatDate(updated.endAt, account.TimeZone)} (${updated.terminationReason}).`;
       const reversed =
         isBrand && reverse
           ? ` ${updated.reversedActions ?? 0} pending action(s) reversed${updated.unreversedActions ? `; ${updated.unreversedActions} could not be (cost-per-click actions need an operator)` : ''}.`
           : '';
       toast.success(ended + reversed);
-      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'contracts'] });
+      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'contracts'] });
       onClose();
     },
   });
@@ -62,7 +62,7 @@ export function ExpireContractDialog({ contract, onClose }: { contract: Contract
     >
       <p>
         <strong>{contract.programName}</strong> on “{contract.templateTermsName}” with <strong>{counterparty}</strong>, active
-        since {formatDate(contract.startAt, account.timeZone)}.
+        since {formatDate(contract.startAt, account.TimeZone)}.
       </p>
       <fieldset className="radio-group">
         <legend>When should the contract end?</legend>
@@ -88,7 +88,7 @@ export function ExpireContractDialog({ contract, onClose }: { contract: Contract
               required
               onChange={(e) => setDate(e.target.value)}
             />
-            <div className="field-hint">The contract ends at 23:59:59 on this date ({account.timeZone}).</div>
+            <div className="field-hint">The contract ends at 23:59:59 on this date ({account.TimeZone}).</div>
           </div>
         ) : null}
       </fieldset>
@@ -121,7 +121,7 @@ export function ExpireContractDialog({ contract, onClose }: { contract: Contract
       ) : null}
       <Notice kind="warning">
         After expiry, locked actions are still paid and clicks on live links are still counted, but new conversions earn
-        {account.kind === 'PARTNER' ? ' you' : ' the partner'} nothing. This cannot be undone.
+        {account.Kind === 'PARTNER' ? ' you' : ' the partner'} nothing. This cannot be undone.
       </Notice>
       {expire.isError ? <ErrorMessage>{errorDetail(expire.error)}</ErrorMessage> : null}
     </Dialog>

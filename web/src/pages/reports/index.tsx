@@ -17,7 +17,7 @@ export function ReportsIndex() {
   const account = useAccount();
   return (
     <div className="page">
-      <PageHeader title="Reports" subtitle={`Reports of ${account.name}.`} />
+      <PageHeader title="Reports" subtitle={`Reports of ${account.Name}.`} />
       <div className="report-grid">
         {reportPages
           .filter((p) => !p.hidden && pageAllowedForKind(p, account))

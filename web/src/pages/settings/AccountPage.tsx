@@ -21,15 +21,15 @@ export function AccountPage() {
         ) : (
           <Details
             items={[
-              ['Name', details.data.name],
-              ['Kind', humanize(details.data.kind)],
-              ['Account Id', <span key="id" className="mono">{details.data.id}</span>],
-              ['Account SID', <span key="sid" className="mono">{details.data.sid}</span>],
-              ['Currency', details.data.currency],
-              ['Time zone', details.data.timeZone],
-              ['Status', <Badge key="st" tone={details.data.status === 'ACTIVE' ? 'green' : 'gray'}>{details.data.status}</Badge>],
-              ['Created', formatDateTime(details.data.createdAt, account.timeZone)],
-              ['Your role', humanize(account.role)],
+              ['Name', details.data.Name],
+              ['Kind', humanize(details.data.Kind)],
+              ['Account Id', <span key="id" className="mono">{details.data.Id}</span>],
+              ['Account SID', <span key="sid" className="mono">{details.data.AccountSid}</span>],
+              ['Currency', details.data.Currency],
+              ['Time zone', details.data.TimeZone],
+              ['Status', <Badge key="st" tone={details.data.Status === 'ACTIVE' ? 'green' : 'gray'}>{details.data.Status}</Badge>],
+              ['Created', formatDateTime(details.data.CreatedDate, account.TimeZone)],
+              ['Your role', humanize(account.Role)],
             ]}
           />
         )}

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { errorDetail } from '../../api/client';
 import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
 import type { ApiToken, Credentials, IssuedToken } from '../../api/types';
+import type { IssueTokenBody } from '@contract/credentials';
 import { columnsFor, DataTable } from '../../components/DataTable';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { ErrorMessage, Loading, Notice, QueryError } from '../../components/Feedback';
@@ -27,8 +28,8 @@ function IssuedTokenDialog({ issued, onClose }: { issued: IssuedToken; onClose: 
     >
       <Notice kind="warning">Copy the Auth Token now: it is shown only once. Lockstep keeps only a hash of it.</Notice>
       <div className="form">
-        <CopyField label="Account SID (user name)" value={issued.accountSid} testId="issued-sid" />
-        <CopyField label="Auth Token (password)" value={issued.authToken} testId="issued-token-value" />
+        <CopyField label="Account SID (user name)" value={issued.AccountSid} testId="issued-sid" />
+        <CopyField label="Auth Token (password)" value={issued.AuthToken} testId="issued-token-value" />
       </div>
       <p className="muted small">
         Use them as HTTP Basic credentials: <span className="code">curl -u SID:TOKEN {window.location.origin}/api/v1/account</span>
@@ -43,9 +44,9 @@ function IssueTokenDialog({ onIssued, onClose }: { onIssued: (t: IssuedToken) =>
   const queryClient = useQueryClient();
   const [label, setLabel] = useState('');
   const issue = useMutation({
-    mutationFn: () => http.post<IssuedToken>('/api/v1/credentials', label.trim() ? { label: label.trim() } : {}),
+    mutationFn: () => http.post<IssuedToken>('/api/v1/credentials', (label.trim() ? { Label: label.trim() } : {}) satisfies IssueTokenBody),
     onSuccess: async (t) => {
-      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'credentials'] });
+      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'credentials'] });
       onIssued(t);
     },
   });
@@ -87,17 +88,17 @@ export function CredentialsPage() {
   const [rotating, setRotating] = useState<ApiToken | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
 
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['account', account.id, 'credentials'] });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'credentials'] });
 
   const columns = useMemo(
     () => [
-      col.accessor('label', { header: 'Label', cell: (info) => info.getValue() || <span className="muted">(no label)</span> }),
-      col.accessor('hint', { header: 'Auth Token', cell: (info) => <span className="code">…{info.getValue()}</span>, enableSorting: false }),
-      col.accessor('createdByName', { header: 'Issued by' }),
-      col.accessor('createdAt', { header: 'Issued', cell: (info) => formatDateTime(info.getValue(), account.timeZone), meta: { className: 'nowrap' } }),
-      col.accessor('lastUsedAt', {
+      col.accessor('Label', { header: 'Label', cell: (info) => info.getValue() || <span className="muted">(no label)</span> }),
+      col.accessor('Hint', { header: 'Auth Token', cell: (info) => <span className="code">…{info.getValue()}</span>, enableSorting: false }),
+      col.accessor('CreatedByName', { header: 'Issued by' }),
+      col.accessor('CreatedDate', { header: 'Issued', cell: (info) => formatDateTime(info.getValue(), account.TimeZone), meta: { className: 'nowrap' } }),
+      col.accessor('LastUsedDate', {
         header: 'Last used',
-        cell: (info) => (info.getValue() ? formatDateTime(info.getValue(), account.timeZone) : <span className="muted">Never</span>),
+        cell: (info) => (info.getValue() ? formatDateTime(info.getValue(), account.TimeZone) : <span className="muted">Never</span>),
         meta: { className: 'nowrap' },
       }),
       col.display({
@@ -116,14 +117,14 @@ export function CredentialsPage() {
         ),
       }),
     ],
-    [account.timeZone],
+    [account.TimeZone],
   );
 
   return (
     <div className="page">
       <PageHeader
         title="API credentials"
-        subtitle={`HTTP Basic credentials for ${account.name}'s integrations: the Account SID is the user name, an Auth Token the password.`}
+        subtitle={`HTTP Basic credentials for ${account.Name}'s integrations: the Account SID is the user name, an Auth Token the password.`}
         actions={
           <button type="button" className="btn btn-primary" onClick={() => setIssuing(true)}>
             Issue Auth Token
@@ -137,15 +138,15 @@ export function CredentialsPage() {
       ) : (
         <div className="stack">
           <Card title="Account SID">
-            <CopyField label="Account SID" value={credentials.data.accountSid} testId="account-sid" />
+            <CopyField label="Account SID" value={credentials.data.AccountSid} testId="account-sid" />
           </Card>
           <Card title="Auth Tokens">
             <DataTable
               label="Auth Tokens"
               testId="tokens-table"
               columns={columns}
-              data={credentials.data.tokens ?? NO_TOKENS}
-              getRowId={(t) => String(t.id)}
+              data={credentials.data.Tokens ?? NO_TOKENS}
+              getRowId={(t) => String(t.Id)}
               itemName={['active token', 'active tokens']}
               emptyMessage="No active Auth Tokens. Issue one to use the API."
             />
@@ -168,12 +169,12 @@ export function CredentialsPage() {
           confirmLabel="Rotate token"
           onClose={() => setRotating(null)}
           onConfirm={async () => {
-            const t = await http.post<IssuedToken>(`/api/v1/credentials/${rotating.id}/rotate`);
+            const t = await http.post<IssuedToken>(`/api/v1/credentials/${rotating.Id}/rotate`);
             await refresh();
             setIssued(t);
           }}
         >
-          The token ending in <span className="code">{rotating.hint}</span> stops working now and a new one is shown once.
+          The token ending in <span className="code">{rotating.Hint}</span> stops working now and a new one is shown once.
           Update every integration that uses it.
         </ConfirmDialog>
       ) : null}
@@ -184,12 +185,12 @@ export function CredentialsPage() {
           danger
           onClose={() => setRevoking(null)}
           onConfirm={async () => {
-            await http.del(`/api/v1/credentials/${revoking.id}`);
+            await http.del(`/api/v1/credentials/${revoking.Id}`);
             toast.success('The Auth Token was revoked.');
             await refresh();
           }}
         >
-          Integrations using the token ending in <span className="code">{revoking.hint}</span> stop working at once.
+          Integrations using the token ending in <span className="code">{revoking.Hint}</span> stop working at once.
         </ConfirmDialog>
       ) : null}
     </div>

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { errorDetail } from '../../api/client';
 import { ME_KEY, useAccount, useAccountApi, useAccountKey, useSession } from '../../api/session';
 import type { Invitation, InviteResult, Member, Role } from '../../api/types';
+import type { ChangeRoleBody, InviteBody } from '@contract/users';
 import { columnsFor, DataTable } from '../../components/DataTable';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { ErrorMessage, Notice } from '../../components/Feedback';
@@ -24,9 +25,9 @@ function InviteUserDialog({ onClose }: { onClose: () => void }) {
   const [result, setResult] = useState<InviteResult | null>(null);
 
   const invite = useMutation({
-    mutationFn: () => http.post<InviteResult>('/api/v1/users/invitations', { email, role }),
+    mutationFn: () => http.post<InviteResult>('/api/v1/users/invitations', { Email: email, Role: role } satisfies InviteBody),
     onSuccess: async (data) => {
-      await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'users'] });
+      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'users'] });
       setResult(data);
     },
   });
@@ -46,12 +47,12 @@ function InviteUserDialog({ onClose }: { onClose: () => void }) {
         }
       >
         <p>
-          Share this link with <strong>{email}</strong>. They join {account.name} as {role === 'ADMIN' ? 'an admin' : 'a user'} once
+          Share this link with <strong>{email}</strong>. They join {account.Name} as {role === 'ADMIN' ? 'an admin' : 'a user'} once
           they accept: someone new to Lockstep chooses a name and password; someone who already has a login confirms with its
           password, or accepts from their pending invitations after logging in. The link works once and expires in 7 days.
         </p>
         <div className="form">
-          <CopyField label="Invitation link" value={result.acceptUrl} testId="accept-url" />
+          <CopyField label="Invitation link" value={result.AcceptUrl} testId="accept-url" />
           <Notice kind="warning">This link is shown only now. If it gets lost, revoke the invitation and invite again.</Notice>
         </div>
       </Dialog>
@@ -60,7 +61,7 @@ function InviteUserDialog({ onClose }: { onClose: () => void }) {
 
   return (
     <Dialog
-      title={`Invite a user to ${account.name}`}
+      title={`Invite a user to ${account.Name}`}
       testId="invite-dialog"
       onClose={onClose}
       onSubmit={() => invite.mutate()}
@@ -98,7 +99,7 @@ export function UsersPage() {
   const key = useAccountKey();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const isAdmin = account.role === 'ADMIN';
+  const isAdmin = account.Role === 'ADMIN';
   const [inviting, setInviting] = useState(false);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [revoking, setRevoking] = useState<Invitation | null>(null);
@@ -111,16 +112,16 @@ export function UsersPage() {
   });
 
   const refreshAfterChange = async (userId: number) => {
-    await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'users'] });
+    await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'users'] });
     // Your own role or membership changed: the account list and switcher must follow.
-    if (userId === me.user.id) await queryClient.invalidateQueries({ queryKey: ME_KEY });
+    if (userId === me.User.Id) await queryClient.invalidateQueries({ queryKey: ME_KEY });
   };
 
   const changeRole = useMutation({
-    mutationFn: ({ member, role }: { member: Member; role: Role }) => http.patch(`/api/v1/users/${member.userId}`, { role }),
+    mutationFn: ({ member, role }: { member: Member; role: Role }) => http.patch(`/api/v1/users/${member.UserId}`, { Role: role } satisfies ChangeRoleBody),
     onSuccess: async (_data, { member, role }) => {
-      toast.success(`${member.name} is now ${role === 'ADMIN' ? 'an admin' : 'a user'} of ${account.name}.`);
-      await refreshAfterChange(member.userId);
+      toast.success(`${member.Name} is now ${role === 'ADMIN' ? 'an admin' : 'a user'} of ${account.Name}.`);
+      await refreshAfterChange(member.UserId);
     },
     onError: (error) => toast.error(errorDetail(error)),
   });
@@ -128,12 +129,12 @@ export function UsersPage() {
   const { mutate: mutateRole, isPending: rolePending } = changeRole;
   const columns = useMemo(
     () => [
-      memberCol.accessor('name', {
+      memberCol.accessor('Name', {
         header: 'Name',
         cell: ({ row }) => (
           <span className="nowrap">
-            <strong>{row.original.name}</strong>
-            {row.original.userId === me.user.id ? (
+            <strong>{row.original.Name}</strong>
+            {row.original.UserId === me.User.Id ? (
               <>
                 {' '}
                 <Badge tone="blue">You</Badge>
@@ -142,18 +143,18 @@ export function UsersPage() {
           </span>
         ),
       }),
-      memberCol.accessor('email', { header: 'E-mail' }),
-      memberCol.accessor('role', {
+      memberCol.accessor('Email', { header: 'E-mail' }),
+      memberCol.accessor('Role', {
         header: 'Role',
         meta: { width: 150 },
         cell: ({ row }) => {
           const m = row.original;
-          if (!isAdmin) return <Badge tone={m.role === 'ADMIN' ? 'violet' : 'gray'}>{humanize(m.role)}</Badge>;
+          if (!isAdmin) return <Badge tone={m.Role === 'ADMIN' ? 'violet' : 'gray'}>{humanize(m.Role)}</Badge>;
           return (
             <select
               className="select select-sm"
-              aria-label={`Role of ${m.name}`}
-              value={m.role}
+              aria-label={`Role of ${m.Name}`}
+              value={m.Role}
               disabled={rolePending}
               onChange={(e) => mutateRole({ member: m, role: e.target.value as Role })}
             >
@@ -163,9 +164,9 @@ export function UsersPage() {
           );
         },
       }),
-      memberCol.accessor('joinedAt', {
+      memberCol.accessor('JoinedDate', {
         header: 'Joined',
-        cell: (info) => formatDate(info.getValue(), account.timeZone),
+        cell: (info) => formatDate(info.getValue(), account.TimeZone),
         meta: { className: 'nowrap', width: 120 },
       }),
       ...(isAdmin
@@ -178,7 +179,7 @@ export function UsersPage() {
                 <button
                   type="button"
                   className="btn btn-sm btn-danger-ghost"
-                  aria-label={`Remove ${row.original.name}`}
+                  aria-label={`Remove ${row.original.Name}`}
                   onClick={() => setRemoving(row.original)}
                 >
                   Remove
@@ -188,34 +189,34 @@ export function UsersPage() {
           ]
         : []),
     ],
-    [isAdmin, me.user.id, account.timeZone, mutateRole, rolePending],
+    [isAdmin, me.User.Id, account.TimeZone, mutateRole, rolePending],
   );
 
   const invitationColumns = useMemo(
     () => [
-      invitationCol.accessor('email', { header: 'E-mail' }),
-      invitationCol.accessor('role', { header: 'Role', cell: (info) => humanize(info.getValue()), meta: { width: 100 } }),
-      invitationCol.accessor('createdAt', { header: 'Invited', cell: (info) => formatDate(info.getValue(), account.timeZone), meta: { width: 120 } }),
-      invitationCol.accessor('expiresAt', { header: 'Expires', cell: (info) => formatDate(info.getValue(), account.timeZone), meta: { width: 120 } }),
+      invitationCol.accessor('Email', { header: 'E-mail' }),
+      invitationCol.accessor('Role', { header: 'Role', cell: (info) => humanize(info.getValue()), meta: { width: 100 } }),
+      invitationCol.accessor('CreatedDate', { header: 'Invited', cell: (info) => formatDate(info.getValue(), account.TimeZone), meta: { width: 120 } }),
+      invitationCol.accessor('ExpirationDate', { header: 'Expires', cell: (info) => formatDate(info.getValue(), account.TimeZone), meta: { width: 120 } }),
       invitationCol.display({
         id: 'actions',
         header: () => <span className="visually-hidden">Actions</span>,
         meta: { align: 'right', width: 100 },
         cell: ({ row }) => (
-          <button type="button" className="btn btn-sm" aria-label={`Revoke invitation of ${row.original.email}`} onClick={() => setRevoking(row.original)}>
+          <button type="button" className="btn btn-sm" aria-label={`Revoke invitation of ${row.original.Email}`} onClick={() => setRevoking(row.original)}>
             Revoke
           </button>
         ),
       }),
     ],
-    [account.timeZone],
+    [account.TimeZone],
   );
 
   return (
     <div className="page">
       <PageHeader
         title="Users"
-        subtitle={`People who can work in ${account.name}.`}
+        subtitle={`People who can work in ${account.Name}.`}
         actions={
           isAdmin ? (
             <button type="button" className="btn btn-primary" onClick={() => setInviting(true)}>
@@ -225,7 +226,7 @@ export function UsersPage() {
         }
       />
       {!isAdmin ? (
-        <Notice>You can see who has access to {account.name}. Only admins can invite users, change roles or remove users.</Notice>
+        <Notice>You can see who has access to {account.Name}. Only admins can invite users, change roles or remove users.</Notice>
       ) : null}
       <div className="stack">
         <Card title="Members">
@@ -234,14 +235,14 @@ export function UsersPage() {
             testId="users-table"
             columns={columns}
             data={members.data ?? NO_MEMBERS}
-            getRowId={(m) => String(m.userId)}
-            rowTestId={(m) => `user-row-${m.email}`}
+            getRowId={(m) => String(m.UserId)}
+            rowTestId={(m) => `user-row-${m.Email}`}
             itemName={['user', 'users']}
             loading={members.isPending}
             error={members.error}
             onRetry={() => void members.refetch()}
             search={{ placeholder: 'Search name or e-mail' }}
-            initialSorting={[{ id: 'name', desc: false }]}
+            initialSorting={[{ id: 'Name', desc: false }]}
           />
         </Card>
         {isAdmin ? (
@@ -251,7 +252,7 @@ export function UsersPage() {
               testId="invitations-table"
               columns={invitationColumns}
               data={invitations.data ?? NO_INVITATIONS}
-              getRowId={(i) => String(i.id)}
+              getRowId={(i) => String(i.Id)}
               itemName={['pending invitation', 'pending invitations']}
               loading={invitations.isPending}
               error={invitations.error}
@@ -264,18 +265,18 @@ export function UsersPage() {
       {inviting ? <InviteUserDialog onClose={() => setInviting(false)} /> : null}
       {removing ? (
         <ConfirmDialog
-          title={`Remove ${removing.name}?`}
+          title={`Remove ${removing.Name}?`}
           confirmLabel="Remove user"
           danger
           testId="remove-user-dialog"
           onClose={() => setRemoving(null)}
           onConfirm={async () => {
-            await http.del(`/api/v1/users/${removing.userId}`);
-            toast.success(`${removing.name} no longer has access to ${account.name}.`);
-            await refreshAfterChange(removing.userId);
+            await http.del(`/api/v1/users/${removing.UserId}`);
+            toast.success(`${removing.Name} no longer has access to ${account.Name}.`);
+            await refreshAfterChange(removing.UserId);
           }}
         >
-          {removing.name} ({removing.email}) loses access to {account.name} at once, and the API tokens they issued for it
+          {removing.Name} ({removing.Email}) loses access to {account.Name} at once, and the API tokens they issued for it
           stop working.
         </ConfirmDialog>
       ) : null}
@@ -286,12 +287,12 @@ export function UsersPage() {
           danger
           onClose={() => setRevoking(null)}
           onConfirm={async () => {
-            await http.del(`/api/v1/users/invitations/${revoking.id}`);
-            toast.success(`The invitation of ${revoking.email} was revoked.`);
-            await queryClient.invalidateQueries({ queryKey: ['account', account.id, 'users', 'invitations'] });
+            await http.del(`/api/v1/users/invitations/${revoking.Id}`);
+            toast.success(`The invitation of ${revoking.Email} was revoked.`);
+            await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'users', 'invitations'] });
           }}
         >
-          The invitation link sent to {revoking.email} stops working.
+          The invitation link sent to {revoking.Email} stops working.
         </ConfirmDialog>
       ) : null}
     </div>

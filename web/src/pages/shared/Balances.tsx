@@ -11,7 +11,7 @@ import { formatMoney } from '../../lib/money';
 export function BalanceCards() {
   const account = useAccount();
   const balances = useBalances();
-  const isPartner = account.kind === 'PARTNER';
+  const isPartner = account.Kind === 'PARTNER';
   if (balances.isError) return <QueryError error={balances.error} onRetry={() => void balances.refetch()} />;
   const list = balances.data ?? [];
   return (

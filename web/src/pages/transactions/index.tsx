@@ -55,7 +55,7 @@ export function TransactionsIndex() {
   const pages = visiblePages({ id: 'transactions', path: 'transactions', label: 'Transactions', pages: transactionPages }, account);
   return (
     <div className="page">
-      <PageHeader title="Transactions" subtitle={`Actions, payouts and payments of ${account.name}.`} />
+      <PageHeader title="Transactions" subtitle={`Actions, payouts and payments of ${account.Name}.`} />
       {pages.length ? (
         <div className="report-grid">
           {pages.map((p) => (
@@ -68,7 +68,7 @@ export function TransactionsIndex() {
       ) : (
         <EmptyState title="No transactions yet" action={<Link to="/reports/contract-history" className="btn">Open Contract History</Link>}>
           Transactions appear here once tracking is live: clicks and conversions on your{' '}
-          {account.kind === 'BRAND' ? "partners' links become actions you can review" : 'links become actions and payouts'}.
+          {account.Kind === 'BRAND' ? "partners' links become actions you can review" : 'links become actions and payouts'}.
         </EmptyState>
       )}
     </div>

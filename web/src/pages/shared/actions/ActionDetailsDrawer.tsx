@@ -301,8 +301,8 @@ export function ActionDetailsDrawer({ actionId, onClose, onOperation }: ActionDe
   const account = useAccount();
   const detail = useActionDetail(actionId);
   const a = detail.data;
-  const tz = account.timeZone;
-  const isBrand = account.kind === 'BRAND';
+  const tz = account.TimeZone;
+  const isBrand = account.Kind === 'BRAND';
   const partners = useBrandPartners(isBrand);
   const partnerNames = new Map((partners.data ?? []).map((p) => [p.partnerAccountId, p.partnerName]));
 

@@ -1,0 +1,22 @@
+/**
+ * The enums of the wire contract as values, for code that needs them at run time (the web
+ * UI's selects and filters). Only the modules' leaf type files are imported here, never
+ * zod, so a browser bundle that imports this file gets a few arrays and nothing else.
+ */
+export { ACCOUNT_KINDS, ACCOUNT_STATUSES, ROLES } from '../../modules/accounts/types.js';
+export type { AccountKind, AccountStatus, Role } from '../../modules/accounts/types.js';
+export {
+  ACTION_OPERATIONS,
+  ACTION_STATES,
+  APPROVED_STATUS_DETAILS,
+  CHANGE_REASON_CODES,
+  MODIFICATION_OPERATIONS,
+  STATUS_DETAILS,
+} from '../../modules/actions/types.js';
+export type { ActionState, ChangeReasonCode, ModificationOperation, Operation } from '../../modules/actions/types.js';
+export { CONTRACT_STATUSES, TERMINATION_REASONS } from '../../modules/contracts/types.js';
+export type { ContractStatus, TerminationReason } from '../../modules/contracts/types.js';
+export { REJECT_REASONS } from '../../modules/conversions/types.js';
+export type { RejectReason } from '../../modules/conversions/types.js';
+export { EVENT_TYPE_KINDS, PROGRAM_STATUSES, RETURNS_PROCESSING, TEMPLATE_TERMS_STATUSES } from '../../modules/programs/types.js';
+export type { EventTypeKind, ProgramStatus, ReturnsProcessing, TemplateTermsStatus } from '../../modules/programs/types.js';

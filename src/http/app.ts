@@ -18,6 +18,7 @@ import { trustFunctionOf } from '../core/client-address.js';
 import { ClickPath, clickRecorderObservers } from './click-path.js';
 import { clientErrorHandler, refuseUnstorableText, sameOriginGuard } from './edge.js';
 import { httpErrors, httpRequestDuration, registry } from './metrics.js';
+import { observeWorkQueue } from '../worker/metrics.js';
 import { sendProblem, toProblem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
@@ -25,6 +26,7 @@ import { actionRoutes } from './routes/actions.js';
 import { conversionRoutes } from './routes/conversions.js';
 import { contractRoutes } from './routes/contracts.js';
 import { operatorRoutes } from './routes/operator.js';
+import { operatorWorkItemRoutes } from './routes/operator-work-items.js';
 import { programRoutes } from './routes/programs.js';
 import { sessionRoutes } from './routes/session.js';
 import { trackingRoutes } from './routes/tracking.js';
@@ -164,6 +166,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply.status(503).send({ status: 'unavailable', database: ctx.db.kind });
     }
   });
+  // The work queue's gauges are read from this database at each scrape (src/worker/metrics.ts).
+  observeWorkQueue(ctx.db);
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
@@ -174,6 +178,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(programRoutes, { ctx });
   await app.register(contractRoutes, { ctx });
   await app.register(operatorRoutes, { ctx });
+  await app.register(operatorWorkItemRoutes, { ctx });
   // One tracker per app: its link cache and its group-commit buffer are per instance.
   const tracker = new ClickTracker(ctx, { linkCacheTtlMs: config.linkCacheTtlMs, recorder: clickRecorderObservers(() => app.log) });
   app.addHook('onClose', async () => tracker.close());

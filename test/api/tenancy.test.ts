@@ -758,6 +758,33 @@ const ROUTES: RouteRow[] = [
     owner: { caller: 'operator', status: 200 },
     crossTenant: {},
   },
+  {
+    method: 'GET',
+    path: '/api/v1/operator/work-items',
+    audience: 'operator',
+    request: () => ({ url: '/api/v1/operator/work-items?state=QUEUED,RUNNING,DONE,FAILED,DEAD' }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+    denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/operator/work-items/:id/retry',
+    audience: 'operator',
+    setup: async (w) => {
+      // A dead run of a job, as the worker leaves one after its last attempt failed.
+      const { rows } = await w.t.ctx.db.query<{ id: string }>(
+        `insert into work_items (kind, payload, state, attempts, max_attempts, run_after, last_error, created_at, updated_at, finished_at)
+         values ('prune-work-items', '{}', 'DEAD', 2, 2, now(), 'canceling statement due to statement timeout', now(), now(), now())
+         returning id::text as id`,
+      );
+      w.extra.deadItem = rows[0]!.id;
+    },
+    request: (w) => ({ url: `/api/v1/operator/work-items/${w.extra.deadItem as string}/retry` }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+    denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },
+  },
 
   // --- Admin routes: the lockstep command line through a server holding the data folder ----
   {

@@ -6,6 +6,7 @@
  */
 import { expect } from 'vitest';
 import type { ServiceContext } from '../../src/core/context.js';
+import { insertActions } from '../../src/modules/actions/insert-actions.js';
 import { lockDueActions, type LockRunResult } from '../../src/modules/actions/lock-due-actions.js';
 import { startSession } from '../../src/modules/accounts/log-in.js';
 import { recordConversions } from '../../src/modules/conversions/record-conversions.js';
@@ -77,8 +78,9 @@ export async function makeSales(
 }
 
 /**
- * A pending cost-per-click action, written straight to the tables the way the click
- * crediting job writes it: amount 0, the contract's per-click payout, a CREATE record.
+ * A pending cost-per-click action for a new click, written with insertActions as the
+ * click crediting job writes it (amount 0, the contract's per-click payout, a CREATE
+ * record), without running the job; the click itself stays uncredited.
  */
 export async function makeClickAction(
   ctx: ServiceContext,
@@ -103,34 +105,34 @@ export async function makeClickAction(
   const lockingAt = computeLockingDate(at, contract.timeZone, terms.locking);
   const paymentDueAt = computePaymentDate(lockingAt, contract.timeZone, terms.payment).at;
   const now = ctx.clock.now();
-  const { rows } = await ctx.db.query<{ id: bigint }>(
-    `insert into actions (click_id, program_id, brand_account_id, event_type_id, event_kind, partner_account_id, contract_id, state,
-                          order_id, currency, amount_minor, payout_minor, original_amount_minor, original_payout_minor,
-                          event_at, referring_at, locking_at, payment_due_at, modification_count, created_at, updated_at)
-     values ($1, $2, $3, $4, 'CLICK', $5, $6, 'PENDING', $1, $7, 0, $8, 0, $8, $9, $9, $10, $11, 1, $12, $12)
-     returning id`,
-    [
-      clickId,
-      program.id,
-      contract.brandAccountId,
-      program.clickEventTypeId,
-      partner.id,
-      contract.id,
-      program.currency,
-      payoutMinor.toString(),
-      at,
-      lockingAt,
-      paymentDueAt,
-      now,
-    ],
+  const [inserted] = await ctx.db.transaction((tx) =>
+    insertActions(
+      tx,
+      [
+        {
+          conversionId: null,
+          clickId,
+          programId: program.id,
+          brandAccountId: contract.brandAccountId,
+          eventTypeId: program.clickEventTypeId,
+          eventKind: 'CLICK',
+          partnerAccountId: partner.id,
+          contractId: contract.id,
+          orderId: clickId,
+          currency: program.currency,
+          amountMinor: 0n,
+          payoutMinor,
+          items: null,
+          eventAt: at,
+          referringAt: at,
+          lockingAt,
+          paymentDueAt,
+        },
+      ],
+      { at: now, actorKind: 'SYSTEM', actorUserId: null, detail: { source: 'CLICK' } },
+    ),
   );
-  const id = rows[0]!.id;
-  await ctx.db.query(
-    `insert into action_modifications (action_id, seq, at, actor_kind, operation, state_after, amount_after_minor, payout_after_minor, detail)
-     values ($1, 1, $2, 'SYSTEM', 'CREATE', 'PENDING', 0, $3, '{"source":"CLICK"}')`,
-    [id.toString(), now, payoutMinor.toString()],
-  );
-  return id;
+  return inserted!.id;
 }
 
 /**

@@ -58,7 +58,8 @@ export interface SetBasedPosting {
  * at the end of the caller's transaction, so concurrent postings (two lock workers)
  * hold the account rows only for that last step and never deadlock.
  *
- * A row whose account does not exist (an owner left out of `owners`) fails the statement
+ * A row whose account does not exist (an owner left out of `owners`), a negative amount
+ * or a transfer from an account to itself fails the statement (the table's constraints)
  * rather than being left out. Returns how many transfers were written.
  */
 export async function postTransfersSetBased(tx: Sql, posting: SetBasedPosting): Promise<{ transfers: number }> {
@@ -68,11 +69,10 @@ export async function postTransfersSetBased(tx: Sql, posting: SetBasedPosting): 
   for (const code of [posting.debit, posting.credit]) {
     if (!CODES.has(code)) throw new Error(`${code} is not a ledger account code.`);
   }
-  if (posting.debit === posting.credit) throw new Error(`A transfer moves money between two accounts; got ${posting.debit} twice.`);
   const refs = new Map<string, { code: string; owner: number; currency: string }>();
   for (const { debitOwner, creditOwner, currency } of posting.owners) {
-    refs.set(`D|${debitOwner}|${currency}`, { code: posting.debit, owner: debitOwner, currency });
-    refs.set(`C|${creditOwner}|${currency}`, { code: posting.credit, owner: creditOwner, currency });
+    refs.set(`${posting.debit}|${debitOwner}|${currency}`, { code: posting.debit, owner: debitOwner, currency });
+    refs.set(`${posting.credit}|${creditOwner}|${currency}`, { code: posting.credit, owner: creditOwner, currency });
   }
   await ensureLedgerAccounts(tx, [...refs.values()]);
 

@@ -1,6 +1,7 @@
 import { ManualClock } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
 import { seedActivity } from './seed-activity.js';
+import { seedWorkItems } from './seed-work-items.js';
 import type { AccountActor, AccountKind } from '../modules/accounts/actor.js';
 import { createAccount } from '../modules/accounts/create-account.js';
 import { createOperator } from '../modules/accounts/create-operator.js';
@@ -29,7 +30,8 @@ function actor(account: { id: number; adminUserId: number }, kind: AccountKind, 
 
 /**
  * An operator, two brands (USD and EUR) with programs, event types and terms, and three
- * partners with contracts, one of them expired, so every screen has something to show.
+ * partners with contracts, one of them expired, and two dead work items, so every screen
+ * has something to show.
  */
 export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
   // The demo's history starts 90 days ago, so contracts predate the tracked activity.
@@ -188,6 +190,7 @@ export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
     ],
   });
   clock.set(realNow);
+  await seedWorkItems(ctx, realNow);
 
   return [
     { email: 'operator@lockstep.test', role: 'operator' },

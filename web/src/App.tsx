@@ -11,6 +11,7 @@ import { LoginPage } from './pages/auth/LoginPage';
 import { NoAccountPage, NotFoundPage } from './pages/auth/NoAccountPage';
 import { OperatorAccountsPage } from './pages/operator/OperatorAccountsPage';
 import { OperatorActionsPage } from './pages/operator/OperatorActionsPage';
+import { OperatorWorkItemsPage } from './pages/operator/OperatorWorkItemsPage';
 import { sections } from './sections';
 
 function isUnauthorized(error: unknown): boolean {
@@ -89,6 +90,7 @@ export function App() {
                 <Route index element={<Navigate to="accounts" replace />} />
                 <Route path="accounts" element={<OperatorAccountsPage />} />
                 <Route path="actions" element={<OperatorActionsPage />} />
+                <Route path="work-items" element={<OperatorWorkItemsPage />} />
               </Route>
               <Route element={<AccountRequired />}>
                 {sections.map((section) => (

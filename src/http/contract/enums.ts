@@ -20,3 +20,5 @@ export { REJECT_REASONS } from '../../modules/conversions/types.js';
 export type { RejectReason } from '../../modules/conversions/types.js';
 export { EVENT_TYPE_KINDS, PROGRAM_STATUSES, RETURNS_PROCESSING, TEMPLATE_TERMS_STATUSES } from '../../modules/programs/types.js';
 export type { EventTypeKind, ProgramStatus, ReturnsProcessing, TemplateTermsStatus } from '../../modules/programs/types.js';
+export { WORK_ITEM_STATES } from '../../worker/states.js';
+export type { WorkItemState } from '../../worker/states.js';

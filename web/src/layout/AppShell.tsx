@@ -128,6 +128,9 @@ export function AppShell() {
                 <NavLink to="/operator/actions" className="topnav-link">
                   Actions
                 </NavLink>
+                <NavLink to="/operator/work-items" className="topnav-link">
+                  Work items
+                </NavLink>
               </>
             ) : account ? (
               sections.map((section) => (

@@ -32,6 +32,7 @@ export const JOB_KIND_OPTIONS = { maxAttempts: 2, leaseMs: 60_000, backoff: { ba
  * or to whoever took it (lease).
  */
 async function runJobItem(job: Job, ctx: WorkContext<JobRunPayload, JobRunProgress>): Promise<JobRunProgress> {
+  const started = Date.now();
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -62,6 +63,7 @@ async function runJobItem(job: Job, ctx: WorkContext<JobRunPayload, JobRunProgre
     await writing;
     if (interrupted !== undefined) throw interrupted;
     if (ctx.signal.aborted) throw new WorkerStoppingError(ctx.item.id);
+    if (result.ran && result.done > 0) ctx.log.info({ job: job.name, item: ctx.item.id.toString(), ms: Date.now() - started }, result.summary);
     return { done: result.done, ran: result.ran, summary: result.summary };
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);

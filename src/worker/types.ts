@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { ServiceContext } from '../core/context.js';
 import type { Sql } from '../db/types.js';
 
@@ -24,6 +25,8 @@ export interface WorkContext<P = unknown, G = unknown> extends ServiceContext {
   readonly progress: G | null;
   /** Aborted when the worker stops: finish the step in hand and let the next step or checkpoint throw. */
   readonly signal: AbortSignal;
+  /** The worker's logger (silent unless the worker was given one). */
+  readonly log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   /**
    * One transaction that checks this worker still holds the item's lease (locking the
    * item's row), runs `fn` with the transaction and the committed progress, stores what

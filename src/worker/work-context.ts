@@ -5,6 +5,8 @@ import { LeaseLostError, WorkerStoppingError } from './errors.js';
 import type { WorkKind } from './registry.js';
 import type { WorkContext, WorkItemRef } from './types.js';
 
+const SILENT: WorkContext['log'] = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as WorkContext['log'];
+
 /** Progress is a cursor (the last id done, a chunk number), not data. */
 export const MAX_PROGRESS_BYTES = 64 * 1024;
 
@@ -42,6 +44,7 @@ export class ItemRun<P = unknown, G = unknown> implements WorkContext<P, G> {
     readonly claimed: ClaimedItem,
     private readonly kind: WorkKind<P, G>,
     readonly signal: AbortSignal,
+    readonly log: WorkContext['log'] = SILENT,
   ) {
     this.item = {
       id: claimed.id,

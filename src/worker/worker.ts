@@ -206,7 +206,7 @@ export class Worker {
   private async runAndRecord(item: ClaimedItem, kind: AnyWorkKind, fields: Record<string, unknown>): Promise<RunOutcome> {
     const db = this.ctx.db;
     if (this.stopping.signal.aborted) return (await releaseWorkItem(db, item)) ? 'released' : 'lease_lost';
-    const run = new ItemRun(db, this.ctx.clock, item, kind, this.stopping.signal);
+    const run = new ItemRun(db, this.ctx.clock, item, kind, this.stopping.signal, this.log);
     let result: unknown;
     let failure: { error: unknown } | undefined;
     try {

@@ -6,3 +6,4 @@
  * module.
  */
 import '../jobs/scheduler.js';
+import '../flows/expire-contract.js';

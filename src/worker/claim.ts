@@ -49,7 +49,14 @@ interface ClaimedRow {
  */
 const NO_SORT = 'set local enable_sort = off';
 
-export async function claimWorkItems(db: Db, workerId: string, kinds: readonly AnyWorkKind[], limit: number): Promise<ClaimedItem[]> {
+export async function claimWorkItems(
+  db: Db,
+  workerId: string,
+  kinds: readonly AnyWorkKind[],
+  limit: number,
+  /** Only this item (runNow): claimed when it is due and no one runs it. */
+  onlyId?: bigint,
+): Promise<ClaimedItem[]> {
   if (limit <= 0 || kinds.length === 0) return [];
   const leases = Object.fromEntries(kinds.map((kind) => [kind.name, kind.leaseMs]));
   const { rows } = await db.transaction(async (tx) => {
@@ -58,6 +65,7 @@ export async function claimWorkItems(db: Db, workerId: string, kinds: readonly A
       `with picked as materialized (
          select id from work_items
           where state in ('QUEUED', 'FAILED') and run_after <= statement_timestamp() and kind = any($1::text[])
+            and ($5::bigint is null or id = $5::bigint)
           order by run_after, id
           limit $2
             for update skip locked
@@ -72,7 +80,7 @@ export async function claimWorkItems(db: Db, workerId: string, kinds: readonly A
          from picked
         where w.id = picked.id
     returning w.id, w.kind, w.payload, w.attempts, w.max_attempts, w.progress, w.lease_owner, w.lease_expires_at, w.dedupe_key, w.created_at`,
-      [kinds.map((kind) => kind.name), limit, workerId, JSON.stringify(leases)],
+      [kinds.map((kind) => kind.name), limit, workerId, JSON.stringify(leases), onlyId?.toString() ?? null],
     );
   });
   return rows

@@ -14,6 +14,11 @@ export interface EnqueueOptions {
   runAfter?: Date;
   /** Not before this many milliseconds from now, by the database's clock. */
   delayMs?: number;
+  /**
+   * The item's progress from the start: work its enqueuer already did in the same
+   * transaction (a flow's first step, done while the request that started it waited).
+   */
+  progress?: unknown;
 }
 
 export interface Enqueued {
@@ -68,12 +73,20 @@ export async function enqueue<P>(tx: Sql, kind: WorkKind<P, any> | string, paylo
   const json = payloadJson(resolved.name, payload);
   checkDedupeKey(options.dedupeKey);
   const { rows } = await tx.query<{ id: bigint }>(
-    `insert into work_items (kind, payload, state, max_attempts, run_after, dedupe_key, created_at, updated_at)
+    `insert into work_items (kind, payload, state, max_attempts, run_after, dedupe_key, progress, created_at, updated_at)
      values ($1, $2::jsonb, 'QUEUED', $3, coalesce($4::timestamptz, statement_timestamp() + $5::int * interval '1 millisecond'), $6,
-             statement_timestamp(), statement_timestamp())
+             $7::jsonb, statement_timestamp(), statement_timestamp())
      on conflict (dedupe_key) do nothing
      returning id`,
-    [resolved.name, json, resolved.maxAttempts, options.runAfter ?? null, Math.max(0, Math.round(options.delayMs ?? 0)), options.dedupeKey ?? null],
+    [
+      resolved.name,
+      json,
+      resolved.maxAttempts,
+      options.runAfter ?? null,
+      Math.max(0, Math.round(options.delayMs ?? 0)),
+      options.dedupeKey ?? null,
+      options.progress === undefined ? null : payloadJson(resolved.name, options.progress),
+    ],
   );
   let enqueued: Enqueued;
   if (rows[0]) {

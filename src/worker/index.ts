@@ -99,3 +99,4 @@ export { WORK_ITEM_STATES, type WorkItemState } from './states.js';
 export type { WorkContext, WorkHandler, WorkItemRef } from './types.js';
 export { wake } from './wake.js';
 export { Worker, type WorkerOptions } from './worker.js';
+export { runNow, type RunNowResult } from './run-claimed.js';

@@ -9,9 +9,10 @@ import { workerMetrics, type RunOutcome, type WorkerObserver } from './metrics.j
 import { findKind, registeredKinds, type AnyWorkKind } from './registry.js';
 import { retryDelayMs } from './retry-delay.js';
 import { onWake } from './wake.js';
-import { ItemRun, progressJson } from './work-context.js';
+import { runClaimedItem, type WorkerLogger } from './run-claimed.js';
 
-export type WorkerLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+export type { WorkerLogger };
+
 
 export interface WorkerOptions {
   /** Items run at once by this worker (default 4). */
@@ -203,43 +204,7 @@ export class Worker {
     this.observer.onRun(kind.name, outcome, (performance.now() - started) / 1000);
   }
 
-  private async runAndRecord(item: ClaimedItem, kind: AnyWorkKind, fields: Record<string, unknown>): Promise<RunOutcome> {
-    const db = this.ctx.db;
-    if (this.stopping.signal.aborted) return (await releaseWorkItem(db, item)) ? 'released' : 'lease_lost';
-    const run = new ItemRun(db, this.ctx.clock, item, kind, this.stopping.signal, this.log);
-    let result: unknown;
-    let failure: { error: unknown } | undefined;
-    try {
-      result = await kind.handler(run);
-    } catch (error) {
-      failure = { error };
-    }
-    const error = failure?.error;
-    if (run.leaseLost || error instanceof LeaseLostError) {
-      this.log.warn({ ...fields }, 'work item lease lost: another worker runs it now; this run stopped');
-      return 'lease_lost';
-    }
-    if (run.stopped || error instanceof WorkerStoppingError || (failure && this.stopping.signal.aborted && isAbortError(error))) {
-      const released = await releaseWorkItem(db, item);
-      this.log.info({ ...fields, released }, 'work item stopped by the shutdown; back in the queue with its progress');
-      return released ? 'released' : 'lease_lost';
-    }
-    let finalProgress: string | null = null;
-    if (!failure && result !== undefined) {
-      try {
-        finalProgress = progressJson(item.id, result);
-      } catch (invalid) {
-        failure = { error: invalid };
-      }
-    }
-    if (failure) {
-      const state = await failWorkItem(db, item, failure.error, retryDelayMs(item.attempts, kind.backoff));
-      if (state === null) return 'lease_lost';
-      const message = errorText(failure.error);
-      if (state === 'DEAD') this.log.error({ ...fields, error: message }, 'work item failed on its last attempt: DEAD until an operator retries it');
-      else this.log.warn({ ...fields, error: message }, 'work item failed; it is retried after a backoff');
-      return state === 'DEAD' ? 'dead' : 'failed';
-    }
-    return (await completeWorkItem(db, item, finalProgress)) ? 'done' : 'lease_lost';
+  private runAndRecord(item: ClaimedItem, kind: AnyWorkKind, fields: Record<string, unknown>): Promise<RunOutcome> {
+    return runClaimedItem(this.ctx, item, kind, this.stopping.signal, this.log, fields);
   }
 }

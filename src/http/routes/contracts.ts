@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
+import { expireContractAndReversePendingActions } from '../../flows/expire-contract.js';
 import { acceptTerms } from '../../modules/contracts/accept-terms.js';
 import { expireContract, MAX_EXPIRY_YEARS_AHEAD } from '../../modules/contracts/expire-contract.js';
 import { CHANGE_REASON_CODES, type ChangeReasonCode } from '../../modules/actions/types.js';
@@ -39,6 +40,12 @@ const CONTRACT_EXPORT_COLUMNS: Array<ExportColumn<ContractRow>> = [
 export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceContext }): Promise<void> {
   const { ctx } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
+  // A flow run by a request stops between chunks when the server shuts down; a worker resumes it.
+  const closing = new AbortController();
+  app.addHook('preClose', (done) => {
+    closing.abort();
+    done();
+  });
 
   r.get(
     '/api/v1/contracts',
@@ -160,11 +167,19 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
       },
     },
     async (request) => {
-      const { reversalReason, ...rest } = request.body ?? {};
-      const expired = await expireContract(ctx, actorOf(request), request.params.id, {
-        ...rest,
-        ...(reversalReason ? { reversalReason: reversalReason as ChangeReasonCode } : {}),
-      });
+      const { reversalReason, reversePendingActions, on } = request.body ?? {};
+      const date = on !== undefined ? { on } : {};
+      if (!reversePendingActions) {
+        return { ...toContractDto(await expireContract(ctx, actorOf(request), request.params.id, date)), reversedActions: 0, unreversedActions: 0 };
+      }
+      // Two modules: the flow expires the contract in this request and reverses its pending actions.
+      const expired = await expireContractAndReversePendingActions(
+        ctx,
+        actorOf(request),
+        request.params.id,
+        { ...date, reason: (reversalReason as ChangeReasonCode | undefined) ?? 'NOT_COMPLIANCE_TERMS' },
+        { signal: closing.signal },
+      );
       return { ...toContractDto(expired), reversedActions: expired.reversedActions, unreversedActions: expired.unreversedActions };
     },
   );

@@ -8,7 +8,7 @@ import { computeLockingDate, computePaymentDate } from '../programs/terms/index.
 import { lockActions, payoutRuleFor, type LoadedAction } from './queries.js';
 import { recordModifications, type ModificationRecord } from './record-modifications.js';
 import { payoutFor, planOperation, type OperationRequest, type Performer, type Plan, type Refusal } from './transitions.js';
-import { itemsToJson, MAX_BULK_ACTIONS, type ActionState } from './types.js';
+import { itemsToJson, MAX_BULK_ACTIONS, type ActionState, type ChangeReasonCode } from './types.js';
 
 export interface ActionOutcome {
   actionId: string;
@@ -98,8 +98,35 @@ export async function applyActionOperationSequence(
   }
 }
 
+/**
+ * Reverses the next pending actions of a contract, after `afterId`, at most `limit`, in
+ * the caller's transaction (a step of a flow): each through the state machine, with its
+ * own modification record and outcome. Returns the last id looked at (the cursor for the
+ * next chunk), and whether none are left.
+ */
+export async function reversePendingActionsOfContractChunk(
+  ctx: Pick<ServiceContext, 'clock'>,
+  tx: Sql,
+  actor: Actor,
+  contractId: number,
+  afterId: bigint,
+  limit: number,
+  reason: ChangeReasonCode,
+): Promise<{ lastId: bigint; reversed: number; refused: number; done: boolean }> {
+  const { performer, brandAccountId } = performerOf(actor);
+  const { rows } = await tx.query<{ id: bigint }>(
+    `select id from actions where contract_id = $1 and state = 'PENDING' and id > $2 order by id limit $3`,
+    [contractId, afterId.toString(), limit],
+  );
+  if (rows.length === 0) return { lastId: afterId, reversed: 0, refused: 0, done: true };
+  const ids = rows.map((row) => BigInt(row.id));
+  const outcomes = await applyToChunk(ctx, tx, actor, performer, brandAccountId, ids, { op: 'REVERSE', reason });
+  const reversed = outcomes.filter((o) => o.ok).length;
+  return { lastId: ids[ids.length - 1]!, reversed, refused: outcomes.length - reversed, done: rows.length < limit };
+}
+
 async function applyToChunk(
-  ctx: ServiceContext,
+  ctx: Pick<ServiceContext, 'clock'>,
   tx: Sql,
   actor: Actor,
   performer: Performer,

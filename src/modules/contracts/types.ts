@@ -13,3 +13,6 @@ export type TerminationReason = (typeof TERMINATION_REASONS)[number];
 
 export const CONTRACT_STATUSES = ['ACTIVE', 'EXPIRED'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+
+/** How far ahead an expiry may be scheduled: beyond it a date is a typo, not a plan. */
+export const MAX_EXPIRY_YEARS_AHEAD = 100;

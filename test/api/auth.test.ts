@@ -321,7 +321,7 @@ describeDb('api auth', (db) => {
     const before = await dumpDb(t.ctx.db);
     expectProblem(await client.withAccount(stranger.id).get('/api/v1/account'), 403, `You are not a member of account ${stranger.id}.`);
     expectProblem(
-      await client.withAccount(stranger.id).post('/api/v1/programs', { name: 'Sneaky', currency: 'USD', timeZone: 'UTC' }),
+      await client.withAccount(stranger.id).post('/api/v1/programs', { Name: 'Sneaky', Currency: 'USD', TimeZone: 'UTC' }),
       403,
       `not a member of account ${stranger.id}`,
     );
@@ -352,10 +352,10 @@ describeDb('api auth', (db) => {
     ['GET', '/api/v1/credentials', undefined],
     ['POST', '/api/v1/credentials', {}],
     ['GET', '/api/v1/programs', undefined],
-    ['POST', '/api/v1/programs', { name: 'Op program', currency: 'USD', timeZone: 'UTC' }],
+    ['POST', '/api/v1/programs', { Name: 'Op program', Currency: 'USD', TimeZone: 'UTC' }],
     ['GET', '/api/v1/balances', undefined],
     ['GET', '/api/v1/links', undefined],
-    ['POST', '/api/v1/contracts', { templateTermsId: 1 }],
+    ['POST', '/api/v1/contracts', { TemplateTermsId: 1 }],
   ] as const)('refuses an operator on the account route %s %s with 403', async (method, url, payload) => {
     const operator = await makeOperator(t.ctx);
     await makeAccount(t.ctx, 'BRAND');

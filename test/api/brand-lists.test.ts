@@ -22,13 +22,13 @@ describeDb('brand lists: partners, sorting, rejected conversions', (db) => {
     await makeContract(t.ctx, p2, program);
     await makeContract(t.ctx, p3, otherProgram);
     const partnerClient = await logInClient(t.app, p1.adminEmail);
-    await partnerClient.post(`/api/v1/contracts/${(await partnerClient.get('/api/v1/contracts')).json().items[0].id}/expire`, {});
+    await partnerClient.post(`/api/v1/contracts/${(await partnerClient.get('/api/v1/contracts')).json().Items[0].Id}/expire`, {});
     const client = await logInClient(t.app, brand.adminEmail);
     const response = await client.get('/api/v1/partners');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual([
-      expect.objectContaining({ partnerAccountId: p2.id, partnerName: 'alpha', activeContracts: 1, contracts: 1 }),
-      expect.objectContaining({ partnerAccountId: p1.id, partnerName: 'Beta', activeContracts: 0, contracts: 1 }),
+      expect.objectContaining({ MediaPartnerId: p2.id, MediaPartnerName: 'alpha', ActiveContracts: 1, Contracts: 1 }),
+      expect.objectContaining({ MediaPartnerId: p1.id, MediaPartnerName: 'Beta', ActiveContracts: 0, Contracts: 1 }),
     ]);
     expect((await partnerClient.get('/api/v1/partners')).statusCode).toBe(403);
   });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Client, makeAccount, makeOperator, startTestApp, TEST_PASSWORD, type TestAccount, type TestApp } from '../support/app.js';
-import { countRows, dumpDb, expectDbUnchanged, expectOk, expectProblem, sessionClient, simpleTerms } from '../support/api-helpers.js';
+import { countRows, dumpDb, expectDbUnchanged, expectOk, expectProblem, sessionClient, simpleTermsBody } from '../support/api-helpers.js';
 import { describeDb } from '../support/db.js';
 
 const HOUR_MS = 3_600_000;
@@ -24,14 +24,14 @@ describeDb('api contracts', (db) => {
 
   /** A program of the brand with a SALE event type and the named template terms, all through the API. */
   async function program(brand: Party, name: string, termNames: string[] = ['Standard']) {
-    const created = expectOk(await brand.client.post('/api/v1/programs', { name, currency: 'USD', timeZone: 'America/New_York' }), 201);
-    const sale = expectOk(await brand.client.post(`/api/v1/programs/${created.id}/event-types`, { name: 'Sale', kind: 'SALE' }), 201);
+    const created = expectOk(await brand.client.post('/api/v1/programs', { Name: name, Currency: 'USD', TimeZone: 'America/New_York' }), 201);
+    const sale = expectOk(await brand.client.post(`/api/v1/programs/${created.Id}/event-types`, { Name: 'Sale', Kind: 'SALE' }), 201);
     const terms: number[] = [];
     for (const [i, termsName] of termNames.entries()) {
-      const body = { name: termsName, terms: simpleTerms(sale.id, `${i + 1}.00`) };
-      terms.push(expectOk(await brand.client.post(`/api/v1/programs/${created.id}/terms`, body), 201).id);
+      const body = { Name: termsName, Terms: simpleTermsBody(sale.Id, `${i + 1}.00`) };
+      terms.push(expectOk(await brand.client.post(`/api/v1/programs/${created.Id}/terms`, body), 201).Id);
     }
-    return { id: created.id as number, name, terms };
+    return { id: created.Id as number, name, terms };
   }
 
   /** Fresh sessions after the clock jumped past the session lifetime. */
@@ -40,7 +40,7 @@ describeDb('api contracts', (db) => {
   }
 
   const acceptTerms = async (partner: Party, templateTermsId: number) =>
-    expectOk(await partner.client.post('/api/v1/contracts', { templateTermsId }), 201);
+    expectOk(await partner.client.post('/api/v1/contracts', { TemplateTermsId: templateTermsId }), 201);
 
   const contractOf = async (client: Client, id: number) => expectOk(await client.get(`/api/v1/contracts/${id}`));
 
@@ -54,31 +54,31 @@ describeDb('api contracts', (db) => {
     const p = await program(brand, 'Outdoor');
     const contract = await acceptTerms(partner, p.terms[0]!);
     expect(contract).toEqual({
-      id: expect.any(Number),
-      programId: p.id,
-      programName: 'Outdoor',
-      currency: 'USD',
-      brandAccountId: brand.account.id,
-      brandName: expect.any(String),
-      partnerAccountId: partner.account.id,
-      partnerName: expect.any(String),
-      templateTermsId: p.terms[0],
-      templateTermsName: 'Standard',
-      status: 'ACTIVE',
-      startAt: '2026-01-15T12:00:00.000Z',
-      endAt: null,
-      terminationReason: 'STILL_ACTIVE',
-      terms: {
-        payouts: [{ eventTypeId: expect.any(Number), payout: { kind: 'FIXED', amount: '1.00' }, groups: [] }],
-        locking: { form: 'DAYS', days: 14 },
-        payment: { months: 0, days: 19 },
+      Id: expect.any(Number),
+      CampaignId: p.id,
+      CampaignName: 'Outdoor',
+      Currency: 'USD',
+      BrandAccountId: brand.account.id,
+      BrandName: expect.any(String),
+      MediaPartnerId: partner.account.id,
+      MediaPartnerName: expect.any(String),
+      TemplateTermsId: p.terms[0],
+      TemplateTermsName: 'Standard',
+      Status: 'ACTIVE',
+      StartDate: '2026-01-15T12:00:00.000Z',
+      EndDate: null,
+      TerminationReason: 'STILL_ACTIVE',
+      Terms: {
+        Payouts: [{ EventTypeId: expect.any(Number), Payout: { Kind: 'FIXED', Amount: '1.00' }, Groups: [] }],
+        Locking: { Form: 'DAYS', Days: 14 },
+        Payment: { Months: 0, Days: 19 },
       },
-      createdAt: '2026-01-15T12:00:00.000Z',
+      CreatedDate: '2026-01-15T12:00:00.000Z',
     });
-    expect(await contractOf(partner.client, contract.id)).toEqual(contract);
-    expect(await contractOf(brand.client, contract.id)).toEqual(contract);
+    expect(await contractOf(partner.client, contract.Id)).toEqual(contract);
+    expect(await contractOf(brand.client, contract.Id)).toEqual(contract);
     const history = expectOk(await brand.client.get('/api/v1/contracts'));
-    expect(history).toEqual({ items: [contract], page: 1, pageSize: 50, total: 1 });
+    expect(history).toEqual({ Items: [contract], Page: 1, PageSize: 50, Total: 1 });
   });
 
   it('accepting other terms of the same program replaces the first contract (REPLACED)', async () => {
@@ -88,14 +88,14 @@ describeDb('api contracts', (db) => {
     const first = await acceptTerms(partner, p.terms[0]!);
     db().clock.advanceMs(HOUR_MS);
     const second = await acceptTerms(partner, p.terms[1]!);
-    expect(second).toMatchObject({ status: 'ACTIVE', templateTermsName: 'Premium', startAt: '2026-01-15T13:00:00.000Z' });
-    expect(await contractOf(partner.client, first.id)).toMatchObject({
-      status: 'EXPIRED',
-      terminationReason: 'REPLACED',
-      endAt: '2026-01-15T13:00:00.000Z',
+    expect(second).toMatchObject({ Status: 'ACTIVE', TemplateTermsName: 'Premium', StartDate: '2026-01-15T13:00:00.000Z' });
+    expect(await contractOf(partner.client, first.Id)).toMatchObject({
+      Status: 'EXPIRED',
+      TerminationReason: 'REPLACED',
+      EndDate: '2026-01-15T13:00:00.000Z',
     });
     const active = expectOk(await partner.client.get('/api/v1/contracts?status=ACTIVE'));
-    expect(active.items.map((c: { id: number }) => c.id)).toEqual([second.id]);
+    expect(active.Items.map((c: { Id: number }) => c.Id)).toEqual([second.Id]);
   });
 
   it('refuses to accept the same terms twice while the contract runs (409)', async () => {
@@ -105,7 +105,7 @@ describeDb('api contracts', (db) => {
     await acceptTerms(partner, p.terms[0]!);
     const before = await dumpDb(t.ctx.db);
     expectProblem(
-      await partner.client.post('/api/v1/contracts', { templateTermsId: p.terms[0] }),
+      await partner.client.post('/api/v1/contracts', { TemplateTermsId: p.terms[0] }),
       409,
       `You already have an active contract on template terms ${p.terms[0]}.`,
     );
@@ -119,7 +119,7 @@ describeDb('api contracts', (db) => {
     expect((await brand.client.post(`/api/v1/programs/${p.id}/terms/${p.terms[0]}/archive`)).statusCode).toBe(204);
     const before = await dumpDb(t.ctx.db);
     expectProblem(
-      await partner.client.post('/api/v1/contracts', { templateTermsId: p.terms[0] }),
+      await partner.client.post('/api/v1/contracts', { TemplateTermsId: p.terms[0] }),
       409,
       `Template terms ${p.terms[0]} are archived; accept the program's current terms instead.`,
     );
@@ -128,10 +128,10 @@ describeDb('api contracts', (db) => {
   });
 
   it.each([
-    ['unknown terms', { templateTermsId: 777777 }, 404, 'Template terms 777777 do not exist.'],
-    ['a string id', { templateTermsId: '1' }, 400, 'body.templateTermsId'],
-    ['no id', {}, 400, 'body.templateTermsId'],
-    ['an unknown field', { templateTermsId: 1, startAt: '2026-01-01' }, 400, 'startAt'],
+    ['unknown terms', { TemplateTermsId: 777777 }, 404, 'Template terms 777777 do not exist.'],
+    ['a string id', { TemplateTermsId: '1' }, 400, 'body.TemplateTermsId'],
+    ['no id', {}, 400, 'body.TemplateTermsId'],
+    ['an unknown field', { TemplateTermsId: 1, StartDate: '2026-01-01' }, 400, 'StartDate'],
   ])('refuses an acceptance of %s', async (_what, payload, status, detail) => {
     const brand = await party('BRAND');
     const partner = await party('PARTNER');
@@ -145,7 +145,7 @@ describeDb('api contracts', (db) => {
     const brand = await party('BRAND');
     const p = await program(brand, 'Outdoor');
     expectProblem(
-      await brand.client.post('/api/v1/contracts', { templateTermsId: p.terms[0] }),
+      await brand.client.post('/api/v1/contracts', { TemplateTermsId: p.terms[0] }),
       403,
       'Only a partner account can do this; the current account is a brand.',
     );
@@ -166,16 +166,16 @@ describeDb('api contracts', (db) => {
     const contract = await acceptTerms(partner, p.terms[0]!);
     db().clock.advanceMs(HOUR_MS);
     const actor = who === 'partner' ? partner : brand;
-    const expired = expectOk(await actor.client.post(`/api/v1/contracts/${contract.id}/expire`, {}));
+    const expired = expectOk(await actor.client.post(`/api/v1/contracts/${contract.Id}/expire`, {}));
     expect(expired).toEqual({
       ...contract,
-      status: 'EXPIRED',
-      terminationReason: reason,
-      endAt: '2026-01-15T13:00:00.000Z',
-      reversedActions: 0,
-      unreversedActions: 0,
+      Status: 'EXPIRED',
+      TerminationReason: reason,
+      EndDate: '2026-01-15T13:00:00.000Z',
+      ReversedActions: 0,
+      UnreversedActions: 0,
     });
-    const { rows } = await t.ctx.db.query('select ended_by_user_id from contracts where id = $1', [contract.id]);
+    const { rows } = await t.ctx.db.query('select ended_by_user_id from contracts where id = $1', [contract.Id]);
     expect(rows).toEqual([{ ended_by_user_id: actor.account.adminUserId }]);
     expect(await countRows(t.ctx.db, `select * from audit_events where action = 'contract.expired'`)).toBe(1);
   });
@@ -185,8 +185,8 @@ describeDb('api contracts', (db) => {
     const partner = await party('PARTNER');
     const p = await program(brand, 'Outdoor');
     const contract = await acceptTerms(partner, p.terms[0]!);
-    const expired = expectOk(await partner.client.request({ method: 'POST', url: `/api/v1/contracts/${contract.id}/expire` }));
-    expect(expired).toMatchObject({ status: 'EXPIRED', terminationReason: 'EXPIRED_BY_PARTNER' });
+    const expired = expectOk(await partner.client.request({ method: 'POST', url: `/api/v1/contracts/${contract.Id}/expire` }));
+    expect(expired).toMatchObject({ Status: 'EXPIRED', TerminationReason: 'EXPIRED_BY_PARTNER' });
   });
 
   it('refuses to expire an expired or replaced contract again (409) and changes nothing', async () => {
@@ -195,17 +195,17 @@ describeDb('api contracts', (db) => {
     const p = await program(brand, 'Outdoor', ['A', 'B']);
     const replaced = await acceptTerms(partner, p.terms[0]!);
     const current = await acceptTerms(partner, p.terms[1]!);
-    expectOk(await partner.client.post(`/api/v1/contracts/${current.id}/expire`, {}));
+    expectOk(await partner.client.post(`/api/v1/contracts/${current.Id}/expire`, {}));
     db().clock.advanceMs(HOUR_MS);
     const before = await dumpDb(t.ctx.db);
     for (const [client, id, reason] of [
-      [partner.client, current.id, 'EXPIRED_BY_PARTNER'],
-      [brand.client, current.id, 'EXPIRED_BY_PARTNER'],
-      [partner.client, replaced.id, 'REPLACED'],
-      [brand.client, replaced.id, 'REPLACED'],
+      [partner.client, current.Id, 'EXPIRED_BY_PARTNER'],
+      [brand.client, current.Id, 'EXPIRED_BY_PARTNER'],
+      [partner.client, replaced.Id, 'REPLACED'],
+      [brand.client, replaced.Id, 'REPLACED'],
     ] as const) {
       expectProblem(await client.post(`/api/v1/contracts/${id}/expire`, {}), 409, `(${reason}); it cannot be expired again.`);
-      expectProblem(await client.post(`/api/v1/contracts/${id}/expire`, { on: '2026-03-01' }), 409, 'it cannot be expired again.');
+      expectProblem(await client.post(`/api/v1/contracts/${id}/expire`, { On: '2026-03-01' }), 409, 'it cannot be expired again.');
     }
     await expectDbUnchanged(t.ctx.db, before);
   });
@@ -229,20 +229,20 @@ describeDb('api contracts', (db) => {
     const results = await Promise.all(
       contracts.map(async (contract, i) => {
         const responses = await Promise.all([
-          partnerOf[i]!.client.post(`/api/v1/contracts/${contract.id}/expire`, {}),
-          brand.client.post(`/api/v1/contracts/${contract.id}/expire`, {}),
+          partnerOf[i]!.client.post(`/api/v1/contracts/${contract.Id}/expire`, {}),
+          brand.client.post(`/api/v1/contracts/${contract.Id}/expire`, {}),
         ]);
         return { contract, responses };
       }),
     );
     for (const { contract, responses } of results) {
       expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 409]);
-      const { reversedActions, unreversedActions, ...winner } = responses.find((r) => r.statusCode === 200)!.json();
+      const { ReversedActions: reversedActions, UnreversedActions: unreversedActions, ...winner } = responses.find((r) => r.statusCode === 200)!.json();
       expect([reversedActions, unreversedActions]).toEqual([0, 0]);
-      expectProblem(responses.find((r) => r.statusCode === 409)!, 409, `Contract ${contract.id}`);
-      const stored = await contractOf(brand.client, contract.id);
+      expectProblem(responses.find((r) => r.statusCode === 409)!, 409, `Contract ${contract.Id}`);
+      const stored = await contractOf(brand.client, contract.Id);
       expect(stored).toEqual(winner);
-      expect(stored.endAt).toBe('2026-01-15T13:00:00.000Z');
+      expect(stored.EndDate).toBe('2026-01-15T13:00:00.000Z');
     }
     expect(await countRows(t.ctx.db, `select * from audit_events where action = 'contract.expired'`)).toBe(contracts.length);
   });
@@ -256,24 +256,24 @@ describeDb('api contracts', (db) => {
     const partner = await party('PARTNER', { timeZone: 'America/Denver' });
     const p = await program(brand, 'Outdoor');
     const contract = await acceptTerms(partner, p.terms[0]!);
-    const scheduled = expectOk(await partner.client.post(`/api/v1/contracts/${contract.id}/expire`, { on: '2026-01-20' }));
+    const scheduled = expectOk(await partner.client.post(`/api/v1/contracts/${contract.Id}/expire`, { On: '2026-01-20' }));
     // 23:59:59 MST (UTC-7) on 20 January is 06:59:59Z on the 21st.
-    expect(scheduled).toMatchObject({ status: 'ACTIVE', endAt: '2026-01-21T06:59:59.000Z', terminationReason: 'EXPIRED_BY_PARTNER' });
+    expect(scheduled).toMatchObject({ Status: 'ACTIVE', EndDate: '2026-01-21T06:59:59.000Z', TerminationReason: 'EXPIRED_BY_PARTNER' });
 
     db().clock.set('2026-01-21T06:59:58.000Z');
     await relogIn(brand, partner);
-    expect(await contractOf(partner.client, contract.id)).toMatchObject({ status: 'ACTIVE' });
+    expect(await contractOf(partner.client, contract.Id)).toMatchObject({ Status: 'ACTIVE' });
     const activeList = expectOk(await brand.client.get('/api/v1/contracts?status=ACTIVE'));
-    expect(activeList.items.map((c: { id: number }) => c.id)).toEqual([contract.id]);
-    expect(expectOk(await brand.client.get('/api/v1/contracts?status=EXPIRED')).total).toBe(0);
+    expect(activeList.Items.map((c: { Id: number }) => c.Id)).toEqual([contract.Id]);
+    expect(expectOk(await brand.client.get('/api/v1/contracts?status=EXPIRED')).Total).toBe(0);
 
     db().clock.set('2026-01-21T07:00:00.000Z');
     await relogIn(brand, partner);
-    expect(await contractOf(partner.client, contract.id)).toMatchObject({ status: 'EXPIRED', endAt: '2026-01-21T06:59:59.000Z' });
-    expect(expectOk(await brand.client.get('/api/v1/contracts?status=ACTIVE')).total).toBe(0);
+    expect(await contractOf(partner.client, contract.Id)).toMatchObject({ Status: 'EXPIRED', EndDate: '2026-01-21T06:59:59.000Z' });
+    expect(expectOk(await brand.client.get('/api/v1/contracts?status=ACTIVE')).Total).toBe(0);
     const expiredList = expectOk(await brand.client.get('/api/v1/contracts?status=EXPIRED'));
-    expect(expiredList.items.map((c: { id: number }) => c.id)).toEqual([contract.id]);
-    expectProblem(await partner.client.post(`/api/v1/contracts/${contract.id}/expire`, {}), 409, 'cannot be expired again');
+    expect(expiredList.Items.map((c: { Id: number }) => c.Id)).toEqual([contract.Id]);
+    expectProblem(await partner.client.post(`/api/v1/contracts/${contract.Id}/expire`, {}), 409, 'cannot be expired again');
   });
 
   it.each([
@@ -283,10 +283,10 @@ describeDb('api contracts', (db) => {
     ['the day daylight saving starts in New York', 'America/New_York', '2026-03-08', '2026-03-09T03:59:59.000Z'],
   ])('computes the end instant of a date in %s', async (_what, timeZone, on, endAt) => {
     const brand = await party('BRAND');
-    const partner = await party('PARTNER', { timeZone });
+    const partner = await party('PARTNER', { timeZone: timeZone });
     const p = await program(brand, 'Outdoor');
     const contract = await acceptTerms(partner, p.terms[0]!);
-    expect(expectOk(await partner.client.post(`/api/v1/contracts/${contract.id}/expire`, { on })).endAt).toBe(endAt);
+    expect(expectOk(await partner.client.post(`/api/v1/contracts/${contract.Id}/expire`, { On: on })).EndDate).toBe(endAt);
   });
 
   it('uses the brand\'s own time zone when the brand expires on a date', async () => {
@@ -294,8 +294,8 @@ describeDb('api contracts', (db) => {
     const partner = await party('PARTNER', { timeZone: 'America/Denver' });
     const p = await program(brand, 'Outdoor');
     const contract = await acceptTerms(partner, p.terms[0]!);
-    const expired = expectOk(await brand.client.post(`/api/v1/contracts/${contract.id}/expire`, { on: '2026-01-20' }));
-    expect(expired).toMatchObject({ status: 'ACTIVE', endAt: '2026-01-20T14:59:59.000Z', terminationReason: 'EXPIRED_BY_BRAND' });
+    const expired = expectOk(await brand.client.post(`/api/v1/contracts/${contract.Id}/expire`, { On: '2026-01-20' }));
+    expect(expired).toMatchObject({ Status: 'ACTIVE', EndDate: '2026-01-20T14:59:59.000Z', TerminationReason: 'EXPIRED_BY_BRAND' });
   });
 
   it('"today" is the local date: late evening in Denver is still the previous UTC day', async () => {
@@ -307,15 +307,15 @@ describeDb('api contracts', (db) => {
     const other = await acceptTerms(await party('PARTNER', { timeZone: 'UTC' }), p.terms[0]!);
     // For the UTC brand, 14 January is already past.
     expectProblem(
-      await brand.client.post(`/api/v1/contracts/${other.id}/expire`, { on: '2026-01-14' }),
+      await brand.client.post(`/api/v1/contracts/${other.Id}/expire`, { On: '2026-01-14' }),
       400,
       'The expiry date 2026-01-14 is in the past; choose today (2026-01-15) or a later date.',
     );
     // For the Denver partner it is today: the contract ends in four hours.
-    const expired = expectOk(await denver.client.post(`/api/v1/contracts/${contract.id}/expire`, { on: '2026-01-14' }));
-    expect(expired).toMatchObject({ status: 'ACTIVE', endAt: '2026-01-15T06:59:59.000Z' });
+    const expired = expectOk(await denver.client.post(`/api/v1/contracts/${contract.Id}/expire`, { On: '2026-01-14' }));
+    expect(expired).toMatchObject({ Status: 'ACTIVE', EndDate: '2026-01-15T06:59:59.000Z' });
     db().clock.set('2026-01-15T07:00:00.000Z');
-    expect((await contractOf(denver.client, contract.id)).status).toBe('EXPIRED');
+    expect((await contractOf(denver.client, contract.Id)).Status).toBe('EXPIRED');
   });
 
   it.each([
@@ -323,20 +323,20 @@ describeDb('api contracts', (db) => {
     ['a date long past', '1999-12-31', 'is in the past'],
     ['a date without zero padding', '2026-2-1', '"2026-2-1" is not a date in the form YYYY-MM-DD.'],
     ['a European date', '01/02/2026', 'is not a date in the form YYYY-MM-DD.'],
-    ['a date and time', '2026-02-01T00:00', 'body.on'],
+    ['a date and time', '2026-02-01T00:00', 'body.On'],
     ['an empty date', '', '"" is not a date in the form YYYY-MM-DD.'],
     ['30 February', '2026-02-30', '"2026-02-30" is not a valid calendar date.'],
     ['month 13', '2026-13-01', '"2026-13-01" is not a valid calendar date.'],
-    ['a number', 20260201, 'body.on'],
+    ['a number', 20260201, 'body.On'],
   ])('refuses an expiry on %s with 400 and changes nothing', async (_what, on, detail) => {
     const brand = await party('BRAND');
     const partner = await party('PARTNER');
     const p = await program(brand, 'Outdoor');
     const contract = await acceptTerms(partner, p.terms[0]!);
     const before = await dumpDb(t.ctx.db);
-    expectProblem(await partner.client.post(`/api/v1/contracts/${contract.id}/expire`, { on }), 400, detail);
+    expectProblem(await partner.client.post(`/api/v1/contracts/${contract.Id}/expire`, { On: on }), 400, detail);
     await expectDbUnchanged(t.ctx.db, before);
-    expect(await contractOf(partner.client, contract.id)).toEqual(contract);
+    expect(await contractOf(partner.client, contract.Id)).toEqual(contract);
   });
 
   it('refuses an expiry body with an unknown field (400)', async () => {
@@ -345,7 +345,7 @@ describeDb('api contracts', (db) => {
     const p = await program(brand, 'Outdoor');
     const contract = await acceptTerms(partner, p.terms[0]!);
     const before = await dumpDb(t.ctx.db);
-    expectProblem(await brand.client.post(`/api/v1/contracts/${contract.id}/expire`, { reverseAll: true }), 400, 'reverseAll');
+    expectProblem(await brand.client.post(`/api/v1/contracts/${contract.Id}/expire`, { reverseAll: true }), 400, 'reverseAll');
     await expectDbUnchanged(t.ctx.db, before);
   });
 
@@ -355,11 +355,11 @@ describeDb('api contracts', (db) => {
     const before = await dumpDb(t.ctx.db);
     expectProblem(
       await op.post('/api/v1/operator/accounts', {
-        kind: 'PARTNER',
-        name: 'Lower-case zone',
-        timeZone: 'america/denver',
-        currency: 'USD',
-        admin: { email: 'lower@example.test', name: 'Lower', password: TEST_PASSWORD },
+        Kind: 'PARTNER',
+        Name: 'Lower-case zone',
+        TimeZone: 'america/denver',
+        Currency: 'USD',
+        Admin: { Email: 'lower@example.test', Name: 'Lower', Password: TEST_PASSWORD },
       }),
       400,
       '"america/denver" is not a known IANA time zone',
@@ -386,16 +386,16 @@ describeDb('api contracts', (db) => {
     db().clock.advanceMs(HOUR_MS);
     const c4 = await acceptTerms(x, p2.terms[0]!);
     db().clock.advanceMs(HOUR_MS);
-    expectOk(await y.client.post(`/api/v1/contracts/${c2.id}/expire`, {}));
-    expectOk(await brand.client.post(`/api/v1/contracts/${c3.id}/expire`, {}));
+    expectOk(await y.client.post(`/api/v1/contracts/${c2.Id}/expire`, {}));
+    expectOk(await brand.client.post(`/api/v1/contracts/${c3.Id}/expire`, {}));
     db().clock.advanceMs(HOUR_MS);
     const c5 = await acceptTerms(x, p2.terms[1]!);
     db().clock.advanceMs(HOUR_MS);
-    const ids = [c1.id, c2.id, c3.id, c4.id, c5.id] as const;
+    const ids = [c1.Id, c2.Id, c3.Id, c4.Id, c5.Id] as const;
     return { brand, x, y, z, p1, p2, ids };
   }
 
-  const idsOf = (page: { items: Array<{ id: number }> }) => page.items.map((c) => c.id);
+  const idsOf = (page: { Items: Array<{ Id: number }> }) => page.Items.map((c) => c.Id);
 
   it('filters Contract History by program, status and termination reason', async () => {
     const { brand, x, y, p1, p2, ids } = await history();
@@ -419,13 +419,13 @@ describeDb('api contracts', (db) => {
     ];
     for (const [query, expected] of cases) {
       const page = await list(brand.client, query);
-      expect({ query, ids: idsOf(page), total: page.total }).toEqual({ query, ids: expected, total: expected.length });
+      expect({ query, ids: idsOf(page), total: page.Total }).toEqual({ query, ids: expected, total: expected.length });
     }
     // A partner sees only its own contracts, whatever it filters on.
     expect(idsOf(await list(x.client, ''))).toEqual([c5, c4, c1]);
     expect(idsOf(await list(x.client, `?programId=${p1.id}`))).toEqual([c1]);
     expect(idsOf(await list(y.client, ''))).toEqual([c2]);
-    expect((await list(x.client, `?partnerAccountId=${y.account.id}`)).total).toBe(0);
+    expect((await list(x.client, `?partnerAccountId=${y.account.id}`)).Total).toBe(0);
   });
 
   it('pages and sorts Contract History', async () => {
@@ -439,25 +439,26 @@ describeDb('api contracts', (db) => {
       [4, []],
     ] as const) {
       const body = await page(`?pageSize=2&page=${n}`);
-      expect({ ids: idsOf(body), page: body.page, pageSize: body.pageSize, total: body.total }).toEqual({
+      expect({ ids: idsOf(body), page: body.Page, pageSize: body.PageSize, total: body.Total }).toEqual({
         ids: expected,
         page: n,
         pageSize: 2,
         total: 5,
       });
     }
-    expect(idsOf(await page('?sort=id&order=asc'))).toEqual([c1, c2, c3, c4, c5]);
-    expect(idsOf(await page('?sort=id&order=desc'))).toEqual([c5, c4, c3, c2, c1]);
-    expect(idsOf(await page('?sort=startAt&order=asc'))).toEqual([c1, c2, c3, c4, c5]);
+    expect(idsOf(await page('?sort=Id&order=asc'))).toEqual([c1, c2, c3, c4, c5]);
+    expect(idsOf(await page('?sort=Id&order=desc'))).toEqual([c5, c4, c3, c2, c1]);
+    expect(idsOf(await page('?sort=StartDate&order=asc'))).toEqual([c1, c2, c3, c4, c5]);
     // Ties are broken by the newest id; contracts without an end come last.
-    expect(idsOf(await page('?sort=partnerName&order=asc'))).toEqual([c5, c4, c1, c2, c3]);
-    expect(idsOf(await page('?sort=endAt&order=asc'))).toEqual([c3, c2, c4, c5, c1]);
-    expect(idsOf(await page('?sort=programName&order=asc&pageSize=3'))).toEqual([c5, c4, c3]);
+    expect(idsOf(await page('?sort=MediaPartnerName&order=asc'))).toEqual([c5, c4, c1, c2, c3]);
+    expect(idsOf(await page('?sort=EndDate&order=asc'))).toEqual([c3, c2, c4, c5, c1]);
+    expect(idsOf(await page('?sort=CampaignName&order=asc&pageSize=3'))).toEqual([c5, c4, c3]);
   });
 
   it.each([
-    ['an unknown sort key', '?sort=bogus', 'Cannot sort by "bogus"; sort by one of: id, startAt, endAt, programName, partnerName, brandName, terminationReason.'],
-    ['SQL as sort key', '?sort=id%3B%20drop%20table%20contracts', 'Cannot sort by "id; drop table contracts"'],
+    ['an unknown sort key', '?sort=bogus', 'querystring.sort'],
+    ['a sort key of the service, not the API', '?sort=startAt', 'querystring.sort'],
+    ['SQL as sort key', '?sort=Id%3B%20drop%20table%20contracts', 'querystring.sort'],
     ['an unknown order', '?order=sideways', 'querystring.order'],
     ['page size 0', '?pageSize=0', 'querystring.pageSize'],
     ['page size 501', '?pageSize=501', 'querystring.pageSize'],

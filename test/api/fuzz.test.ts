@@ -480,25 +480,25 @@ const BASE_BODIES: Record<string, (w: World) => unknown> = {
   'POST /api/v1/users/invitations': () => ({ Email: `fuzz-${next()}@example.test`, Role: 'USER' }),
   'PATCH /api/v1/users/{id}': () => ({ Role: 'USER' }),
   'POST /api/v1/credentials': () => ({ Label: 'fuzz' }),
-  'POST /api/v1/programs': () => ({ name: `Fuzz program ${next()}`, currency: 'USD', timeZone: 'UTC', websiteUrl: 'https://shop.example/' }),
-  'PATCH /api/v1/programs/{id}': () => ({ name: 'Fuzz renamed program' }),
-  'POST /api/v1/programs/{programId}/event-types': () => ({ name: `Fuzz event ${next()}`, kind: 'LEAD', returnsProcessing: 'API' }),
+  'POST /api/v1/programs': () => ({ Name: `Fuzz program ${next()}`, Currency: 'USD', TimeZone: 'UTC', WebsiteUrl: 'https://shop.example/' }),
+  'PATCH /api/v1/programs/{id}': () => ({ Name: 'Fuzz renamed program' }),
+  'POST /api/v1/programs/{programId}/event-types': () => ({ Name: `Fuzz event ${next()}`, Kind: 'LEAD', ReturnsProcessing: 'API' }),
   'POST /api/v1/programs/{programId}/terms': (w) => ({
-    name: `Fuzz terms ${next()}`,
-    terms: {
-      payouts: [
+    Name: `Fuzz terms ${next()}`,
+    Terms: {
+      Payouts: [
         {
-          eventTypeId: w.program.saleEventTypeId,
-          payout: { kind: 'PERCENT', percent: '5' },
-          groups: [{ name: 'Tents', match: { categories: ['Tents'], skus: ['TENT-1'] }, payout: { kind: 'FIXED', amount: '1.00' } }],
+          EventTypeId: w.program.saleEventTypeId,
+          Payout: { Kind: 'PERCENT', Percent: '5' },
+          Groups: [{ Name: 'Tents', Match: { Categories: ['Tents'], Skus: ['TENT-1'] }, Payout: { Kind: 'FIXED', Amount: '1.00' } }],
         },
       ],
-      locking: { form: 'MONTHS', months: 1, days: 5 },
-      payment: { months: 0, days: 19 },
+      Locking: { Form: 'MONTHS', Months: 1, Days: 5 },
+      Payment: { Months: 0, Days: 19 },
     },
   }),
-  'POST /api/v1/contracts': (w) => ({ templateTermsId: w.programB2.termsId }),
-  'POST /api/v1/contracts/{id}/expire': () => ({ on: '2026-06-30', reversePendingActions: false, reversalReason: 'OTHER' }),
+  'POST /api/v1/contracts': (w) => ({ TemplateTermsId: w.programB2.termsId }),
+  'POST /api/v1/contracts/{id}/expire': () => ({ On: '2026-06-30', ReversePendingActions: false, ReversalReason: 'OTHER' }),
   'POST /api/v1/operator/accounts': () => ({
     Kind: 'PARTNER',
     Name: `Fuzz opened ${next()}`,
@@ -506,7 +506,7 @@ const BASE_BODIES: Record<string, (w: World) => unknown> = {
     Currency: 'USD',
     Admin: { Email: `fuzz-opened-${next()}@example.test`, Name: 'Fuzz admin' },
   }),
-  'POST /api/v1/links': (w) => ({ programId: w.program.id, landingUrl: 'https://shop.example/fuzz', label: 'fuzz' }),
+  'POST /api/v1/links': (w) => ({ CampaignId: w.program.id, LandingUrl: 'https://shop.example/fuzz', Label: 'fuzz' }),
   'POST /api/v1/conversions': (w) => conversion(w),
   // One new conversion, then two already recorded: the bad element of a batch variant
   // replaces the second, so the world grows by at most one conversion per variant.

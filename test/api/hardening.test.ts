@@ -43,9 +43,9 @@ describeDb('hardening: text, numbers and dates the database cannot hold', (db) =
       [brand, { method: 'GET', url: '/api/v1/actions?orderId=%00' }, 'query.orderId'],
       [brand, { method: 'GET', url: '/api/v1/conversions?orderId=A%00B' }, 'query.orderId'],
       [anonymous, { method: 'GET', url: '/api/v1/invitations/abcdefghijk%00' }, 'params.token'],
-      [brand, { method: 'POST', url: '/api/v1/programs', payload: { name: 'Shop\u0000', currency: 'USD', timeZone: 'UTC' } }, 'body.name'],
-      [brand, { method: 'POST', url: `/api/v1/programs/${w.program.id}/event-types`, payload: { name: 'Sale\udfff', kind: 'SALE' } }, 'body.name'],
-      [partner, { method: 'POST', url: '/api/v1/links', payload: { programId: w.program.id, landingUrl: 'https://shop.example/', label: 'x\u0000' } }, 'body.label'],
+      [brand, { method: 'POST', url: '/api/v1/programs', payload: { Name: 'Shop\u0000', Currency: 'USD', TimeZone: 'UTC' } }, 'body.Name'],
+      [brand, { method: 'POST', url: `/api/v1/programs/${w.program.id}/event-types`, payload: { Name: 'Sale\udfff', Kind: 'SALE' } }, 'body.Name'],
+      [partner, { method: 'POST', url: '/api/v1/links', payload: { CampaignId: w.program.id, LandingUrl: 'https://shop.example/', Label: 'x\u0000' } }, 'body.Label'],
       [brand, { method: 'POST', url: '/api/v1/conversions', payload: await conversion({ Items: [{ Sku: 'A\u0000', Quantity: 1, Amount: '10.00' }], Amount: undefined }) }, 'body.Items.0.Sku'],
       [brand, { method: 'POST', url: '/api/v1/conversions', payload: await conversion({ Items: [{ Category: '\ud83d', Quantity: 1, Amount: '10.00' }], Amount: undefined }) }, 'body.Items.0.Category'],
       [brand, { method: 'POST', url: '/api/v1/conversions', payload: await conversion({ ClickId: 'abc\u0000' }) }, 'body.ClickId'],
@@ -130,7 +130,7 @@ describeDb('hardening: text, numbers and dates the database cannot hold', (db) =
       [brand, { method: 'GET', url: `/api/v1/actions/export.csv?programId=${big}` }, 'programId'],
       [brand, { method: 'GET', url: `/api/v1/contracts?programId=${big}` }, 'programId'],
       [brand, { method: 'GET', url: `/api/v1/contracts/export.xlsx?partnerAccountId=${big}` }, 'partnerAccountId'],
-      [partner, { method: 'POST', url: '/api/v1/contracts', payload: { templateTermsId: 2 ** 53 - 1 } }, 'templateTermsId'],
+      [partner, { method: 'POST', url: '/api/v1/contracts', payload: { TemplateTermsId: 2 ** 53 - 1 } }, 'TemplateTermsId'],
       [brand, { method: 'POST', url: '/api/v1/conversions', payload: await conversion({ ActionTrackerId: 2 ** 31 }) }, 'ActionTrackerId'],
       [brand, { method: 'POST', url: `/api/v1/actions/${actionId}/reject-item`, payload: { ItemIndex: 2 ** 40, Reason: 'ITEM_RETURNED' } }, 'ItemIndex'],
       [operatorClient, { method: 'POST', url: `/api/v1/operator/actions/${actionId}/reattribute`, payload: { PartnerId: 2 ** 31, Reason: 'CREDITED_DIFFERENT_MP' } }, 'PartnerId'],
@@ -167,8 +167,8 @@ describeDb('hardening: text, numbers and dates the database cannot hold', (db) =
       expectProblem(await brand.get(url), 400, 'must be a date from 1970 to 2999');
     }
     expectOk(await brand.get('/api/v1/actions?from=1970-01-01T00:00:00Z&to=2999-12-31T23:59:59Z'));
-    expectProblem(await brand.post(`/api/v1/contracts/${w.contractId}/expire`, { on: '9999-12-31' }), 400, 'more than 100 years ahead');
-    expectProblem(await brand.post(`/api/v1/contracts/${w.contractId}/expire`, { on: '2026-02-30' }), 400, 'not a valid calendar date');
+    expectProblem(await brand.post(`/api/v1/contracts/${w.contractId}/expire`, { On: '9999-12-31' }), 400, 'more than 100 years ahead');
+    expectProblem(await brand.post(`/api/v1/contracts/${w.contractId}/expire`, { On: '2026-02-30' }), 400, 'not a valid calendar date');
     await expectDbUnchanged(t.ctx.db, before);
   });
 });

@@ -18,7 +18,7 @@ describeDb('api smoke', (db) => {
     const client = await logInClient(t.app, partner.adminEmail);
     const response = await client.get('/api/v1/contracts?status=ACTIVE');
     expect(response.statusCode).toBe(200);
-    expect(response.json().items.map((c: { id: number }) => c.id)).toEqual([contractId]);
+    expect(response.json().Items.map((c: { Id: number }) => c.Id)).toEqual([contractId]);
   });
 });
 
@@ -35,8 +35,8 @@ describeDb('contract history without a status filter', (db) => {
         const client = await logInClient(t.app, email);
         const response = await client.get('/api/v1/contracts');
         expect(response.statusCode, `${email}: ${response.body}`).toBe(200);
-        expect(response.json().total).toBe(1);
-        const one = await client.get(`/api/v1/contracts/${response.json().items[0].id}`);
+        expect(response.json().Total).toBe(1);
+        const one = await client.get(`/api/v1/contracts/${response.json().Items[0].Id}`);
         expect(one.statusCode).toBe(200);
       }
     } finally {

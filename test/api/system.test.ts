@@ -120,7 +120,7 @@ describeDb('api system endpoints', (db) => {
     try {
       const brand = await makeAccount(small.ctx, 'BRAND');
       const client = await sessionClient(small, brand.adminUserId);
-      const response = await client.post('/api/v1/programs', { name: 'x'.repeat(1200), currency: 'USD', timeZone: 'UTC' });
+      const response = await client.post('/api/v1/programs', { Name: 'x'.repeat(1200), Currency: 'USD', TimeZone: 'UTC' });
       expectProblem(response, 413, 'The request body is larger than this endpoint accepts.');
       expect(await countRows(small.ctx.db, 'select * from programs')).toBe(0);
       const login = await small.app.inject({
@@ -130,7 +130,7 @@ describeDb('api system endpoints', (db) => {
       });
       expectProblem(login, 413);
       // A body under the limit still works.
-      expectOk(await client.post('/api/v1/programs', { name: 'Small', currency: 'USD', timeZone: 'UTC' }), 201);
+      expectOk(await client.post('/api/v1/programs', { Name: 'Small', Currency: 'USD', TimeZone: 'UTC' }), 201);
     } finally {
       await small.close();
     }

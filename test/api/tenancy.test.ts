@@ -33,6 +33,7 @@ import {
   quickUser,
   sessionClient,
   simpleTerms,
+  simpleTermsBody,
   type DbDump,
 } from '../support/api-helpers.js';
 import { basicClient, Client, startTestApp, TEST_ADMIN_SECRET, TEST_PASSWORD, type TestAccount, type TestApp } from '../support/app.js';
@@ -526,7 +527,7 @@ const ROUTES: RouteRow[] = [
     method: 'POST',
     path: '/api/v1/programs',
     audience: 'brand',
-    request: () => ({ url: '/api/v1/programs', payload: { name: 'Fresh program', currency: 'USD', timeZone: 'UTC' } }),
+    request: () => ({ url: '/api/v1/programs', payload: { Name: 'Fresh program', Currency: 'USD', TimeZone: 'UTC' } }),
     owner: { caller: 'brandA', status: 201 },
     crossTenant: 'self',
   },
@@ -551,7 +552,7 @@ const ROUTES: RouteRow[] = [
     // With new landing domains: another brand must not be able to point A's links elsewhere.
     request: (w) => ({
       url: `/api/v1/programs/${w.programA.id}`,
-      payload: { name: 'Taken over', status: 'INACTIVE', websiteUrl: 'https://taken-over.example/', landingDomains: ['shop.example', '*.taken-over.example'] },
+      payload: { Name: 'Taken over', Status: 'INACTIVE', WebsiteUrl: 'https://taken-over.example/', LandingDomains: ['shop.example', '*.taken-over.example'] },
     }),
     owner: { caller: 'brandA', status: 200 },
     crossTenant: { brandB: 404, partnerQ: 403 },
@@ -573,7 +574,7 @@ const ROUTES: RouteRow[] = [
     method: 'POST',
     path: '/api/v1/programs/:programId/event-types',
     audience: 'brand',
-    request: (w) => ({ url: `/api/v1/programs/${w.programA.id}/event-types`, payload: { name: 'Signup', kind: 'OTHER' } }),
+    request: (w) => ({ url: `/api/v1/programs/${w.programA.id}/event-types`, payload: { Name: 'Signup', Kind: 'OTHER' } }),
     owner: { caller: 'brandA', status: 201 },
     crossTenant: { brandB: 404, partnerQ: 403 },
   },
@@ -596,7 +597,7 @@ const ROUTES: RouteRow[] = [
     audience: 'brand',
     request: (w) => ({
       url: `/api/v1/programs/${w.programA.id}/terms`,
-      payload: { name: 'Hijacked terms', terms: simpleTerms(w.programA.saleEventTypeId, '99.00') },
+      payload: { Name: 'Hijacked terms', Terms: simpleTermsBody(w.programA.saleEventTypeId, '99.00') },
     }),
     owner: { caller: 'brandA', status: 201 },
     crossTenant: { brandB: 404, partnerQ: 403 },
@@ -604,7 +605,7 @@ const ROUTES: RouteRow[] = [
       {
         caller: 'brandB',
         why: "B's own program paying for A's event type",
-        request: (w) => ({ url: `/api/v1/programs/${w.programB.id}/terms`, payload: { name: 'Borrowed', terms: simpleTerms(w.programA.saleEventTypeId) } }),
+        request: (w) => ({ url: `/api/v1/programs/${w.programB.id}/terms`, payload: { Name: 'Borrowed', Terms: simpleTermsBody(w.programA.saleEventTypeId) } }),
         expect: 400,
       },
     ],
@@ -676,7 +677,7 @@ const ROUTES: RouteRow[] = [
     method: 'POST',
     path: '/api/v1/contracts',
     audience: 'partner',
-    request: (w) => ({ url: '/api/v1/contracts', payload: { templateTermsId: w.termsA2 } }),
+    request: (w) => ({ url: '/api/v1/contracts', payload: { TemplateTermsId: w.termsA2 } }),
     owner: { caller: 'partnerP', status: 201 },
     // Any partner may join an active program; what no partner may join is a program it cannot see.
     crossTenant: {},
@@ -684,7 +685,7 @@ const ROUTES: RouteRow[] = [
       {
         caller: 'partnerP',
         why: "the terms of B's inactive program",
-        request: (w) => ({ url: '/api/v1/contracts', payload: { templateTermsId: w.programC.termsId } }),
+        request: (w) => ({ url: '/api/v1/contracts', payload: { TemplateTermsId: w.programC.termsId } }),
         expect: 404,
       },
     ],
@@ -709,7 +710,7 @@ const ROUTES: RouteRow[] = [
       {
         caller: 'brandB',
         why: 'expiring on a date',
-        request: (w) => ({ url: `/api/v1/contracts/${w.contractP}/expire`, payload: { on: '2026-12-31' } }),
+        request: (w) => ({ url: `/api/v1/contracts/${w.contractP}/expire`, payload: { On: '2026-12-31' } }),
         expect: 404,
       },
     ],
@@ -953,20 +954,20 @@ const ROUTES: RouteRow[] = [
     method: 'POST',
     path: '/api/v1/links',
     audience: 'partner',
-    request: (w) => ({ url: '/api/v1/links', payload: { programId: w.programA.id, landingUrl: 'https://shop.example/new' } }),
+    request: (w) => ({ url: '/api/v1/links', payload: { CampaignId: w.programA.id, LandingUrl: 'https://shop.example/new' } }),
     owner: { caller: 'partnerP', status: 201 },
     crossTenant: {},
     extra: [
       {
         caller: 'partnerP',
         why: "a link to B's program without a contract",
-        request: (w) => ({ url: '/api/v1/links', payload: { programId: w.programB.id, landingUrl: 'https://shop.example/b' } }),
+        request: (w) => ({ url: '/api/v1/links', payload: { CampaignId: w.programB.id, LandingUrl: 'https://shop.example/b' } }),
         expect: 403,
       },
       {
         caller: 'partnerP',
         why: "a link to B's inactive program",
-        request: (w) => ({ url: '/api/v1/links', payload: { programId: w.programC.id, landingUrl: 'https://shop.example/c' } }),
+        request: (w) => ({ url: '/api/v1/links', payload: { CampaignId: w.programC.id, LandingUrl: 'https://shop.example/c' } }),
         expect: 404,
       },
     ],

@@ -1,5 +1,6 @@
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { apiAs, DEMO_PASSWORD } from './support.js';
+import type { EventType, Program } from '../../src/http/contract/programs.js';
 
 /** The fields of an action the tests read (GET /api/v1/actions). */
 export interface ApiAction {
@@ -92,13 +93,13 @@ export function money(amount: string, currency: string, signed = false): string 
 
 /** The id (ActionTrackerId) of a program's event type, by names. */
 export async function eventTypeId(request: APIRequestContext, accountId: number, programName: string, eventTypeName: string): Promise<number> {
-  const programs = await apiAs<Array<{ id: number; name: string }>>(request, accountId, 'GET', '/api/v1/programs');
-  const program = programs.find((p) => p.name === programName);
+  const programs = await apiAs<Program[]>(request, accountId, 'GET', '/api/v1/programs');
+  const program = programs.find((p) => p.Name === programName);
   if (!program) throw new Error(`No program named ${programName}.`);
-  const types = await apiAs<Array<{ id: number; name: string }>>(request, accountId, 'GET', `/api/v1/programs/${program.id}/event-types`);
-  const type = types.find((t) => t.name === eventTypeName);
+  const types = await apiAs<EventType[]>(request, accountId, 'GET', `/api/v1/programs/${program.Id}/event-types`);
+  const type = types.find((t) => t.Name === eventTypeName);
   if (!type) throw new Error(`${programName} has no event type named ${eventTypeName}.`);
-  return type.id;
+  return type.Id;
 }
 
 export function actionRow(page: Page, id: string): Locator {

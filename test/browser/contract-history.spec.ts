@@ -1,18 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { accountIdOf, apiAs, logIn, mainNav, switchAccount, toast } from './support.js';
-
-interface Program {
-  id: number;
-  name: string;
-}
-interface Terms {
-  id: number;
-  name: string;
-  status: string;
-}
-interface Contract {
-  id: number;
-}
+import type { Contract } from '../../src/http/contract/contracts.js';
+import type { Program, TemplateTerms } from '../../src/http/contract/programs.js';
 
 test('a partner expires a current contract from Contract History (View → Actions → Expire)', async ({ page }) => {
   await logIn(page, 'partner@trail.test');
@@ -22,10 +11,10 @@ test('a partner expires a current contract from Contract History (View → Actio
   // data, so it can join that program again); other tests keep their contracts.
   const trail = await accountIdOf(page.request, 'Trail Blog');
   const programs = await apiAs<Program[]>(page.request, trail, 'GET', '/api/v1/programs');
-  const bonjour = programs.find((p) => p.name === 'Bonjour Mode France')!;
-  const terms = await apiAs<Terms[]>(page.request, trail, 'GET', `/api/v1/programs/${bonjour.id}/terms`);
+  const bonjour = programs.find((p) => p.Name === 'Bonjour Mode France')!;
+  const terms = await apiAs<TemplateTerms[]>(page.request, trail, 'GET', `/api/v1/programs/${bonjour.Id}/terms`);
   const contract = await apiAs<Contract>(page.request, trail, 'POST', '/api/v1/contracts', {
-    templateTermsId: terms.find((t) => t.status === 'ACTIVE')!.id,
+    TemplateTermsId: terms.find((t) => t.Status === 'ACTIVE')!.Id,
   });
 
   await mainNav(page).getByRole('link', { name: 'Reports' }).click();
@@ -33,23 +22,23 @@ test('a partner expires a current contract from Contract History (View → Actio
   await expect(page.getByRole('heading', { name: 'Contract History' })).toBeVisible();
 
   await page.getByLabel('Contract Status').selectOption({ label: 'Current active contracts only' });
-  await page.getByLabel('Program').selectOption({ value: String(bonjour.id) });
-  const row = page.getByTestId(`contract-row-${contract.id}`);
+  await page.getByLabel('Program').selectOption({ value: String(bonjour.Id) });
+  const row = page.getByTestId(`contract-row-${contract.Id}`);
   await expect(row).toBeVisible();
-  await expect(row.locator('[data-column="status"]')).toHaveText('ACTIVE');
-  await expect(row.locator('[data-column="terminationReason"]')).toHaveText('STILL_ACTIVE');
+  await expect(row.locator('[data-column="Status"]')).toHaveText('ACTIVE');
+  await expect(row.locator('[data-column="TerminationReason"]')).toHaveText('STILL_ACTIVE');
 
-  await page.getByTestId(`view-menu-${contract.id}`).click();
+  await page.getByTestId(`view-menu-${contract.Id}`).click();
   await page.getByRole('menuitem', { name: 'Actions' }).click();
   await page.getByRole('menuitem', { name: 'Expire' }).click();
 
-  const dialog = page.getByRole('dialog', { name: `Expire contract ${contract.id}` });
+  const dialog = page.getByRole('dialog', { name: `Expire contract ${contract.Id}` });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel('Expire now')).toBeChecked();
   await page.screenshot({ path: '/tmp/lockstep-expire-dialog.png' });
   await dialog.getByRole('button', { name: 'Expire contract' }).click();
   await expect(dialog).toBeHidden();
-  await expect(toast(page, `Contract ${contract.id} expired (EXPIRED_BY_PARTNER)`)).toBeVisible();
+  await expect(toast(page, `Contract ${contract.Id} expired (EXPIRED_BY_PARTNER)`)).toBeVisible();
 
   // Expired now: it leaves the current-contracts view…
   await expect(row).toHaveCount(0);
@@ -57,15 +46,15 @@ test('a partner expires a current contract from Contract History (View → Actio
   // …and is listed under All, as EXPIRED with the partner's reason.
   await page.getByLabel('Contract Status').selectOption({ label: 'All' });
   await expect(row).toBeVisible();
-  await expect(row.locator('[data-column="status"]')).toHaveText('EXPIRED');
-  await expect(row.locator('[data-column="terminationReason"]')).toHaveText('EXPIRED_BY_PARTNER');
-  await expect(row.locator('[data-column="endAt"]')).not.toHaveText('—');
+  await expect(row.locator('[data-column="Status"]')).toHaveText('EXPIRED');
+  await expect(row.locator('[data-column="TerminationReason"]')).toHaveText('EXPIRED_BY_PARTNER');
+  await expect(row.locator('[data-column="EndDate"]')).not.toHaveText('—');
 
   // The Termination Reason filter finds it too, and it cannot be expired twice.
   await page.getByLabel('Termination Reason').selectOption('EXPIRED_BY_PARTNER');
   await expect(row).toBeVisible();
   await expect(page.getByTestId('row-count')).not.toHaveText('0 contracts');
-  await page.getByTestId(`view-menu-${contract.id}`).click();
+  await page.getByTestId(`view-menu-${contract.Id}`).click();
   await page.getByRole('menuitem', { name: 'Actions' }).click();
   await expect(page.getByRole('menuitem', { name: /Expire/ })).toHaveAttribute('aria-disabled', 'true');
   await page.keyboard.press('Escape');
@@ -106,7 +95,7 @@ test('a brand schedules the expiry of a contract on a date; the server error det
 
   // Still a current contract until then, with its end date and the brand's reason.
   const scheduled = page.getByTestId(`contract-row-${id}`);
-  await expect(scheduled.locator('[data-column="status"]')).toHaveText('ACTIVE');
-  await expect(scheduled.locator('[data-column="endAt"]')).toHaveText(`${nextYear}-06-30`);
-  await expect(scheduled.locator('[data-column="terminationReason"]')).toHaveText('EXPIRED_BY_BRAND');
+  await expect(scheduled.locator('[data-column="Status"]')).toHaveText('ACTIVE');
+  await expect(scheduled.locator('[data-column="EndDate"]')).toHaveText(`${nextYear}-06-30`);
+  await expect(scheduled.locator('[data-column="TerminationReason"]')).toHaveText('EXPIRED_BY_BRAND');
 });

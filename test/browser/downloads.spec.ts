@@ -3,6 +3,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { eventTypeId, listActions, type ApiAction } from './actions-support.js';
 import { readWorkbook } from '../support/files.js';
 import { accountIdOf, apiAs, logIn, mainNav, switchAccount } from './support.js';
+import type { Page as ApiPage } from '../../src/http/contract/common.js';
+import type { Contract } from '../../src/http/contract/contracts.js';
+import type { Program } from '../../src/http/contract/programs.js';
 
 /** A CSV file as header + rows of fields (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
 function parseCsv(text: string): { header: string[]; rows: Array<Record<string, string>> } {
@@ -179,28 +182,28 @@ test('a partner downloads Contract History as CSV with the reportâ€™s filters', 
   const trail = await openContractHistoryAsTrail(page);
 
   // Everything first: one row per contract of the report.
-  const all = await apiAs<{ total: number; items: Array<{ id: number; programName: string; brandName: string; status: string; terminationReason: string }> }>(
+  const all = await apiAs<ApiPage<Contract>>(
     page.request,
     trail,
     'GET',
     '/api/v1/contracts?status=ALL&pageSize=500',
   );
-  await expect(page.getByTestId('row-count')).toHaveText(`${all.total} contract${all.total === 1 ? '' : 's'}`);
+  await expect(page.getByTestId('row-count')).toHaveText(`${all.Total} contract${all.Total === 1 ? '' : 's'}`);
   const everything = await downloadCsv(page);
   expect(everything.filename).toMatch(/^contract-history-\d{4}-\d{2}-\d{2}\.csv$/);
   expect(everything.header).toEqual(expect.arrayContaining(['ContractId', 'Program', 'Brand', 'Partner', 'Status', 'StartDate', 'EndDate', 'TerminationReason']));
-  expect(everything.rows.map((r) => Number(r['ContractId'])).sort((a, b) => a - b)).toEqual(all.items.map((c) => c.id).sort((a, b) => a - b));
+  expect(everything.rows.map((r) => Number(r['ContractId'])).sort((a, b) => a - b)).toEqual(all.Items.map((c) => c.Id).sort((a, b) => a - b));
   for (const row of everything.rows) expect(row['Partner']).toBe('Trail Blog');
 
   // Current active contracts only: the file follows the filter.
   await page.getByLabel('Contract Status').selectOption({ label: 'Current active contracts only' });
-  const active = all.items.filter((c) => c.status === 'ACTIVE');
+  const active = all.Items.filter((c) => c.Status === 'ACTIVE');
   await expect(page.getByTestId('row-count')).toHaveText(`${active.length} contract${active.length === 1 ? '' : 's'}`);
   const current = await downloadCsv(page);
-  expect(current.rows.map((r) => Number(r['ContractId'])).sort((a, b) => a - b)).toEqual(active.map((c) => c.id).sort((a, b) => a - b));
+  expect(current.rows.map((r) => Number(r['ContractId'])).sort((a, b) => a - b)).toEqual(active.map((c) => c.Id).sort((a, b) => a - b));
   for (const row of current.rows) {
-    const contract = active.find((c) => c.id === Number(row['ContractId']))!;
-    expect(row).toMatchObject({ Status: 'ACTIVE', Program: contract.programName, Brand: contract.brandName, TerminationReason: contract.terminationReason });
+    const contract = active.find((c) => c.Id === Number(row['ContractId']))!;
+    expect(row).toMatchObject({ Status: 'ACTIVE', Program: contract.CampaignName, Brand: contract.BrandName, TerminationReason: contract.TerminationReason });
   }
   const acmeUs = current.rows.find((r) => r['Program'] === 'Acme Outdoor US');
   expect(acmeUs?.['Brand']).toBe('Acme Outdoor');
@@ -211,13 +214,13 @@ test('a partner downloads Contract History as an Excel workbook with the reportâ
   const trail = await openContractHistoryAsTrail(page);
 
   await page.getByLabel('Contract Status').selectOption({ label: 'Current active contracts only' });
-  const all = await apiAs<{ items: Array<{ id: number; programName: string; brandName: string; status: string }> }>(
+  const all = await apiAs<ApiPage<Contract>>(
     page.request,
     trail,
     'GET',
     '/api/v1/contracts?status=ALL&pageSize=500',
   );
-  const active = all.items.filter((c) => c.status === 'ACTIVE');
+  const active = all.Items.filter((c) => c.Status === 'ACTIVE');
   expect(active.length).toBeGreaterThan(0);
   await expect(page.getByTestId('row-count')).toHaveText(`${active.length} contract${active.length === 1 ? '' : 's'}`);
 
@@ -225,10 +228,10 @@ test('a partner downloads Contract History as an Excel workbook with the reportâ
   expect(xlsx.filename).toMatch(/^contract-history-\d{4}-\d{2}-\d{2}\.xlsx$/);
   const sheet = (await readWorkbook(xlsx.file)).sheet();
   expect(sheet.header).toEqual(expect.arrayContaining(['ContractId', 'Program', 'Brand', 'Partner', 'Status']));
-  expect(sheet.records.map((r) => Number(r['ContractId'])).sort((a, b) => a - b)).toEqual(active.map((c) => c.id).sort((a, b) => a - b));
+  expect(sheet.records.map((r) => Number(r['ContractId'])).sort((a, b) => a - b)).toEqual(active.map((c) => c.Id).sort((a, b) => a - b));
   for (const row of sheet.records) {
-    const contract = active.find((c) => c.id === Number(row['ContractId']))!;
-    expect(row).toMatchObject({ Status: 'ACTIVE', Partner: 'Trail Blog', Program: contract.programName, Brand: contract.brandName });
+    const contract = active.find((c) => c.Id === Number(row['ContractId']))!;
+    expect(row).toMatchObject({ Status: 'ACTIVE', Partner: 'Trail Blog', Program: contract.CampaignName, Brand: contract.BrandName });
   }
 });
 
@@ -239,11 +242,11 @@ test('a partner downloads its actions with the filters applied; a refused downlo
   await page.goto('/transactions/actions');
   await expect(page.getByRole('heading', { name: 'Actions', exact: true })).toBeVisible();
 
-  const programs = await apiAs<Array<{ id: number; name: string }>>(page.request, trail, 'GET', '/api/v1/programs');
-  const canada = programs.find((p) => p.name === 'Acme Outdoor Canada')!;
-  await page.getByLabel('Program').selectOption(String(canada.id));
+  const programs = await apiAs<Program[]>(page.request, trail, 'GET', '/api/v1/programs');
+  const canada = programs.find((p) => p.Name === 'Acme Outdoor Canada')!;
+  await page.getByLabel('Program').selectOption(String(canada.Id));
   await page.getByLabel('Status Detail').selectOption('Pending');
-  const expected = await listActions(page.request, trail, { programId: String(canada.id), statusDetail: 'Pending' });
+  const expected = await listActions(page.request, trail, { programId: String(canada.Id), statusDetail: 'Pending' });
   expect(expected.length).toBeGreaterThan(0);
   await expect(page.getByTestId('row-count')).toContainText(`${expected.length} action`);
 

@@ -1,16 +1,10 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { apiSession, expectHistoryEntry, untouched, type ApiAction, type ApiActionDetail } from './actions-support.js';
 import { logIn, mainNav, toast, unique } from './support.js';
+import type { Page as ApiPage } from '../../src/http/contract/common.js';
+import type { Contract } from '../../src/http/contract/contracts.js';
 
-interface ApiContract {
-  id: number;
-  programId: number;
-  programName: string;
-  partnerAccountId: number;
-  partnerName: string;
-  status: string;
-  startAt: string;
-}
+type ApiContract = Contract;
 
 /** Operators act for no account: their API calls carry no Lockstep-Account header. */
 async function asOperator<T>(request: APIRequestContext, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -86,16 +80,16 @@ test('an operator reverses a pending cost-per-click action with a reason, after 
 test('an operator re-attributes a pending sale to another partner; a partner without a contract is refused with the server’s detail', async ({ page, playwright }) => {
   await logIn(page, 'operator@lockstep.test');
   // Acme Outdoor US: Trail Blog and Deal Hunter Media both have an active contract (demo data).
-  const contracts = await asOperator<{ items: ApiContract[] }>(page.request, 'GET', '/api/v1/contracts?status=ACTIVE&pageSize=500');
-  const contractOf = (partner: string) => contracts.items.find((c) => c.programName === 'Acme Outdoor US' && c.partnerName === partner);
+  const contracts = await asOperator<ApiPage<ApiContract>>(page.request, 'GET', '/api/v1/contracts?status=ACTIVE&pageSize=500');
+  const contractOf = (partner: string) => contracts.Items.find((c) => c.CampaignName === 'Acme Outdoor US' && c.MediaPartnerName === partner);
   const trail = contractOf('Trail Blog');
   const deals = contractOf('Deal Hunter Media');
   if (!trail || !deals) throw new Error('The demo data has no active Acme Outdoor US contracts of Trail Blog and Deal Hunter Media.');
   // A sale of Trail Blog dated when Deal Hunter Media's contract was already in force.
   const action = await newestUntouched(
     page.request,
-    { programId: String(trail.programId), partnerId: String(trail.partnerAccountId) },
-    (a) => a.EventKind === 'SALE' && Date.parse(a.EventDate) >= Date.parse(deals.startAt),
+    { programId: String(trail.CampaignId), partnerId: String(trail.MediaPartnerId) },
+    (a) => a.EventKind === 'SALE' && Date.parse(a.EventDate) >= Date.parse(deals.StartDate),
   );
   // A partner with no contract at all, to see the refusal.
   const stranger = `No Contract Media ${unique()}`;
@@ -109,7 +103,7 @@ test('an operator re-attributes a pending sale to another partner; a partner wit
 
   await page.goto(`/operator/actions?id=${action.Id}`);
   const card = page.getByTestId('operator-action');
-  await expect(card.getByTestId('detail-partner')).toHaveText(`Trail Blog (${trail.partnerAccountId})`);
+  await expect(card.getByTestId('detail-partner')).toHaveText(`Trail Blog (${trail.MediaPartnerId})`);
   // A sale is not reversed by support: the brand does that.
   await expect(card.getByRole('button', { name: 'Reverse CPC…' })).toBeDisabled();
 
@@ -139,10 +133,10 @@ test('an operator re-attributes a pending sale to another partner; a partner wit
   await expect(toast(page, `Action ${action.Id} re-attributed to Deal Hunter Media`)).toBeVisible();
 
   // The action is Deal Hunter Media's now, under its contract, still pending.
-  await expect(card.getByTestId('detail-partner')).toHaveText(`Deal Hunter Media (${deals.partnerAccountId})`);
+  await expect(card.getByTestId('detail-partner')).toHaveText(`Deal Hunter Media (${deals.MediaPartnerId})`);
   await expect(card.getByTestId('detail-status')).toContainText('Pending');
   const after = await asOperator<ApiActionDetail>(page.request, 'GET', `/api/v1/actions/${action.Id}`);
-  expect(after).toMatchObject({ State: 'PENDING', MediaPartnerName: 'Deal Hunter Media', ContractId: deals.id });
+  expect(after).toMatchObject({ State: 'PENDING', MediaPartnerName: 'Deal Hunter Media', ContractId: deals.Id });
   const m = after.Modifications.find((x) => x.Operation === 'REATTRIBUTE')!;
   expect(m.Reason).toBe('PUB_ACT_DISPUTE');
   const entry = historyRow(page, 'REATTRIBUTE');

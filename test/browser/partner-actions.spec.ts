@@ -98,8 +98,8 @@ test('a partner creates a tracking link, copies its URL, sees its click counted,
   // It is listed with its URL and no clicks yet; the row's Copy button copies the same URL.
   const row = page.getByTestId('links-table').getByRole('row').filter({ hasText: label });
   await expect(row.getByRole('textbox', { name: `Tracking URL of ${label}` })).toHaveValue(url);
-  await expect(row.locator('[data-column="clickCount"]')).toHaveText('0');
-  await expect(row.locator('[data-column="status"]')).toHaveText('ACTIVE');
+  await expect(row.locator('[data-column="ClickCount"]')).toHaveText('0');
+  await expect(row.locator('[data-column="Status"]')).toHaveText('ACTIVE');
   await page.evaluate("navigator.clipboard.writeText('')");
   await row.getByRole('button', { name: `Copy tracking URL of ${label}` }).click();
   expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(url);
@@ -111,7 +111,7 @@ test('a partner creates a tracking link, copies its URL, sees its click counted,
   await expect
     .poll(async () => {
       await page.reload();
-      return row.locator('[data-column="clickCount"]').textContent();
+      return row.locator('[data-column="ClickCount"]').textContent();
     })
     .toBe('1');
 
@@ -120,7 +120,7 @@ test('a partner creates a tracking link, copies its URL, sees its click counted,
   const dialog = page.getByRole('dialog', { name: `Disable “${label}”?` });
   await dialog.getByRole('button', { name: 'Disable link' }).click();
   await expect(toast(page, `Link “${label}” disabled.`)).toBeVisible();
-  await expect(row.locator('[data-column="status"]')).toHaveText('DISABLED');
+  await expect(row.locator('[data-column="Status"]')).toHaveText('DISABLED');
   await expect(row.getByRole('button', { name: /Disable/ })).toHaveCount(0);
   expect((await page.request.get(url, { maxRedirects: 0 })).status()).toBe(404);
 });

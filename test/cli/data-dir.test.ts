@@ -236,10 +236,10 @@ async function brandSession(url: string) {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   // A list is an array or a page of items.
-  const itemsOf = (body: unknown) => (Array.isArray(body) ? body : (body as { items: unknown[] }).items) as Array<Record<string, unknown>>;
-  const programId = itemsOf((await api('GET', '/api/v1/programs')).body)[0]!.id as number;
+  const itemsOf = (body: unknown) => (Array.isArray(body) ? body : (body as { Items: unknown[] }).Items) as Array<Record<string, unknown>>;
+  const programId = itemsOf((await api('GET', '/api/v1/programs')).body)[0]!.Id as number;
   const eventTypes = itemsOf((await api('GET', `/api/v1/programs/${programId}/event-types`)).body);
-  const eventTypeId = (eventTypes.find((e) => e.kind === 'SALE') ?? eventTypes[0]!).id as number;
+  const eventTypeId = (eventTypes.find((e) => e.Kind === 'SALE') ?? eventTypes[0]!).Id as number;
   return { cookie, accountId, eventTypeId, api };
 }
 

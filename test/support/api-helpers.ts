@@ -10,6 +10,7 @@ import type { ServiceContext } from '../../src/core/context.js';
 import type { Db } from '../../src/db/types.js';
 import { createAccount } from '../../src/modules/accounts/create-account.js';
 import { startSession } from '../../src/modules/accounts/log-in.js';
+import type { TermsBody } from '../../src/http/contract/programs.js';
 import type { TermsInput } from '../../src/modules/programs/terms/index.js';
 import { basicClient, Client, testConfig, TEST_PASSWORD, type TestAccount, type TestApp } from './app.js';
 
@@ -165,12 +166,21 @@ export async function addMembership(ctx: ServiceContext, accountId: number, user
   await ctx.db.query('insert into memberships (account_id, user_id, role) values ($1, $2, $3)', [accountId, userId, role]);
 }
 
-/** The standard body of valid template terms paying for one event type. */
+/** Valid template terms paying for one event type, as the terms service takes them (createTemplateTerms). */
 export function simpleTerms(eventTypeId: number, amount = '2.00'): TermsInput {
   return {
     payouts: [{ eventTypeId, payout: { kind: 'FIXED', amount } }],
     locking: { form: 'DAYS', days: 14 },
     payment: { months: 0, days: 19 },
+  };
+}
+
+/** The same terms as the API takes them (POST /programs/:id/terms, field Terms). */
+export function simpleTermsBody(eventTypeId: number, amount = '2.00'): TermsBody {
+  return {
+    Payouts: [{ EventTypeId: eventTypeId, Payout: { Kind: 'FIXED', Amount: amount } }],
+    Locking: { Form: 'DAYS', Days: 14 },
+    Payment: { Months: 0, Days: 19 },
   };
 }
 

@@ -85,7 +85,7 @@ describe('landing domain entries', () => {
   });
 });
 
-const VALID_PROGRAM = { name: 'Domains', currency: 'USD', timeZone: 'America/New_York' };
+const VALID_PROGRAM = { Name: 'Domains', Currency: 'USD', TimeZone: 'America/New_York' };
 
 describeDb('landing domains through the API and the click path', (db) => {
   let t: TestApp;
@@ -99,7 +99,7 @@ describeDb('landing domains through the API and the click path', (db) => {
   }
 
   async function setDomains(client: Client, programId: number, landingDomains: string[]) {
-    return expectOk(await client.patch(`/api/v1/programs/${programId}`, { landingDomains }));
+    return expectOk(await client.patch(`/api/v1/programs/${programId}`, { LandingDomains: landingDomains }));
   }
 
   const click = (path: string) => t.app.inject({ method: 'GET', url: path });
@@ -111,37 +111,37 @@ describeDb('landing domains through the API and the click path', (db) => {
   it("a new program's landing domains default to its website's host; the brand may name them instead", async () => {
     const brand = await makeAccount(t.ctx, 'BRAND');
     const client = (await logInClient(t.app, brand.adminEmail)).withAccount(brand.id);
-    const withWebsite = expectOk(await client.post('/api/v1/programs', { ...VALID_PROGRAM, websiteUrl: 'HTTPS://Shop.Example.com' }), 201);
-    expect(withWebsite).toMatchObject({ websiteUrl: 'https://shop.example.com/', landingDomains: ['shop.example.com'] });
+    const withWebsite = expectOk(await client.post('/api/v1/programs', { ...VALID_PROGRAM, WebsiteUrl: 'HTTPS://Shop.Example.com' }), 201);
+    expect(withWebsite).toMatchObject({ WebsiteUrl: 'https://shop.example.com/', LandingDomains: ['shop.example.com'] });
     const named = expectOk(
       await client.post('/api/v1/programs', {
         ...VALID_PROGRAM,
-        websiteUrl: 'https://www.example.com/',
-        landingDomains: ['example.com', '*.Example.com', 'example.com'],
+        WebsiteUrl: 'https://www.example.com/',
+        LandingDomains: ['example.com', '*.Example.com', 'example.com'],
       }),
       201,
     );
-    expect(named).toMatchObject({ websiteUrl: 'https://www.example.com/', landingDomains: ['example.com', '*.example.com'] });
-    expect(expectOk(await client.get(`/api/v1/programs/${named.id}`))).toEqual(named);
+    expect(named).toMatchObject({ WebsiteUrl: 'https://www.example.com/', LandingDomains: ['example.com', '*.example.com'] });
+    expect(expectOk(await client.get(`/api/v1/programs/${named.Id}`))).toEqual(named);
     const none = expectOk(await client.post('/api/v1/programs', VALID_PROGRAM), 201);
-    expect(none).toMatchObject({ websiteUrl: null, landingDomains: [] });
-    const { rows } = await t.ctx.db.query<{ landing_domains: string[] }>('select landing_domains from programs where id = $1', [named.id]);
+    expect(none).toMatchObject({ WebsiteUrl: null, LandingDomains: [] });
+    const { rows } = await t.ctx.db.query<{ landing_domains: string[] }>('select landing_domains from programs where id = $1', [named.Id]);
     expect(rows[0]!.landing_domains).toEqual(['example.com', '*.example.com']);
   });
 
   it.each([
-    ['a bare wildcard', { landingDomains: ['*'] }, 'Landing domain 1 "*" would allow every site'],
-    ['a public-suffix wildcard', { landingDomains: ['shop.example', '*.com'] }, 'Landing domain 2 "*.com" would allow every site under .com'],
-    ['a URL', { landingDomains: ['https://shop.example/'] }, 'is a URL; write only its host name: shop.example'],
-    ['a port', { landingDomains: ['shop.example:443'] }, 'must not contain a port'],
-    ['a path', { landingDomains: ['shop.example/tents'] }, 'host name only'],
-    ['an empty entry', { landingDomains: [''] }, 'Landing domain 1 is empty'],
-    ['51 domains', { landingDomains: Array.from({ length: 51 }, (_, i) => `s${i}.example`) }, 'at most 50 are allowed'],
-    ['a number as domain', { landingDomains: [42] }, 'body.landingDomains.0'],
-    ['a string instead of a list', { landingDomains: 'shop.example' }, 'body.landingDomains'],
-    ['a website that is not a URL', { websiteUrl: 'shop.example' }, 'The website URL "shop.example" is not an absolute URL'],
-    ['a javascript: website', { websiteUrl: 'javascript:alert(1)' }, 'must start with http:// or https://'],
-    ['a website with a password', { websiteUrl: 'https://u:p@shop.example/' }, 'must not contain a user name or password'],
+    ['a bare wildcard', { LandingDomains: ['*'] }, 'Landing domain 1 "*" would allow every site'],
+    ['a public-suffix wildcard', { LandingDomains: ['shop.example', '*.com'] }, 'Landing domain 2 "*.com" would allow every site under .com'],
+    ['a URL', { LandingDomains: ['https://shop.example/'] }, 'is a URL; write only its host name: shop.example'],
+    ['a port', { LandingDomains: ['shop.example:443'] }, 'must not contain a port'],
+    ['a path', { LandingDomains: ['shop.example/tents'] }, 'host name only'],
+    ['an empty entry', { LandingDomains: [''] }, 'Landing domain 1 is empty'],
+    ['51 domains', { LandingDomains: Array.from({ length: 51 }, (_, i) => `s${i}.example`) }, 'at most 50 are allowed'],
+    ['a number as domain', { LandingDomains: [42] }, 'body.LandingDomains.0'],
+    ['a string instead of a list', { LandingDomains: 'shop.example' }, 'body.LandingDomains'],
+    ['a website that is not a URL', { WebsiteUrl: 'shop.example' }, 'The website URL "shop.example" is not an absolute URL'],
+    ['a javascript: website', { WebsiteUrl: 'javascript:alert(1)' }, 'must start with http:// or https://'],
+    ['a website with a password', { WebsiteUrl: 'https://u:p@shop.example/' }, 'must not contain a user name or password'],
   ])('refuses %s with a 400 that says what is wrong, on create and on change', async (_name, fields, detail) => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const client = await brandClientOf(w);
@@ -155,23 +155,23 @@ describeDb('landing domains through the API and the click path', (db) => {
     const brand = await makeAccount(t.ctx, 'BRAND');
     const client = (await logInClient(t.app, brand.adminEmail)).withAccount(brand.id);
     const program = expectOk(await client.post('/api/v1/programs', VALID_PROGRAM), 201);
-    const patch = (body: object) => client.patch(`/api/v1/programs/${program.id}`, body);
-    expect(expectOk(await patch({ websiteUrl: 'https://www.example.com/shop' }))).toMatchObject({
-      websiteUrl: 'https://www.example.com/shop',
-      landingDomains: ['www.example.com'],
+    const patch = (body: object) => client.patch(`/api/v1/programs/${program.Id}`, body);
+    expect(expectOk(await patch({ WebsiteUrl: 'https://www.example.com/shop' }))).toMatchObject({
+      WebsiteUrl: 'https://www.example.com/shop',
+      LandingDomains: ['www.example.com'],
     });
     // A list the brand has: a new website leaves it as it is.
-    expect(expectOk(await patch({ websiteUrl: 'https://other.example/' }))).toMatchObject({ landingDomains: ['www.example.com'] });
-    expect(expectOk(await patch({ landingDomains: ['*.example.com', 'example.com'] }))).toMatchObject({
-      websiteUrl: 'https://other.example/',
-      landingDomains: ['*.example.com', 'example.com'],
+    expect(expectOk(await patch({ WebsiteUrl: 'https://other.example/' }))).toMatchObject({ LandingDomains: ['www.example.com'] });
+    expect(expectOk(await patch({ LandingDomains: ['*.example.com', 'example.com'] }))).toMatchObject({
+      WebsiteUrl: 'https://other.example/',
+      LandingDomains: ['*.example.com', 'example.com'],
     });
-    expect(expectOk(await patch({ name: 'Renamed' }))).toMatchObject({ name: 'Renamed', landingDomains: ['*.example.com', 'example.com'] });
-    expect(expectOk(await patch({ websiteUrl: null }))).toMatchObject({ websiteUrl: null, landingDomains: ['*.example.com', 'example.com'] });
-    expect(expectOk(await patch({ landingDomains: [] }))).toMatchObject({ landingDomains: [] });
+    expect(expectOk(await patch({ Name: 'Renamed' }))).toMatchObject({ Name: 'Renamed', LandingDomains: ['*.example.com', 'example.com'] });
+    expect(expectOk(await patch({ WebsiteUrl: null }))).toMatchObject({ WebsiteUrl: null, LandingDomains: ['*.example.com', 'example.com'] });
+    expect(expectOk(await patch({ LandingDomains: [] }))).toMatchObject({ LandingDomains: [] });
     const audit = await t.ctx.db.query<{ detail: { after: { landingDomains?: string[] } } }>(
       `select detail from audit_events where action = 'program.updated' and subject = $1 order by id`,
-      [`program:${program.id}`],
+      [`program:${program.Id}`],
     );
     expect(audit.rows.map((row) => row.detail.after.landingDomains ?? null)).toEqual([
       ['www.example.com'],
@@ -186,15 +186,15 @@ describeDb('landing domains through the API and the click path', (db) => {
   it('partners see the landing domains of the programs they can join; another brand cannot change them (404, nothing changed)', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const seen = expectOk(await w.partnerClient.get(`/api/v1/programs/${w.program.id}`));
-    expect(seen).toMatchObject({ websiteUrl: 'https://shop.example/', landingDomains: ['shop.example'] });
-    expect((expectOk(await w.partnerClient.get('/api/v1/programs')) as Array<{ id: number }>).find((p) => p.id === w.program.id)).toMatchObject({
-      landingDomains: ['shop.example'],
+    expect(seen).toMatchObject({ WebsiteUrl: 'https://shop.example/', LandingDomains: ['shop.example'] });
+    expect((expectOk(await w.partnerClient.get('/api/v1/programs')) as Array<{ Id: number }>).find((p) => p.Id === w.program.id)).toMatchObject({
+      LandingDomains: ['shop.example'],
     });
     const other = await makeAccount(t.ctx, 'BRAND');
     const otherClient = (await logInClient(t.app, other.adminEmail)).withAccount(other.id);
     const before = await dumpDb(t.ctx.db);
-    expectProblem(await otherClient.patch(`/api/v1/programs/${w.program.id}`, { landingDomains: ['evil.example'] }), 404);
-    expectProblem(await w.partnerClient.patch(`/api/v1/programs/${w.program.id}`, { landingDomains: ['evil.example'] }), 403);
+    expectProblem(await otherClient.patch(`/api/v1/programs/${w.program.id}`, { LandingDomains: ['evil.example'] }), 404);
+    expectProblem(await w.partnerClient.patch(`/api/v1/programs/${w.program.id}`, { LandingDomains: ['evil.example'] }), 403);
     await expectDbUnchanged(t.ctx.db, before);
   });
 
@@ -206,12 +206,13 @@ describeDb('landing domains through the API and the click path', (db) => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     await setDomains(await brandClientOf(w), w.program.id, ['shop.example', '*.brand.example']);
     const before = await dumpDb(t.ctx.db);
-    const response = await w.partnerClient.post('/api/v1/links', { programId: w.program.id, landingUrl: 'https://evil.example/phish' });
+    const response = await w.partnerClient.post('/api/v1/links', { CampaignId: w.program.id, LandingUrl: 'https://evil.example/phish' });
     const problem = expectProblem(
       response,
       400,
       `The landing URL's host evil.example is not among the allowed landing domains of program ${w.program.id}: shop.example, *.brand.example. Link to a page on one of them, or ask the brand to add the domain.`,
     );
+    // A problem's extension members are camelCase, like its standard ones.
     expect(problem).toMatchObject({ landingDomains: ['shop.example', '*.brand.example'] });
     await expectDbUnchanged(t.ctx.db, before);
   });
@@ -231,7 +232,7 @@ describeDb('landing domains through the API and the click path', (db) => {
   ])('a link to %s is allowed: %s', async (landingUrl, allowed) => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     await setDomains(await brandClientOf(w), w.program.id, ['shop.example', '*.brand.example', 'bücher.example']);
-    const response = await w.partnerClient.post('/api/v1/links', { programId: w.program.id, landingUrl });
+    const response = await w.partnerClient.post('/api/v1/links', { CampaignId: w.program.id, LandingUrl: landingUrl });
     if (allowed) expect(response.statusCode, response.body).toBe(201);
     else expectProblem(response, 400, 'is not among the allowed landing domains');
   });
@@ -239,7 +240,7 @@ describeDb('landing domains through the API and the click path', (db) => {
   it('a program that allows no domain refuses every link, saying the brand has to set them', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     await setDomains(await brandClientOf(w), w.program.id, []);
-    const response = await w.partnerClient.post('/api/v1/links', { programId: w.program.id, landingUrl: 'https://shop.example/' });
+    const response = await w.partnerClient.post('/api/v1/links', { CampaignId: w.program.id, LandingUrl: 'https://shop.example/' });
     expectProblem(response, 400, `Program ${w.program.id} allows no landing domains yet, so no tracking link can be made for it`);
   });
 
@@ -251,10 +252,10 @@ describeDb('landing domains through the API and the click path', (db) => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const brand = await brandClientOf(w);
     const link = await createLinkOk(w.partnerClient, w.program.id, 'https://shop.example/secret-landing?x=1');
-    expect((await click(`/c/${link.code}`)).statusCode).toBe(302);
+    expect((await click(`/c/${link.Code}`)).statusCode).toBe(302);
 
     await setDomains(brand, w.program.id, ['www.shop.example', '*.shop.example']);
-    const refused = await click(`/c/${link.code}`);
+    const refused = await click(`/c/${link.Code}`);
     expect(refused.statusCode).toBe(404);
     expect(refused.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(refused.headers.location).toBeUndefined();
@@ -262,20 +263,20 @@ describeDb('landing domains through the API and the click path', (db) => {
     // The page is static text: nothing tells the visitor where the link led.
     expect(refused.body).not.toContain('shop.example');
     expect(refused.body).not.toContain('secret-landing');
-    const head = await t.app.inject({ method: 'HEAD', url: `/c/${link.code}` });
+    const head = await t.app.inject({ method: 'HEAD', url: `/c/${link.Code}` });
     expect(head.statusCode).toBe(404);
     expect(head.headers.location).toBeUndefined();
-    expect(await clickRows(t.ctx, link.id)).toHaveLength(1);
+    expect(await clickRows(t.ctx, link.Id)).toHaveLength(1);
     // The partner sees why its link stopped.
-    expect(expectOk(await w.partnerClient.get(`/api/v1/links/${link.id}`))).toMatchObject({ status: 'ACTIVE', landingAllowed: false });
-    expect(expectOk(await brand.get(`/api/v1/links/${link.id}`))).toMatchObject({ landingAllowed: false });
+    expect(expectOk(await w.partnerClient.get(`/api/v1/links/${link.Id}`))).toMatchObject({ Status: 'ACTIVE', LandingAllowed: false });
+    expect(expectOk(await brand.get(`/api/v1/links/${link.Id}`))).toMatchObject({ LandingAllowed: false });
 
     await setDomains(brand, w.program.id, ['shop.example']);
-    const again = await click(`/c/${link.code}`);
+    const again = await click(`/c/${link.Code}`);
     expect(again.statusCode).toBe(302);
     expect(String(again.headers.location)).toMatch(/^https:\/\/shop\.example\/secret-landing\?x=1&lsclickid=[0-9A-Za-z]{22}$/);
-    expect(await clickRows(t.ctx, link.id)).toHaveLength(2);
-    expect(expectOk(await w.partnerClient.get(`/api/v1/links/${link.id}`))).toMatchObject({ landingAllowed: true, clickCount: 2 });
+    expect(await clickRows(t.ctx, link.Id)).toHaveLength(2);
+    expect(expectOk(await w.partnerClient.get(`/api/v1/links/${link.Id}`))).toMatchObject({ LandingAllowed: true, ClickCount: 2 });
   });
 
   it('over a real socket (the fast path in front of Fastify): the same refusal, nothing recorded, then redirects again', async () => {
@@ -285,22 +286,22 @@ describeDb('landing domains through the API and the click path', (db) => {
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const get = (path: string) => fetch(`${address}${path}`, { redirect: 'manual' });
 
-    expect((await get(`/c/${link.code}`)).status).toBe(302);
+    expect((await get(`/c/${link.Code}`)).status).toBe(302);
     await setDomains(brand, w.program.id, ['*.shop.example']);
-    const refused = await get(`/c/${link.code}?utm=x`);
+    const refused = await get(`/c/${link.Code}?utm=x`);
     expect(refused.status).toBe(404);
     expect(refused.headers.get('location')).toBeNull();
     expect(refused.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
     const page = await refused.text();
     expect(page).toContain('Link not found');
     expect(page).not.toContain('shop.example');
-    expect(await clickRows(t.ctx, link.id)).toHaveLength(1);
+    expect(await clickRows(t.ctx, link.Id)).toHaveLength(1);
 
     await setDomains(brand, w.program.id, ['*.shop.example', 'shop.example']);
-    const again = await get(`/c/${link.code}`);
+    const again = await get(`/c/${link.Code}`);
     expect(again.status).toBe(302);
     expect(again.headers.get('location')).toMatch(/^https:\/\/shop\.example\/p\?lsclickid=/);
-    expect(await clickRows(t.ctx, link.id)).toHaveLength(2);
+    expect(await clickRows(t.ctx, link.Id)).toHaveLength(2);
   });
 
   it('a closed partner is still "This link has expired", whatever the domains', async () => {
@@ -308,7 +309,7 @@ describeDb('landing domains through the API and the click path', (db) => {
     const link = await createLinkOk(w.partnerClient, w.program.id);
     await setDomains(await brandClientOf(w), w.program.id, []);
     await t.ctx.db.query(`update accounts set status = 'CLOSED', closed_at = now() where id = $1`, [w.partner.id]);
-    expect((await click(`/c/${link.code}`)).statusCode).toBe(410);
+    expect((await click(`/c/${link.Code}`)).statusCode).toBe(410);
     expect(await clickRows(t.ctx)).toEqual([]);
   });
 
@@ -318,11 +319,11 @@ describeDb('landing domains through the API and the click path', (db) => {
       const w = await makeTrackingWorld(t.app, t.ctx);
       const link = await createLinkOk(w.partnerClient, w.program.id);
       const clickThere = (path: string) => cached.app.inject({ method: 'GET', url: path });
-      expect((await clickThere(`/c/${link.code}`)).statusCode).toBe(302); // now cached there
+      expect((await clickThere(`/c/${link.Code}`)).statusCode).toBe(302); // now cached there
       await setDomains(await brandClientOf(w), w.program.id, ['other.example']);
       await new Promise((resolve) => setTimeout(resolve, 350));
-      expect((await clickThere(`/c/${link.code}`)).statusCode).toBe(404);
-      expect(await clickRows(t.ctx, link.id)).toHaveLength(1);
+      expect((await clickThere(`/c/${link.Code}`)).statusCode).toBe(404);
+      expect(await clickRows(t.ctx, link.Id)).toHaveLength(1);
     } finally {
       await cached.close();
     }

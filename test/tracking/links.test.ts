@@ -15,26 +15,26 @@ describeDb('tracking links', (db) => {
   it('a partner under contract creates a link with a random code and the full tracking URL', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id, 'https://shop.example/tents?utm_source=x#top', '  Spring  ');
-    expect(link.code).toMatch(/^[0-9A-Za-z]{12}$/);
-    expect(link.trackingUrl).toBe(`https://track.example/c/${link.code}`);
+    expect(link.Code).toMatch(/^[0-9A-Za-z]{12}$/);
+    expect(link.TrackingUrl).toBe(`https://track.example/c/${link.Code}`);
     expect(link).toMatchObject({
-      programId: w.program.id,
-      partnerAccountId: w.partner.id,
-      landingUrl: 'https://shop.example/tents?utm_source=x#top',
-      label: 'Spring',
-      status: 'ACTIVE',
-      clickCount: 0,
+      CampaignId: w.program.id,
+      MediaPartnerId: w.partner.id,
+      LandingUrl: 'https://shop.example/tents?utm_source=x#top',
+      Label: 'Spring',
+      Status: 'ACTIVE',
+      ClickCount: 0,
     });
     const second = await createLinkOk(w.partnerClient, w.program.id);
-    expect(second.code).not.toBe(link.code);
-    const audit = await t.ctx.db.query<{ action: string }>(`select action from audit_events where subject = $1`, [`tracking_link:${link.id}`]);
+    expect(second.Code).not.toBe(link.Code);
+    const audit = await t.ctx.db.query<{ action: string }>(`select action from audit_events where subject = $1`, [`tracking_link:${link.Id}`]);
     expect(audit.rows.map((row) => row.action)).toEqual(['tracking_link.created']);
   });
 
   it('stores the landing URL in normalized form (host lower-cased, spaces encoded)', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id, 'HTTPS://Shop.Example/a b?q=ü');
-    expect(link.landingUrl).toBe('https://shop.example/a%20b?q=%C3%BC');
+    expect(link.LandingUrl).toBe('https://shop.example/a%20b?q=%C3%BC');
   });
 
   it.each([
@@ -52,7 +52,7 @@ describeDb('tracking links', (db) => {
     [`https://shop.example/?q=${'a'.repeat(2_000)}`, /at most 2000/],
   ])('rejects the landing URL %j with 400', async (landingUrl, message) => {
     const w = await makeTrackingWorld(t.app, t.ctx);
-    const response = await w.partnerClient.post('/api/v1/links', { programId: w.program.id, landingUrl });
+    const response = await w.partnerClient.post('/api/v1/links', { CampaignId: w.program.id, LandingUrl: landingUrl });
     expect(response.statusCode, response.body).toBe(400);
     expect(response.json().detail).toMatch(message);
     const { rows } = await t.ctx.db.query('select id from tracking_links');
@@ -64,15 +64,15 @@ describeDb('tracking links', (db) => {
     const base = 'https://shop.example/?q=';
     const landingUrl = base + 'a'.repeat(2_000 - base.length);
     const link = await createLinkOk(w.partnerClient, w.program.id, landingUrl);
-    expect(link.landingUrl).toBe(landingUrl);
+    expect(link.LandingUrl).toBe(landingUrl);
   });
 
   it('rejects unknown fields, a missing program id and a label over 200 characters', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     for (const body of [
-      { programId: w.program.id, landingUrl: 'https://shop.example/', code: 'mine' },
-      { landingUrl: 'https://shop.example/' },
-      { programId: w.program.id, landingUrl: 'https://shop.example/', label: 'x'.repeat(201) },
+      { CampaignId: w.program.id, LandingUrl: 'https://shop.example/', Code: 'mine' },
+      { LandingUrl: 'https://shop.example/' },
+      { CampaignId: w.program.id, LandingUrl: 'https://shop.example/', Label: 'x'.repeat(201) },
     ]) {
       const response = await w.partnerClient.post('/api/v1/links', body);
       expect(response.statusCode, JSON.stringify(body)).toBe(400);
@@ -82,7 +82,7 @@ describeDb('tracking links', (db) => {
   it('requires an active contract with the program: 403 with a message saying what to do', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const otherProgram = await makeProgram(t.ctx, w.brand);
-    const response = await w.partnerClient.post('/api/v1/links', { programId: otherProgram.id, landingUrl: 'https://shop.example/' });
+    const response = await w.partnerClient.post('/api/v1/links', { CampaignId: otherProgram.id, LandingUrl: 'https://shop.example/' });
     expect(response.statusCode).toBe(403);
     expect(response.json().detail).toMatch(/no active contract with program \d+; accept the program's terms/);
   });
@@ -93,7 +93,7 @@ describeDb('tracking links', (db) => {
     const otherPartner = await makeAccount(t.ctx, 'PARTNER');
     const theirProgram = await makeProgram(t.ctx, otherBrand);
     await makeContract(t.ctx, otherPartner, theirProgram);
-    const response = await w.partnerClient.post('/api/v1/links', { programId: theirProgram.id, landingUrl: 'https://shop.example/' });
+    const response = await w.partnerClient.post('/api/v1/links', { CampaignId: theirProgram.id, LandingUrl: 'https://shop.example/' });
     expect(response.statusCode).toBe(403);
   });
 
@@ -101,7 +101,7 @@ describeDb('tracking links', (db) => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     await expireContract(t.ctx, w.partner.actor, w.contractId, {});
     db().clock.advanceMs(1_000);
-    const response = await w.partnerClient.post('/api/v1/links', { programId: w.program.id, landingUrl: 'https://shop.example/' });
+    const response = await w.partnerClient.post('/api/v1/links', { CampaignId: w.program.id, LandingUrl: 'https://shop.example/' });
     expect(response.statusCode).toBe(403);
     expect(response.json().detail).toMatch(/contract with program \d+ ended on .* \(EXPIRED_BY_PARTNER\)/);
   });
@@ -114,19 +114,19 @@ describeDb('tracking links', (db) => {
 
   it('answers 404 for a program that does not exist', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
-    const response = await w.partnerClient.post('/api/v1/links', { programId: 987_654, landingUrl: 'https://shop.example/' });
+    const response = await w.partnerClient.post('/api/v1/links', { CampaignId: 987_654, LandingUrl: 'https://shop.example/' });
     expect(response.statusCode).toBe(404);
   });
 
   it('a brand cannot create links (403), nor can an operator', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const brandClient = (await logInClient(t.app, w.brand.adminEmail)).withAccount(w.brand.id);
-    const response = await brandClient.post('/api/v1/links', { programId: w.program.id, landingUrl: 'https://shop.example/' });
+    const response = await brandClient.post('/api/v1/links', { CampaignId: w.program.id, LandingUrl: 'https://shop.example/' });
     expect(response.statusCode).toBe(403);
     expect(response.json().detail).toMatch(/Only a partner account/);
     const operator = await makeOperator(t.ctx);
     const operatorClient = await logInClient(t.app, operator.email);
-    expect((await operatorClient.post('/api/v1/links', { programId: w.program.id, landingUrl: 'https://shop.example/' })).statusCode).toBe(403);
+    expect((await operatorClient.post('/api/v1/links', { CampaignId: w.program.id, LandingUrl: 'https://shop.example/' })).statusCode).toBe(403);
   });
 
   it('requires authentication', async () => {
@@ -148,22 +148,22 @@ describeDb('tracking links', (db) => {
     await createLinkOk(other.partnerClient, other.program.id);
 
     const all = (await w.partnerClient.get('/api/v1/links')).json();
-    expect(all.total).toBe(3);
-    expect(all.items.map((l: LinkDtoJson) => l.id)).toEqual([c.id, b.id, a.id]);
+    expect(all.Total).toBe(3);
+    expect(all.Items.map((l: LinkDtoJson) => l.Id)).toEqual([c.Id, b.Id, a.Id]);
 
-    const firstPage = (await w.partnerClient.get('/api/v1/links?page=1&pageSize=2&sort=createdAt&order=asc')).json();
-    expect(firstPage).toMatchObject({ page: 1, pageSize: 2, total: 3 });
-    expect(firstPage.items.map((l: LinkDtoJson) => l.id)).toEqual([a.id, b.id]);
-    const secondPage = (await w.partnerClient.get('/api/v1/links?page=2&pageSize=2&sort=createdAt&order=asc')).json();
-    expect(secondPage.items.map((l: LinkDtoJson) => l.id)).toEqual([c.id]);
+    const firstPage = (await w.partnerClient.get('/api/v1/links?page=1&pageSize=2&sort=CreatedDate&order=asc')).json();
+    expect(firstPage).toMatchObject({ Page: 1, PageSize: 2, Total: 3 });
+    expect(firstPage.Items.map((l: LinkDtoJson) => l.Id)).toEqual([a.Id, b.Id]);
+    const secondPage = (await w.partnerClient.get('/api/v1/links?page=2&pageSize=2&sort=CreatedDate&order=asc')).json();
+    expect(secondPage.Items.map((l: LinkDtoJson) => l.Id)).toEqual([c.Id]);
 
     const filtered = (await w.partnerClient.get(`/api/v1/links?programId=${program2.id}`)).json();
-    expect(filtered.items.map((l: LinkDtoJson) => l.id)).toEqual([c.id]);
+    expect(filtered.Items.map((l: LinkDtoJson) => l.Id)).toEqual([c.Id]);
 
-    expect((await w.partnerClient.get('/api/v1/links?sort=landingUrl; drop table clicks')).statusCode).toBe(400);
+    expect((await w.partnerClient.get('/api/v1/links?sort=LandingUrl; drop table clicks')).statusCode).toBe(400);
     expect((await w.partnerClient.get('/api/v1/links?pageSize=501')).statusCode).toBe(400);
-    expect((await w.partnerClient.get(`/api/v1/links/${a.id}`)).json().id).toBe(a.id);
-    expect((await other.partnerClient.get(`/api/v1/links/${a.id}`)).statusCode).toBe(404);
+    expect((await w.partnerClient.get(`/api/v1/links/${a.Id}`)).json().Id).toBe(a.Id);
+    expect((await other.partnerClient.get(`/api/v1/links/${a.Id}`)).statusCode).toBe(404);
   });
 
   it('shows a brand only the links to its own programs, read-only', async () => {
@@ -177,10 +177,10 @@ describeDb('tracking links', (db) => {
 
     const brandClient = (await logInClient(t.app, w.brand.adminEmail)).withAccount(w.brand.id);
     const list = (await brandClient.get('/api/v1/links')).json();
-    expect(list.total).toBe(1);
-    expect(list.items[0]).toMatchObject({ id: mine.id, partnerAccountId: w.partner.id, programId: w.program.id });
-    expect((await brandClient.get(`/api/v1/links?programId=${other.program.id}`)).json().total).toBe(0);
-    const disable = await brandClient.post(`/api/v1/links/${mine.id}/disable`);
+    expect(list.Total).toBe(1);
+    expect(list.Items[0]).toMatchObject({ Id: mine.Id, MediaPartnerId: w.partner.id, CampaignId: w.program.id });
+    expect((await brandClient.get(`/api/v1/links?programId=${other.program.id}`)).json().Total).toBe(0);
+    const disable = await brandClient.post(`/api/v1/links/${mine.Id}/disable`);
     expect(disable.statusCode).toBe(403);
   });
 
@@ -189,25 +189,25 @@ describeDb('tracking links', (db) => {
     const b = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(a.partnerClient, a.program.id);
 
-    const byOther = await b.partnerClient.post(`/api/v1/links/${link.id}/disable`);
+    const byOther = await b.partnerClient.post(`/api/v1/links/${link.Id}/disable`);
     expect(byOther.statusCode).toBe(404);
-    expect((await a.partnerClient.get(`/api/v1/links/${link.id}`)).json().status).toBe('ACTIVE');
+    expect((await a.partnerClient.get(`/api/v1/links/${link.Id}`)).json().Status).toBe('ACTIVE');
 
-    const disabled = await a.partnerClient.post(`/api/v1/links/${link.id}/disable`);
+    const disabled = await a.partnerClient.post(`/api/v1/links/${link.Id}/disable`);
     expect(disabled.statusCode).toBe(200);
-    expect(disabled.json()).toMatchObject({ id: link.id, status: 'DISABLED', disabledAt: '2026-01-15T12:00:00.000Z' });
-    const again = await a.partnerClient.post(`/api/v1/links/${link.id}/disable`);
+    expect(disabled.json()).toMatchObject({ Id: link.Id, Status: 'DISABLED', DisabledDate: '2026-01-15T12:00:00.000Z' });
+    const again = await a.partnerClient.post(`/api/v1/links/${link.Id}/disable`);
     expect(again.statusCode).toBe(409);
     expect(again.json().detail).toMatch(/cannot be disabled again/);
 
-    expect((await a.partnerClient.get('/api/v1/links?status=DISABLED')).json().total).toBe(1);
-    expect((await a.partnerClient.get('/api/v1/links?status=ACTIVE')).json().total).toBe(0);
+    expect((await a.partnerClient.get('/api/v1/links?status=DISABLED')).json().Total).toBe(1);
+    expect((await a.partnerClient.get('/api/v1/links?status=ACTIVE')).json().Total).toBe(0);
   });
 
   it('two disables at once: exactly one wins', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id);
-    const answers = await Promise.all([1, 2, 3].map(() => w.partnerClient.post(`/api/v1/links/${link.id}/disable`)));
+    const answers = await Promise.all([1, 2, 3].map(() => w.partnerClient.post(`/api/v1/links/${link.Id}/disable`)));
     expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409, 409]);
   });
 });

@@ -27,7 +27,7 @@ describeDb('click redirect', (db) => {
     t = await startTestApp(db(), { trustProxy: { kind: 'addresses', addresses: ['loopback'] } });
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id, 'https://shop.example/tents');
-    const response = await click(`/c/${link.code}`, {
+    const response = await click(`/c/${link.Code}`, {
       'x-forwarded-for': '203.0.113.7',
       'user-agent': 'Mozilla/5.0 (Test)',
       referer: 'https://blog.example/post?id=1',
@@ -41,12 +41,12 @@ describeDb('click redirect', (db) => {
     const clickId = clickIdOf(location);
     expect(location).toBe(`https://shop.example/tents?lsclickid=${clickId}`);
 
-    const rows = await clickRows(t.ctx, link.id);
+    const rows = await clickRows(t.ctx, link.Id);
     expect(rows).toHaveLength(1);
     const key = (await t.ctx.db.query<{ value: string }>(`select value from instance_settings where key = 'ip_hash_key'`)).rows[0]!.value;
     expect(rows[0]).toMatchObject({
       click_id: clickId,
-      link_id: link.id,
+      link_id: link.Id,
       program_id: w.program.id,
       partner_account_id: w.partner.id,
       ip_hash: createHmac('sha256', key).update('203.0.113.7').digest('hex'),
@@ -57,7 +57,7 @@ describeDb('click redirect', (db) => {
     expect(rows[0]!.at.toISOString()).toBe('2026-01-15T12:00:00.000Z');
     // The raw address is stored nowhere in the row.
     expect(JSON.stringify(rows[0])).not.toContain('203.0.113.7');
-    expect((await w.partnerClient.get(`/api/v1/links/${link.id}`)).json().clickCount).toBe(1);
+    expect((await w.partnerClient.get(`/api/v1/links/${link.Id}`)).json().ClickCount).toBe(1);
   });
 
   it.each([
@@ -72,7 +72,7 @@ describeDb('click redirect', (db) => {
   ])('appends the click id to %s', async (landingUrl, expected) => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id, landingUrl);
-    const response = await click(`/c/${link.code}`);
+    const response = await click(`/c/${link.Code}`);
     expect(response.statusCode).toBe(302);
     const location = String(response.headers.location);
     expect(location).toBe(expected.replace('ID', clickIdOf(location)));
@@ -81,19 +81,19 @@ describeDb('click redirect', (db) => {
   it('gives every click its own id and ignores a query string on the tracking URL', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id);
-    const first = await click(`/c/${link.code}`);
-    const second = await click(`/c/${link.code}?lsclickid=forged&x=1`);
+    const first = await click(`/c/${link.Code}`);
+    const second = await click(`/c/${link.Code}?lsclickid=forged&x=1`);
     expect(clickIdOf(String(first.headers.location))).not.toBe(clickIdOf(String(second.headers.location)));
     expect(String(second.headers.location)).not.toContain('forged');
-    expect(await clickRows(t.ctx, link.id)).toHaveLength(2);
+    expect(await clickRows(t.ctx, link.Id)).toHaveLength(2);
   });
 
   it('bounds the stored user agent (512) and referrer (2,000), and stores null when absent', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id);
-    await click(`/c/${link.code}`, { 'user-agent': 'U'.repeat(5_000), referer: `https://r.example/${'r'.repeat(5_000)}` });
-    await t.app.inject({ method: 'GET', url: `/c/${link.code}`, headers: { 'user-agent': '' } });
-    const rows = await clickRows(t.ctx, link.id);
+    await click(`/c/${link.Code}`, { 'user-agent': 'U'.repeat(5_000), referer: `https://r.example/${'r'.repeat(5_000)}` });
+    await t.app.inject({ method: 'GET', url: `/c/${link.Code}`, headers: { 'user-agent': '' } });
+    const rows = await clickRows(t.ctx, link.Id);
     const long = rows.find((row) => row.user_agent !== null)!;
     expect(long.user_agent).toHaveLength(512);
     expect(long.referrer).toHaveLength(2_000);
@@ -173,7 +173,7 @@ describeDb('click redirect', (db) => {
     };
     const answeredBefore = await answeredInFront();
 
-    const redirected = await get(`/c/${link.code}?utm=x`, {
+    const redirected = await get(`/c/${link.Code}?utm=x`, {
       'x-forwarded-for': '198.51.100.9, 10.0.0.1',
       'user-agent': 'Socket/1.0',
       referer: 'https://blog.example/',
@@ -187,7 +187,7 @@ describeDb('click redirect', (db) => {
     const clickId = clickIdOf(location);
     expect(location).toBe(`https://shop.example/p?a=1&lsclickid=${clickId}#top`);
     const key = (await t.ctx.db.query<{ value: string }>(`select value from instance_settings where key = 'ip_hash_key'`)).rows[0]!.value;
-    expect(await clickRows(t.ctx, link.id)).toMatchObject([
+    expect(await clickRows(t.ctx, link.Id)).toMatchObject([
       {
         click_id: clickId,
         // The nearest X-Forwarded-For address not added by a trusted proxy, as Fastify's request.ip gives the routes.
@@ -197,9 +197,9 @@ describeDb('click redirect', (db) => {
       },
     ]);
     // Without X-Forwarded-For: the peer's address.
-    const direct = await get(`/c/${link.code}`);
+    const direct = await get(`/c/${link.Code}`);
     expect(direct.status).toBe(302);
-    const directRow = (await clickRows(t.ctx, link.id)).find((row) => row.click_id === clickIdOf(direct.headers.get('location')!));
+    const directRow = (await clickRows(t.ctx, link.Id)).find((row) => row.click_id === clickIdOf(direct.headers.get('location')!));
     expect(directRow?.ip_hash).toBe(createHmac('sha256', key).update('127.0.0.1').digest('hex'));
 
     const unknown = await get('/c/AAAAAAAAAAAA');
@@ -208,7 +208,7 @@ describeDb('click redirect', (db) => {
     expect(unknown.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
     expect(await unknown.text()).toContain('Link not found');
     // Not the click path's business: other methods and the API still go to Fastify.
-    expect((await fetch(`${address}/c/${link.code}`, { method: 'POST', redirect: 'manual' })).status).toBe(404);
+    expect((await fetch(`${address}/c/${link.Code}`, { method: 'POST', redirect: 'manual' })).status).toBe(404);
     expect((await get('/health')).status).toBe(200);
     // The three answers given in front of Fastify are timed in their own histogram.
     expect((await answeredInFront()) - answeredBefore).toBe(3);
@@ -218,31 +218,31 @@ describeDb('click redirect', (db) => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id);
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const spoofed = await fetch(`${address}/c/${link.code}`, { redirect: 'manual', headers: { 'x-forwarded-for': '203.0.113.99' } });
+    const spoofed = await fetch(`${address}/c/${link.Code}`, { redirect: 'manual', headers: { 'x-forwarded-for': '203.0.113.99' } });
     expect(spoofed.status).toBe(302);
-    const routed = await click(`/c/${link.code}`, { 'x-forwarded-for': '203.0.113.98' });
+    const routed = await click(`/c/${link.Code}`, { 'x-forwarded-for': '203.0.113.98' });
     expect(routed.statusCode).toBe(302);
     const key = (await t.ctx.db.query<{ value: string }>(`select value from instance_settings where key = 'ip_hash_key'`)).rows[0]!.value;
-    const rows = await clickRows(t.ctx, link.id);
+    const rows = await clickRows(t.ctx, link.Id);
     expect(rows.map((row) => row.ip_hash)).toEqual([createHmac('sha256', key).update('127.0.0.1').digest('hex'), createHmac('sha256', key).update('127.0.0.1').digest('hex')]);
   });
 
   it('a disabled link answers 404 and records nothing (at once, on the instance that disabled it)', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id);
-    expect((await click(`/c/${link.code}`)).statusCode).toBe(302); // now cached
-    expect((await w.partnerClient.post(`/api/v1/links/${link.id}/disable`)).statusCode).toBe(200);
-    const response = await click(`/c/${link.code}`);
+    expect((await click(`/c/${link.Code}`)).statusCode).toBe(302); // now cached
+    expect((await w.partnerClient.post(`/api/v1/links/${link.Id}/disable`)).statusCode).toBe(200);
+    const response = await click(`/c/${link.Code}`);
     expect(response.statusCode).toBe(404);
     expect(response.body).toContain('Link not found');
-    expect(await clickRows(t.ctx, link.id)).toHaveLength(1);
+    expect(await clickRows(t.ctx, link.Id)).toHaveLength(1);
   });
 
   it('a closed partner account: 410 "This link has expired" and nothing recorded', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id);
     await closeAccount(t.ctx, w.partner.id);
-    const response = await click(`/c/${link.code}`, { 'user-agent': 'x' });
+    const response = await click(`/c/${link.Code}`, { 'user-agent': 'x' });
     expect(response.statusCode).toBe(410);
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(response.body).toContain('This link has expired');
@@ -255,9 +255,9 @@ describeDb('click redirect', (db) => {
     const link = await createLinkOk(w.partnerClient, w.program.id);
     await expireContract(t.ctx, w.brand.actor, w.contractId, {});
     db().clock.advanceDays(3);
-    const response = await click(`/c/${link.code}`);
+    const response = await click(`/c/${link.Code}`);
     expect(response.statusCode).toBe(302);
-    const rows = await clickRows(t.ctx, link.id);
+    const rows = await clickRows(t.ctx, link.Id);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.click_id).toBe(clickIdOf(String(response.headers.location)));
     expect(rows[0]!.at.toISOString()).toBe('2026-01-18T12:00:00.000Z');
@@ -266,7 +266,7 @@ describeDb('click redirect', (db) => {
   it('HEAD (link checkers, previews) answers like a click but records nothing', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id, 'https://shop.example/p?a=1');
-    const head = await t.app.inject({ method: 'HEAD', url: `/c/${link.code}` });
+    const head = await t.app.inject({ method: 'HEAD', url: `/c/${link.Code}` });
     expect(head.statusCode).toBe(302);
     expect(head.headers.location).toBe('https://shop.example/p?a=1');
     expect((await t.app.inject({ method: 'HEAD', url: '/c/AAAAAAAAAAAA' })).statusCode).toBe(404);
@@ -278,7 +278,7 @@ describeDb('click redirect', (db) => {
     t = await startTestApp(db(), { rateLimitMax: 5 });
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id);
-    const answers = await Promise.all(Array.from({ length: 20 }, () => click(`/c/${link.code}`)));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => click(`/c/${link.Code}`)));
     expect(answers.map((r) => r.statusCode)).toEqual(Array(20).fill(302));
   });
 
@@ -286,7 +286,7 @@ describeDb('click redirect', (db) => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const links = [await createLinkOk(w.partnerClient, w.program.id), await createLinkOk(w.partnerClient, w.program.id)];
     const answers = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => click(`/c/${links[i % 2]!.code}`, { 'x-forwarded-for': `198.51.100.${i}` })),
+      Array.from({ length: 200 }, (_, i) => click(`/c/${links[i % 2]!.Code}`, { 'x-forwarded-for': `198.51.100.${i}` })),
     );
     expect(answers.map((r) => r.statusCode)).toEqual(Array(200).fill(302));
     const ids = answers.map((r) => clickIdOf(String(r.headers.location)));
@@ -294,15 +294,15 @@ describeDb('click redirect', (db) => {
     const rows = await clickRows(t.ctx);
     expect(rows).toHaveLength(200);
     expect(new Set(rows.map((row) => row.click_id))).toEqual(new Set(ids));
-    expect(rows.filter((row) => row.link_id === links[0]!.id)).toHaveLength(100);
+    expect(rows.filter((row) => row.link_id === links[0]!.Id)).toHaveLength(100);
   });
 
   it('when the click cannot be stored: 503 page, no redirect', async () => {
     const w = await makeTrackingWorld(t.app, t.ctx);
     const link = await createLinkOk(w.partnerClient, w.program.id);
-    expect((await click(`/c/${link.code}`)).statusCode).toBe(302); // link now cached
+    expect((await click(`/c/${link.Code}`)).statusCode).toBe(302); // link now cached
     await t.ctx.db.query('alter table clicks add constraint no_clicks_now check (false) not valid');
-    const answers = await Promise.all([1, 2, 3].map(() => click(`/c/${link.code}`)));
+    const answers = await Promise.all([1, 2, 3].map(() => click(`/c/${link.Code}`)));
     for (const response of answers) {
       expect(response.statusCode).toBe(503);
       expect(response.headers.location).toBeUndefined();

@@ -3,18 +3,10 @@ import { expect } from 'vitest';
 import type { ServiceContext } from '../../src/core/context.js';
 import { logInClient, makeAccount, type Client, type TestAccount } from '../support/app.js';
 import { makeContract, makeProgram, type TestProgram } from '../support/programs.js';
+import type { TrackingLink } from '../../src/http/contract/tracking.js';
 
-export interface LinkDtoJson {
-  id: number;
-  code: string;
-  trackingUrl: string;
-  programId: number;
-  partnerAccountId: number;
-  landingUrl: string;
-  label: string;
-  status: 'ACTIVE' | 'DISABLED';
-  clickCount: number;
-}
+/** A tracking link as the API returns it. */
+export type LinkDtoJson = TrackingLink;
 
 export interface TrackingWorld {
   brand: TestAccount;
@@ -35,7 +27,7 @@ export async function makeTrackingWorld(app: FastifyInstance, ctx: ServiceContex
 }
 
 export async function createLinkOk(client: Client, programId: number, landingUrl = 'https://shop.example/landing', label?: string): Promise<LinkDtoJson> {
-  const response = await client.post('/api/v1/links', { programId, landingUrl, ...(label === undefined ? {} : { label }) });
+  const response = await client.post('/api/v1/links', { CampaignId: programId, LandingUrl: landingUrl, ...(label === undefined ? {} : { Label: label }) });
   expect(response.statusCode, response.body).toBe(201);
   return response.json() as LinkDtoJson;
 }

@@ -1,7 +1,8 @@
 import type { AccountDetails } from '../contract/accounts.js';
 import type { ApiToken } from '../contract/credentials.js';
 import type { Invitation, Member } from '../contract/users.js';
-import type { OperatorAccount, OPERATOR_ACCOUNT_SORTS } from '../contract/operator.js';
+import type { OPERATOR_ACCOUNT_SORTS } from '../contract/enums.js';
+import type { OperatorAccount } from '../contract/operator.js';
 import type { ApiTokenSummary } from '../../modules/accounts/api-tokens.js';
 import type { PendingInvitation } from '../../modules/accounts/members.js';
 import type { AccountRow, MemberRow } from '../../modules/accounts/queries.js';

@@ -12,5 +12,5 @@ export const accountDto = z.object({
   AccountSid: z.string().describe('Account SID: the user name of HTTP Basic API credentials'),
   Status: z.enum(ACCOUNT_STATUSES),
   CreatedDate: isoDate,
-});
+}).meta({ id: 'Account' });
 export type AccountDetails = z.infer<typeof accountDto>;

@@ -3,6 +3,25 @@
  * UI's selects and filters). Only the modules' leaf type files are imported here, never
  * zod, so a browser bundle that imports this file gets a few arrays and nothing else.
  */
+
+/** The fields a list sorts by (`sort=`), named as the list's items name them. */
+export const CONTRACT_SORTS = ['Id', 'StartDate', 'EndDate', 'CampaignName', 'MediaPartnerName', 'BrandName', 'TerminationReason'] as const;
+export const LINK_SORTS = ['Id', 'CreatedDate', 'Label', 'CampaignName', 'MediaPartnerName'] as const;
+export const OPERATOR_ACCOUNT_SORTS = ['Id', 'Name', 'CreatedDate', 'Kind'] as const;
+export const CONVERSION_SORTS = ['CreatedDate', 'EventDate', 'Id', 'OrderId'] as const;
+export const ACTION_SORTS = [
+  'EventDate',
+  'LockingDate',
+  'Amount',
+  'Payout',
+  'Id',
+  'MediaPartnerName',
+  'EventTypeName',
+  'CampaignName',
+  'OrderId',
+  'State',
+] as const;
+
 export { ACCOUNT_KINDS, ACCOUNT_STATUSES, ROLES } from '../../modules/accounts/types.js';
 export type { AccountKind, AccountStatus, Role } from '../../modules/accounts/types.js';
 export {

@@ -1,5 +1,6 @@
 /** The operator console (platform support): accounts, and what only support does to actions. */
 import { z } from 'zod';
+import { OPERATOR_ACCOUNT_SORTS } from './enums.js';
 import { ACCOUNT_KINDS } from '../../modules/accounts/types.js';
 import { accountDto } from './accounts.js';
 import { pageQueryShape, sortQuery } from './common.js';
@@ -7,7 +8,6 @@ import { pageQueryShape, sortQuery } from './common.js';
 export const operatorAccountDto = accountDto.extend({ Members: z.number().int().describe('Users of the account') });
 export type OperatorAccount = z.infer<typeof operatorAccountDto>;
 
-export const OPERATOR_ACCOUNT_SORTS = ['Id', 'Name', 'CreatedDate', 'Kind'] as const;
 export const operatorAccountsQuery = z
   .object({
     ...pageQueryShape,

@@ -19,7 +19,7 @@ export type MeAccount = z.infer<typeof meAccountDto>;
 export const meDto = z.object({
   User: z.object({ Id: z.number().int(), Email: z.string(), Name: z.string(), IsOperator: z.boolean() }),
   Accounts: z.array(meAccountDto),
-});
+}).meta({ id: 'Me' });
 export type Me = z.infer<typeof meDto>;
 
 export const invitationTokenParams = z.object({ token: z.string().min(10).max(200) }).strict();

@@ -1,27 +1,31 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
-import { expireContractAndReversePendingActions } from '../../flows/expire-contract.js';
 import { acceptTerms } from '../../modules/contracts/accept-terms.js';
-import { expireContract, MAX_EXPIRY_YEARS_AHEAD } from '../../modules/contracts/expire-contract.js';
-import { CHANGE_REASON_CODES, type ChangeReasonCode } from '../../modules/actions/types.js';
-import { getContractOrThrow, listContractHistory, listPartnersOfBrand, TERMINATION_REASONS, type ContractRow } from '../../modules/contracts/queries.js';
+import { expireContractAndReversePendingActions } from '../../flows/expire-contract.js';
+import { expireContract } from '../../modules/contracts/expire-contract.js';
+import { getContractOrThrow, listContractHistory, listPartnersOfBrand, type ContractHistoryFilter, type ContractRow } from '../../modules/contracts/queries.js';
 import { requireAccountActor } from '../../modules/accounts/actor.js';
 import { actorOf } from '../auth.js';
-import { contractDto, toContractDto } from '../dto.js';
-import { errorResponses, idParams, isoDate, pageOf, pageQueryShape, rowId, rowIdText } from '../schemas.js';
+import { errorResponses, idParams, pageOf } from '../contract/common.js';
+import {
+  acceptTermsBody,
+  brandPartnerDto,
+  contractDto,
+  contractExportQuery,
+  contractHistoryQuery,
+  expireContractBody,
+  expiredContractDto,
+} from '../contract/contracts.js';
+import { toPage } from '../contract-mapping/common.js';
+import { CONTRACT_SORT_KEYS, toBrandPartnerDto, toContractDto } from '../contract-mapping/contracts.js';
 import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, sendExport, type ExportColumn } from '../table-export.js';
 
-const historyFilterShape = {
-  programId: rowIdText().optional(),
-  partnerAccountId: rowIdText().optional(),
-  status: z.enum(['ALL', 'ACTIVE', 'EXPIRED']).default('ALL').describe('ACTIVE = current active contracts only'),
-  terminationReason: z.enum(TERMINATION_REASONS).optional(),
-  sort: z.string().max(50).optional(),
-  order: z.enum(['asc', 'desc']).optional(),
-};
-const historyFilter = z.object(historyFilterShape).strict();
+/** A Contract History query as the service takes it: the sort field named as the service names it. */
+function historyFilterOf<Q extends { sort?: keyof typeof CONTRACT_SORT_KEYS | undefined }>(query: Q): Omit<Q, 'sort'> & Pick<ContractHistoryFilter, 'sort'> {
+  const { sort, ...rest } = query;
+  return { ...rest, ...(sort ? { sort: CONTRACT_SORT_KEYS[sort] } : {}) };
+}
 
 const CONTRACT_EXPORT_COLUMNS: Array<ExportColumn<ContractRow>> = [
   { header: 'ContractId', value: (c) => c.id, width: 11, pdf: true },
@@ -53,14 +57,11 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
       schema: {
         tags: ['contracts'],
         summary: 'Contract History: filter by Program, Contract Status and Termination Reason',
-        querystring: z.object({ ...pageQueryShape, ...historyFilterShape }).strict(),
+        querystring: contractHistoryQuery,
         response: { 200: pageOf(contractDto), ...errorResponses },
       },
     },
-    async (request) => {
-      const page = await listContractHistory(ctx.db, actorOf(request), request.query, ctx.clock.now());
-      return { ...page, items: page.items.map(toContractDto) };
-    },
+    async (request) => toPage(await listContractHistory(ctx.db, actorOf(request), historyFilterOf(request.query), ctx.clock.now()), toContractDto),
   );
 
   for (const format of EXPORT_FORMAT_NAMES) {
@@ -70,7 +71,7 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
         schema: {
           tags: ['contracts'],
           summary: `Download Contract History with the same filters, as ${EXPORT_FORMATS[format].label}`,
-          querystring: historyFilter,
+          querystring: contractExportQuery,
           produces: [EXPORT_FORMATS[format].mediaType],
         },
       },
@@ -80,7 +81,7 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
         const pageSize = 500;
         async function* pages() {
           for (let n = 1; ; n++) {
-            const page = await listContractHistory(ctx.db, actor, { ...request.query, page: n, pageSize }, now);
+            const page = await listContractHistory(ctx.db, actor, { ...historyFilterOf(request.query), page: n, pageSize }, now);
             yield page.items;
             if (n * pageSize >= page.total) return;
           }
@@ -104,24 +105,12 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
       schema: {
         tags: ['contracts'],
         summary: 'The partners the brand works or has worked with (brands), with their contract counts',
-        response: {
-          200: z.array(
-            z.object({
-              partnerAccountId: z.number().int(),
-              partnerName: z.string(),
-              activeContracts: z.number().int(),
-              contracts: z.number().int(),
-              firstContractAt: isoDate,
-            }),
-          ),
-          ...errorResponses,
-        },
+        response: { 200: brandPartnerDto.array(), ...errorResponses },
       },
     },
     async (request) => {
       const brand = requireAccountActor(actorOf(request), 'BRAND');
-      const rows = await listPartnersOfBrand(ctx.db, brand.accountId, ctx.clock.now());
-      return rows.map((row) => ({ ...row, firstContractAt: row.firstContractAt.toISOString() }));
+      return (await listPartnersOfBrand(ctx.db, brand.accountId, ctx.clock.now())).map(toBrandPartnerDto);
     },
   );
 
@@ -131,11 +120,11 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
       schema: {
         tags: ['contracts'],
         summary: "Accept a program's template terms (partners): creates an ACTIVE contract",
-        body: z.object({ templateTermsId: rowId() }).strict(),
+        body: acceptTermsBody,
         response: { 201: contractDto, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(toContractDto(await acceptTerms(ctx, actorOf(request), request.body.templateTermsId))),
+    async (request, reply) => reply.status(201).send(toContractDto(await acceptTerms(ctx, actorOf(request), request.body.TemplateTermsId))),
   );
 
   r.get(
@@ -151,36 +140,25 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
         tags: ['contracts'],
         summary: 'Expire a contract now, or on a date (ends 23:59:59 that day in the account time zone)',
         params: idParams,
-        body: z
-          .object({
-            on: z.string().max(10).optional().describe(`YYYY-MM-DD, today or later (at most ${MAX_EXPIRY_YEARS_AHEAD} years ahead); omit to expire now`),
-            reversePendingActions: z.boolean().optional().describe('Brands: also reverse all existing pending actions'),
-            reversalReason: z.enum(CHANGE_REASON_CODES).optional(),
-          })
-          .strict()
-          .nullish()
-          .describe('Optional; an empty body expires now'),
-        response: {
-          200: contractDto.extend({ reversedActions: z.number().int(), unreversedActions: z.number().int() }),
-          ...errorResponses,
-        },
+        body: expireContractBody,
+        response: { 200: expiredContractDto, ...errorResponses },
       },
     },
     async (request) => {
-      const { reversalReason, reversePendingActions, on } = request.body ?? {};
-      const date = on !== undefined ? { on } : {};
-      if (!reversePendingActions) {
-        return { ...toContractDto(await expireContract(ctx, actorOf(request), request.params.id, date)), reversedActions: 0, unreversedActions: 0 };
+      const { On, ReversePendingActions, ReversalReason } = request.body ?? {};
+      const on = On !== undefined ? { on: On } : {};
+      if (!ReversePendingActions) {
+        return { ...toContractDto(await expireContract(ctx, actorOf(request), request.params.id, on)), ReversedActions: 0, UnreversedActions: 0 };
       }
       // Two modules: the flow expires the contract in this request and reverses its pending actions.
       const expired = await expireContractAndReversePendingActions(
         ctx,
         actorOf(request),
         request.params.id,
-        { ...date, reason: (reversalReason as ChangeReasonCode | undefined) ?? 'NOT_COMPLIANCE_TERMS' },
+        { ...on, reason: ReversalReason ?? 'NOT_COMPLIANCE_TERMS' },
         { signal: closing.signal },
       );
-      return { ...toContractDto(expired), reversedActions: expired.reversedActions, unreversedActions: expired.unreversedActions };
+      return { ...toContractDto(expired), ReversedActions: expired.reversedActions, UnreversedActions: expired.unreversedActions };
     },
   );
 }

@@ -1,41 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import { requireAccountActor } from '../../modules/accounts/actor.js';
 import { createEventType } from '../../modules/programs/create-event-type.js';
 import { createProgram } from '../../modules/programs/create-program.js';
 import { getVisibleProgramOrThrow, listEventTypes, listJoinablePrograms, listProgramsOfBrand } from '../../modules/programs/queries.js';
 import { archiveTemplateTerms, createTemplateTerms, listTemplateTerms } from '../../modules/programs/template-terms.js';
-import { termsInputSchema } from '../../modules/programs/terms/index.js';
 import { updateProgram } from '../../modules/programs/update-program.js';
 import { actorOf } from '../auth.js';
-import { eventTypeDto, programDto, templateTermsDto, toEventTypeDto, toProgramDto, toTemplateTermsDto } from '../dto.js';
-import { errorResponses, idParams, noContentResponses, rowIdText } from '../schemas.js';
-
-// The services give the precise messages (at most 50 domains, what is wrong with one); these only bound the input.
-const websiteUrlField = z
-  .string()
-  .max(10_000)
-  .nullable()
-  .optional()
-  .describe("The program's own site, an absolute http(s) URL; null clears it");
-const landingDomainsField = z
-  .array(z.string().max(1_000))
-  .max(1_000)
-  .optional()
-  .describe(
-    'Hosts tracking links may send visitors to (at most 50): exact hosts like shop.example.com, or *.example.com for any subdomain of example.com (not example.com itself). ' +
-      "No scheme, port or path. On create, left out: the website's host. On change, the whole new list; existing links outside it stop redirecting.",
-  );
-
-const programIdParams = z.object({ programId: rowIdText() }).strict();
-const termsParams = z
-  .object({
-    programId: rowIdText(),
-    termsId: rowIdText(),
-  })
-  .strict();
+import { errorResponses, idParams, noContentResponses } from '../contract/common.js';
+import {
+  createEventTypeBody,
+  createProgramBody,
+  createTemplateTermsBody,
+  eventTypeDto,
+  programDto,
+  programIdParams,
+  templateTermsDto,
+  termsParams,
+  updateProgramBody,
+} from '../contract/programs.js';
+import { termsFromWire, toEventTypeDto, toProgramDto, toTemplateTermsDto } from '../contract-mapping/programs.js';
 
 export async function programRoutes(app: FastifyInstance, opts: { ctx: ServiceContext }): Promise<void> {
   const { ctx } = opts;
@@ -47,7 +32,7 @@ export async function programRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
       schema: {
         tags: ['programs'],
         summary: "A brand's own programs; for a partner, the programs it can join",
-        response: { 200: z.array(programDto), ...errorResponses },
+        response: { 200: programDto.array(), ...errorResponses },
       },
     },
     async (request) => {
@@ -63,19 +48,21 @@ export async function programRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
       schema: {
         tags: ['programs'],
         summary: 'Create a program (brands); its currency is fixed from then on',
-        body: z
-          .object({
-            name: z.string().max(200),
-            currency: z.string().max(3).describe('ISO 4217, e.g. USD'),
-            timeZone: z.string().max(64).describe('IANA, e.g. America/New_York'),
-            websiteUrl: websiteUrlField,
-            landingDomains: landingDomainsField,
-          })
-          .strict(),
+        body: createProgramBody,
         response: { 201: programDto, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(toProgramDto(await createProgram(ctx, actorOf(request), request.body))),
+    async (request, reply) => {
+      const { Name, Currency, TimeZone, WebsiteUrl, LandingDomains } = request.body;
+      const created = await createProgram(ctx, actorOf(request), {
+        name: Name,
+        currency: Currency,
+        timeZone: TimeZone,
+        ...(WebsiteUrl !== undefined ? { websiteUrl: WebsiteUrl } : {}),
+        ...(LandingDomains !== undefined ? { landingDomains: LandingDomains } : {}),
+      });
+      return reply.status(201).send(toProgramDto(created));
+    },
   );
 
   r.get(
@@ -91,19 +78,21 @@ export async function programRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
         tags: ['programs'],
         summary: 'Change a program (brands). The currency cannot be changed; new landing domains apply to existing links too.',
         params: idParams,
-        body: z
-          .object({
-            name: z.string().max(200).optional(),
-            timeZone: z.string().max(64).optional(),
-            status: z.enum(['ACTIVE', 'INACTIVE']).optional(),
-            websiteUrl: websiteUrlField,
-            landingDomains: landingDomainsField,
-          })
-          .strict(),
+        body: updateProgramBody,
         response: { 200: programDto, ...errorResponses },
       },
     },
-    async (request) => toProgramDto(await updateProgram(ctx, actorOf(request), request.params.id, request.body)),
+    async (request) => {
+      const { Name, TimeZone, Status, WebsiteUrl, LandingDomains } = request.body;
+      const updated = await updateProgram(ctx, actorOf(request), request.params.id, {
+        ...(Name !== undefined ? { name: Name } : {}),
+        ...(TimeZone !== undefined ? { timeZone: TimeZone } : {}),
+        ...(Status !== undefined ? { status: Status } : {}),
+        ...(WebsiteUrl !== undefined ? { websiteUrl: WebsiteUrl } : {}),
+        ...(LandingDomains !== undefined ? { landingDomains: LandingDomains } : {}),
+      });
+      return toProgramDto(updated);
+    },
   );
 
   r.get(
@@ -113,7 +102,7 @@ export async function programRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
         tags: ['programs'],
         summary: "A program's event types (ActionTrackerIds)",
         params: programIdParams,
-        response: { 200: z.array(eventTypeDto), ...errorResponses },
+        response: { 200: eventTypeDto.array(), ...errorResponses },
       },
     },
     async (request) => {
@@ -129,18 +118,19 @@ export async function programRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
         tags: ['programs'],
         summary: 'Add an event type (brands); at most one CLICK per program',
         params: programIdParams,
-        body: z
-          .object({
-            name: z.string().max(100),
-            kind: z.enum(['SALE', 'LEAD', 'CLICK', 'OTHER']),
-            returnsProcessing: z.enum(['API', 'SFTP_UPLOAD', 'SFTP_PULL', 'EMAIL', 'SALESFORCE']).optional(),
-          })
-          .strict(),
+        body: createEventTypeBody,
         response: { 201: eventTypeDto, ...errorResponses },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(toEventTypeDto(await createEventType(ctx, actorOf(request), request.params.programId, request.body))),
+    async (request, reply) => {
+      const { Name, Kind, ReturnsProcessing } = request.body;
+      const created = await createEventType(ctx, actorOf(request), request.params.programId, {
+        name: Name,
+        kind: Kind,
+        ...(ReturnsProcessing !== undefined ? { returnsProcessing: ReturnsProcessing } : {}),
+      });
+      return reply.status(201).send(toEventTypeDto(created));
+    },
   );
 
   r.get(
@@ -150,7 +140,7 @@ export async function programRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
         tags: ['programs'],
         summary: "A program's template terms (partners see the active ones they can accept)",
         params: programIdParams,
-        response: { 200: z.array(templateTermsDto), ...errorResponses },
+        response: { 200: templateTermsDto.array(), ...errorResponses },
       },
     },
     async (request) => {
@@ -167,13 +157,16 @@ export async function programRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
         tags: ['programs'],
         summary: 'Publish template terms (brands): payouts per event type, payout groups, locking rule, payment schedule',
         params: programIdParams,
-        body: z.object({ name: z.string().max(200), terms: termsInputSchema }).strict(),
+        body: createTemplateTermsBody,
         response: { 201: templateTermsDto, ...errorResponses },
       },
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const created = await createTemplateTerms(ctx, actor, request.params.programId, request.body);
+      const created = await createTemplateTerms(ctx, actor, request.params.programId, {
+        name: request.body.Name,
+        terms: termsFromWire(request.body.Terms),
+      });
       const program = await getVisibleProgramOrThrow(ctx.db, actor, request.params.programId);
       return reply.status(201).send(toTemplateTermsDto(created, program.currency));
     },

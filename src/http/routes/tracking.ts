@@ -1,53 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Config } from '../../core/config.js';
 import type { ServiceContext } from '../../core/context.js';
-import { createLink, MAX_LINK_LABEL_LENGTH } from '../../modules/tracking/create-link.js';
+import { createLink } from '../../modules/tracking/create-link.js';
 import { disableLink } from '../../modules/tracking/disable-link.js';
 import { getLink, listLinks } from '../../modules/tracking/list-links.js';
-import type { LinkRow } from '../../modules/tracking/queries.js';
 import { actorOf } from '../auth.js';
 import { firstHeader, type ClickAnswer, type ClickPath } from '../click-path.js';
-import { errorResponses, idParams, isoDate, pageOf, pageQueryShape, rowId, rowIdText } from '../schemas.js';
-
-export const linkDto = z.object({
-  id: z.number().int(),
-  code: z.string(),
-  trackingUrl: z.string().describe('The URL to share: each visit is recorded, then redirected to landingUrl with lsclickid appended'),
-  programId: z.number().int(),
-  programName: z.string(),
-  partnerAccountId: z.number().int(),
-  partnerName: z.string(),
-  landingUrl: z.string(),
-  label: z.string(),
-  status: z.enum(['ACTIVE', 'DISABLED']),
-  clickCount: z.number().int(),
-  landingAllowed: z
-    .boolean()
-    .describe("False when the landing URL's host is outside the program's allowed landing domains: visits get the not-found page and are not counted"),
-  createdAt: isoDate,
-  disabledAt: isoDate.nullable(),
-});
-
-function toLinkDto(row: LinkRow, publicUrl: string): z.infer<typeof linkDto> {
-  return {
-    id: row.id,
-    code: row.code,
-    trackingUrl: `${publicUrl}/c/${row.code}`,
-    programId: row.programId,
-    programName: row.programName,
-    partnerAccountId: row.partnerAccountId,
-    partnerName: row.partnerName,
-    landingUrl: row.landingUrl,
-    label: row.label,
-    status: row.status,
-    clickCount: row.clickCount,
-    landingAllowed: row.landingAllowed,
-    createdAt: row.createdAt.toISOString(),
-    disabledAt: row.disabledAt ? row.disabledAt.toISOString() : null,
-  };
-}
+import { errorResponses, idParams, pageOf } from '../contract/common.js';
+import { createLinkBody, linkDto, linksQuery } from '../contract/tracking.js';
+import { toPage } from '../contract-mapping/common.js';
+import { LINK_SORT_KEYS, toLinkDto } from '../contract-mapping/tracking.js';
 
 export interface TrackingRoutesOptions {
   ctx: ServiceContext;
@@ -68,19 +31,14 @@ export async function trackingRoutes(app: FastifyInstance, opts: TrackingRoutesO
       schema: {
         tags: ['tracking'],
         summary: "A partner's own tracking links, or (brands, read-only) the links to the brand's programs, with click counts",
-        querystring: z
-          .object({
-            ...pageQueryShape,
-            programId: rowIdText().optional(),
-            status: z.enum(['ACTIVE', 'DISABLED']).optional(),
-          })
-          .strict(),
+        querystring: linksQuery,
         response: { 200: pageOf(linkDto), ...errorResponses },
       },
     },
     async (request) => {
-      const result = await listLinks(ctx, actorOf(request), request.query);
-      return { ...result, items: result.items.map((row) => toLinkDto(row, config.publicUrl)) };
+      const { sort, ...filter } = request.query;
+      const result = await listLinks(ctx, actorOf(request), { ...filter, ...(sort ? { sort: LINK_SORT_KEYS[sort] } : {}) });
+      return toPage(result, (row) => toLinkDto(row, config.publicUrl));
     },
   );
 
@@ -89,19 +47,16 @@ export async function trackingRoutes(app: FastifyInstance, opts: TrackingRoutesO
     {
       schema: {
         tags: ['tracking'],
-        summary: "Create a tracking link (partners, for a program with an active contract, to a landing URL on one of the program's landingDomains)",
-        body: z
-          .object({
-            programId: rowId(),
-            // The service gives the precise message for a URL that is too long; this only bounds the input.
-            landingUrl: z.string().max(10_000).describe('Absolute http(s) URL, at most 2,000 characters'),
-            label: z.string().max(MAX_LINK_LABEL_LENGTH).optional(),
-          })
-          .strict(),
+        summary: "Create a tracking link (partners, for a program with an active contract, to a landing URL on one of the program's LandingDomains)",
+        body: createLinkBody,
         response: { 201: linkDto, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(toLinkDto(await createLink(ctx, actorOf(request), request.body), config.publicUrl)),
+    async (request, reply) => {
+      const { CampaignId, LandingUrl, Label } = request.body;
+      const link = await createLink(ctx, actorOf(request), { programId: CampaignId, landingUrl: LandingUrl, ...(Label !== undefined ? { label: Label } : {}) });
+      return reply.status(201).send(toLinkDto(link, config.publicUrl));
+    },
   );
 
   r.get(

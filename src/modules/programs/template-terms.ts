@@ -57,13 +57,13 @@ export async function createTemplateTerms(
     terms.payouts.forEach((payout, index) => {
       const eventType = eventTypes.get(payout.eventTypeId);
       if (!eventType) {
-        throw invalid(`payouts[${index}].eventTypeId: event type ${payout.eventTypeId} does not belong to program ${programId}.`);
+        throw invalid(`Payouts[${index}].EventTypeId: event type ${payout.eventTypeId} does not belong to program ${programId}.`);
       }
       if (eventType.kind === 'CLICK' && (payout.payout.kind !== 'FIXED' || payout.groups.length > 0)) {
-        throw invalid(`payouts[${index}]: a CLICK event type pays a fixed amount per click, without payout groups.`);
+        throw invalid(`Payouts[${index}]: a CLICK event type pays a fixed amount per click, without payout groups.`);
       }
     });
-    if (terms.payouts.length === 0) throw invalid('payouts: the terms must pay for at least one event type.');
+    if (terms.payouts.length === 0) throw invalid('Payouts: the terms must pay for at least one event type.');
     const { rows } = await tx.query<StoredRow>(
       `insert into template_terms (program_id, name, terms, created_at) values ($1, $2, $3, $4) returning ${COLUMNS}`,
       [programId, name, JSON.stringify(termsToJson(terms)), ctx.clock.now()],

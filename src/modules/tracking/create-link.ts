@@ -8,8 +8,10 @@ import { getLandingDomains, getVisibleProgramOrThrow } from '../programs/queries
 import { newLinkCode } from './codes.js';
 import { normalizeLandingUrlOrThrow } from './landing-url.js';
 import { getVisibleLinkOrThrow, type LinkRow } from './queries.js';
+import { MAX_LINK_LABEL_LENGTH } from './types.js';
 
-export const MAX_LINK_LABEL_LENGTH = 200;
+export { MAX_LINK_LABEL_LENGTH } from './types.js';
+
 // With 71 random bits a collision is practically impossible; the retry covers it anyway.
 const CODE_ATTEMPTS = 5;
 

@@ -3,8 +3,9 @@ import { pageOffset, sortClause, type Page, type PageRequest } from '../../core/
 import type { Sql } from '../../db/types.js';
 import type { AccountActor } from '../accounts/actor.js';
 import { isLandingUrlAllowed } from '../programs/landing-domains.js';
+import type { LinkStatus } from './types.js';
 
-export type LinkStatus = 'ACTIVE' | 'DISABLED';
+export type { LinkStatus } from './types.js';
 
 export interface LinkRow {
   id: number;

@@ -59,7 +59,7 @@ export function useBrandPartners(enabled = true) {
   return useQuery({
     queryKey: key('partners'),
     queryFn: () => http.get<BrandPartner[]>('/api/v1/partners'),
-    select: (rows) => [...rows].sort((a, b) => a.partnerName.localeCompare(b.partnerName)),
+    select: (rows) => [...rows].sort((a, b) => a.MediaPartnerName.localeCompare(b.MediaPartnerName)),
     enabled,
   });
 }
@@ -70,11 +70,11 @@ export function useContractPrograms() {
   const key = useAccountKey();
   const contracts = useQuery({
     queryKey: key('contracts', 'all-parties'),
-    queryFn: () => http.get<Page<Contract>>('/api/v1/contracts', { status: 'ALL', pageSize: 500, sort: 'startAt', order: 'desc' }),
+    queryFn: () => http.get<Page<Contract>>('/api/v1/contracts', { status: 'ALL', pageSize: 500, sort: 'StartDate', order: 'desc' }),
   });
   const programs = useMemo(() => {
     const map = new Map<number, { name: string; brandName: string; currency: string }>();
-    for (const c of contracts.data?.items ?? []) map.set(c.programId, { name: c.programName, brandName: c.brandName, currency: c.currency });
+    for (const c of contracts.data?.Items ?? []) map.set(c.CampaignId, { name: c.CampaignName, brandName: c.BrandName, currency: c.Currency });
     return [...map.entries()].map(([id, p]) => ({ id, ...p })).sort((a, b) => a.name.localeCompare(b.name));
   }, [contracts.data]);
   return { programs, isPending: contracts.isPending, error: contracts.error };
@@ -86,8 +86,8 @@ export function useEventTypesOf(programs: Program[] | undefined) {
   const key = useAccountKey();
   const results = useQueries({
     queries: (programs ?? []).map((p) => ({
-      queryKey: key('programs', p.id, 'event-types'),
-      queryFn: () => http.get<EventType[]>(`/api/v1/programs/${p.id}/event-types`),
+      queryKey: key('programs', p.Id, 'event-types'),
+      queryFn: () => http.get<EventType[]>(`/api/v1/programs/${p.Id}/event-types`),
     })),
   });
   return (programs ?? []).map((program, i) => ({ program, eventTypes: results[i]?.data ?? [] }));

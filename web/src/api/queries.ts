@@ -42,6 +42,6 @@ export function useActiveContracts() {
   return useQuery({
     queryKey: key('contracts', 'active-summary'),
     queryFn: () =>
-      http.get<Page<Contract>>('/api/v1/contracts', { status: 'ACTIVE', pageSize: 500, sort: 'startAt', order: 'desc' }),
+      http.get<Page<Contract>>('/api/v1/contracts', { status: 'ACTIVE', pageSize: 500, sort: 'StartDate', order: 'desc' }),
   });
 }

@@ -6,122 +6,33 @@ export type { AccountDetails } from '@contract/accounts';
 export type { OperatorAccount } from '@contract/operator';
 export type { Member, Invitation, InviteResult } from '@contract/users';
 export type { ApiToken, Credentials, IssuedToken } from '@contract/credentials';
-export type { Page as PascalPage } from '@contract/common';
+export type { Page, Page as PascalPage } from '@contract/common';
 
-export interface Page<T> {
+/** Pages of the lists not yet moved to the wire contract (conversions, actions). */
+export interface LegacyPage<T> {
   items: T[];
   page: number;
   pageSize: number;
   total: number;
 }
 
-export type ProgramStatus = 'ACTIVE' | 'INACTIVE';
-
-export interface Program {
-  id: number;
-  brandAccountId: number;
-  brandName: string;
-  name: string;
-  currency: string;
-  timeZone: string;
-  status: ProgramStatus;
-  /** The program's own site; null until the brand sets it. */
-  websiteUrl: string | null;
-  /** Hosts its links may land on: exact (shop.example.com) or *.example.com (any subdomain, not example.com itself). */
-  landingDomains: string[];
-  createdAt: string;
-}
-
-export const EVENT_TYPE_KINDS = ['SALE', 'LEAD', 'CLICK', 'OTHER'] as const;
-export type EventTypeKind = (typeof EVENT_TYPE_KINDS)[number];
-
-export const RETURNS_PROCESSING = ['API', 'SFTP_UPLOAD', 'SFTP_PULL', 'EMAIL', 'SALESFORCE'] as const;
-export type ReturnsProcessing = (typeof RETURNS_PROCESSING)[number];
-
-export interface EventType {
-  id: number;
-  programId: number;
-  name: string;
-  kind: EventTypeKind;
-  returnsProcessing: ReturnsProcessing;
-  createdAt: string;
-}
-
-export type Payout = { kind: 'PERCENT'; percent: string } | { kind: 'FIXED'; amount: string };
-
-export interface PayoutGroup {
-  name: string;
-  match: { categories?: string[]; skus?: string[] };
-  payout: Payout;
-}
-
-export interface EventTypePayout {
-  eventTypeId: number;
-  payout: Payout;
-  groups: PayoutGroup[];
-}
-
-export type LockingRule = { form: 'DAYS'; days: number } | { form: 'MONTHS'; months: number; days: number };
-
-export interface PaymentSchedule {
-  months: number;
-  days: number;
-}
-
-export interface Terms {
-  payouts: EventTypePayout[];
-  locking: LockingRule;
-  payment: PaymentSchedule;
-}
-
-/** What POST /programs/:id/terms accepts: groups are optional. */
-export interface TermsInput {
-  payouts: Array<{ eventTypeId: number; payout: Payout; groups?: PayoutGroup[] }>;
-  locking: LockingRule;
-  payment: PaymentSchedule;
-}
-
-export interface TemplateTerms {
-  id: number;
-  programId: number;
-  name: string;
-  status: 'ACTIVE' | 'ARCHIVED';
-  terms: Terms;
-  createdAt: string;
-}
-
-export const TERMINATION_REASONS = ['STILL_ACTIVE', 'EXPIRED_BY_PARTNER', 'EXPIRED_BY_BRAND', 'REPLACED', 'ACCOUNT_CLOSED'] as const;
-export type TerminationReason = (typeof TERMINATION_REASONS)[number];
-
-export type ContractStatus = 'ACTIVE' | 'EXPIRED';
-
-export interface Contract {
-  id: number;
-  programId: number;
-  programName: string;
-  currency: string;
-  brandAccountId: number;
-  brandName: string;
-  partnerAccountId: number;
-  partnerName: string;
-  templateTermsId: number;
-  templateTermsName: string;
-  status: ContractStatus;
-  startAt: string;
-  endAt: string | null;
-  terminationReason: TerminationReason;
-  terms: Terms;
-  createdAt: string;
-}
-
-/** GET /partners (brands): the partners the brand works or has worked with. */
-export interface BrandPartner {
-  partnerAccountId: number;
-  partnerName: string;
-  activeContracts: number;
-  contracts: number;
-  firstContractAt: string;
-}
+import type { EventTypeKind } from '@contract/enums';
+export type { ProgramStatus, EventTypeKind, ReturnsProcessing, TerminationReason, ContractStatus } from '@contract/enums';
+export { EVENT_TYPE_KINDS, RETURNS_PROCESSING, TERMINATION_REASONS } from '@contract/enums';
+export type {
+  Program,
+  EventType,
+  Payout,
+  PayoutGroup,
+  EventTypePayout,
+  LockingRule,
+  PaymentSchedule,
+  Terms,
+  TermsBody as TermsInput,
+  TemplateTerms,
+} from '@contract/programs';
+export type { Contract, BrandPartner, ExpiredContract } from '@contract/contracts';
+export type { TrackingLink } from '@contract/tracking';
 
 /** Reason codes for reversing or modifying actions (RESET is an operation, not a reason). */
 export const CHANGE_REASON_CODES = [
@@ -140,12 +51,6 @@ export const CHANGE_REASON_CODES = [
   'OTHER',
 ] as const;
 export type ChangeReasonCode = (typeof CHANGE_REASON_CODES)[number];
-
-/** POST /contracts/:id/expire answers the contract and, for brands that asked, the reversal outcome. */
-export interface ExpiredContract extends Contract {
-  reversedActions: number;
-  unreversedActions: number;
-}
 
 /* ---------------------------------------------------------------- actions ---------- */
 
@@ -238,7 +143,7 @@ export interface ActionDetail extends Action {
 }
 
 /** GET /actions: counting stops at 10,000 (totalCapped). */
-export interface ActionPage extends Page<Action> {
+export interface ActionPage extends LegacyPage<Action> {
   totalCapped: boolean;
 }
 
@@ -298,25 +203,4 @@ export interface Balance {
   paymentPending: string;
   /** Brands: locked payouts owed. */
   payable: string;
-}
-
-/* ---------------------------------------------------------------- tracking --------- */
-
-export interface TrackingLink {
-  id: number;
-  code: string;
-  /** The URL to share; visits are recorded, then redirected to landingUrl. */
-  trackingUrl: string;
-  programId: number;
-  programName: string;
-  partnerAccountId: number;
-  partnerName: string;
-  landingUrl: string;
-  label: string;
-  status: 'ACTIVE' | 'DISABLED';
-  clickCount: number;
-  /** False when the landing URL is outside the program's allowed landing domains: visits are refused. */
-  landingAllowed: boolean;
-  createdAt: string;
-  disabledAt: string | null;
 }

@@ -43,7 +43,7 @@ export function todayIn(timeZone: string): string {
 }
 
 export function payoutText(payout: Payout, currency: string): string {
-  return payout.kind === 'PERCENT' ? `${payout.percent}%` : `${payout.amount} ${currency}`;
+  return payout.Kind === 'PERCENT' ? `${payout.Percent}%` : `${payout.Amount} ${currency}`;
 }
 
 function plural(n: number, word: string): string {
@@ -58,13 +58,13 @@ function monthsAndDays(months: number, days: number): string {
 }
 
 export function lockingText(rule: LockingRule): string {
-  return rule.form === 'DAYS'
-    ? `Locked ${plural(rule.days, 'day')} after the end of the day they are tracked`
-    : `Locked ${monthsAndDays(rule.months, rule.days)} after the end of the month`;
+  return rule.Form === 'DAYS'
+    ? `Locked ${plural(rule.Days, 'day')} after the end of the day they are tracked`
+    : `Locked ${monthsAndDays(rule.Months, rule.Days)} after the end of the month`;
 }
 
 export function paymentText(schedule: PaymentSchedule): string {
-  return `Paid ${monthsAndDays(schedule.months, schedule.days)} after the end of the month they lock`;
+  return `Paid ${monthsAndDays(schedule.Months, schedule.Days)} after the end of the month they lock`;
 }
 
 export function humanize(code: string): string {

@@ -11,12 +11,12 @@ function firstOfMonthAfter(date: Date, months: number): Date {
 
 /** The local date an action tracked on `event` locks (at the start of that day). */
 export function exampleLockDate(event: Date, rule: LockingRule): Date {
-  return rule.form === 'DAYS' ? addDays(event, rule.days + 1) : addDays(firstOfMonthAfter(event, rule.months), rule.days);
+  return rule.Form === 'DAYS' ? addDays(event, rule.Days + 1) : addDays(firstOfMonthAfter(event, rule.Months), rule.Days);
 }
 
 /** The date actions that locked on `lock` are paid. */
 export function examplePaymentDate(lock: Date, schedule: PaymentSchedule): Date {
-  return addDays(firstOfMonthAfter(lock, schedule.months), schedule.days);
+  return addDays(firstOfMonthAfter(lock, schedule.Months), schedule.Days);
 }
 
 export function longDate(date: Date): string {

@@ -69,8 +69,8 @@ describe('termsInputSchema', () => {
     ['missing payment', withChange((i) => delete i.payment), 'payment', ''],
     ['an unknown top-level key', withChange((i) => (i.extra = true)), '', 'Unrecognized key: "extra"'],
     ['no payouts', withChange((i) => (i.payouts = [])), 'payouts', 'Terms must pay for at least one event type.'],
-    ['eventTypeId 0', withChange((i) => (firstPayout(i).eventTypeId = 0)), 'payouts.0.eventTypeId', 'eventTypeId must be a positive id.'],
-    ['fractional eventTypeId', withChange((i) => (firstPayout(i).eventTypeId = 1.5)), 'payouts.0.eventTypeId', 'eventTypeId must be a whole number.'],
+    ['eventTypeId 0', withChange((i) => (firstPayout(i).eventTypeId = 0)), 'payouts.0.eventTypeId', 'EventTypeId must be a positive id.'],
+    ['fractional eventTypeId', withChange((i) => (firstPayout(i).eventTypeId = 1.5)), 'payouts.0.eventTypeId', 'EventTypeId must be a whole number.'],
     ['duplicate eventTypeId', withChange((i) => (firstPayout(i).eventTypeId = 8)), 'payouts.1.eventTypeId', 'Event type 8 appears more than once; give each event type one entry.'],
     ['unknown payout kind', withChange((i) => (firstPayout(i).payout = { kind: 'BONUS', amount: '1' })), 'payouts.0.payout.kind', 'Payout kind must be "PERCENT" or "FIXED".'],
     ['numeric amount', withChange((i) => (firstPayout(i).payout = { kind: 'FIXED', amount: 5 })), 'payouts.0.payout.amount', 'Amount must be a decimal string in the program currency, such as "5.00".'],
@@ -133,14 +133,14 @@ describe('termsFromInputOrThrow', () => {
         { name: 'B', match: { skus: ['B'] }, payout: { kind: 'FIXED', amount: '5.123' } },
       ]),
       'USD',
-      'payouts[0].groups[1].payout.amount: Amount "5.123" has 3 decimal places; USD allows at most 2.',
+      'Payouts[0].Groups[1].Payout.Amount: Amount "5.123" has 3 decimal places; USD allows at most 2.',
     ],
-    ['decimals in a zero-decimal currency', (i) => (firstPayout(i).payout = { kind: 'FIXED', amount: '5.5' }), 'JPY', 'payouts[0].payout.amount: Amount "5.5" has 1 decimal place; JPY amounts must be whole numbers.'],
-    ['a negative amount', (i) => (firstPayout(i).payout = { kind: 'FIXED', amount: '-1.00' }), 'USD', 'payouts[0].payout.amount: Amount "-1.00" is negative; enter an amount of 0 or more.'],
-    ['a malformed amount', (i) => (firstPayout(i).payout = { kind: 'FIXED', amount: '1,000' }), 'USD', 'payouts[0].payout.amount: Amount "1,000" contains a separator'],
-    ['a percent above 100', (i) => (firstPayout(i).payout = { kind: 'PERCENT', percent: '100.5' }), 'USD', 'payouts[0].payout.percent: Percent "100.5" is more than 100; enter a percent from 0 to 100.'],
-    ['a negative percent', (i) => (firstPayout(i).payout = { kind: 'PERCENT', percent: '-1' }), 'USD', 'payouts[0].payout.percent: Percent "-1" is negative'],
-    ['an empty percent in the second event type', (i) => (i.payouts[1] = { eventTypeId: 9, payout: { kind: 'PERCENT', percent: '' } }), 'USD', 'payouts[1].payout.percent: Percent is empty'],
+    ['decimals in a zero-decimal currency', (i) => (firstPayout(i).payout = { kind: 'FIXED', amount: '5.5' }), 'JPY', 'Payouts[0].Payout.Amount: Amount "5.5" has 1 decimal place; JPY amounts must be whole numbers.'],
+    ['a negative amount', (i) => (firstPayout(i).payout = { kind: 'FIXED', amount: '-1.00' }), 'USD', 'Payouts[0].Payout.Amount: Amount "-1.00" is negative; enter an amount of 0 or more.'],
+    ['a malformed amount', (i) => (firstPayout(i).payout = { kind: 'FIXED', amount: '1,000' }), 'USD', 'Payouts[0].Payout.Amount: Amount "1,000" contains a separator'],
+    ['a percent above 100', (i) => (firstPayout(i).payout = { kind: 'PERCENT', percent: '100.5' }), 'USD', 'Payouts[0].Payout.Percent: Percent "100.5" is more than 100; enter a percent from 0 to 100.'],
+    ['a negative percent', (i) => (firstPayout(i).payout = { kind: 'PERCENT', percent: '-1' }), 'USD', 'Payouts[0].Payout.Percent: Percent "-1" is negative'],
+    ['an empty percent in the second event type', (i) => (i.payouts[1] = { eventTypeId: 9, payout: { kind: 'PERCENT', percent: '' } }), 'USD', 'Payouts[1].Payout.Percent: Percent is empty'],
   ])('reports %s with the field path', (_name, change, currency, message) => {
     const input = termsInputSchema.parse(withChange(change));
     expect(() => termsFromInputOrThrow(input, currency)).toThrow(TermsError);
@@ -151,14 +151,14 @@ describe('termsFromInputOrThrow', () => {
     const input = termsInputSchema.parse(validInput());
     const duplicated = { ...input, payouts: [...input.payouts, { eventTypeId: 7, payout: { kind: 'PERCENT' as const, percent: '1' } }] };
     expect(() => termsFromInputOrThrow(duplicated, 'USD')).toThrow(
-      new TermsError('payouts[2].eventTypeId: Event type 7 appears more than once; give each event type one entry.'),
+      new TermsError('Payouts[2].EventTypeId: Event type 7 appears more than once; give each event type one entry.'),
     );
   });
 
   it('rejects out-of-range bounds in hand-built input', () => {
     const input = termsInputSchema.parse(validInput());
     expect(() => termsFromInputOrThrow({ ...input, locking: { form: 'DAYS', days: 28 } }, 'USD')).toThrow(
-      'locking.days: Locking days must be at most 27.',
+      'Locking.Days: Locking days must be at most 27.',
     );
   });
 

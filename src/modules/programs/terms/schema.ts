@@ -12,9 +12,9 @@ import { MoneyError, currencyExponent, formatMinor, parseAmountMinorOrThrow, par
 import { TermsError } from './types.js';
 import type { EventTypePayout, LockingRule, PaymentSchedule, PayoutGroup, PayoutRule, TermsDefinition } from './types.js';
 
-export const LOCKING_DAYS_MAX = 27;
-export const MONTHS_MAX = 12;
-export const MONTH_DAYS_MAX = 30;
+import { GROUPS_MAX, LOCKING_DAYS_MAX, MATCH_VALUES_MAX, MONTH_DAYS_MAX, MONTHS_MAX, PAYOUTS_MAX } from './limits.js';
+
+export { LOCKING_DAYS_MAX, MONTHS_MAX, MONTH_DAYS_MAX } from './limits.js';
 
 function boundedCount(max: number, what: string) {
   return z
@@ -52,8 +52,8 @@ const matchValueSchema = z
 
 const matchSchema = z
   .object({
-    categories: z.array(matchValueSchema).max(1000, 'At most 1,000 categories per group.').optional(),
-    skus: z.array(matchValueSchema).max(1000, 'At most 1,000 SKUs per group.').optional(),
+    categories: z.array(matchValueSchema).max(MATCH_VALUES_MAX, 'At most 1,000 categories per group.').optional(),
+    skus: z.array(matchValueSchema).max(MATCH_VALUES_MAX, 'At most 1,000 SKUs per group.').optional(),
   })
   .strict()
   .refine((match) => (match.categories?.length ?? 0) > 0 || (match.skus?.length ?? 0) > 0, {
@@ -71,11 +71,11 @@ const groupInputSchema = z
 const eventTypePayoutInputSchema = z
   .object({
     eventTypeId: z
-      .int({ error: 'eventTypeId must be a whole number.' })
-      .positive('eventTypeId must be a positive id.')
-      .max(2_147_483_647, 'eventTypeId is not an id of an event type.'),
+      .int({ error: 'EventTypeId must be a whole number.' })
+      .positive('EventTypeId must be a positive id.')
+      .max(2_147_483_647, 'EventTypeId is not an id of an event type.'),
     payout: payoutInputSchema,
-    groups: z.array(groupInputSchema).max(100, 'At most 100 payout groups per event type.').optional(),
+    groups: z.array(groupInputSchema).max(GROUPS_MAX, 'At most 100 payout groups per event type.').optional(),
   })
   .strict();
 
@@ -106,7 +106,7 @@ export const termsInputSchema = z
     payouts: z
       .array(eventTypePayoutInputSchema)
       .min(1, 'Terms must pay for at least one event type.')
-      .max(100, 'Terms pay for at most 100 event types.'),
+      .max(PAYOUTS_MAX, 'Terms pay for at most 100 event types.'),
     locking: lockingSchema,
     payment: paymentSchema,
   })
@@ -129,14 +129,21 @@ export const termsInputSchema = z
 
 export type TermsInput = z.infer<typeof termsInputSchema>;
 
+/**
+ * A field's path as the API names it (PascalCase, `Payouts[0].Payout.Amount`): the terms
+ * reach this module from the wire contract (src/http/contract/programs.ts), whose fields
+ * are the same as this form's, capitalized.
+ */
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let text = '';
   for (const key of path) {
     if (typeof key === 'number') text += `[${key}]`;
-    else text += text === '' ? String(key) : `.${String(key)}`;
+    else text += (text === '' ? '' : '.') + wireName(String(key));
   }
-  return text === '' ? 'terms' : text;
+  return text === '' ? 'Terms' : text;
 }
+
+const wireName = (key: string) => key.charAt(0).toUpperCase() + key.slice(1);
 
 /** Runs a money parser and prefixes its message with the field path. */
 function atPath<T>(path: string, parse: () => T): T {
@@ -151,9 +158,9 @@ function atPath<T>(path: string, parse: () => T): T {
 function payoutFromInput(payout: z.infer<typeof payoutInputSchema>, currency: string, path: string): PayoutRule {
   if (payout.kind === 'PERCENT') {
     // The canonical form is stored so that equal terms compare equal as strings.
-    return { kind: 'PERCENT', percent: atPath(`${path}.percent`, () => parsePercentOrThrow(payout.percent)) };
+    return { kind: 'PERCENT', percent: atPath(`${path}.Percent`, () => parsePercentOrThrow(payout.percent)) };
   }
-  return { kind: 'FIXED', amountMinor: atPath(`${path}.amount`, () => parseAmountMinorOrThrow(payout.amount, currency)) };
+  return { kind: 'FIXED', amountMinor: atPath(`${path}.Amount`, () => parseAmountMinorOrThrow(payout.amount, currency)) };
 }
 
 /**
@@ -161,7 +168,7 @@ function payoutFromInput(payout: z.infer<typeof payoutInputSchema>, currency: st
  * of `currency` (never negative, never with more decimals than the currency
  * has), percents become canonical strings (0 to 100). The input is checked
  * against termsInputSchema again, so hand-built objects get the same checks as
- * parsed requests. Every TermsError message starts with the offending field.
+ * parsed requests. Every TermsError message starts with the offending field, named as the API names it.
  */
 export function termsFromInputOrThrow(input: TermsInput, currency: string): TermsDefinition {
   // An unknown currency is the caller's bug rather than a problem with the
@@ -171,20 +178,20 @@ export function termsFromInputOrThrow(input: TermsInput, currency: string): Term
   const parsed = termsInputSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new TermsError(issue ? `${formatPath(issue.path)}: ${issue.message}` : 'terms: Invalid terms.');
+    throw new TermsError(issue ? `${formatPath(issue.path)}: ${issue.message}` : 'Terms: Invalid terms.');
   }
   const terms = parsed.data;
 
   const payouts = terms.payouts.map((entry, i): EventTypePayout => {
-    const path = `payouts[${i}]`;
+    const path = `Payouts[${i}]`;
     return {
       eventTypeId: entry.eventTypeId,
-      payout: payoutFromInput(entry.payout, currency, `${path}.payout`),
+      payout: payoutFromInput(entry.payout, currency, `${path}.Payout`),
       groups: (entry.groups ?? []).map(
         (group, j): PayoutGroup => ({
           name: group.name,
           match: copyMatch(group.match),
-          payout: payoutFromInput(group.payout, currency, `${path}.groups[${j}].payout`),
+          payout: payoutFromInput(group.payout, currency, `${path}.Groups[${j}].Payout`),
         }),
       ),
     };

@@ -10,24 +10,24 @@ import { Kpi, Kpis } from '../shared/Kpi';
 import { TermsSummary } from '../shared/TermsSummary';
 
 function ProgramOverview({ program }: { program: Program }) {
-  const eventTypes = useEventTypes(program.id);
-  const terms = useTemplateTerms(program.id);
-  const activeTerms = terms.data?.filter((t) => t.status === 'ACTIVE') ?? [];
+  const eventTypes = useEventTypes(program.Id);
+  const terms = useTemplateTerms(program.Id);
+  const activeTerms = terms.data?.filter((t) => t.Status === 'ACTIVE') ?? [];
   const archived = (terms.data?.length ?? 0) - activeTerms.length;
   return (
     <Card
-      testId={`program-overview-${program.id}`}
+      testId={`program-overview-${program.Id}`}
       title={
         <>
-          {program.name}{' '}
-          <Badge tone={program.status === 'ACTIVE' ? 'green' : 'gray'}>{program.status}</Badge>
+          {program.Name}{' '}
+          <Badge tone={program.Status === 'ACTIVE' ? 'green' : 'gray'}>{program.Status}</Badge>
           <span className="card-title-meta">
-            Program {program.id} · {program.currency} · {program.timeZone}
+            Program {program.Id} · {program.Currency} · {program.TimeZone}
           </span>
         </>
       }
       actions={
-        <Link to={`/settings/programs/${program.id}`} className="btn btn-sm">
+        <Link to={`/settings/programs/${program.Id}`} className="btn btn-sm">
           Manage
         </Link>
       }
@@ -41,7 +41,7 @@ function ProgramOverview({ program }: { program: Program }) {
             <QueryError error={eventTypes.error} />
           ) : eventTypes.data.length === 0 ? (
             <p className="muted">
-              No event types yet. <Link to={`/settings/programs/${program.id}`}>Add one</Link> to start tracking.
+              No event types yet. <Link to={`/settings/programs/${program.Id}`}>Add one</Link> to start tracking.
             </p>
           ) : (
             <table className="mini-table">
@@ -55,13 +55,13 @@ function ProgramOverview({ program }: { program: Program }) {
               </thead>
               <tbody>
                 {eventTypes.data.map((et) => (
-                  <tr key={et.id}>
-                    <td className="num">{et.id}</td>
-                    <td>{et.name}</td>
+                  <tr key={et.Id}>
+                    <td className="num">{et.Id}</td>
+                    <td>{et.Name}</td>
                     <td>
-                      <Badge tone="blue">{et.kind}</Badge>
+                      <Badge tone="blue">{et.Kind}</Badge>
                     </td>
-                    <td className="muted">{RETURNS_PROCESSING_LABELS[et.returnsProcessing] ?? et.returnsProcessing}</td>
+                    <td className="muted">{RETURNS_PROCESSING_LABELS[et.ReturnsProcessing] ?? et.ReturnsProcessing}</td>
                   </tr>
                 ))}
               </tbody>
@@ -79,15 +79,15 @@ function ProgramOverview({ program }: { program: Program }) {
           ) : activeTerms.length === 0 ? (
             <p className="muted">
               No active terms: partners cannot join.{' '}
-              <Link to={`/settings/programs/${program.id}/terms/new`}>Publish terms</Link>
+              <Link to={`/settings/programs/${program.Id}/terms/new`}>Publish terms</Link>
             </p>
           ) : (
             activeTerms.map((t) => (
-              <div key={t.id} className="terms-block">
+              <div key={t.Id} className="terms-block">
                 <div className="terms-block-title">
-                  {t.name} <span className="muted small">terms {t.id}</span>
+                  {t.Name} <span className="muted small">terms {t.Id}</span>
                 </div>
-                <TermsSummary terms={t.terms} currency={program.currency} eventTypes={eventTypes.data} />
+                <TermsSummary terms={t.Terms} currency={program.Currency} eventTypes={eventTypes.data} />
               </div>
             ))
           )}
@@ -102,7 +102,7 @@ export function BrandHome() {
   const { me } = useSession();
   const programs = usePrograms();
   const active = useActiveContracts();
-  const partners = new Set(active.data?.items.map((c) => c.partnerAccountId) ?? []);
+  const partners = new Set(active.data?.Items.map((c) => c.MediaPartnerId) ?? []);
   const firstName = me.User.Name.split(' ')[0] ?? me.User.Name;
 
   return (
@@ -128,10 +128,10 @@ export function BrandHome() {
         <Kpi
           label="Programs"
           value={programs.data?.length ?? '—'}
-          hint={programs.data ? `${programs.data.filter((p) => p.status === 'ACTIVE').length} active` : undefined}
+          hint={programs.data ? `${programs.data.filter((p) => p.Status === 'ACTIVE').length} active` : undefined}
           testId="kpi-programs"
         />
-        <Kpi label="Active contracts" value={active.data?.total ?? '—'} testId="kpi-active-contracts" />
+        <Kpi label="Active contracts" value={active.data?.Total ?? '—'} testId="kpi-active-contracts" />
         <Kpi label="Partners under contract" value={active.data ? partners.size : '—'} />
       </Kpis>
       <BalanceCards />
@@ -153,7 +153,7 @@ export function BrandHome() {
       ) : (
         <div className="stack">
           {programs.data.map((p) => (
-            <ProgramOverview key={p.id} program={p} />
+            <ProgramOverview key={p.Id} program={p} />
           ))}
         </div>
       )}

@@ -282,8 +282,8 @@ function ActionsView({ reversed }: { reversed: boolean }) {
         <select className="select select-partner" value={p.partnerId} onChange={(e) => update({ partnerId: e.target.value, page: null })}>
           <option value="">All partners</option>
           {(partners.data ?? []).map((x) => (
-            <option key={x.partnerAccountId} value={x.partnerAccountId}>
-              {x.partnerName}
+            <option key={x.MediaPartnerId} value={x.MediaPartnerId}>
+              {x.MediaPartnerName}
             </option>
           ))}
         </select>
@@ -294,17 +294,17 @@ function ActionsView({ reversed }: { reversed: boolean }) {
           <option value="">All event types</option>
           {eventTypes.map(({ program, eventTypes: types }) =>
             multiProgram ? (
-              <optgroup key={program.id} label={program.name}>
+              <optgroup key={program.Id} label={program.Name}>
                 {types.map((et) => (
-                  <option key={et.id} value={et.id}>
-                    {et.name} ({et.kind})
+                  <option key={et.Id} value={et.Id}>
+                    {et.Name} ({et.Kind})
                   </option>
                 ))}
               </optgroup>
             ) : (
               types.map((et) => (
-                <option key={et.id} value={et.id}>
-                  {et.name} ({et.kind})
+                <option key={et.Id} value={et.Id}>
+                  {et.Name} ({et.Kind})
                 </option>
               ))
             ),

@@ -23,6 +23,7 @@ import { useToast } from '../../components/Toast';
 import { formatDate, formatDateTime, RETURNS_PROCESSING_LABELS } from '../../lib/format';
 import { TermsSummary } from '../shared/TermsSummary';
 import { TimeZoneOptions } from './ProgramsPage';
+import type { CreateEventTypeBody, UpdateProgramBody } from '@contract/programs';
 
 const NO_EVENT_TYPES: EventType[] = [];
 const etCol = columnsFor<EventType>();
@@ -39,11 +40,11 @@ function EditProgramDialog({ program, onClose }: { program: Program; onClose: ()
   const http = useAccountApi();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const [name, setName] = useState(program.name);
-  const [timeZone, setTimeZone] = useState(program.timeZone);
-  const [status, setStatus] = useState<ProgramStatus>(program.status);
+  const [name, setName] = useState(program.Name);
+  const [timeZone, setTimeZone] = useState(program.TimeZone);
+  const [status, setStatus] = useState<ProgramStatus>(program.Status);
   const save = useMutation({
-    mutationFn: () => http.patch<Program>(`/api/v1/programs/${program.id}`, { name: name.trim(), timeZone: timeZone.trim(), status }),
+    mutationFn: () => http.patch<Program>(`/api/v1/programs/${program.Id}`, { Name: name.trim(), TimeZone: timeZone.trim(), Status: status } satisfies UpdateProgramBody),
     onSuccess: async () => {
       toast.success('Program saved.');
       await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs'] });
@@ -72,7 +73,7 @@ function EditProgramDialog({ program, onClose }: { program: Program; onClose: ()
         </Field>
         <div className="form-row">
           <Field label="Currency" hint="Fixed when the program was created.">
-            <input className="input" value={program.currency} disabled />
+            <input className="input" value={program.Currency} disabled />
           </Field>
           <Field label="Time zone">
             <input className="input" list="edit-tz-options" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} />
@@ -112,18 +113,18 @@ function EditLandingDomainsDialog({ program, onClose }: { program: Program; onCl
   const http = useAccountApi();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const [websiteUrl, setWebsiteUrl] = useState(program.websiteUrl ?? '');
-  const [domains, setDomains] = useState(program.landingDomains);
+  const [websiteUrl, setWebsiteUrl] = useState(program.WebsiteUrl ?? '');
+  const [domains, setDomains] = useState(program.LandingDomains);
   const [draft, setDraft] = useState('');
   const save = useMutation({
     mutationFn: () =>
-      http.patch<Program>(`/api/v1/programs/${program.id}`, {
-        websiteUrl: websiteUrl.trim() || null,
-        landingDomains: withDraft(domains, draft),
-      }),
+      http.patch<Program>(`/api/v1/programs/${program.Id}`, {
+        WebsiteUrl: websiteUrl.trim() || null,
+        LandingDomains: withDraft(domains, draft),
+      } satisfies UpdateProgramBody),
     onSuccess: async (saved) => {
       setDraft('');
-      toast.success(`Landing domains of ${saved.name} saved.`);
+      toast.success(`Landing domains of ${saved.Name} saved.`);
       await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs'] });
       onClose();
     },
@@ -189,10 +190,14 @@ function AddEventTypeDialog({ program, onClose }: { program: Program; onClose: (
   const [kind, setKind] = useState<EventTypeKind>('SALE');
   const [returnsProcessing, setReturnsProcessing] = useState<ReturnsProcessing>('API');
   const add = useMutation({
-    mutationFn: () => http.post<EventType>(`/api/v1/programs/${program.id}/event-types`, { name: name.trim(), kind, returnsProcessing }),
+    mutationFn: () => http.post<EventType>(`/api/v1/programs/${program.Id}/event-types`, {
+        Name: name.trim(),
+        Kind: kind,
+        ReturnsProcessing: returnsProcessing,
+      } satisfies CreateEventTypeBody),
     onSuccess: async (et) => {
-      toast.success(`Event type “${et.name}” added with ActionTrackerId ${et.id}.`);
-      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs', program.id, 'event-types'] });
+      toast.success(`Event type “${et.Name}” added with ActionTrackerId ${et.Id}.`);
+      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs', program.Id, 'event-types'] });
       onClose();
     },
   });
@@ -248,31 +253,31 @@ function TermsCard({ program, terms, eventTypes }: { program: Program; terms: Te
   const toast = useToast();
   const [archiving, setArchiving] = useState(false);
   return (
-    <div className={`terms-card ${terms.status === 'ARCHIVED' ? 'terms-card-archived' : ''}`} data-testid={`terms-${terms.id}`}>
+    <div className={`terms-card ${terms.Status === 'ARCHIVED' ? 'terms-card-archived' : ''}`} data-testid={`terms-${terms.Id}`}>
       <div className="terms-card-header">
         <div>
-          <span className="terms-card-name">{terms.name}</span>{' '}
-          <Badge tone={terms.status === 'ACTIVE' ? 'green' : 'gray'}>{terms.status}</Badge>
+          <span className="terms-card-name">{terms.Name}</span>{' '}
+          <Badge tone={terms.Status === 'ACTIVE' ? 'green' : 'gray'}>{terms.Status}</Badge>
           <div className="muted small">
-            Terms {terms.id} · published {formatDateTime(terms.createdAt, account.TimeZone)}
+            Terms {terms.Id} · published {formatDateTime(terms.CreatedDate, account.TimeZone)}
           </div>
         </div>
-        {terms.status === 'ACTIVE' ? (
-          <button type="button" className="btn btn-sm" onClick={() => setArchiving(true)} aria-label={`Archive ${terms.name}`}>
+        {terms.Status === 'ACTIVE' ? (
+          <button type="button" className="btn btn-sm" onClick={() => setArchiving(true)} aria-label={`Archive ${terms.Name}`}>
             Archive
           </button>
         ) : null}
       </div>
-      <TermsSummary terms={terms.terms} currency={program.currency} eventTypes={eventTypes} />
+      <TermsSummary terms={terms.Terms} currency={program.Currency} eventTypes={eventTypes} />
       {archiving ? (
         <ConfirmDialog
-          title={`Archive “${terms.name}”?`}
+          title={`Archive “${terms.Name}”?`}
           confirmLabel="Archive terms"
           onClose={() => setArchiving(false)}
           onConfirm={async () => {
-            await http.post(`/api/v1/programs/${program.id}/terms/${terms.id}/archive`);
-            toast.success(`“${terms.name}” archived.`);
-            await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs', program.id, 'terms'] });
+            await http.post(`/api/v1/programs/${program.Id}/terms/${terms.Id}/archive`);
+            toast.success(`“${terms.Name}” archived.`);
+            await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs', program.Id, 'terms'] });
           }}
         >
           Partners can no longer accept these terms. Existing contracts on them are unchanged.
@@ -296,14 +301,14 @@ export function ProgramDetailPage() {
 
   const columns = useMemo(
     () => [
-      etCol.accessor('id', { header: 'ActionTrackerId', meta: { className: 'num', width: 140 } }),
-      etCol.accessor('name', { header: 'Name' }),
-      etCol.accessor('kind', { header: 'Kind', cell: (info) => <Badge tone="blue">{info.getValue()}</Badge>, meta: { width: 100 } }),
-      etCol.accessor('returnsProcessing', {
+      etCol.accessor('Id', { header: 'ActionTrackerId', meta: { className: 'num', width: 140 } }),
+      etCol.accessor('Name', { header: 'Name' }),
+      etCol.accessor('Kind', { header: 'Kind', cell: (info) => <Badge tone="blue">{info.getValue()}</Badge>, meta: { width: 100 } }),
+      etCol.accessor('ReturnsProcessing', {
         header: 'Returns processing',
         cell: (info) => RETURNS_PROCESSING_LABELS[info.getValue()] ?? info.getValue(),
       }),
-      etCol.accessor('createdAt', { header: 'Added', cell: (info) => formatDate(info.getValue(), account.TimeZone), meta: { width: 120 } }),
+      etCol.accessor('CreatedDate', { header: 'Added', cell: (info) => formatDate(info.getValue(), account.TimeZone), meta: { width: 120 } }),
     ],
     [account.TimeZone],
   );
@@ -313,27 +318,27 @@ export function ProgramDetailPage() {
   if (program.isError) return <div className="page"><QueryError error={program.error} onRetry={() => void program.refetch()} /></div>;
   const p = program.data;
   const allTerms = terms.data ?? [];
-  const shownTerms = showArchived ? allTerms : allTerms.filter((t) => t.status === 'ACTIVE');
-  const archivedCount = allTerms.length - allTerms.filter((t) => t.status === 'ACTIVE').length;
+  const shownTerms = showArchived ? allTerms : allTerms.filter((t) => t.Status === 'ACTIVE');
+  const archivedCount = allTerms.length - allTerms.filter((t) => t.Status === 'ACTIVE').length;
 
   return (
     <div className="page">
       <div className="breadcrumbs">
-        <Link to="/settings/programs">Programs</Link> <span aria-hidden="true">/</span> <span>{p.name}</span>
+        <Link to="/settings/programs">Programs</Link> <span aria-hidden="true">/</span> <span>{p.Name}</span>
       </div>
       <PageHeader
         title={
           <>
-            {p.name} <Badge tone={p.status === 'ACTIVE' ? 'green' : 'gray'}>{p.status}</Badge>
+            {p.Name} <Badge tone={p.Status === 'ACTIVE' ? 'green' : 'gray'}>{p.Status}</Badge>
           </>
         }
-        subtitle={`Program ${p.id} · ${p.currency} · ${p.timeZone}`}
+        subtitle={`Program ${p.Id} · ${p.Currency} · ${p.TimeZone}`}
         actions={
           <>
             <button type="button" className="btn" onClick={() => setEditing(true)}>
               Edit program
             </button>
-            <Link to={`/settings/programs/${p.id}/terms/new`} className="btn btn-primary">
+            <Link to={`/settings/programs/${p.Id}/terms/new`} className="btn btn-primary">
               Publish terms
             </Link>
           </>
@@ -353,7 +358,7 @@ export function ProgramDetailPage() {
             testId="event-types-table"
             columns={columns}
             data={eventTypes.data ?? NO_EVENT_TYPES}
-            getRowId={(e) => String(e.id)}
+            getRowId={(e) => String(e.Id)}
             itemName={['event type', 'event types']}
             loading={eventTypes.isPending}
             error={eventTypes.error}
@@ -381,7 +386,7 @@ export function ProgramDetailPage() {
             <EmptyState
               title="No active terms"
               action={
-                <Link to={`/settings/programs/${p.id}/terms/new`} className="btn btn-primary">
+                <Link to={`/settings/programs/${p.Id}/terms/new`} className="btn btn-primary">
                   Publish terms
                 </Link>
               }
@@ -391,7 +396,7 @@ export function ProgramDetailPage() {
           ) : (
             <div className="terms-grid">
               {shownTerms.map((t) => (
-                <TermsCard key={t.id} program={p} terms={t} eventTypes={eventTypes.data ?? NO_EVENT_TYPES} />
+                <TermsCard key={t.Id} program={p} terms={t} eventTypes={eventTypes.data ?? NO_EVENT_TYPES} />
               ))}
             </div>
           )}
@@ -409,9 +414,9 @@ export function ProgramDetailPage() {
             items={[
               [
                 'Website',
-                p.websiteUrl ? (
-                  <a key="website" href={p.websiteUrl} target="_blank" rel="noreferrer noopener" data-testid="program-website">
-                    {p.websiteUrl}
+                p.WebsiteUrl ? (
+                  <a key="website" href={p.WebsiteUrl} target="_blank" rel="noreferrer noopener" data-testid="program-website">
+                    {p.WebsiteUrl}
                   </a>
                 ) : (
                   <span key="website" className="muted" data-testid="program-website">
@@ -423,7 +428,7 @@ export function ProgramDetailPage() {
                 'Allowed landing domains',
                 <div key="domains" data-testid="program-landing-domains">
                   <ChipList
-                    values={p.landingDomains}
+                    values={p.LandingDomains}
                     label="Allowed landing domains"
                     emptyText={<span className="muted">None: partners cannot create tracking links to this program yet.</span>}
                   />
@@ -436,11 +441,11 @@ export function ProgramDetailPage() {
         <Card title="Details">
           <Details
             items={[
-              ['Program Id', <span key="id" className="mono">{p.id}</span>],
-              ['Brand', p.brandName],
-              ['Currency', p.currency],
-              ['Time zone', p.timeZone],
-              ['Created', formatDateTime(p.createdAt, account.TimeZone)],
+              ['Program Id', <span key="id" className="mono">{p.Id}</span>],
+              ['Brand', p.BrandName],
+              ['Currency', p.Currency],
+              ['Time zone', p.TimeZone],
+              ['Created', formatDateTime(p.CreatedDate, account.TimeZone)],
             ]}
           />
         </Card>

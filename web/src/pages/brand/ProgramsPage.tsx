@@ -11,6 +11,7 @@ import { ErrorMessage } from '../../components/Feedback';
 import { Badge, Field, PageHeader } from '../../components/Form';
 import { useToast } from '../../components/Toast';
 import { COMMON_CURRENCIES, formatDate, timeZones } from '../../lib/format';
+import type { CreateProgramBody } from '@contract/programs';
 
 const NO_PROGRAMS: Program[] = [];
 const col = columnsFor<Program>();
@@ -40,16 +41,16 @@ function NewProgramDialog({ onClose }: { onClose: () => void }) {
   const create = useMutation({
     mutationFn: () =>
       http.post<Program>('/api/v1/programs', {
-        name: name.trim(),
-        currency: currency.trim().toUpperCase(),
-        timeZone: timeZone.trim(),
+        Name: name.trim(),
+        Currency: currency.trim().toUpperCase(),
+        TimeZone: timeZone.trim(),
         // Its host becomes the program's one allowed landing domain; more can be added on the program's page.
-        ...(websiteUrl.trim() ? { websiteUrl: websiteUrl.trim() } : {}),
-      }),
+        ...(websiteUrl.trim() ? { WebsiteUrl: websiteUrl.trim() } : {}),
+      } satisfies CreateProgramBody),
     onSuccess: async (program) => {
-      toast.success(`Program “${program.name}” created. Add its event types, then publish terms.`);
+      toast.success(`Program “${program.Name}” created. Add its event types, then publish terms.`);
       await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs'] });
-      navigate(`/settings/programs/${program.id}`);
+      navigate(`/settings/programs/${program.Id}`);
     },
   });
 
@@ -111,18 +112,18 @@ export function ProgramsPage() {
 
   const columns = useMemo(
     () => [
-      col.accessor('id', { header: 'Program Id', meta: { className: 'num', width: 110 } }),
-      col.accessor('name', {
+      col.accessor('Id', { header: 'Program Id', meta: { className: 'num', width: 110 } }),
+      col.accessor('Name', {
         header: 'Name',
         cell: ({ row }) => (
-          <Link to={`/settings/programs/${row.original.id}`} className="strong-link">
-            {row.original.name}
+          <Link to={`/settings/programs/${row.original.Id}`} className="strong-link">
+            {row.original.Name}
           </Link>
         ),
       }),
-      col.accessor('currency', { header: 'Currency', meta: { width: 100 } }),
-      col.accessor('timeZone', { header: 'Time zone' }),
-      col.accessor((p) => p.landingDomains.join(', '), {
+      col.accessor('Currency', { header: 'Currency', meta: { width: 100 } }),
+      col.accessor('TimeZone', { header: 'Time zone' }),
+      col.accessor((p) => p.LandingDomains.join(', '), {
         id: 'landingDomains',
         header: 'Landing domains',
         enableSorting: false,
@@ -130,12 +131,12 @@ export function ProgramsPage() {
         cell: (info) =>
           info.getValue() ? <span className="mono small" title={info.getValue()}>{info.getValue()}</span> : <span className="muted">None</span>,
       }),
-      col.accessor('status', {
+      col.accessor('Status', {
         header: 'Status',
         cell: (info) => <Badge tone={info.getValue() === 'ACTIVE' ? 'green' : 'gray'}>{info.getValue()}</Badge>,
         meta: { width: 110 },
       }),
-      col.accessor('createdAt', { header: 'Created', cell: (info) => formatDate(info.getValue(), account.TimeZone), meta: { width: 120 } }),
+      col.accessor('CreatedDate', { header: 'Created', cell: (info) => formatDate(info.getValue(), account.TimeZone), meta: { width: 120 } }),
     ],
     [account.TimeZone],
   );
@@ -157,15 +158,15 @@ export function ProgramsPage() {
           testId="programs-table"
           columns={columns}
           data={programs.data ?? NO_PROGRAMS}
-          getRowId={(p) => String(p.id)}
-          rowTestId={(p) => `program-row-${p.id}`}
+          getRowId={(p) => String(p.Id)}
+          rowTestId={(p) => `program-row-${p.Id}`}
           itemName={['program', 'programs']}
           loading={programs.isPending}
           error={programs.error}
           onRetry={() => void programs.refetch()}
           search={{ placeholder: 'Search programs' }}
           emptyMessage="No programs yet: create one to start."
-          initialSorting={[{ id: 'id', desc: false }]}
+          initialSorting={[{ id: 'Id', desc: false }]}
         />
       </div>
       {creating ? <NewProgramDialog onClose={() => setCreating(false)} /> : null}

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
-import { REJECT_REASONS, type Conversion, type Page } from '../../api/types';
+import { REJECT_REASONS, type Conversion, type LegacyPage } from '../../api/types';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { DebouncedInput } from '../../components/DebouncedInput';
 import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
@@ -44,7 +44,7 @@ export function RejectedConversionsView() {
   };
   const conversions = useQuery({
     queryKey: key('conversions', query),
-    queryFn: () => http.get<Page<Conversion>>('/api/v1/conversions', query),
+    queryFn: () => http.get<LegacyPage<Conversion>>('/api/v1/conversions', query),
     placeholderData: keepPreviousData,
   });
 

@@ -4,14 +4,15 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { errorDetail } from '../../api/client';
 import { useEventTypes, useProgram } from '../../api/queries';
 import { useAccount, useAccountApi } from '../../api/session';
-import type { EventType, LockingRule, Payout, PayoutGroup, Program, TemplateTerms, TermsInput } from '../../api/types';
+import type { EventType, LockingRule, Payout, PayoutGroup, Program, TemplateTerms } from '../../api/types';
+import type { CreateTemplateTermsBody } from '@contract/programs';
 import { EmptyState, ErrorMessage, Loading, QueryError } from '../../components/Feedback';
 import { Card, Field, PageHeader } from '../../components/Form';
 import { useToast } from '../../components/Toast';
 import { lockingText, paymentText } from '../../lib/format';
 import { exampleLockDate, examplePaymentDate, longDate } from '../../lib/schedule';
 
-type PayoutKind = Payout['kind'];
+type PayoutKind = Payout['Kind'];
 
 interface GroupDraft {
   key: number;
@@ -33,7 +34,7 @@ interface PayoutDraft {
 let nextGroupKey = 1;
 
 function toPayout(kind: PayoutKind, value: string): Payout {
-  return kind === 'PERCENT' ? { kind, percent: value.trim() } : { kind, amount: value.trim() };
+  return kind === 'PERCENT' ? { Kind: kind, Percent: value.trim() } : { Kind: kind, Amount: value.trim() };
 }
 
 function splitValues(text: string): string[] {
@@ -43,12 +44,12 @@ function splitValues(text: string): string[] {
     .filter(Boolean);
 }
 
-/** "payouts[1].payout.amount: …" names the event type the server means (indexes count included rows only). */
+/** "Payouts[1].Payout.Amount: …" names the event type the server means (indexes count included rows only). */
 function withEventTypeNames(detail: string, payouts: PayoutDraft[]): string {
   const included = payouts.filter((p) => p.included);
-  const match = /payouts\[(\d+)\]/.exec(detail);
+  const match = /Payouts\[(\d+)\]/.exec(detail);
   const eventType = match ? included[Number(match[1])]?.eventType : undefined;
-  return eventType ? `${eventType.name}: ${detail}` : detail;
+  return eventType ? `${eventType.Name}: ${detail}` : detail;
 }
 
 function clampInt(text: string, max: number): number {
@@ -106,12 +107,12 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
     eventTypes.map((eventType) => ({
       eventType,
       included: true,
-      kind: eventType.kind === 'SALE' ? 'PERCENT' : 'FIXED',
+      kind: eventType.Kind === 'SALE' ? 'PERCENT' : 'FIXED',
       value: '',
       groups: [],
     })),
   );
-  const [lockForm, setLockForm] = useState<LockingRule['form']>('MONTHS');
+  const [lockForm, setLockForm] = useState<LockingRule['Form']>('MONTHS');
   const [lockDays, setLockDays] = useState('27');
   const [lockMonths, setLockMonths] = useState('0');
   const [lockMonthDays, setLockMonthDays] = useState('27');
@@ -120,9 +121,9 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
 
   const locking: LockingRule =
     lockForm === 'DAYS'
-      ? { form: 'DAYS', days: clampInt(lockDays, 27) }
-      : { form: 'MONTHS', months: clampInt(lockMonths, 12), days: clampInt(lockMonthDays, 30) };
-  const payment = { months: clampInt(payMonths, 12), days: clampInt(payDays, 30) };
+      ? { Form: 'DAYS', Days: clampInt(lockDays, 27) }
+      : { Form: 'MONTHS', Months: clampInt(lockMonths, 12), Days: clampInt(lockMonthDays, 30) };
+  const payment = { Months: clampInt(payMonths, 12), Days: clampInt(payDays, 30) };
   const exampleEvent = new Date(Date.UTC(new Date().getUTCFullYear(), 0, 15));
   const exampleLock = exampleLockDate(exampleEvent, locking);
   const examplePay = examplePaymentDate(exampleLock, payment);
@@ -147,29 +148,29 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
 
   const publish = useMutation({
     mutationFn: () => {
-      const body: { name: string; terms: TermsInput } = {
-        name: name.trim(),
-        terms: {
-          payouts: payouts
+      const body: CreateTemplateTermsBody = {
+        Name: name.trim(),
+        Terms: {
+          Payouts: payouts
             .filter((p) => p.included)
             .map((p) => {
               const groups: PayoutGroup[] = p.groups.map((g) => ({
-                name: g.name.trim(),
-                match: { [g.matchBy]: splitValues(g.values) },
-                payout: toPayout(g.kind, g.value),
+                Name: g.name.trim(),
+                Match: g.matchBy === 'categories' ? { Categories: splitValues(g.values) } : { Skus: splitValues(g.values) },
+                Payout: toPayout(g.kind, g.value),
               }));
-              return { eventTypeId: p.eventType.id, payout: toPayout(p.kind, p.value), ...(groups.length ? { groups } : {}) };
+              return { EventTypeId: p.eventType.Id, Payout: toPayout(p.kind, p.value), ...(groups.length ? { Groups: groups } : {}) };
             }),
-          locking,
-          payment,
+          Locking: locking,
+          Payment: payment,
         },
       };
-      return http.post<TemplateTerms>(`/api/v1/programs/${program.id}/terms`, body);
+      return http.post<TemplateTerms>(`/api/v1/programs/${program.Id}/terms`, body);
     },
     onSuccess: async (terms) => {
-      toast.success(`Terms “${terms.name}” published: partners can now accept them.`);
-      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs', program.id] });
-      navigate(`/settings/programs/${program.id}`);
+      toast.success(`Terms “${terms.Name}” published: partners can now accept them.`);
+      await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'programs', program.Id] });
+      navigate(`/settings/programs/${program.Id}`);
     },
   });
 
@@ -196,17 +197,17 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
         </p>
         <div className="payout-list">
           {payouts.map((p, index) => {
-            const label = p.eventType.name;
-            const isClick = p.eventType.kind === 'CLICK';
+            const label = p.eventType.Name;
+            const isClick = p.eventType.Kind === 'CLICK';
             return (
-              <div key={p.eventType.id} className={`payout-row ${p.included ? '' : 'payout-row-off'}`} data-testid={`payout-${p.eventType.id}`}>
+              <div key={p.eventType.Id} className={`payout-row ${p.included ? '' : 'payout-row-off'}`} data-testid={`payout-${p.eventType.Id}`}>
                 <div className="payout-main">
                   <label className="checkbox payout-name">
                     <input type="checkbox" checked={p.included} onChange={(e) => update(index, { included: e.target.checked })} />
                     <span>
                       <strong>{label}</strong>{' '}
                       <span className="muted small">
-                        {p.eventType.kind} · ActionTrackerId {p.eventType.id}
+                        {p.eventType.Kind} · ActionTrackerId {p.eventType.Id}
                       </span>
                     </span>
                   </label>
@@ -216,7 +217,7 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
                         label={label}
                         kind={isClick ? 'FIXED' : p.kind}
                         value={p.value}
-                        currency={program.currency}
+                        currency={program.Currency}
                         clickOnly={isClick}
                         onKind={(kind) => update(index, { kind })}
                         onValue={(value) => update(index, { value })}
@@ -275,7 +276,7 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
                             label={gLabel}
                             kind={g.kind}
                             value={g.value}
-                            currency={program.currency}
+                            currency={program.Currency}
                             onKind={(kind) => updateGroup(index, g.key, { kind })}
                             onValue={(value) => updateGroup(index, g.key, { value })}
                           />
@@ -396,12 +397,12 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
           <li>{paymentText(payment)}.</li>
           <li data-testid="schedule-example">
             Example: an action tracked on {longDate(exampleEvent)} locks on {longDate(exampleLock)} and is paid on{' '}
-            {longDate(examplePay)} (program time zone {program.timeZone}).
+            {longDate(examplePay)} (program time zone {program.TimeZone}).
           </li>
         </ul>
         {publish.isError ? <ErrorMessage>{withEventTypeNames(errorDetail(publish.error), payouts)}</ErrorMessage> : null}
         <div className="form-actions">
-          <Link to={`/settings/programs/${program.id}`} className="btn">
+          <Link to={`/settings/programs/${program.Id}`} className="btn">
             Cancel
           </Link>
           <button type="submit" className="btn btn-primary" disabled={publish.isPending || included === 0}>
@@ -427,16 +428,16 @@ export function TermsEditorPage() {
     <div className="page">
       <div className="breadcrumbs">
         <Link to="/settings/programs">Programs</Link> <span aria-hidden="true">/</span>{' '}
-        <Link to={`/settings/programs/${p.id}`}>{p.name}</Link> <span aria-hidden="true">/</span> <span>Publish terms</span>
+        <Link to={`/settings/programs/${p.Id}`}>{p.Name}</Link> <span aria-hidden="true">/</span> <span>Publish terms</span>
       </div>
-      <PageHeader title="Publish template terms" subtitle={`${p.name} · amounts in ${p.currency}. Published terms cannot be edited; publish new ones and archive the old.`} />
+      <PageHeader title="Publish template terms" subtitle={`${p.Name} · amounts in ${p.Currency}. Published terms cannot be edited; publish new ones and archive the old.`} />
       {eventTypes.data && eventTypes.data.length > 0 ? (
         <TermsForm program={p} eventTypes={eventTypes.data} />
       ) : (
         <EmptyState
           title="Add an event type first"
           action={
-            <Link to={`/settings/programs/${p.id}`} className="btn btn-primary">
+            <Link to={`/settings/programs/${p.Id}`} className="btn btn-primary">
               Back to the program
             </Link>
           }

@@ -200,13 +200,13 @@ function ActionFacts({ action: a }: { action: Action }) {
 /** Partners matching a search, as radio buttons; the action's own partner and closed accounts cannot be chosen. */
 function PartnerPicker({ action, value, onChange }: { action: Action; value: OperatorAccount | null; onChange: (partner: OperatorAccount) => void }) {
   const [q, setQ] = useState('');
-  const query = { kind: 'PARTNER', q: q.trim(), page: 1, pageSize: 8, sort: 'name', order: 'asc' };
+  const query = { kind: 'PARTNER', q: q.trim(), page: 1, pageSize: 8, sort: 'Name', order: 'asc' };
   const partners = useQuery({
     queryKey: ['operator', 'accounts', query],
     queryFn: () => api.get<Page<OperatorAccount>>('/api/v1/operator/accounts', query),
     placeholderData: keepPreviousData,
   });
-  const items = partners.data?.items ?? [];
+  const items = partners.data?.Items ?? [];
   return (
     <fieldset className="partner-picker">
       <legend>New partner</legend>
@@ -241,9 +241,9 @@ function PartnerPicker({ action, value, onChange }: { action: Action; value: Ope
             );
           })
         )}
-        {partners.data && partners.data.total > items.length ? (
+        {partners.data && partners.data.Total > items.length ? (
           <p className="muted small partner-options-more">
-            {partners.data.total - items.length} more: refine the search.
+            {partners.data.Total - items.length} more: refine the search.
           </p>
         ) : null}
       </div>
@@ -359,14 +359,14 @@ function reattributedPartnerIds(a: ActionDetail): number[] {
  */
 function usePartnerNames(action: ActionDetail | undefined, known: ReadonlyMap<number, string>) {
   const unknown = action ? reattributedPartnerIds(action).filter((id) => id !== action.MediaPartnerId && !known.has(id)) : [];
-  const query = { kind: 'PARTNER', page: 1, pageSize: 500, sort: 'id', order: 'asc' };
+  const query = { kind: 'PARTNER', page: 1, pageSize: 500, sort: 'Id', order: 'asc' };
   const partners = useQuery({
     queryKey: ['operator', 'accounts', query],
     queryFn: () => api.get<Page<OperatorAccount>>('/api/v1/operator/accounts', query),
     enabled: unknown.length > 0,
     staleTime: 60_000,
   });
-  return (partnerId: number) => known.get(partnerId) ?? partners.data?.items.find((p) => p.Id === partnerId)?.Name;
+  return (partnerId: number) => known.get(partnerId) ?? partners.data?.Items.find((p) => p.Id === partnerId)?.Name;
 }
 
 function OperatorActionView({ id }: { id: string }) {

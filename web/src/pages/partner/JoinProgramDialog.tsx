@@ -8,6 +8,7 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Loading, Notice, QueryError } from '../../components/Feedback';
 import { useToast } from '../../components/Toast';
 import { TermsSummary } from '../shared/TermsSummary';
+import type { AcceptTermsBody } from '@contract/contracts';
 
 /** Join a program: pick one of its template terms, review, accept → a new ACTIVE contract. */
 export function JoinProgramDialog({ program, current, onClose }: { program: Program; current?: Contract; onClose: () => void }) {
@@ -15,18 +16,18 @@ export function JoinProgramDialog({ program, current, onClose }: { program: Prog
   const http = useAccountApi();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const terms = useTemplateTerms(program.id);
-  const eventTypes = useEventTypes(program.id);
+  const terms = useTemplateTerms(program.Id);
+  const eventTypes = useEventTypes(program.Id);
   const [chosenId, setChosenId] = useState<number | null>(null);
   const [step, setStep] = useState<'choose' | 'confirm'>('choose');
 
-  const offered = (terms.data ?? []).filter((t) => t.status === 'ACTIVE');
-  const chosen = offered.find((t) => t.id === chosenId) ?? null;
+  const offered = (terms.data ?? []).filter((t) => t.Status === 'ACTIVE');
+  const chosen = offered.find((t) => t.Id === chosenId) ?? null;
 
   const accept = useMutation({
-    mutationFn: (templateTermsId: number) => http.post<Contract>('/api/v1/contracts', { templateTermsId }),
+    mutationFn: (templateTermsId: number) => http.post<Contract>('/api/v1/contracts', { TemplateTermsId: templateTermsId } satisfies AcceptTermsBody),
     onSuccess: async (contract) => {
-      toast.success(`Contract ${contract.id} created: you joined ${contract.programName} on “${contract.templateTermsName}”.`);
+      toast.success(`Contract ${contract.Id} created: you joined ${contract.CampaignName} on “${contract.TemplateTermsName}”.`);
       await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'contracts'] });
       onClose();
     },
@@ -34,13 +35,13 @@ export function JoinProgramDialog({ program, current, onClose }: { program: Prog
 
   return (
     <Dialog
-      title={step === 'choose' ? `Join ${program.name}` : 'Review and accept'}
+      title={step === 'choose' ? `Join ${program.Name}` : 'Review and accept'}
       size="lg"
       testId="join-program-dialog"
       onClose={onClose}
       onSubmit={() => {
         if (step === 'choose' && chosen) setStep('confirm');
-        else if (step === 'confirm' && chosen) accept.mutate(chosen.id);
+        else if (step === 'confirm' && chosen) accept.mutate(chosen.Id);
       }}
       footer={
         step === 'choose' ? (
@@ -67,7 +68,7 @@ export function JoinProgramDialog({ program, current, onClose }: { program: Prog
       {step === 'choose' ? (
         <>
           <p className="muted">
-            {program.brandName} · {program.currency} · {program.timeZone}. Choose the terms you want to work on.
+            {program.BrandName} · {program.Currency} · {program.TimeZone}. Choose the terms you want to work on.
           </p>
           {terms.isPending ? (
             <Loading />
@@ -79,23 +80,23 @@ export function JoinProgramDialog({ program, current, onClose }: { program: Prog
             <fieldset className="choice-list">
               <legend className="visually-hidden">Template terms</legend>
               {offered.map((t) => {
-                const isCurrent = current?.templateTermsId === t.id;
+                const isCurrent = current?.TemplateTermsId === t.Id;
                 return (
-                  <label key={t.id} className={`choice ${chosenId === t.id ? 'choice-selected' : ''} ${isCurrent ? 'choice-disabled' : ''}`}>
+                  <label key={t.Id} className={`choice ${chosenId === t.Id ? 'choice-selected' : ''} ${isCurrent ? 'choice-disabled' : ''}`}>
                     <input
                       type="radio"
                       name="terms"
-                      value={t.id}
+                      value={t.Id}
                       disabled={isCurrent}
-                      checked={chosenId === t.id}
-                      onChange={() => setChosenId(t.id)}
+                      checked={chosenId === t.Id}
+                      onChange={() => setChosenId(t.Id)}
                     />
                     <div className="choice-body">
                       <div className="choice-title">
-                        {t.name}
+                        {t.Name}
                         {isCurrent ? <span className="muted small"> · your current terms</span> : null}
                       </div>
-                      <TermsSummary terms={t.terms} currency={program.currency} eventTypes={eventTypes.data} />
+                      <TermsSummary terms={t.Terms} currency={program.Currency} eventTypes={eventTypes.data} />
                     </div>
                   </label>
                 );
@@ -106,15 +107,15 @@ export function JoinProgramDialog({ program, current, onClose }: { program: Prog
       ) : chosen ? (
         <>
           <p>
-            You are accepting <strong>{chosen.name}</strong> of <strong>{program.name}</strong> ({program.brandName}). This
+            You are accepting <strong>{chosen.Name}</strong> of <strong>{program.Name}</strong> ({program.BrandName}). This
             creates a contract for {account.Name}, starting now. Contracts cannot be edited: new terms make a new contract.
           </p>
           {current ? (
             <Notice kind="warning">
-              Your current contract {current.id} on “{current.templateTermsName}” ends now, with termination reason REPLACED.
+              Your current contract {current.Id} on “{current.TemplateTermsName}” ends now, with termination reason REPLACED.
             </Notice>
           ) : null}
-          <TermsSummary terms={chosen.terms} currency={program.currency} eventTypes={eventTypes.data} />
+          <TermsSummary terms={chosen.Terms} currency={program.Currency} eventTypes={eventTypes.data} />
           {accept.isError ? <ErrorMessage>{errorDetail(accept.error)}</ErrorMessage> : null}
         </>
       ) : null}

@@ -23,22 +23,22 @@ export function PartnerHome() {
   const [joining, setJoining] = useState<Program | null>(null);
   const firstName = me.User.Name.split(' ')[0] ?? me.User.Name;
 
-  const contracts = active.data?.items ?? NO_CONTRACTS;
-  const byProgram = useMemo(() => new Map(contracts.map((c) => [c.programId, c])), [contracts]);
-  const brands = new Set(contracts.map((c) => c.brandAccountId));
+  const contracts = active.data?.Items ?? NO_CONTRACTS;
+  const byProgram = useMemo(() => new Map(contracts.map((c) => [c.CampaignId, c])), [contracts]);
+  const brands = new Set(contracts.map((c) => c.BrandAccountId));
 
   const contractColumns = useMemo(
     () => [
-      contractCol.accessor('id', { header: 'Contract Id', meta: { className: 'num', width: 110 } }),
-      contractCol.accessor('programName', { header: 'Program' }),
-      contractCol.accessor('brandName', { header: 'Brand' }),
-      contractCol.accessor('templateTermsName', { header: 'Terms' }),
-      contractCol.accessor('startAt', {
+      contractCol.accessor('Id', { header: 'Contract Id', meta: { className: 'num', width: 110 } }),
+      contractCol.accessor('CampaignName', { header: 'Program' }),
+      contractCol.accessor('BrandName', { header: 'Brand' }),
+      contractCol.accessor('TemplateTermsName', { header: 'Terms' }),
+      contractCol.accessor('StartDate', {
         header: 'Since',
         cell: (info) => formatDate(info.getValue(), account.TimeZone),
         meta: { className: 'nowrap' },
       }),
-      contractCol.accessor('endAt', {
+      contractCol.accessor('EndDate', {
         header: 'Ends',
         cell: (info) => (info.getValue() ? formatDate(info.getValue(), account.TimeZone) : <span className="muted">—</span>),
         meta: { className: 'nowrap' },
@@ -49,18 +49,18 @@ export function PartnerHome() {
 
   const programColumns = useMemo(
     () => [
-      programCol.accessor('name', { header: 'Program', cell: (info) => <strong>{info.getValue()}</strong> }),
-      programCol.accessor('brandName', { header: 'Brand' }),
-      programCol.accessor('currency', { header: 'Currency', meta: { width: 90 } }),
-      programCol.accessor('timeZone', { header: 'Time zone' }),
+      programCol.accessor('Name', { header: 'Program', cell: (info) => <strong>{info.getValue()}</strong> }),
+      programCol.accessor('BrandName', { header: 'Brand' }),
+      programCol.accessor('Currency', { header: 'Currency', meta: { width: 90 } }),
+      programCol.accessor('TimeZone', { header: 'Time zone' }),
       programCol.display({
         id: 'contract',
         header: 'Your contract',
         cell: ({ row }) => {
-          const c = byProgram.get(row.original.id);
+          const c = byProgram.get(row.original.Id);
           return c ? (
-            <Badge tone="green" title={`Contract ${c.id}`}>
-              Active · {c.templateTermsName}
+            <Badge tone="green" title={`Contract ${c.Id}`}>
+              Active · {c.TemplateTermsName}
             </Badge>
           ) : (
             <span className="muted">Not joined</span>
@@ -72,13 +72,13 @@ export function PartnerHome() {
         header: () => <span className="visually-hidden">Actions</span>,
         meta: { align: 'right', width: 130 },
         cell: ({ row }) => {
-          const joined = byProgram.has(row.original.id);
+          const joined = byProgram.has(row.original.Id);
           return (
             <button
               type="button"
               className={`btn btn-sm ${joined ? '' : 'btn-primary'}`}
               onClick={() => setJoining(row.original)}
-              aria-label={`${joined ? 'Change terms of' : 'Join'} ${row.original.name}`}
+              aria-label={`${joined ? 'Change terms of' : 'Join'} ${row.original.Name}`}
             >
               {joined ? 'Change terms' : 'Join'}
             </button>
@@ -109,7 +109,7 @@ export function PartnerHome() {
         }
       />
       <Kpis>
-        <Kpi label="Active contracts" value={active.data?.total ?? '—'} testId="kpi-active-contracts" />
+        <Kpi label="Active contracts" value={active.data?.Total ?? '—'} testId="kpi-active-contracts" />
         <Kpi label="Brands you work with" value={active.data ? brands.size : '—'} />
         <Kpi label="Programs open to join" value={programs.data?.length ?? '—'} />
       </Kpis>
@@ -128,7 +128,7 @@ export function PartnerHome() {
             testId="active-contracts"
             columns={contractColumns}
             data={contracts}
-            getRowId={(c) => String(c.id)}
+            getRowId={(c) => String(c.Id)}
             itemName={['active contract', 'active contracts']}
             loading={active.isPending}
             error={active.error}
@@ -143,19 +143,19 @@ export function PartnerHome() {
             testId="joinable-programs"
             columns={programColumns}
             data={programs.data ?? NO_PROGRAMS}
-            getRowId={(p) => String(p.id)}
+            getRowId={(p) => String(p.Id)}
             itemName={['program', 'programs']}
             loading={programs.isPending}
             error={programs.error}
             onRetry={() => void programs.refetch()}
             search={{ placeholder: 'Search programs or brands' }}
             emptyMessage="No programs are open to join right now."
-            rowTestId={(p) => `program-row-${p.id}`}
+            rowTestId={(p) => `program-row-${p.Id}`}
             initialPageSize={10}
           />
         </Card>
       </div>
-      {joining ? <JoinProgramDialog program={joining} current={byProgram.get(joining.id)} onClose={() => setJoining(null)} /> : null}
+      {joining ? <JoinProgramDialog program={joining} current={byProgram.get(joining.Id)} onClose={() => setJoining(null)} /> : null}
     </div>
   );
 }

@@ -17,8 +17,10 @@ import { Badge, Card, CopyField, Field, PageHeader } from '../../components/Form
 import { useToast } from '../../components/Toast';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { positiveIntParam, tableStateToParams, useSearchState } from '../../lib/searchState';
+import type { CreateLinkBody } from '@contract/tracking';
+import { LINK_SORTS } from '@contract/enums';
 
-const SORT_KEYS = ['createdAt', 'label', 'programName', 'id'];
+const SORT_KEYS: readonly string[] = LINK_SORTS;
 const PAGE_SIZES = [10, 25, 50, 100];
 const NO_LINKS: TrackingLink[] = [];
 const col = columnsFor<TrackingLink>();
@@ -32,7 +34,7 @@ function CreateLinkCard({ onCreated }: { onCreated: (link: TrackingLink) => void
   const active = useActiveContracts();
   const programs = useMemo(() => {
     const map = new Map<number, string>();
-    for (const c of active.data?.items ?? []) map.set(c.programId, `${c.programName} (${c.brandName})`);
+    for (const c of active.data?.Items ?? []) map.set(c.CampaignId, `${c.CampaignName} (${c.BrandName})`);
     return [...map.entries()].sort((a, b) => a[1].localeCompare(b[1]));
   }, [active.data]);
   const [programId, setProgramId] = useState('');
@@ -40,7 +42,7 @@ function CreateLinkCard({ onCreated }: { onCreated: (link: TrackingLink) => void
   const [label, setLabel] = useState('');
   // The chosen program's allowed landing domains, as a hint (a program made inactive since the contract is not readable: no hint then).
   const program = useProgram(Number(programId), !!programId);
-  const domains = programId ? program.data?.landingDomains : undefined;
+  const domains = programId ? program.data?.LandingDomains : undefined;
   const landingHint =
     domains === undefined ? (
       'Where visitors go after the click is recorded (http or https).'
@@ -56,12 +58,12 @@ function CreateLinkCard({ onCreated }: { onCreated: (link: TrackingLink) => void
   const create = useMutation({
     mutationFn: () =>
       http.post<TrackingLink>('/api/v1/links', {
-        programId: Number(programId),
-        landingUrl: landingUrl.trim(),
-        ...(label.trim() ? { label: label.trim() } : {}),
-      }),
+        CampaignId: Number(programId),
+        LandingUrl: landingUrl.trim(),
+        ...(label.trim() ? { Label: label.trim() } : {}),
+      } satisfies CreateLinkBody),
     onSuccess: async (link) => {
-      toast.success(`Link “${link.label || link.code}” created for ${link.programName}.`);
+      toast.success(`Link “${link.Label || link.Code}” created for ${link.CampaignName}.`);
       setLandingUrl('');
       setLabel('');
       onCreated(link);
@@ -132,7 +134,7 @@ export function PartnerLinksPage() {
   const status = get('status') === 'ACTIVE' || get('status') === 'DISABLED' ? get('status') : '';
   const page = Math.max(1, Number(get('page')) || 1);
   const pageSize = PAGE_SIZES.includes(Number(get('pageSize'))) ? Number(get('pageSize')) : 25;
-  const sort = SORT_KEYS.includes(get('sort')) ? get('sort') : 'createdAt';
+  const sort = SORT_KEYS.includes(get('sort')) ? get('sort') : 'CreatedDate';
   const order: 'asc' | 'desc' = get('order') === 'asc' ? 'asc' : 'desc';
 
   const query = { programId, status, page, pageSize, sort, order };
@@ -144,19 +146,19 @@ export function PartnerLinksPage() {
 
   const programOptions = useMemo(() => {
     const map = new Map<number, string>();
-    for (const c of active.data?.items ?? []) map.set(c.programId, c.programName);
-    for (const l of links.data?.items ?? []) if (!map.has(l.programId)) map.set(l.programId, l.programName);
+    for (const c of active.data?.Items ?? []) map.set(c.CampaignId, c.CampaignName);
+    for (const l of links.data?.Items ?? []) if (!map.has(l.CampaignId)) map.set(l.CampaignId, l.CampaignName);
     return [...map.entries()].sort((a, b) => a[1].localeCompare(b[1]));
   }, [active.data, links.data]);
 
   const columns = useMemo(
     () => [
-      col.accessor('label', {
+      col.accessor('Label', {
         header: 'Label',
         cell: (info) => <strong>{info.getValue() || <span className="muted">No label</span>}</strong>,
       }),
-      col.accessor('programName', { header: 'Program' }),
-      col.accessor('trackingUrl', {
+      col.accessor('CampaignName', { header: 'Program' }),
+      col.accessor('TrackingUrl', {
         header: 'Tracking URL',
         enableSorting: false,
         cell: (info) => {
@@ -166,17 +168,17 @@ export function PartnerLinksPage() {
               <input
                 className="input input-sm mono url-input"
                 readOnly
-                value={link.trackingUrl}
-                aria-label={`Tracking URL of ${link.label || link.code}`}
-                data-testid={`tracking-url-${link.id}`}
+                value={link.TrackingUrl}
+                aria-label={`Tracking URL of ${link.Label || link.Code}`}
+                data-testid={`tracking-url-${link.Id}`}
                 onFocus={(e) => e.currentTarget.select()}
               />
-              <CopyButton text={link.trackingUrl} ariaLabel={`Copy tracking URL of ${link.label || link.code}`} />
+              <CopyButton text={link.TrackingUrl} ariaLabel={`Copy tracking URL of ${link.Label || link.Code}`} />
             </span>
           );
         },
       }),
-      col.accessor('landingUrl', {
+      col.accessor('LandingUrl', {
         header: 'Landing URL',
         enableSorting: false,
         meta: { className: 'cell-truncate' },
@@ -186,18 +188,18 @@ export function PartnerLinksPage() {
           </a>
         ),
       }),
-      col.accessor('clickCount', {
+      col.accessor('ClickCount', {
         header: 'Clicks',
         enableSorting: false,
         meta: { align: 'right', className: 'num' },
         cell: (info) => info.getValue().toLocaleString('en-US'),
       }),
-      col.accessor('status', {
+      col.accessor('Status', {
         header: 'Status',
         enableSorting: false,
         cell: (info) =>
           info.getValue() === 'ACTIVE' ? (
-            info.row.original.landingAllowed ? (
+            info.row.original.LandingAllowed ? (
               <Badge tone="green">ACTIVE</Badge>
             ) : (
               <Badge tone="amber" title="The landing URL is no longer on the program's allowed landing domains: visitors see “Link not found” and nothing is counted. Create a link to an allowed page.">
@@ -205,12 +207,12 @@ export function PartnerLinksPage() {
               </Badge>
             )
           ) : (
-            <Badge tone="gray" title={info.row.original.disabledAt ? `Disabled ${formatDateTime(info.row.original.disabledAt, account.TimeZone)}` : undefined}>
+            <Badge tone="gray" title={info.row.original.DisabledDate ? `Disabled ${formatDateTime(info.row.original.DisabledDate, account.TimeZone)}` : undefined}>
               DISABLED
             </Badge>
           ),
       }),
-      col.accessor('createdAt', {
+      col.accessor('CreatedDate', {
         header: 'Created',
         meta: { className: 'nowrap' },
         cell: (info) => <span title={formatDateTime(info.getValue(), account.TimeZone)}>{formatDate(info.getValue(), account.TimeZone)}</span>,
@@ -220,8 +222,8 @@ export function PartnerLinksPage() {
         header: () => <span className="visually-hidden">Row actions</span>,
         meta: { align: 'right', width: 96 },
         cell: ({ row }) =>
-          row.original.status === 'ACTIVE' ? (
-            <button type="button" className="btn btn-sm btn-danger-ghost" onClick={() => setDisabling(row.original)} aria-label={`Disable link ${row.original.label || row.original.code}`}>
+          row.original.Status === 'ACTIVE' ? (
+            <button type="button" className="btn btn-sm btn-danger-ghost" onClick={() => setDisabling(row.original)} aria-label={`Disable link ${row.original.Label || row.original.Code}`}>
               Disable
             </button>
           ) : null,
@@ -245,9 +247,9 @@ export function PartnerLinksPage() {
           <div className="alert alert-success new-link" data-testid="new-link">
             <div className="new-link-body">
               <div>
-                <strong>Your new link is ready.</strong> Share this URL for {created.programName}:
+                <strong>Your new link is ready.</strong> Share this URL for {created.CampaignName}:
               </div>
-              <CopyField label={`Tracking URL of ${created.label || created.code}`} value={created.trackingUrl} testId="new-link-url" />
+              <CopyField label={`Tracking URL of ${created.Label || created.Code}`} value={created.TrackingUrl} testId="new-link-url" />
             </div>
             <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setCreated(null)}>
               ×
@@ -259,10 +261,10 @@ export function PartnerLinksPage() {
             label="Tracking links"
             testId="links-table"
             columns={columns}
-            data={links.data?.items ?? NO_LINKS}
-            getRowId={(l) => String(l.id)}
-            rowTestId={(l) => `link-row-${l.id}`}
-            rowClassName={(l) => (l.status === 'DISABLED' ? 'row-muted' : l.id === created?.id ? 'row-new' : undefined)}
+            data={links.data?.Items ?? NO_LINKS}
+            getRowId={(l) => String(l.Id)}
+            rowTestId={(l) => `link-row-${l.Id}`}
+            rowClassName={(l) => (l.Status === 'DISABLED' ? 'row-muted' : l.Id === created?.Id ? 'row-new' : undefined)}
             itemName={['link', 'links']}
             toolbar={
               <div className="filters">
@@ -299,7 +301,7 @@ export function PartnerLinksPage() {
             emptyMessage={filtered ? 'No links match these filters.' : 'No links yet: create one above.'}
             pageSizeOptions={PAGE_SIZES}
             server={{
-              rowCount: links.data?.total ?? 0,
+              rowCount: links.data?.Total ?? 0,
               state: tableState,
               onStateChange: (next) =>
                 update(tableStateToParams(next)),
@@ -309,20 +311,20 @@ export function PartnerLinksPage() {
       </div>
       {disabling ? (
         <ConfirmDialog
-          title={`Disable “${disabling.label || disabling.code}”?`}
+          title={`Disable “${disabling.Label || disabling.Code}”?`}
           confirmLabel="Disable link"
           danger
           testId="disable-link-dialog"
           onClose={() => setDisabling(null)}
           onConfirm={async () => {
-            await http.post<TrackingLink>(`/api/v1/links/${disabling.id}/disable`);
-            toast.success(`Link “${disabling.label || disabling.code}” disabled.`);
-            if (created?.id === disabling.id) setCreated(null);
+            await http.post<TrackingLink>(`/api/v1/links/${disabling.Id}/disable`);
+            toast.success(`Link “${disabling.Label || disabling.Code}” disabled.`);
+            if (created?.Id === disabling.Id) setCreated(null);
             await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'links'] });
           }}
         >
           <p>
-            Visits to <span className="mono">{disabling.trackingUrl}</span> will get a “link not found” page and count nothing. This
+            Visits to <span className="mono">{disabling.TrackingUrl}</span> will get a “link not found” page and count nothing. This
             cannot be undone; you can create a new link at any time.
           </p>
         </ConfirmDialog>

@@ -9,10 +9,10 @@ import { ContractStatusBadge } from './ContractStatusBadge';
 
 export function ContractDetailsDialog({ contract, onClose }: { contract: Contract; onClose: () => void }) {
   const account = useAccount();
-  const eventTypes = useEventTypes(contract.programId);
+  const eventTypes = useEventTypes(contract.CampaignId);
   return (
     <Dialog
-      title={`Contract ${contract.id}`}
+      title={`Contract ${contract.Id}`}
       size="lg"
       testId="contract-details"
       onClose={onClose}
@@ -24,19 +24,19 @@ export function ContractDetailsDialog({ contract, onClose }: { contract: Contrac
     >
       <Details
         items={[
-          ['Program', `${contract.programName} (program ${contract.programId})`],
-          ['Brand', contract.brandName],
-          ['Partner', contract.partnerName],
-          ['Terms', `${contract.templateTermsName} (terms ${contract.templateTermsId})`],
-          ['Currency', contract.currency],
-          ['Start', formatDateTime(contract.startAt, account.TimeZone)],
-          ['End', contract.endAt ? formatDateTime(contract.endAt, account.TimeZone) : '—'],
+          ['Program', `${contract.CampaignName} (program ${contract.CampaignId})`],
+          ['Brand', contract.BrandName],
+          ['Partner', contract.MediaPartnerName],
+          ['Terms', `${contract.TemplateTermsName} (terms ${contract.TemplateTermsId})`],
+          ['Currency', contract.Currency],
+          ['Start', formatDateTime(contract.StartDate, account.TimeZone)],
+          ['End', contract.EndDate ? formatDateTime(contract.EndDate, account.TimeZone) : '—'],
           ['Status', <ContractStatusBadge key="s" contract={contract} />],
-          ['Termination reason', <span key="r" className="mono">{contract.terminationReason}</span>],
+          ['Termination reason', <span key="r" className="mono">{contract.TerminationReason}</span>],
         ]}
       />
       <h3 className="subhead">Terms of this contract</h3>
-      <TermsSummary terms={contract.terms} currency={contract.currency} eventTypes={eventTypes.data} />
+      <TermsSummary terms={contract.Terms} currency={contract.Currency} eventTypes={eventTypes.data} />
     </Dialog>
   );
 }

@@ -13,6 +13,7 @@ import { tableStateToParams, useSearchState } from '../../lib/searchState';
 import { ContractDetailsDialog } from './ContractDetailsDialog';
 import { ContractStatusBadge } from './ContractStatusBadge';
 import { ExpireContractDialog } from './ExpireContractDialog';
+import { CONTRACT_SORTS } from '@contract/enums';
 
 const STATUS_OPTIONS = [
   ['ALL', 'All'],
@@ -21,7 +22,7 @@ const STATUS_OPTIONS = [
 ] as const;
 type StatusFilter = (typeof STATUS_OPTIONS)[number][0];
 
-const SORT_KEYS = ['id', 'startAt', 'endAt', 'programName', 'partnerName', 'brandName', 'terminationReason'];
+const SORT_KEYS: readonly string[] = CONTRACT_SORTS;
 const PAGE_SIZES = [10, 25, 50, 100];
 const NO_ROWS: Contract[] = [];
 const col = columnsFor<Contract>();
@@ -35,7 +36,7 @@ function useReportParams() {
   const partnerAccountId = /^[1-9]\d{0,9}$/.test(params.get('partnerAccountId') ?? '') ? params.get('partnerAccountId')! : '';
   const page = Math.max(1, Number(params.get('page')) || 1);
   const pageSize = PAGE_SIZES.includes(Number(params.get('pageSize'))) ? Number(params.get('pageSize')) : 25;
-  const sort = SORT_KEYS.includes(params.get('sort') ?? '') ? params.get('sort')! : 'startAt';
+  const sort = SORT_KEYS.includes(params.get('sort') ?? '') ? params.get('sort')! : 'StartDate';
   const order: 'asc' | 'desc' = params.get('order') === 'asc' ? 'asc' : 'desc';
   return { status, reason, programId, partnerAccountId, page, pageSize, sort, order, update };
 }
@@ -63,25 +64,25 @@ export function ContractHistoryPage() {
   // Programs for the filter: the account's programs, plus any program seen in the report.
   const programOptions = useMemo(() => {
     const map = new Map<number, string>();
-    for (const p of programs.data ?? []) map.set(p.id, isPartner ? `${p.name} (${p.brandName})` : p.name);
-    for (const c of contracts.data?.items ?? []) if (!map.has(c.programId)) map.set(c.programId, c.programName);
+    for (const p of programs.data ?? []) map.set(p.Id, isPartner ? `${p.Name} (${p.BrandName})` : p.Name);
+    for (const c of contracts.data?.Items ?? []) if (!map.has(c.CampaignId)) map.set(c.CampaignId, c.CampaignName);
     return [...map.entries()].sort((a, b) => a[1].localeCompare(b[1]));
   }, [programs.data, contracts.data, isPartner]);
 
   const columns = useMemo(
     () => [
-      col.accessor('id', { header: 'Contract Id', meta: { className: 'num', width: 110 } }),
-      col.accessor('programName', { header: 'Program' }),
+      col.accessor('Id', { header: 'Contract Id', meta: { className: 'num', width: 110 } }),
+      col.accessor('CampaignName', { header: 'Program' }),
       isPartner
-        ? col.accessor('brandName', { header: 'Brand' })
-        : col.accessor('partnerName', { header: 'Partner' }),
-      col.accessor('templateTermsName', { header: 'Terms', enableSorting: false }),
-      col.accessor('startAt', {
+        ? col.accessor('BrandName', { header: 'Brand' })
+        : col.accessor('MediaPartnerName', { header: 'Partner' }),
+      col.accessor('TemplateTermsName', { header: 'Terms', enableSorting: false }),
+      col.accessor('StartDate', {
         header: 'Start',
         cell: (info) => <span title={formatDateTime(info.getValue(), account.TimeZone)}>{formatDate(info.getValue(), account.TimeZone)}</span>,
         meta: { className: 'nowrap' },
       }),
-      col.accessor('endAt', {
+      col.accessor('EndDate', {
         header: 'End',
         cell: (info) => {
           const v = info.getValue();
@@ -89,12 +90,12 @@ export function ContractHistoryPage() {
         },
         meta: { className: 'nowrap' },
       }),
-      col.accessor('status', {
+      col.accessor('Status', {
         header: 'Status',
         enableSorting: false,
         cell: ({ row }) => <ContractStatusBadge contract={row.original} />,
       }),
-      col.accessor('terminationReason', {
+      col.accessor('TerminationReason', {
         header: 'Termination Reason',
         cell: (info) => <span className="code">{info.getValue()}</span>,
       }),
@@ -107,8 +108,8 @@ export function ContractHistoryPage() {
           return (
             <Menu
               label="View"
-              ariaLabel={`View contract ${c.id}`}
-              testId={`view-menu-${c.id}`}
+              ariaLabel={`View contract ${c.Id}`}
+              testId={`view-menu-${c.Id}`}
               items={[
                 { label: 'Contract details', onSelect: () => setViewing(c) },
                 {
@@ -117,8 +118,8 @@ export function ContractHistoryPage() {
                     {
                       label: 'Expire',
                       danger: true,
-                      disabled: c.status === 'EXPIRED',
-                      disabledReason: c.status === 'EXPIRED' ? 'Already expired' : undefined,
+                      disabled: c.Status === 'EXPIRED',
+                      disabledReason: c.Status === 'EXPIRED' ? 'Already expired' : undefined,
                       onSelect: () => setExpiring(c),
                     },
                   ],
@@ -159,8 +160,8 @@ export function ContractHistoryPage() {
           <select className="select" value={partnerAccountId} onChange={(e) => update({ partnerAccountId: e.target.value, page: null })}>
             <option value="">All partners</option>
             {(partners.data ?? []).map((x) => (
-              <option key={x.partnerAccountId} value={x.partnerAccountId}>
-                {x.partnerName}
+              <option key={x.MediaPartnerId} value={x.MediaPartnerId}>
+                {x.MediaPartnerName}
               </option>
             ))}
           </select>
@@ -215,9 +216,9 @@ export function ContractHistoryPage() {
           label="Contract History"
           testId="contract-history"
           columns={columns}
-          data={contracts.data?.items ?? NO_ROWS}
-          getRowId={(c) => String(c.id)}
-          rowTestId={(c) => `contract-row-${c.id}`}
+          data={contracts.data?.Items ?? NO_ROWS}
+          getRowId={(c) => String(c.Id)}
+          rowTestId={(c) => `contract-row-${c.Id}`}
           itemName={['contract', 'contracts']}
           toolbar={toolbar}
           loading={contracts.isPending}
@@ -227,7 +228,7 @@ export function ContractHistoryPage() {
           emptyMessage={filtered ? 'No contracts match these filters.' : 'No contracts yet.'}
           pageSizeOptions={PAGE_SIZES}
           server={{
-            rowCount: contracts.data?.total ?? 0,
+            rowCount: contracts.data?.Total ?? 0,
             state: tableState,
             onStateChange: (next) =>
               update(tableStateToParams(next)),

@@ -1,9 +1,9 @@
 import type { Contract } from '../../api/types';
 import { Badge } from '../../components/Form';
 
-export function ContractStatusBadge({ contract }: { contract: Pick<Contract, 'status' | 'endAt'> }) {
-  if (contract.status === 'EXPIRED') return <Badge tone="gray">EXPIRED</Badge>;
-  return contract.endAt ? (
+export function ContractStatusBadge({ contract }: { contract: Pick<Contract, 'Status' | 'EndDate'> }) {
+  if (contract.Status === 'EXPIRED') return <Badge tone="gray">EXPIRED</Badge>;
+  return contract.EndDate ? (
     <Badge tone="amber" title="Active until its end date">
       ACTIVE
     </Badge>

@@ -7,6 +7,7 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Notice } from '../../components/Feedback';
 import { useToast } from '../../components/Toast';
 import { formatDate, todayIn } from '../../lib/format';
+import type { ExpireContractBody } from '@contract/contracts';
 
 /** Expire a contract now, or at 23:59:59 of a date in the account's time zone. */
 export function ExpireContractDialog({ contract, onClose }: { contract: Contract; onClose: () => void }) {
@@ -20,22 +21,22 @@ export function ExpireContractDialog({ contract, onClose }: { contract: Contract
   const isBrand = account.Kind === 'BRAND';
   const [reverse, setReverse] = useState(false);
   const [reversalReason, setReversalReason] = useState<ChangeReasonCode>('NOT_COMPLIANCE_TERMS');
-  const counterparty = account.Kind === 'PARTNER' ? contract.brandName : contract.partnerName;
+  const counterparty = account.Kind === 'PARTNER' ? contract.BrandName : contract.MediaPartnerName;
 
   const expire = useMutation({
     mutationFn: () =>
-      http.post<ExpiredContract>(`/api/v1/contracts/${contract.id}/expire`, {
-        ...(when === 'on' ? { on: date } : {}),
-        ...(isBrand && reverse ? { reversePendingActions: true, reversalReason } : {}),
-      }),
+      http.post<ExpiredContract>(`/api/v1/contracts/${contract.Id}/expire`, {
+        ...(when === 'on' ? { On: date } : {}),
+        ...(isBrand && reverse ? { ReversePendingActions: true, ReversalReason: reversalReason } : {}),
+      } satisfies ExpireContractBody),
     onSuccess: async (updated) => {
       const ended =
-        updated.status === 'EXPIRED'
-          ? `Contract ${updated.id} expired (${updated.terminationReason}).`
-          : `Contract ${updated.id} will expire at the end of ${formatDate(updated.endAt, account.TimeZone)} (${updated.terminationReason}).`;
+        updated.Status === 'EXPIRED'
+          ? `Contract ${updated.Id} expired (${updated.TerminationReason}).`
+          : `Contract ${updated.Id} will expire at the end of ${formatDate(updated.EndDate, account.TimeZone)} (${updated.TerminationReason}).`;
       const reversed =
         isBrand && reverse
-          ? ` ${updated.reversedActions ?? 0} pending action(s) reversed${updated.unreversedActions ? `; ${updated.unreversedActions} could not be (cost-per-click actions need an operator)` : ''}.`
+          ? ` ${updated.ReversedActions ?? 0} pending action(s) reversed${updated.UnreversedActions ? `; ${updated.UnreversedActions} could not be (cost-per-click actions need an operator)` : ''}.`
           : '';
       toast.success(ended + reversed);
       await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'contracts'] });
@@ -45,7 +46,7 @@ export function ExpireContractDialog({ contract, onClose }: { contract: Contract
 
   return (
     <Dialog
-      title={`Expire contract ${contract.id}`}
+      title={`Expire contract ${contract.Id}`}
       testId="expire-dialog"
       onClose={onClose}
       onSubmit={() => expire.mutate()}
@@ -61,8 +62,8 @@ export function ExpireContractDialog({ contract, onClose }: { contract: Contract
       }
     >
       <p>
-        <strong>{contract.programName}</strong> on “{contract.templateTermsName}” with <strong>{counterparty}</strong>, active
-        since {formatDate(contract.startAt, account.TimeZone)}.
+        <strong>{contract.CampaignName}</strong> on “{contract.TemplateTermsName}” with <strong>{counterparty}</strong>, active
+        since {formatDate(contract.StartDate, account.TimeZone)}.
       </p>
       <fieldset className="radio-group">
         <legend>When should the contract end?</legend>

@@ -1,16 +1,16 @@
-import type { EventType, Terms } from '../../api/types';
+import type { EventType, PayoutGroup, Terms } from '../../api/types';
 import { lockingText, payoutText, paymentText } from '../../lib/format';
 
-function matchText(match: { categories?: string[]; skus?: string[] }): string {
+function matchText(match: PayoutGroup['Match']): string {
   const parts: string[] = [];
-  if (match.categories?.length) parts.push(`category ${match.categories.join(', ')}`);
-  if (match.skus?.length) parts.push(`SKU ${match.skus.join(', ')}`);
+  if (match.Categories?.length) parts.push(`category ${match.Categories.join(', ')}`);
+  if (match.Skus?.length) parts.push(`SKU ${match.Skus.join(', ')}`);
   return parts.join(' or ');
 }
 
 /** Payouts per event type (with payout groups), the locking rule and the payment schedule. */
 export function TermsSummary({ terms, currency, eventTypes }: { terms: Terms; currency: string; eventTypes?: EventType[] }) {
-  const names = new Map((eventTypes ?? []).map((e) => [e.id, e]));
+  const names = new Map((eventTypes ?? []).map((e) => [e.Id, e]));
   return (
     <div className="terms-summary">
       <table className="mini-table">
@@ -23,31 +23,31 @@ export function TermsSummary({ terms, currency, eventTypes }: { terms: Terms; cu
           </tr>
         </thead>
         <tbody>
-          {terms.payouts.map((p) => {
-            const et = names.get(p.eventTypeId);
+          {terms.Payouts.map((p) => {
+            const et = names.get(p.EventTypeId);
             return [
-              <tr key={p.eventTypeId}>
+              <tr key={p.EventTypeId}>
                 <td>
-                  {et ? et.name : `Event type ${p.eventTypeId}`}{' '}
+                  {et ? et.Name : `Event type ${p.EventTypeId}`}{' '}
                   <span className="muted small">
-                    #{p.eventTypeId}
-                    {et ? ` · ${et.kind}` : ''}
+                    #{p.EventTypeId}
+                    {et ? ` · ${et.Kind}` : ''}
                   </span>
                 </td>
                 <td className="align-right nowrap">
-                  {payoutText(p.payout, currency)}
-                  {et?.kind === 'CLICK' && p.payout.kind === 'FIXED' ? <span className="muted small"> per click</span> : null}
+                  {payoutText(p.Payout, currency)}
+                  {et?.Kind === 'CLICK' && p.Payout.Kind === 'FIXED' ? <span className="muted small"> per click</span> : null}
                 </td>
               </tr>,
-              ...p.groups.map((g, i) => (
-                <tr key={`${p.eventTypeId}-g${i}`} className="group-row">
+              ...p.Groups.map((g, i) => (
+                <tr key={`${p.EventTypeId}-g${i}`} className="group-row">
                   <td>
                     <span className="group-arrow" aria-hidden="true">
                       ↳
                     </span>{' '}
-                    {g.name} <span className="muted small">({matchText(g.match)})</span>
+                    {g.Name} <span className="muted small">({matchText(g.Match)})</span>
                   </td>
-                  <td className="align-right nowrap">{payoutText(g.payout, currency)}</td>
+                  <td className="align-right nowrap">{payoutText(g.Payout, currency)}</td>
                 </tr>
               )),
             ];
@@ -55,8 +55,8 @@ export function TermsSummary({ terms, currency, eventTypes }: { terms: Terms; cu
         </tbody>
       </table>
       <ul className="terms-rules">
-        <li>{lockingText(terms.locking)}.</li>
-        <li>{paymentText(terms.payment)}.</li>
+        <li>{lockingText(terms.Locking)}.</li>
+        <li>{paymentText(terms.Payment)}.</li>
       </ul>
     </div>
   );

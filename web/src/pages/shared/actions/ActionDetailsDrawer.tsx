@@ -304,7 +304,7 @@ export function ActionDetailsDrawer({ actionId, onClose, onOperation }: ActionDe
   const tz = account.TimeZone;
   const isBrand = account.Kind === 'BRAND';
   const partners = useBrandPartners(isBrand);
-  const partnerNames = new Map((partners.data ?? []).map((p) => [p.partnerAccountId, p.partnerName]));
+  const partnerNames = new Map((partners.data ?? []).map((p) => [p.MediaPartnerId, p.MediaPartnerName]));
 
   let operations: ReactNode = null;
   const blocked: string[] = [];

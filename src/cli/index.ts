@@ -22,6 +22,7 @@ import { Worker } from '../worker/worker.js';
 import { tailEvents, type ReadPage } from './events-tail.js';
 import { readEventsAfter } from '../outbox/read-events.js';
 import { toWireEvent, type WireEvent } from '../outbox/wire.js';
+import type { CreatedOperator, CreateOperatorBody, LedgerCheckResult } from '../http/contract/admin.js';
 
 /** `command` names this process in the PGlite data folder's lock file, for whoever finds it held. */
 async function openContext(config: Config, command: string): Promise<ServiceContext> {
@@ -170,7 +171,8 @@ program
     const input = { email: options.email, name: options.name, password: options.password };
     let userId: number;
     if ('server' in opened) {
-      ({ userId } = await callServer<{ userId: number }>(opened.server, '/api/v1/admin/operators', input));
+      const body: CreateOperatorBody = { Email: input.email, Name: input.name, Password: input.password };
+      ({ UserId: userId } = await callServer<CreatedOperator>(opened.server, '/api/v1/admin/operators', body));
     } else {
       await migrate(opened.ctx.db);
       ({ userId } = await createOperator(opened.ctx, input));
@@ -224,7 +226,8 @@ program
     const opened = await openContextOrServer(config, 'lockstep check-ledger');
     let result: LedgerCheck;
     if ('server' in opened) {
-      result = await callServer<LedgerCheck>(opened.server, '/api/v1/admin/check-ledger');
+      const answer = await callServer<LedgerCheckResult>(opened.server, '/api/v1/admin/check-ledger');
+      result = { ok: answer.Ok, transfers: answer.Transfers, problems: answer.Problems };
     } else {
       result = await checkLedger(opened.ctx.db);
       await opened.ctx.db.close();

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { JobResult } from '../jobs/job.js';
+import type { JobRunEvent } from '../http/contract/admin.js';
 
 /**
  * How the command line reaches a server that holds the PGlite data folder (only one
@@ -105,11 +106,6 @@ export async function callServer<T>(admin: ServerAdmin, route: string, body?: un
   return (await (await post(admin, route, body)).json()) as T;
 }
 
-type JobEvent =
-  | { event: 'start'; total: number | null }
-  | { event: 'progress'; done: number }
-  | ({ event: 'done' } & JobResult)
-  | { event: 'error'; detail: string };
 
 /**
  * Runs a job on the server. `onStart` gets the total (for a progress bar) and returns
@@ -122,11 +118,11 @@ export async function runJobOnServer(
 ): Promise<JobResult> {
   const response = await post(admin, `/api/v1/admin/jobs/${encodeURIComponent(name)}/run`);
   let onProgress: ((done: number) => void) | undefined;
-  for await (const event of ndjson<JobEvent>(response)) {
-    if (event.event === 'start') onProgress = onStart(event.total ?? undefined);
-    else if (event.event === 'progress') onProgress?.(event.done);
-    else if (event.event === 'done') return { ran: event.ran, done: event.done, summary: event.summary };
-    else throw new Error(`The job failed on the server (pid ${admin.pid}): ${event.detail}`);
+  for await (const event of ndjson<JobRunEvent>(response)) {
+    if (event.Event === 'start') onProgress = onStart(event.Total ?? undefined);
+    else if (event.Event === 'progress') onProgress?.(event.Done);
+    else if (event.Event === 'done') return { ran: event.Ran, done: event.Done, summary: event.Summary };
+    else throw new Error(`The job failed on the server (pid ${admin.pid}): ${event.Detail}`);
   }
   throw new Error(`The server (pid ${admin.pid}) ended the job's answer early; see its log for what happened to the run.`);
 }

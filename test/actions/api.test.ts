@@ -161,17 +161,17 @@ describeDb('actions through the HTTP API', (db) => {
       const click = await makeClick(t.ctx, partner, program, clickAt);
       const first = body(click);
       const created = ok(await brandClient.post('/api/v1/conversions', first), 201);
-      expect(created).toMatchObject({ index: 0, status: 'ACCEPTED', duplicate: false, rejectReason: null });
-      expect(created.actionId).toMatch(/^\d+$/);
+      expect(created).toMatchObject({ Index: 0, Status: 'ACCEPTED', Duplicate: false, RejectReason: null });
+      expect(created.ActionId).toMatch(/^\d+$/);
       const before = await counts();
 
       const again = ok(await brandClient.post('/api/v1/conversions', first), 200);
-      expect(again).toEqual({ ...created, duplicate: true });
+      expect(again).toEqual({ ...created, Duplicate: true });
       problem(await brandClient.post('/api/v1/conversions', { ...first, Amount: '100.01' }), 409);
       problem(await brandClient.post('/api/v1/conversions', { ...first, EventDate: new Date(now().getTime() - 1000).toISOString() }), 409);
       expect(await counts()).toEqual(before);
 
-      const action = await detail(created.actionId);
+      const action = await detail(created.ActionId);
       expect(action).toMatchObject({
         State: 'PENDING',
         StatusDetail: 'Pending',
@@ -196,18 +196,18 @@ describeDb('actions through the HTTP API', (db) => {
         expect.objectContaining({ Seq: 1, Operation: 'CREATE', ActorKind: 'BRAND', StateBefore: null, StateAfter: 'PENDING', AmountAfter: '100.00', PayoutAfter: '10.00' }),
       ]);
       // The partner sees its new action too.
-      expect((await detail(created.actionId, partnerClient)).Payout).toBe('10.00');
+      expect((await detail(created.ActionId, partnerClient)).Payout).toBe('10.00');
     });
 
     it('works with the account credentials (HTTP Basic), as integrations call it', async () => {
-      const issued = ok(await brandClient.post('/api/v1/credentials', { label: 'shop' }), 201);
+      const issued = ok(await brandClient.post('/api/v1/credentials', { Label: 'shop' }), 201);
       const basic = new (brandClient.constructor as typeof Client)(t.app, {
-        authorization: `Basic ${Buffer.from(`${issued.accountSid}:${issued.authToken}`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`${issued.AccountSid}:${issued.AuthToken}`).toString('base64')}`,
       });
       const click = await makeClick(t.ctx, partner, program, new Date(now().getTime() - 60_000));
       const result = ok(await basic.post('/api/v1/conversions', body(click, { Items: ITEMS, Amount: undefined })), 201);
-      expect(result.status).toBe('ACCEPTED');
-      expect(await detail(result.actionId)).toMatchObject({ Amount: '215.05', Payout: '41.51' });
+      expect(result.Status).toBe('ACCEPTED');
+      expect(await detail(result.ActionId)).toMatchObject({ Amount: '215.05', Payout: '41.51' });
     });
 
     it('a batch: each row its own result, duplicates and conflicts within and across batches, invalid rows not stored', async () => {
@@ -217,8 +217,8 @@ describeDb('actions through the HTTP API', (db) => {
       const c = body(undefined);
       const bad = body(click, { Amount: '1.001' });
       const first = ok(await brandClient.post('/api/v1/conversions/batch', { Conversions: [a, b, c, bad, a, { ...b, Amount: '21.00' }] }));
-      expect(first).toMatchObject({ accepted: 3, rejected: 1, invalid: 1, conflicts: 1, duplicates: 1 });
-      expect(first.results.map((r: { index: number; status: string }) => [r.index, r.status])).toEqual([
+      expect(first).toMatchObject({ Accepted: 3, Rejected: 1, Invalid: 1, Conflicts: 1, Duplicates: 1 });
+      expect(first.Results.map((r: { Index: number; Status: string }) => [r.Index, r.Status])).toEqual([
         [0, 'ACCEPTED'],
         [1, 'ACCEPTED'],
         [2, 'REJECTED'],
@@ -226,15 +226,15 @@ describeDb('actions through the HTTP API', (db) => {
         [4, 'ACCEPTED'],
         [5, 'CONFLICT'],
       ]);
-      expect(first.results[4]).toMatchObject({ duplicate: true, actionId: first.results[0].actionId });
-      expect(first.results[2]).toMatchObject({ rejectReason: 'NO_CLICK', actionId: null });
-      expect(first.results[3].message).toMatch(/Amount/);
+      expect(first.Results[4]).toMatchObject({ Duplicate: true, ActionId: first.Results[0].ActionId });
+      expect(first.Results[2]).toMatchObject({ RejectReason: 'NO_CLICK', ActionId: null });
+      expect(first.Results[3].Message).toMatch(/Amount/);
       expect(await counts()).toMatchObject({ conversions: 3, actions: 2 });
 
       const second = ok(await brandClient.post('/api/v1/conversions/batch', { Conversions: [b, { ...a, Amount: '99.00' }, c] }));
-      expect(second).toMatchObject({ accepted: 1, rejected: 1, conflicts: 1, duplicates: 2 });
-      expect(second.results[0]).toMatchObject({ status: 'ACCEPTED', duplicate: true, actionId: first.results[1].actionId });
-      expect(second.results[2]).toMatchObject({ status: 'REJECTED', duplicate: true, rejectReason: 'NO_CLICK' });
+      expect(second).toMatchObject({ Accepted: 1, Rejected: 1, Conflicts: 1, Duplicates: 2 });
+      expect(second.Results[0]).toMatchObject({ Status: 'ACCEPTED', Duplicate: true, ActionId: first.Results[1].ActionId });
+      expect(second.Results[2]).toMatchObject({ Status: 'REJECTED', Duplicate: true, RejectReason: 'NO_CLICK' });
       expect(await counts()).toMatchObject({ conversions: 3, actions: 2 });
     });
 
@@ -242,7 +242,7 @@ describeDb('actions through the HTTP API', (db) => {
       const reasons: Record<string, string> = {};
       const post = async (input: Record<string, unknown>, expected: string) => {
         const result = ok(await brandClient.post('/api/v1/conversions', input), 201);
-        expect(result, expected).toMatchObject({ status: 'REJECTED', rejectReason: expected, actionId: null, duplicate: false });
+        expect(result, expected).toMatchObject({ Status: 'REJECTED', RejectReason: expected, ActionId: null, Duplicate: false });
         reasons[input.OrderId as string] = expected;
       };
       const earlier = new Date(now().getTime() - 60_000);
@@ -275,7 +275,7 @@ describeDb('actions through the HTTP API', (db) => {
       clock().advanceMs(60_000);
       await post(body(leaverClick), 'CONTRACT_EXPIRED');
       const stillCredited = ok(await brandClient.post('/api/v1/conversions', body(leaverClick, { EventDate: beforeEnd })), 201);
-      expect(stillCredited).toMatchObject({ status: 'ACCEPTED' });
+      expect(stillCredited).toMatchObject({ Status: 'ACCEPTED' });
 
       const closed = await makeAccount(t.ctx, 'PARTNER');
       await makeContract(t.ctx, closed, program);
@@ -286,13 +286,13 @@ describeDb('actions through the HTTP API', (db) => {
       await post(body(closedClick), 'PARTNER_CLOSED');
 
       const listed = ok(await brandClient.get('/api/v1/conversions?status=REJECTED&pageSize=100'));
-      expect(listed.total).toBe(8);
-      expect(Object.fromEntries(listed.items.map((c: { OrderId: string; RejectReason: string }) => [c.OrderId, c.RejectReason]))).toEqual(reasons);
-      for (const item of listed.items) expect(item).toMatchObject({ Status: 'REJECTED', ActionId: null });
+      expect(listed.Total).toBe(8);
+      expect(Object.fromEntries(listed.Items.map((c: { OrderId: string; RejectReason: string }) => [c.OrderId, c.RejectReason]))).toEqual(reasons);
+      for (const item of listed.Items) expect(item).toMatchObject({ Status: 'REJECTED', ActionId: null });
       const byReason = ok(await brandClient.get('/api/v1/conversions?rejectReason=CONTRACT_EXPIRED'));
-      expect(byReason.items).toEqual([expect.objectContaining({ MediaPartnerId: leaver.id, RejectReason: 'CONTRACT_EXPIRED' })]);
+      expect(byReason.Items).toEqual([expect.objectContaining({ MediaPartnerId: leaver.id, RejectReason: 'CONTRACT_EXPIRED' })]);
       const accepted = ok(await brandClient.get('/api/v1/conversions?status=ACCEPTED'));
-      expect(accepted.items.map((c: { ActionId: string }) => c.ActionId)).toEqual([stillCredited.actionId]);
+      expect(accepted.Items.map((c: { ActionId: string }) => c.ActionId)).toEqual([stillCredited.ActionId]);
       expect(await counts()).toMatchObject({ actions: 1 });
       // A partner cannot read a brand's conversions.
       problem(await partnerClient.get('/api/v1/conversions'), 403);
@@ -540,7 +540,7 @@ describeDb('actions through the HTTP API', (db) => {
         PayoutBefore: '41.51',
         PayoutAfter: '1.51',
         DeltaPayout: '-40.00',
-        Detail: { itemIndex: 0 },
+        Detail: { ItemIndex: 0 },
       });
       const before = await counts();
       problem(await post(brandClient, id, 'reject-item', { ItemIndex: 0, Reason: 'ITEM_RETURNED' }), 400, 'invalid');
@@ -551,7 +551,7 @@ describeDb('actions through the HTTP API', (db) => {
 
       const last = ok<ActionBody>(await post(brandClient, id, 'reject-item', { ItemIndex: 1, Reason: 'ITEM_OUT_OF_STOCK' }));
       expect(last).toMatchObject({ State: 'REVERSED', StatusDetail: 'Reversed/ITEM_OUT_OF_STOCK' });
-      expect(lastMod(last)).toMatchObject({ Operation: 'REJECT_ITEM', StateBefore: 'PENDING', StateAfter: 'REVERSED', Detail: { itemIndex: 1, lastItem: true } });
+      expect(lastMod(last)).toMatchObject({ Operation: 'REJECT_ITEM', StateBefore: 'PENDING', StateAfter: 'REVERSED', Detail: { ItemIndex: 1, LastItem: true } });
       const noItems = await sale();
       problem(await post(brandClient, noItems, 'reject-item', { ItemIndex: 0, Reason: 'ITEM_RETURNED' }), 400, 'invalid');
       await expectLedgerMatchesActions(t.ctx);
@@ -740,7 +740,7 @@ describeDb('actions through the HTTP API', (db) => {
       clock().advanceMs(-2 * 3_600_000);
       await acceptTerms(t.ctx, b.actor, fivePercent.id);
       clock().advanceMs(2 * 3_600_000);
-      ok(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { PartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }));
+      ok(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }));
       const modified = ok<ActionBody>(await post(brandClient, id, 'modify', { Reason: 'ORDER_UPDATE', Amount: '40.00' }));
       expect(modified).toMatchObject({ MediaPartnerId: b.id, Amount: '40.00', Payout: '2.00' });
       // Back to the original amount, 100.00, priced by the contract the action is under now (5%).
@@ -761,7 +761,7 @@ describeDb('actions through the HTTP API', (db) => {
       await t.ctx.db.query(`update contracts set end_at = $2, termination_reason = 'ACCOUNT_CLOSED' where partner_account_id = $1`, [closing.id, now()]);
       await t.ctx.db.query(`update accounts set status = 'CLOSED', closed_at = $2 where id = $1`, [closing.id, now()]);
       const before = await actionRow(t.ctx, BigInt(id));
-      const response = await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { PartnerId: closing.id, Reason: 'PUB_ACT_DISPUTE' });
+      const response = await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: closing.id, Reason: 'PUB_ACT_DISPUTE' });
       expect(response.statusCode, response.body.slice(0, 300)).toBe(409);
       expect(await actionRow(t.ctx, BigInt(id))).toEqual(before);
     });
@@ -788,16 +788,16 @@ describeDb('actions through the HTTP API', (db) => {
       const nobody = await makeAccount(t.ctx, 'PARTNER');
 
       const before = await counts();
-      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { PartnerId: nobody.id, Reason: 'PUB_ACT_DISPUTE' }), 409, 'no_contract');
-      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { PartnerId: late.id, Reason: 'PUB_ACT_DISPUTE' }), 409, 'no_contract');
-      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { PartnerId: partner.id, Reason: 'PUB_ACT_DISPUTE' }), 400, 'invalid');
-      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { PartnerId: b.id }), 400);
-      problem(await brandClient.post(`/api/v1/operator/actions/${id}/reattribute`, { PartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }), 403);
-      problem(await partnerClient.post(`/api/v1/operator/actions/${id}/reattribute`, { PartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }), 403);
-      problem(await operatorClient.post(`/api/v1/operator/actions/999999999/reattribute`, { PartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }), 404);
+      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: nobody.id, Reason: 'PUB_ACT_DISPUTE' }), 409, 'no_contract');
+      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: late.id, Reason: 'PUB_ACT_DISPUTE' }), 409, 'no_contract');
+      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: partner.id, Reason: 'PUB_ACT_DISPUTE' }), 400, 'invalid');
+      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: b.id }), 400);
+      problem(await brandClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }), 403);
+      problem(await partnerClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }), 403);
+      problem(await operatorClient.post(`/api/v1/operator/actions/999999999/reattribute`, { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }), 404);
       expect(await counts()).toEqual(before);
 
-      const moved = ok<ActionBody>(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { PartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }));
+      const moved = ok<ActionBody>(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }));
       expect(moved).toMatchObject({ State: 'PENDING', MediaPartnerId: b.id, ContractId: bContract.id, Amount: '100.00', Payout: '5.00' });
       // B's terms lock 20 days after the end of the event day.
       expect(moved.LockingDate).toBe('2026-02-05T05:00:00.000Z');
@@ -810,7 +810,13 @@ describeDb('actions through the HTTP API', (db) => {
         StateAfter: 'PENDING',
         PayoutBefore: '10.00',
         PayoutAfter: '5.00',
-        Detail: { fromPartnerAccountId: partner.id, toPartnerAccountId: b.id, fromContractId: w.contractId, toContractId: bContract.id },
+        Detail: {
+          MediaPartnerId: b.id,
+          FromMediaPartnerId: partner.id,
+          ToMediaPartnerId: b.id,
+          FromContractId: w.contractId,
+          ToContractId: bContract.id,
+        },
       });
       problem(await partnerClient.get(`/api/v1/actions/${id}`), 404);
       const bClient = await accountClient(t, b);
@@ -821,7 +827,7 @@ describeDb('actions through the HTTP API', (db) => {
 
       // Only before the lock: past the locking date it is refused.
       clock().advanceDays(25);
-      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { PartnerId: partner.id, Reason: 'PUB_ACT_DISPUTE' }), 409, 'locked');
+      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: partner.id, Reason: 'PUB_ACT_DISPUTE' }), 409, 'locked');
       expect((await runLockJob(t.ctx)).locked).toBeGreaterThanOrEqual(1);
       expect(await ledgerBalance(t.ctx, 'PARTNER_PAYMENT_PENDING', b.id)).toBe(500n);
       expect(await ledgerBalance(t.ctx, 'PARTNER_PAYMENT_PENDING', partner.id)).toBe(0n);
@@ -899,10 +905,10 @@ describeDb('actions through the HTTP API', (db) => {
       problem(await post(otherClient, id, 'restore'), 404);
       problem(await post(otherClient, id, 'reset'), 404);
       const bulk = ok(await otherClient.post('/api/v1/actions/bulk', { Operation: 'APPROVE', ActionIds: [id] }));
-      expect(bulk).toMatchObject({ succeeded: 0, failed: 1, outcomes: [{ actionId: id, ok: false, refusal: 'not_found' }] });
+      expect(bulk).toMatchObject({ Succeeded: 0, Failed: 1, Outcomes: [{ ActionId: id, Ok: false, Refusal: 'not_found' }] });
       const stranger = await accountClient(t, otherPartner);
       problem(await stranger.get(`/api/v1/actions/${id}`), 404);
-      expect(ok(await otherClient.get('/api/v1/actions')).total).toBe(0);
+      expect(ok(await otherClient.get('/api/v1/actions')).Total).toBe(0);
       expect(await counts()).toEqual(before);
       expect(await actionRow(t.ctx, BigInt(id))).toEqual(rowBefore);
       problem(await brandClient.get('/api/v1/actions/999999999'), 404);
@@ -925,16 +931,16 @@ describeDb('actions through the HTTP API', (db) => {
 
       const ids = [c, '999999999', foreign, locked, a, reversed, b, a];
       const result = ok(await brandClient.post('/api/v1/actions/bulk', { Operation: 'APPROVE', ActionIds: ids }));
-      expect(result.outcomes).toEqual([
-        { actionId: c, ok: true, state: 'APPROVED' },
-        expect.objectContaining({ actionId: '999999999', ok: false, refusal: 'not_found' }),
-        expect.objectContaining({ actionId: foreign, ok: false, refusal: 'not_found' }),
-        expect.objectContaining({ actionId: locked, ok: false, refusal: 'locked' }),
-        { actionId: a, ok: true, state: 'APPROVED' },
-        expect.objectContaining({ actionId: reversed, ok: false, refusal: 'wrong_state' }),
-        { actionId: b, ok: true, state: 'APPROVED' },
+      expect(result.Outcomes).toEqual([
+        { ActionId: c, Ok: true, State: 'APPROVED' },
+        expect.objectContaining({ ActionId: '999999999', Ok: false, Refusal: 'not_found' }),
+        expect.objectContaining({ ActionId: foreign, Ok: false, Refusal: 'not_found' }),
+        expect.objectContaining({ ActionId: locked, Ok: false, Refusal: 'locked' }),
+        { ActionId: a, Ok: true, State: 'APPROVED' },
+        expect.objectContaining({ ActionId: reversed, Ok: false, Refusal: 'wrong_state' }),
+        { ActionId: b, Ok: true, State: 'APPROVED' },
       ]);
-      expect(result).toMatchObject({ succeeded: 3, failed: 4 });
+      expect(result).toMatchObject({ Succeeded: 3, Failed: 4 });
       // The id given twice was approved once.
       const approvedA = await detail(a);
       expect(approvedA.Modifications.map((m) => m.Operation)).toEqual(['CREATE', 'APPROVE']);
@@ -943,16 +949,16 @@ describeDb('actions through the HTTP API', (db) => {
       const d = await sale();
       const e = await sale();
       const reverse = ok(await brandClient.post('/api/v1/actions/bulk', { Operation: 'REVERSE', Reason: 'ORDER_ERROR', ActionIds: [e, a, d] }));
-      expect(reverse.outcomes.map((o: { actionId: string; ok: boolean; refusal?: string }) => [o.actionId, o.ok, o.refusal])).toEqual([
+      expect(reverse.Outcomes.map((o: { ActionId: string; Ok: boolean; Refusal?: string }) => [o.ActionId, o.Ok, o.Refusal])).toEqual([
         [e, true, undefined],
         [a, false, 'locked'],
         [d, true, undefined],
       ]);
       expect((await detail(e)).StatusDetail).toBe('Reversed/ORDER_ERROR');
       const restore = ok(await brandClient.post('/api/v1/actions/bulk', { Operation: 'RESTORE', ActionIds: [d, reversed] }));
-      expect(restore).toMatchObject({ succeeded: 2, failed: 0 });
+      expect(restore).toMatchObject({ Succeeded: 2, Failed: 0 });
       const reset = ok(await brandClient.post('/api/v1/actions/bulk', { Operation: 'RESET', ActionIds: [e, a] }));
-      expect(reset.outcomes.map((o: { ok: boolean }) => o.ok)).toEqual([true, false]);
+      expect(reset.Outcomes.map((o: { Ok: boolean }) => o.Ok)).toEqual([true, false]);
       await expectLedgerMatchesActions(t.ctx);
     });
 
@@ -998,7 +1004,7 @@ describeDb('actions through the HTTP API', (db) => {
 
       const ids = async (query: string, client: Client = brandClient) => {
         const page = ok(await client.get(`/api/v1/actions${query}`));
-        return page.items.map((a: { Id: string }) => a.Id);
+        return page.Items.map((a: { Id: string }) => a.Id);
       };
       expect(await ids('')).toEqual([s3, l1, s2, s1]); // newest event first
       expect(await ids('?state=PENDING')).toEqual([s3, l1]);
@@ -1024,8 +1030,8 @@ describeDb('actions through the HTTP API', (db) => {
       expect(await ids('?sort=Payout&order=desc')).toEqual([s1, s3, s2, l1]);
       expect(await ids('?sort=Id&order=asc')).toEqual([s1, s2, l1, s3]);
       const page2 = ok(await brandClient.get('/api/v1/actions?sort=Amount&order=asc&pageSize=3&page=2'));
-      expect(page2).toMatchObject({ page: 2, pageSize: 3, total: 4, totalCapped: false });
-      expect(page2.items.map((a: { Id: string }) => a.Id)).toEqual([s1]);
+      expect(page2).toMatchObject({ Page: 2, PageSize: 3, Total: 4, TotalCapped: false });
+      expect(page2.Items.map((a: { Id: string }) => a.Id)).toEqual([s1]);
       // Each party sees its own.
       expect(await ids('', partnerClient)).toEqual([l1, s2, s1]);
       expect(await ids('', await accountClient(t, p2))).toEqual([s3]);
@@ -1055,10 +1061,10 @@ describeDb('actions through the HTTP API', (db) => {
         [brand.id, program.id, program.saleEventTypeId, at, partner.id, w.contractId, new Date(at.getTime() + 14 * 86_400_000)],
       );
       const capped = ok(await brandClient.get('/api/v1/actions?pageSize=5'));
-      expect(capped).toMatchObject({ total: 10_000, totalCapped: true });
-      expect(capped.items).toHaveLength(5);
+      expect(capped).toMatchObject({ Total: 10_000, TotalCapped: true });
+      expect(capped.Items).toHaveLength(5);
       const exact = ok(await brandClient.get('/api/v1/actions?pageSize=5&orderId=BULK-77'));
-      expect(exact).toMatchObject({ total: 1, totalCapped: false });
+      expect(exact).toMatchObject({ Total: 1, TotalCapped: false });
     });
 
     it('balances after locking: pending, payment pending and payable', async () => {
@@ -1068,14 +1074,14 @@ describeDb('actions through the HTTP API', (db) => {
       ok(await post(brandClient, r, 'reverse', { Reason: 'CONS_FRAUD' }));
       ok(await post(brandClient, a, 'approve'));
       const partnerBalances = ok(await partnerClient.get('/api/v1/balances'));
-      expect(partnerBalances.balances).toEqual([{ currency: 'USD', pending: '3.00', paymentPending: '10.00', payable: '0.00' }]);
+      expect(partnerBalances.Balances).toEqual([{ Currency: 'USD', Pending: '3.00', PaymentPending: '10.00', Payable: '0.00' }]);
       clock().advanceDays(15);
       expect((await runLockJob(t.ctx)).locked).toBe(1);
-      expect(ok(await partnerClient.get('/api/v1/balances')).balances).toEqual([
-        { currency: 'USD', pending: '0.00', paymentPending: '13.00', payable: '0.00' },
+      expect(ok(await partnerClient.get('/api/v1/balances')).Balances).toEqual([
+        { Currency: 'USD', Pending: '0.00', PaymentPending: '13.00', Payable: '0.00' },
       ]);
-      expect(ok(await brandClient.get('/api/v1/balances')).balances).toEqual([
-        { currency: 'USD', pending: '0.00', paymentPending: '0.00', payable: '13.00' },
+      expect(ok(await brandClient.get('/api/v1/balances')).Balances).toEqual([
+        { Currency: 'USD', Pending: '0.00', PaymentPending: '0.00', Payable: '13.00' },
       ]);
       problem(await operatorClient.get('/api/v1/balances'), 403);
       await expectLedgerMatchesActions(t.ctx);

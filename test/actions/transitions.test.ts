@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  allowedOperations,
   planOperation,
   scaleItems,
   TRANSITIONS,
@@ -17,7 +18,13 @@ import {
   type Performer,
   type PlanResult,
 } from '../../src/modules/actions/transitions.js';
-import { MAX_MODIFICATIONS_PER_ACTION, type ActionItem, type ActionState, type EventKind } from '../../src/modules/actions/types.js';
+import {
+  MAX_MODIFICATIONS_PER_ACTION,
+  REQUESTABLE_OPERATIONS,
+  type ActionItem,
+  type ActionState,
+  type EventKind,
+} from '../../src/modules/actions/types.js';
 import { computePayoutMinor, type EventTypePayout } from '../../src/modules/programs/terms/index.js';
 
 const NOW = new Date('2026-01-15T12:00:00Z');
@@ -524,5 +531,55 @@ describe('scaleItems (property)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('allowedOperations: what the caller is offered, from the same table', () => {
+  const rules: Record<EventKind, EventTypePayout> = { SALE: SALE_RULE, LEAD: LEAD_RULE, CLICK: CLICK_RULE, OTHER: LEAD_RULE };
+
+  it.each([
+    ['a pending sale with items, for its brand', withItems(), 'BRAND', NOW, ['APPROVE', 'REVERSE', 'MODIFY_AMOUNT', 'REJECT_ITEM']],
+    ['a pending sale without items', snapshot(), 'BRAND', NOW, ['APPROVE', 'REVERSE', 'MODIFY_AMOUNT']],
+    ['a modified pending sale (reset offered)', snapshot({ amountMinor: 5_000n, payoutMinor: 500n }), 'BRAND', NOW, ['APPROVE', 'REVERSE', 'MODIFY_AMOUNT', 'RESET']],
+    ['a pending sale with every item rejected but one', withItems({ items: [{ ...TWO_ITEMS[0]!, quantity: 0, amountMinor: 0n }, TWO_ITEMS[1]!], amountMinor: 1_505n }), 'BRAND', NOW, ['APPROVE', 'REVERSE', 'MODIFY_AMOUNT', 'REJECT_ITEM', 'RESET']],
+    ['a pending sale past its locking date (only approve, early)', snapshot({ lockingAt: PAST_LOCK }), 'BRAND', NOW, ['APPROVE']],
+    ['a reversed sale', snapshot({ state: 'REVERSED', reversalReason: 'CONS_FRAUD' }), 'BRAND', NOW, ['RESTORE', 'RESET']],
+    ['a reversed sale past its locking date', snapshot({ state: 'REVERSED', reversalReason: 'CONS_FRAUD', lockingAt: PAST_LOCK }), 'BRAND', NOW, []],
+    ['an approved (locked) sale', snapshot({ state: 'APPROVED' }), 'BRAND', NOW, []],
+    ['a pending cost-per-click action, for its brand', snapshot({ eventKind: 'CLICK', amountMinor: 0n, originalAmountMinor: 0n, payoutMinor: 5n, originalPayoutMinor: 5n }), 'BRAND', NOW, ['APPROVE']],
+    ['an action at the modification limit', snapshot({ modificationCount: MAX_MODIFICATIONS_PER_ACTION }), 'BRAND', NOW, []],
+    ['a pending sale, for an operator', withItems(), 'OPERATOR', NOW, ['REATTRIBUTE']],
+    ['a pending cost-per-click action, for an operator', snapshot({ eventKind: 'CLICK', amountMinor: 0n, originalAmountMinor: 0n }), 'OPERATOR', NOW, ['REATTRIBUTE', 'REVERSE_CPC']],
+    ['a pending sale past its locking date, for an operator', snapshot({ lockingAt: PAST_LOCK }), 'OPERATOR', NOW, []],
+    ['a reversed sale, for an operator', snapshot({ state: 'REVERSED' }), 'OPERATOR', NOW, []],
+    ['a pending sale, for a partner', withItems(), null, NOW, []],
+  ] as const)('%s', (_what, action, performer, now, expected) => {
+    expect(allowedOperations(action, performer, now)).toEqual(expected);
+  });
+
+  it('offers exactly what planOperation accepts (RESET and REJECT_ITEM only when they can change something)', () => {
+    const states: ActionState[] = ['PENDING', 'APPROVED', 'REVERSED'];
+    const kinds: EventKind[] = ['SALE', 'LEAD', 'CLICK'];
+    for (const state of states)
+      for (const eventKind of kinds)
+        for (const lockingAt of [BEFORE_LOCK, PAST_LOCK])
+          for (const modified of [false, true])
+            for (const items of [null, TWO_ITEMS])
+              for (const performer of ['BRAND', 'OPERATOR', 'SYSTEM'] as const) {
+                const action = (items ? withItems : snapshot)({
+                  state,
+                  eventKind,
+                  lockingAt,
+                  ...(modified ? { payoutMinor: 1n } : {}),
+                  ...(eventKind === 'CLICK' ? { items: null, originalItems: null } : {}),
+                });
+                const offered = new Set<string>(allowedOperations(action, performer, NOW));
+                for (const op of REQUESTABLE_OPERATIONS) {
+                  const accepted = plan(action, requestFor(op), performer, rules[eventKind]).ok;
+                  const noOp = op === 'RESET' && !modified && state !== 'REVERSED';
+                  const what = JSON.stringify({ op, state, eventKind, past: lockingAt === PAST_LOCK, modified, items: !!items, performer });
+                  expect(offered.has(op), what).toBe(accepted && !noOp);
+                }
+              }
   });
 });

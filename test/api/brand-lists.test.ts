@@ -48,7 +48,7 @@ describeDb('brand lists: partners, sorting, rejected conversions', (db) => {
     // Amounts never compare across currencies: the sort groups by currency, in the same
     // direction, so one index read in either direction serves it.
     const money = (query: string) =>
-      client.get(`/api/v1/actions?${query}`).then((r) => r.json().items.map((a: { Currency: string; Amount: string }) => `${a.Currency} ${a.Amount}`));
+      client.get(`/api/v1/actions?${query}`).then((r) => r.json().Items.map((a: { Currency: string; Amount: string }) => `${a.Currency} ${a.Amount}`));
     expect(await money('sort=Amount&order=desc')).toEqual(['USD 500.00', 'USD 5.00', 'EUR 50.00']);
     expect(await money('sort=Amount&order=asc')).toEqual(['EUR 50.00', 'USD 5.00', 'USD 500.00']);
     expect((await client.get('/api/v1/actions?sort=EventTypeName')).statusCode).toBe(200);
@@ -64,9 +64,9 @@ describeDb('brand lists: partners, sorting, rejected conversions', (db) => {
     ]);
     const client = await logInClient(t.app, brand.adminEmail);
     const page = (await client.get('/api/v1/conversions?status=REJECTED')).json();
-    expect(page.items).toEqual([expect.objectContaining({ EventTypeName: 'Sale', RejectReason: 'NO_CLICK', MediaPartnerName: null, Status: 'REJECTED' })]);
-    expect(page.items[0].CampaignName).toMatch(/^Program /);
+    expect(page.Items).toEqual([expect.objectContaining({ EventTypeName: 'Sale', RejectReason: 'NO_CLICK', MediaPartnerName: null, Status: 'REJECTED' })]);
+    expect(page.Items[0].CampaignName).toMatch(/^Program /);
     const later = new Date(at.getTime() + 60_000).toISOString();
-    expect((await client.get(`/api/v1/conversions?from=${encodeURIComponent(later)}`)).json().total).toBe(0);
+    expect((await client.get(`/api/v1/conversions?from=${encodeURIComponent(later)}`)).json().Total).toBe(0);
   });
 });

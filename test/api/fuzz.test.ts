@@ -20,7 +20,7 @@
  *   carries text PostgreSQL cannot store, names a date that does not exist, is a form or
  *   text POST, comes from another site with the session cookie, or names an unknown
  *   query parameter of an operation that documents its parameters);
- * - a batch answered per row (results/outcomes) that does not refuse exactly its bad row.
+ * - a batch answered per row (Results/Outcomes) that does not refuse exactly its bad row.
  *
  * Every failure is collected and reported at the end, grouped by kind and operation,
  * with one line per variant and the callers that saw it. Set FUZZ_REPORT=<file prefix>
@@ -519,7 +519,7 @@ const BASE_BODIES: Record<string, (w: World) => unknown> = {
   'POST /api/v1/actions/{id}/restore': () => ({}),
   'POST /api/v1/actions/{id}/reset': () => ({}),
   'POST /api/v1/actions/bulk': (w) => ({ Operation: 'APPROVE', ActionIds: w.bulkActions.map(String) }),
-  'POST /api/v1/operator/actions/{id}/reattribute': (w) => ({ PartnerId: w.partnerR.id, Reason: 'ADV_ACT_DISPUTE' }),
+  'POST /api/v1/operator/actions/{id}/reattribute': (w) => ({ MediaPartnerId: w.partnerR.id, Reason: 'ADV_ACT_DISPUTE' }),
   'POST /api/v1/operator/actions/{id}/reverse-cpc': () => ({ Reason: 'CONS_FRAUD' }),
 };
 
@@ -668,27 +668,27 @@ interface RowAnswer {
  * that (the bad row accepted, a good row refused). Undefined for any other answer.
  */
 function rowAnswer(sent: Sent): RowAnswer | undefined {
-  const body = jsonOf(sent.response) as { results?: unknown; outcomes?: unknown } | undefined;
+  const body = jsonOf(sent.response) as { Results?: unknown; Outcomes?: unknown } | undefined;
   const row = sent.variant.row!;
-  if (Array.isArray(body?.results) && body.results.every((r) => typeof r === 'object' && r !== null && 'index' in r && 'status' in r)) {
-    const rows = body.results as Array<{ index: number; status: string; message?: string }>;
-    const refused = rows.filter((r) => r.status === 'INVALID').map((r) => r.index);
-    const bad = rows.find((r) => r.index === row.index);
+  if (Array.isArray(body?.Results) && body.Results.every((r) => typeof r === 'object' && r !== null && 'Index' in r && 'Status' in r)) {
+    const rows = body.Results as Array<{ Index: number; Status: string; Message?: string }>;
+    const refused = rows.filter((r) => r.Status === 'INVALID').map((r) => r.Index);
+    const bad = rows.find((r) => r.Index === row.index);
     const defects: string[] = [];
-    if (!bad || bad.status !== 'INVALID') defects.push(`the bad row ${row.index} got ${bad ? bad.status : 'no result'}`);
-    const goodRefused = rows.filter((r) => r.index !== row.index && (r.status === 'INVALID' || r.status === 'CONFLICT'));
-    if (goodRefused.length) defects.push(`good rows refused: ${goodRefused.map((r) => `${r.index} ${r.status} ${r.message ?? ''}`).join('; ')}`);
+    if (!bad || bad.Status !== 'INVALID') defects.push(`the bad row ${row.index} got ${bad ? bad.Status : 'no result'}`);
+    const goodRefused = rows.filter((r) => r.Index !== row.index && (r.Status === 'INVALID' || r.Status === 'CONFLICT'));
+    if (goodRefused.length) defects.push(`good rows refused: ${goodRefused.map((r) => `${r.Index} ${r.Status} ${r.Message ?? ''}`).join('; ')}`);
     return { refused, ...(defects.length ? { defect: defects.join('; ') } : {}) };
   }
-  if (Array.isArray(body?.outcomes) && body.outcomes.every((o) => typeof o === 'object' && o !== null && 'actionId' in o && 'ok' in o)) {
-    const outcomes = body.outcomes as Array<{ actionId: string; ok: boolean; refusal?: string }>;
+  if (Array.isArray(body?.Outcomes) && body.Outcomes.every((o) => typeof o === 'object' && o !== null && 'ActionId' in o && 'Ok' in o)) {
+    const outcomes = body.Outcomes as Array<{ ActionId: string; Ok: boolean; Refusal?: string }>;
     const sentArray = arrayIn(sent.built.payload, row.field) ?? [];
     const badId = String(sentArray[row.index]);
-    const refused = sentArray.flatMap((id, index) => (outcomes.find((o) => o.actionId === String(id))?.ok === false ? [index] : []));
+    const refused = sentArray.flatMap((id, index) => (outcomes.find((o) => o.ActionId === String(id))?.Ok === false ? [index] : []));
     const defects: string[] = [];
-    if (outcomes.find((o) => o.actionId === badId)?.ok) defects.push(`the bad element ${JSON.stringify(badId)} succeeded`);
-    const goodInvalid = outcomes.filter((o) => o.actionId !== badId && o.refusal === 'invalid');
-    if (goodInvalid.length) defects.push(`good elements refused as invalid: ${goodInvalid.map((o) => o.actionId).join(', ')}`);
+    if (outcomes.find((o) => o.ActionId === badId)?.Ok) defects.push(`the bad element ${JSON.stringify(badId)} succeeded`);
+    const goodInvalid = outcomes.filter((o) => o.ActionId !== badId && o.Refusal === 'invalid');
+    if (goodInvalid.length) defects.push(`good elements refused as invalid: ${goodInvalid.map((o) => o.ActionId).join(', ')}`);
     return { refused, ...(defects.length ? { defect: defects.join('; ') } : {}) };
   }
   return undefined;

@@ -115,7 +115,7 @@ describeDb('hardening: text, numbers and dates the database cannot hold', (db) =
     expect(await countRows(t.ctx.db, 'select * from actions where id = $1', [actionId.toString()])).toBe(1);
     // The brand sees it among its rejected conversions.
     const listed = expectOk(await brand.get('/api/v1/conversions?status=REJECTED'));
-    expect(listed.items).toEqual([expect.objectContaining({ Id: orphanId, RejectReason: 'INCOMPLETE_RECORD' })]);
+    expect(listed.Items).toEqual([expect.objectContaining({ Id: orphanId, RejectReason: 'INCOMPLETE_RECORD' })]);
   });
 
   it('ids beyond the integer columns are a 400 naming the field, in filters, exports, bodies and paths', async () => {
@@ -133,7 +133,7 @@ describeDb('hardening: text, numbers and dates the database cannot hold', (db) =
       [partner, { method: 'POST', url: '/api/v1/contracts', payload: { TemplateTermsId: 2 ** 53 - 1 } }, 'TemplateTermsId'],
       [brand, { method: 'POST', url: '/api/v1/conversions', payload: await conversion({ ActionTrackerId: 2 ** 31 }) }, 'ActionTrackerId'],
       [brand, { method: 'POST', url: `/api/v1/actions/${actionId}/reject-item`, payload: { ItemIndex: 2 ** 40, Reason: 'ITEM_RETURNED' } }, 'ItemIndex'],
-      [operatorClient, { method: 'POST', url: `/api/v1/operator/actions/${actionId}/reattribute`, payload: { PartnerId: 2 ** 31, Reason: 'CREDITED_DIFFERENT_MP' } }, 'PartnerId'],
+      [operatorClient, { method: 'POST', url: `/api/v1/operator/actions/${actionId}/reattribute`, payload: { MediaPartnerId: 2 ** 31, Reason: 'CREDITED_DIFFERENT_MP' } }, 'MediaPartnerId'],
       [brand, { method: 'GET', url: `/api/v1/contracts/${big}` }, 'id'],
     ];
     const before = await dumpDb(t.ctx.db);
@@ -147,12 +147,12 @@ describeDb('hardening: text, numbers and dates the database cannot hold', (db) =
       Conversions: [good[0], { ...(await conversion()), ActionTrackerId: 2 ** 31 }, { OrderId: 7 }, 'not an object', good[1], { ...(await conversion()), Surprise: 1 }],
     });
     const body = expectOk(response);
-    expect(body).toMatchObject({ accepted: 2, invalid: 4 });
-    expect(body.results.map((r: { status: string }) => r.status)).toEqual(['ACCEPTED', 'INVALID', 'INVALID', 'INVALID', 'ACCEPTED', 'INVALID']);
-    expect(body.results[1].message).toMatch(/^Conversions\[1\]\.ActionTrackerId: /);
-    expect(body.results[2].message).toMatch(/Conversions\[2\]\.ActionTrackerId: .*Conversions\[2\]\.OrderId: /);
-    expect(body.results[3].message).toMatch(/^Conversions\[3\]: /);
-    expect(body.results[5].message).toContain('unknown field(s): Surprise');
+    expect(body).toMatchObject({ Accepted: 2, Invalid: 4 });
+    expect(body.Results.map((r: { Status: string }) => r.Status)).toEqual(['ACCEPTED', 'INVALID', 'INVALID', 'INVALID', 'ACCEPTED', 'INVALID']);
+    expect(body.Results[1].Message).toMatch(/^Conversions\[1\]\.ActionTrackerId: /);
+    expect(body.Results[2].Message).toMatch(/Conversions\[2\]\.ActionTrackerId: .*Conversions\[2\]\.OrderId: /);
+    expect(body.Results[3].Message).toMatch(/^Conversions\[3\]: /);
+    expect(body.Results[5].Message).toContain('unknown field(s): Surprise');
     expect(await countRows(t.ctx.db, 'select * from actions')).toBe(2);
   });
 

@@ -283,16 +283,16 @@ const conversionBody = (w: World, eventTypeId = w.programA.saleEventTypeId) => (
 const refusesEveryAction = (response: LightMyRequestResponse) => {
   expect(response.statusCode).toBe(200);
   const body = response.json();
-  expect(body.succeeded).toBe(0);
-  expect(body.outcomes.map((o: { refusal: string }) => o.refusal)).toEqual(['not_found']);
+  expect(body.Succeeded).toBe(0);
+  expect(body.Outcomes.map((o: { Refusal: string }) => o.Refusal)).toEqual(['not_found']);
 };
 
 const refusedOrForbiddenPerAction = (response: LightMyRequestResponse) => {
   if (response.statusCode === 403) return;
   expect(response.statusCode).toBe(200);
   const body = response.json();
-  expect(body.succeeded).toBe(0);
-  expect(body.outcomes.map((o: { refusal: string }) => o.refusal)).toEqual(['forbidden']);
+  expect(body.Succeeded).toBe(0);
+  expect(body.Outcomes.map((o: { Refusal: string }) => o.Refusal)).toEqual(['forbidden']);
 };
 
 const refusesEveryConversion = (response: LightMyRequestResponse) => {
@@ -301,7 +301,7 @@ const refusesEveryConversion = (response: LightMyRequestResponse) => {
     return;
   }
   const body = response.json();
-  expect(body.accepted + body.rejected + body.duplicates).toBe(0);
+  expect(body.Accepted + body.Rejected + body.Duplicates).toBe(0);
 };
 
 async function invitePartnerPToA(w: World): Promise<void> {
@@ -737,7 +737,7 @@ const ROUTES: RouteRow[] = [
     method: 'POST',
     path: '/api/v1/operator/actions/:id/reattribute',
     audience: 'operator',
-    request: (w) => ({ url: `/api/v1/operator/actions/${w.actionA}/reattribute`, payload: { PartnerId: w.Q.id, Reason: 'ADV_ACT_DISPUTE' } }),
+    request: (w) => ({ url: `/api/v1/operator/actions/${w.actionA}/reattribute`, payload: { MediaPartnerId: w.Q.id, Reason: 'ADV_ACT_DISPUTE' } }),
     owner: { caller: 'operator', status: 200 },
     crossTenant: {},
     denied: { partnerQ: 403 },
@@ -809,7 +809,7 @@ const ROUTES: RouteRow[] = [
     method: 'POST',
     path: '/api/v1/admin/operators',
     audience: 'admin',
-    request: () => ({ url: '/api/v1/admin/operators', payload: { email: 'cli-operator@example.test', name: 'CLI operator', password: TEST_PASSWORD } }),
+    request: () => ({ url: '/api/v1/admin/operators', payload: { Email: 'cli-operator@example.test', Name: 'CLI operator', Password: TEST_PASSWORD } }),
     owner: { caller: 'adminSecret', status: 201 },
     crossTenant: {},
   },
@@ -999,7 +999,7 @@ const ROUTES: RouteRow[] = [
     owner: { caller: 'brandA', status: 200 },
     crossTenant: 'self',
     // Neither B nor Q has any action, so neither has a balance; A has the pending payout of its action.
-    selfCheck: (body) => expect(body).toEqual({ balances: [] }),
+    selfCheck: (body) => expect(body).toEqual({ Balances: [] }),
   },
 ];
 

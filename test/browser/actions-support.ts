@@ -1,46 +1,12 @@
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { apiAs, DEMO_PASSWORD } from './support.js';
+import type { Action, ActionDetail, ActionPage, Modification } from '../../src/http/contract/actions.js';
 import type { EventType, Program } from '../../src/http/contract/programs.js';
 
-/** The fields of an action the tests read (GET /api/v1/actions). */
-export interface ApiAction {
-  Id: string;
-  CampaignName: string;
-  ActionTrackerId: number;
-  EventTypeName: string;
-  EventKind: 'SALE' | 'LEAD' | 'CLICK' | 'OTHER';
-  MediaPartnerId: number;
-  MediaPartnerName: string;
-  State: 'PENDING' | 'APPROVED' | 'REVERSED';
-  StatusDetail: string;
-  Amount: string;
-  Payout: string;
-  IntendedAmount: string;
-  IntendedPayout: string;
-  Currency: string;
-  OrderId: string | null;
-  ContractId: number;
-  EventDate: string;
-  LockingDate: string;
-  ModificationCount: number;
-  Items: Array<{ Index: number; Amount: string; Quantity: number; Rejected: boolean }>;
-}
-
-export interface ApiModification {
-  Seq: number;
-  Operation: string;
-  Reason: string | null;
-  StateBefore: string | null;
-  StateAfter: string;
-  AmountBefore: string | null;
-  AmountAfter: string;
-  PayoutBefore: string | null;
-  PayoutAfter: string;
-  DeltaAmount: string;
-  DeltaPayout: string;
-}
-
-export type ApiActionDetail = ApiAction & { Modifications: ApiModification[] };
+/** An action as GET /api/v1/actions returns it (the wire contract). */
+export type ApiAction = Action;
+export type ApiModification = Modification;
+export type ApiActionDetail = ActionDetail;
 
 const DAY_MS = 86_400_000;
 
@@ -55,8 +21,8 @@ export function untouched(a: ApiAction): boolean {
 
 export async function listActions(request: APIRequestContext, accountId: number, query: Record<string, string> = {}): Promise<ApiAction[]> {
   const params = new URLSearchParams({ pageSize: '500', sort: 'Id', order: 'asc', ...query });
-  const page = await apiAs<{ items: ApiAction[] }>(request, accountId, 'GET', `/api/v1/actions?${params}`);
-  return page.items;
+  const page = await apiAs<ActionPage>(request, accountId, 'GET', `/api/v1/actions?${params}`);
+  return page.Items;
 }
 
 export async function pickActions(

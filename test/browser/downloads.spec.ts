@@ -6,6 +6,7 @@ import { accountIdOf, apiAs, logIn, mainNav, switchAccount } from './support.js'
 import type { Page as ApiPage } from '../../src/http/contract/common.js';
 import type { Contract } from '../../src/http/contract/contracts.js';
 import type { Program } from '../../src/http/contract/programs.js';
+import type { ActionPage } from '../../src/http/contract/actions.js';
 
 /** A CSV file as header + rows of fields (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
 function parseCsv(text: string): { header: string[]; rows: Array<Record<string, string>> } {
@@ -105,8 +106,8 @@ test('a brand downloads Pending Payouts as CSV: the file holds exactly the actio
   await page.getByRole('navigation', { name: 'Pending Payouts views' }).getByRole('link', { name: 'Reversed' }).click();
   await expect(page.getByTestId('row-count')).toBeVisible();
   const reversed = await downloadCsv(page);
-  const total = await apiAs<{ total: number }>(page.request, acme, 'GET', '/api/v1/actions?state=REVERSED&pageSize=1');
-  expect(reversed.rows).toHaveLength(total.total);
+  const total = await apiAs<ActionPage>(page.request, acme, 'GET', '/api/v1/actions?state=REVERSED&pageSize=1');
+  expect(reversed.rows).toHaveLength(total.Total);
   for (const row of reversed.rows) expect(row['State']).toBe('REVERSED');
 });
 

@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import { apiSession, expectHistoryEntry, untouched, type ApiAction, type ApiActionDetail } from './actions-support.js';
 import { logIn, mainNav, toast, unique } from './support.js';
 import type { Page as ApiPage } from '../../src/http/contract/common.js';
+import type { ActionPage } from '../../src/http/contract/actions.js';
 import type { Contract } from '../../src/http/contract/contracts.js';
 
 type ApiContract = Contract;
@@ -19,8 +20,8 @@ async function asOperator<T>(request: APIRequestContext, method: 'GET' | 'POST',
  */
 async function newestUntouched(request: APIRequestContext, query: Record<string, string>, predicate: (a: ApiAction) => boolean): Promise<ApiAction> {
   const params = new URLSearchParams({ state: 'PENDING', pageSize: '200', sort: 'Id', order: 'desc', ...query });
-  const page = await asOperator<{ items: ApiAction[] }>(request, 'GET', `/api/v1/actions?${params}`);
-  const found = page.items.find((a) => untouched(a) && predicate(a));
+  const page = await asOperator<ActionPage>(request, 'GET', `/api/v1/actions?${params}`);
+  const found = page.Items.find((a) => untouched(a) && predicate(a));
   if (!found) throw new Error(`The demo data has no untouched pending action of the kind this test needs (${params}).`);
   return found;
 }

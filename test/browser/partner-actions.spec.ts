@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { actionRow, apiSession, detailsPanel, historyEntry, money, pickAction } from './actions-support.js';
 import { accountIdOf, apiAs, logIn, mainNav, switchAccount, toast, unique } from './support.js';
+import type { Balances } from '../../src/http/contract/ledger.js';
+import type { ActionPage } from '../../src/http/contract/actions.js';
 
 test('a partner sees its actions by status detail, balances on top, and an action the brand reversed as Reversed/<reason>', async ({ page, playwright }) => {
   // The brand reverses one of Trail Blog's pending actions, with a reason the partner will see.
@@ -23,27 +25,27 @@ test('a partner sees its actions by status detail, balances on top, and an actio
   await expect(page.getByRole('heading', { name: 'Actions', exact: true })).toBeVisible();
 
   // Balances per currency: pending (estimated) and payment pending.
-  const { balances } = await apiAs<{ balances: Array<{ currency: string; pending: string; paymentPending: string }> }>(
+  const { Balances: balances } = await apiAs<Balances>(
     page.request,
     trail,
     'GET',
     '/api/v1/balances',
   );
-  const usd = balances.find((b) => b.currency === 'USD')!;
-  await expect(page.getByTestId('balance-USD-pending')).toHaveText(money(usd.pending, 'USD'));
-  await expect(page.getByTestId('balance-USD-payment-pending')).toHaveText(money(usd.paymentPending, 'USD'));
+  const usd = balances.find((b) => b.Currency === 'USD')!;
+  await expect(page.getByTestId('balance-USD-pending')).toHaveText(money(usd.Pending, 'USD'));
+  await expect(page.getByTestId('balance-USD-payment-pending')).toHaveText(money(usd.PaymentPending, 'USD'));
 
   // Every status detail filter shows only that status.
   const table = page.getByTestId('partner-actions');
   const statusFilter = page.getByLabel('Status Detail');
   for (const detail of ['Pending', 'Approved/Overdue', 'Approved/Payment Pending']) {
-    const expected = await apiAs<{ total: number }>(page.request, trail, 'GET', `/api/v1/actions?pageSize=1&statusDetail=${encodeURIComponent(detail)}`);
+    const expected = await apiAs<ActionPage>(page.request, trail, 'GET', `/api/v1/actions?pageSize=1&statusDetail=${encodeURIComponent(detail)}`);
     await statusFilter.selectOption(detail);
-    if (expected.total === 0) {
+    if (expected.Total === 0) {
       await expect(page.getByTestId('table-empty')).toBeVisible();
       continue;
     }
-    await expect(page.getByTestId('row-count')).toContainText(`${expected.total} action`);
+    await expect(page.getByTestId('row-count')).toContainText(`${expected.Total} action`);
     const statuses = await table.locator('tbody [data-column="State"]').allTextContents();
     expect(statuses.length).toBeGreaterThan(0);
     for (const s of statuses) expect(s).toBe(detail);

@@ -13,6 +13,9 @@ import {
   type ApiAction,
 } from './actions-support.js';
 import { accountIdOf, apiAs, logIn, mainNav, toast } from './support.js';
+import type { ActionPage } from '../../src/http/contract/actions.js';
+import type { Page as ApiPage } from '../../src/http/contract/common.js';
+import type { Conversion } from '../../src/http/contract/conversions.js';
 
 /** Logs in as Acme Outdoor's admin (USD, America/New_York) and returns the account id. */
 async function asAcme(page: Page): Promise<number> {
@@ -29,8 +32,8 @@ test('Pending Payouts lists the pending actions with filters, sorting and the ro
   await expect(page.getByRole('heading', { name: 'Pending Payouts' })).toBeVisible();
   const table = page.getByTestId('actions-table');
   const count = page.getByTestId('row-count');
-  const pending = await apiAs<{ total: number }>(page.request, acme, 'GET', '/api/v1/actions?state=PENDING&pageSize=1');
-  await expect(count).toHaveText(`1–25 of ${pending.total} actions`);
+  const pending = await apiAs<ActionPage>(page.request, acme, 'GET', '/api/v1/actions?state=PENDING&pageSize=1');
+  await expect(count).toHaveText(`1–25 of ${pending.Total} actions`);
   await expect(table.locator('tbody tr [data-column="State"]').first()).toHaveText('Pending');
 
   // Partner and event type filters narrow the list (Trail Blog, Online Sale of Acme Outdoor US).
@@ -39,8 +42,8 @@ test('Pending Payouts lists the pending actions with filters, sorting and the ro
   await page.getByLabel('Event Type').selectOption(String(onlineSale));
   await expect(page).toHaveURL(/partnerId=\d+.*actionTrackerId=|actionTrackerId=.*partnerId=\d+/);
   const partnerId = new URL(page.url()).searchParams.get('partnerId')!;
-  const trail = await apiAs<{ total: number }>(page.request, acme, 'GET', `/api/v1/actions?state=PENDING&pageSize=1&partnerId=${partnerId}&actionTrackerId=${onlineSale}`);
-  await expect(count).toHaveText(`${trail.total} actions`);
+  const trail = await apiAs<ActionPage>(page.request, acme, 'GET', `/api/v1/actions?state=PENDING&pageSize=1&partnerId=${partnerId}&actionTrackerId=${onlineSale}`);
+  await expect(count).toHaveText(`${trail.Total} actions`);
   for (const cell of await table.locator('tbody [data-column="MediaPartnerName"]').allTextContents()) expect(cell).toBe('Trail Blog');
 
   // Sorted by sale amount, one way then the other (the header shows the direction).
@@ -69,7 +72,7 @@ test('Pending Payouts lists the pending actions with filters, sorting and the ro
   await expect(count).toHaveText('0 actions');
   await expect(page.getByTestId('table-empty')).toHaveText('No actions match these filters.');
   await page.getByRole('button', { name: 'Clear filters' }).click();
-  await expect(count).toHaveText(`1–25 of ${pending.total} actions`);
+  await expect(count).toHaveText(`1–25 of ${pending.Total} actions`);
   await page.screenshot({ path: '/tmp/lockstep-pending-payouts.png' });
 });
 
@@ -328,13 +331,13 @@ test('bulk approve: selected actions are approved together, with an outcome per 
   await page.getByLabel('Partner').selectOption({ label: 'Trail Blog' });
   await page.getByLabel('Event Type').selectOption(String(onlineSale));
   // Select once the filtered list is shown (a new list starts with nothing selected).
-  const filteredTotal = await apiAs<{ total: number }>(
+  const filteredTotal = await apiAs<ActionPage>(
     page.request,
     acme,
     'GET',
     `/api/v1/actions?state=PENDING&pageSize=1&partnerId=${picked[0]!.MediaPartnerId}&actionTrackerId=${onlineSale}`,
   );
-  await expect(page.getByTestId('row-count')).toHaveText(`${filteredTotal.total} actions`);
+  await expect(page.getByTestId('row-count')).toHaveText(`${filteredTotal.Total} actions`);
   for (const a of picked) await page.getByRole('checkbox', { name: `Select action ${a.Id}` }).check();
   const bar = page.getByTestId('bulk-bar');
   await expect(bar.getByTestId('selected-count')).toHaveText('3 selected');
@@ -398,23 +401,23 @@ test('a cost-per-click action cannot be reversed by the brand: the UI says it ne
 
 test('rejected conversions are listed with their reason, so none is dropped silently', async ({ page }) => {
   const acme = await asAcme(page);
-  const rejected = await apiAs<{ total: number; items: Array<{ Id: string; RejectReason: string; OrderId: string }> }>(
+  const rejected = await apiAs<ApiPage<Conversion>>(
     page.request,
     acme,
     'GET',
     '/api/v1/conversions?status=REJECTED&pageSize=100',
   );
-  expect(rejected.total).toBeGreaterThan(0);
+  expect(rejected.Total).toBeGreaterThan(0);
   await page.goto('/transactions/pending-payouts');
   await page.getByRole('navigation', { name: 'Pending Payouts views' }).getByRole('link', { name: 'Rejected conversions' }).click();
   const table = page.getByTestId('rejected-conversions');
-  await expect(page.getByTestId('row-count')).toContainText(`${rejected.total} rejected conversion`);
-  const first = rejected.items[0]!;
+  await expect(page.getByTestId('row-count')).toContainText(`${rejected.Total} rejected conversion`);
+  const first = rejected.Items[0]!;
   const row = table.getByTestId(`conversion-row-${first.Id}`);
-  await expect(row.locator('[data-column="RejectReason"]')).toContainText(first.RejectReason);
+  await expect(row.locator('[data-column="RejectReason"]')).toContainText(first.RejectReason!);
   await expect(row.locator('[data-column="OrderId"]')).toHaveText(first.OrderId);
 
-  const unknown = rejected.items.find((c) => c.RejectReason === 'UNKNOWN_CLICK');
+  const unknown = rejected.Items.find((c) => c.RejectReason === 'UNKNOWN_CLICK');
   if (unknown) {
     await page.getByLabel('Reject Reason').selectOption('UNKNOWN_CLICK');
     await expect(table.getByTestId(`conversion-row-${unknown.Id}`)).toContainText('The click id is not one of this program’s clicks.');

@@ -255,7 +255,7 @@ const conversion = (s: Session, orderId: string, eventDate: string) => ({
 async function conversionCount(s: Session, query: string): Promise<number> {
   const answer = await s.api('GET', `/api/v1/conversions?pageSize=1&${query}`);
   expect(answer.status).toBe(200);
-  return answer.body.total as number;
+  return answer.body.Total as number;
 }
 
 /** POSTs a large body; resolves `sent` once the whole body has left, `answer` with the response (or the failure). */

@@ -21,6 +21,8 @@ import {
 } from '../support/action-helpers.js';
 import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describePostgres } from '../support/db.js';
+import type { BulkResult } from '../../src/http/contract/actions.js';
+import type { ConversionBatchResult, ConversionResult } from '../../src/http/contract/conversions.js';
 
 function shuffle<T>(values: readonly T[], seed = 1): T[] {
   const out = [...values];
@@ -131,7 +133,7 @@ describePostgres('actions under concurrency', (db) => {
       expect(statuses, `${a.body} / ${b.body}`).toEqual([200, 409]);
       const loser = a.statusCode === 409 ? a : b;
       const winnerReason = a.statusCode === 200 ? 'CONS_FRAUD' : 'ORDER_ERROR';
-      expect(loser.json().refusal).toBe('wrong_state');
+      expect(loser.json().refusal).toBe('wrong_state'); // a problem's member
       const detail = (await brandClient.get(`/api/v1/actions/${id}`)).json();
       expect(detail).toMatchObject({ State: 'REVERSED', ReversalReason: winnerReason, ModificationCount: 2 });
       expect(detail.Modifications.map((m: { Operation: string; Reason: string }) => [m.Operation, m.Reason])).toEqual([
@@ -204,12 +206,12 @@ describePostgres('actions under concurrency', (db) => {
     ]);
     expect(approved.statusCode, approved.body.slice(0, 300)).toBe(200);
     expect(reversed.statusCode, reversed.body.slice(0, 300)).toBe(200);
-    const approveOutcomes: ActionOutcome[] = approved.json().outcomes;
-    const reverseOutcomes: ActionOutcome[] = reversed.json().outcomes;
-    expect(approveOutcomes.map((o) => o.actionId)).toEqual(approveIds);
-    expect(reverseOutcomes.map((o) => o.actionId)).toEqual(reverseIds);
-    const byApprove = new Map(approveOutcomes.map((o) => [o.actionId, o]));
-    const byReverse = new Map(reverseOutcomes.map((o) => [o.actionId, o]));
+    const approveOutcomes = (approved.json() as BulkResult).Outcomes;
+    const reverseOutcomes = (reversed.json() as BulkResult).Outcomes;
+    expect(approveOutcomes.map((o) => o.ActionId)).toEqual(approveIds);
+    expect(reverseOutcomes.map((o) => o.ActionId)).toEqual(reverseIds);
+    const byApprove = new Map(approveOutcomes.map((o) => [o.ActionId, o]));
+    const byReverse = new Map(reverseOutcomes.map((o) => [o.ActionId, o]));
 
     const rows = new Map((await actionMoneyRows(ctx, ids.map(BigInt))).map((r) => [r.id.toString(), r]));
     const mods = await modificationsOf(ctx, ids.map(BigInt));
@@ -217,18 +219,18 @@ describePostgres('actions under concurrency', (db) => {
     for (const id of ids) {
       const a = byApprove.get(id);
       const r = byReverse.get(id);
-      const oks = [a?.ok, r?.ok].filter(Boolean).length;
+      const oks = [a?.Ok, r?.Ok].filter(Boolean).length;
       expect(oks, `${id}: ${JSON.stringify([a, r])}`).toBe(1);
       const row = rows.get(id)!;
-      if (a?.ok) {
+      if (a?.Ok) {
         expect(row.state).toBe('APPROVED');
-        if (r) expect(r.refusal).toBe('locked');
+        if (r) expect(r.Refusal).toBe('locked');
         if (r) overlapApproved += 1;
       } else {
         expect(row.state).toBe('REVERSED');
-        if (a) expect(a.refusal).toBe('wrong_state');
+        if (a) expect(a.Refusal).toBe('wrong_state');
       }
-      expect(mods.get(BigInt(id))).toEqual(['CREATE', a?.ok ? 'APPROVE' : 'REVERSE']);
+      expect(mods.get(BigInt(id))).toEqual(['CREATE', a?.Ok ? 'APPROVE' : 'REVERSE']);
     }
     console.info(`overlap: ${overlapApproved} of 1000 approved, the rest reversed`);
     await expectLedgerMatchesActions(ctx);
@@ -247,10 +249,10 @@ describePostgres('actions under concurrency', (db) => {
       const responses = await Promise.all(Array.from({ length: 5 }, () => brandClient.post('/api/v1/conversions', body)));
       const statuses = responses.map((r) => r.statusCode).sort();
       expect(statuses, responses.map((r) => r.body).join('\n')).toEqual([200, 200, 200, 200, 201]);
-      const answers = responses.map((r) => r.json());
-      expect(new Set(answers.map((a) => a.actionId)).size).toBe(1);
-      expect(new Set(answers.map((a) => a.conversionId)).size).toBe(1);
-      expect(answers.filter((a) => a.duplicate)).toHaveLength(4);
+      const answers = responses.map((r) => r.json() as ConversionResult);
+      expect(new Set(answers.map((a) => a.ActionId)).size).toBe(1);
+      expect(new Set(answers.map((a) => a.ConversionId)).size).toBe(1);
+      expect(answers.filter((a) => a.Duplicate)).toHaveLength(4);
       const { rows } = await ctx.db.query<{ c: number; a: number }>(
         `select (select count(*)::int from conversions where order_id = $1) as c, (select count(*)::int from actions where order_id = $1) as a`,
         [body.OrderId],
@@ -289,16 +291,14 @@ describePostgres('actions under concurrency', (db) => {
     expect(a.statusCode, a.body.slice(0, 300)).toBe(200);
     expect(b.statusCode, b.body.slice(0, 300)).toBe(200);
     const resultsOf = (response: LightMyRequestResponse, inputs: Array<{ OrderId: string }>) =>
-      new Map<string, { status: string; duplicate: boolean; actionId: string }>(
-        (response.json().results as Array<{ status: string; duplicate: boolean; actionId: string }>).map((r, i) => [inputs[i]!.OrderId, r]),
-      );
+      new Map<string, ConversionResult>((response.json() as ConversionBatchResult).Results.map((r, i) => [inputs[i]!.OrderId, r]));
     const ra = resultsOf(a, first);
     const rb = resultsOf(b, second);
     for (const orderId of orders) {
       const answers = [ra.get(orderId), rb.get(orderId)].filter((x): x is NonNullable<typeof x> => x !== undefined);
-      for (const answer of answers) expect(answer.status).toBe('ACCEPTED');
-      expect(answers.filter((x) => !x.duplicate), orderId).toHaveLength(1);
-      expect(new Set(answers.map((x) => x.actionId)).size).toBe(1);
+      for (const answer of answers) expect(answer.Status).toBe('ACCEPTED');
+      expect(answers.filter((x) => !x.Duplicate), orderId).toHaveLength(1);
+      expect(new Set(answers.map((x) => x.ActionId)).size).toBe(1);
     }
     const { rows } = await ctx.db.query<{ c: number; a: number }>(
       `select (select count(*)::int from conversions) as c, (select count(*)::int from actions) as a`,

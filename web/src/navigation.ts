@@ -1,6 +1,7 @@
 /** Navigation model types and helpers (see sections.tsx for the sections themselves). */
 import type { ReactNode } from 'react';
-import type { AccountKind, MeAccount } from './api/types';
+import type { AccountKind } from '@contract/enums';
+import type { MeAccount } from '@contract/session';
 
 export interface PageDef {
   /** Path relative to the section, e.g. 'contract-history' or 'programs/:programId'. */

@@ -54,7 +54,7 @@ export function sortQuery<const T extends readonly [string, ...string[]]>(fields
  * An RFC 9457 problem: its standard members (`type`, `title`, `status`, `detail`,
  * `instance`) and our extension members, all in lowercase camelCase as the RFC writes
  * them: `errors` (`[{field, message}]`, each invalid field), `retryAfterSeconds` (429),
- * `refusal` (why an action operation was refused).
+ * `refusal` (why an action operation was refused), `landingDomains` (a link outside them).
  */
 export const problemSchema = z
   .object({
@@ -69,6 +69,7 @@ export const problemSchema = z
       .describe('Validation errors: each invalid field'),
     retryAfterSeconds: z.number().optional().describe('429: seconds to wait (also the Retry-After header)'),
     refusal: z.string().optional().describe('Action operations: why the state machine refused it (locked, wrong_state, …)'),
+    landingDomains: z.array(z.string()).optional().describe("A tracking link outside its program's landing domains: the domains allowed"),
   })
   .passthrough()
   .describe('RFC 9457 problem details')

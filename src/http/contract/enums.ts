@@ -30,9 +30,10 @@ export {
   APPROVED_STATUS_DETAILS,
   CHANGE_REASON_CODES,
   MODIFICATION_OPERATIONS,
+  REQUESTABLE_OPERATIONS,
   STATUS_DETAILS,
 } from '../../modules/actions/types.js';
-export type { ActionState, ChangeReasonCode, ModificationOperation, Operation } from '../../modules/actions/types.js';
+export type { ActionState, ChangeReasonCode, ModificationOperation, Operation, RequestableOperation } from '../../modules/actions/types.js';
 export { CONTRACT_STATUSES, TERMINATION_REASONS } from '../../modules/contracts/types.js';
 export type { ContractStatus, TerminationReason } from '../../modules/contracts/types.js';
 export { REJECT_REASONS } from '../../modules/conversions/types.js';

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { OPERATOR_ACCOUNT_SORTS } from './enums.js';
 import { ACCOUNT_KINDS } from '../../modules/accounts/types.js';
 import { accountDto } from './accounts.js';
-import { pageQueryShape, sortQuery } from './common.js';
+import { changeReason } from './actions.js';
+import { pageQueryShape, rowId, sortQuery } from './common.js';
 
 export const operatorAccountDto = accountDto.extend({ Members: z.number().int().describe('Users of the account') });
 export type OperatorAccount = z.infer<typeof operatorAccountDto>;
@@ -33,3 +34,11 @@ export type CreateAccountBody = z.infer<typeof createAccountBody>;
 
 export const createdAccountDto = z.object({ Id: z.number().int(), AccountSid: z.string(), AdminUserId: z.number().int() });
 export type CreatedAccount = z.infer<typeof createdAccountDto>;
+
+/** POST /operator/actions/:id/reattribute: to another partner, under its contract in force at the event date. */
+export const reattributeBody = z.object({ MediaPartnerId: rowId().describe('The partner to attribute the action to'), Reason: changeReason }).strict();
+export type ReattributeBody = z.infer<typeof reattributeBody>;
+
+/** POST /operator/actions/:id/reverse-cpc. */
+export const reverseCpcBody = z.object({ Reason: changeReason }).strict();
+export type ReverseCpcBody = z.infer<typeof reverseCpcBody>;

@@ -1,200 +1,39 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import { DomainError, invalid } from '../../core/errors.js';
 import { requireAccountActor, requireOperator } from '../../modules/accounts/actor.js';
 import { applyActionOperation, applyActionOperationSequence, type ActionOutcome } from '../../modules/actions/apply-action-operation.js';
-import {
-  exportActions,
-  getActionDetailOrThrow,
-  listActions,
-  type ActionFilter,
-  type ActionView,
-  type ModificationView,
-} from '../../modules/actions/list-actions.js';
-import type { OperationRequest, Refusal } from '../../modules/actions/transitions.js';
-import { ACTION_STATES, CHANGE_REASON_CODES, MAX_BULK_ACTIONS } from '../../modules/actions/types.js';
+import { exportActions, getActionDetailOrThrow, listActions, type ActionFilter, type ActionView } from '../../modules/actions/list-actions.js';
+import { pendingEstimates } from '../../modules/actions/pending-estimates.js';
+import { performerOf, type OperationRequest, type Refusal } from '../../modules/actions/transitions.js';
+import { MAX_BULK_ACTIONS } from '../../modules/actions/types.js';
 import { getLedgerBalances } from '../../modules/ledger/balances.js';
-import { pendingEstimates } from '../../modules/ledger/pending-estimates.js';
-import { formatMinor, MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
+import { MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
 import { actorOf } from '../auth.js';
-import { errorResponses, filterDateTime, isoDate, rowId, rowIdText } from '../schemas.js';
+import {
+  actionDetailDto,
+  actionExportQuery,
+  actionIdParams,
+  actionListQuery,
+  actionPageDto,
+  bulkBody,
+  bulkResultDto,
+  modifyBody,
+  modifyItemsBody,
+  rejectItemBody,
+  reverseBody,
+} from '../contract/actions.js';
+import { emptyBody, errorResponses } from '../contract/common.js';
+import { balancesDto } from '../contract/ledger.js';
+import { reattributeBody, reverseCpcBody } from '../contract/operator.js';
+import { ACTION_SORT_KEYS, toActionDetailDto, toActionDto, toBalanceDto, toBulkOutcomeDto, type Viewer } from '../contract-mapping/actions.js';
 import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, PDF_MAX_ROWS, sendExport, type ExportColumn } from '../table-export.js';
-
-const actionIdParams = z.object({ id: z.string().regex(/^\d{1,18}$/, 'an action id is a number') }).strict();
-/** An item's position in its action (an action has at most 1,000 items). */
-const itemIndex = () => z.number().int().min(0).max(999);
-const reason = z.enum(CHANGE_REASON_CODES).describe('Reason code');
-
-const itemDto = z.object({
-  Index: z.number().int(),
-  Sku: z.string().nullable(),
-  Category: z.string().nullable(),
-  Quantity: z.number().int(),
-  Amount: z.string(),
-  OriginalQuantity: z.number().int().nullable(),
-  OriginalAmount: z.string().nullable(),
-  Rejected: z.boolean(),
-});
-
-export const actionDto = z.object({
-  Id: z.string(),
-  CampaignId: z.number().int(),
-  CampaignName: z.string(),
-  ActionTrackerId: z.number().int(),
-  EventTypeName: z.string(),
-  EventKind: z.enum(['SALE', 'LEAD', 'CLICK', 'OTHER']),
-  MediaPartnerId: z.number().int(),
-  MediaPartnerName: z.string(),
-  ContractId: z.number().int(),
-  State: z.enum(ACTION_STATES),
-  StatusDetail: z.string(),
-  ReversalReason: z.string().nullable(),
-  Amount: z.string(),
-  Payout: z.string(),
-  DeltaAmount: z.string(),
-  DeltaPayout: z.string(),
-  IntendedAmount: z.string(),
-  IntendedPayout: z.string(),
-  Currency: z.string(),
-  OrderId: z.string().nullable(),
-  ClickId: z.string().nullable(),
-  ReferringDate: isoDate.nullable(),
-  EventDate: isoDate,
-  LockingDate: isoDate,
-  LockedDate: isoDate.nullable(),
-  PaymentDate: isoDate.nullable(),
-  ClearedDate: isoDate.nullable(),
-  ModificationCount: z.number().int(),
-  Items: z.array(itemDto),
-  CreatedDate: isoDate,
-  UpdatedDate: isoDate,
-});
-
-const modificationDto = z.object({
-  Seq: z.number().int(),
-  Date: isoDate,
-  Operation: z.string(),
-  ActorKind: z.string(),
-  ActorUserId: z.number().int().nullable(),
-  ActorName: z.string().nullable(),
-  Reason: z.string().nullable(),
-  StateBefore: z.string().nullable(),
-  StateAfter: z.string(),
-  AmountBefore: z.string().nullable(),
-  AmountAfter: z.string(),
-  PayoutBefore: z.string().nullable(),
-  PayoutAfter: z.string(),
-  DeltaAmount: z.string(),
-  DeltaPayout: z.string(),
-  Detail: z.record(z.string(), z.unknown()).nullable(),
-});
-
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
-
-export function toActionDto(a: ActionView): z.infer<typeof actionDto> {
-  const money = (minor: bigint) => formatMinor(minor, a.currency);
-  return {
-    Id: a.id.toString(),
-    CampaignId: a.programId,
-    CampaignName: a.programName,
-    ActionTrackerId: a.eventTypeId,
-    EventTypeName: a.eventTypeName,
-    EventKind: a.eventKind,
-    MediaPartnerId: a.partnerAccountId,
-    MediaPartnerName: a.partnerName,
-    ContractId: a.contractId,
-    State: a.state,
-    StatusDetail: a.statusDetail,
-    ReversalReason: a.reversalReason,
-    Amount: money(a.amountMinor),
-    Payout: money(a.payoutMinor),
-    DeltaAmount: money(a.amountMinor - a.originalAmountMinor),
-    DeltaPayout: money(a.payoutMinor - a.originalPayoutMinor),
-    IntendedAmount: money(a.originalAmountMinor),
-    IntendedPayout: money(a.originalPayoutMinor),
-    Currency: a.currency,
-    OrderId: a.orderId,
-    ClickId: a.clickId,
-    ReferringDate: iso(a.referringAt),
-    EventDate: a.eventAt.toISOString(),
-    LockingDate: a.lockingAt.toISOString(),
-    LockedDate: iso(a.lockedAt),
-    PaymentDate: iso(a.paymentDueAt),
-    ClearedDate: iso(a.clearedAt),
-    ModificationCount: a.modificationCount,
-    Items: (a.items ?? []).map((item, index) => {
-      const original = a.originalItems?.[index];
-      return {
-        Index: index,
-        Sku: item.sku ?? null,
-        Category: item.category ?? null,
-        Quantity: item.quantity,
-        Amount: money(item.amountMinor),
-        OriginalQuantity: original?.quantity ?? null,
-        OriginalAmount: original ? money(original.amountMinor) : null,
-        Rejected: item.quantity === 0,
-      };
-    }),
-    CreatedDate: a.createdAt.toISOString(),
-    UpdatedDate: a.updatedAt.toISOString(),
-  };
-}
-
-function toModificationDto(m: ModificationView, currency: string): z.infer<typeof modificationDto> {
-  const money = (minor: bigint | null) => (minor === null ? null : formatMinor(minor, currency));
-  return {
-    Seq: m.seq,
-    Date: m.at.toISOString(),
-    Operation: m.operation,
-    ActorKind: m.actorKind,
-    ActorUserId: m.actorUserId,
-    ActorName: m.actorName,
-    Reason: m.reason,
-    StateBefore: m.stateBefore,
-    StateAfter: m.stateAfter,
-    AmountBefore: money(m.amountBeforeMinor),
-    AmountAfter: money(m.amountAfterMinor)!,
-    PayoutBefore: money(m.payoutBeforeMinor),
-    PayoutAfter: money(m.payoutAfterMinor)!,
-    DeltaAmount: formatMinor(m.amountAfterMinor - (m.amountBeforeMinor ?? 0n), currency),
-    DeltaPayout: formatMinor(m.payoutAfterMinor - (m.payoutBeforeMinor ?? 0n), currency),
-    Detail: m.detail,
-  };
-}
-
-const actionFilterShape = {
-  sort: z
-    .enum(['EventDate', 'LockingDate', 'Amount', 'Payout', 'Id', 'MediaPartnerName', 'EventTypeName', 'CampaignName', 'OrderId', 'State'])
-    .optional(),
-  order: z.enum(['asc', 'desc']).optional(),
-  state: z.enum(ACTION_STATES).optional(),
-  statusDetail: z
-    .string()
-    .max(60)
-    .optional()
-    .describe('Pending, Approved/Payment Pending, Approved/Paid, Approved/Overdue, Reversed, Reversed/<reason>'),
-  programId: rowIdText().optional(),
-  partnerId: rowIdText().optional(),
-  actionTrackerId: rowIdText().optional(),
-  orderId: z.string().max(64).optional(),
-  actionId: z.string().regex(/^\d{1,18}$/).optional(),
-  from: filterDateTime().optional().describe('Event date from (inclusive)'),
-  to: filterDateTime().optional().describe('Event date to (exclusive)'),
-};
-const actionListQuery = z
-  .object({
-    page: z.coerce.number().int().min(1).max(100_000).default(1),
-    pageSize: z.coerce.number().int().min(1).max(500).default(50),
-    ...actionFilterShape,
-  })
-  .strict();
-const actionExportQuery = z.object(actionFilterShape).strict();
 
 function actionFilterOf(q: z.infer<typeof actionExportQuery>): Omit<ActionFilter, 'page' | 'pageSize'> {
   return {
-    ...(q.sort ? { sort: q.sort } : {}),
+    ...(q.sort ? { sort: ACTION_SORT_KEYS[q.sort] } : {}),
     ...(q.order ? { order: q.order } : {}),
     ...(q.state ? { state: q.state } : {}),
     ...(q.statusDetail ? { statusDetail: q.statusDetail } : {}),
@@ -250,14 +89,6 @@ const REFUSAL_STATUS: Record<Refusal, ConstructorParameters<typeof DomainError>[
   invalid: 'validation',
 };
 
-const outcomeDto = z.object({
-  actionId: z.string(),
-  ok: z.boolean(),
-  state: z.enum(ACTION_STATES).optional(),
-  refusal: z.string().optional(),
-  message: z.string().optional(),
-});
-
 function parseMoney(text: string, currency: string, field: string): bigint {
   try {
     return parseAmountMinorOrThrow(text, currency);
@@ -278,16 +109,22 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         tags: ['actions'],
         summary: "Actions: a brand's Pending Payouts list (filter state=PENDING), a partner's own actions",
         querystring: actionListQuery,
-        response: {
-          200: z.object({ items: z.array(actionDto), page: z.number(), pageSize: z.number(), total: z.number(), totalCapped: z.boolean() }),
-          ...errorResponses,
-        },
+        response: { 200: actionPageDto, ...errorResponses },
       },
     },
     async (request) => {
       const q = request.query;
-      const page = await listActions(ctx.db, actorOf(request), { page: q.page, pageSize: q.pageSize, ...actionFilterOf(q) }, ctx.clock.now());
-      return { ...page, items: page.items.map(toActionDto) };
+      const actor = actorOf(request);
+      const now = ctx.clock.now();
+      const page = await listActions(ctx.db, actor, { page: q.page, pageSize: q.pageSize, ...actionFilterOf(q) }, now);
+      const viewer: Viewer = { performer: performerOf(actor), now };
+      return {
+        Items: page.items.map((a) => toActionDto(a, viewer)),
+        Page: page.page,
+        PageSize: page.pageSize,
+        Total: page.total,
+        TotalCapped: page.totalCapped,
+      };
     },
   );
 
@@ -322,8 +159,10 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
   type ActionRequest = { params: { id: string } } & Parameters<typeof actorOf>[0];
   /** The action after a change, with its modification history: what every operation answers. */
   const detailOf = async (request: ActionRequest) => {
-    const { action, modifications } = await getActionDetailOrThrow(ctx.db, actorOf(request), BigInt(request.params.id), ctx.clock.now());
-    return { ...toActionDto(action), Modifications: modifications.map((m) => toModificationDto(m, action.currency)) };
+    const actor = actorOf(request);
+    const now = ctx.clock.now();
+    const { action, modifications } = await getActionDetailOrThrow(ctx.db, actor, BigInt(request.params.id), now);
+    return toActionDetailDto(action, modifications, { performer: performerOf(actor), now });
   };
   const refused = (outcome: ActionOutcome, where = '') =>
     new DomainError(REFUSAL_STATUS[outcome.refusal!], `${outcome.message!}${where}`, { refusal: outcome.refusal });
@@ -335,7 +174,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         tags: ['actions'],
         summary: 'One action with its items and modification history',
         params: actionIdParams,
-        response: { 200: actionDto.extend({ Modifications: z.array(modificationDto) }), ...errorResponses },
+        response: { 200: actionDetailDto, ...errorResponses },
       },
     },
     async (request) => detailOf(request),
@@ -348,7 +187,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     if (!outcome.ok) throw refused(outcome);
     return detailOf(request);
   };
-  const detailResponse = { 200: actionDto.extend({ Modifications: z.array(modificationDto) }), ...errorResponses };
+  const detailResponse = { 200: actionDetailDto, ...errorResponses };
 
   r.post(
     '/api/v1/actions/:id/approve',
@@ -357,7 +196,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         tags: ['actions'],
         summary: 'Approve (brands): "approved for locking", the action locks now',
         params: actionIdParams,
-        body: z.object({}).strict().nullish().describe('No fields; the body may be empty'),
+        body: emptyBody,
         response: detailResponse,
       },
     },
@@ -371,11 +210,11 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         tags: ['actions'],
         summary: 'Reverse (brands) with a reason; cost-per-click actions need an operator',
         params: actionIdParams,
-        body: z.object({ Reason: reason }).strict(),
+        body: reverseBody,
         response: detailResponse,
       },
     },
-    async (request) => single(request, { op: 'REVERSE', reason: request.body.Reason as never }),
+    async (request) => single(request, { op: 'REVERSE', reason: request.body.Reason }),
   );
 
   r.post(
@@ -385,13 +224,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         tags: ['actions'],
         summary: 'Modify the sale amount (brands): of the order, or of items; the payout is recomputed from the contract; Amount 0 reverses',
         params: actionIdParams,
-        body: z
-          .object({
-            Reason: reason,
-            Amount: z.string().max(30).optional(),
-            Items: z.array(z.object({ Index: itemIndex(), Amount: z.string().max(30) }).strict()).max(1000).optional(),
-          })
-          .strict(),
+        body: modifyBody,
         response: detailResponse,
       },
     },
@@ -403,7 +236,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
       }
       return single(request, {
         op: 'MODIFY_AMOUNT',
-        reason: body.Reason as never,
+        reason: body.Reason,
         ...(body.Amount !== undefined ? { amountMinor: parseMoney(body.Amount, action.currency, 'Amount') } : {}),
         ...(body.Items?.length
           ? { itemAmounts: body.Items.map((i, n) => ({ index: i.Index, amountMinor: parseMoney(i.Amount, action.currency, `Items[${n}].Amount`) })) }
@@ -419,11 +252,11 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         tags: ['actions'],
         summary: 'Reject one item (brands): its quantity becomes 0; rejecting the last item reverses the action',
         params: actionIdParams,
-        body: z.object({ ItemIndex: itemIndex(), Reason: reason }).strict(),
+        body: rejectItemBody,
         response: detailResponse,
       },
     },
-    async (request) => single(request, { op: 'REJECT_ITEM', itemIndex: request.body.ItemIndex, reason: request.body.Reason as never }),
+    async (request) => single(request, { op: 'REJECT_ITEM', itemIndex: request.body.ItemIndex, reason: request.body.Reason }),
   );
 
   r.post(
@@ -435,23 +268,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
           'Modify Item Details (brands): reject some items and give others new amounts, with one reason, all or nothing. ' +
           'Rejections are applied first, then the new amounts, each recorded as its own modification; rejecting every item left reverses the action.',
         params: actionIdParams,
-        body: z
-          .object({
-            Reason: reason,
-            Items: z
-              .array(
-                z
-                  .object({
-                    Index: itemIndex(),
-                    Amount: z.string().max(30).optional().describe('The new amount of the item'),
-                    Reject: z.literal(true).optional().describe('Reject the item: its quantity becomes 0'),
-                  })
-                  .strict(),
-              )
-              .min(1)
-              .max(1000),
-          })
-          .strict(),
+        body: modifyItemsBody,
         response: detailResponse,
       },
     },
@@ -466,11 +283,11 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         if (seen.has(item.Index)) throw invalid(`Items[${n}]: item ${item.Index} is listed twice.`);
         seen.add(item.Index);
       }
-      const steps: OperationRequest[] = Items.filter((item) => item.Reject).map((item) => ({ op: 'REJECT_ITEM', itemIndex: item.Index, reason: Reason as never }));
+      const steps: OperationRequest[] = Items.filter((item) => item.Reject).map((item) => ({ op: 'REJECT_ITEM', itemIndex: item.Index, reason: Reason }));
       const itemAmounts = Items.flatMap((item, n) =>
         item.Amount === undefined ? [] : [{ index: item.Index, amountMinor: parseMoney(item.Amount, action.currency, `Items[${n}].Amount`) }],
       );
-      if (itemAmounts.length) steps.push({ op: 'MODIFY_AMOUNT', reason: Reason as never, itemAmounts });
+      if (itemAmounts.length) steps.push({ op: 'MODIFY_AMOUNT', reason: Reason, itemAmounts });
       const outcome = await applyActionOperationSequence(ctx, actorOf(request), BigInt(request.params.id), steps);
       if (!outcome.ok) {
         throw refused(outcome, steps.length > 1 ? ` (change ${outcome.step! + 1} of ${steps.length}; none of the changes was saved)` : '');
@@ -486,7 +303,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         tags: ['actions'],
         summary: 'Restore a reversed action (brands): back to PENDING, it then locks per the contract terms',
         params: actionIdParams,
-        body: z.object({}).strict().nullish().describe('No fields; the body may be empty'),
+        body: emptyBody,
         response: detailResponse,
       },
     },
@@ -500,7 +317,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         tags: ['actions'],
         summary: 'Reset (brands): back to PENDING with the original amount, payout and items',
         params: actionIdParams,
-        body: z.object({}).strict().nullish().describe('No fields; the body may be empty'),
+        body: emptyBody,
         response: detailResponse,
       },
     },
@@ -514,23 +331,21 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
       schema: {
         tags: ['actions'],
         summary: `One operation on up to ${MAX_BULK_ACTIONS.toLocaleString('en-US')} actions (brands), with an outcome per action`,
-        body: z
-          .object({
-            Operation: z.enum(['APPROVE', 'REVERSE', 'RESTORE', 'RESET']),
-            ActionIds: z.array(z.string().regex(/^\d{1,18}$/)).min(1).max(MAX_BULK_ACTIONS),
-            Reason: reason.optional(),
-          })
-          .strict(),
-        response: { 200: z.object({ succeeded: z.number().int(), failed: z.number().int(), outcomes: z.array(outcomeDto) }), ...errorResponses },
+        body: bulkBody,
+        response: { 200: bulkResultDto, ...errorResponses },
       },
     },
     async (request) => {
       const { Operation, ActionIds, Reason } = request.body;
       if (Operation === 'REVERSE' && !Reason) throw invalid('Reason is required to reverse actions.');
       if (Operation !== 'REVERSE' && Reason) throw invalid(`Reason applies to REVERSE only, not to ${Operation}.`);
-      const op: OperationRequest = Operation === 'REVERSE' ? { op: 'REVERSE', reason: Reason as never } : { op: Operation };
+      const op: OperationRequest = Operation === 'REVERSE' ? { op: 'REVERSE', reason: Reason! } : { op: Operation };
       const outcomes: ActionOutcome[] = await applyActionOperation(ctx, actorOf(request), ActionIds, op);
-      return { succeeded: outcomes.filter((o) => o.ok).length, failed: outcomes.filter((o) => !o.ok).length, outcomes };
+      return {
+        Succeeded: outcomes.filter((o) => o.ok).length,
+        Failed: outcomes.filter((o) => !o.ok).length,
+        Outcomes: outcomes.map(toBulkOutcomeDto),
+      };
     },
   );
 
@@ -541,13 +356,13 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         tags: ['operator'],
         summary: 'Re-attribute a pending action to another partner (operators), under that partner’s contract in force at the event date',
         params: actionIdParams,
-        body: z.object({ PartnerId: rowId(), Reason: reason }).strict(),
+        body: reattributeBody,
         response: detailResponse,
       },
     },
     async (request) => {
       requireOperator(actorOf(request));
-      return single(request, { op: 'REATTRIBUTE', partnerAccountId: request.body.PartnerId, reason: request.body.Reason as never });
+      return single(request, { op: 'REATTRIBUTE', partnerAccountId: request.body.MediaPartnerId, reason: request.body.Reason });
     },
   );
 
@@ -558,13 +373,13 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         tags: ['operator'],
         summary: 'Reverse a pending cost-per-click action (operators)',
         params: actionIdParams,
-        body: z.object({ Reason: reason }).strict(),
+        body: reverseCpcBody,
         response: detailResponse,
       },
     },
     async (request) => {
       requireOperator(actorOf(request));
-      return single(request, { op: 'REVERSE_CPC', reason: request.body.Reason as never });
+      return single(request, { op: 'REVERSE_CPC', reason: request.body.Reason });
     },
   );
 
@@ -574,19 +389,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
       schema: {
         tags: ['ledger'],
         summary: "The account's balances per currency: pending (estimated, from pending actions) and the ledger's posted balances",
-        response: {
-          200: z.object({
-            balances: z.array(
-              z.object({
-                currency: z.string(),
-                pending: z.string().describe('Pending actions, estimated'),
-                paymentPending: z.string().describe('Partners: locked, not yet cleared'),
-                payable: z.string().describe('Brands: locked payouts owed'),
-              }),
-            ),
-          }),
-          ...errorResponses,
-        },
+        response: { 200: balancesDto, ...errorResponses },
       },
     },
     async (request) => {
@@ -595,14 +398,14 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
       const pending = await pendingEstimates(ctx.db, actor);
       const currencies = [...new Set([...ledger.map((b) => b.currency), ...pending.keys()])].sort();
       return {
-        balances: currencies.map((currency) => {
+        Balances: currencies.map((currency) => {
           const of = (code: string) => ledger.find((b) => b.currency === currency && b.code === code)?.balanceMinor ?? 0n;
-          return {
+          return toBalanceDto({
             currency,
-            pending: formatMinor(pending.get(currency) ?? 0n, currency),
-            paymentPending: formatMinor(of('PARTNER_PAYMENT_PENDING'), currency),
-            payable: formatMinor(-of('BRAND_PAYABLE'), currency),
-          };
+            pendingMinor: pending.get(currency) ?? 0n,
+            paymentPendingMinor: of('PARTNER_PAYMENT_PENDING'),
+            payableMinor: -of('BRAND_PAYABLE'),
+          });
         }),
       };
     },

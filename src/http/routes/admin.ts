@@ -2,7 +2,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import { forbidden, notFound, unauthorized } from '../../core/errors.js';
 import { JOBS } from '../../jobs/scheduler.js';
@@ -12,7 +11,8 @@ import { readEventsAfter } from '../../outbox/read-events.js';
 import { toWireEvent } from '../../outbox/wire.js';
 import { SESSION_COOKIE } from '../auth.js';
 import { toProblem } from '../problem.js';
-import { errorResponses } from '../schemas.js';
+import { createdOperatorDto, createOperatorBody, eventsBody, jobNameParams, ledgerCheckDto, type JobRunEvent } from '../contract/admin.js';
+import { errorResponses } from '../contract/common.js';
 
 /**
  * What the `lockstep` command line does through a running server. PGlite lets one
@@ -75,22 +75,22 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
     '/api/v1/admin/jobs/:name/run',
     {
       config: { auth: 'admin' },
-      schema: { hide: true, params: z.object({ name: z.string().max(100) }).strict() },
+      schema: { hide: true, params: jobNameParams },
     },
     async (request, reply) => {
       const job = JOBS.find((j) => j.name === request.params.name);
       if (!job) throw notFound(`There is no job "${request.params.name}"; the jobs are ${JOBS.map((j) => j.name).join(', ')}.`);
       const total = job.count ? await job.count(ctx) : null;
       // Newline-delimited JSON, one event a line, so the command line can show progress:
-      // {"event":"start","total":n}, {"event":"progress","done":n}…, then "done" or "error".
+      // {"Event":"start","Total":n}, {"Event":"progress","Done":n}…, then "done" or "error".
       const out = new PassThrough();
-      const send = (event: Record<string, unknown>) => out.write(`${JSON.stringify(event)}\n`);
-      send({ event: 'start', job: job.name, total });
+      const send = (event: JobRunEvent) => out.write(`${JSON.stringify(event)}\n`);
+      send({ Event: 'start', Job: job.name, Total: total });
       void job
-        .run(ctx, { onProgress: (done) => send({ event: 'progress', done }), signal: closing.signal })
+        .run(ctx, { onProgress: (done) => send({ Event: 'progress', Done: done }), signal: closing.signal })
         .then(
-          (result) => send({ event: 'done', ...result }),
-          (error: unknown) => send({ event: 'error', detail: toProblem(error, request).detail }),
+          (result) => send({ Event: 'done', Ran: result.ran, Done: result.done, Summary: result.summary }),
+          (error: unknown) => send({ Event: 'error', Detail: toProblem(error, request).detail }),
         )
         .finally(() => out.end());
       return reply.type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(out);
@@ -103,10 +103,13 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
       config: { auth: 'admin' },
       schema: {
         hide: true,
-        response: { 200: z.object({ ok: z.boolean(), transfers: z.number().int(), problems: z.array(z.string()) }), ...errorResponses },
+        response: { 200: ledgerCheckDto, ...errorResponses },
       },
     },
-    async () => checkLedger(ctx.db),
+    async () => {
+      const result = await checkLedger(ctx.db);
+      return { Ok: result.ok, Transfers: result.transfers, Problems: result.problems };
+    },
   );
 
   r.post(
@@ -115,11 +118,15 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
       config: { auth: 'admin' },
       schema: {
         hide: true,
-        body: z.object({ email: z.string().max(254), name: z.string().max(200), password: z.string().max(256) }).strict(),
-        response: { 201: z.object({ userId: z.number().int() }), ...errorResponses },
+        body: createOperatorBody,
+        response: { 201: createdOperatorDto, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(await createOperator(ctx, request.body)),
+    async (request, reply) => {
+      const { Email, Name, Password } = request.body;
+      const { userId } = await createOperator(ctx, { email: Email, name: Name, password: Password });
+      return reply.status(201).send({ UserId: userId });
+    },
   );
 
   r.post(
@@ -128,14 +135,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
       config: { auth: 'admin' },
       schema: {
         hide: true,
-        body: z
-          .object({
-            After: z.string().regex(/^\d{1,18}$/),
-            Limit: z.number().int().min(1).max(1_000).optional(),
-            TypePrefix: z.string().max(60).optional(),
-            AccountId: z.number().int().positive().max(2_147_483_647).optional(),
-          })
-          .strict(),
+        body: eventsBody,
       },
     },
     async (request) => {

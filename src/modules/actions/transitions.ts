@@ -1,11 +1,14 @@
 import { computePayoutMinor, type EventTypePayout } from '../programs/terms/index.js';
+import type { Actor } from '../accounts/actor.js';
 import {
   MAX_MODIFICATIONS_PER_ACTION,
+  REQUESTABLE_OPERATIONS,
   type ActionItem,
   type ActionState,
   type ChangeReasonCode,
   type EventKind,
   type Operation,
+  type RequestableOperation,
 } from './types.js';
 
 /**
@@ -144,14 +147,19 @@ export interface PlanContext {
   rule: EventTypePayout;
 }
 
-export function planOperation(action: ActionSnapshot, request: OperationRequest, context: PlanContext): PlanResult {
-  const transition = TRANSITIONS[request.op];
+/**
+ * The checks every request of an operation passes before its own: who may do it, the
+ * locking date, the states it starts from, the modification limit, cost-per-click. Null
+ * when none refuses; `planOperation` and `allowedOperations` both start here.
+ */
+export function refusalOf(action: ActionSnapshot, op: Operation, context: { now: Date; performer: Performer }): Refused | null {
+  const transition = TRANSITIONS[op];
   const isCpc = action.eventKind === 'CLICK';
   if (transition.by !== context.performer) {
-    if (request.op === 'REVERSE' && isCpc) {
+    if (op === 'REVERSE' && isCpc) {
       return refuse('cpc_needs_operator', `Action ${action.id} is a cost-per-click action; reversing it needs support (an operator ticket).`);
     }
-    return refuse('forbidden', `${request.op} is done by ${transition.by.toLowerCase()}, not by ${context.performer.toLowerCase()}.`);
+    return refuse('forbidden', `${op} is done by ${transition.by.toLowerCase()}, not by ${context.performer.toLowerCase()}.`);
   }
   if (action.state === 'APPROVED') {
     return refuse('locked', `Action ${action.id} is locked (approved); a locked action cannot be changed.`);
@@ -159,7 +167,7 @@ export function planOperation(action: ActionSnapshot, request: OperationRequest,
   const due = action.lockingAt.getTime() <= context.now.getTime();
   // Approving a due action that the lock job has not reached yet only does early what
   // the job would do, so it is allowed; every other change stops at the locking date.
-  if (due && request.op !== 'APPROVE' && request.op !== 'LOCK') {
+  if (due && op !== 'APPROVE' && op !== 'LOCK') {
     const when = action.lockingAt.toISOString();
     return refuse(
       'locked',
@@ -169,20 +177,64 @@ export function planOperation(action: ActionSnapshot, request: OperationRequest,
     );
   }
   if (!transition.from.includes(action.state)) {
-    return refuse('wrong_state', `Action ${action.id} is ${action.state}; ${request.op} applies to ${transition.from.join(' or ')} actions.`);
+    return refuse('wrong_state', `Action ${action.id} is ${action.state}; ${op} applies to ${transition.from.join(' or ')} actions.`);
   }
-  if (request.op !== 'LOCK' && action.modificationCount >= MAX_MODIFICATIONS_PER_ACTION) {
+  if (op !== 'LOCK' && action.modificationCount >= MAX_MODIFICATIONS_PER_ACTION) {
     return refuse('modification_limit', `Action ${action.id} has reached the limit of ${MAX_MODIFICATIONS_PER_ACTION} modifications.`);
   }
-  if (request.op === 'REVERSE' && isCpc) {
+  if (op === 'REVERSE' && isCpc) {
     return refuse('cpc_needs_operator', `Action ${action.id} is a cost-per-click action; reversing it needs support (an operator ticket).`);
   }
-  if (request.op === 'REVERSE_CPC' && !isCpc) {
+  if (op === 'REVERSE_CPC' && !isCpc) {
     return refuse('not_cpc', `Action ${action.id} is not a cost-per-click action; the brand reverses it.`);
   }
-  if ((request.op === 'MODIFY_AMOUNT' || request.op === 'REJECT_ITEM') && isCpc) {
+  if ((op === 'MODIFY_AMOUNT' || op === 'REJECT_ITEM') && isCpc) {
     return refuse('invalid', `Action ${action.id} is a cost-per-click action; it has no sale amount or items to change.`);
   }
+  return null;
+}
+
+/** Who performs the operations of an actor: a brand account, an operator; a partner changes no action. */
+export function performerOf(actor: Actor): Performer | null {
+  if (actor.type === 'operator') return 'OPERATOR';
+  return actor.accountKind === 'BRAND' ? 'BRAND' : null;
+}
+
+function sameItems(a: readonly ActionItem[] | null, b: readonly ActionItem[] | null): boolean {
+  if (!a || !b) return a === b || (a?.length ?? 0) + (b?.length ?? 0) === 0;
+  return a.length === b.length && a.every((item, i) => item.quantity === b[i]!.quantity && item.amountMinor === b[i]!.amountMinor);
+}
+
+/** Whether a reset would change anything: the action is reversed, or differs from its original amount, payout or items. */
+export function differsFromOriginal(action: ActionSnapshot): boolean {
+  return (
+    action.state === 'REVERSED' ||
+    action.amountMinor !== action.originalAmountMinor ||
+    action.payoutMinor !== action.originalPayoutMinor ||
+    !sameItems(action.items, action.originalItems)
+  );
+}
+
+/**
+ * The operations a performer may ask for on an action now, from the one table above: those
+ * `refusalOf` lets through, less the ones that could not change anything whatever the
+ * request says (REJECT_ITEM with no item left to reject, RESET of an action that has its
+ * original values). A request may still be refused for what it asks (an item that does not
+ * exist, a negative amount); this is what the UI offers, not a promise.
+ */
+export function allowedOperations(action: ActionSnapshot, performer: Performer | null, now: Date): RequestableOperation[] {
+  if (!performer) return [];
+  return REQUESTABLE_OPERATIONS.filter((op) => {
+    if (refusalOf(action, op, { now, performer })) return false;
+    if (op === 'REJECT_ITEM') return (action.items ?? []).some((item) => item.quantity > 0);
+    if (op === 'RESET') return differsFromOriginal(action);
+    return true;
+  });
+}
+
+export function planOperation(action: ActionSnapshot, request: OperationRequest, context: PlanContext): PlanResult {
+  const refused = refusalOf(action, request.op, context);
+  if (refused) return refused;
 
   const keep = {
     amountMinor: action.amountMinor,

@@ -14,6 +14,18 @@ export const ACTION_OPERATIONS = [
   'REVERSE_CPC',
 ] as const;
 export type Operation = (typeof ACTION_OPERATIONS)[number];
+/** The operations a caller may ask for (an action's allowed operations): every one but LOCK, which the lock job does. */
+export const REQUESTABLE_OPERATIONS = [
+  'APPROVE',
+  'REVERSE',
+  'MODIFY_AMOUNT',
+  'REJECT_ITEM',
+  'RESTORE',
+  'RESET',
+  'REATTRIBUTE',
+  'REVERSE_CPC',
+] as const satisfies readonly Operation[];
+export type RequestableOperation = (typeof REQUESTABLE_OPERATIONS)[number];
 /** What a modification record names: an operation, or the action's creation. */
 export const MODIFICATION_OPERATIONS = ['CREATE', ...ACTION_OPERATIONS] as const;
 export type ModificationOperation = (typeof MODIFICATION_OPERATIONS)[number];

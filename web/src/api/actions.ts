@@ -7,19 +7,12 @@ import { keepPreviousData, useQueries, useQuery, useQueryClient } from '@tanstac
 import { useCallback, useMemo } from 'react';
 import type { QueryValue } from './client';
 import { useAccount, useAccountApi, useAccountKey } from './session';
-import type {
-  ActionDetail,
-  ActionPage,
-  Balance,
-  BrandPartner,
-  BulkOperation,
-  BulkResult,
-  ChangeReasonCode,
-  Contract,
-  EventType,
-  Page,
-  Program,
-} from './types';
+import type { ActionDetail, ActionPage, BulkBody, BulkOperation, BulkResult, ModifyBody, ModifyItemsBody, ReverseBody } from '@contract/actions';
+import type { Page } from '@contract/common';
+import type { BrandPartner, Contract } from '@contract/contracts';
+import type { ChangeReasonCode } from '@contract/enums';
+import type { EventType, Program } from '@contract/programs';
+import type { Balances } from '@contract/ledger';
 
 export function useActionsPage(query: Record<string, QueryValue>) {
   const http = useAccountApi();
@@ -47,8 +40,8 @@ export function useBalances() {
   const key = useAccountKey();
   return useQuery({
     queryKey: key('balances'),
-    queryFn: () => http.get<{ balances: Balance[] }>('/api/v1/balances'),
-    select: (data) => data.balances,
+    queryFn: () => http.get<Balances>('/api/v1/balances'),
+    select: (data) => data.Balances,
   });
 }
 
@@ -93,18 +86,6 @@ export function useEventTypesOf(programs: Program[] | undefined) {
   return (programs ?? []).map((program, i) => ({ program, eventTypes: results[i]?.data ?? [] }));
 }
 
-export interface ModifyBody {
-  Reason: ChangeReasonCode;
-  Amount?: string;
-  Items?: Array<{ Index: number; Amount: string }>;
-}
-
-/** Modify Item Details: per item, a new amount or a rejection. */
-export interface ModifyItemsBody {
-  Reason: ChangeReasonCode;
-  Items: Array<{ Index: number; Amount: string } | { Index: number; Reject: true }>;
-}
-
 /** The brand's operations on actions. Each returns the action as it is afterwards. */
 export function useActionCommands() {
   const http = useAccountApi();
@@ -128,7 +109,7 @@ export function useActionCommands() {
     return {
       refresh,
       approve: (actionId: string) => single(actionId, 'approve'),
-      reverse: (actionId: string, reason: ChangeReasonCode) => single(actionId, 'reverse', { Reason: reason }),
+      reverse: (actionId: string, reason: ChangeReasonCode) => single(actionId, 'reverse', { Reason: reason } satisfies ReverseBody),
       modify: (actionId: string, body: ModifyBody) => single(actionId, 'modify', body),
       /** Several item changes with one reason, all or nothing (Modify Item Details). */
       modifyItems: (actionId: string, body: ModifyItemsBody) => single(actionId, 'modify-items', body),
@@ -140,7 +121,7 @@ export function useActionCommands() {
             Operation: operation,
             ActionIds: actionIds,
             ...(reason ? { Reason: reason } : {}),
-          });
+          } satisfies BulkBody);
         } finally {
           await refresh();
         }

@@ -1,6 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useAccountApi, useAccountKey } from './session';
-import type { Contract, EventType, Page, Program, TemplateTerms } from './types';
+import type { Page } from '@contract/common';
+import type { Contract } from '@contract/contracts';
+import type { EventType, Program, TemplateTerms } from '@contract/programs';
 
 /** Brand: its programs. Partner: the programs it can join. */
 export function usePrograms() {

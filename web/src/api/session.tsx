@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { ApiError, accountApi, api, type AccountApi } from './client';
-import type { Me, MeAccount } from './types';
+import type { Me, MeAccount } from '@contract/session';
 
 export const ME_KEY = ['me'] as const;
 const ACCOUNT_STORAGE_KEY = 'lockstep.accountId';

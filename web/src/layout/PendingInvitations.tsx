@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, errorDetail } from '../api/client';
 import { ME_KEY, useSession } from '../api/session';
-import type { Me, MyInvitation } from '../api/types';
+import type { Me, MyInvitation } from '@contract/session';
 import { useToast } from '../components/Toast';
 import { humanize } from '../lib/format';
 

@@ -1,4 +1,4 @@
-import type { LockingRule, Payout, PaymentSchedule } from '../api/types';
+import type { LockingRule, PaymentSchedule, Payout } from '@contract/programs';
 
 function parts(date: Date, timeZone: string, withTime: boolean): Record<string, string> {
   const formatter = new Intl.DateTimeFormat('en-CA', {

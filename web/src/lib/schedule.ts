@@ -1,4 +1,4 @@
-import type { LockingRule, PaymentSchedule } from '../api/types';
+import type { LockingRule, PaymentSchedule } from '@contract/programs';
 
 /** Calendar arithmetic on plain dates (as UTC midnights), mirroring the server's rules, for examples. */
 function addDays(date: Date, days: number): Date {

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { useActiveContracts, useEventTypes, usePrograms, useTemplateTerms } from '../../api/queries';
 import { useAccount, useSession } from '../../api/session';
-import type { Program } from '../../api/types';
+import type { Program } from '@contract/programs';
 import { EmptyState, Loading, QueryError } from '../../components/Feedback';
 import { Badge, Card, PageHeader } from '../../components/Form';
 import { RETURNS_PROCESSING_LABELS } from '../../lib/format';

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useActionCommands } from '../../api/actions';
 import { errorDetail } from '../../api/client';
-import type { BulkOperation, BulkResult, ChangeReasonCode } from '../../api/types';
+import type { BulkOperation, BulkResult } from '@contract/actions';
+import type { ChangeReasonCode } from '@contract/enums';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Notice } from '../../components/Feedback';
 import { Field } from '../../components/Form';
@@ -22,7 +23,7 @@ export interface BulkReport {
 
 /** "18 approved, 2 refused" */
 export function bulkSummary({ operation, result }: BulkReport): string {
-  return `${result.succeeded} ${DONE_VERB[operation]}${result.failed ? `, ${result.failed} refused` : ''}`;
+  return `${result.Succeeded} ${DONE_VERB[operation]}${result.Failed ? `, ${result.Failed} refused` : ''}`;
 }
 
 const SHOWN_REFUSALS = 12;
@@ -30,7 +31,7 @@ const SHOWN_REFUSALS = 12;
 /** The outcome of a bulk operation, action by action: nothing refused goes unmentioned. */
 export function BulkOutcome({ report, onDismiss }: { report: BulkReport; onDismiss: () => void }) {
   const [all, setAll] = useState(false);
-  const refused = report.result.outcomes.filter((o) => !o.ok);
+  const refused = report.result.Outcomes.filter((o) => !o.Ok);
   const shown = all ? refused : refused.slice(0, SHOWN_REFUSALS);
   return (
     <div className={`bulk-outcome ${refused.length ? 'bulk-outcome-mixed' : 'bulk-outcome-ok'}`} role="status" data-testid="bulk-outcome">
@@ -46,10 +47,10 @@ export function BulkOutcome({ report, onDismiss }: { report: BulkReport; onDismi
       {refused.length ? (
         <ul className="bulk-refusals">
           {shown.map((o) => (
-            <li key={o.actionId} data-testid={`bulk-refusal-${o.actionId}`}>
-              <span className="mono">Action {o.actionId}</span>
-              {o.refusal ? <span className="code">{o.refusal}</span> : null}
-              <span>{o.message}</span>
+            <li key={o.ActionId} data-testid={`bulk-refusal-${o.ActionId}`}>
+              <span className="mono">Action {o.ActionId}</span>
+              {o.Refusal ? <span className="code">{o.Refusal}</span> : null}
+              <span>{o.Message}</span>
             </li>
           ))}
           {refused.length > shown.length ? (
@@ -112,7 +113,7 @@ export function BulkDialog({ operation, actionIds, onClose, onDone }: BulkDialog
     try {
       const result = await commands.bulk(operation, actionIds, operation === 'REVERSE' ? (reason as ChangeReasonCode) : undefined);
       const report = { operation, result };
-      if (result.failed) toast.error(`${bulkSummary(report)}. See the list above the table for why.`);
+      if (result.Failed) toast.error(`${bulkSummary(report)}. See the list above the table for why.`);
       else toast.success(`${bulkSummary(report)}.`);
       onDone(report);
     } catch (e) {

@@ -11,7 +11,8 @@ import { useActionsPage, useBrandPartners, useEventTypesOf } from '../../api/act
 import type { QueryValue } from '../../api/client';
 import { usePrograms } from '../../api/queries';
 import { useAccount } from '../../api/session';
-import { APPROVED_STATUS_DETAILS, CHANGE_REASON_CODES, type Action, type BulkOperation } from '../../api/types';
+import type { Action, BulkOperation } from '@contract/actions';
+import { APPROVED_STATUS_DETAILS, CHANGE_REASON_CODES } from '@contract/enums';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { DebouncedInput } from '../../components/DebouncedInput';
 import { DownloadButtons } from '../../components/DownloadButton';
@@ -154,7 +155,7 @@ function ActionsView({ reversed }: { reversed: boolean }) {
   const queryKey = JSON.stringify(query);
   useEffect(() => setSelected(new Set()), [queryKey]);
 
-  const rows = actions.data?.items ?? NO_ACTIONS;
+  const rows = actions.data?.Items ?? NO_ACTIONS;
 
   const open = (action: Action) => update({ action: action.Id });
   const operate = (op: BrandOperation, action: Action) => setOperation({ op, action });
@@ -453,12 +454,13 @@ function ActionsView({ reversed }: { reversed: boolean }) {
           selection={{
             selected,
             onChange: setSelected,
-            canSelect: (a) => (reversed ? a.State === 'REVERSED' : a.State === 'PENDING'),
+            // A row is selectable when the server allows one of the view's bulk operations on it.
+            canSelect: (a) => a.AllowedOperations.some((op) => (reversed ? op === 'RESTORE' || op === 'RESET' : op === 'APPROVE' || op === 'REVERSE')),
             rowLabel: (a) => `Select action ${a.Id}`,
           }}
           server={{
-            rowCount: actions.data?.total ?? 0,
-            rowCountCapped: actions.data?.totalCapped ?? false,
+            rowCount: actions.data?.Total ?? 0,
+            rowCountCapped: actions.data?.TotalCapped ?? false,
             state: tableState,
             onStateChange: (next) =>
               update(tableStateToParams(next)),

@@ -4,16 +4,8 @@ import { Link, useParams } from 'react-router';
 import { errorDetail } from '../../api/client';
 import { useEventTypes, useProgram, useTemplateTerms } from '../../api/queries';
 import { useAccount, useAccountApi } from '../../api/session';
-import {
-  EVENT_TYPE_KINDS,
-  RETURNS_PROCESSING,
-  type EventType,
-  type EventTypeKind,
-  type Program,
-  type ProgramStatus,
-  type ReturnsProcessing,
-  type TemplateTerms,
-} from '../../api/types';
+import { EVENT_TYPE_KINDS, type EventTypeKind, type ProgramStatus, RETURNS_PROCESSING, type ReturnsProcessing } from '@contract/enums';
+import type { CreateEventTypeBody, EventType, Program, TemplateTerms, UpdateProgramBody } from '@contract/programs';
 import { ChipList, ChipsInput, withDraft } from '../../components/ChipsInput';
 import { columnsFor, DataTable } from '../../components/DataTable';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
@@ -23,7 +15,6 @@ import { useToast } from '../../components/Toast';
 import { formatDate, formatDateTime, RETURNS_PROCESSING_LABELS } from '../../lib/format';
 import { TermsSummary } from '../shared/TermsSummary';
 import { TimeZoneOptions } from './ProgramsPage';
-import type { CreateEventTypeBody, UpdateProgramBody } from '@contract/programs';
 
 const NO_EVENT_TYPES: EventType[] = [];
 const etCol = columnsFor<EventType>();

@@ -4,14 +4,13 @@ import { Link, useNavigate } from 'react-router';
 import { errorDetail } from '../../api/client';
 import { usePrograms } from '../../api/queries';
 import { useAccount, useAccountApi } from '../../api/session';
-import type { Program } from '../../api/types';
+import type { CreateProgramBody, Program } from '@contract/programs';
 import { columnsFor, DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/Feedback';
 import { Badge, Field, PageHeader } from '../../components/Form';
 import { useToast } from '../../components/Toast';
 import { COMMON_CURRENCIES, formatDate, timeZones } from '../../lib/format';
-import type { CreateProgramBody } from '@contract/programs';
 
 const NO_PROGRAMS: Program[] = [];
 const col = columnsFor<Program>();

@@ -1,4 +1,5 @@
-import { CHANGE_REASON_CODES, type Action, type ChangeReasonCode } from '../../api/types';
+import type { Action } from '@contract/actions';
+import { CHANGE_REASON_CODES, type ChangeReasonCode } from '@contract/enums';
 import { formatDate } from '../../lib/format';
 import { reasonLabel } from '../shared/actions/reasons';
 

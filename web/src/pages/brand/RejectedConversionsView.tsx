@@ -1,7 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
-import { REJECT_REASONS, type Conversion, type LegacyPage } from '../../api/types';
+import type { Page } from '@contract/common';
+import type { Conversion } from '@contract/conversions';
+import { REJECT_REASONS } from '@contract/enums';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { DebouncedInput } from '../../components/DebouncedInput';
 import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
@@ -44,7 +46,7 @@ export function RejectedConversionsView() {
   };
   const conversions = useQuery({
     queryKey: key('conversions', query),
-    queryFn: () => http.get<LegacyPage<Conversion>>('/api/v1/conversions', query),
+    queryFn: () => http.get<Page<Conversion>>('/api/v1/conversions', query),
     placeholderData: keepPreviousData,
   });
 
@@ -130,7 +132,7 @@ export function RejectedConversionsView() {
           label="Rejected conversions"
           testId="rejected-conversions"
           columns={columns}
-          data={conversions.data?.items ?? NO_ROWS}
+          data={conversions.data?.Items ?? NO_ROWS}
           getRowId={(c) => c.Id}
           rowTestId={(c) => `conversion-row-${c.Id}`}
           itemName={['rejected conversion', 'rejected conversions']}
@@ -189,7 +191,7 @@ export function RejectedConversionsView() {
           emptyMessage={filtered ? 'No rejected conversions match these filters.' : 'No rejected conversions: every conversion was credited.'}
           pageSizeOptions={PAGE_SIZES}
           server={{
-            rowCount: conversions.data?.total ?? 0,
+            rowCount: conversions.data?.Total ?? 0,
             state: tableState,
             onStateChange: (next) =>
               update(tableStateToParams(next)),

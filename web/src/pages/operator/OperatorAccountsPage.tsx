@@ -1,8 +1,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api, errorDetail } from '../../api/client';
-import type { AccountKind, OperatorAccount, PascalPage } from '../../api/types';
-import type { CreateAccountBody, CreatedAccount } from '@contract/operator';
+import type { Page as PascalPage } from '@contract/common';
+import type { AccountKind } from '@contract/enums';
+import type { CreateAccountBody, CreatedAccount, OperatorAccount } from '@contract/operator';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Notice } from '../../components/Feedback';

@@ -6,7 +6,10 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, errorDetail } from '../../api/client';
-import type { Action, ActionDetail, ChangeReasonCode, OperatorAccount, Page } from '../../api/types';
+import type { Action, ActionDetail } from '@contract/actions';
+import type { Page } from '@contract/common';
+import type { ChangeReasonCode } from '@contract/enums';
+import type { OperatorAccount, ReattributeBody, ReverseCpcBody } from '@contract/operator';
 import { Dialog } from '../../components/Dialog';
 import { EmptyState, ErrorMessage, Loading, Notice, QueryError } from '../../components/Feedback';
 import { Details, PageHeader } from '../../components/Form';
@@ -28,8 +31,13 @@ interface Availability {
   reason?: string;
 }
 
-/** What support may do with the action now; the server decides, and its refusals are shown. */
+/**
+ * What support may do with the action now: the server decides (the action's AllowedOperations
+ * for an operator), and its refusals are shown. When an operation is not allowed, this only
+ * puts the reason into words, from what the page shows of the action.
+ */
 export function operatorAvailability(a: Action, op: OperatorOperation, now = Date.now()): Availability {
+  if (a.AllowedOperations.includes(op === 'reattribute' ? 'REATTRIBUTE' : 'REVERSE_CPC')) return { enabled: true };
   if (a.State === 'APPROVED') return { enabled: false, reason: 'Locked (approved): a locked action is never changed.' };
   if (a.State === 'REVERSED') return { enabled: false, reason: 'Reversed: only pending actions are re-attributed or reversed.' };
   if (Date.parse(a.LockingDate) <= now) {
@@ -38,7 +46,7 @@ export function operatorAvailability(a: Action, op: OperatorOperation, now = Dat
   if (op === 'reverse-cpc' && a.EventKind !== 'CLICK') {
     return { enabled: false, reason: 'Reverse CPC is for cost-per-click actions; the brand reverses other actions itself.' };
   }
-  return { enabled: true };
+  return { enabled: false, reason: 'Not possible for this action now.' };
 }
 
 function actionKey(id: string) {
@@ -294,7 +302,11 @@ function ReattributeDialog({ action: a, onClose, onDone }: { action: ActionDetai
       confirmLabel="Re-attribute"
       pendingLabel="Re-attributing…"
       perform={async () => {
-        const after = await api.post<ActionDetail>(`/api/v1/operator/actions/${a.Id}/reattribute`, { PartnerId: partner!.Id, Reason: reason });
+        const after = await api.post<ActionDetail>(`/api/v1/operator/actions/${a.Id}/reattribute`, {
+          MediaPartnerId: partner!.Id,
+          // The dialog's first step does not go on without a reason.
+          Reason: reason as ChangeReasonCode,
+        } satisfies ReattributeBody);
         onDone(after, partner!);
       }}
     />
@@ -333,7 +345,7 @@ function ReverseCpcDialog({ action: a, onClose, onDone }: { action: ActionDetail
       confirmLabel="Reverse CPC action"
       pendingLabel="Reversing…"
       perform={async () => {
-        onDone(await api.post<ActionDetail>(`/api/v1/operator/actions/${a.Id}/reverse-cpc`, { Reason: reason }));
+        onDone(await api.post<ActionDetail>(`/api/v1/operator/actions/${a.Id}/reverse-cpc`, { Reason: reason as ChangeReasonCode } satisfies ReverseCpcBody));
       }}
     />
   );
@@ -344,7 +356,7 @@ function reattributedPartnerIds(a: ActionDetail): number[] {
   const ids = new Set<number>();
   for (const m of a.Modifications) {
     if (m.Operation !== 'REATTRIBUTE' || !m.Detail) continue;
-    for (const key of ['fromPartnerAccountId', 'toPartnerAccountId']) {
+    for (const key of ['FromMediaPartnerId', 'ToMediaPartnerId'] as const) {
       const v = m.Detail[key];
       if (typeof v === 'number') ids.add(v);
     }

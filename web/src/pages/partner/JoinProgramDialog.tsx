@@ -3,12 +3,12 @@ import { useState } from 'react';
 import { errorDetail } from '../../api/client';
 import { useEventTypes, useTemplateTerms } from '../../api/queries';
 import { useAccount, useAccountApi } from '../../api/session';
-import type { Contract, Program } from '../../api/types';
+import type { AcceptTermsBody, Contract } from '@contract/contracts';
+import type { Program } from '@contract/programs';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Loading, Notice, QueryError } from '../../components/Feedback';
 import { useToast } from '../../components/Toast';
 import { TermsSummary } from '../shared/TermsSummary';
-import type { AcceptTermsBody } from '@contract/contracts';
 
 /** Join a program: pick one of its template terms, review, accept → a new ACTIVE contract. */
 export function JoinProgramDialog({ program, current, onClose }: { program: Program; current?: Contract; onClose: () => void }) {

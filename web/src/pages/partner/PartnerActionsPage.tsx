@@ -6,7 +6,8 @@
 import { useMemo } from 'react';
 import { useActionsPage, useContractPrograms } from '../../api/actions';
 import { useAccount } from '../../api/session';
-import { APPROVED_STATUS_DETAILS, CHANGE_REASON_CODES, type Action } from '../../api/types';
+import type { Action } from '@contract/actions';
+import { APPROVED_STATUS_DETAILS, CHANGE_REASON_CODES } from '@contract/enums';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { DebouncedInput } from '../../components/DebouncedInput';
 import { DownloadButtons } from '../../components/DownloadButton';
@@ -192,7 +193,7 @@ export function PartnerActionsPage() {
           label="Actions"
           testId="partner-actions"
           columns={columns}
-          data={actions.data?.items ?? NO_ACTIONS}
+          data={actions.data?.Items ?? NO_ACTIONS}
           getRowId={(a) => a.Id}
           rowTestId={(a) => `action-row-${a.Id}`}
           rowClassName={(a) => (a.Id === openId ? 'row-open' : undefined)}
@@ -206,8 +207,8 @@ export function PartnerActionsPage() {
           emptyMessage={filtered ? 'No actions match these filters.' : 'No actions yet: they appear once your links bring conversions.'}
           pageSizeOptions={PAGE_SIZES}
           server={{
-            rowCount: actions.data?.total ?? 0,
-            rowCountCapped: actions.data?.totalCapped ?? false,
+            rowCount: actions.data?.Total ?? 0,
+            rowCountCapped: actions.data?.TotalCapped ?? false,
             state: tableState,
             onStateChange: (next) =>
               update(tableStateToParams(next)),

@@ -8,7 +8,8 @@ import { Link } from 'react-router';
 import { useActiveContracts, useProgram } from '../../api/queries';
 import { errorDetail } from '../../api/client';
 import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
-import type { Page, TrackingLink } from '../../api/types';
+import type { Page } from '@contract/common';
+import type { CreateLinkBody, TrackingLink } from '@contract/tracking';
 import { CopyButton } from '../../components/CopyButton';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { ConfirmDialog } from '../../components/Dialog';
@@ -17,7 +18,6 @@ import { Badge, Card, CopyField, Field, PageHeader } from '../../components/Form
 import { useToast } from '../../components/Toast';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { positiveIntParam, tableStateToParams, useSearchState } from '../../lib/searchState';
-import type { CreateLinkBody } from '@contract/tracking';
 import { LINK_SORTS } from '@contract/enums';
 
 const SORT_KEYS: readonly string[] = LINK_SORTS;

@@ -1,6 +1,6 @@
 import { useEventTypes } from '../../api/queries';
 import { useAccount } from '../../api/session';
-import type { Contract } from '../../api/types';
+import type { Contract } from '@contract/contracts';
 import { Dialog } from '../../components/Dialog';
 import { Details } from '../../components/Form';
 import { formatDateTime } from '../../lib/format';

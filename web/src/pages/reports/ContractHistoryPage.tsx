@@ -3,7 +3,9 @@ import { useMemo, useState } from 'react';
 import { useBrandPartners } from '../../api/actions';
 import { usePrograms } from '../../api/queries';
 import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
-import { TERMINATION_REASONS, type Contract, type Page } from '../../api/types';
+import type { Page } from '@contract/common';
+import type { Contract } from '@contract/contracts';
+import { CONTRACT_SORTS, TERMINATION_REASONS } from '@contract/enums';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { DownloadButtons } from '../../components/DownloadButton';
 import { PageHeader } from '../../components/Form';
@@ -13,7 +15,6 @@ import { tableStateToParams, useSearchState } from '../../lib/searchState';
 import { ContractDetailsDialog } from './ContractDetailsDialog';
 import { ContractStatusBadge } from './ContractStatusBadge';
 import { ExpireContractDialog } from './ExpireContractDialog';
-import { CONTRACT_SORTS } from '@contract/enums';
 
 const STATUS_OPTIONS = [
   ['ALL', 'All'],

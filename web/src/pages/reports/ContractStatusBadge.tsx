@@ -1,4 +1,4 @@
-import type { Contract } from '../../api/types';
+import type { Contract } from '@contract/contracts';
 import { Badge } from '../../components/Form';
 
 export function ContractStatusBadge({ contract }: { contract: Pick<Contract, 'Status' | 'EndDate'> }) {

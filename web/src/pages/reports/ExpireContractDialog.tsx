@@ -2,12 +2,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorDetail } from '../../api/client';
 import { useAccount, useAccountApi } from '../../api/session';
-import { CHANGE_REASON_CODES, type ChangeReasonCode, type Contract, type ExpiredContract } from '../../api/types';
+import type { Contract, ExpireContractBody, ExpiredContract } from '@contract/contracts';
+import { CHANGE_REASON_CODES, type ChangeReasonCode } from '@contract/enums';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Notice } from '../../components/Feedback';
 import { useToast } from '../../components/Toast';
 import { formatDate, todayIn } from '../../lib/format';
-import type { ExpireContractBody } from '@contract/contracts';
 
 /** Expire a contract now, or at 23:59:59 of a date in the account's time zone. */
 export function ExpireContractDialog({ contract, onClose }: { contract: Contract; onClose: () => void }) {

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
-import type { AccountDetails } from '../../api/types';
+import type { AccountDetails } from '@contract/accounts';
 import { Loading, QueryError } from '../../components/Feedback';
 import { Badge, Card, Details, PageHeader } from '../../components/Form';
 import { formatDateTime, humanize } from '../../lib/format';

@@ -24,15 +24,15 @@ export function BalanceCards() {
         <div className="balance-card muted">No balances yet: they start with your first tracked action.</div>
       ) : (
         list.map((b) => (
-          <section key={b.currency} className="balance-card" data-testid={`balance-${b.currency}`} aria-label={`Balances in ${b.currency}`}>
-            <div className="balance-currency">{b.currency}</div>
+          <section key={b.Currency} className="balance-card" data-testid={`balance-${b.Currency}`} aria-label={`Balances in ${b.Currency}`}>
+            <div className="balance-currency">{b.Currency}</div>
             <div className="balance-figures">
               <div className="balance-figure">
                 <div className="kpi-label" title="Pending actions, estimated: they may still be modified or reversed">
                   Pending
                 </div>
-                <div className="balance-value" data-testid={`balance-${b.currency}-pending`}>
-                  {formatMoney(b.pending, b.currency)}
+                <div className="balance-value" data-testid={`balance-${b.Currency}-pending`}>
+                  {formatMoney(b.Pending, b.Currency)}
                 </div>
               </div>
               {isPartner ? (
@@ -40,8 +40,8 @@ export function BalanceCards() {
                   <div className="kpi-label" title="Locked, not yet cleared: funds that will become available">
                     Payment pending
                   </div>
-                  <div className="balance-value" data-testid={`balance-${b.currency}-payment-pending`}>
-                    {formatMoney(b.paymentPending, b.currency)}
+                  <div className="balance-value" data-testid={`balance-${b.Currency}-payment-pending`}>
+                    {formatMoney(b.PaymentPending, b.Currency)}
                   </div>
                 </div>
               ) : (
@@ -49,8 +49,8 @@ export function BalanceCards() {
                   <div className="kpi-label" title="Locked payouts owed to partners">
                     Payable
                   </div>
-                  <div className="balance-value" data-testid={`balance-${b.currency}-payable`}>
-                    {formatMoney(b.payable, b.currency)}
+                  <div className="balance-value" data-testid={`balance-${b.Currency}-payable`}>
+                    {formatMoney(b.Payable, b.Currency)}
                   </div>
                 </div>
               )}

@@ -1,4 +1,4 @@
-import type { EventType, PayoutGroup, Terms } from '../../api/types';
+import type { EventType, PayoutGroup, Terms } from '@contract/programs';
 import { lockingText, payoutText, paymentText } from '../../lib/format';
 
 function matchText(match: PayoutGroup['Match']): string {

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useActionDetail, useBrandPartners } from '../../../api/actions';
 import { useAccount } from '../../../api/session';
-import type { Action, ActionDetail, Modification } from '../../../api/types';
+import type { Action, ActionDetail, Modification } from '@contract/actions';
 import { Drawer } from '../../../components/Drawer';
 import { Loading, Notice, QueryError } from '../../../components/Feedback';
 import { Badge, Details } from '../../../components/Form';
@@ -47,8 +47,8 @@ function Delta({ amount, currency }: { amount: string; currency: string }) {
 /** The partners of a re-attribution, from the entry's detail (partner ids). */
 function reattribution(m: Modification): { from: number; to: number } | null {
   if (m.Operation !== 'REATTRIBUTE' || !m.Detail) return null;
-  const from = m.Detail['fromPartnerAccountId'];
-  const to = m.Detail['toPartnerAccountId'] ?? m.Detail['partnerAccountId'];
+  const from = m.Detail.FromMediaPartnerId;
+  const to = m.Detail.ToMediaPartnerId ?? m.Detail.MediaPartnerId;
   return typeof from === 'number' && typeof to === 'number' ? { from, to } : null;
 }
 

@@ -1,4 +1,4 @@
-import type { Action } from '../../../api/types';
+import type { Action } from '@contract/actions';
 import { Badge } from '../../../components/Form';
 import { reasonLabel } from './reasons';
 

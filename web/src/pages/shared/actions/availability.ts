@@ -1,4 +1,5 @@
-import type { Action } from '../../../api/types';
+import type { Action } from '@contract/actions';
+import type { RequestableOperation } from '@contract/enums';
 import { formatDate } from '../../../lib/format';
 import { isZeroAmount } from '../../../lib/money';
 
@@ -13,6 +14,16 @@ export interface Availability {
 export const CPC_REVERSAL_NEEDS_SUPPORT =
   'Reversing a cost-per-click action needs support: ask an operator (a CPC reversal ticket).';
 
+/** The operations of the state machine behind each of the brand's buttons. */
+const BRAND_OPERATIONS: Record<BrandOperation, readonly RequestableOperation[]> = {
+  approve: ['APPROVE'],
+  reverse: ['REVERSE'],
+  // "Modify Item Details" re-prices the order or its items, or rejects items.
+  modify: ['MODIFY_AMOUNT', 'REJECT_ITEM'],
+  restore: ['RESTORE'],
+  reset: ['RESET'],
+};
+
 export function isModified(action: Action): boolean {
   return (
     !isZeroAmount(action.DeltaAmount) ||
@@ -22,28 +33,29 @@ export function isModified(action: Action): boolean {
 }
 
 /**
- * What the brand may do with an action now. The server decides (a refusal's detail is
- * always shown); this only disables what would certainly be refused and says why.
+ * What the brand may do with an action now. The server decides: an operation is enabled
+ * when the action's AllowedOperations lists it (and the server still answers each request).
+ * When it is not, this only puts the reason into words, from what the page shows of the
+ * action; it never enables anything.
  */
 export function brandAvailability(action: Action, op: BrandOperation, timeZone: string, now = Date.now()): Availability {
+  if (BRAND_OPERATIONS[op].some((o) => action.AllowedOperations.includes(o))) return { enabled: true };
+  return { enabled: false, reason: whyNot(action, op, timeZone, now) };
+}
+
+function whyNot(action: Action, op: BrandOperation, timeZone: string, now: number): string {
   const due = Date.parse(action.LockingDate) <= now;
   const lockingDate = formatDate(action.LockingDate, timeZone);
-  if (action.State === 'APPROVED') {
-    return { enabled: false, reason: 'Locked (approved): a locked action is never changed.' };
-  }
+  if (action.State === 'APPROVED') return 'Locked (approved): a locked action is never changed.';
   if (action.State === 'REVERSED') {
-    if (due) return { enabled: false, reason: `Passed its locking date (${lockingDate}) while reversed: it stays reversed.` };
-    if (op === 'restore' || op === 'reset') return { enabled: true };
-    return { enabled: false, reason: 'Reversed: approve it first to restore it.' };
+    if (due) return `Passed its locking date (${lockingDate}) while reversed: it stays reversed.`;
+    if (op === 'restore' || op === 'reset') return 'Not possible for this action now.';
+    return 'Reversed: approve it first to restore it.';
   }
-  // PENDING
-  if (op === 'restore') return { enabled: false, reason: 'Only reversed actions are restored.' };
-  if (op === 'approve') return { enabled: true };
-  if (due) return { enabled: false, reason: `Reached its locking date (${lockingDate}): it is locking and can only be approved.` };
-  if (op === 'reverse' && action.EventKind === 'CLICK') return { enabled: false, reason: CPC_REVERSAL_NEEDS_SUPPORT };
-  if (op === 'modify' && action.EventKind === 'CLICK') {
-    return { enabled: false, reason: 'A cost-per-click action has no sale amount or items to modify.' };
-  }
-  if (op === 'reset' && !isModified(action)) return { enabled: false, reason: 'Nothing to reset: it has its original values.' };
-  return { enabled: true };
+  if (op === 'restore') return 'Only reversed actions are restored.';
+  if (due && op !== 'approve') return `Reached its locking date (${lockingDate}): it is locking and can only be approved.`;
+  if (op === 'reverse' && action.EventKind === 'CLICK') return CPC_REVERSAL_NEEDS_SUPPORT;
+  if (op === 'modify' && action.EventKind === 'CLICK') return 'A cost-per-click action has no sale amount or items to modify.';
+  if (op === 'reset' && !isModified(action)) return 'Nothing to reset: it has its original values.';
+  return 'Not possible for this action now.';
 }

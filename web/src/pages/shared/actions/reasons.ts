@@ -1,4 +1,4 @@
-import type { ChangeReasonCode, RejectReason } from '../../../api/types';
+import type { ChangeReasonCode, RejectReason } from '@contract/enums';
 
 /** What each reason code means; the codes themselves are what brands use in files. */
 export const REASON_LABELS: Record<ChangeReasonCode | 'RESET', string> = {

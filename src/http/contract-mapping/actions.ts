@@ -1,0 +1,147 @@
+import type { Action, ActionDetail, BulkOutcome, Modification, ModificationDetail } from '../contract/actions.js';
+import type { ACTION_SORTS } from '../contract/enums.js';
+import type { Balance } from '../contract/ledger.js';
+import type { ActionOutcome } from '../../modules/actions/apply-action-operation.js';
+import type { ActionFilter, ActionView, ModificationView } from '../../modules/actions/list-actions.js';
+import { allowedOperations, type Performer } from '../../modules/actions/transitions.js';
+import type { ActionState, ModificationOperation } from '../../modules/actions/types.js';
+import { formatMinor } from '../../money/index.js';
+import { isoOrNull } from './common.js';
+
+/** Who is looking: the operations an action allows depend on it (a partner's list allows none). */
+export interface Viewer {
+  performer: Performer | null;
+  now: Date;
+}
+
+/** The actions list's sort fields: the API's names are the service's. */
+export const ACTION_SORT_KEYS = {
+  EventDate: 'EventDate',
+  LockingDate: 'LockingDate',
+  Amount: 'Amount',
+  Payout: 'Payout',
+  Id: 'Id',
+  MediaPartnerName: 'MediaPartnerName',
+  EventTypeName: 'EventTypeName',
+  CampaignName: 'CampaignName',
+  OrderId: 'OrderId',
+  State: 'State',
+} as const satisfies Record<(typeof ACTION_SORTS)[number], NonNullable<ActionFilter['sort']>>;
+
+/** An action as the API sends it; without a viewer (an outbox event) it allows no operations. */
+export function toActionDto(a: ActionView, viewer?: Viewer): Action {
+  const money = (minor: bigint) => formatMinor(minor, a.currency);
+  return {
+    Id: a.id.toString(),
+    CampaignId: a.programId,
+    CampaignName: a.programName,
+    ActionTrackerId: a.eventTypeId,
+    EventTypeName: a.eventTypeName,
+    EventKind: a.eventKind,
+    MediaPartnerId: a.partnerAccountId,
+    MediaPartnerName: a.partnerName,
+    ContractId: a.contractId,
+    State: a.state,
+    StatusDetail: a.statusDetail,
+    ReversalReason: a.reversalReason,
+    Amount: money(a.amountMinor),
+    Payout: money(a.payoutMinor),
+    DeltaAmount: money(a.amountMinor - a.originalAmountMinor),
+    DeltaPayout: money(a.payoutMinor - a.originalPayoutMinor),
+    IntendedAmount: money(a.originalAmountMinor),
+    IntendedPayout: money(a.originalPayoutMinor),
+    Currency: a.currency,
+    OrderId: a.orderId,
+    ClickId: a.clickId,
+    ReferringDate: isoOrNull(a.referringAt),
+    EventDate: a.eventAt.toISOString(),
+    LockingDate: a.lockingAt.toISOString(),
+    LockedDate: isoOrNull(a.lockedAt),
+    PaymentDate: isoOrNull(a.paymentDueAt),
+    ClearedDate: isoOrNull(a.clearedAt),
+    ModificationCount: a.modificationCount,
+    Items: (a.items ?? []).map((item, index) => {
+      const original = a.originalItems?.[index];
+      return {
+        Index: index,
+        Sku: item.sku ?? null,
+        Category: item.category ?? null,
+        Quantity: item.quantity,
+        Amount: money(item.amountMinor),
+        OriginalQuantity: original?.quantity ?? null,
+        OriginalAmount: original ? money(original.amountMinor) : null,
+        Rejected: item.quantity === 0,
+      };
+    }),
+    CreatedDate: a.createdAt.toISOString(),
+    UpdatedDate: a.updatedAt.toISOString(),
+    AllowedOperations: viewer ? allowedOperations(a, viewer.performer, viewer.now) : [],
+  };
+}
+
+/** The stored detail of a modification (the actions module's own keys) in the API's names. */
+const DETAIL_NAMES: Record<string, string> = {
+  itemIndex: 'ItemIndex',
+  lastItem: 'LastItem',
+  partnerAccountId: 'MediaPartnerId',
+  fromPartnerAccountId: 'FromMediaPartnerId',
+  toPartnerAccountId: 'ToMediaPartnerId',
+  fromContractId: 'FromContractId',
+  toContractId: 'ToContractId',
+  source: 'Source',
+};
+
+function toDetailDto(detail: Record<string, unknown> | null, currency: string): ModificationDetail | null {
+  if (!detail) return null;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(detail)) {
+    if (key === 'requestedAmountMinor' && typeof value === 'string' && /^-?\d+$/.test(value)) out.RequestedAmount = formatMinor(BigInt(value), currency);
+    else out[DETAIL_NAMES[key] ?? key.charAt(0).toUpperCase() + key.slice(1)] = value;
+  }
+  return out as ModificationDetail;
+}
+
+export function toModificationDto(m: ModificationView, currency: string): Modification {
+  const money = (minor: bigint | null) => (minor === null ? null : formatMinor(minor, currency));
+  return {
+    Seq: m.seq,
+    Date: m.at.toISOString(),
+    Operation: m.operation as ModificationOperation,
+    ActorKind: m.actorKind as Modification['ActorKind'],
+    ActorUserId: m.actorUserId,
+    ActorName: m.actorName,
+    Reason: m.reason,
+    StateBefore: m.stateBefore as ActionState | null,
+    StateAfter: m.stateAfter as ActionState,
+    AmountBefore: money(m.amountBeforeMinor),
+    AmountAfter: formatMinor(m.amountAfterMinor, currency),
+    PayoutBefore: money(m.payoutBeforeMinor),
+    PayoutAfter: formatMinor(m.payoutAfterMinor, currency),
+    DeltaAmount: formatMinor(m.amountAfterMinor - (m.amountBeforeMinor ?? 0n), currency),
+    DeltaPayout: formatMinor(m.payoutAfterMinor - (m.payoutBeforeMinor ?? 0n), currency),
+    Detail: toDetailDto(m.detail, currency),
+  };
+}
+
+export function toActionDetailDto(action: ActionView, modifications: readonly ModificationView[], viewer?: Viewer): ActionDetail {
+  return { ...toActionDto(action, viewer), Modifications: modifications.map((m) => toModificationDto(m, action.currency)) };
+}
+
+export function toBulkOutcomeDto(o: ActionOutcome): BulkOutcome {
+  return {
+    ActionId: o.actionId,
+    Ok: o.ok,
+    ...(o.state !== undefined ? { State: o.state } : {}),
+    ...(o.refusal !== undefined ? { Refusal: o.refusal } : {}),
+    ...(o.message !== undefined ? { Message: o.message } : {}),
+  };
+}
+
+export function toBalanceDto(b: { currency: string; pendingMinor: bigint; paymentPendingMinor: bigint; payableMinor: bigint }): Balance {
+  return {
+    Currency: b.currency,
+    Pending: formatMinor(b.pendingMinor, b.currency),
+    PaymentPending: formatMinor(b.paymentPendingMinor, b.currency),
+    Payable: formatMinor(b.payableMinor, b.currency),
+  };
+}

@@ -1,0 +1,13 @@
+/** The ledger as an account sees it: its balances per currency. */
+import { z } from 'zod';
+
+export const balanceDto = z.object({
+  Currency: z.string(),
+  Pending: z.string().describe('Pending actions, estimated'),
+  PaymentPending: z.string().describe('Partners: locked, not yet cleared'),
+  Payable: z.string().describe('Brands: locked payouts owed'),
+});
+export type Balance = z.infer<typeof balanceDto>;
+
+export const balancesDto = z.object({ Balances: z.array(balanceDto) });
+export type Balances = z.infer<typeof balancesDto>;

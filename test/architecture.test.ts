@@ -134,6 +134,7 @@ describe('one owner per table', () => {
       ],
       ['src/http/routes/actions.ts', "await ctx.db.query('delete from sessions where id_hash = $1', [hash]);"],
       ['src/modules/actions/credit-clicks.ts', "await tx.query(`update clicks c set credit_status = 'CREDITED'`);\nawait db.copyRows('clicks', rows);"],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text under test, not a template
       ['src/modules/tracking/anything.ts', 'await tx.query(`insert into ${table} (a) values (1)`);\nawait tx.query(`insert into work_queue (a) values (1)`);'],
       ['src/db/migrations/0009-repair.ts', 'export const sql = `update actions set state = 1`;'],
       ['src/demo/seed.ts', "await db.query('insert into actions (id) values (1)');"],
@@ -144,6 +145,7 @@ describe('one owner per table', () => {
       'src/http/routes/actions.ts:1: "delete from sessions" writes sessions, which src/modules/accounts/ owns; call a service of that module instead.',
       'src/modules/actions/credit-clicks.ts:1: "update clicks c set" writes clicks, which src/modules/tracking/ owns; call a service of that module instead.',
       'src/modules/actions/credit-clicks.ts:2: ".copyRows(\'clicks\'" writes clicks, which src/modules/tracking/ owns; call a service of that module instead.',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text under test, not a template
       'src/modules/tracking/anything.ts:1: "insert into ${…}" writes a table the code fills in; name the table in the SQL so its owner can be checked.',
       'src/modules/tracking/anything.ts:2: "insert into work_queue" writes work_queue, which has no owner in test/architecture.test.ts.',
     ]);
@@ -155,6 +157,7 @@ describe('one owner per table', () => {
       "const re = /'[^']*'/g; const half = total / 2; // delete from actions",
       'await tx.query(`select id from actions where id = $1 for update of a skip locked`);',
       "await tx.query(`insert into auth_throttles as t (k) values ($1) on conflict (k) do update set failures = t.failures + 1`);",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text under test, not a template
       'await tx.query(`select * from ${name} ${lock ? `for update` : \'\'}`);',
       "const message = 'You cannot undo this.';",
       'await tx.query(\n  `update\n     ledger_accounts la\n   set d = 1`,\n);',
@@ -166,6 +169,7 @@ describe('one owner per table', () => {
       '12 copy clicks',
     ]);
     // Template interpolations keep their length, so lines after them are right.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: source text under test, not a template
     expect(scanLiterals('`a ${b} c`').literals.map((l) => l.text)).toEqual(['a \u0000    c']);
   });
 });

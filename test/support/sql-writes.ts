@@ -190,6 +190,7 @@ export function findSqlWrites(source: string): SqlWrite[] {
           table: tableName(match[1]!),
           verb,
           line: lineAt(source, literal.offset + match.index),
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: how the report shows an interpolation
           excerpt: match[0].replace(/\s+/g, ' ').replace(HOLE, '${…}'),
         });
       }

@@ -290,12 +290,12 @@ function isDateField(schema: JsonSchema, name: string): boolean {
     schema.format === 'date-time' ||
     schema.format === 'date' ||
     /ISO 8601|YYYY-MM-DD|date-time/i.test(schema.description ?? '') ||
-    /(^|[a-z])(Date|date)$|^(on|from|to|at|date)$|At$/.test(name)
+    /(^|[a-z])(Date|date)$|^(on|On|from|to|at|date)$|At$/.test(name)
   );
 }
 
 function isDayField(schema: JsonSchema, name: string): boolean {
-  return schema.format === 'date' || /YYYY-MM-DD(?!T)/.test(schema.description ?? '') || (name === 'on' && (schema.maxLength ?? 99) <= 10);
+  return schema.format === 'date' || /YYYY-MM-DD(?!T)/.test(schema.description ?? '') || (/^on$/i.test(name) && (schema.maxLength ?? 99) <= 10);
 }
 
 function isAmountField(schema: JsonSchema, name: string): boolean {

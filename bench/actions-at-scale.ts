@@ -10,6 +10,7 @@ import { checkLedger } from '../src/modules/ledger/check-ledger.js';
 import { createEventType } from '../src/modules/programs/create-event-type.js';
 import { createProgram } from '../src/modules/programs/create-program.js';
 import { createTemplateTerms } from '../src/modules/programs/template-terms.js';
+import '../src/http/event-payloads.js';
 import { benchDatabaseUrl, freshDb, percentileMs } from './fresh-db.js';
 import type { BenchResult } from './types.js';
 

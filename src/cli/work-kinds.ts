@@ -7,3 +7,5 @@
  */
 import '../jobs/scheduler.js';
 import '../flows/expire-contract.js';
+// Whatever changes data records outbox events, whose payloads are the API's resources.
+import '../http/event-payloads.js';

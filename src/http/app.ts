@@ -17,6 +17,8 @@ import { authHook } from './auth.js';
 import { trustFunctionOf } from '../core/client-address.js';
 import { ClickPath, clickRecorderObservers } from './click-path.js';
 import { clientErrorHandler, refuseUnstorableText, sameOriginGuard } from './edge.js';
+// The outbox's events carry resources in the API's shapes.
+import './event-payloads.js';
 import { httpErrors, httpRequestDuration, registry } from './metrics.js';
 import { observeWorkQueue } from '../worker/metrics.js';
 import { sendProblem, toProblem } from './problem.js';

@@ -26,6 +26,7 @@ import {
 } from '../support/action-helpers.js';
 import { makeAccount, makeOperator, startTestApp, type Client, type TestAccount, type TestApp } from '../support/app.js';
 import { describeDb, type DbTestContext } from '../support/db.js';
+import { expectEvents, outboxCursor } from '../support/outbox.js';
 import { makeContract, makeProgram, type TestProgram } from '../support/programs.js';
 
 const ITEMS = [
@@ -93,6 +94,19 @@ function problem(response: LightMyRequestResponse, status: number, refusal?: str
   return body;
 }
 
+/** The outbox event of each operation, as the modification history names it. */
+const EVENT_OF_OPERATION: Record<string, string> = {
+  APPROVE: 'action.approved',
+  REVERSE: 'action.reversed',
+  REVERSE_CPC: 'action.reversed',
+  MODIFY_AMOUNT: 'action.modified',
+  REJECT_ITEM: 'action.item_rejected',
+  RESTORE: 'action.restored',
+  RESET: 'action.reset',
+  REATTRIBUTE: 'action.reattributed',
+  LOCK: 'action.locked',
+};
+
 function lastMod(action: ActionBody): Modification {
   return action.Modifications[action.Modifications.length - 1]!;
 }
@@ -141,7 +155,33 @@ describeDb('actions through the HTTP API', (db) => {
 
   const detail = async (id: string, client: Client = brandClient) => ok<ActionBody>(await client.get(`/api/v1/actions/${id}`));
   // Operations without parameters get an empty JSON object; sending no body at all is tested on its own.
-  const post = (client: Client, id: string, op: string, body: unknown = {}) => client.post(`/api/v1/actions/${id}/${op}`, body);
+  // Every operation is checked for the outbox events it wrote: one per change, in the
+  // API's shape of the action after it, or none when it was refused.
+  const post = (client: Client, id: string, op: string, body: unknown = {}) => withEvents(client, `/api/v1/actions/${id}/${op}`, id, op, body);
+  const opPost = (client: Client, id: string, op: string, body: unknown = {}) => withEvents(client, `/api/v1/operator/actions/${id}/${op}`, id, op, body);
+  const withEvents = async (client: Client, url: string, id: string, op: string, body: unknown) => {
+    const cursor = await outboxCursor(t.ctx.db);
+    const response = await client.post(url, body);
+    if (response.statusCode >= 400) {
+      await expectEvents(t.ctx.db, cursor, { types: [] });
+    } else {
+      const answer = response.json() as Record<string, unknown>;
+      const changes = answer.ModificationCount as number;
+      const before = (answer.Modifications as Array<{ Seq: number; Operation: string }>).filter((m) => m.Seq > changes - stepsOf(op, body));
+      await expectEvents(t.ctx.db, cursor, {
+        types: before.map((m) => EVENT_OF_OPERATION[m.Operation]!),
+        subject: `action:${id}`,
+        resource: answer,
+      });
+    }
+    return response;
+  };
+  /** How many changes an operation makes: one, or one per kind of change for Modify Item Details. */
+  const stepsOf = (op: string, body: unknown) => {
+    if (op !== 'modify-items') return 1;
+    const items = (body as { Items?: Array<{ Reject?: boolean; Amount?: string }> }).Items ?? [];
+    return items.filter((item) => item.Reject).length + (items.some((item) => item.Amount !== undefined) ? 1 : 0);
+  };
 
   // ---------------------------------------------------------------------------------
   describe('conversions', () => {
@@ -160,16 +200,26 @@ describeDb('actions through the HTTP API', (db) => {
       const clickAt = new Date(now().getTime() - 5 * 60_000);
       const click = await makeClick(t.ctx, partner, program, clickAt);
       const first = body(click);
+      const cursor = await outboxCursor(t.ctx.db);
       const created = ok(await brandClient.post('/api/v1/conversions', first), 201);
       expect(created).toMatchObject({ Index: 0, Status: 'ACCEPTED', Duplicate: false, RejectReason: null });
       expect(created.ActionId).toMatch(/^\d+$/);
+      await expectEvents(t.ctx.db, cursor, {
+        types: ['action.created'],
+        subject: `action:${created.ActionId}`,
+        accountIds: [brand.id, partner.id],
+        resource: await detail(created.ActionId),
+      });
       const before = await counts();
+      const afterCreate = await outboxCursor(t.ctx.db);
 
       const again = ok(await brandClient.post('/api/v1/conversions', first), 200);
       expect(again).toEqual({ ...created, Duplicate: true });
       problem(await brandClient.post('/api/v1/conversions', { ...first, Amount: '100.01' }), 409);
       problem(await brandClient.post('/api/v1/conversions', { ...first, EventDate: new Date(now().getTime() - 1000).toISOString() }), 409);
       expect(await counts()).toEqual(before);
+      // A retry and a refusal change nothing, so they write no event.
+      await expectEvents(t.ctx.db, afterCreate, { types: [] });
 
       const action = await detail(created.ActionId);
       expect(action).toMatchObject({
@@ -617,9 +667,11 @@ describeDb('actions through the HTTP API', (db) => {
       expect(restored).toMatchObject({ State: 'PENDING', StatusDetail: 'Pending', ReversalReason: null, Amount: '100.00', Payout: '10.00', ModificationCount: 3 });
       expect(lastMod(restored)).toMatchObject({ Seq: 3, Operation: 'RESTORE', ActorKind: 'BRAND', Reason: null, StateBefore: 'REVERSED', StateAfter: 'PENDING' });
       clock().advanceDays(15);
+      const beforeLock = await outboxCursor(t.ctx.db);
       expect((await runLockJob(t.ctx)).locked).toBe(1);
       const locked = await detail(id);
       expect(locked).toMatchObject({ State: 'APPROVED', LockedDate: locked.LockingDate });
+      await expectEvents(t.ctx.db, beforeLock, { types: ['action.locked'], subject: `action:${id}`, resource: locked as never });
       await expectLedgerMatchesActions(t.ctx);
     });
 
@@ -740,7 +792,7 @@ describeDb('actions through the HTTP API', (db) => {
       clock().advanceMs(-2 * 3_600_000);
       await acceptTerms(t.ctx, b.actor, fivePercent.id);
       clock().advanceMs(2 * 3_600_000);
-      ok(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }));
+      ok(await opPost(operatorClient, id, 'reattribute', { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }));
       const modified = ok<ActionBody>(await post(brandClient, id, 'modify', { Reason: 'ORDER_UPDATE', Amount: '40.00' }));
       expect(modified).toMatchObject({ MediaPartnerId: b.id, Amount: '40.00', Payout: '2.00' });
       // Back to the original amount, 100.00, priced by the contract the action is under now (5%).
@@ -761,7 +813,7 @@ describeDb('actions through the HTTP API', (db) => {
       await t.ctx.db.query(`update contracts set end_at = $2, termination_reason = 'ACCOUNT_CLOSED' where partner_account_id = $1`, [closing.id, now()]);
       await t.ctx.db.query(`update accounts set status = 'CLOSED', closed_at = $2 where id = $1`, [closing.id, now()]);
       const before = await actionRow(t.ctx, BigInt(id));
-      const response = await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: closing.id, Reason: 'PUB_ACT_DISPUTE' });
+      const response = await opPost(operatorClient, id, 'reattribute', { MediaPartnerId: closing.id, Reason: 'PUB_ACT_DISPUTE' });
       expect(response.statusCode, response.body.slice(0, 300)).toBe(409);
       expect(await actionRow(t.ctx, BigInt(id))).toEqual(before);
     });
@@ -788,16 +840,16 @@ describeDb('actions through the HTTP API', (db) => {
       const nobody = await makeAccount(t.ctx, 'PARTNER');
 
       const before = await counts();
-      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: nobody.id, Reason: 'PUB_ACT_DISPUTE' }), 409, 'no_contract');
-      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: late.id, Reason: 'PUB_ACT_DISPUTE' }), 409, 'no_contract');
-      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: partner.id, Reason: 'PUB_ACT_DISPUTE' }), 400, 'invalid');
-      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: b.id }), 400);
-      problem(await brandClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }), 403);
-      problem(await partnerClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }), 403);
+      problem(await opPost(operatorClient, id, 'reattribute', { MediaPartnerId: nobody.id, Reason: 'PUB_ACT_DISPUTE' }), 409, 'no_contract');
+      problem(await opPost(operatorClient, id, 'reattribute', { MediaPartnerId: late.id, Reason: 'PUB_ACT_DISPUTE' }), 409, 'no_contract');
+      problem(await opPost(operatorClient, id, 'reattribute', { MediaPartnerId: partner.id, Reason: 'PUB_ACT_DISPUTE' }), 400, 'invalid');
+      problem(await opPost(operatorClient, id, 'reattribute', { MediaPartnerId: b.id }), 400);
+      problem(await opPost(brandClient, id, 'reattribute', { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }), 403);
+      problem(await opPost(partnerClient, id, 'reattribute', { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }), 403);
       problem(await operatorClient.post(`/api/v1/operator/actions/999999999/reattribute`, { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }), 404);
       expect(await counts()).toEqual(before);
 
-      const moved = ok<ActionBody>(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }));
+      const moved = ok<ActionBody>(await opPost(operatorClient, id, 'reattribute', { MediaPartnerId: b.id, Reason: 'PUB_ACT_DISPUTE' }));
       expect(moved).toMatchObject({ State: 'PENDING', MediaPartnerId: b.id, ContractId: bContract.id, Amount: '100.00', Payout: '5.00' });
       // B's terms lock 20 days after the end of the event day.
       expect(moved.LockingDate).toBe('2026-02-05T05:00:00.000Z');
@@ -827,7 +879,7 @@ describeDb('actions through the HTTP API', (db) => {
 
       // Only before the lock: past the locking date it is refused.
       clock().advanceDays(25);
-      problem(await operatorClient.post(`/api/v1/operator/actions/${id}/reattribute`, { MediaPartnerId: partner.id, Reason: 'PUB_ACT_DISPUTE' }), 409, 'locked');
+      problem(await opPost(operatorClient, id, 'reattribute', { MediaPartnerId: partner.id, Reason: 'PUB_ACT_DISPUTE' }), 409, 'locked');
       expect((await runLockJob(t.ctx)).locked).toBeGreaterThanOrEqual(1);
       expect(await ledgerBalance(t.ctx, 'PARTNER_PAYMENT_PENDING', b.id)).toBe(500n);
       expect(await ledgerBalance(t.ctx, 'PARTNER_PAYMENT_PENDING', partner.id)).toBe(0n);
@@ -841,13 +893,13 @@ describeDb('actions through the HTTP API', (db) => {
       const before = await counts();
       problem(await post(brandClient, cpc, 'reverse', { Reason: 'CONS_FRAUD' }), 403, 'cpc_needs_operator');
       problem(await post(brandClient, cpc, 'modify', { Reason: 'ORDER_UPDATE', Amount: '1.00' }), 400, 'invalid');
-      problem(await brandClient.post(`/api/v1/operator/actions/${cpc}/reverse-cpc`, { Reason: 'CONS_FRAUD' }), 403);
-      problem(await operatorClient.post(`/api/v1/operator/actions/${cpc}/reverse-cpc`, {}), 400);
+      problem(await opPost(brandClient, cpc, 'reverse-cpc', { Reason: 'CONS_FRAUD' }), 403);
+      problem(await opPost(operatorClient, cpc, 'reverse-cpc', {}), 400);
       problem(await post(operatorClient, cpc, 'reverse', { Reason: 'CONS_FRAUD' }), 403);
-      problem(await operatorClient.post(`/api/v1/operator/actions/${sold}/reverse-cpc`, { Reason: 'CONS_FRAUD' }), 409, 'not_cpc');
+      problem(await opPost(operatorClient, sold, 'reverse-cpc', { Reason: 'CONS_FRAUD' }), 409, 'not_cpc');
       expect(await counts()).toEqual(before);
 
-      const reversed = ok<ActionBody>(await operatorClient.post(`/api/v1/operator/actions/${cpc}/reverse-cpc`, { Reason: 'CONS_FRAUD' }));
+      const reversed = ok<ActionBody>(await opPost(operatorClient, cpc, 'reverse-cpc', { Reason: 'CONS_FRAUD' }));
       expect(reversed).toMatchObject({ State: 'REVERSED', StatusDetail: 'Reversed/CONS_FRAUD', Payout: '0.05' });
       expect(lastMod(reversed)).toMatchObject({
         Operation: 'REVERSE_CPC',
@@ -857,7 +909,7 @@ describeDb('actions through the HTTP API', (db) => {
         StateBefore: 'PENDING',
         StateAfter: 'REVERSED',
       });
-      problem(await operatorClient.post(`/api/v1/operator/actions/${cpc}/reverse-cpc`, { Reason: 'CONS_FRAUD' }), 409, 'wrong_state');
+      problem(await opPost(operatorClient, cpc, 'reverse-cpc', { Reason: 'CONS_FRAUD' }), 409, 'wrong_state');
 
       // An approved CPC action pays its per-click amount.
       const other = (await makeClickAction(t.ctx, partner, program)).toString();
@@ -882,7 +934,7 @@ describeDb('actions through the HTTP API', (db) => {
       problem(await post(partnerClient, id, 'reset'), 403);
       problem(await post(partnerClient, reversed, 'restore'), 403);
       problem(await partnerClient.post('/api/v1/actions/bulk', { Operation: 'APPROVE', ActionIds: [id] }), 403);
-      problem(await partnerClient.post(`/api/v1/operator/actions/${id}/reverse-cpc`, { Reason: 'CONS_FRAUD' }), 403);
+      problem(await opPost(partnerClient, id, 'reverse-cpc', { Reason: 'CONS_FRAUD' }), 403);
       // An operator does not do the brand's operations either.
       problem(await post(operatorClient, id, 'approve'), 403, 'forbidden');
       expect(await counts()).toEqual(before);
@@ -904,8 +956,10 @@ describeDb('actions through the HTTP API', (db) => {
       problem(await post(otherClient, id, 'reject-item', { ItemIndex: 0, Reason: 'ITEM_RETURNED' }), 404);
       problem(await post(otherClient, id, 'restore'), 404);
       problem(await post(otherClient, id, 'reset'), 404);
+      const beforeBulk = await outboxCursor(t.ctx.db);
       const bulk = ok(await otherClient.post('/api/v1/actions/bulk', { Operation: 'APPROVE', ActionIds: [id] }));
       expect(bulk).toMatchObject({ Succeeded: 0, Failed: 1, Outcomes: [{ ActionId: id, Ok: false, Refusal: 'not_found' }] });
+      await expectEvents(t.ctx.db, beforeBulk, { types: [] });
       const stranger = await accountClient(t, otherPartner);
       problem(await stranger.get(`/api/v1/actions/${id}`), 404);
       expect(ok(await otherClient.get('/api/v1/actions')).Total).toBe(0);
@@ -930,7 +984,12 @@ describeDb('actions through the HTTP API', (db) => {
       const foreign = (await makeSaleAction(t.ctx, otherBrand, otherPartner, otherProgram)).toString();
 
       const ids = [c, '999999999', foreign, locked, a, reversed, b, a];
+      const cursor = await outboxCursor(t.ctx.db);
       const result = ok(await brandClient.post('/api/v1/actions/bulk', { Operation: 'APPROVE', ActionIds: ids }));
+      // One event per action it approved (in id order, the order they were changed), none for the refused ones.
+      const events = await expectEvents(t.ctx.db, cursor, { types: ['action.approved', 'action.approved', 'action.approved'] });
+      expect(events.map((e) => e.subject).sort()).toEqual([a, b, c].map((id) => `action:${id}`).sort());
+      for (const event of events) expect(event.payload).toMatchObject({ State: 'APPROVED', StatusDetail: 'Approved/Payment Pending' });
       expect(result.Outcomes).toEqual([
         { ActionId: c, Ok: true, State: 'APPROVED' },
         expect.objectContaining({ ActionId: '999999999', Ok: false, Refusal: 'not_found' }),

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
 import { Client, makeAccount, makeOperator, startTestApp, TEST_PASSWORD, type TestAccount, type TestApp } from '../support/app.js';
 import { countRows, dumpDb, expectDbUnchanged, expectOk, expectProblem, sessionClient, simpleTermsBody } from '../support/api-helpers.js';
 import { describeDb } from '../support/db.js';
+import { expectEvents, outboxCursor } from '../support/outbox.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -39,8 +41,38 @@ describeDb('api contracts', (db) => {
     for (const p of parties) p.client = await sessionClient(t, p.account.adminUserId);
   }
 
-  const acceptTerms = async (partner: Party, templateTermsId: number) =>
-    expectOk(await partner.client.post('/api/v1/contracts', { TemplateTermsId: templateTermsId }), 201);
+  // Accepting and expiring are checked for the outbox events they wrote: the contract as
+  // the API returns it, after the change (and the contract a new one replaced); none when refused.
+  const acceptTerms = async (partner: Party, templateTermsId: number) => {
+    const open = (await t.ctx.db.query<{ id: number }>(
+      `select id from contracts where partner_account_id = $1 and program_id = (select program_id from template_terms where id = $2)
+          and (end_at is null or end_at > $3) order by id`,
+      [partner.account.id, templateTermsId, t.ctx.clock.now()],
+    )).rows;
+    const cursor = await outboxCursor(t.ctx.db);
+    const contract = expectOk(await partner.client.post('/api/v1/contracts', { TemplateTermsId: templateTermsId }), 201);
+    await expectEvents(t.ctx.db, cursor, {
+      types: [...open.map(() => 'contract.expired'), 'contract.accepted'],
+      subject: `contract:${contract.Id}`,
+      payload: contract,
+    });
+    return contract;
+  };
+  const expire = async (client: Client, id: number | string, body?: unknown): Promise<LightMyRequestResponse> => {
+    const cursor = await outboxCursor(t.ctx.db);
+    const response = await client.post(`/api/v1/contracts/${id}/expire`, body);
+    if (response.statusCode >= 400) {
+      await expectEvents(t.ctx.db, cursor, { types: [] });
+    } else {
+      const { ReversedActions, UnreversedActions: _u, ReversalState: _s, ReversalWorkItemId: _w, ...contract } = response.json();
+      await expectEvents(t.ctx.db, cursor, {
+        types: ['contract.expired', ...Array.from({ length: ReversedActions as number }, () => 'action.reversed')],
+        subject: `contract:${id}`,
+        payload: contract,
+      });
+    }
+    return response;
+  };
 
   const contractOf = async (client: Client, id: number) => expectOk(await client.get(`/api/v1/contracts/${id}`));
 
@@ -166,7 +198,7 @@ describeDb('api contracts', (db) => {
     const contract = await acceptTerms(partner, p.terms[0]!);
     db().clock.advanceMs(HOUR_MS);
     const actor = who === 'partner' ? partner : brand;
-    const expired = expectOk(await actor.client.post(`/api/v1/contracts/${contract.Id}/expire`, {}));
+    const expired = expectOk(await expire(actor.client, contract.Id, {}));
     expect(expired).toEqual({
       ...contract,
       Status: 'EXPIRED',
@@ -195,7 +227,7 @@ describeDb('api contracts', (db) => {
     const p = await program(brand, 'Outdoor', ['A', 'B']);
     const replaced = await acceptTerms(partner, p.terms[0]!);
     const current = await acceptTerms(partner, p.terms[1]!);
-    expectOk(await partner.client.post(`/api/v1/contracts/${current.Id}/expire`, {}));
+    expectOk(await expire(partner.client, current.Id, {}));
     db().clock.advanceMs(HOUR_MS);
     const before = await dumpDb(t.ctx.db);
     for (const [client, id, reason] of [
@@ -204,8 +236,8 @@ describeDb('api contracts', (db) => {
       [partner.client, replaced.Id, 'REPLACED'],
       [brand.client, replaced.Id, 'REPLACED'],
     ] as const) {
-      expectProblem(await client.post(`/api/v1/contracts/${id}/expire`, {}), 409, `(${reason}); it cannot be expired again.`);
-      expectProblem(await client.post(`/api/v1/contracts/${id}/expire`, { On: '2026-03-01' }), 409, 'it cannot be expired again.');
+      expectProblem(await expire(client, id, {}), 409, `(${reason}); it cannot be expired again.`);
+      expectProblem(await expire(client, id, { On: '2026-03-01' }), 409, 'it cannot be expired again.');
     }
     await expectDbUnchanged(t.ctx.db, before);
   });
@@ -213,7 +245,7 @@ describeDb('api contracts', (db) => {
   it('answers an unknown contract with 404 and a malformed id with 400', async () => {
     const partner = await party('PARTNER');
     expectProblem(await partner.client.get('/api/v1/contracts/987654'), 404, 'Contract 987654 does not exist or is not visible to this account.');
-    expectProblem(await partner.client.post('/api/v1/contracts/987654/expire', {}), 404, 'Contract 987654 does not exist');
+    expectProblem(await expire(partner.client, 987654, {}), 404, 'Contract 987654 does not exist');
     expectProblem(await partner.client.get('/api/v1/contracts/-1'), 400, 'params.id');
   });
 
@@ -256,7 +288,7 @@ describeDb('api contracts', (db) => {
     const partner = await party('PARTNER', { timeZone: 'America/Denver' });
     const p = await program(brand, 'Outdoor');
     const contract = await acceptTerms(partner, p.terms[0]!);
-    const scheduled = expectOk(await partner.client.post(`/api/v1/contracts/${contract.Id}/expire`, { On: '2026-01-20' }));
+    const scheduled = expectOk(await expire(partner.client, contract.Id, { On: '2026-01-20' }));
     // 23:59:59 MST (UTC-7) on 20 January is 06:59:59Z on the 21st.
     expect(scheduled).toMatchObject({ Status: 'ACTIVE', EndDate: '2026-01-21T06:59:59.000Z', TerminationReason: 'EXPIRED_BY_PARTNER' });
 
@@ -273,7 +305,7 @@ describeDb('api contracts', (db) => {
     expect(expectOk(await brand.client.get('/api/v1/contracts?status=ACTIVE')).Total).toBe(0);
     const expiredList = expectOk(await brand.client.get('/api/v1/contracts?status=EXPIRED'));
     expect(expiredList.Items.map((c: { Id: number }) => c.Id)).toEqual([contract.Id]);
-    expectProblem(await partner.client.post(`/api/v1/contracts/${contract.Id}/expire`, {}), 409, 'cannot be expired again');
+    expectProblem(await expire(partner.client, contract.Id, {}), 409, 'cannot be expired again');
   });
 
   it.each([
@@ -286,7 +318,7 @@ describeDb('api contracts', (db) => {
     const partner = await party('PARTNER', { timeZone: timeZone });
     const p = await program(brand, 'Outdoor');
     const contract = await acceptTerms(partner, p.terms[0]!);
-    expect(expectOk(await partner.client.post(`/api/v1/contracts/${contract.Id}/expire`, { On: on })).EndDate).toBe(endAt);
+    expect(expectOk(await expire(partner.client, contract.Id, { On: on })).EndDate).toBe(endAt);
   });
 
   it('uses the brand\'s own time zone when the brand expires on a date', async () => {
@@ -294,7 +326,7 @@ describeDb('api contracts', (db) => {
     const partner = await party('PARTNER', { timeZone: 'America/Denver' });
     const p = await program(brand, 'Outdoor');
     const contract = await acceptTerms(partner, p.terms[0]!);
-    const expired = expectOk(await brand.client.post(`/api/v1/contracts/${contract.Id}/expire`, { On: '2026-01-20' }));
+    const expired = expectOk(await expire(brand.client, contract.Id, { On: '2026-01-20' }));
     expect(expired).toMatchObject({ Status: 'ACTIVE', EndDate: '2026-01-20T14:59:59.000Z', TerminationReason: 'EXPIRED_BY_BRAND' });
   });
 
@@ -307,12 +339,12 @@ describeDb('api contracts', (db) => {
     const other = await acceptTerms(await party('PARTNER', { timeZone: 'UTC' }), p.terms[0]!);
     // For the UTC brand, 14 January is already past.
     expectProblem(
-      await brand.client.post(`/api/v1/contracts/${other.Id}/expire`, { On: '2026-01-14' }),
+      await expire(brand.client, other.Id, { On: '2026-01-14' }),
       400,
       'The expiry date 2026-01-14 is in the past; choose today (2026-01-15) or a later date.',
     );
     // For the Denver partner it is today: the contract ends in four hours.
-    const expired = expectOk(await denver.client.post(`/api/v1/contracts/${contract.Id}/expire`, { On: '2026-01-14' }));
+    const expired = expectOk(await expire(denver.client, contract.Id, { On: '2026-01-14' }));
     expect(expired).toMatchObject({ Status: 'ACTIVE', EndDate: '2026-01-15T06:59:59.000Z' });
     db().clock.set('2026-01-15T07:00:00.000Z');
     expect((await contractOf(denver.client, contract.Id)).Status).toBe('EXPIRED');
@@ -334,7 +366,7 @@ describeDb('api contracts', (db) => {
     const p = await program(brand, 'Outdoor');
     const contract = await acceptTerms(partner, p.terms[0]!);
     const before = await dumpDb(t.ctx.db);
-    expectProblem(await partner.client.post(`/api/v1/contracts/${contract.Id}/expire`, { On: on }), 400, detail);
+    expectProblem(await expire(partner.client, contract.Id, { On: on }), 400, detail);
     await expectDbUnchanged(t.ctx.db, before);
     expect(await contractOf(partner.client, contract.Id)).toEqual(contract);
   });
@@ -345,7 +377,7 @@ describeDb('api contracts', (db) => {
     const p = await program(brand, 'Outdoor');
     const contract = await acceptTerms(partner, p.terms[0]!);
     const before = await dumpDb(t.ctx.db);
-    expectProblem(await brand.client.post(`/api/v1/contracts/${contract.Id}/expire`, { reverseAll: true }), 400, 'reverseAll');
+    expectProblem(await expire(brand.client, contract.Id, { reverseAll: true }), 400, 'reverseAll');
     await expectDbUnchanged(t.ctx.db, before);
   });
 
@@ -386,8 +418,8 @@ describeDb('api contracts', (db) => {
     db().clock.advanceMs(HOUR_MS);
     const c4 = await acceptTerms(x, p2.terms[0]!);
     db().clock.advanceMs(HOUR_MS);
-    expectOk(await y.client.post(`/api/v1/contracts/${c2.Id}/expire`, {}));
-    expectOk(await brand.client.post(`/api/v1/contracts/${c3.Id}/expire`, {}));
+    expectOk(await expire(y.client, c2.Id, {}));
+    expectOk(await expire(brand.client, c3.Id, {}));
     db().clock.advanceMs(HOUR_MS);
     const c5 = await acceptTerms(x, p2.terms[1]!);
     db().clock.advanceMs(HOUR_MS);

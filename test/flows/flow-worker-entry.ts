@@ -8,6 +8,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { loadConfig } from '../../src/core/config.js';
 import { openDb } from '../../src/db/connection.js';
 import { expireAndReverseFlow } from '../../src/flows/expire-contract.js';
+import '../../src/http/event-payloads.js';
 import { Worker } from '../../src/worker/index.js';
 
 const config = loadConfig();

@@ -5,6 +5,7 @@ import { CHANGE_REASON_CODES } from '../../modules/actions/types.js';
 import { CONTRACT_STATUSES, MAX_EXPIRY_YEARS_AHEAD, TERMINATION_REASONS } from '../../modules/contracts/types.js';
 import { isoDate, pageQueryShape, rowId, rowIdText, sortQuery } from './common.js';
 import { termsDto } from './programs.js';
+import { WORK_ITEM_STATES } from '../../worker/states.js';
 
 export const contractDto = z
   .object({
@@ -59,6 +60,11 @@ export type ExpireContractBody = NonNullable<z.infer<typeof expireContractBody>>
 export const expiredContractDto = contractDto.extend({
   ReversedActions: z.number().int().describe('Pending actions reversed with the expiry'),
   UnreversedActions: z.number().int().describe('Pending actions that could not be reversed (cost-per-click actions need an operator)'),
+  ReversalState: z
+    .enum(WORK_ITEM_STATES)
+    .optional()
+    .describe('With ReversePendingActions: DONE when every pending action was handled; otherwise the reversals go on in the background (see the operator console)'),
+  ReversalWorkItemId: z.string().optional().describe("With ReversePendingActions: the flow's work item"),
 });
 export type ExpiredContract = z.infer<typeof expiredContractDto>;
 

@@ -4,6 +4,7 @@ import type { ServiceContext } from '../../core/context.js';
 import { acceptTerms } from '../../modules/contracts/accept-terms.js';
 import { expireContractAndReversePendingActions } from '../../flows/expire-contract.js';
 import { expireContract } from '../../modules/contracts/expire-contract.js';
+import type { WorkItemState } from '../../worker/states.js';
 import { getContractOrThrow, listContractHistory, listPartnersOfBrand, type ContractHistoryFilter, type ContractRow } from '../../modules/contracts/queries.js';
 import { requireAccountActor } from '../../modules/accounts/actor.js';
 import { actorOf } from '../auth.js';
@@ -158,7 +159,13 @@ export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceC
         { ...on, reason: ReversalReason ?? 'NOT_COMPLIANCE_TERMS' },
         { signal: closing.signal },
       );
-      return { ...toContractDto(expired), ReversedActions: expired.reversedActions, UnreversedActions: expired.unreversedActions };
+      return {
+        ...toContractDto(expired),
+        ReversedActions: expired.reversedActions,
+        UnreversedActions: expired.unreversedActions,
+        ReversalState: expired.reversalState as WorkItemState,
+        ReversalWorkItemId: expired.reversalWorkItemId,
+      };
     },
   );
 }

@@ -4,6 +4,8 @@ import type { Sql } from '../../db/types.js';
 import type { Actor } from '../accounts/actor.js';
 import { loadContractSpans, pickContractInForce } from '../contracts/queries.js';
 import { postTransfers, type TransferInput } from '../ledger/post-transfers.js';
+import type { EventType } from '../../outbox/events.js';
+import { recordActionEvents } from './action-events.js';
 import { computeLockingDate, computePaymentDate } from '../programs/terms/index.js';
 import { lockActions, payoutRuleFor, type LoadedAction } from './queries.js';
 import { recordModifications, type ModificationRecord } from './record-modifications.js';
@@ -181,8 +183,23 @@ async function applyToChunk(
   }
   await recordModifications(tx, modifications);
   await postTransfers(tx, transfers);
+  const type = EVENT_OF_OPERATION[request.op];
+  await recordActionEvents(tx, modifications.map((m) => ({ id: m.actionId, type })), [...loaded.values()].map((a) => a.currency), now);
   return outcomes;
 }
+
+/** The outbox event each operation writes for each action it changed. */
+const EVENT_OF_OPERATION: Record<OperationRequest['op'], EventType> = {
+  APPROVE: 'action.approved',
+  REVERSE: 'action.reversed',
+  REVERSE_CPC: 'action.reversed',
+  MODIFY_AMOUNT: 'action.modified',
+  REJECT_ITEM: 'action.item_rejected',
+  RESTORE: 'action.restored',
+  RESET: 'action.reset',
+  REATTRIBUTE: 'action.reattributed',
+  LOCK: 'action.locked',
+};
 
 /** Locking moves the payout from the brand's payable to the partner's payment-pending balance. */
 export function lockTransfer(

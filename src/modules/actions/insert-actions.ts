@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/types.js';
 import type { ModificationRecord } from './record-modifications.js';
 import { itemsToJson, type ActionItem, type EventKind } from './types.js';
+import { recordActionEvents } from './action-events.js';
 
 /** A new pending action: what it was created from, who earns what, and its dates. */
 export interface NewAction {
@@ -97,5 +98,6 @@ export async function insertActions(tx: Sql, actions: readonly NewAction[], crea
   if (rows.length !== actions.length) {
     throw new Error(`${actions.length} action(s) were to be written but ${rows.length} were; nothing was kept.`);
   }
+  await recordActionEvents(tx, rows.map((row) => ({ id: row.id, type: 'action.created' as const })), actions.map((a) => a.currency), creation.at);
   return rows;
 }

@@ -196,6 +196,16 @@ export interface ModificationView {
   detail: Record<string, unknown> | null;
 }
 
+/** Actions by id, whoever's (the outbox renders its events with them), in id order. */
+export async function loadActionViews(sql: Sql, actionIds: readonly bigint[], now: Date): Promise<ActionView[]> {
+  if (actionIds.length === 0) return [];
+  const { rows } = await sql.query<Row>(`select ${COLUMNS} ${FROM} where a.id = any($2::bigint[]) order by a.id`, [
+    now,
+    actionIds.map((id) => id.toString()),
+  ]);
+  return rows.map(fromRow);
+}
+
 export async function getActionDetailOrThrow(
   sql: Sql,
   actor: Actor,

@@ -2,9 +2,9 @@ import type { ServiceContext } from '../../core/context.js';
 import { conflict } from '../../core/errors.js';
 import { requireAccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
-import { getVisibleProgramOrThrow } from '../programs/queries.js';
-import { getTemplateTermsOrThrow } from '../programs/template-terms.js';
+import { getTemplateTermsOrThrow, getVisibleProgramOrThrow } from '../programs/queries.js';
 import { termsToJson } from '../programs/terms/index.js';
+import { recordResourceEvents } from '../../outbox/resources.js';
 import { getContractOrThrow, type ContractRow } from './queries.js';
 
 /**
@@ -50,6 +50,13 @@ export async function acceptTerms(ctx: ServiceContext, actor: Actor, templateTer
       subject: `contract:${contractId}`,
       detail: { templateTermsId, replaced: open.rows.map((row) => row.id) },
     });
+    // The contracts it replaced ended (REPLACED), and the new one began.
+    await recordResourceEvents(
+      tx,
+      'contract',
+      [...open.rows.map((row) => ({ id: row.id, type: 'contract.expired' as const })), { id: contractId, type: 'contract.accepted' as const }],
+      now,
+    );
     return getContractOrThrow(tx, partner, contractId, now);
   });
 }

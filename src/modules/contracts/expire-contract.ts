@@ -4,6 +4,7 @@ import type { Sql } from '../../db/types.js';
 import { requireAccountActor, type AccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { endOfLocalDate, localDateOf } from '../programs/terms/index.js';
+import { recordResourceEvents } from '../../outbox/resources.js';
 import { getContractOrThrow, type ContractRow } from './queries.js';
 import { MAX_EXPIRY_YEARS_AHEAD, type TerminationReason } from './types.js';
 
@@ -71,6 +72,8 @@ export async function expireContractInTx(tx: Sql, account: AccountActor, contrac
     subject: `contract:${contractId}`,
     detail: { endAt: plan.endAt, reason: plan.reason, previousEndAt: contract.endAt },
   });
+  // Also for an expiry on a later date: what changed now is the contract's end date.
+  await recordResourceEvents(tx, 'contract', [{ id: contractId, type: 'contract.expired' }], now);
   return getContractOrThrow(tx, account, contractId, now);
 }
 

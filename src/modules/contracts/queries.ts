@@ -59,6 +59,13 @@ function scope(actor: Actor, params: unknown[]): string {
   return actor.accountKind === 'PARTNER' ? `c.partner_account_id = $${params.length}` : `c.brand_account_id = $${params.length}`;
 }
 
+/** Contracts by id, whoever's (the outbox renders its events with them), in id order. */
+export async function loadContractRows(sql: Sql, contractIds: readonly number[], now: Date): Promise<ContractRow[]> {
+  if (contractIds.length === 0) return [];
+  const { rows } = await sql.query<StoredRow>(`select ${columns('$2')} ${FROM} where c.id = any($1::int[]) order by c.id`, [contractIds, now]);
+  return rows.map(fromStored);
+}
+
 export async function getContractOrThrow(sql: Sql, actor: Actor, contractId: number, now: Date): Promise<ContractRow> {
   const params: unknown[] = [contractId, now];
   const { rows } = await sql.query<StoredRow>(`select ${columns('$2')} ${FROM} where c.id = $1 and ${scope(actor, params)}`, params);

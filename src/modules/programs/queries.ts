@@ -1,6 +1,7 @@
 import { notFound } from '../../core/errors.js';
 import type { Sql } from '../../db/types.js';
 import type { Actor } from '../accounts/actor.js';
+import { termsFromJson, type TermsDefinition, type TermsJson } from './terms/index.js';
 
 import type { EventTypeKind, ProgramStatus, ReturnsProcessing } from './types.js';
 
@@ -99,4 +100,28 @@ export async function listEventTypes(sql: Sql, programId: number): Promise<Event
     [programId],
   );
   return rows;
+}
+
+export interface TemplateTermsRow {
+  id: number;
+  programId: number;
+  name: string;
+  terms: TermsDefinition;
+  status: 'ACTIVE' | 'ARCHIVED';
+  createdAt: Date;
+}
+
+export type TemplateTermsStoredRow = Omit<TemplateTermsRow, 'terms'> & { terms: TermsJson };
+
+export const TEMPLATE_TERMS_COLUMNS = `id, program_id as "programId", name, terms, status, created_at as "createdAt"`;
+
+export function templateTermsFromStored(row: TemplateTermsStoredRow): TemplateTermsRow {
+  return { ...row, terms: termsFromJson(row.terms) };
+}
+
+/** One template terms row, whichever program's (accepting terms checks the program's visibility itself). */
+export async function getTemplateTermsOrThrow(sql: Sql, termsId: number): Promise<TemplateTermsRow> {
+  const { rows } = await sql.query<TemplateTermsStoredRow>(`select ${TEMPLATE_TERMS_COLUMNS} from template_terms where id = $1`, [termsId]);
+  if (!rows[0]) throw notFound(`Template terms ${termsId} do not exist.`);
+  return templateTermsFromStored(rows[0]);
 }

@@ -3,7 +3,9 @@ import { conflict, invalid, notFound } from '../../core/errors.js';
 import type { Sql } from '../../db/types.js';
 import { requireAccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
-import { getOwnProgramOrThrow, getVisibleProgramOrThrow, listEventTypes } from './queries.js';
+import { getOwnProgramOrThrow, getVisibleProgramOrThrow, listEventTypes, TEMPLATE_TERMS_COLUMNS, templateTermsFromStored, type TemplateTermsRow, type TemplateTermsStoredRow } from './queries.js';
+
+export type { TemplateTermsRow } from './queries.js';
 import {
   TermsError,
   termsFromInputOrThrow,
@@ -13,23 +15,6 @@ import {
   type TermsInput,
   type TermsJson,
 } from './terms/index.js';
-
-export interface TemplateTermsRow {
-  id: number;
-  programId: number;
-  name: string;
-  terms: TermsDefinition;
-  status: 'ACTIVE' | 'ARCHIVED';
-  createdAt: Date;
-}
-
-type StoredRow = Omit<TemplateTermsRow, 'terms'> & { terms: TermsJson };
-
-const COLUMNS = `id, program_id as "programId", name, terms, status, created_at as "createdAt"`;
-
-function fromStored(row: StoredRow): TemplateTermsRow {
-  return { ...row, terms: termsFromJson(row.terms) };
-}
 
 /**
  * Template terms are never edited: a brand publishes new terms and archives old ones,
@@ -64,8 +49,8 @@ export async function createTemplateTerms(
       }
     });
     if (terms.payouts.length === 0) throw invalid('Payouts: the terms must pay for at least one event type.');
-    const { rows } = await tx.query<StoredRow>(
-      `insert into template_terms (program_id, name, terms, created_at) values ($1, $2, $3, $4) returning ${COLUMNS}`,
+    const { rows } = await tx.query<TemplateTermsStoredRow>(
+      `insert into template_terms (program_id, name, terms, created_at) values ($1, $2, $3, $4) returning ${TEMPLATE_TERMS_COLUMNS}`,
       [programId, name, JSON.stringify(termsToJson(terms)), ctx.clock.now()],
     );
     await recordAuditEvent(tx, {
@@ -75,7 +60,7 @@ export async function createTemplateTerms(
       action: 'template_terms.created',
       subject: `template_terms:${rows[0]!.id}`,
     });
-    return fromStored(rows[0]!);
+    return templateTermsFromStored(rows[0]!);
   });
 }
 
@@ -102,15 +87,10 @@ export async function archiveTemplateTerms(ctx: ServiceContext, actor: Actor, pr
 export async function listTemplateTerms(ctx: ServiceContext, actor: Actor, programId: number): Promise<TemplateTermsRow[]> {
   await getVisibleProgramOrThrow(ctx.db, actor, programId);
   const onlyActive = actor.type === 'account' && actor.accountKind === 'PARTNER';
-  const { rows } = await ctx.db.query<StoredRow>(
-    `select ${COLUMNS} from template_terms where program_id = $1 ${onlyActive ? "and status = 'ACTIVE'" : ''} order by id`,
+  const { rows } = await ctx.db.query<TemplateTermsStoredRow>(
+    `select ${TEMPLATE_TERMS_COLUMNS} from template_terms where program_id = $1 ${onlyActive ? "and status = 'ACTIVE'" : ''} order by id`,
     [programId],
   );
-  return rows.map(fromStored);
+  return rows.map(templateTermsFromStored);
 }
 
-export async function getTemplateTermsOrThrow(sql: Sql, termsId: number): Promise<TemplateTermsRow> {
-  const { rows } = await sql.query<StoredRow>(`select ${COLUMNS} from template_terms where id = $1`, [termsId]);
-  if (!rows[0]) throw notFound(`Template terms ${termsId} do not exist.`);
-  return fromStored(rows[0]);
-}

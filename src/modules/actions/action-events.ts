@@ -1,0 +1,114 @@
+import type { Sql } from '../../db/types.js';
+import { currencyExponent } from '../../money/index.js';
+import type { EventType } from '../../outbox/events.js';
+import { STATUS_DETAIL_SQL } from './list-actions.js';
+
+/**
+ * The outbox events of actions, each with the action as the API returns it after the
+ * change (`GET /api/v1/actions/:id`, without the caller-dependent AllowedOperations), built
+ * by the database in the statement that writes the events. Actions change by the
+ * thousand (the lock job, a batch of conversions), and building each payload in SQL from
+ * the rows the transaction already holds costs half of reading them out, mapping them
+ * and sending them back (measured: 135 ms against 295 ms for 5,000). The API's mapping
+ * (src/http/contract-mapping/actions.ts) is the reference: test/outbox/action-events.test.ts
+ * holds this one to it, field by field, for actions in every state.
+ */
+
+/** A SQL decimal string of a minor-unit amount `x`, with the scale (10^exponent) and exponent of its currency in `cur`. */
+function money(x: string): string {
+  return `(case when cur.exponent = 0 then (${x})::text
+    else (case when (${x}) < 0 then '-' else '' end) || (abs(${x}) / cur.scale)::text || '.' || lpad((abs(${x}) % cur.scale)::text, cur.exponent, '0') end)`;
+}
+
+/** A timestamp as JavaScript's toISOString writes it (UTC, milliseconds, Z). */
+function iso(x: string): string {
+  return `to_char((${x}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+const ITEMS = `coalesce((
+  select jsonb_agg(jsonb_build_object(
+           'Index', i.n - 1,
+           'Sku', i.item ->> 'sku',
+           'Category', i.item ->> 'category',
+           'Quantity', (i.item ->> 'quantity')::int,
+           'Amount', ${money(`(i.item ->> 'amountMinor')::bigint`)},
+           'OriginalQuantity', (o.item ->> 'quantity')::int,
+           'OriginalAmount', case when o.item is null then null else ${money(`(o.item ->> 'amountMinor')::bigint`)} end,
+           'Rejected', (i.item ->> 'quantity')::int = 0) order by i.n)
+    from jsonb_array_elements(a.items) with ordinality as i(item, n)
+    left join jsonb_array_elements(a.original_items) with ordinality as o(item, n) on o.n = i.n), '[]'::jsonb)`;
+
+const PAYLOAD = `jsonb_build_object(
+  'Id', a.id::text,
+  'CampaignId', a.program_id,
+  'CampaignName', p.name,
+  'ActionTrackerId', a.event_type_id,
+  'EventTypeName', et.name,
+  'EventKind', a.event_kind,
+  'MediaPartnerId', a.partner_account_id,
+  'MediaPartnerName', pa.name,
+  'ContractId', a.contract_id,
+  'State', a.state,
+  'StatusDetail', ${STATUS_DETAIL_SQL.replaceAll('$1', '$3')},
+  'ReversalReason', a.reversal_reason,
+  'Amount', ${money('a.amount_minor')},
+  'Payout', ${money('a.payout_minor')},
+  'DeltaAmount', ${money('a.amount_minor - a.original_amount_minor')},
+  'DeltaPayout', ${money('a.payout_minor - a.original_payout_minor')},
+  'IntendedAmount', ${money('a.original_amount_minor')},
+  'IntendedPayout', ${money('a.original_payout_minor')},
+  'Currency', a.currency,
+  'OrderId', a.order_id,
+  'ClickId', coalesce(a.click_id, (select cv.click_id from conversions cv where cv.id = a.conversion_id)),
+  'ReferringDate', ${iso('a.referring_at')},
+  'EventDate', ${iso('a.event_at')},
+  'LockingDate', ${iso('a.locking_at')},
+  'LockedDate', ${iso('a.locked_at')},
+  'PaymentDate', ${iso('a.payment_due_at')},
+  'ClearedDate', ${iso('a.cleared_at')},
+  'ModificationCount', a.modification_count,
+  'Items', ${ITEMS},
+  'CreatedDate', ${iso('a.created_at')},
+  'UpdatedDate', ${iso('a.updated_at')},
+  'AllowedOperations', '[]'::jsonb)`;
+
+const INSERT_EVENTS = `insert into outbox_events (type, subject, account_ids, payload, occurred_at)
+select c.type, 'action:' || a.id, array[a.brand_account_id, a.partner_account_id], ${PAYLOAD}, $3
+  from unnest($1::bigint[], $2::text[]) with ordinality as c(id, type, n)
+  join actions a on a.id = c.id
+  join programs p on p.id = a.program_id
+  join event_types et on et.id = a.event_type_id
+  join accounts pa on pa.id = a.partner_account_id
+  join unnest($4::text[], $5::int[], $6::bigint[]) as cur(code, exponent, scale) on cur.code = a.currency
+ order by c.n`;
+
+export interface ActionChange {
+  id: bigint | string;
+  type: EventType;
+}
+
+/**
+ * Records one event per change in the caller's transaction, after the change (the
+ * statement reads the actions as the transaction left them), in one statement however
+ * many there are. `currencies` are those of the changed actions.
+ */
+export async function recordActionEvents(tx: Sql, changes: readonly ActionChange[], currencies: Iterable<string>, now: Date): Promise<void> {
+  if (changes.length === 0) return;
+  const codes = [...new Set(currencies)];
+  const exponents = codes.map(currencyExponent);
+  const { rowCount } = await tx.query(
+    INSERT_EVENTS,
+    [
+      changes.map((change) => change.id.toString()),
+      changes.map((change) => change.type),
+      now,
+      codes,
+      exponents,
+      exponents.map((exponent) => (10n ** BigInt(exponent)).toString()),
+    ],
+    { name: 'record-action-events' },
+  );
+  if (rowCount !== changes.length) {
+    throw new Error(`${changes.length} action event(s) were to be written but ${rowCount} were (an action or its currency was not found); nothing was kept.`);
+  }
+}

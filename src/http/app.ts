@@ -24,7 +24,9 @@ import { observeWorkQueue } from '../worker/metrics.js';
 import { sendProblem, toProblem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
+import { actionOperationRoutes } from './routes/action-operations.js';
 import { actionRoutes } from './routes/actions.js';
+import { balanceRoutes } from './routes/balances.js';
 import { conversionRoutes } from './routes/conversions.js';
 import { contractRoutes } from './routes/contracts.js';
 import { operatorRoutes } from './routes/operator.js';
@@ -188,6 +190,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(trackingRoutes, { ctx, config, clickPath });
   await app.register(conversionRoutes, { ctx });
   await app.register(actionRoutes, { ctx });
+  await app.register(actionOperationRoutes, { ctx });
+  await app.register(balanceRoutes, { ctx });
   await app.register(adminRoutes, { ctx, secret: options.adminSecret });
 
   const webDir = findWebDir();

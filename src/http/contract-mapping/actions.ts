@@ -1,10 +1,12 @@
-import type { Action, ActionDetail, BulkOutcome, Modification, ModificationDetail } from '../contract/actions.js';
+import type { Action, ActionDetail, ActionExportQuery, BulkOutcome, Modification, ModificationDetail } from '../contract/actions.js';
 import type { ACTION_SORTS } from '../contract/enums.js';
-import type { Balance } from '../contract/ledger.js';
+import type { Balance, Balances } from '../contract/ledger.js';
+import type { ExportColumn } from '../table-export.js';
 import type { ActionOutcome } from '../../modules/actions/apply-action-operation.js';
 import type { ActionFilter, ActionView, ModificationView } from '../../modules/actions/list-actions.js';
 import { allowedOperations, type Performer } from '../../modules/actions/transitions.js';
 import type { ActionState, ModificationOperation } from '../../modules/actions/types.js';
+import type { LedgerBalance } from '../../modules/ledger/balances.js';
 import { formatMinor } from '../../money/index.js';
 import { isoOrNull } from './common.js';
 
@@ -143,5 +145,72 @@ export function toBalanceDto(b: { currency: string; pendingMinor: bigint; paymen
     Pending: formatMinor(b.pendingMinor, b.currency),
     PaymentPending: formatMinor(b.paymentPendingMinor, b.currency),
     Payable: formatMinor(b.payableMinor, b.currency),
+  };
+}
+
+/** The list's and the downloads' query as the service's filter. */
+export function actionFilterOf(q: ActionExportQuery): Omit<ActionFilter, 'page' | 'pageSize'> {
+  return {
+    ...(q.sort ? { sort: ACTION_SORT_KEYS[q.sort] } : {}),
+    ...(q.order ? { order: q.order } : {}),
+    ...(q.state ? { state: q.state } : {}),
+    ...(q.statusDetail ? { statusDetail: q.statusDetail } : {}),
+    ...(q.programId ? { programId: q.programId } : {}),
+    ...(q.partnerId ? { partnerAccountId: q.partnerId } : {}),
+    ...(q.actionTrackerId ? { eventTypeId: q.actionTrackerId } : {}),
+    ...(q.orderId ? { orderId: q.orderId } : {}),
+    ...(q.actionId ? { actionId: BigInt(q.actionId) } : {}),
+    ...(q.from ? { from: new Date(q.from) } : {}),
+    ...(q.to ? { to: new Date(q.to) } : {}),
+  };
+}
+
+/** The columns of the downloads, named as in the API (and as impact.com names them). */
+export const ACTION_EXPORT_COLUMNS: Array<ExportColumn<ActionView>> = (() => {
+  const money = (minor: (a: ActionView) => bigint) => (a: ActionView) => ({ minor: minor(a), currency: a.currency });
+  return [
+    { header: 'Id', value: (a) => a.id.toString(), width: 12, pdf: true },
+    { header: 'CampaignId', value: (a) => a.programId, width: 11 },
+    { header: 'CampaignName', value: (a) => a.programName, width: 24, pdf: true },
+    { header: 'ActionTrackerId', value: (a) => a.eventTypeId, width: 11 },
+    { header: 'EventTypeName', value: (a) => a.eventTypeName, width: 18, pdf: true },
+    { header: 'MediaPartnerId', value: (a) => a.partnerAccountId, width: 11 },
+    { header: 'MediaPartnerName', value: (a) => a.partnerName, width: 22, pdf: true },
+    { header: 'State', value: (a) => a.state, width: 10 },
+    { header: 'StatusDetail', value: (a) => a.statusDetail, width: 22, pdf: true },
+    { header: 'Amount', value: money((a) => a.amountMinor), width: 12, pdf: true, alignRight: true },
+    { header: 'Payout', value: money((a) => a.payoutMinor), width: 11, pdf: true, alignRight: true },
+    { header: 'DeltaAmount', value: money((a) => a.amountMinor - a.originalAmountMinor), width: 12 },
+    { header: 'DeltaPayout', value: money((a) => a.payoutMinor - a.originalPayoutMinor), width: 12 },
+    { header: 'IntendedAmount', value: money((a) => a.originalAmountMinor), width: 14 },
+    { header: 'IntendedPayout', value: money((a) => a.originalPayoutMinor), width: 14 },
+    { header: 'Currency', value: (a) => a.currency, width: 10, pdf: true },
+    { header: 'OrderId', value: (a) => a.orderId, width: 16, pdf: true },
+    { header: 'ReferringDate', value: (a) => a.referringAt, width: 19 },
+    { header: 'EventDate', value: (a) => a.eventAt, width: 19, pdf: true },
+    { header: 'LockingDate', value: (a) => a.lockingAt, width: 19, pdf: true },
+    { header: 'LockedDate', value: (a) => a.lockedAt, width: 19 },
+    { header: 'PaymentDate', value: (a) => a.paymentDueAt, width: 19 },
+    { header: 'ClearedDate', value: (a) => a.clearedAt, width: 19 },
+  ];
+})();
+
+/**
+ * An account's balances per currency: the pending estimate (from its pending actions)
+ * beside the ledger's posted balances (payment pending for a partner, payable for a brand,
+ * which the ledger holds as a credit).
+ */
+export function toBalancesDto(ledger: readonly LedgerBalance[], pending: ReadonlyMap<string, bigint>): Balances {
+  const currencies = [...new Set([...ledger.map((b) => b.currency), ...pending.keys()])].sort();
+  return {
+    Balances: currencies.map((currency) => {
+      const of = (code: string) => ledger.find((b) => b.currency === currency && b.code === code)?.balanceMinor ?? 0n;
+      return toBalanceDto({
+        currency,
+        pendingMinor: pending.get(currency) ?? 0n,
+        paymentPendingMinor: of('PARTNER_PAYMENT_PENDING'),
+        payableMinor: -of('BRAND_PAYABLE'),
+      });
+    }),
   };
 }

@@ -3,7 +3,7 @@
  * items and modification history, the brand's operations on actions, bulk operations.
  */
 import { z } from 'zod';
-import { ACTION_STATES, CHANGE_REASON_CODES, MAX_BULK_ACTIONS, MODIFICATION_OPERATIONS } from '../../modules/actions/types.js';
+import { ACTION_STATES, BULK_OPERATIONS, CHANGE_REASON_CODES, MAX_BULK_ACTIONS, MODIFICATION_OPERATIONS } from '../../modules/actions/types.js';
 import { EVENT_TYPE_KINDS } from '../../modules/programs/types.js';
 import { filterDateTime, isoDate, rowIdText, sortQuery } from './common.js';
 import { ACTION_SORTS, REQUESTABLE_OPERATIONS } from './enums.js';
@@ -149,6 +149,7 @@ export const actionListQuery = z
   })
   .strict();
 export const actionExportQuery = z.object(actionFilterShape).strict();
+export type ActionExportQuery = z.infer<typeof actionExportQuery>;
 
 export const reverseBody = z.object({ Reason: changeReason }).strict();
 export type ReverseBody = z.infer<typeof reverseBody>;
@@ -185,8 +186,7 @@ export const modifyItemsBody = z
   .strict();
 export type ModifyItemsBody = z.infer<typeof modifyItemsBody>;
 
-export const BULK_OPERATIONS = ['APPROVE', 'REVERSE', 'RESTORE', 'RESET'] as const;
-export type BulkOperation = (typeof BULK_OPERATIONS)[number];
+export { BULK_OPERATIONS, type BulkOperation } from '../../modules/actions/types.js';
 
 export const bulkBody = z
   .object({

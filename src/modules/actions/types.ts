@@ -26,6 +26,9 @@ export const REQUESTABLE_OPERATIONS = [
   'REVERSE_CPC',
 ] as const satisfies readonly Operation[];
 export type RequestableOperation = (typeof REQUESTABLE_OPERATIONS)[number];
+/** The operations a brand may apply to many actions at once (Pending Payouts' bulk actions). */
+export const BULK_OPERATIONS = ['APPROVE', 'REVERSE', 'RESTORE', 'RESET'] as const satisfies readonly RequestableOperation[];
+export type BulkOperation = (typeof BULK_OPERATIONS)[number];
 /** What a modification record names: an operation, or the action's creation. */
 export const MODIFICATION_OPERATIONS = ['CREATE', ...ACTION_OPERATIONS] as const;
 export type ModificationOperation = (typeof MODIFICATION_OPERATIONS)[number];

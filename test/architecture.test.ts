@@ -6,7 +6,7 @@ import { findSqlWrites, scanLiterals } from './support/sql-writes.js';
 
 /**
  * One owner per table: a module owns its tables, only it writes them, and others call
- * its services (ARCHITECTURE.md). Each table and the folder whose code may write it.
+ * its services (README, Design notes: One owner per table). Each table and the folder whose code may write it.
  * A new table needs a line here (the test below fails until it has one).
  */
 const OWNERS: Record<string, string> = {

@@ -17,26 +17,36 @@ export interface TestProgram {
 
 /**
  * A program with SALE (10%, Tents 20%), LEAD (2.00) and CLICK (0.05) event types and published terms,
- * whose website is https://shop.example/ (so its links may land on shop.example).
+ * whose website is https://shop.example/ (so its links may land on shop.example). `names` and
+ * `fixed` name the program and its event types and set the LEAD and CLICK payouts.
  */
 export async function makeProgram(
   ctx: ServiceContext,
   brand: TestAccount,
-  options: { currency?: string; timeZone?: string; locking?: TermsInput['locking']; websiteUrl?: string; landingDomains?: string[] } = {},
+  options: {
+    currency?: string;
+    timeZone?: string;
+    locking?: TermsInput['locking'];
+    websiteUrl?: string;
+    landingDomains?: string[];
+    names?: { program?: string; sale?: string; lead?: string; click?: string };
+    fixed?: { lead: string; click: string };
+  } = {},
 ): Promise<TestProgram> {
   const currency = options.currency ?? brand.currency;
+  const names = options.names ?? {};
   const program = await createProgram(ctx, brand.actor, {
-    name: `Program ${Math.random().toString(36).slice(2, 8)}`,
+    name: names.program ?? `Program ${Math.random().toString(36).slice(2, 8)}`,
     currency,
     timeZone: options.timeZone ?? brand.timeZone,
     websiteUrl: options.websiteUrl ?? 'https://shop.example/',
     ...(options.landingDomains ? { landingDomains: options.landingDomains } : {}),
   });
-  const sale = await createEventType(ctx, brand.actor, program.id, { name: 'Sale', kind: 'SALE' });
-  const lead = await createEventType(ctx, brand.actor, program.id, { name: 'Lead', kind: 'LEAD' });
-  const click = await createEventType(ctx, brand.actor, program.id, { name: 'Click', kind: 'CLICK' });
-  const fixed = currency === 'JPY' ? '200' : '2.00';
-  const perClick = currency === 'JPY' ? '5' : '0.05';
+  const sale = await createEventType(ctx, brand.actor, program.id, { name: names.sale ?? 'Sale', kind: 'SALE' });
+  const lead = await createEventType(ctx, brand.actor, program.id, { name: names.lead ?? 'Lead', kind: 'LEAD' });
+  const click = await createEventType(ctx, brand.actor, program.id, { name: names.click ?? 'Click', kind: 'CLICK' });
+  const fixed = options.fixed?.lead ?? (currency === 'JPY' ? '200' : '2.00');
+  const perClick = options.fixed?.click ?? (currency === 'JPY' ? '5' : '0.05');
   const terms = await createTemplateTerms(ctx, brand.actor, program.id, {
     name: 'Standard',
     terms: {

@@ -69,9 +69,13 @@ describeDb('database', (ctx) => {
     const ints = [2 ** 31 - 1, -(2 ** 31), -5];
     const bigs = [9007199254740993n, -(2n ** 63n), 2n ** 63n - 1n];
     const rows = new CopyRows(PROBE_COLUMNS, 64); // starts small: the buffer must grow
-    texts.forEach((t, i) => rows.add([i, t, bigs[i % bigs.length]!, times[i % times.length]!]));
+    texts.forEach((t, i) => {
+      rows.add([i, t, bigs[i % bigs.length]!, times[i % times.length]!]);
+    });
     rows.add([texts.length, null, null, null]);
-    ints.forEach((id, i) => rows.add([id, `int ${i}`, null, null]));
+    ints.forEach((id, i) => {
+      rows.add([id, `int ${i}`, null, null]);
+    });
     expect(rows.rows).toBe(texts.length + 1 + ints.length);
     expect(await db.copyRows('copy_probe', rows)).toBe(texts.length + 1 + ints.length);
     const { rows: back } = await db.query<{ id: number; t: string | null; n: bigint | null; at: Date | null }>(

@@ -99,7 +99,7 @@ program
       `  Database: ${describeDatabase(config)}`,
       `  API docs: ${config.publicUrl}/docs   Health: ${config.publicUrl}/health   Metrics: ${config.publicUrl}/metrics`,
       '',
-      '  Demo logins (password for all: ' + DEMO_PASSWORD + '):',
+      `  Demo logins (password for all: ${DEMO_PASSWORD}):`,
       ...(demoLogins ?? [
         { email: 'operator@lockstep.test', role: 'operator' },
         { email: 'brand@acme.test', role: 'brand admin, Acme Outdoor (USD)' },
@@ -111,7 +111,7 @@ program
       demoLogins ? '' : '  (demo data was loaded on an earlier start; logins you changed since keep their changes)',
       '',
     ];
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(`${lines.join('\n')}\n`);
     exitOnSignals(
       {
         app,

@@ -110,7 +110,7 @@ function createExclusive(file: string, content: LockContent): boolean {
     throw error;
   }
   try {
-    fs.writeSync(fd, JSON.stringify(content) + '\n');
+    fs.writeSync(fd, `${JSON.stringify(content)}\n`);
   } finally {
     fs.closeSync(fd);
   }

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Counter, Histogram } from 'prom-client';
 import { clientAddressOf, type TrustFunction } from '../core/client-address.js';
 import { isWellFormedLinkCode } from '../modules/tracking/codes.js';
-import type { ClickTracker } from '../modules/tracking/track-click.js';
+import type { ClickOutcome, ClickPreview, ClickTracker } from '../modules/tracking/track-click.js';
 import { registry } from './metrics.js';
 
 /**
@@ -141,7 +141,7 @@ export class ClickPath {
 
   /** Records the visit (when it is one) and says what to answer. Never throws. */
   async click(visit: ClickVisit): Promise<ClickAnswer> {
-    let outcome;
+    let outcome: ClickOutcome;
     try {
       outcome = await this.tracker.trackClick(visit);
     } catch (error) {
@@ -164,7 +164,7 @@ export class ClickPath {
 
   /** HEAD: answers like a click would, records nothing. Never throws. */
   async preview(code: string): Promise<ClickAnswer> {
-    let outcome;
+    let outcome: ClickPreview;
     try {
       outcome = await this.tracker.previewClick(code);
     } catch (error) {

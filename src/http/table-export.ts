@@ -179,6 +179,7 @@ function excelCell(value: Cell): { value: ExcelJS.CellValue; numFmt?: string } {
   return { value: typeof value === 'string' ? value.replace(XML_INVALID, '\uFFFD') : value };
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the control characters XML 1.0 forbids is the point
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
@@ -287,7 +288,7 @@ function pdfStream<T>(table: ExportTable<T>): Readable {
   let y = 0;
 
   /** Cut to the column's width with an ellipsis. */
-  const fit = (text: string, width: number) => {
+  const clipToWidth = (text: string, width: number) => {
     const room = width - 2 * CELL_PADDING;
     if (doc.widthOfString(text) <= room) return text;
     let cut = text.slice(0, Math.floor((text.length * room) / doc.widthOfString(text)));
@@ -298,7 +299,7 @@ function pdfStream<T>(table: ExportTable<T>): Readable {
   // start pages of its own near the bottom margin.
   const footer = () => {
     doc.font('Helvetica').fontSize(FONT_SIZE).fillColor('#666');
-    const text = `${fit(printable(table.title), usable / 2)} · page ${pageNumber}`;
+    const text = `${clipToWidth(printable(table.title), usable / 2)} · page ${pageNumber}`;
     doc.text(text, PAGE_MARGIN + usable - doc.widthOfString(text), doc.page.height - PAGE_MARGIN + 6, { lineBreak: false });
   };
   const cellAt = (text: string, i: number, alignRight = false) => {
@@ -308,7 +309,9 @@ function pdfStream<T>(table: ExportTable<T>): Readable {
   const headerRow = () => {
     doc.rect(PAGE_MARGIN, y, usable, ROW_HEIGHT).fill('#e8e8e4');
     doc.font('Helvetica-Bold').fontSize(FONT_SIZE).fillColor('#000');
-    columns.forEach((column, i) => cellAt(fit(printable(column.header), widths[i]!), i, column.alignRight));
+    columns.forEach((column, i) => {
+      cellAt(clipToWidth(printable(column.header), widths[i]!), i, column.alignRight);
+    });
     y += ROW_HEIGHT;
     doc.font('Helvetica');
   };
@@ -321,7 +324,7 @@ function pdfStream<T>(table: ExportTable<T>): Readable {
   };
   const line = (text: string, options: { bold?: boolean; size?: number } = {}) => {
     doc.font(options.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(options.size ?? 9).fillColor('#000');
-    doc.text(fit(printable(text), usable), PAGE_MARGIN, y, { lineBreak: false });
+    doc.text(clipToWidth(printable(text), usable), PAGE_MARGIN, y, { lineBreak: false });
     y += (options.size ?? 9) + 5;
   };
 
@@ -345,7 +348,7 @@ function pdfStream<T>(table: ExportTable<T>): Readable {
         doc.fillColor('#000').font('Helvetica').fontSize(FONT_SIZE);
         columns.forEach((column, i) => {
           const value = column.value(item);
-          const text = fit(printable(value instanceof Date ? pdfDate(value) : cellText(value)), widths[i]!);
+          const text = clipToWidth(printable(value instanceof Date ? pdfDate(value) : cellText(value)), widths[i]!);
           cellAt(text, i, column.alignRight);
         });
         y += ROW_HEIGHT;

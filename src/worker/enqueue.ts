@@ -67,8 +67,7 @@ function isDb(handle: Sql): handle is Db {
  * item waits for the next poll, a second at most).
  */
 // The kind decides the payload's type (NoInfer: a payload does not widen it); its progress type is its own business.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function enqueue<P>(tx: Sql, kind: WorkKind<P, any> | string, payload: NoInfer<P>, options: EnqueueOptions = {}): Promise<Enqueued> {
+export async function enqueue<P, G = unknown>(tx: Sql, kind: WorkKind<P, G> | string, payload: NoInfer<P>, options: EnqueueOptions = {}): Promise<Enqueued> {
   const resolved = typeof kind === 'string' ? findKindOrThrow(kind) : kind;
   const json = payloadJson(resolved.name, payload);
   checkDedupeKey(options.dedupeKey);
@@ -104,10 +103,9 @@ export async function enqueue<P>(tx: Sql, kind: WorkKind<P, any> | string, paylo
  * Adds many items of one kind in one statement (a flow fanning out), in the caller's
  * transaction. Items whose dedupe key exists are left out. Returns how many were added.
  */
-export async function enqueueMany<P>(
+export async function enqueueMany<P, G = unknown>(
   tx: Sql,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  kind: WorkKind<P, any> | string,
+  kind: WorkKind<P, G> | string,
   items: ReadonlyArray<{ payload: NoInfer<P>; dedupeKey?: string; runAfter?: Date }>,
 ): Promise<number> {
   const resolved = typeof kind === 'string' ? findKindOrThrow(kind) : kind;

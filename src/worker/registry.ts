@@ -24,8 +24,11 @@ export interface WorkKind<P = unknown, G = unknown> {
   readonly backoff: Backoff;
 }
 
-/** Any kind, whatever its payload and progress types (what the worker handles). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/**
+ * Any kind, whatever its payload and progress types (what the worker handles). A kind is
+ * invariant in both (its handler reads and writes them), so only `any` holds every kind.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the existential kind, see above
 export type AnyWorkKind = WorkKind<any, any>;
 
 export const DEFAULT_MAX_ATTEMPTS = 5;

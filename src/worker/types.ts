@@ -48,4 +48,4 @@ export interface WorkContext<P = unknown, G = unknown> extends ServiceContext {
  * Runs one item to its end. Resolving marks it DONE (a value it resolves with is stored
  * as its final progress, e.g. a summary for the console); throwing fails the attempt.
  */
-export type WorkHandler<P = unknown, G = unknown> = (ctx: WorkContext<P, G>) => Promise<G | void>;
+export type WorkHandler<P = unknown, G = unknown> = (ctx: WorkContext<P, G>) => Promise<G | undefined>;

@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { Logger } from 'pino';
 import type { ServiceContext } from '../core/context.js';
 import { claimWorkItems, expireLeases, type ClaimedItem } from './claim.js';
-import { LeaseLostError, WorkerStoppingError } from './errors.js';
-import { completeWorkItem, errorText, failWorkItem, releaseWorkItem } from './finish.js';
 import { workerMetrics, type RunOutcome, type WorkerObserver } from './metrics.js';
 import { findKind, registeredKinds, type AnyWorkKind } from './registry.js';
-import { retryDelayMs } from './retry-delay.js';
 import { onWake } from './wake.js';
 import { runClaimedItem, type WorkerLogger } from './run-claimed.js';
 
@@ -31,10 +27,6 @@ export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_POLL_MS = 1000;
 
 const silent: WorkerLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as WorkerLogger;
-
-function isAbortError(error: unknown): boolean {
-  return error instanceof Error && error.name === 'AbortError';
-}
 
 /**
  * The one claim loop of a process (src/worker/index.ts has the design). It claims up to

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { Client, makeAccount, makeOperator, startTestApp, TEST_PASSWORD, type TestAccount, type TestApp } from '../support/app.js';
+import { type Client, makeAccount, makeOperator, startTestApp, TEST_PASSWORD, type TestAccount, type TestApp } from '../support/app.js';
 import { countRows, dumpDb, expectDbUnchanged, expectOk, expectProblem, sessionClient, simpleTermsBody } from '../support/api-helpers.js';
 import { describeDb } from '../support/db.js';
 import { expectEvents, outboxCursor } from '../support/outbox.js';

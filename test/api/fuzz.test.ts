@@ -675,7 +675,7 @@ function rowAnswer(sent: Sent): RowAnswer | undefined {
     const refused = rows.filter((r) => r.Status === 'INVALID').map((r) => r.Index);
     const bad = rows.find((r) => r.Index === row.index);
     const defects: string[] = [];
-    if (!bad || bad.Status !== 'INVALID') defects.push(`the bad row ${row.index} got ${bad ? bad.Status : 'no result'}`);
+    if (bad?.Status !== 'INVALID') defects.push(`the bad row ${row.index} got ${bad ? bad.Status : 'no result'}`);
     const goodRefused = rows.filter((r) => r.Index !== row.index && (r.Status === 'INVALID' || r.Status === 'CONFLICT'));
     if (goodRefused.length) defects.push(`good rows refused: ${goodRefused.map((r) => `${r.Index} ${r.Status} ${r.Message ?? ''}`).join('; ')}`);
     return { refused, ...(defects.length ? { defect: defects.join('; ') } : {}) };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Client, makeAccount, startTestApp, type TestAccount, type TestApp } from '../support/app.js';
+import { type Client, makeAccount, startTestApp, type TestAccount, type TestApp } from '../support/app.js';
 import { countRows, dumpDb, expectDbUnchanged, expectOk, expectProblem, sessionClient, simpleTermsBody } from '../support/api-helpers.js';
 import { describeDb } from '../support/db.js';
 

@@ -85,7 +85,7 @@ test('a brand downloads Pending Payouts as CSV: the file holds exactly the actio
   const csv = await downloadCsv(page);
   expect(csv.filename).toMatch(/^actions-\d{4}-\d{2}-\d{2}\.csv$/);
   expect(csv.header).toEqual(expect.arrayContaining(['Id', 'CampaignName', 'ActionTrackerId', 'EventTypeName', 'MediaPartnerName', 'State', 'StatusDetail', 'Amount', 'Payout', 'Currency', 'OrderId', 'EventDate', 'LockingDate']));
-  expect(csv.rows.map((r) => r['Id']).sort()).toEqual(expected.map((a) => a.Id).sort());
+  expect(csv.rows.map((r) => r.Id).sort()).toEqual(expected.map((a) => a.Id).sort());
   for (const row of csv.rows) {
     expect(row).toMatchObject({
       CampaignName: 'Acme Outdoor US',
@@ -99,7 +99,7 @@ test('a brand downloads Pending Payouts as CSV: the file holds exactly the actio
   }
   // The amounts are the list's, as decimal strings.
   const first = expected[0]!;
-  expect(csv.rows.find((r) => r['Id'] === first.Id)).toMatchObject({ Amount: first.Amount, Payout: first.Payout, OrderId: first.OrderId ?? '' });
+  expect(csv.rows.find((r) => r.Id === first.Id)).toMatchObject({ Amount: first.Amount, Payout: first.Payout, OrderId: first.OrderId ?? '' });
   await page.screenshot({ path: '/tmp/lockstep-pending-payouts-download.png' });
 
   // The Reversed view downloads the reversed actions only.
@@ -108,7 +108,7 @@ test('a brand downloads Pending Payouts as CSV: the file holds exactly the actio
   const reversed = await downloadCsv(page);
   const total = await apiAs<ActionPage>(page.request, acme, 'GET', '/api/v1/actions?state=REVERSED&pageSize=1');
   expect(reversed.rows).toHaveLength(total.Total);
-  for (const row of reversed.rows) expect(row['State']).toBe('REVERSED');
+  for (const row of reversed.rows) expect(row.State).toBe('REVERSED');
 });
 
 test('a brand downloads Pending Payouts as an Excel workbook: the filtered actions, amounts as numbers', async ({ page }) => {
@@ -117,7 +117,7 @@ test('a brand downloads Pending Payouts as an Excel workbook: the filtered actio
 
   const [request, xlsx] = await Promise.all([page.waitForRequest(/\/api\/v1\/actions\/export\.xlsx/), downloadVia(page, 'Download Excel')]);
   // The same filters as the list, asking for a workbook (or a problem).
-  expect(request.headers()['accept']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/problem+json');
+  expect(request.headers().accept).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/problem+json');
   const sent = new URL(request.url()).searchParams;
   expect({ state: sent.get('state'), partnerId: sent.get('partnerId'), actionTrackerId: sent.get('actionTrackerId') }).toEqual({
     state: 'PENDING',
@@ -128,12 +128,12 @@ test('a brand downloads Pending Payouts as an Excel workbook: the filtered actio
   expect(xlsx.filename).toMatch(/^actions-\d{4}-\d{2}-\d{2}\.xlsx$/);
   const sheet = (await readWorkbook(xlsx.file)).sheet();
   expect(sheet.header).toEqual(expect.arrayContaining(['Id', 'CampaignName', 'EventTypeName', 'MediaPartnerName', 'State', 'Amount', 'Payout', 'Currency']));
-  expect(sheet.records.map((r) => String(r['Id'])).sort()).toEqual(expected.map((a) => a.Id).sort());
+  expect(sheet.records.map((r) => String(r.Id)).sort()).toEqual(expected.map((a) => a.Id).sort());
   for (const row of sheet.records) expect(row).toMatchObject({ CampaignName: 'Acme Outdoor US', MediaPartnerName: 'Trail Blog', State: 'PENDING', Currency: 'USD' });
   // Money is a number cell (so a column can be summed), equal to the list's decimal string.
   for (const action of expected) {
-    const row = sheet.records.find((r) => String(r['Id']) === action.Id)!;
-    expect({ Amount: row['Amount'], Payout: row['Payout'] }).toEqual({ Amount: Number(action.Amount), Payout: Number(action.Payout) });
+    const row = sheet.records.find((r) => String(r.Id) === action.Id)!;
+    expect({ Amount: row.Amount, Payout: row.Payout }).toEqual({ Amount: Number(action.Amount), Payout: Number(action.Payout) });
   }
 });
 
@@ -147,7 +147,7 @@ test('a brand downloads Pending Payouts as a PDF document, with a spinner while 
   const held = new Promise<void>((resolve) => (release = resolve));
   let accept: string | undefined;
   await page.route('**/api/v1/actions/export.pdf**', async (route) => {
-    accept = route.request().headers()['accept'];
+    accept = route.request().headers().accept;
     await held;
     await route.continue();
   });
@@ -193,21 +193,21 @@ test('a partner downloads Contract History as CSV with the reportâ€™s filters', 
   const everything = await downloadCsv(page);
   expect(everything.filename).toMatch(/^contract-history-\d{4}-\d{2}-\d{2}\.csv$/);
   expect(everything.header).toEqual(expect.arrayContaining(['ContractId', 'Program', 'Brand', 'Partner', 'Status', 'StartDate', 'EndDate', 'TerminationReason']));
-  expect(everything.rows.map((r) => Number(r['ContractId'])).sort((a, b) => a - b)).toEqual(all.Items.map((c) => c.Id).sort((a, b) => a - b));
-  for (const row of everything.rows) expect(row['Partner']).toBe('Trail Blog');
+  expect(everything.rows.map((r) => Number(r.ContractId)).sort((a, b) => a - b)).toEqual(all.Items.map((c) => c.Id).sort((a, b) => a - b));
+  for (const row of everything.rows) expect(row.Partner).toBe('Trail Blog');
 
   // Current active contracts only: the file follows the filter.
   await page.getByLabel('Contract Status').selectOption({ label: 'Current active contracts only' });
   const active = all.Items.filter((c) => c.Status === 'ACTIVE');
   await expect(page.getByTestId('row-count')).toHaveText(`${active.length} contract${active.length === 1 ? '' : 's'}`);
   const current = await downloadCsv(page);
-  expect(current.rows.map((r) => Number(r['ContractId'])).sort((a, b) => a - b)).toEqual(active.map((c) => c.Id).sort((a, b) => a - b));
+  expect(current.rows.map((r) => Number(r.ContractId)).sort((a, b) => a - b)).toEqual(active.map((c) => c.Id).sort((a, b) => a - b));
   for (const row of current.rows) {
-    const contract = active.find((c) => c.Id === Number(row['ContractId']))!;
+    const contract = active.find((c) => c.Id === Number(row.ContractId))!;
     expect(row).toMatchObject({ Status: 'ACTIVE', Program: contract.CampaignName, Brand: contract.BrandName, TerminationReason: contract.TerminationReason });
   }
-  const acmeUs = current.rows.find((r) => r['Program'] === 'Acme Outdoor US');
-  expect(acmeUs?.['Brand']).toBe('Acme Outdoor');
+  const acmeUs = current.rows.find((r) => r.Program === 'Acme Outdoor US');
+  expect(acmeUs?.Brand).toBe('Acme Outdoor');
   await page.screenshot({ path: '/tmp/lockstep-contract-history-download.png' });
 });
 
@@ -229,9 +229,9 @@ test('a partner downloads Contract History as an Excel workbook with the reportâ
   expect(xlsx.filename).toMatch(/^contract-history-\d{4}-\d{2}-\d{2}\.xlsx$/);
   const sheet = (await readWorkbook(xlsx.file)).sheet();
   expect(sheet.header).toEqual(expect.arrayContaining(['ContractId', 'Program', 'Brand', 'Partner', 'Status']));
-  expect(sheet.records.map((r) => Number(r['ContractId'])).sort((a, b) => a - b)).toEqual(active.map((c) => c.Id).sort((a, b) => a - b));
+  expect(sheet.records.map((r) => Number(r.ContractId)).sort((a, b) => a - b)).toEqual(active.map((c) => c.Id).sort((a, b) => a - b));
   for (const row of sheet.records) {
-    const contract = active.find((c) => c.Id === Number(row['ContractId']))!;
+    const contract = active.find((c) => c.Id === Number(row.ContractId))!;
     expect(row).toMatchObject({ Status: 'ACTIVE', Partner: 'Trail Blog', Program: contract.CampaignName, Brand: contract.BrandName });
   }
 });
@@ -252,7 +252,7 @@ test('a partner downloads its actions with the filters applied; a refused downlo
   await expect(page.getByTestId('row-count')).toContainText(`${expected.length} action`);
 
   const csv = await downloadCsv(page);
-  expect(csv.rows.map((r) => r['Id']).sort()).toEqual(expected.map((a) => a.Id).sort());
+  expect(csv.rows.map((r) => r.Id).sort()).toEqual(expected.map((a) => a.Id).sort());
   for (const row of csv.rows) expect(row).toMatchObject({ CampaignName: 'Acme Outdoor Canada', StatusDetail: 'Pending', Currency: 'CAD' });
 
   // When the server refuses the export, in any format, its problem detail is shown.

@@ -109,7 +109,7 @@ test('a partner creates a tracking link, copies its URL, sees its click counted,
   // A visit is redirected to the landing page and counted.
   const visit = await page.request.get(url, { maxRedirects: 0 });
   expect(visit.status()).toBe(302);
-  expect(visit.headers()['location']).toContain('www.acme-outdoor.example/spring');
+  expect(visit.headers().location).toContain('www.acme-outdoor.example/spring');
   await expect
     .poll(async () => {
       await page.reload();

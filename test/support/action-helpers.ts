@@ -100,7 +100,7 @@ export async function makeClickAction(
   if (!contract) throw new Error('no contract in force for the click');
   const terms = termsFromJson(contract.terms);
   const rule = terms.payouts.find((p) => p.eventTypeId === program.clickEventTypeId);
-  if (!rule || rule.payout.kind !== 'FIXED') throw new Error('the terms pay no fixed amount per click');
+  if (rule?.payout.kind !== 'FIXED') throw new Error('the terms pay no fixed amount per click');
   const payoutMinor = rule.payout.amountMinor;
   const lockingAt = computeLockingDate(at, contract.timeZone, terms.locking);
   const paymentDueAt = computePaymentDate(lockingAt, contract.timeZone, terms.payment).at;
@@ -205,7 +205,7 @@ export async function expectLedgerMatchesActions(ctx: ServiceContext): Promise<v
   for (const action of actions) {
     const t = transfers.get(action.id);
     if (action.state === 'APPROVED' && action.payoutMinor > 0n) {
-      if (!t || t.count !== 1 || t.sumMinor !== action.payoutMinor) {
+      if (t?.count !== 1 || t.sumMinor !== action.payoutMinor) {
         wrong.push(`action ${action.id} APPROVED payout ${action.payoutMinor}: transfers ${t ? `${t.count}/${t.sumMinor}` : 'none'}`);
       }
     } else if (t) {

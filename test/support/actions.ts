@@ -51,7 +51,7 @@ export async function makeSaleAction(
       ...(options.items ? { Items: options.items } : { Amount: options.amount ?? '100.00' }),
     },
   ]);
-  if (!result || result.status !== 'ACCEPTED' || !result.actionId) {
+  if (result?.status !== 'ACCEPTED' || !result.actionId) {
     throw new Error(`sale not accepted: ${JSON.stringify(result)}`);
   }
   return BigInt(result.actionId);

@@ -44,8 +44,8 @@ export function pdfText(data: Buffer): { pages: number; texts: string[] } {
   const raw = data.toString('latin1');
   const texts: string[] = [];
   const streamRe = /stream\r?\n/g;
-  let match: RegExpExecArray | null;
-  while ((match = streamRe.exec(raw))) {
+  // exec, not matchAll: the loop moves streamRe.lastIndex past each stream it reads.
+  for (let match = streamRe.exec(raw); match; match = streamRe.exec(raw)) {
     const start = match.index + match[0].length;
     const end = raw.indexOf('endstream', start);
     if (end === -1) break;

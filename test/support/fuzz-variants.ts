@@ -252,7 +252,6 @@ export function exampleFor(schema: JsonSchema, name = ''): unknown {
       const count = Math.max(s.minItems ?? 0, 0);
       return Array.from({ length: count }, () => exampleFor(s.items ?? {}, name));
     }
-    case 'object':
     default: {
       const out: Record<string, unknown> = {};
       for (const key of s.required ?? []) out[key] = exampleFor(s.properties?.[key] ?? {}, key);
@@ -788,7 +787,7 @@ function bodyVariants(op: FuzzOperation, sample: unknown): Variant[] {
   // A deeply nested object where the first field is.
   const firstField = fields[0];
   if (firstField) {
-    const deep = '{"a":'.repeat(NESTING_DEPTH) + '1' + '}'.repeat(NESTING_DEPTH);
+    const deep = `${'{"a":'.repeat(NESTING_DEPTH)}1${'}'.repeat(NESTING_DEPTH)}`;
     out.push({
       name: `${pathName(firstField.path)} = an object nested ${NESTING_DEPTH} deep`,
       group: 'body',

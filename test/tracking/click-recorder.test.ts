@@ -95,7 +95,7 @@ describe('ClickRecorder (group commit)', () => {
 
   it('a store that throws before writing fails its batch instead of leaving callers waiting', async () => {
     let calls = 0;
-    const recorder = new ClickRecorder((clicks) => {
+    const recorder = new ClickRecorder(() => {
       calls += 1;
       if (calls === 1) throw new TypeError('cannot encode');
       return Promise.resolve();

@@ -15,7 +15,10 @@ function cacheWith(load: (code: string) => Promise<ClickTarget | undefined>, ttl
 describe('LinkCache', () => {
   it('reuses a lookup within the TTL and reloads after it', async () => {
     let loads = 0;
-    const { cache, advance } = cacheWith(async () => (loads++, target()));
+    const { cache, advance } = cacheWith(async () => {
+      loads++;
+      return target();
+    });
     const link = await cache.get('AAAAAAAAAAAA');
     expect(link?.redirect).toEqual({ head: 'https://shop.example/?a=1&lsclickid=', tail: '#f' });
     await cache.get('AAAAAAAAAAAA');
@@ -78,7 +81,10 @@ describe('LinkCache', () => {
 
   it('with a TTL of 0, every lookup queries', async () => {
     let loads = 0;
-    const { cache } = cacheWith(async () => (loads++, target()), 0);
+    const { cache } = cacheWith(async () => {
+      loads++;
+      return target();
+    }, 0);
     await cache.get('DDDDDDDDDDDD');
     await cache.get('DDDDDDDDDDDD');
     expect(loads).toBe(2);

@@ -17,7 +17,6 @@ import {
   Worker,
   WorkerStoppingError,
   type WorkContext,
-  type WorkKind,
 } from '../../src/worker/index.js';
 import { observeWorkQueue } from '../../src/worker/metrics.js';
 import { retryWorkItem } from '../../src/worker/retry-work-item.js';
@@ -28,13 +27,13 @@ import { describeDb, type DbTestContext } from '../support/db.js';
 // Test kinds: each test sets what their handlers do.
 // ---------------------------------------------------------------------------
 
-type Handler = (ctx: WorkContext<any, any>) => Promise<unknown>;
+type Handler = (ctx: WorkContext) => Promise<unknown>;
 let behaviour: Handler = async () => undefined;
 
 // Long enough that a loaded machine does not lose a lease between two statements of a test.
 const LEASE_MS = 1000;
 const BASE_MS = 40;
-const basic = registerKind<any, any>('test-worker-basic', (ctx) => behaviour(ctx) as Promise<any>, {
+const basic = registerKind('test-worker-basic', (ctx) => behaviour(ctx), {
   maxAttempts: 3,
   leaseMs: LEASE_MS,
   backoff: { baseMs: BASE_MS, maxMs: 10_000 },
@@ -57,7 +56,7 @@ interface Row {
   id: bigint;
   state: string;
   attempts: number;
-  progress: any;
+  progress: Record<string, unknown> | null;
   last_error: string | null;
   lease_owner: string | null;
   started_at: Date | null;
@@ -96,11 +95,11 @@ function stepper(steps: number, options: { between?: () => Promise<void>; failAt
       if (options.failAt && progress.next === options.failAt.step && ctx.item.attempt === options.failAt.attempt) {
         throw new Error(`step ${progress.next} failed on attempt ${ctx.item.attempt}`);
       }
-      progress = await ctx.step(async (tx, committed) => {
+      progress = (await ctx.step(async (tx, committed) => {
         const next = (committed as { next: number } | null)?.next ?? 0;
         await tx.query('insert into test_steps (item_id, step, attempt) values ($1, $2, $3)', [ctx.item.id.toString(), next, ctx.item.attempt]);
         return { next: next + 1 };
-      });
+      })) as { next: number };
       await options.between?.();
     }
     return { next: progress.next, summary: `${steps} steps` };
@@ -412,10 +411,15 @@ describeDb('worker and work items', (db) => {
     const { ItemRun } = await import('../../src/worker/work-context.js');
     await enqueue(t.db, basic, {});
     const [claimed] = await claimWorkItems(t.db, 'w', [basic], 1);
-    const run = new ItemRun(t.db, t.clock, claimed!, basic as WorkKind<any, any>, stopping.signal, console);
+    const run = new ItemRun(t.db, t.clock, claimed!, basic, stopping.signal, console);
     stopping.abort();
     let ran = false;
-    await expect(run.step(async () => ((ran = true), { n: 1 }))).rejects.toBeInstanceOf(WorkerStoppingError);
+    await expect(
+      run.step(async () => {
+        ran = true;
+        return { n: 1 };
+      }),
+    ).rejects.toBeInstanceOf(WorkerStoppingError);
     expect(ran).toBe(false);
     await expect(run.checkpoint({ n: 2 })).rejects.toBeInstanceOf(WorkerStoppingError);
     expect((await itemOf(t.db, claimed!.id)).progress).toEqual({ n: 2 });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../../core/config.js';
 import type { ServiceContext } from '../../core/context.js';
@@ -16,7 +16,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
   const { ctx, config } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  const setCookie = (reply: { setCookie: Function }, secret: string, expiresAt: Date) =>
+  const setCookie = (reply: Pick<FastifyReply, 'setCookie'>, secret: string, expiresAt: Date) =>
     reply.setCookie(SESSION_COOKIE, secret, {
       path: '/',
       httpOnly: true,

@@ -28,7 +28,7 @@ export async function logIn(
   await claimAttemptOrThrow(ctx, throttleKey);
   const user = await findUserByEmail(ctx.db, input.email.trim());
   const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
-  if (!user || !user.passwordHash || !ok || user.disabledAt) {
+  if (!user?.passwordHash || !ok || user.disabledAt) {
     throw unauthorized('The e-mail or password is not right.');
   }
   await forgetFailures(ctx, throttleKey);

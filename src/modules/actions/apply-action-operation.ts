@@ -236,7 +236,7 @@ async function applyPlan(tx: Sql, action: LoadedAction, plan: Plan, request: Ope
       return { ok: false, refusal: 'invalid', message: `Action ${action.id} is already attributed to partner ${request.partnerAccountId}.` };
     }
     const partner = await tx.query<{ status: string; kind: string }>('select status, kind from accounts where id = $1', [request.partnerAccountId]);
-    if (!partner.rows[0] || partner.rows[0].kind !== 'PARTNER') {
+    if (partner.rows[0]?.kind !== 'PARTNER') {
       return { ok: false, refusal: 'invalid', message: `Account ${request.partnerAccountId} is not a partner account.` };
     }
     if (partner.rows[0].status !== 'ACTIVE') {

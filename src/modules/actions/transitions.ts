@@ -137,7 +137,7 @@ export function scaleItems(items: readonly ActionItem[], newTotalMinor: bigint):
 
 /** The payout of an amount (or of items) under the contract's terms for the action's event type. */
 export function payoutFor(rule: EventTypePayout, amountMinor: bigint, items: readonly ActionItem[] | null): bigint {
-  return computePayoutMinor(rule, items && items.length ? { amountMinor, items } : { amountMinor });
+  return computePayoutMinor(rule, items?.length ? { amountMinor, items } : { amountMinor });
 }
 
 export interface PlanContext {
@@ -281,7 +281,7 @@ function planModifyAmount(
 ): PlanResult {
   let items = action.items ? action.items.map((item) => ({ ...item })) : null;
   let amountMinor: bigint;
-  if (request.itemAmounts && request.itemAmounts.length) {
+  if (request.itemAmounts?.length) {
     if (!items) return refuse('invalid', `Action ${action.id} has no items; modify its order amount instead.`);
     for (const change of request.itemAmounts) {
       const item = items[change.index];

@@ -83,6 +83,7 @@ function normalize(input: ConversionInput, index: number, eventType: EventTypeIn
     throw new InputError(`ActionTrackerId ${input.ActionTrackerId} is a CLICK event type; clicks are credited from tracked clicks, not posted as conversions.`);
   }
   const orderId = input.OrderId.trim();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: an OrderId with a control character is refused, so the regex names them
   if (!orderId || orderId.length > MAX_ORDER_ID_LENGTH || /[\u0000-\u001f\u007f]/.test(orderId)) {
     throw new InputError(`OrderId must have 1 to ${MAX_ORDER_ID_LENGTH} printable characters.`);
   }

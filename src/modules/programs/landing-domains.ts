@@ -124,7 +124,9 @@ export function normalizeLandingDomainsOrThrow(raw: readonly string[]): string[]
     throw invalid(`${raw.length} landing domains were given; at most ${MAX_LANDING_DOMAINS} are allowed. Use wildcards like *.example.com to cover many subdomains.`);
   }
   const seen = new Set<string>();
-  raw.forEach((entry, index) => seen.add(normalizeLandingDomainOrThrow(entry, index + 1)));
+  raw.forEach((entry, index) => {
+    seen.add(normalizeLandingDomainOrThrow(entry, index + 1));
+  });
   return [...seen];
 }
 

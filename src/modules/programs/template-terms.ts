@@ -1,6 +1,5 @@
 import type { ServiceContext } from '../../core/context.js';
-import { conflict, invalid, notFound } from '../../core/errors.js';
-import type { Sql } from '../../db/types.js';
+import { conflict, invalid } from '../../core/errors.js';
 import { requireAccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { getOwnProgramOrThrow, getVisibleProgramOrThrow, listEventTypes, TEMPLATE_TERMS_COLUMNS, templateTermsFromStored, type TemplateTermsRow, type TemplateTermsStoredRow } from './queries.js';
@@ -9,11 +8,9 @@ export type { TemplateTermsRow } from './queries.js';
 import {
   TermsError,
   termsFromInputOrThrow,
-  termsFromJson,
   termsToJson,
   type TermsDefinition,
   type TermsInput,
-  type TermsJson,
 } from './terms/index.js';
 
 /**

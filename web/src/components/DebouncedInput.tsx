@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type InputHTMLAttributes } from 'react';
+import { useCallback, useEffect, useRef, useState, type InputHTMLAttributes } from 'react';
 
 interface DebouncedInputProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'> {
   value: string;
@@ -15,12 +15,13 @@ export function DebouncedInput({ value, onCommit, delayMs = 400, ...rest }: Debo
   const committed = useRef(value);
   const timer = useRef<number | undefined>(undefined);
 
-  const commit = (next: string) => {
+  // Reads refs only, so it is the same function for the component's whole life.
+  const commit = useCallback((next: string) => {
     window.clearTimeout(timer.current);
     if (next === committed.current) return;
     committed.current = next;
     commitRef.current(next);
-  };
+  }, []);
 
   // The URL changed from outside (Clear filters, back button): show it, and drop any
   // commit still waiting for the pause in typing.
@@ -34,9 +35,7 @@ export function DebouncedInput({ value, onCommit, delayMs = 400, ...rest }: Debo
     if (text.trim() === committed.current) return;
     timer.current = window.setTimeout(() => commit(text.trim()), delayMs);
     return () => window.clearTimeout(timer.current);
-    // commit reads refs only.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [text, delayMs]);
+  }, [text, delayMs, commit]);
 
   return (
     <input

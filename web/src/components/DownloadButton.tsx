@@ -80,10 +80,10 @@ export function DownloadButton({ path, format, query, accountId, fallbackName, d
  */
 export function DownloadButtons({ testIdPrefix = 'download', ...props }: DownloadProps & { testIdPrefix?: string }) {
   return (
-    <div className="btn-group" role="group" aria-label="Download">
+    <fieldset className="btn-group" aria-label="Download">
       {(Object.keys(FORMATS) as DownloadFormat[]).map((format) => (
         <DownloadButton key={format} {...props} format={format} testId={`${testIdPrefix}-${format}`} />
       ))}
-    </div>
+    </fieldset>
   );
 }

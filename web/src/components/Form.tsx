@@ -95,6 +95,7 @@ export function Details({ items, className }: { items: Array<[ReactNode, ReactNo
   return (
     <dl className={`details ${className ?? ''}`}>
       {items.map(([k, v], i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list of pairs with no identity but their place
         <div key={i} className="details-row">
           <dt>{k}</dt>
           <dd>{v}</dd>

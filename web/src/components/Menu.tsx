@@ -83,12 +83,15 @@ function MenuList({
   };
 
   return (
+    // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: a list whose items have role none is the ARIA menu pattern
     <ul className="menu-list" role="menu" ref={ref} onKeyDown={onKeyDown}>
       {items.map((item, index) => {
         const hasSub = !!item.items?.length;
         const open = openSub === index;
         return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: an item is its place in the menu (openSub is an index too); labels need not be unique
           <li key={`${index}:${item.label}`} role="none" className="menu-li" onMouseEnter={() => hasSub && !item.disabled && setOpenSub(index)}>
+            {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: aria-checked is set only when the role is menuitemradio */}
             <button
               type="button"
               role={item.checked === undefined ? 'menuitem' : 'menuitemradio'}

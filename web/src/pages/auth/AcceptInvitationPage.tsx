@@ -176,6 +176,7 @@ export function AcceptInvitationPage() {
               type="password"
               autoComplete="current-password"
               required
+              // biome-ignore lint/a11y/noAutofocus: the page is this form alone, so typing starts in the first field to fill
               autoFocus
               value={password}
               onChange={(e) => setPassword(e.target.value)}
@@ -184,7 +185,15 @@ export function AcceptInvitationPage() {
         ) : (
           <>
             <Field label="Your name">
-              <input className="input" autoComplete="name" required autoFocus value={name} onChange={(e) => setName(e.target.value)} />
+              <input
+                className="input"
+                autoComplete="name"
+                required
+                // biome-ignore lint/a11y/noAutofocus: the page is this form alone, so typing starts in the first field to fill
+                autoFocus
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+              />
             </Field>
             <Field label="Password" hint={`At least ${MIN_PASSWORD} characters.`}>
               <input

@@ -10,7 +10,7 @@ import { AuthLayout } from './AuthLayout';
 
 /** Only same-site paths are followed after login. */
 function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
 export function LoginPage() {
@@ -50,6 +50,7 @@ export function LoginPage() {
             name="email"
             autoComplete="username"
             required
+            // biome-ignore lint/a11y/noAutofocus: the page is this form alone, so typing starts in the first field to fill
             autoFocus
             value={email}
             onChange={(e) => setEmail(e.target.value)}

@@ -153,6 +153,7 @@ function ActionsView({ reversed }: { reversed: boolean }) {
 
   // A new filter, sort or page is a new list: a selection of rows no longer shown would surprise.
   const queryKey = JSON.stringify(query);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: queryKey is what the effect runs for, not a value it reads
   useEffect(() => setSelected(new Set()), [queryKey]);
 
   const rows = actions.data?.Items ?? NO_ACTIONS;
@@ -160,6 +161,9 @@ function ActionsView({ reversed }: { reversed: boolean }) {
   const open = (action: Action) => update({ action: action.Id });
   const operate = (op: BrandOperation, action: Action) => setOperation({ op, action });
 
+  // open/operate only call setters and update (which reads the address itself, not its
+  // closure): new columns for them would remount every cell at each change of the URL.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: see above
   const columns = useMemo(() => {
     const menuItems = (a: Action): MenuItem[] => {
       const item = (op: BrandOperation, label: string, extra: Partial<MenuItem> = {}): MenuItem => {
@@ -262,8 +266,6 @@ function ActionsView({ reversed }: { reversed: boolean }) {
         },
       }),
     ];
-    // open/operate only call setters and update, which are stable.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tz, reversed]);
 
   const tableState: ServerTableState = {
@@ -356,7 +358,7 @@ function ActionsView({ reversed }: { reversed: boolean }) {
         <span className="filter-label" id="event-date-label">
           Event Date
         </span>
-        <div className="date-range" role="group" aria-labelledby="event-date-label">
+        <fieldset className="date-range" aria-labelledby="event-date-label">
           <input
             type="date"
             className="input input-date"
@@ -374,7 +376,7 @@ function ActionsView({ reversed }: { reversed: boolean }) {
             min={p.from || undefined}
             onChange={(e) => update({ to: e.target.value, page: null })}
           />
-        </div>
+        </fieldset>
       </div>
       {filtered ? (
         <button type="button" className="btn btn-link" onClick={reset}>
@@ -386,7 +388,7 @@ function ActionsView({ reversed }: { reversed: boolean }) {
 
   const selectedIds = [...selected];
   const bulkBar = selected.size ? (
-    <div className="bulk-bar" role="region" aria-label="Bulk actions" data-testid="bulk-bar">
+    <section className="bulk-bar" aria-label="Bulk actions" data-testid="bulk-bar">
       <span className="bulk-count" data-testid="selected-count">
         {selected.size} selected
       </span>
@@ -412,7 +414,7 @@ function ActionsView({ reversed }: { reversed: boolean }) {
       <button type="button" className="btn btn-sm btn-link" onClick={() => setSelected(new Set())}>
         Clear selection
       </button>
-    </div>
+    </section>
   ) : null;
 
   const emptyMessage = reversed

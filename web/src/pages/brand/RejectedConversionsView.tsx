@@ -157,7 +157,7 @@ export function RejectedConversionsView() {
                 <span className="filter-label" id="rejected-event-date-label">
                   Event Date
                 </span>
-                <div className="date-range" role="group" aria-labelledby="rejected-event-date-label">
+                <fieldset className="date-range" aria-labelledby="rejected-event-date-label">
                   <input
                     type="date"
                     className="input input-date"
@@ -175,7 +175,7 @@ export function RejectedConversionsView() {
                     min={from || undefined}
                     onChange={(e) => update({ to: e.target.value, page: null })}
                   />
-                </div>
+                </fieldset>
               </div>
               {filtered ? (
                 <button type="button" className="btn btn-link" onClick={() => update({ rejectReason: null, orderId: null, from: null, to: null, page: null })}>

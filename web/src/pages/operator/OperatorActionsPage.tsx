@@ -77,30 +77,32 @@ function FindAction({ current, onFind }: { current: string; onFind: (id: string)
     onFind(id);
   };
   return (
-    <form className="card lookup" onSubmit={submit} role="search" aria-label="Find an action">
-      <div className="lookup-field">
-        <label htmlFor="operator-action-id" className="filter-label">
-          Action Id
-        </label>
-        <input
-          id="operator-action-id"
-          className={`input mono lookup-input ${error ? 'input-invalid' : ''}`}
-          inputMode="numeric"
-          autoComplete="off"
-          placeholder="e.g. 1042"
-          value={text}
-          aria-invalid={error ? true : undefined}
-          aria-describedby="operator-action-id-hint"
-          onChange={(e) => setText(e.target.value)}
-        />
-      </div>
-      <button type="submit" className="btn btn-primary">
-        Find action
-      </button>
-      <div className="lookup-hint" id="operator-action-id-hint">
-        {error ? <span className="field-error">{error}</span> : 'The Action Id a brand or partner quotes: it is in their lists, details panels and CSV exports.'}
-      </div>
-    </form>
+    <search aria-label="Find an action">
+      <form className="card lookup" onSubmit={submit}>
+        <div className="lookup-field">
+          <label htmlFor="operator-action-id" className="filter-label">
+            Action Id
+          </label>
+          <input
+            id="operator-action-id"
+            className={`input mono lookup-input ${error ? 'input-invalid' : ''}`}
+            inputMode="numeric"
+            autoComplete="off"
+            placeholder="e.g. 1042"
+            value={text}
+            aria-invalid={error ? true : undefined}
+            aria-describedby="operator-action-id-hint"
+            onChange={(e) => setText(e.target.value)}
+          />
+        </div>
+        <button type="submit" className="btn btn-primary">
+          Find action
+        </button>
+        <div className="lookup-hint" id="operator-action-id-hint">
+          {error ? <span className="field-error">{error}</span> : 'The Action Id a brand or partner quotes: it is in their lists, details panels and CSV exports.'}
+        </div>
+      </form>
+    </search>
   );
 }
 
@@ -423,7 +425,7 @@ function OperatorActionView({ id }: { id: string }) {
             {a.CampaignName} · {a.EventTypeName} · {a.MediaPartnerName}
           </div>
         </div>
-        <div className="card-actions" role="group" aria-label="Operations">
+        <fieldset className="card-actions" aria-label="Operations">
           <button type="button" className="btn btn-sm" disabled={!reattribute.enabled} title={reattribute.reason} onClick={() => setOperation('reattribute')}>
             Re-attribute…
           </button>
@@ -436,7 +438,7 @@ function OperatorActionView({ id }: { id: string }) {
           >
             Reverse CPC…
           </button>
-        </div>
+        </fieldset>
       </div>
       <div className="card-body">
         <ActionDetailsContent

@@ -164,11 +164,11 @@ export function PartnerActionsPage() {
         <span className="filter-label" id="partner-event-date-label">
           Event Date
         </span>
-        <div className="date-range" role="group" aria-labelledby="partner-event-date-label">
+        <fieldset className="date-range" aria-labelledby="partner-event-date-label">
           <input type="date" className="input input-date" aria-label="Event date from" value={from} max={to || undefined} onChange={(e) => update({ from: e.target.value, page: null })} />
           <span className="muted">to</span>
           <input type="date" className="input input-date" aria-label="Event date to" value={to} min={from || undefined} onChange={(e) => update({ to: e.target.value, page: null })} />
-        </div>
+        </fieldset>
       </div>
       {filtered ? (
         <button type="button" className="btn btn-link" onClick={() => update({ programId: null, statusDetail: null, orderId: null, from: null, to: null, page: null })}>

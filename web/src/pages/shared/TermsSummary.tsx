@@ -40,6 +40,7 @@ export function TermsSummary({ terms, currency, eventTypes }: { terms: Terms; cu
                 </td>
               </tr>,
               ...p.Groups.map((g, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a group is its place in the list (the first match wins); names need not be unique
                 <tr key={`${p.EventTypeId}-g${i}`} className="group-row">
                   <td>
                     <span className="group-arrow" aria-hidden="true">

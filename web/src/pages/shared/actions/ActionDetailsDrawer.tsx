@@ -311,7 +311,7 @@ export function ActionDetailsDrawer({ actionId, onClose, onOperation }: ActionDe
   if (a && onOperation && a.State !== 'APPROVED') {
     const offered = OPERATION_BUTTONS.filter((b) => b.states.includes(a.State));
     operations = (
-      <div className="drawer-operations" role="group" aria-label="Operations">
+      <fieldset className="drawer-operations" aria-label="Operations">
         {offered.map((b) => {
           const availability = brandAvailability(a, b.op, tz);
           if (!availability.enabled && availability.reason && !blocked.includes(availability.reason)) blocked.push(availability.reason);
@@ -328,7 +328,7 @@ export function ActionDetailsDrawer({ actionId, onClose, onOperation }: ActionDe
             </button>
           );
         })}
-      </div>
+      </fieldset>
     );
   }
 

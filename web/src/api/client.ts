@@ -2,14 +2,7 @@
  * The one place the UI talks HTTP. Every failure becomes an ApiError carrying the
  * server's RFC 9457 problem, so screens can always show the problem's `detail`.
  */
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: Array<{ field: string; message: string }>;
-}
+import type { Problem } from '@contract/common';
 
 export class ApiError extends Error {
   readonly status: number;

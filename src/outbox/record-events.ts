@@ -21,3 +21,19 @@ export async function recordEvents(tx: Sql, events: readonly OutboxEventInput[])
     ],
   );
 }
+
+/**
+ * The columns an event query gives, in this order: what `recordEventsSelected` inserts.
+ * A module whose resources change by the thousand builds their payloads in the database
+ * (src/modules/actions/action-events.ts) and hands the outbox the query that selects them.
+ */
+export const EVENT_COLUMNS = ['type', 'subject', 'account_ids', 'payload', 'occurred_at'] as const;
+
+/**
+ * Writes the events a query selects (columns EVENT_COLUMNS, in that order) in the
+ * caller's transaction, and answers how many it wrote. `name` keeps the statement prepared.
+ */
+export async function recordEventsSelected(tx: Sql, select: string, params: unknown[], name?: string): Promise<number> {
+  const { rowCount } = await tx.query(`insert into outbox_events (${EVENT_COLUMNS.join(', ')}) ${select}`, params, name ? { name } : undefined);
+  return rowCount ?? 0;
+}

@@ -192,22 +192,22 @@ test('a partner downloads Contract History as CSV with the reportâ€™s filters', 
   await expect(page.getByTestId('row-count')).toHaveText(`${all.Total} contract${all.Total === 1 ? '' : 's'}`);
   const everything = await downloadCsv(page);
   expect(everything.filename).toMatch(/^contract-history-\d{4}-\d{2}-\d{2}\.csv$/);
-  expect(everything.header).toEqual(expect.arrayContaining(['ContractId', 'Program', 'Brand', 'Partner', 'Status', 'StartDate', 'EndDate', 'TerminationReason']));
-  expect(everything.rows.map((r) => Number(r.ContractId)).sort((a, b) => a - b)).toEqual(all.Items.map((c) => c.Id).sort((a, b) => a - b));
-  for (const row of everything.rows) expect(row.Partner).toBe('Trail Blog');
+  expect(everything.header).toEqual(expect.arrayContaining(['Id', 'CampaignName', 'BrandName', 'MediaPartnerName', 'Status', 'StartDate', 'EndDate', 'TerminationReason']));
+  expect(everything.rows.map((r) => Number(r.Id)).sort((a, b) => a - b)).toEqual(all.Items.map((c) => c.Id).sort((a, b) => a - b));
+  for (const row of everything.rows) expect(row.MediaPartnerName).toBe('Trail Blog');
 
   // Current active contracts only: the file follows the filter.
   await page.getByLabel('Contract Status').selectOption({ label: 'Current active contracts only' });
   const active = all.Items.filter((c) => c.Status === 'ACTIVE');
   await expect(page.getByTestId('row-count')).toHaveText(`${active.length} contract${active.length === 1 ? '' : 's'}`);
   const current = await downloadCsv(page);
-  expect(current.rows.map((r) => Number(r.ContractId)).sort((a, b) => a - b)).toEqual(active.map((c) => c.Id).sort((a, b) => a - b));
+  expect(current.rows.map((r) => Number(r.Id)).sort((a, b) => a - b)).toEqual(active.map((c) => c.Id).sort((a, b) => a - b));
   for (const row of current.rows) {
-    const contract = active.find((c) => c.Id === Number(row.ContractId))!;
+    const contract = active.find((c) => c.Id === Number(row.Id))!;
     expect(row).toMatchObject({ Status: 'ACTIVE', Program: contract.CampaignName, Brand: contract.BrandName, TerminationReason: contract.TerminationReason });
   }
-  const acmeUs = current.rows.find((r) => r.Program === 'Acme Outdoor US');
-  expect(acmeUs?.Brand).toBe('Acme Outdoor');
+  const acmeUs = current.rows.find((r) => r.CampaignName === 'Acme Outdoor US');
+  expect(acmeUs?.BrandName).toBe('Acme Outdoor');
   await page.screenshot({ path: '/tmp/lockstep-contract-history-download.png' });
 });
 
@@ -228,10 +228,10 @@ test('a partner downloads Contract History as an Excel workbook with the reportâ
   const xlsx = await downloadVia(page, 'Download Excel');
   expect(xlsx.filename).toMatch(/^contract-history-\d{4}-\d{2}-\d{2}\.xlsx$/);
   const sheet = (await readWorkbook(xlsx.file)).sheet();
-  expect(sheet.header).toEqual(expect.arrayContaining(['ContractId', 'Program', 'Brand', 'Partner', 'Status']));
-  expect(sheet.records.map((r) => Number(r.ContractId)).sort((a, b) => a - b)).toEqual(active.map((c) => c.Id).sort((a, b) => a - b));
+  expect(sheet.header).toEqual(expect.arrayContaining(['Id', 'CampaignName', 'BrandName', 'MediaPartnerName', 'Status']));
+  expect(sheet.records.map((r) => Number(r.Id)).sort((a, b) => a - b)).toEqual(active.map((c) => c.Id).sort((a, b) => a - b));
   for (const row of sheet.records) {
-    const contract = active.find((c) => c.Id === Number(row.ContractId))!;
+    const contract = active.find((c) => c.Id === Number(row.Id))!;
     expect(row).toMatchObject({ Status: 'ACTIVE', Partner: 'Trail Blog', Program: contract.CampaignName, Brand: contract.BrandName });
   }
 });

@@ -1,6 +1,7 @@
 import type { BrandPartner, Contract } from '../contract/contracts.js';
 import type { CONTRACT_SORTS } from '../contract/enums.js';
-import type { BrandPartnerRow, ContractRow } from '../../modules/contracts/queries.js';
+import type { BrandPartnerRow, ContractHistoryFilter, ContractRow } from '../../modules/contracts/queries.js';
+import type { ExportColumn } from '../table-export.js';
 import { isoOrNull } from './common.js';
 import { toTermsDto } from './programs.js';
 
@@ -45,3 +46,24 @@ export function toBrandPartnerDto(p: BrandPartnerRow): BrandPartner {
     FirstContractDate: p.firstContractAt.toISOString(),
   };
 }
+
+/** A Contract History query as the service takes it: the sort field named as the service names it. */
+export function historyFilterOf<Q extends { sort?: keyof typeof CONTRACT_SORT_KEYS | undefined }>(query: Q): Omit<Q, 'sort'> & Pick<ContractHistoryFilter, 'sort'> {
+  const { sort, ...rest } = query;
+  return { ...rest, ...(sort ? { sort: CONTRACT_SORT_KEYS[sort] } : {}) };
+}
+
+/** The columns of the Contract History downloads, named as the API names the fields. */
+export const CONTRACT_EXPORT_COLUMNS: Array<ExportColumn<ContractRow>> = [
+  { header: 'Id', value: (c) => c.id, width: 11, pdf: true },
+  { header: 'CampaignId', value: (c) => c.programId, width: 10 },
+  { header: 'CampaignName', value: (c) => c.programName, width: 24, pdf: true },
+  { header: 'BrandName', value: (c) => c.brandName, width: 20, pdf: true },
+  { header: 'MediaPartnerId', value: (c) => c.partnerAccountId, width: 10 },
+  { header: 'MediaPartnerName', value: (c) => c.partnerName, width: 20, pdf: true },
+  { header: 'TemplateTermsName', value: (c) => c.templateTermsName, width: 22, pdf: true },
+  { header: 'Status', value: (c) => c.status, width: 10, pdf: true },
+  { header: 'StartDate', value: (c) => c.startAt, width: 19, pdf: true },
+  { header: 'EndDate', value: (c) => c.endAt, width: 19, pdf: true },
+  { header: 'TerminationReason', value: (c) => c.terminationReason, width: 20, pdf: true },
+];

@@ -5,7 +5,7 @@ import { acceptTerms } from '../../modules/contracts/accept-terms.js';
 import { expireContractAndReversePendingActions } from '../../flows/expire-contract.js';
 import { expireContract } from '../../modules/contracts/expire-contract.js';
 import type { WorkItemState } from '../../worker/states.js';
-import { getContractOrThrow, listContractHistory, listPartnersOfBrand, type ContractHistoryFilter, type ContractRow } from '../../modules/contracts/queries.js';
+import { getContractOrThrow, listContractHistory, listPartnersOfBrand } from '../../modules/contracts/queries.js';
 import { requireAccountActor } from '../../modules/accounts/actor.js';
 import { actorOf } from '../auth.js';
 import { errorResponses, idParams, pageOf } from '../contract/common.js';
@@ -19,28 +19,8 @@ import {
   expiredContractDto,
 } from '../contract/contracts.js';
 import { toPage } from '../contract-mapping/common.js';
-import { CONTRACT_SORT_KEYS, toBrandPartnerDto, toContractDto } from '../contract-mapping/contracts.js';
-import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, sendExport, type ExportColumn } from '../table-export.js';
-
-/** A Contract History query as the service takes it: the sort field named as the service names it. */
-function historyFilterOf<Q extends { sort?: keyof typeof CONTRACT_SORT_KEYS | undefined }>(query: Q): Omit<Q, 'sort'> & Pick<ContractHistoryFilter, 'sort'> {
-  const { sort, ...rest } = query;
-  return { ...rest, ...(sort ? { sort: CONTRACT_SORT_KEYS[sort] } : {}) };
-}
-
-const CONTRACT_EXPORT_COLUMNS: Array<ExportColumn<ContractRow>> = [
-  { header: 'ContractId', value: (c) => c.id, width: 11, pdf: true },
-  { header: 'ProgramId', value: (c) => c.programId, width: 10 },
-  { header: 'Program', value: (c) => c.programName, width: 24, pdf: true },
-  { header: 'Brand', value: (c) => c.brandName, width: 20, pdf: true },
-  { header: 'PartnerId', value: (c) => c.partnerAccountId, width: 10 },
-  { header: 'Partner', value: (c) => c.partnerName, width: 20, pdf: true },
-  { header: 'TemplateTerms', value: (c) => c.templateTermsName, width: 22, pdf: true },
-  { header: 'Status', value: (c) => c.status, width: 10, pdf: true },
-  { header: 'StartDate', value: (c) => c.startAt, width: 19, pdf: true },
-  { header: 'EndDate', value: (c) => c.endAt, width: 19, pdf: true },
-  { header: 'TerminationReason', value: (c) => c.terminationReason, width: 20, pdf: true },
-];
+import { CONTRACT_EXPORT_COLUMNS, historyFilterOf, toBrandPartnerDto, toContractDto } from '../contract-mapping/contracts.js';
+import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, sendExport } from '../table-export.js';
 
 export async function contractRoutes(app: FastifyInstance, opts: { ctx: ServiceContext }): Promise<void> {
   const { ctx } = opts;

@@ -326,6 +326,24 @@ describeDb('action events: the payload built in SQL is the action as the API ret
     expect(await expectEventIsApiAction(staysReversed, 'action.reversed')).toMatchObject({ State: 'REVERSED', LockedDate: null });
   });
 
+  it("the lock job's event starts from the action's previous one: names read afresh after a rename, and built whole for an action without an earlier event", async () => {
+    const renamed = await sale('USD', { amount: '40.00' });
+    const modified = await sale('KWD', { amount: '4.000' });
+    await post(brandClient, `/api/v1/actions/${modified}/modify`, { Reason: 'ORDER_UPDATE', Amount: '3.215' });
+    // An action recorded before the outbox existed has no earlier event to start from.
+    const withoutEvents = await sale('JPY', { amount: '4000' });
+    await t.ctx.db.query('delete from outbox_events where subject = $1', [`action:${withoutEvents}`]);
+    // A rename writes no action event: the lock's event still carries the new name.
+    ok(await brandClient.patch(`/api/v1/programs/${programs.USD.id}`, { Name: `Renamed "Outdoor" — 改名` }));
+    await t.ctx.db.query('update accounts set name = $1 where id = $2', [`Renamed Partner 'P' 🏷️`, partner.id]);
+    clock().advanceDays(25);
+    clock().advanceMs(987);
+    expect((await runLockJob(t.ctx)).locked).toBe(3);
+    expect(await expectEventIsApiAction(renamed, 'action.locked')).toMatchObject({ CampaignName: `Renamed "Outdoor" — 改名`, MediaPartnerName: `Renamed Partner 'P' 🏷️` });
+    expect(await expectEventIsApiAction(modified, 'action.locked')).toMatchObject({ Amount: '3.215', ModificationCount: 3 });
+    expect(await expectEventIsApiAction(withoutEvents, 'action.locked')).toMatchObject({ Amount: '4000', State: 'APPROVED' });
+  });
+
   it('cost per click: an action credited from a click carries its own ClickId, a sale that of its conversion; reversed by an operator', async () => {
     const clicks: Record<Currency, string> = { JPY: '', USD: '', KWD: '' };
     for (const currency of CURRENCIES) clicks[currency] = await makeClick(t.ctx, partner, programs[currency], new Date(now().getTime() - 5_000 - 999));

@@ -84,6 +84,39 @@ const SELECT_EVENTS = `select c.type, 'action:' || a.id, array[a.brand_account_i
  where a.id = any($1::bigint[])
  order by c.n`;
 
+/**
+ * A lock changes only these fields of an action (and the names are read afresh, as a
+ * rename writes no action event): the lock job's events are the action's previous event
+ * with them replaced, which costs a fraction of building the whole payload (the lock job
+ * writes an event for each of thousands of actions a second). Every change of an action
+ * writes its event, so the previous one holds the rest as it is now; an action with no
+ * earlier event (one recorded before the outbox existed) gets the whole payload built.
+ * test/outbox/action-events.test.ts holds both to the API's answer.
+ */
+const LOCK_CHANGES = `jsonb_build_object(
+  'CampaignName', p.name,
+  'EventTypeName', et.name,
+  'MediaPartnerName', pa.name,
+  'State', a.state,
+  'StatusDetail', ${STATUS_DETAIL_SQL.replaceAll('$1', '$2')},
+  'LockedDate', ${iso('a.locked_at')},
+  'PaymentDate', ${iso('a.payment_due_at')},
+  'ClearedDate', ${iso('a.cleared_at')},
+  'ModificationCount', a.modification_count,
+  'UpdatedDate', ${iso('a.updated_at')})`;
+
+const SELECT_LOCK_EVENTS = `select 'action.locked', 'action:' || a.id, array[a.brand_account_id, a.partner_account_id],
+       coalesce((select e.payload from outbox_events e where e.subject = 'action:' || a.id order by e.id desc limit 1) || ${LOCK_CHANGES},
+                ${PAYLOAD.replaceAll('$3', '$2')}),
+       $2
+  from actions a
+  join programs p on p.id = a.program_id
+  join event_types et on et.id = a.event_type_id
+  join accounts pa on pa.id = a.partner_account_id
+  join unnest($3::text[], $4::int[], $5::bigint[]) as cur(code, exponent, scale) on cur.code = a.currency
+ where a.id = any($1::bigint[])
+ order by a.id`;
+
 export interface ActionChange {
   id: bigint | string;
   type: EventType;
@@ -97,26 +130,47 @@ export interface ActionChange {
  */
 export async function recordActionEvents(tx: Sql, changes: readonly ActionChange[], currencies: Iterable<string>, now: Date): Promise<void> {
   if (changes.length === 0) return;
-  const codes = [...new Set(currencies)];
-  const exponents = codes.map(currencyExponent);
-  // The statement's estimated cost (a subquery per row) crosses PostgreSQL's JIT threshold,
-  // and compiling it took a quarter of the statement's time (60 of 240 ms for 5,000): for
-  // the rest of the transaction, which is the change's own, run without JIT.
-  await tx.query('set local jit = off');
-  const rowCount = await recordEventsSelected(
+  await withoutJit(tx);
+  const written = await recordEventsSelected(
     tx,
     SELECT_EVENTS,
-    [
-      changes.map((change) => change.id.toString()),
-      changes.map((change) => change.type),
-      now,
-      codes,
-      exponents,
-      exponents.map((exponent) => (10n ** BigInt(exponent)).toString()),
-    ],
+    [changes.map((change) => change.id.toString()), changes.map((change) => change.type), now, ...currencyParams(currencies)],
     'record-action-events',
   );
-  if (rowCount !== changes.length) {
-    throw new Error(`${changes.length} action event(s) were to be written but ${rowCount} were (an action or its currency was not found); nothing was kept.`);
+  expectWritten(changes.length, written);
+}
+
+/** The lock job's events (action.locked), one per action locked in the caller's transaction; see LOCK_CHANGES. */
+export async function recordLockEvents(tx: Sql, actionIds: readonly (bigint | string)[], currencies: Iterable<string>, now: Date): Promise<void> {
+  if (actionIds.length === 0) return;
+  await withoutJit(tx);
+  const written = await recordEventsSelected(
+    tx,
+    SELECT_LOCK_EVENTS,
+    [actionIds.map((id) => id.toString()), now, ...currencyParams(currencies)],
+    'record-lock-events',
+  );
+  expectWritten(actionIds.length, written);
+}
+
+/** The currencies of the changed actions as the statements take them: codes, exponents, scales (10^exponent). */
+function currencyParams(currencies: Iterable<string>): [string[], number[], string[]] {
+  const codes = [...new Set(currencies)];
+  const exponents = codes.map(currencyExponent);
+  return [codes, exponents, exponents.map((exponent) => (10n ** BigInt(exponent)).toString())];
+}
+
+/**
+ * The statements' estimated cost (subqueries per row) crosses PostgreSQL's JIT threshold,
+ * and compiling them took a quarter of their time (60 of 240 ms for 5,000): for the rest
+ * of the transaction, which is the change's own, run without JIT.
+ */
+async function withoutJit(tx: Sql): Promise<void> {
+  await tx.query('set local jit = off');
+}
+
+function expectWritten(expected: number, written: number): void {
+  if (written !== expected) {
+    throw new Error(`${expected} action event(s) were to be written but ${written} were (an action or its currency was not found); nothing was kept.`);
   }
 }

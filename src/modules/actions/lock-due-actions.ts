@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../../core/context.js';
 import type { Sql } from '../../db/types.js';
 import { postTransfersSetBased } from '../ledger/post-transfers-set-based.js';
-import { recordActionEvents } from './action-events.js';
+import { recordLockEvents } from './action-events.js';
 
 export const LOCK_DUE_ACTIONS_LOCK_KEY = 7_350_100;
 
@@ -108,6 +108,6 @@ async function lockChunk(tx: Sql, now: Date, chunkSize: number): Promise<number>
       params: [claimed.map((row) => row.id.toString()), now],
     },
   });
-  await recordActionEvents(tx, claimed.map((row) => ({ id: row.id, type: 'action.locked' as const })), claimed.map((row) => row.currency), now);
+  await recordLockEvents(tx, claimed.map((row) => row.id), claimed.map((row) => row.currency), now);
   return claimed.length;
 }

@@ -3,6 +3,7 @@ import type { ServiceContext } from '../src/core/context.js';
 import type { Db } from '../src/db/types.js';
 import type { AccountActor } from '../src/modules/accounts/actor.js';
 import { createAccount } from '../src/modules/accounts/create-account.js';
+import { recordActionEvents } from '../src/modules/actions/action-events.js';
 import { listActions } from '../src/modules/actions/list-actions.js';
 import { lockDueActions } from '../src/modules/actions/lock-due-actions.js';
 import { acceptTerms } from '../src/modules/contracts/accept-terms.js';
@@ -94,6 +95,14 @@ async function build(): Promise<Scale> {
        from conversions c where c.brand_account_id = $1::int`,
     [brand.accountId, lead.id, contractIds, partnerIds],
   );
+  // Each action has the action.created event insertActions writes with it in a live
+  // system (the lock job's events start from it), written here in chunks as batches of
+  // conversions write them.
+  const ids = (await db.query<{ id: string }>('select id::text as id from actions order by id')).rows.map((row) => row.id);
+  for (let i = 0; i < ids.length; i += 20_000) {
+    const chunk = ids.slice(i, i + 20_000);
+    await db.transaction((tx) => recordActionEvents(tx, chunk.map((id) => ({ id, type: 'action.created' as const })), ['USD'], ctx.clock.now()));
+  }
   await db.query('analyze');
   return { db, drop, brand, partnerIds, eventTypeIds: [sale.id, lead.id], loadSeconds: (performance.now() - started) / 1000 };
 }

@@ -98,7 +98,7 @@ describeDb('Downloads (CSV, Excel, PDF)', (db) => {
     expect(response.statusCode).toBe(200);
     const records = parse(response.body, { columns: true }) as Array<Record<string, string>>;
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ Status: 'ACTIVE', TerminationReason: 'STILL_ACTIVE', ProgramId: String(program.id) });
+    expect(records[0]).toMatchObject({ Status: 'ACTIVE', TerminationReason: 'STILL_ACTIVE', CampaignId: String(program.id) });
   });
 
   it('exports Contract History as a workbook and a PDF', async () => {
@@ -108,7 +108,7 @@ describeDb('Downloads (CSV, Excel, PDF)', (db) => {
     expect(xlsx.headers['content-disposition']).toMatch(/filename="contract-history-\d{4}-\d{2}-\d{2}\.xlsx"/);
     const { records } = (await readWorkbook(xlsx.rawPayload)).sheet('Contract History');
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ Status: 'ACTIVE', ProgramId: program.id, EndDate: null });
+    expect(records[0]).toMatchObject({ Status: 'ACTIVE', CampaignId: program.id, EndDate: null });
     const pdf = await client.get('/api/v1/contracts/export.pdf?status=ACTIVE');
     expect(pdf.statusCode).toBe(200);
     const { texts } = pdfText(pdf.rawPayload);

@@ -29,6 +29,9 @@ const OWNERS: Record<string, string> = {
   ledger_accounts: 'src/modules/ledger/',
   ledger_transfers: 'src/modules/ledger/',
   audit_events: 'src/modules/audit/',
+  statements: 'src/modules/billing/',
+  statement_lines: 'src/modules/billing/',
+  brand_payments: 'src/modules/billing/',
   outbox_events: 'src/outbox/',
   work_items: 'src/worker/',
   // The database layer's own: which migrations ran, and the installation's settings (the

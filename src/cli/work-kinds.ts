@@ -7,5 +7,6 @@
  */
 import '../jobs/scheduler.js';
 import '../flows/expire-contract.js';
+import '../flows/clear-statement.js';
 // Whatever changes data records outbox events, whose payloads are the API's resources.
 import '../http/event-payloads.js';

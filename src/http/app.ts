@@ -27,6 +27,7 @@ import { adminRoutes } from './routes/admin.js';
 import { actionOperationRoutes } from './routes/action-operations.js';
 import { actionRoutes } from './routes/actions.js';
 import { balanceRoutes } from './routes/balances.js';
+import { statementRoutes } from './routes/statements.js';
 import { conversionRoutes } from './routes/conversions.js';
 import { contractRoutes } from './routes/contracts.js';
 import { operatorRoutes } from './routes/operator.js';
@@ -192,6 +193,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(actionRoutes, { ctx });
   await app.register(actionOperationRoutes, { ctx });
   await app.register(balanceRoutes, { ctx });
+  await app.register(statementRoutes, { ctx });
   await app.register(adminRoutes, { ctx, secret: options.adminSecret });
 
   const webDir = findWebDir();

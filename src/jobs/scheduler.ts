@@ -4,10 +4,11 @@ import type { ServiceContext } from '../core/context.js';
 import { creditClicksJob } from './credit-clicks.js';
 import { enqueueJobRun, registerJobKind } from './job-kinds.js';
 import type { Job } from './job.js';
+import { issueStatementsJob } from './issue-statements.js';
 import { lockDueActionsJob } from './lock-due-actions.js';
 import { pruneWorkItemsJob } from './prune-work-items.js';
 
-export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, pruneWorkItemsJob];
+export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, issueStatementsJob, pruneWorkItemsJob];
 
 /** Every job is a kind of work item: the scheduler enqueues its runs, the worker runs them. */
 export const JOB_KINDS = JOBS.map(registerJobKind);

@@ -14,6 +14,7 @@ export const ACTION_EVENT_TYPES = [
   'action.reset',
   'action.reattributed',
   'action.locked',
+  'action.cleared',
 ] as const;
 export const CONTRACT_EVENT_TYPES = ['contract.accepted', 'contract.expired'] as const;
 export const EVENT_TYPES = [...ACTION_EVENT_TYPES, ...CONTRACT_EVENT_TYPES] as const;

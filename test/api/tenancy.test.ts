@@ -308,6 +308,24 @@ async function invitePartnerPToA(w: World): Promise<void> {
   w.extra.invitationOfP = (await inviteUser(w.t.ctx, w.A.actor, { email: w.P.adminEmail, role: 'USER' })).invitationId;
 }
 
+/** A statement of brand A's program billing action A (as the statement job writes one), in w.extra.statementA. */
+async function statementOfA(w: World): Promise<void> {
+  const { rows } = await w.t.ctx.db.query<{ id: number }>(
+    `insert into statements (number, brand_account_id, program_id, currency, period_start, period_end, due_at, due_on, issued_at, line_count, total_minor)
+     values ('ST-202512-TENANCY', $1, $2, 'USD', '2025-12-01', '2025-12-31', '2026-02-20T00:00:00Z', '2026-02-20', now(), 1, 1000)
+     returning id`,
+    [w.A.id, w.programA.id],
+  );
+  w.extra.statementA = rows[0]!.id;
+  await w.t.ctx.db.query(
+    `insert into statement_lines (action_id, statement_id, partner_account_id, event_type_id, amount_minor, payout_minor, locked_at)
+     select id, $2, partner_account_id, event_type_id, amount_minor, 1000, now() from actions where id = $1`,
+    [w.actionA.toString(), w.extra.statementA],
+  );
+}
+
+const statementPayment = () => ({ Amount: '4.00', ReceivedDate: '2026-01-20', Reference: 'TENANCY-PAYMENT' });
+
 const ROUTES: RouteRow[] = [
   // --- Session and invitations: public by design ------------------------------------
   {
@@ -988,6 +1006,51 @@ const ROUTES: RouteRow[] = [
     request: (w) => ({ url: `/api/v1/links/${w.linkP.id}/disable` }),
     owner: { caller: 'partnerP', status: 200 },
     crossTenant: { brandB: 403, partnerQ: 404 },
+  },
+
+  // --- Statements: a brand's own, every brand's for operators, none for partners ----------
+  {
+    method: 'GET',
+    path: '/api/v1/statements',
+    audience: 'account',
+    setup: statementOfA,
+    request: () => ({ url: '/api/v1/statements' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    allowed: ['operator'],
+  },
+  ...(['', '/lines', '/lines/export.csv', '/lines/export.xlsx', '/lines/export.pdf'] as const).map(
+    (tail): RouteRow => ({
+      method: 'GET',
+      path: `/api/v1/statements/:id${tail}`,
+      audience: 'account',
+      setup: statementOfA,
+      request: (w) => ({ url: `/api/v1/statements/${(w.extra.statementA as number | undefined) ?? 1}${tail}` }),
+      owner: { caller: 'brandA', status: 200 },
+      crossTenant: { brandB: 404, partnerQ: 404 },
+      // A partner sees its payouts, not the brand's bills.
+      denied: { partnerP: 404 },
+      allowed: ['operator'],
+    }),
+  ),
+  {
+    method: 'POST',
+    path: '/api/v1/statements/:id/payments',
+    audience: 'brand',
+    setup: statementOfA,
+    request: (w) => ({ url: `/api/v1/statements/${(w.extra.statementA as number | undefined) ?? 1}/payments`, payload: statementPayment() }),
+    owner: { caller: 'brandA', status: 201 },
+    crossTenant: { brandB: 404, partnerQ: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/operator/statements/:id/payments',
+    audience: 'operator',
+    setup: statementOfA,
+    request: (w) => ({ url: `/api/v1/operator/statements/${(w.extra.statementA as number | undefined) ?? 1}/payments`, payload: statementPayment() }),
+    owner: { caller: 'operator', status: 201 },
+    crossTenant: {},
+    denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },
   },
 
   // --- Balances -----------------------------------------------------------------------------

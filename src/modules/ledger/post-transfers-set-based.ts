@@ -3,9 +3,11 @@ import { addToBalances, ensureLedgerAccounts, type LedgerAccountCode } from './p
 
 const CODES: ReadonlySet<string> = new Set<LedgerAccountCode>([
   'BRAND_PAYABLE',
+  'BRAND_PAID',
   'PARTNER_PAYMENT_PENDING',
   'PARTNER_AVAILABLE',
   'PARTNER_PAID',
+  'PARTNER_FORFEITED',
   'PLATFORM_FEES',
 ]);
 

@@ -1,6 +1,22 @@
 import type { Sql } from '../../db/types.js';
 
-export type LedgerAccountCode = 'BRAND_PAYABLE' | 'PARTNER_PAYMENT_PENDING' | 'PARTNER_AVAILABLE' | 'PARTNER_PAID' | 'PLATFORM_FEES';
+/**
+ * The ledger's accounts, each per owner and currency. The money's path: a lock moves a
+ * payout from the brand's BRAND_PAYABLE to the partner's PARTNER_PAYMENT_PENDING; the
+ * brand's payment of its statement moves money from BRAND_PAID (what it has paid in,
+ * negative) to BRAND_PAYABLE; clearing moves the partner's payouts from payment pending
+ * to PARTNER_AVAILABLE; a paystub moves them to PARTNER_PAID (the net sent) and
+ * PLATFORM_FEES (the method's fee); a forfeit to PARTNER_FORFEITED. Every account's
+ * balance is its credits less its debits, and all of them sum to zero.
+ */
+export type LedgerAccountCode =
+  | 'BRAND_PAYABLE'
+  | 'BRAND_PAID'
+  | 'PARTNER_PAYMENT_PENDING'
+  | 'PARTNER_AVAILABLE'
+  | 'PARTNER_PAID'
+  | 'PARTNER_FORFEITED'
+  | 'PLATFORM_FEES';
 
 export interface LedgerAccountRef {
   code: LedgerAccountCode;
@@ -15,6 +31,8 @@ export interface TransferInput {
   kind: string;
   actionId?: bigint | null;
   correctsTransferId?: bigint | null;
+  /** What the transfer belongs to when not one action: `statement:12`, `paystub:7`. */
+  reference?: string | null;
   at: Date;
 }
 
@@ -78,8 +96,8 @@ export async function postTransfers(tx: Sql, transfers: readonly TransferInput[]
   const accountId = (ref: LedgerAccountRef, currency: string) => idOf.get(key(ref.code, ref.ownerAccountId, currency))!;
 
   await tx.query(
-    `insert into ledger_transfers (debit_account_id, credit_account_id, amount_minor, currency, kind, action_id, corrects_transfer_id, at)
-     select * from unnest($1::int[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::timestamptz[])`,
+    `insert into ledger_transfers (debit_account_id, credit_account_id, amount_minor, currency, kind, action_id, corrects_transfer_id, at, reference)
+     select * from unnest($1::int[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::timestamptz[], $9::text[])`,
     [
       live.map((t) => accountId(t.debit, t.currency)),
       live.map((t) => accountId(t.credit, t.currency)),
@@ -89,6 +107,7 @@ export async function postTransfers(tx: Sql, transfers: readonly TransferInput[]
       live.map((t) => (t.actionId === undefined || t.actionId === null ? null : t.actionId.toString())),
       live.map((t) => (t.correctsTransferId ? t.correctsTransferId.toString() : null)),
       live.map((t) => t.at.toISOString()),
+      live.map((t) => t.reference ?? null),
     ],
   );
 

@@ -1134,14 +1134,14 @@ describeDb('actions through the HTTP API', (db) => {
       ok(await post(brandClient, r, 'reverse', { Reason: 'CONS_FRAUD' }));
       ok(await post(brandClient, a, 'approve'));
       const partnerBalances = ok(await partnerClient.get('/api/v1/balances'));
-      expect(partnerBalances.Balances).toEqual([{ Currency: 'USD', Pending: '3.00', PaymentPending: '10.00', Payable: '0.00' }]);
+      expect(partnerBalances.Balances).toEqual([{ Currency: 'USD', Pending: '3.00', PaymentPending: '10.00', Overdue: '0.00', Available: '0.00', Payable: '0.00' }]);
       clock().advanceDays(15);
       expect((await runLockJob(t.ctx)).locked).toBe(1);
       expect(ok(await partnerClient.get('/api/v1/balances')).Balances).toEqual([
-        { Currency: 'USD', Pending: '0.00', PaymentPending: '13.00', Payable: '0.00' },
+        { Currency: 'USD', Pending: '0.00', PaymentPending: '13.00', Overdue: '0.00', Available: '0.00', Payable: '0.00' },
       ]);
       expect(ok(await brandClient.get('/api/v1/balances')).Balances).toEqual([
-        { Currency: 'USD', Pending: '0.00', PaymentPending: '0.00', Payable: '13.00' },
+        { Currency: 'USD', Pending: '0.00', PaymentPending: '0.00', Overdue: '0.00', Available: '0.00', Payable: '13.00' },
       ]);
       problem(await operatorClient.get('/api/v1/balances'), 403);
       await expectLedgerMatchesActions(t.ctx);

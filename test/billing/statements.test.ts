@@ -164,6 +164,12 @@ describeDb('statements: billing, payments, clearing and overdue', (db) => {
     expect(await ledgerBalance(t.ctx, 'PARTNER_AVAILABLE', other.id)).toBe(200n);
     expect(await ledgerBalance(t.ctx, 'PARTNER_PAYMENT_PENDING', partner.id)).toBe(0n);
     expect((await checkLedger(t.ctx.db)).ok).toBe(true);
+    expect(ok(await partnerClient.get('/api/v1/balances')).Balances).toEqual([
+      { Currency: 'USD', Pending: '0.00', PaymentPending: '0.00', Overdue: '0.00', Available: '17.06', Payable: '0.00' },
+    ]);
+    expect(ok(await brandClient.get('/api/v1/balances')).Balances).toEqual([
+      { Currency: 'USD', Pending: '0.00', PaymentPending: '0.00', Overdue: '0.00', Available: '0.00', Payable: '0.00' },
+    ]);
     // Paid in full: a further payment is refused.
     problem(await operatorClient.post(url, { Amount: '0.01', ReceivedDate: '2026-02-08', Reference: 'BANK-3' }), 409, /paid in full/);
   });
@@ -178,6 +184,15 @@ describeDb('statements: billing, payments, clearing and overdue', (db) => {
     expect(ok(await brandClient.get('/api/v1/statements?status=OPEN')).Total).toBe(0);
     const action = ok(await partnerClient.get(`/api/v1/actions/${ids[0]}`));
     expect(action.StatusDetail).toBe('Approved/Overdue');
+    // The partner's balances show the overdue part of payment pending; its Pending screen filters it.
+    expect(ok(await partnerClient.get('/api/v1/balances')).Balances).toEqual([
+      { Currency: 'USD', Pending: '0.00', PaymentPending: '17.06', Overdue: '17.06', Available: '0.00', Payable: '0.00' },
+    ]);
+    expect(ok(await partnerClient.get('/api/v1/actions?pendingStatus=OVERDUE')).Total).toBe(3);
+    expect(ok(await partnerClient.get('/api/v1/actions?pendingStatus=LOCKED')).Total).toBe(0);
+    expect(ok(await partnerClient.get('/api/v1/actions?pendingStatus=NOT_YET_LOCKED')).Total).toBe(0);
+    expect(ok(await partnerClient.get('/api/v1/actions?pendingStatus=ALL')).Total).toBe(3);
+    expect(ok(await brandClient.get('/api/v1/balances')).Balances[0]).toMatchObject({ Overdue: '19.06', Payable: '18.06' });
   });
 
   it('refuses malformed statement queries with 400', async () => {

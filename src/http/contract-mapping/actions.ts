@@ -6,6 +6,7 @@ import type { ActionOutcome } from '../../modules/actions/apply-action-operation
 import type { ActionFilter, ActionView, ModificationView } from '../../modules/actions/list-actions.js';
 import { allowedOperations, type Performer } from '../../modules/actions/transitions.js';
 import type { ActionState, ModificationOperation } from '../../modules/actions/types.js';
+import type { ActionTotals } from '../../modules/actions/action-totals.js';
 import type { LedgerBalance } from '../../modules/ledger/balances.js';
 import { formatMinor } from '../../money/index.js';
 import { isoOrNull } from './common.js';
@@ -139,11 +140,20 @@ export function toBulkOutcomeDto(o: ActionOutcome): BulkOutcome {
   };
 }
 
-export function toBalanceDto(b: { currency: string; pendingMinor: bigint; paymentPendingMinor: bigint; payableMinor: bigint }): Balance {
+export function toBalanceDto(b: {
+  currency: string;
+  pendingMinor: bigint;
+  paymentPendingMinor: bigint;
+  overdueMinor: bigint;
+  availableMinor: bigint;
+  payableMinor: bigint;
+}): Balance {
   return {
     Currency: b.currency,
     Pending: formatMinor(b.pendingMinor, b.currency),
     PaymentPending: formatMinor(b.paymentPendingMinor, b.currency),
+    Overdue: formatMinor(b.overdueMinor, b.currency),
+    Available: formatMinor(b.availableMinor, b.currency),
     Payable: formatMinor(b.payableMinor, b.currency),
   };
 }
@@ -155,6 +165,7 @@ export function actionFilterOf(q: ActionExportQuery): Omit<ActionFilter, 'page' 
     ...(q.order ? { order: q.order } : {}),
     ...(q.state ? { state: q.state } : {}),
     ...(q.statusDetail ? { statusDetail: q.statusDetail } : {}),
+    ...(q.pendingStatus ? { pendingStatus: q.pendingStatus } : {}),
     ...(q.programId ? { programId: q.programId } : {}),
     ...(q.partnerId ? { partnerAccountId: q.partnerId } : {}),
     ...(q.actionTrackerId ? { eventTypeId: q.actionTrackerId } : {}),
@@ -196,19 +207,21 @@ export const ACTION_EXPORT_COLUMNS: Array<ExportColumn<ActionView>> = (() => {
 })();
 
 /**
- * An account's balances per currency: the pending estimate (from its pending actions)
- * beside the ledger's posted balances (payment pending for a partner, payable for a brand,
- * which the ledger holds as a credit).
+ * An account's balances per currency: the pending estimate and the overdue part of the
+ * locked payouts (from the actions) beside the ledger's posted balances: payment pending
+ * and available for a partner, payable for a brand (which the ledger holds as a credit).
  */
-export function toBalancesDto(ledger: readonly LedgerBalance[], pending: ReadonlyMap<string, bigint>): Balances {
-  const currencies = [...new Set([...ledger.map((b) => b.currency), ...pending.keys()])].sort();
+export function toBalancesDto(ledger: readonly LedgerBalance[], totals: ReadonlyMap<string, ActionTotals>): Balances {
+  const currencies = [...new Set([...ledger.map((b) => b.currency), ...totals.keys()])].sort();
   return {
     Balances: currencies.map((currency) => {
       const of = (code: string) => ledger.find((b) => b.currency === currency && b.code === code)?.balanceMinor ?? 0n;
       return toBalanceDto({
         currency,
-        pendingMinor: pending.get(currency) ?? 0n,
+        pendingMinor: totals.get(currency)?.pendingMinor ?? 0n,
         paymentPendingMinor: of('PARTNER_PAYMENT_PENDING'),
+        overdueMinor: totals.get(currency)?.overdueMinor ?? 0n,
+        availableMinor: of('PARTNER_AVAILABLE'),
         payableMinor: -of('BRAND_PAYABLE'),
       });
     }),

@@ -3,7 +3,14 @@
  * items and modification history, the brand's operations on actions, bulk operations.
  */
 import { z } from 'zod';
-import { ACTION_STATES, BULK_OPERATIONS, CHANGE_REASON_CODES, MAX_BULK_ACTIONS, MODIFICATION_OPERATIONS } from '../../modules/actions/types.js';
+import {
+  ACTION_STATES,
+  BULK_OPERATIONS,
+  CHANGE_REASON_CODES,
+  MAX_BULK_ACTIONS,
+  MODIFICATION_OPERATIONS,
+  PENDING_SCREEN_STATUSES,
+} from '../../modules/actions/types.js';
 import { EVENT_TYPE_KINDS } from '../../modules/programs/types.js';
 import { filterDateTime, isoDate, rowIdText, sortQuery } from './common.js';
 import { ACTION_SORTS, REQUESTABLE_OPERATIONS } from './enums.js';
@@ -133,6 +140,10 @@ export const actionFilterShape = {
     .max(60)
     .optional()
     .describe('Pending, Approved/Payment Pending, Approved/Paid, Approved/Overdue, Reversed, Reversed/<reason>'),
+  pendingStatus: z
+    .enum(PENDING_SCREEN_STATUSES)
+    .optional()
+    .describe("The partner's Pending screen: NOT_YET_LOCKED, LOCKED (not yet due), OVERDUE, or ALL money not yet available"),
   programId: rowIdText().optional(),
   partnerId: rowIdText().optional(),
   actionTrackerId: rowIdText().optional(),

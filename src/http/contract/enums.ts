@@ -30,13 +30,16 @@ export {
   APPROVED_STATUS_DETAILS,
   CHANGE_REASON_CODES,
   MODIFICATION_OPERATIONS,
+  PENDING_SCREEN_STATUSES,
   REQUESTABLE_OPERATIONS,
   STATUS_DETAILS,
 } from '../../modules/actions/types.js';
-export type { ActionState, ChangeReasonCode, ModificationOperation, Operation, RequestableOperation } from '../../modules/actions/types.js';
+export type { ActionState, ChangeReasonCode, ModificationOperation, Operation, PendingScreenStatus, RequestableOperation } from '../../modules/actions/types.js';
 export { CONTRACT_STATUSES, TERMINATION_REASONS } from '../../modules/contracts/types.js';
 export type { ContractStatus, TerminationReason } from '../../modules/contracts/types.js';
 export { REJECT_REASONS } from '../../modules/conversions/types.js';
+export { STATEMENT_STATUSES } from '../../modules/billing/types.js';
+export type { StatementStatus } from '../../modules/billing/types.js';
 export type { RejectReason } from '../../modules/conversions/types.js';
 export { EVENT_TYPE_KINDS, PROGRAM_STATUSES, RETURNS_PROCESSING, TEMPLATE_TERMS_STATUSES } from '../../modules/programs/types.js';
 export type { EventTypeKind, ProgramStatus, ReturnsProcessing, TemplateTermsStatus } from '../../modules/programs/types.js';

@@ -4,7 +4,9 @@ import { z } from 'zod';
 export const balanceDto = z.object({
   Currency: z.string(),
   Pending: z.string().describe('Pending actions, estimated'),
-  PaymentPending: z.string().describe('Partners: locked, not yet cleared'),
+  PaymentPending: z.string().describe('Partners: locked, not yet cleared (funds that will become available)'),
+  Overdue: z.string().describe("Payouts of locked actions past their payment date and not cleared (partners: part of PaymentPending; brands: those actions' payouts, before any partial payment of their statements: the statements' Owed says what is left)"),
+  Available: z.string().describe('Partners: cleared, ready to withdraw'),
   Payable: z.string().describe('Brands: locked payouts owed'),
 });
 export type Balance = z.infer<typeof balanceDto>;

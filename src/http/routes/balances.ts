@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../../core/context.js';
 import { requireAccountActor } from '../../modules/accounts/actor.js';
-import { pendingEstimates } from '../../modules/actions/pending-estimates.js';
+import { actionTotals } from '../../modules/actions/action-totals.js';
 import { getLedgerBalances } from '../../modules/ledger/balances.js';
 import { actorOf } from '../auth.js';
 import { errorResponses } from '../contract/common.js';
@@ -18,13 +18,13 @@ export async function balanceRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
     {
       schema: {
         tags: ['ledger'],
-        summary: "The account's balances per currency: pending (estimated, from pending actions) and the ledger's posted balances",
+        summary: "The account's balances per currency: pending (estimated, from pending actions), payment pending and its overdue part, available (partners), payable (brands)",
         response: { 200: balancesDto, ...errorResponses },
       },
     },
     async (request) => {
       const actor = requireAccountActor(actorOf(request));
-      return toBalancesDto(await getLedgerBalances(ctx.db, actor.accountId), await pendingEstimates(ctx.db, actor));
+      return toBalancesDto(await getLedgerBalances(ctx.db, actor.accountId), await actionTotals(ctx.db, actor, ctx.clock.now()));
     },
   );
 }

@@ -2,7 +2,7 @@ import { invalid, notFound } from '../../core/errors.js';
 import { pageOffset, sortClause, sortDirection, type PageRequest } from '../../core/paging.js';
 import type { Sql } from '../../db/types.js';
 import type { Actor } from '../accounts/actor.js';
-import { itemsFromJson, STATUS_DETAILS, type ActionItem, type ActionItemJson, type ActionState, type EventKind } from './types.js';
+import { itemsFromJson, STATUS_DETAILS, type ActionItem, type ActionItemJson, type ActionState, type EventKind, type PendingScreenStatus } from './types.js';
 
 export { STATUS_DETAILS } from './types.js';
 
@@ -78,6 +78,7 @@ function scope(actor: Actor, params: unknown[]): string {
 export interface ActionFilter extends PageRequest {
   state?: ActionState;
   statusDetail?: string;
+  pendingStatus?: PendingScreenStatus;
   programId?: number;
   partnerAccountId?: number;
   eventTypeId?: number;
@@ -114,6 +115,14 @@ export interface ActionPage {
   totalCapped: boolean;
 }
 
+const LOCKED_UNCLEARED = `a.state = 'APPROVED' and a.cleared_at is null`;
+const PENDING_SCREEN_SQL: Record<PendingScreenStatus, string> = {
+  NOT_YET_LOCKED: `a.state = 'PENDING'`,
+  LOCKED: `${LOCKED_UNCLEARED} and (a.payment_due_at is null or a.payment_due_at >= $1)`,
+  OVERDUE: `${LOCKED_UNCLEARED} and a.payment_due_at < $1`,
+  ALL: `(a.state = 'PENDING' or (${LOCKED_UNCLEARED}))`,
+};
+
 /** The WHERE clause of an action query: tenancy first, then the filters. $1 is always "now". */
 function actionWhere(actor: Actor, filter: Omit<ActionFilter, 'page' | 'pageSize'>, params: unknown[]): string[] {
   const where = [scope(actor, params)];
@@ -133,6 +142,7 @@ function actionWhere(actor: Actor, filter: Omit<ActionFilter, 'page' | 'pageSize
       where.push(`a.state = 'APPROVED' and a.cleared_at is null and (a.payment_due_at is null or a.payment_due_at >= $1)`);
     } else throw invalid(`Unknown status detail "${detail}"; use one of: ${STATUS_DETAILS.join(', ')}, or Reversed/<reason>.`);
   }
+  if (filter.pendingStatus) where.push(PENDING_SCREEN_SQL[filter.pendingStatus]);
   if (filter.programId !== undefined) add((p) => `a.program_id = ${p}`, filter.programId);
   if (filter.partnerAccountId !== undefined) add((p) => `a.partner_account_id = ${p}`, filter.partnerAccountId);
   if (filter.eventTypeId !== undefined) add((p) => `a.event_type_id = ${p}`, filter.eventTypeId);

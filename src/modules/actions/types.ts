@@ -35,6 +35,13 @@ export type ModificationOperation = (typeof MODIFICATION_OPERATIONS)[number];
 
 /** Status details as partners know them; a reversed action reads `Reversed/<reason>`. */
 export const STATUS_DETAILS = ['Pending', 'Approved/Payment Pending', 'Approved/Paid', 'Approved/Overdue', 'Reversed'] as const;
+/**
+ * The partner's Pending screen: money not yet available, as impact.com filters it. Not
+ * yet locked (pending actions), Locked (locked, not yet cleared, not past the payment
+ * date), Overdue (locked, past the payment date, not cleared), or All of these.
+ */
+export const PENDING_SCREEN_STATUSES = ['NOT_YET_LOCKED', 'LOCKED', 'OVERDUE', 'ALL'] as const;
+export type PendingScreenStatus = (typeof PENDING_SCREEN_STATUSES)[number];
 export const APPROVED_STATUS_DETAILS = ['Approved/Payment Pending', 'Approved/Paid', 'Approved/Overdue'] as const;
 
 /** The reason codes of a reversal or a modification, as users know them from returns files and the brand UI. */

@@ -13,7 +13,8 @@ import { DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from '../demo/seed-demo.js';
 import { buildApp } from '../http/app.js';
 import type { JobResult } from '../jobs/job.js';
 import { findJobOrThrow, JOBS, startScheduler } from '../jobs/scheduler.js';
-import { checkLedger, type LedgerCheck } from '../modules/ledger/check-ledger.js';
+import { reconcile } from '../jobs/reconcile.js';
+import type { LedgerCheck } from '../modules/ledger/check-ledger.js';
 import { runWithProgress, startProgress, type Progress } from './progress.js';
 import { callServer, localUrlOf, readAdminFile, removeAdminFile, runJobOnServer, writeAdminFile, type ServerAdmin } from './server-admin.js';
 import { exitOnSignals, WORKER_STOP_GRACE_MS } from './shutdown.js';
@@ -220,7 +221,7 @@ jobs
 
 program
   .command('check-ledger')
-  .description('verify that every ledger posting balances and account balances equal their postings')
+  .description('verify that every ledger posting balances, account balances equal their postings, and statements their lines and payments')
   .action(async () => {
     const config = loadConfig();
     const opened = await openContextOrServer(config, 'lockstep check-ledger');
@@ -229,10 +230,10 @@ program
       const answer = await callServer<LedgerCheckResult>(opened.server, '/api/v1/admin/check-ledger');
       result = { ok: answer.Ok, transfers: answer.Transfers, problems: answer.Problems };
     } else {
-      result = await checkLedger(opened.ctx.db);
+      result = await reconcile(opened.ctx.db);
       await opened.ctx.db.close();
     }
-    process.stdout.write(result.ok ? `Ledger OK: ${result.transfers} transfer(s), all balanced.\n` : `Ledger problems:\n${result.problems.join('\n')}\n`);
+    process.stdout.write(result.ok ? `Ledger OK: ${result.transfers} transfer(s), all balanced; statements match their lines and payments.\n` : `Ledger problems:\n${result.problems.join('\n')}\n`);
     process.exitCode = result.ok ? 0 : 1;
   });
 

@@ -7,8 +7,9 @@ import type { Job } from './job.js';
 import { issueStatementsJob } from './issue-statements.js';
 import { lockDueActionsJob } from './lock-due-actions.js';
 import { pruneWorkItemsJob } from './prune-work-items.js';
+import { reconcileJob } from './reconcile.js';
 
-export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, issueStatementsJob, pruneWorkItemsJob];
+export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, issueStatementsJob, reconcileJob, pruneWorkItemsJob];
 
 /** Every job is a kind of work item: the scheduler enqueues its runs, the worker runs them. */
 export const JOB_KINDS = JOBS.map(registerJobKind);

@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/core/context.js';
 import type { Db } from '../../src/db/types.js';
 import { clearStatementFlow, INITIAL_CLEARING, recordPaymentAndClear } from '../../src/flows/clear-statement.js';
+import { reconcile, reconcileJob } from '../../src/jobs/reconcile.js';
 import type { OperatorActor } from '../../src/modules/accounts/actor.js';
 import { issueStatements } from '../../src/modules/billing/issue-statements.js';
 import { recordPaymentInTx } from '../../src/modules/billing/record-payment.js';
@@ -128,5 +129,24 @@ describePostgres('payments at once (PostgreSQL)', (db) => {
     expect(await clearingPostings(db().db)).toBe(3);
     expect(await clearedActions(db().db)).toBe(9);
     expect((await checkLedger(db().db)).ok).toBe(true);
+  });
+});
+
+describeDb('reconcile', (db) => {
+  it('finds a statement whose total drifted from its lines, a payment the ledger does not hold, and a cleared statement with an uncleared action; the job fails with them', async () => {
+    const w = await billedWorld(db());
+    expect(await reconcile(db().db)).toMatchObject({ ok: true, problems: [] });
+    await recordPaymentAndClear(w.ctx, w.operator, w.statementId, { amount: money(w.totalMinor), receivedOn: '2026-02-05', reference: 'ALL' }, 'OPERATOR');
+    expect((await reconcile(db().db)).ok).toBe(true);
+    // Drift, as a bug or a hand edit would leave it.
+    await db().db.query('update statements set total_minor = total_minor + 1, paid_minor = paid_minor + 1 where id = $1', [w.statementId]);
+    await db().db.query(`update actions set cleared_at = null where id = (select min(action_id) from statement_lines where statement_id = $1)`, [w.statementId]);
+    await db().db.query(`update brand_payments set amount_minor = amount_minor + 5`);
+    const found = await reconcile(db().db);
+    expect(found.ok).toBe(false);
+    expect(found.problems.join('\n')).toMatch(/statement ST-\d{6}-\d{6} \(\d+\) shows total \d+ over 9 line\(s\)/);
+    expect(found.problems.join('\n')).toMatch(/is cleared but 1 of its actions are not/);
+    expect(found.problems.join('\n')).toMatch(/payments recorded sum to \d+, the ledger's BRAND_PAID to \d+/);
+    await expect(reconcileJob.run(w.ctx)).rejects.toThrow(/Reconcile found 3 problem\(s\)/);
   });
 });

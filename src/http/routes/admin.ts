@@ -6,7 +6,7 @@ import type { ServiceContext } from '../../core/context.js';
 import { forbidden, notFound, unauthorized } from '../../core/errors.js';
 import { JOBS } from '../../jobs/scheduler.js';
 import { createOperator } from '../../modules/accounts/create-operator.js';
-import { checkLedger } from '../../modules/ledger/check-ledger.js';
+import { reconcile } from '../../jobs/reconcile.js';
 import { readEventsAfter } from '../../outbox/read-events.js';
 import { toWireEvent } from '../../outbox/wire.js';
 import { SESSION_COOKIE } from '../auth.js';
@@ -107,7 +107,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
       },
     },
     async () => {
-      const result = await checkLedger(ctx.db);
+      const result = await reconcile(ctx.db);
       return { Ok: result.ok, Transfers: result.transfers, Problems: result.problems };
     },
   );

@@ -1,0 +1,44 @@
+import type { Sql } from '../../db/types.js';
+
+/**
+ * Re-derives the statements from their lines and payments: each statement's total and
+ * line count are its lines', its paid amount is its payments' (never more than its
+ * total), a paid-in-full statement's clearing left none of its actions uncleared, and
+ * the ledger's brand payments equal the payments recorded. Answers each drift found.
+ */
+export async function checkStatements(sql: Sql): Promise<string[]> {
+  const problems: string[] = [];
+  const { rows: drift } = await sql.query<{ id: number; number: string; total: bigint; lines: bigint; count: number; n: number; paid: bigint; payments: bigint }>(
+    `select s.id, s.number, s.total_minor as total, coalesce(l.total, 0)::bigint as lines, s.line_count as count, coalesce(l.n, 0)::int as n,
+            s.paid_minor as paid, coalesce(p.total, 0)::bigint as payments
+       from statements s
+       left join (select statement_id, sum(payout_minor) as total, count(*) as n from statement_lines group by statement_id) l on l.statement_id = s.id
+       left join (select statement_id, sum(amount_minor) as total from brand_payments group by statement_id) p on p.statement_id = s.id
+      where s.total_minor <> coalesce(l.total, 0) or s.line_count <> coalesce(l.n, 0) or s.paid_minor <> coalesce(p.total, 0)
+      order by s.id limit 20`,
+  );
+  for (const row of drift) {
+    problems.push(
+      `statement ${row.number} (${row.id}) shows total ${row.total} over ${row.count} line(s) and ${row.paid} paid, ` +
+        `but its lines sum to ${row.lines} over ${row.n} and its payments to ${row.payments}`,
+    );
+  }
+  const { rows: uncleared } = await sql.query<{ number: string; n: number }>(
+    `select s.number, count(*)::int as n from statements s join statement_lines l on l.statement_id = s.id join actions a on a.id = l.action_id
+      where s.cleared_at is not null and a.cleared_at is null group by s.number order by s.number limit 20`,
+  );
+  for (const row of uncleared) problems.push(`statement ${row.number} is cleared but ${row.n} of its actions are not`);
+  const { rows: ledger } = await sql.query<{ brand: number; currency: string; recorded: bigint; posted: bigint }>(
+    `select coalesce(p.brand, l.brand) as brand, coalesce(p.currency, l.currency) as currency,
+            coalesce(p.total, 0)::bigint as recorded, coalesce(l.total, 0)::bigint as posted
+       from (select brand_account_id as brand, currency, sum(amount_minor) as total from brand_payments group by 1, 2) p
+       full join (select owner_account_id as brand, currency, debits_posted_minor - credits_posted_minor as total
+                    from ledger_accounts where code = 'BRAND_PAID') l on l.brand = p.brand and l.currency = p.currency
+      where coalesce(p.total, 0) <> coalesce(l.total, 0)
+      limit 20`,
+  );
+  for (const row of ledger) {
+    problems.push(`brand ${row.brand} (${row.currency}): payments recorded sum to ${row.recorded}, the ledger's BRAND_PAID to ${row.posted}`);
+  }
+  return problems;
+}

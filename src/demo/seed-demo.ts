@@ -5,6 +5,7 @@ import { seedWorkItems } from './seed-work-items.js';
 import type { AccountActor, AccountKind } from '../modules/accounts/actor.js';
 import { createAccount } from '../modules/accounts/create-account.js';
 import { createOperator } from '../modules/accounts/create-operator.js';
+import { seedFinance } from './seed-finance.js';
 import { acceptTerms } from '../modules/contracts/accept-terms.js';
 import { expireContract } from '../modules/contracts/expire-contract.js';
 import { createEventType } from '../modules/programs/create-event-type.js';
@@ -38,7 +39,7 @@ export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
   const realNow = outer.clock.now();
   const clock = new ManualClock(new Date(realNow.getTime() - 90 * 86_400_000));
   const ctx: ServiceContext = { db: outer.db, clock };
-  await createOperator(ctx, { email: 'operator@lockstep.test', name: 'Olivia Operator', password: DEMO_PASSWORD });
+  const operator = await createOperator(ctx, { email: 'operator@lockstep.test', name: 'Olivia Operator', password: DEMO_PASSWORD });
 
   const acme = await createAccount(ctx, null, {
     kind: 'BRAND',
@@ -190,6 +191,7 @@ export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
     ],
   });
   clock.set(realNow);
+  await seedFinance(ctx, { type: 'operator', userId: operator.userId });
   await seedWorkItems(ctx, realNow);
 
   return [

@@ -10,15 +10,6 @@ export interface IssueStatementsResult {
   lines: number;
 }
 
-interface Group {
-  programId: number;
-  brandAccountId: number;
-  currency: string;
-  timeZone: string;
-  periodStart: string;
-  dueAt: Date;
-}
-
 /**
  * Bills the brands: every action that locked in a month now over (in its program's time
  * zone) and is on no statement yet goes on one, a statement per brand, program, currency
@@ -26,8 +17,10 @@ interface Group {
  * when they share its due date). Run hourly, it issues each program's statements in the
  * first hour of the 1st in the program's time zone; an action that locks late in a month
  * already billed (the lock job ran behind) goes on a further statement for that month.
- * Each statement is its own transaction, written set-based; an action is billed once
- * (statement_lines' key), so two runs, or a run killed and run again, never bill twice.
+ * One transaction per program, set-based: the program's unbilled actions are read once
+ * into a temporary table, the statements made from its groups, the lines written from it
+ * and the totals summed from them. An action is billed once (statement_lines' key), so two
+ * runs, or a run killed and run again, never bill twice.
  */
 export async function issueStatements(
   ctx: ServiceContext,
@@ -37,16 +30,20 @@ export async function issueStatements(
   if (!release) return { ran: false, statements: 0, lines: 0 };
   try {
     const now = ctx.clock.now();
-    const groups = await dueGroups(ctx.db, now);
+    const { rows: programs } = await ctx.db.query<{ id: number }>(
+      `select distinct a.program_id as id from actions a join programs p on p.id = a.program_id
+        where a.state = 'APPROVED' and a.locked_at < (date_trunc('month', $1::timestamptz at time zone p.time_zone) at time zone p.time_zone)
+          and not exists (select 1 from statement_lines l where l.action_id = a.id)
+        order by 1`,
+      [now],
+    );
     let statements = 0;
     let lines = 0;
-    for (const group of groups) {
+    for (const program of programs) {
       if (options.signal?.aborted) break;
-      const billed = await ctx.db.transaction((tx) => issueStatement(tx, group, now));
-      if (billed > 0) {
-        statements += 1;
-        lines += billed;
-      }
+      const billed = await ctx.db.transaction((tx) => issueProgramStatements(tx, program.id, now));
+      statements += billed.statements;
+      lines += billed.lines;
       options.onProgress?.(lines);
     }
     return { ran: true, statements, lines };
@@ -55,65 +52,63 @@ export async function issueStatements(
   }
 }
 
-/** The (program, currency, month, due date) groups with locked actions of a month now over that no statement holds yet. */
-async function dueGroups(sql: Sql, now: Date): Promise<Group[]> {
-  const { rows } = await sql.query<Group>(
-    `select a.program_id as "programId", p.brand_account_id as "brandAccountId", a.currency, p.time_zone as "timeZone",
-            (date_trunc('month', a.locked_at at time zone p.time_zone))::date::text as "periodStart", ${DUE_AT} as "dueAt"
-       from actions a join programs p on p.id = a.program_id
-      where a.state = 'APPROVED' and a.locked_at is not null
-        and a.locked_at < (date_trunc('month', $1::timestamptz at time zone p.time_zone) at time zone p.time_zone)
-        and not exists (select 1 from statement_lines l where l.action_id = a.id)
-      group by 1, 2, 3, 4, 5, 6
-      order by 1, 3, 5, 6`,
-    [now],
-  );
-  return rows;
-}
-
 /** An action's due date: its payment date, or, for an action locked without one, the end of the month after its lock. */
 const DUE_AT = `coalesce(a.payment_due_at,
   ((date_trunc('month', a.locked_at at time zone p.time_zone) + interval '2 months') at time zone p.time_zone) - interval '1 second')`;
 
-/** One statement and its lines; answers how many lines it billed (0: another run billed them first, and nothing is kept). */
-async function issueStatement(tx: Sql, group: Group, now: Date): Promise<number> {
-  const { rows: ids } = await tx.query<{ id: number }>(`select nextval(pg_get_serial_sequence('statements', 'id'))::int as id`);
-  const id = ids[0]!.id;
-  const periodEnd = `(($2::date + interval '1 month')::date - 1)`;
+/** One program's statements, in the caller's transaction. */
+async function issueProgramStatements(tx: Sql, programId: number, now: Date): Promise<{ statements: number; lines: number }> {
+  // The program's actions to bill, read once (a locked action's payout never changes).
+  await tx.query('drop table if exists billing_due');
   await tx.query(
-    `insert into statements (id, number, brand_account_id, program_id, currency, period_start, period_end, due_at, due_on, issued_at, line_count, total_minor)
+    `create temporary table billing_due on commit drop as
+     select a.id, a.partner_account_id, a.event_type_id, a.amount_minor, a.payout_minor, a.locked_at, a.currency,
+            p.brand_account_id, p.time_zone, (date_trunc('month', a.locked_at at time zone p.time_zone))::date as period_start, ${DUE_AT} as due_at
+       from actions a join programs p on p.id = a.program_id
+      where a.program_id = $1 and a.state = 'APPROVED'
+        and a.locked_at < (date_trunc('month', $2::timestamptz at time zone p.time_zone) at time zone p.time_zone)
+        and not exists (select 1 from statement_lines l where l.action_id = a.id)`,
+    [programId, now],
+  );
+  const { rows: made } = await tx.query<{ id: number; brand: number; currency: string; periodStart: string; dueAt: Date }>(
+    `with groups as (
+       select nextval(pg_get_serial_sequence('statements', 'id'))::int as id, brand_account_id, currency, period_start, due_at, time_zone
+         from (select distinct brand_account_id, currency, period_start, due_at, time_zone from billing_due) g
+        order by currency, period_start, due_at)
+     insert into statements (id, number, brand_account_id, program_id, currency, period_start, period_end, due_at, due_on, issued_at, line_count, total_minor)
      overriding system value
-     values ($1::int, 'ST-' || to_char($2::date, 'YYYYMM') || '-' || lpad($1::int::text, 6, '0'), $3, $4, $5, $2::date, ${periodEnd}, $6,
-             ($6::timestamptz at time zone $7)::date, $8, 1, 0)`,
-    [id, group.periodStart, group.brandAccountId, group.programId, group.currency, group.dueAt, group.timeZone, now],
+     select id, 'ST-' || to_char(period_start, 'YYYYMM') || '-' || lpad(id::text, 6, '0'), brand_account_id, $1, currency, period_start,
+            (period_start + interval '1 month')::date - 1, due_at, (due_at at time zone time_zone)::date, $2, 1, 0
+       from groups
+     returning id, brand_account_id as brand, currency, period_start::text as "periodStart", due_at as "dueAt"`,
+    [programId, now],
   );
-  const { rows } = await tx.query<{ lines: number; total: bigint | null }>(
-    `with billed as (
-       insert into statement_lines (action_id, statement_id, partner_account_id, event_type_id, amount_minor, payout_minor, locked_at)
-       select a.id, $1, a.partner_account_id, a.event_type_id, a.amount_minor, a.payout_minor, a.locked_at
-         from actions a join programs p on p.id = a.program_id
-        where a.program_id = $2 and a.currency = $3 and a.state = 'APPROVED'
-          and a.locked_at >= ($4::date::timestamp at time zone $5) and a.locked_at < (($4::date + interval '1 month')::timestamp at time zone $5)
-          and ${DUE_AT} = $6
-          and not exists (select 1 from statement_lines l where l.action_id = a.id)
-       on conflict (action_id) do nothing
-       returning payout_minor)
-     select count(*)::int as lines, sum(payout_minor)::bigint as total from billed`,
-    [id, group.programId, group.currency, group.periodStart, group.timeZone, group.dueAt],
+  if (made.length === 0) return { statements: 0, lines: 0 };
+  const { rowCount } = await tx.query(
+    `insert into statement_lines (action_id, statement_id, partner_account_id, event_type_id, amount_minor, payout_minor, locked_at)
+     select d.id, s.id, d.partner_account_id, d.event_type_id, d.amount_minor, d.payout_minor, d.locked_at
+       from billing_due d
+       join statements s on s.program_id = $1 and s.id = any($2::int[]) and s.currency = d.currency and s.period_start = d.period_start and s.due_at = d.due_at`,
+    [programId, made.map((row) => row.id)],
   );
-  const { lines, total } = rows[0]!;
-  if (lines === 0) {
-    await tx.query('delete from statements where id = $1', [id]);
-    return 0;
+  const { rows: totals } = await tx.query<{ id: number; lines: number; total: string }>(
+    `update statements s set line_count = t.n, total_minor = t.total
+       from (select statement_id, count(*)::int as n, sum(payout_minor)::bigint as total from statement_lines
+              where statement_id = any($1::int[]) group by statement_id) t
+      where s.id = t.statement_id
+     returning s.id, s.line_count as lines, s.total_minor::text as total`,
+    [made.map((row) => row.id)],
+  );
+  for (const row of totals) {
+    const statement = made.find((m) => m.id === row.id)!;
+    await recordAuditEvent(tx, {
+      at: now,
+      actorUserId: null,
+      accountId: statement.brand,
+      action: 'statement.issued',
+      subject: `statement:${row.id}`,
+      detail: { programId, currency: statement.currency, periodStart: statement.periodStart, lines: row.lines, totalMinor: row.total },
+    });
   }
-  await tx.query('update statements set line_count = $2, total_minor = $3 where id = $1', [id, lines, (total ?? 0n).toString()]);
-  await recordAuditEvent(tx, {
-    at: now,
-    actorUserId: null,
-    accountId: group.brandAccountId,
-    action: 'statement.issued',
-    subject: `statement:${id}`,
-    detail: { programId: group.programId, currency: group.currency, periodStart: group.periodStart, lines, totalMinor: (total ?? 0n).toString() },
-  });
-  return lines;
+  return { statements: made.length, lines: rowCount ?? 0 };
 }

@@ -7,6 +7,8 @@ import { recordActionEvents } from '../src/modules/actions/action-events.js';
 import { listActions } from '../src/modules/actions/list-actions.js';
 import { lockDueActions } from '../src/modules/actions/lock-due-actions.js';
 import { acceptTerms } from '../src/modules/contracts/accept-terms.js';
+import { checkStatements } from '../src/modules/billing/check-statements.js';
+import { issueStatements } from '../src/modules/billing/issue-statements.js';
 import { checkLedger } from '../src/modules/ledger/check-ledger.js';
 import { createEventType } from '../src/modules/programs/create-event-type.js';
 import { createProgram } from '../src/modules/programs/create-program.js';
@@ -225,4 +227,61 @@ export async function runLockJob(): Promise<BenchResult> {
       ],
     };
   }
+}
+
+const STATEMENT_TARGET_PER_SEC = 100_000;
+
+/**
+ * Statement generation over the locked actions (the lock job's benchmark locks them; run
+ * alone, this one locks them first): every action that locked in a month now over is
+ * billed on its statement, set-based. Baseline: one bare INSERT … SELECT of the same rows
+ * into a table of the same shape.
+ */
+export async function runStatements(): Promise<BenchResult> {
+  const name = 'statements';
+  const target = `≥ ${STATEMENT_TARGET_PER_SEC.toLocaleString('en-US')} actions billed/s over the locked actions of ${ACTIONS.toLocaleString('en-US')} (PostgreSQL)`;
+  if (!benchDatabaseUrl()) return { name, target, passed: true, rows: [], checks: ['skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL'] };
+  const { db } = await scale();
+  await lockDueActions({ db, clock: systemClock });
+  const due = (
+    await db.query<{ n: number }>(
+      `select count(*)::int as n from actions a join programs p on p.id = a.program_id
+        where a.state = 'APPROVED' and a.locked_at < (date_trunc('month', now() at time zone p.time_zone) at time zone p.time_zone)
+          and not exists (select 1 from statement_lines l where l.action_id = a.id)`,
+    )
+  ).rows[0]!.n;
+  await db.query('create table statement_baseline (action_id bigint primary key, statement_id int, partner_account_id int, event_type_id int, amount_minor bigint, payout_minor bigint, locked_at timestamptz)');
+  let started = performance.now();
+  await db.query(
+    `insert into statement_baseline select a.id, 1, a.partner_account_id, a.event_type_id, a.amount_minor, a.payout_minor, a.locked_at
+       from actions a join programs p on p.id = a.program_id
+      where a.state = 'APPROVED' and a.locked_at < (date_trunc('month', now() at time zone p.time_zone) at time zone p.time_zone)`,
+  );
+  const bareSeconds = (performance.now() - started) / 1000;
+  await db.query('drop table statement_baseline');
+  started = performance.now();
+  const result = await issueStatements({ db, clock: systemClock });
+  const seconds = (performance.now() - started) / 1000;
+  const perSec = result.lines / seconds;
+  const problems = await checkStatements(db);
+  return {
+    name,
+    target,
+    passed: perSec >= STATEMENT_TARGET_PER_SEC && result.lines === due && problems.length === 0,
+    rows: [
+      { case: `bare INSERT … SELECT of ${due.toLocaleString('en-US')} rows (baseline)`, requestsPerSec: due / bareSeconds, p50Ms: 0, p99Ms: 0, ratio: 1 },
+      {
+        case: `issue statements: ${result.statements} statement(s), ${result.lines.toLocaleString('en-US')} actions`,
+        requestsPerSec: perSec,
+        p50Ms: 0,
+        p99Ms: 0,
+        ratio: perSec / (due / bareSeconds),
+        note: 'actions billed/s, each a statement line, totals per statement',
+      },
+    ],
+    checks: [
+      `${due.toLocaleString('en-US')} locked in months over, ${result.lines.toLocaleString('en-US')} billed in ${seconds.toFixed(1)} s`,
+      `statements check: ${problems.length === 0 ? 'ok' : problems.join('; ')}`,
+    ],
+  };
 }

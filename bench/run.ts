@@ -17,6 +17,7 @@ const benches: Array<{ name: string; run: () => Promise<BenchResult> }> = [
   // lock job locks the due ones, then the list is measured as the job left the data.
   { name: 'lock-job', run: actionsAtScale.runLockJob },
   { name: 'pending-payouts', run: actionsAtScale.runPendingPayouts },
+  { name: 'statements', run: actionsAtScale.runStatements },
 ];
 
 function pad(value: string, width: number, right = false): string {

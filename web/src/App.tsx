@@ -11,6 +11,7 @@ import { LoginPage } from './pages/auth/LoginPage';
 import { NoAccountPage, NotFoundPage } from './pages/auth/NoAccountPage';
 import { OperatorAccountsPage } from './pages/operator/OperatorAccountsPage';
 import { OperatorActionsPage } from './pages/operator/OperatorActionsPage';
+import { OperatorStatementDetailPage, OperatorStatementsPage } from './pages/operator/OperatorStatementsPage';
 import { OperatorWorkItemsPage } from './pages/operator/OperatorWorkItemsPage';
 import { sections } from './sections';
 
@@ -91,6 +92,8 @@ export function App() {
                 <Route path="accounts" element={<OperatorAccountsPage />} />
                 <Route path="actions" element={<OperatorActionsPage />} />
                 <Route path="work-items" element={<OperatorWorkItemsPage />} />
+                <Route path="statements" element={<OperatorStatementsPage />} />
+                <Route path="statements/:statementId" element={<OperatorStatementDetailPage />} />
               </Route>
               <Route element={<AccountRequired />}>
                 {sections.map((section) => (

@@ -5,6 +5,7 @@
  * array (see pages/transactions/index.tsx for an example).
  */
 import type { SectionDef } from './navigation';
+import { financePages } from './pages/finance';
 import { HomePage } from './pages/home/HomePage';
 import { reportPages, ReportsIndex } from './pages/reports';
 import { settingsPages } from './pages/settings';
@@ -17,5 +18,6 @@ export const sections: SectionDef[] = [
   { id: 'home', path: 'home', label: 'Home', pages: [], index: <HomePage />, flat: true },
   { id: 'reports', path: 'reports', label: 'Reports', pages: reportPages, index: <ReportsIndex /> },
   { id: 'transactions', path: 'transactions', label: 'Transactions', pages: transactionPages, index: <TransactionsIndex /> },
+  { id: 'finance', path: 'finance', label: 'Finance', pages: financePages },
   { id: 'settings', path: 'settings', label: 'Settings', pages: settingsPages },
 ];

@@ -4,7 +4,7 @@ import { api, errorDetail } from '../api/client';
 import { ME_KEY, useSession } from '../api/session';
 import { Menu } from '../components/Menu';
 import { useToast } from '../components/Toast';
-import { sections } from '../sections';
+import { sections, visiblePages } from '../sections';
 import { humanize } from '../lib/format';
 import { PendingInvitations } from './PendingInvitations';
 
@@ -131,9 +131,13 @@ export function AppShell() {
                 <NavLink to="/operator/work-items" className="topnav-link">
                   Work items
                 </NavLink>
+                <NavLink to="/operator/statements" className="topnav-link">
+                  Statements
+                </NavLink>
               </>
             ) : account ? (
-              sections.map((section) => (
+              // A section shows for the accounts that have a page of it (Finance: brands' Statements).
+              sections.filter((section) => section.flat || section.index || visiblePages(section, account).length > 0).map((section) => (
                 <NavLink key={section.id} to={`/${section.path}`} className="topnav-link">
                   {section.label}
                 </NavLink>

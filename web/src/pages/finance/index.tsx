@@ -1,0 +1,19 @@
+/**
+ * Finance section: money owed and paid. Add a page by adding an entry to `financePages`
+ * (see pages/transactions/index.tsx); the route (/finance/<path>) and the section's tab
+ * follow from it. The section shows in the top navigation for the accounts that have one
+ * of its pages.
+ */
+import type { PageDef } from '../../navigation';
+import { StatementDetailPage, StatementsPage } from '../brand/StatementsPage';
+
+export const financePages: PageDef[] = [
+  {
+    path: 'statements',
+    label: 'Statements',
+    element: <StatementsPage />,
+    kinds: ['BRAND'],
+    description: "Each month's locked payouts, billed per program, currency and due date: totals by partner, payments, downloads.",
+  },
+  { path: 'statements/:statementId', label: 'Statement', element: <StatementDetailPage />, kinds: ['BRAND'], hidden: true },
+];

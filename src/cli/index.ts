@@ -15,6 +15,7 @@ import type { JobResult } from '../jobs/job.js';
 import { findJobOrThrow, JOBS, startScheduler } from '../jobs/scheduler.js';
 import { reconcile } from '../jobs/reconcile.js';
 import type { LedgerCheck } from '../modules/ledger/check-ledger.js';
+import { configurePayouts } from '../modules/payouts/payout-config.js';
 import { runWithProgress, startProgress, type Progress } from './progress.js';
 import { callServer, localUrlOf, readAdminFile, removeAdminFile, runJobOnServer, writeAdminFile, type ServerAdmin } from './server-admin.js';
 import { exitOnSignals, WORKER_STOP_GRACE_MS } from './shutdown.js';
@@ -212,6 +213,7 @@ jobs
     } else {
       const { ctx } = opened;
       await migrate(ctx.db);
+      configurePayouts(config);
       const total = job.count ? await job.count(ctx) : undefined;
       result = await runWithProgress(job.name, total, (onProgress) => job.run(ctx, { onProgress }));
       await ctx.db.close();

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { MoneyError, parseAmountMinorOrThrow } from '../money/index.js';
 import { parseTrustProxy, type TrustProxy } from './client-address.js';
 
 /** Every environment variable the application reads, in one place (the README lists them). */
@@ -25,6 +26,33 @@ export interface Config {
   linkCacheTtlMs: number;
   /** Which peers may report the client's address in X-Forwarded-For (none unless configured). */
   trustProxy: TrustProxy;
+  /** The key of secrets at rest (bank details), 64 hex or 44 base64 characters; unset: the key file under dataDir. */
+  secretsKey: string | undefined;
+  /** The fixed fee of a wire withdrawal, per currency, in minor units; a currency without one offers no wire. */
+  wireFeesMinor: Record<string, bigint>;
+  /** The platform's own account, which pays the partners: the debtor of the pain.001 files. */
+  payoutDebtor: { name: string; iban: string; bic: string };
+}
+
+/** The wire fees when WIRE_FEES is not set (impact.com does not publish its fee). */
+export const DEFAULT_WIRE_FEES = 'USD=25.00,EUR=20.00,GBP=20.00,CAD=30.00,AUD=30.00';
+
+/** `USD=25.00,EUR=20.00`: a fixed wire fee per currency, parsed in each currency's own decimals. */
+export function parseWireFeesOrThrow(raw: string, name = 'WIRE_FEES'): Record<string, bigint> {
+  const fees: Record<string, bigint> = {};
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([A-Z]{3})=(.+)$/.exec(part);
+    if (!match) throw new Error(`${name} must list CURRENCY=amount pairs separated by commas (e.g. "USD=25.00,EUR=20.00"), got "${part}".`);
+    const [, currency, amount] = match as unknown as [string, string, string];
+    if (Object.hasOwn(fees, currency)) throw new Error(`${name} names ${currency} twice.`);
+    try {
+      fees[currency] = parseAmountMinorOrThrow(amount, currency);
+    } catch (error) {
+      if (error instanceof MoneyError) throw new Error(`${name}: ${currency}: ${error.message}`);
+      throw error;
+    }
+  }
+  return fees;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER, min = 0): number {
@@ -66,5 +94,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: intFrom(env, 'WORKER_CONCURRENCY', 4, 64, 1),
     linkCacheTtlMs: intFrom(env, 'LINK_CACHE_TTL_MS', 2000, 600_000),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    secretsKey: env.SECRETS_KEY || undefined,
+    wireFeesMinor: parseWireFeesOrThrow(env.WIRE_FEES || DEFAULT_WIRE_FEES),
+    payoutDebtor: {
+      name: env.PAYOUT_DEBTOR_NAME || 'Lockstep Payouts',
+      iban: env.PAYOUT_DEBTOR_IBAN || 'DE89370400440532013000',
+      bic: env.PAYOUT_DEBTOR_BIC || 'COBADEFFXXX',
+    },
   };
 }

@@ -28,6 +28,8 @@ import { actionOperationRoutes } from './routes/action-operations.js';
 import { actionRoutes } from './routes/actions.js';
 import { balanceRoutes } from './routes/balances.js';
 import { statementRoutes } from './routes/statements.js';
+import { payoutRoutes } from './routes/payouts.js';
+import { configurePayouts } from '../modules/payouts/payout-config.js';
 import { conversionRoutes } from './routes/conversions.js';
 import { contractRoutes } from './routes/contracts.js';
 import { operatorRoutes } from './routes/operator.js';
@@ -56,6 +58,8 @@ function findWebDir(): string | undefined {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { ctx, config } = options;
+  // Payouts run in requests and in this process's worker alike: both read the key and fees set here.
+  configurePayouts(config);
   // Clicks are most of all traffic: the server hands GET /c/<code> to the click path
   // before Fastify sees it (see ClickPath.tryHandle); everything else goes to Fastify.
   let clickPath: ClickPath | undefined;
@@ -194,6 +198,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(actionOperationRoutes, { ctx });
   await app.register(balanceRoutes, { ctx });
   await app.register(statementRoutes, { ctx });
+  await app.register(payoutRoutes, { ctx });
   await app.register(adminRoutes, { ctx, secret: options.adminSecret });
 
   const webDir = findWebDir();

@@ -7,9 +7,10 @@ import type { Job } from './job.js';
 import { issueStatementsJob } from './issue-statements.js';
 import { lockDueActionsJob } from './lock-due-actions.js';
 import { pruneWorkItemsJob } from './prune-work-items.js';
+import { runPayoutsJob } from './run-payouts.js';
 import { reconcileJob } from './reconcile.js';
 
-export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, issueStatementsJob, reconcileJob, pruneWorkItemsJob];
+export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, issueStatementsJob, runPayoutsJob, reconcileJob, pruneWorkItemsJob];
 
 /** Every job is a kind of work item: the scheduler enqueues its runs, the worker runs them. */
 export const JOB_KINDS = JOBS.map(registerJobKind);

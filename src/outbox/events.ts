@@ -15,6 +15,8 @@ export const ACTION_EVENT_TYPES = [
   'action.reattributed',
   'action.locked',
   'action.cleared',
+  'action.paid',
+  'action.payment_returned',
 ] as const;
 export const CONTRACT_EVENT_TYPES = ['contract.accepted', 'contract.expired'] as const;
 export const EVENT_TYPES = [...ACTION_EVENT_TYPES, ...CONTRACT_EVENT_TYPES] as const;

@@ -12,8 +12,11 @@ export const TEST_PASSWORD = 'correct-horse-battery';
 /** The admin secret test apps take, as a server takes the one it writes into DATA_DIR/admin.json. */
 export const TEST_ADMIN_SECRET = 'test-admin-secret-0123456789abcdefghijklmnopq';
 
+/** The key of secrets at rest in test apps (SECRETS_KEY), so that no test writes a key file into the working directory. */
+export const TEST_SECRETS_KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), cookieSecure: false, rateLimitMax: 100_000, loginRateLimitMax: 100_000, seedDemo: false, jobs: false, ...overrides };
+  return { ...loadConfig({}), secretsKey: TEST_SECRETS_KEY, cookieSecure: false, rateLimitMax: 100_000, loginRateLimitMax: 100_000, seedDemo: false, jobs: false, ...overrides };
 }
 
 export interface TestApp {

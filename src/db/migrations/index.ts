@@ -9,6 +9,7 @@ import { workItems } from './0007-work-items.js';
 import { outbox } from './0008-outbox.js';
 import { outboxWithoutIndexes } from './0009-outbox-without-indexes.js';
 import { billing } from './0010-billing.js';
+import { payouts } from './0011-payouts.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing];
+export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts];

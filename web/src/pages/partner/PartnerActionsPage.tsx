@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { useActionsPage, useContractPrograms } from '../../api/actions';
 import { useAccount } from '../../api/session';
 import type { Action } from '@contract/actions';
-import { APPROVED_STATUS_DETAILS, CHANGE_REASON_CODES } from '@contract/enums';
+import { APPROVED_STATUS_DETAILS, CHANGE_REASON_CODES, type PendingScreenStatus } from '@contract/enums';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { DebouncedInput } from '../../components/DebouncedInput';
 import { DownloadButtons } from '../../components/DownloadButton';
@@ -32,6 +32,14 @@ const STATUS_DETAILS: Array<[string, string]> = [
   ...CHANGE_REASON_CODES.map((r): [string, string] => [`Reversed/${r}`, `Reversed/${r}`]),
 ];
 
+/** The Pending screen's filter (pendingStatus): money not yet available, by where it stands. */
+const PENDING_FILTERS: Array<[PendingScreenStatus, string]> = [
+  ['NOT_YET_LOCKED', 'Not yet locked'],
+  ['LOCKED', 'Locked (payment pending)'],
+  ['OVERDUE', 'Overdue'],
+  ['ALL', 'All not yet available'],
+];
+
 export function PartnerActionsPage() {
   const account = useAccount();
   const tz = account.TimeZone;
@@ -40,6 +48,7 @@ export function PartnerActionsPage() {
 
   const programId = positiveIntParam(get('programId'));
   const statusDetail = STATUS_DETAILS.find(([v]) => v === get('statusDetail'))?.[0] ?? '';
+  const pendingStatus = PENDING_FILTERS.find(([v]) => v === get('pendingStatus'))?.[0] ?? '';
   const orderId = get('orderId').slice(0, 64);
   const from = isLocalDate(get('from')) ? get('from') : '';
   const to = isLocalDate(get('to')) ? get('to') : '';
@@ -55,6 +64,7 @@ export function PartnerActionsPage() {
     order,
     programId,
     statusDetail,
+    pendingStatus,
     orderId,
     from: from ? startOfDayIso(from, tz) : '',
     to: to ? startOfDayIso(addDays(to, 1), tz) : '',
@@ -130,7 +140,7 @@ export function PartnerActionsPage() {
   );
 
   const tableState: ServerTableState = { pageIndex: page - 1, pageSize, sorting: [{ id: sort, desc: order === 'desc' }], search: '' };
-  const filtered = !!(programId || statusDetail || orderId || from || to);
+  const filtered = !!(programId || statusDetail || pendingStatus || orderId || from || to);
 
   const toolbar = (
     <div className="filters">
@@ -141,6 +151,22 @@ export function PartnerActionsPage() {
           {parties.programs.map((p) => (
             <option key={p.id} value={p.id}>
               {p.name} ({p.brandName})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="filter">
+        <span className="filter-label">Pending</span>
+        <select
+          className="select select-status"
+          value={pendingStatus}
+          title="Money not yet available: not yet locked, locked and waiting for the payment date, or past it (overdue)"
+          onChange={(e) => update({ pendingStatus: e.target.value, page: null })}
+        >
+          <option value="">Any</option>
+          {PENDING_FILTERS.map(([v, label]) => (
+            <option key={v} value={v}>
+              {label}
             </option>
           ))}
         </select>
@@ -171,7 +197,7 @@ export function PartnerActionsPage() {
         </fieldset>
       </div>
       {filtered ? (
-        <button type="button" className="btn btn-link" onClick={() => update({ programId: null, statusDetail: null, orderId: null, from: null, to: null, page: null })}>
+        <button type="button" className="btn btn-link" onClick={() => update({ programId: null, statusDetail: null, pendingStatus: null, orderId: null, from: null, to: null, page: null })}>
           Clear filters
         </button>
       ) : null}

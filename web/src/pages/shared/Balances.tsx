@@ -1,12 +1,15 @@
 import { useBalances } from '../../api/actions';
 import { useAccount } from '../../api/session';
 import { QueryError } from '../../components/Feedback';
-import { formatMoney } from '../../lib/money';
+import { formatMoney, isZeroAmount } from '../../lib/money';
+import '../../styles/finance.css';
 
 /**
  * The account's balances per currency. Partners: pending (estimated, from pending
- * actions) and payment pending (locked, not yet cleared: funds that will become
- * available). Brands: pending (estimated) and payable (locked payouts owed).
+ * actions), payment pending (locked, not yet cleared: funds that will become
+ * available), of which overdue (past the payment date), and available (cleared, ready
+ * to withdraw). Brands: pending (estimated), payable (locked payouts owed) and overdue.
+ * Overdue stands out when it is not zero.
  */
 export function BalanceCards() {
   const account = useAccount();
@@ -54,6 +57,36 @@ export function BalanceCards() {
                   </div>
                 </div>
               )}
+              <div className={`balance-figure ${isZeroAmount(b.Overdue) ? '' : 'balance-figure-overdue'}`}>
+                <div
+                  className="kpi-label"
+                  title={
+                    isPartner
+                      ? "Part of payment pending: locked payouts past their payment date, waiting for the brand's payment"
+                      : 'Locked payouts past their payment date and not paid: see Finance → Statements'
+                  }
+                >
+                  Overdue
+                  {isZeroAmount(b.Overdue) ? null : (
+                    <span className="balance-warning-mark" aria-hidden="true">
+                      !
+                    </span>
+                  )}
+                </div>
+                <div className="balance-value" data-testid={`balance-${b.Currency}-overdue`}>
+                  {formatMoney(b.Overdue, b.Currency)}
+                </div>
+              </div>
+              {isPartner ? (
+                <div className="balance-figure">
+                  <div className="kpi-label" title="Cleared: the brand paid, ready to withdraw">
+                    Available
+                  </div>
+                  <div className="balance-value" data-testid={`balance-${b.Currency}-available`}>
+                    {formatMoney(b.Available, b.Currency)}
+                  </div>
+                </div>
+              ) : null}
             </div>
           </section>
         ))

@@ -21,11 +21,10 @@ import { partnerTotals, StatementGroupsTable } from './StatementGroups';
 import { monthLabel } from './StatementsList';
 import { StatementStatusBadge } from './StatementStatus';
 import { RecordPaymentDialog } from './RecordPaymentDialog';
-import '../../../styles/statements.css';
+import '../../../styles/finance.css';
 
 const LINE_PAGE_SIZES = [25, 50, 100, 500];
 const NO_LINES: StatementLine[] = [];
-const NO_PAYMENTS: Payment[] = [];
 const lineCol = columnsFor<StatementLine>();
 const paymentCol = columnsFor<Payment>();
 
@@ -79,17 +78,22 @@ function PaymentsCard({ statement, tz }: { statement: StatementDetail; tz: strin
   );
   return (
     <Card title="Payments" testId="statement-payments">
+      {statement.Payments.length === 0 ? (
+        <p className="muted" data-testid="no-payments">
+          No payment recorded yet: {formatMoney(statement.Owed, statement.Currency)} {statement.Status === 'OVERDUE' ? 'was' : 'is'} due on {statement.DueOn}.
+        </p>
+      ) : (
       <DataTable
         label="Payments"
         columns={columns}
-        data={statement.Payments.length ? statement.Payments : NO_PAYMENTS}
+        data={statement.Payments}
         getRowId={(p) => String(p.Id)}
         rowTestId={(p) => `payment-row-${p.Id}`}
         itemName={['payment', 'payments']}
         initialSorting={[{ id: 'ReceivedDate', desc: false }]}
-        emptyMessage={`No payment recorded yet: ${formatMoney(statement.Owed, statement.Currency)} is due on ${statement.DueOn}.`}
         hideFooter={statement.Payments.length <= 10}
       />
+      )}
     </Card>
   );
 }
@@ -109,6 +113,18 @@ function LinesCard({ scope, statement }: { scope: StatementsScope; statement: St
       lineCol.accessor('ActionId', { header: 'Action Id', enableSorting: false, meta: { className: 'num mono nowrap' } }),
       lineCol.accessor('MediaPartnerName', { header: 'Partner', enableSorting: false, meta: { className: 'nowrap' } }),
       lineCol.accessor('EventTypeName', { header: 'Event Type', enableSorting: false }),
+      lineCol.accessor('Payout', {
+        header: 'Payout',
+        enableSorting: false,
+        meta: { align: 'right', className: 'num nowrap' },
+        cell: (info) => formatMoney(info.getValue(), currency),
+      }),
+      lineCol.accessor('SaleAmount', {
+        header: 'Sale Amount',
+        enableSorting: false,
+        meta: { align: 'right', className: 'num nowrap' },
+        cell: (info) => formatMoney(info.getValue(), currency),
+      }),
       lineCol.accessor('OrderId', {
         header: 'Order Id',
         enableSorting: false,
@@ -126,18 +142,6 @@ function LinesCard({ scope, statement }: { scope: StatementsScope; statement: St
         enableSorting: false,
         meta: { className: 'nowrap' },
         cell: (info) => <span title={formatDateTime(info.getValue(), tz)}>{formatDate(info.getValue(), tz)}</span>,
-      }),
-      lineCol.accessor('SaleAmount', {
-        header: 'Sale Amount',
-        enableSorting: false,
-        meta: { align: 'right', className: 'num nowrap' },
-        cell: (info) => formatMoney(info.getValue(), currency),
-      }),
-      lineCol.accessor('Payout', {
-        header: 'Payout',
-        enableSorting: false,
-        meta: { align: 'right', className: 'num nowrap' },
-        cell: (info) => formatMoney(info.getValue(), currency),
       }),
     ],
     [tz, currency],

@@ -93,10 +93,10 @@ export function StatementGroupsTable({
                 Actions
               </th>
               <th scope="col" className="align-right">
-                Sale Amount
+                Payout
               </th>
               <th scope="col" className="align-right">
-                Payout
+                Sale Amount
               </th>
               <th scope="col">
                 <span className="visually-hidden">Row actions</span>
@@ -108,10 +108,10 @@ export function StatementGroupsTable({
               <tr className="group-partner-row">
                 <th scope="row">{t.partnerName}</th>
                 <td className="align-right num">{t.actions}</td>
-                <td className="align-right num nowrap">{formatMoney(t.saleAmount, currency)}</td>
                 <td className="align-right num nowrap" data-testid="partner-payout">
                   {formatMoney(t.payout, currency)}
                 </td>
+                <td className="align-right num nowrap">{formatMoney(t.saleAmount, currency)}</td>
                 <td className="align-right">
                   <button type="button" className="btn btn-sm btn-ghost" onClick={() => onListPartner(t.partnerId)} aria-label={`List the actions of ${t.partnerName}`}>
                     List actions
@@ -124,8 +124,8 @@ export function StatementGroupsTable({
                     {g.EventTypeName}
                   </th>
                   <td className="align-right num">{g.Actions}</td>
-                  <td className="align-right num nowrap">{formatMoney(g.SaleAmount, currency)}</td>
                   <td className="align-right num nowrap">{formatMoney(g.Payout, currency)}</td>
+                  <td className="align-right num nowrap">{formatMoney(g.SaleAmount, currency)}</td>
                   <td />
                 </tr>
               ))}
@@ -135,6 +135,7 @@ export function StatementGroupsTable({
             <tr className="group-total-row">
               <th scope="row">Total</th>
               <td className="align-right num">{statement.Actions}</td>
+              <td className="align-right num nowrap">{formatMoney(statement.Total, currency)}</td>
               <td className="align-right num nowrap">
                 {formatMoney(
                   sumAmounts(
@@ -144,7 +145,6 @@ export function StatementGroupsTable({
                   currency,
                 )}
               </td>
-              <td className="align-right num nowrap">{formatMoney(statement.Total, currency)}</td>
               <td />
             </tr>
           </tfoot>

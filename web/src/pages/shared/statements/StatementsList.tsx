@@ -20,7 +20,7 @@ import { formatDate, formatDateTime } from '../../../lib/format';
 import { formatMoney, isZeroAmount } from '../../../lib/money';
 import { positiveIntParam, tableStateToParams, useSearchState } from '../../../lib/searchState';
 import { STATUS_LABELS, StatementStatusBadge } from './StatementStatus';
-import '../../../styles/statements.css';
+import '../../../styles/finance.css';
 
 type StatementSort = (typeof STATEMENT_SORTS)[number];
 const SORTS: readonly StatementSort[] = ['IssuedDate', 'DueDate', 'Total', 'Number'];

@@ -3,6 +3,7 @@ import type { Db } from '../db/types.js';
 import { registry } from '../http/metrics.js';
 import { checkStatements } from '../modules/billing/check-statements.js';
 import { checkLedger, type LedgerCheck } from '../modules/ledger/check-ledger.js';
+import { checkPayouts } from '../modules/payouts/check-payouts.js';
 import type { Job } from './job.js';
 
 const problemsFound = new Gauge({
@@ -17,10 +18,10 @@ const runs = new Counter({
   registers: [registry],
 });
 
-/** Every consistency check of the money: the ledger's, then the statements'. What `lockstep check-ledger` and the reconcile job run. */
+/** Every consistency check of the money: the ledger's, the statements', then the paystubs'. What `lockstep check-ledger` and the reconcile job run. */
 export async function reconcile(db: Db): Promise<LedgerCheck> {
   const ledger = await checkLedger(db);
-  const problems = [...ledger.problems, ...(await checkStatements(db))];
+  const problems = [...ledger.problems, ...(await checkStatements(db)), ...(await checkPayouts(db))];
   problemsFound.set(problems.length);
   runs.inc({ result: problems.length === 0 ? 'ok' : 'drift' });
   return { ok: problems.length === 0, problems, transfers: ledger.transfers };
@@ -32,7 +33,7 @@ export class DriftFound extends Error {}
 export const reconcileJob: Job = {
   name: 'reconcile',
   schedule: '43 * * * *',
-  description: 'verify that ledger balances equal their postings and statements their lines and payments; drift fails the run, shown on the operator console',
+  description: 'verify that ledger balances equal their postings and statements their lines and payments, paystubs their actions and net + fee; drift fails the run, shown on the operator console',
   run: async (ctx) => {
     const result = await reconcile(ctx.db);
     if (!result.ok) {

@@ -65,7 +65,7 @@ export async function payoutWorld(
 /**
  * Sales for each partner now (sale amounts per partner: a 10% payout each), then the
  * month locked, billed and paid by the brand: every payout cleared and available. The
- * clock ends in the first days of the next month (about 18 days on).
+ * clock ends on the 2nd of the month after the lock at 13:00 UTC, or 18 days on if later.
  */
 export async function makeAvailable(ctx: ServiceContext, clock: ManualClock, world: PayoutWorld, amounts: ReadonlyArray<readonly string[]>): Promise<bigint[][]> {
   const ids: bigint[][] = [];
@@ -75,7 +75,11 @@ export async function makeAvailable(ctx: ServiceContext, clock: ManualClock, wor
   }
   clock.advanceMs(15 * DAY_MS);
   await runLockJob(ctx);
-  clock.advanceMs(3 * DAY_MS);
+  // The statement job bills the months that are over: on to the 2nd of the month after the last lock (at least 3 days on).
+  const { rows } = await ctx.db.query<{ lockedAt: Date }>('select max(locked_at) as "lockedAt" from actions where state = \'APPROVED\'');
+  const lockedAt = rows[0]!.lockedAt ?? clock.now();
+  const billing = new Date(Date.UTC(lockedAt.getUTCFullYear(), lockedAt.getUTCMonth() + 1, 2, 13));
+  clock.set(new Date(Math.max(billing.getTime(), clock.now().getTime() + 3 * DAY_MS)));
   await issueStatements(ctx);
   await payAllStatements(ctx, world);
   return ids;

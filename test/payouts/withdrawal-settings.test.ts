@@ -95,11 +95,11 @@ describeDb('withdrawal settings', (db) => {
     expect(audit[0]!.detail).toContain('•••• 3000');
 
     // The schedule alone changes without a password and keeps the hold as it was.
-    t.ctx.clock.advanceMs(3_600_000);
+    db().clock.advanceMs(3_600_000);
     const schedule = ok(await put(admin, { PaymentSchedulingType: 'FIXED_DAY', PaymentDay: 15 }));
     expect(schedule).toMatchObject({ BankDetailsChanged: false, PaymentSchedulingType: 'FIXED_DAY', PaymentDay: 15, PaymentThreshold: null, HoldEndsDate: saved.HoldEndsDate });
     // The same destination again is no change: no new hold.
-    t.ctx.clock.advanceMs(48 * 3_600_000);
+    db().clock.advanceMs(48 * 3_600_000);
     const same = ok(await put(admin, bankBody({ BankAccountNumber: 'de89370400440532013000' })));
     expect(same).toMatchObject({ BankDetailsChanged: false, HoldEndsDate: null });
     // Another account is a change: a new hold from now.

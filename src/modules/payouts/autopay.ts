@@ -2,7 +2,7 @@
  * Whether a partner's autopay is due today, in one currency: a pure decision over the
  * settings, the schedule's state and the available balance, on the partner's local
  * calendar (src/payments/schedule.ts). Both rules catch up: a run that did not happen on
- * the day (the server was down) pays on the next one, once.
+ * the day (the server was down) pays on a later one, once.
  */
 import { Temporal } from 'temporal-polyfill';
 import { currencyExponent } from '../../money/index.js';
@@ -30,6 +30,13 @@ export type AutopayDecision =
   | { due: true; state: AutopayState }
   /** Not due: below the minimum or the threshold, or the schedule's day is still to come; `state` is what to keep. */
   | { due: false; why: 'BELOW_MINIMUM' | 'BELOW_THRESHOLD' | 'NOT_DUE'; payOn: string | null; state: AutopayState };
+
+/**
+ * FIXED_DAY: a payment day that passed without a run (the server was down) is paid by a
+ * run within this many days after it; money that became available later in the period
+ * waits for the next payment day.
+ */
+export const FIXED_DAY_CATCH_UP_DAYS = 3;
 
 /**
  * The threshold in another currency: the same number of units ("50.00" USD is 50.00 EUR, 50
@@ -62,9 +69,10 @@ function nextFixedDayAfter(date: string, paymentDay: PaymentDay): string {
 
 /**
  * BALANCE_THRESHOLD: due on the first Tuesday or Thursday after the day the balance was
- * first seen at the threshold, if it still is then. FIXED_DAY: due on the 1st or 15th
- * (the next business day when it is a weekend), and on any later day of a period whose
- * day passed without an autopay. Either way only when at least 10.00 is available.
+ * first seen at the threshold, if it still is then (or on a later run, if none ran that
+ * day). FIXED_DAY: due on the 1st or 15th (the next business day when it is a weekend),
+ * or within FIXED_DAY_CATCH_UP_DAYS after it if no autopay was made for that day. Either
+ * way only when at least 10.00 is available.
  */
 export function evaluateAutopay(input: {
   settings: AutopaySettings;
@@ -88,7 +96,8 @@ export function evaluateAutopay(input: {
   }
   const day = settings.paymentDay!;
   const lastDue = lastFixedDayOnOrBefore(today, day);
-  const missed = lastDue >= settings.scheduleSince && (state.lastAutopayOn === null || state.lastAutopayOn < lastDue);
+  const withinCatchUp = Temporal.PlainDate.from(lastDue).add({ days: FIXED_DAY_CATCH_UP_DAYS }).toString() >= today;
+  const missed = withinCatchUp && lastDue >= settings.scheduleSince && (state.lastAutopayOn === null || state.lastAutopayOn < lastDue);
   if (availableMinor < minWithdrawalMinor(currency)) {
     return { due: false, why: 'BELOW_MINIMUM', payOn: missed ? today : nextFixedDayAfter(today, day), state };
   }

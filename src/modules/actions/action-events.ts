@@ -67,6 +67,7 @@ const PAYLOAD = `jsonb_build_object(
   'LockedDate', ${iso('a.locked_at')},
   'PaymentDate', ${iso('a.payment_due_at')},
   'ClearedDate', ${iso('a.cleared_at')},
+  'PaystubId', a.paystub_id::text,
   'ModificationCount', a.modification_count,
   'Items', ${ITEMS},
   'CreatedDate', ${iso('a.created_at')},
@@ -85,36 +86,42 @@ const SELECT_EVENTS = `select c.type, 'action:' || a.id, array[a.brand_account_i
  order by c.n`;
 
 /**
- * A lock changes only these fields of an action (and the names are read afresh, as a
- * rename writes no action event): the lock job's events are the action's previous event
- * with them replaced, which costs a fraction of building the whole payload (the lock job
- * writes an event for each of thousands of actions a second). Every change of an action
- * writes its event, so the previous one holds the rest as it is now; an action with no
- * earlier event (one recorded before the outbox existed) gets the whole payload built.
- * test/outbox/action-events.test.ts holds both to the API's answer.
+ * The lock job's events are written just before its chunk's lock statement, in the same
+ * transaction, for actions the chunk holds (claimed FOR UPDATE): each is the action's
+ * previous event with what the lock is about to change set to its value after the lock
+ * (what lockChunk's statement sets: state APPROVED, locked at its locking date, one more
+ * modification, updated now; still uncleared, so Approved/Payment Pending or, past its
+ * payment date, Approved/Overdue), and the names read afresh, as a rename writes no action
+ * event. Every change of an action writes its event, so the previous one holds the rest as
+ * it is; an action with no earlier event (recorded before the outbox existed) gets the
+ * whole payload built. Written before the lock, the events are not written while the
+ * chunk holds the ledger accounts (the lock statement takes them at its end), so the two
+ * lock workers do not wait for each other's events; and starting from the previous event
+ * costs a fraction of building the whole payload. test/outbox/action-events.test.ts holds
+ * both to the API's answer after the lock.
  */
 const LOCK_CHANGES = `jsonb_build_object(
   'CampaignName', p.name,
   'EventTypeName', et.name,
   'MediaPartnerName', pa.name,
-  'State', a.state,
-  'StatusDetail', ${STATUS_DETAIL_SQL.replaceAll('$1', '$2')},
-  'LockedDate', ${iso('a.locked_at')},
+  'State', 'APPROVED',
+  'StatusDetail', case when a.payment_due_at is not null and a.payment_due_at < $2 then 'Approved/Overdue' else 'Approved/Payment Pending' end,
+  'LockedDate', ${iso('a.locking_at')},
   'PaymentDate', ${iso('a.payment_due_at')},
-  'ClearedDate', ${iso('a.cleared_at')},
-  'ModificationCount', a.modification_count,
-  'UpdatedDate', ${iso('a.updated_at')})`;
+  'ClearedDate', null,
+  'ModificationCount', a.modification_count + 1,
+  'UpdatedDate', ${iso('$2')})`;
 
 const SELECT_LOCK_EVENTS = `select 'action.locked', 'action:' || a.id, array[a.brand_account_id, a.partner_account_id],
-       coalesce((select e.payload from outbox_events e where e.subject = 'action:' || a.id order by e.id desc limit 1) || ${LOCK_CHANGES},
-                ${PAYLOAD.replaceAll('$3', '$2')}),
+       coalesce((select e.payload from outbox_events e where e.subject = 'action:' || a.id order by e.id desc limit 1),
+                ${PAYLOAD.replaceAll('$3', '$2')}) || ${LOCK_CHANGES},
        $2
   from actions a
   join programs p on p.id = a.program_id
   join event_types et on et.id = a.event_type_id
   join accounts pa on pa.id = a.partner_account_id
   join unnest($3::text[], $4::int[], $5::bigint[]) as cur(code, exponent, scale) on cur.code = a.currency
- where a.id = any($1::bigint[])
+ where a.id = any($1::bigint[]) and a.state = 'PENDING'
  order by a.id`;
 
 export interface ActionChange {
@@ -139,7 +146,7 @@ export async function recordActionEvents(tx: Sql, changes: readonly ActionChange
   expectWritten(changes.length, written);
 }
 
-/** The lock job's events (action.locked), one per action locked in the caller's transaction; see LOCK_CHANGES. */
+/** The lock job's events (action.locked), one per pending action about to be locked in the caller's transaction; see LOCK_CHANGES. */
 export async function recordLockEvents(tx: Sql, actionIds: readonly (bigint | string)[], currencies: Iterable<string>, now: Date): Promise<void> {
   if (actionIds.length === 0) return;
   await withoutJit(tx);

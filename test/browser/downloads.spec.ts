@@ -204,7 +204,7 @@ test('a partner downloads Contract History as CSV with the reportâ€™s filters', 
   expect(current.rows.map((r) => Number(r.Id)).sort((a, b) => a - b)).toEqual(active.map((c) => c.Id).sort((a, b) => a - b));
   for (const row of current.rows) {
     const contract = active.find((c) => c.Id === Number(row.Id))!;
-    expect(row).toMatchObject({ Status: 'ACTIVE', Program: contract.CampaignName, Brand: contract.BrandName, TerminationReason: contract.TerminationReason });
+    expect(row).toMatchObject({ Status: 'ACTIVE', CampaignName: contract.CampaignName, BrandName: contract.BrandName, TerminationReason: contract.TerminationReason });
   }
   const acmeUs = current.rows.find((r) => r.CampaignName === 'Acme Outdoor US');
   expect(acmeUs?.BrandName).toBe('Acme Outdoor');
@@ -232,7 +232,7 @@ test('a partner downloads Contract History as an Excel workbook with the reportâ
   expect(sheet.records.map((r) => Number(r.Id)).sort((a, b) => a - b)).toEqual(active.map((c) => c.Id).sort((a, b) => a - b));
   for (const row of sheet.records) {
     const contract = active.find((c) => c.Id === Number(row.Id))!;
-    expect(row).toMatchObject({ Status: 'ACTIVE', Partner: 'Trail Blog', Program: contract.CampaignName, Brand: contract.BrandName });
+    expect(row).toMatchObject({ Status: 'ACTIVE', MediaPartnerName: 'Trail Blog', CampaignName: contract.CampaignName, BrandName: contract.BrandName });
   }
 });
 

@@ -40,6 +40,8 @@ import { basicClient, Client, startTestApp, TEST_ADMIN_SECRET, TEST_PASSWORD, ty
 import { describeDb, type DbTestContext } from '../support/db.js';
 import { pdfText, readWorkbook } from '../support/files.js';
 import { makeProgram, type TestProgram } from '../support/programs.js';
+import { postTransfers } from '../../src/modules/ledger/post-transfers.js';
+import { saveWithdrawalSettingsInTx } from '../../src/modules/payouts/withdrawal-settings.js';
 
 /** What an answer shows a person: a workbook's cells and a PDF's text, not their compressed bytes. */
 async function readableText(response: LightMyRequestResponse): Promise<string> {
@@ -211,7 +213,7 @@ interface ExtraCall {
 }
 
 interface RouteRow {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   audience: Audience;
   /** The request aimed at A's / P's resource, sent by every caller. */
@@ -325,6 +327,97 @@ async function statementOfA(w: World): Promise<void> {
 }
 
 const statementPayment = () => ({ Amount: '4.00', ReceivedDate: '2026-01-20', Reference: 'TENANCY-PAYMENT' });
+
+/** Withdrawal settings for P and Q (a US bank account), as their admins save them. */
+async function settingsOfPQ(w: World): Promise<void> {
+  for (const partner of [w.P, w.Q]) {
+    await w.t.ctx.db.transaction((tx) =>
+      saveWithdrawalSettingsInTx(
+        tx,
+        partner.actor,
+        {
+          destination: { PaymentMethod: 'BANK_TRANSFER', BankCountry: 'US', BeneficiaryAccountName: 'Jane Doe', BankAccountNumber: '000123456789', RoutingCode: '021000021' },
+          schedule: 'BALANCE_THRESHOLD',
+          threshold: '10.00',
+        },
+        w.t.ctx.clock.now(),
+      ),
+    );
+  }
+}
+
+/**
+ * A paystub of P (paying action A) in a READY run of its own with its bank file, as a run
+ * writes them: w.extra.runP, paystubP, fileP. `sent`: the run was sent, and the paystub's
+ * postings are in the ledger (a failure corrects them).
+ */
+async function paystubOfP(w: World, options: { sent?: boolean } = {}): Promise<void> {
+  await settingsOfPQ(w);
+  const { db } = w.t.ctx;
+  const { rows: runs } = await db.query<{ id: number }>(
+    `insert into payout_runs (kind, status, run_on, execution_date, started_at) values ('MANUAL', $1, '2026-01-15', '2026-01-15', now()) returning id`,
+    [options.sent ? 'SENT' : 'READY'],
+  );
+  const runId = runs[0]!.id;
+  const { rows: files } = await db.query<{ id: number }>(
+    `insert into payout_files (run_id, format, currency, part, file_name, media_type, payments, total_minor, bytes, sha256, created_at)
+     values ($1, 'PAIN_001_001_03', 'USD', 1, 'lockstep-run-tenancy.xml', 'application/xml', 1, 700, 6, 'x', now()) returning id`,
+    [runId],
+  );
+  await db.query(`insert into payout_file_chunks (file_id, seq, content) values ($1, 1, '<x/>\n')`, [files[0]!.id]);
+  const { rows: stubs } = await db.query<{ id: string }>(
+    `insert into paystubs (run_id, partner_account_id, currency, kind, method, payment_method, file_format, destination_secret, destination_masked,
+        gross_minor, fee_minor, net_minor, action_count, status, created_at, file_id, sent_at)
+     select $1, partner_account_id, 'USD', 'MANUAL', 'EFT', 'BANK_TRANSFER', 'PAIN_001_001_03', destination_secret, destination_masked,
+            700, 0, 700, 1, $3, now(), $4, case when $3 = 'SENT' then now() end
+       from withdrawal_settings where partner_account_id = $2
+     returning id::text`,
+    [runId, w.P.id, options.sent ? 'SENT' : 'PROCESSING', files[0]!.id],
+  );
+  const paystubId = stubs[0]!.id;
+  await db.query('update actions set paystub_id = $2 where id = $1', [w.actionA.toString(), paystubId]);
+  if (options.sent) {
+    await db.transaction((tx) =>
+      postTransfers(tx, [
+        {
+          debit: { code: 'PARTNER_AVAILABLE', ownerAccountId: w.P.id },
+          credit: { code: 'PARTNER_PAID', ownerAccountId: w.P.id },
+          amountMinor: 700n,
+          currency: 'USD',
+          kind: 'PAYSTUB',
+          reference: `paystub:${paystubId}`,
+          at: w.t.ctx.clock.now(),
+        },
+      ]),
+    );
+  }
+  Object.assign(w.extra, { runP: runId, paystubP: paystubId, fileP: files[0]!.id });
+}
+
+/** P's action A locked, cleared and available to withdraw, with P's settings saved (their 48-hour hold over). */
+async function availableOfP(w: World): Promise<void> {
+  await settingsOfPQ(w);
+  const { db } = w.t.ctx;
+  await db.query('update withdrawal_settings set hold_until = null where partner_account_id = $1', [w.P.id]);
+  const { rows } = await db.query<{ payout: bigint }>(
+    `update actions set state = 'APPROVED', locked_at = now(), cleared_at = now() where id = $1 returning payout_minor as payout`,
+    [w.actionA.toString()],
+  );
+  await db.transaction((tx) =>
+    postTransfers(tx, [
+      {
+        debit: { code: 'PARTNER_PAYMENT_PENDING', ownerAccountId: w.P.id },
+        credit: { code: 'PARTNER_AVAILABLE', ownerAccountId: w.P.id },
+        amountMinor: rows[0]!.payout,
+        currency: 'USD',
+        kind: 'STATEMENT_CLEARED',
+        at: w.t.ctx.clock.now(),
+      },
+    ]),
+  );
+}
+
+const OPERATOR_ONLY = { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 } as const;
 
 const ROUTES: RouteRow[] = [
   // --- Session and invitations: public by design ------------------------------------
@@ -1051,6 +1144,120 @@ const ROUTES: RouteRow[] = [
     owner: { caller: 'operator', status: 201 },
     crossTenant: {},
     denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },
+  },
+
+  // --- Payouts: a partner's own settings and paystubs; the operators' runs --------------------
+  {
+    method: 'GET',
+    path: '/api/v1/withdrawal-settings',
+    audience: 'partner',
+    setup: settingsOfPQ,
+    request: () => ({ url: '/api/v1/withdrawal-settings' }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: 'self',
+    selfCheck: (body, w) => expect(body).toMatchObject({ MediaPartnerId: w.Q.id, BankAccountNumber: '•••• 6789' }),
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/withdrawal-settings',
+    audience: 'partner',
+    setup: settingsOfPQ,
+    request: () => ({ url: '/api/v1/withdrawal-settings', payload: { PaymentSchedulingType: 'FIXED_DAY', PaymentDay: 15 } }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: 'self',
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/paystubs',
+    audience: 'partner',
+    setup: paystubOfP,
+    request: () => ({ url: '/api/v1/paystubs' }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: 'self',
+  },
+  ...(['', '/actions', '/actions/export.csv', '/actions/export.xlsx', '/actions/export.pdf'] as const).map(
+    (tail): RouteRow => ({
+      method: 'GET',
+      path: `/api/v1/paystubs/:id${tail}`,
+      audience: 'partner',
+      setup: paystubOfP,
+      request: (w) => ({ url: `/api/v1/paystubs/${(w.extra.paystubP as string | undefined) ?? '1'}${tail}` }),
+      owner: { caller: 'partnerP', status: 200 },
+      crossTenant: { brandB: 403, partnerQ: 404 },
+      allowed: ['operator'],
+    }),
+  ),
+  {
+    method: 'GET',
+    path: '/api/v1/operator/payout-runs',
+    audience: 'operator',
+    setup: paystubOfP,
+    request: () => ({ url: '/api/v1/operator/payout-runs' }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+    denied: OPERATOR_ONLY,
+  },
+  ...(['', '/paystubs'] as const).map(
+    (tail): RouteRow => ({
+      method: 'GET',
+      path: `/api/v1/operator/payout-runs/:id${tail}`,
+      audience: 'operator',
+      setup: paystubOfP,
+      request: (w) => ({ url: `/api/v1/operator/payout-runs/${(w.extra.runP as number | undefined) ?? 1}${tail}` }),
+      owner: { caller: 'operator', status: 200 },
+      crossTenant: {},
+      denied: OPERATOR_ONLY,
+    }),
+  ),
+  {
+    method: 'GET',
+    path: '/api/v1/operator/payout-runs/:id/files/:fileId',
+    audience: 'operator',
+    setup: paystubOfP,
+    request: (w) => ({ url: `/api/v1/operator/payout-runs/${(w.extra.runP as number | undefined) ?? 1}/files/${(w.extra.fileP as number | undefined) ?? 1}` }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+    denied: OPERATOR_ONLY,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/operator/payout-runs/:id/mark-sent',
+    audience: 'operator',
+    setup: paystubOfP,
+    request: (w) => ({ url: `/api/v1/operator/payout-runs/${(w.extra.runP as number | undefined) ?? 1}/mark-sent` }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+    denied: OPERATOR_ONLY,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/operator/paystubs/:id/fail',
+    audience: 'operator',
+    setup: (w) => paystubOfP(w, { sent: true }),
+    request: (w) => ({ url: `/api/v1/operator/paystubs/${(w.extra.paystubP as string | undefined) ?? '1'}/fail`, payload: { Reason: 'Account closed' } }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+    denied: OPERATOR_ONLY,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/operator/manual-paystubs',
+    audience: 'operator',
+    setup: availableOfP,
+    request: (w) => ({ url: '/api/v1/operator/manual-paystubs', payload: { MediaPartnerId: w.P.id } }),
+    owner: { caller: 'operator', status: 201 },
+    crossTenant: {},
+    denied: OPERATOR_ONLY,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/operator/forfeits',
+    audience: 'operator',
+    setup: availableOfP,
+    request: (w) => ({ url: '/api/v1/operator/forfeits', payload: { MediaPartnerId: w.P.id, Reason: 'Closure ticket: the partner gives the balance up' } }),
+    owner: { caller: 'operator', status: 201 },
+    crossTenant: {},
+    denied: OPERATOR_ONLY,
   },
 
   // --- Balances -----------------------------------------------------------------------------

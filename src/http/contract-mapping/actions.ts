@@ -62,6 +62,7 @@ export function toActionDto(a: ActionView, viewer?: Viewer): Action {
     LockedDate: isoOrNull(a.lockedAt),
     PaymentDate: isoOrNull(a.paymentDueAt),
     ClearedDate: isoOrNull(a.clearedAt),
+    PaystubId: a.paystubId === null ? null : a.paystubId.toString(),
     ModificationCount: a.modificationCount,
     Items: (a.items ?? []).map((item, index) => {
       const original = a.originalItems?.[index];
@@ -203,6 +204,7 @@ export const ACTION_EXPORT_COLUMNS: Array<ExportColumn<ActionView>> = (() => {
     { header: 'LockedDate', value: (a) => a.lockedAt, width: 19 },
     { header: 'PaymentDate', value: (a) => a.paymentDueAt, width: 19 },
     { header: 'ClearedDate', value: (a) => a.clearedAt, width: 19 },
+    { header: 'PaystubId', value: (a) => (a.paystubId === null ? null : a.paystubId.toString()), width: 10 },
   ];
 })();
 

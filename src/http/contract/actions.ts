@@ -64,6 +64,7 @@ export const actionDto = z
     LockedDate: isoDate.nullable(),
     PaymentDate: isoDate.nullable(),
     ClearedDate: isoDate.nullable(),
+    PaystubId: z.string().nullable().describe('The paystub that paid it (a withdrawal); null until paid, and again if the bank returned the payment'),
     ModificationCount: z.number().int(),
     Items: z.array(actionItemDto),
     CreatedDate: isoDate,

@@ -3,13 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
-import { invalid } from '../../core/errors.js';
+import { forbidden, invalid } from '../../core/errors.js';
 import { formatMinor } from '../../money/index.js';
 import { changeWithdrawalSettings } from '../../flows/change-withdrawal-settings.js';
 import { failPaystub } from '../../flows/fail-paystub.js';
 import { forfeitBalance } from '../../flows/forfeit-balance.js';
 import { grantManualPaystub } from '../../flows/grant-manual-paystub.js';
-import { requireOperator } from '../../modules/accounts/actor.js';
+import { requireAccountActor, requireOperator, type Actor } from '../../modules/accounts/actor.js';
 import { markRunSentInTx, payoutFileContent } from '../../modules/payouts/payout-runs.js';
 import {
   exportPaystubActions,
@@ -84,6 +84,12 @@ function settingsChangeOf(body: WithdrawalSettingsBody): WithdrawalSettingsChang
   };
 }
 
+/** Paystubs are a partner's (its own) and the operators' (everyone's); a brand has none to read. */
+function paystubReader(actor: Actor): Actor {
+  if (actor.type === 'account' && actor.accountKind !== 'PARTNER') throw forbidden('Paystubs belong to partner accounts; the current account is a brand.');
+  return actor;
+}
+
 const fileParams = z.object({ id: rowIdText(), fileId: rowIdText() }).strict();
 
 /** Payouts: a partner's withdrawal settings and paystubs; the operator's payout runs, their files, failures, manual paystubs and forfeits. */
@@ -126,14 +132,14 @@ export async function payoutRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     {
       schema: {
         tags: ['payouts'],
-        summary: "Withdrawals: the partner's paystubs, newest first (operators: everyone's)",
+        summary: "Withdrawals: the partner's paystubs, newest first",
         querystring: paystubListQuery,
         response: { 200: paystubPageDto, ...errorResponses },
       },
     },
     async (request) => {
       const { page, pageSize, sort, order, status, currency } = request.query;
-      const result = await listPaystubs(ctx.db, actorOf(request), {
+      const result = await listPaystubs(ctx.db, requireAccountActor(actorOf(request), 'PARTNER'), {
         page,
         pageSize,
         ...(sort ? { sort } : {}),
@@ -150,7 +156,7 @@ export async function payoutRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     {
       schema: { tags: ['payouts'], summary: 'One paystub', params: paystubIdParams, response: { 200: paystubDto, ...errorResponses } },
     },
-    async (request) => toPaystubDto(await getPaystubOrThrow(ctx.db, actorOf(request), BigInt(request.params.id))),
+    async (request) => toPaystubDto(await getPaystubOrThrow(ctx.db, paystubReader(actorOf(request)), BigInt(request.params.id))),
   );
 
   r.get(
@@ -165,7 +171,7 @@ export async function payoutRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
       },
     },
     async (request) => {
-      const paystub = await getPaystubOrThrow(ctx.db, actorOf(request), BigInt(request.params.id));
+      const paystub = await getPaystubOrThrow(ctx.db, paystubReader(actorOf(request)), BigInt(request.params.id));
       return toPage(await listPaystubActions(ctx.db, paystub.id, request.query), toPaystubActionDto);
     },
   );
@@ -184,7 +190,7 @@ export async function payoutRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
       },
       async (request, reply) => {
         const now = ctx.clock.now();
-        const paystub = await getPaystubOrThrow(ctx.db, actorOf(request), BigInt(request.params.id));
+        const paystub = await getPaystubOrThrow(ctx.db, paystubReader(actorOf(request)), BigInt(request.params.id));
         return sendExport(reply, {
           format,
           fileName: `paystub-${paystub.id}`,

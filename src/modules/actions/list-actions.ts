@@ -35,6 +35,8 @@ export interface ActionView {
   lockedAt: Date | null;
   paymentDueAt: Date | null;
   clearedAt: Date | null;
+  /** The paystub that paid it (src/modules/payouts), once paid. */
+  paystubId: bigint | null;
   modificationCount: number;
   createdAt: Date;
   updatedAt: Date;
@@ -55,7 +57,7 @@ const COLUMNS = `a.id, a.program_id as "programId", p.name as "programName", a.e
   a.original_amount_minor as "originalAmountMinor", a.original_payout_minor as "originalPayoutMinor", a.order_id as "orderId",
   coalesce(a.click_id, (select cv.click_id from conversions cv where cv.id = a.conversion_id)) as "clickId", a.items, a.original_items as "originalItems", a.referring_at as "referringAt", a.event_at as "eventAt",
   a.locking_at as "lockingAt", a.locked_at as "lockedAt", a.payment_due_at as "paymentDueAt", a.cleared_at as "clearedAt",
-  a.modification_count as "modificationCount", a.created_at as "createdAt", a.updated_at as "updatedAt"`;
+  a.paystub_id as "paystubId", a.modification_count as "modificationCount", a.created_at as "createdAt", a.updated_at as "updatedAt"`;
 
 const FROM = `from actions a
   join programs p on p.id = a.program_id

@@ -145,7 +145,7 @@ export function StatementsList({ scope }: { scope: StatementsScope }) {
               <Link to={`${scope.basePath}/${s.Id}`} className="strong-link mono nowrap" aria-label={`Open statement ${s.Number}`}>
                 {s.Number}
               </Link>
-              <span className="muted small" title={`${s.PeriodStart} to ${s.PeriodEnd}`}>
+              <span className="muted small statement-cell-sub" title={`${s.PeriodStart} to ${s.PeriodEnd}`}>
                 {isOperator ? `${s.BrandName} · ` : ''}
                 {s.CampaignName} · {monthLabel(s.PeriodStart)}
               </span>

@@ -185,7 +185,7 @@ describeDb('paystubs and payout runs through the API', (db) => {
 
     const refused = expectProblem(await operator.post('/api/v1/operator/manual-paystubs', { MediaPartnerId: wire.id }), 400, /falls short by 5\.01 USD/);
     expect(refused.detail).toContain('The available balance of 20.00 USD does not cover the WIRE fee of 25.00 USD and leave a remainder');
-    expect(refused.shortfall).toBe('5.01');
+    expect((refused as unknown as { shortfall: string }).shortfall).toBe('5.01');
     const granted = ok(await operator.post('/api/v1/operator/manual-paystubs', { MediaPartnerId: partner.id }), 201);
     expect(granted.Paystub).toMatchObject({ Kind: 'MANUAL', Gross: '4.00', Fee: '0.00', Net: '4.00', Actions: 1, Status: 'PROCESSING' });
     expect(granted.Run).toMatchObject({ Kind: 'MANUAL', Status: 'READY', Paystubs: 1 });

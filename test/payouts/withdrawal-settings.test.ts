@@ -1,9 +1,9 @@
 /**
  * Withdrawal settings through the API (DOMAIN.md, Money; issue 12 item 5): a partner
  * admin says where withdrawals go and when; bad bank details, thresholds under 10.00 and
- * PayPal addresses that are not ones are refused naming the field; a new destination asks
- * for the password again and holds withdrawals for 48 hours; the destination is stored
- * only encrypted and shown only masked.
+ * PayPal addresses that are not ones are refused naming the field; a destination asks for
+ * the password again, and a change of it holds withdrawals for 48 hours; the destination is
+ * stored only encrypted and shown only masked.
  */
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ describeDb('withdrawal settings', (db) => {
   });
   afterEach(async () => t.close());
 
-  it('are empty until set; a new destination asks for the password, is stored encrypted, shown masked, and holds withdrawals for 48 hours', async () => {
+  it('are empty until set; a destination asks for the password, is stored encrypted, shown masked; a change of it holds withdrawals for 48 hours', async () => {
     expect(ok(await admin.get('/api/v1/withdrawal-settings'))).toMatchObject({
       MediaPartnerId: partner.id,
       Currency: 'EUR',
@@ -76,8 +76,10 @@ describeDb('withdrawal settings', (db) => {
       PaymentThreshold: '50.00',
       PaymentDay: 0,
       BankDetailsChanged: true,
-      HoldEndsDate: new Date(now + 48 * 3_600_000).toISOString(),
+      // The first destination set holds nothing: there was nowhere else for the money to go.
+      HoldEndsDate: null,
     });
+    expect(saved.BankDetailsChangedDate).toBe(new Date(now).toISOString());
     expect(JSON.stringify(saved)).not.toMatch(/0532|Müller|3704/);
 
     // At rest: the table holds the destination only encrypted (and the audit log only masked).
@@ -94,18 +96,20 @@ describeDb('withdrawal settings', (db) => {
     expect(audit[0]!.detail).not.toMatch(/0532013000|Müller|M\\u00fcller/);
     expect(audit[0]!.detail).toContain('•••• 3000');
 
-    // The schedule alone changes without a password and keeps the hold as it was.
+    // The schedule alone changes without a password.
     db().clock.advanceMs(3_600_000);
     const schedule = ok(await put(admin, { PaymentSchedulingType: 'FIXED_DAY', PaymentDay: 15 }));
-    expect(schedule).toMatchObject({ BankDetailsChanged: false, PaymentSchedulingType: 'FIXED_DAY', PaymentDay: 15, PaymentThreshold: null, HoldEndsDate: saved.HoldEndsDate });
-    // The same destination again is no change: no new hold.
-    db().clock.advanceMs(48 * 3_600_000);
+    expect(schedule).toMatchObject({ BankDetailsChanged: false, PaymentSchedulingType: 'FIXED_DAY', PaymentDay: 15, PaymentThreshold: null, HoldEndsDate: null });
+    // The same destination again is no change: no hold.
     const same = ok(await put(admin, bankBody({ BankAccountNumber: 'de89370400440532013000' })));
     expect(same).toMatchObject({ BankDetailsChanged: false, HoldEndsDate: null });
     // Another account is a change: a new hold from now.
     const other = ok(await put(admin, bankBody({ BankAccountNumber: 'DE02 1203 0000 0000 2020 51', SwiftCode: 'BYLADEM1001' })));
     expect(other).toMatchObject({ BankDetailsChanged: true, BankAccountNumber: '•••• 2051', HoldEndsDate: new Date(t.ctx.clock.now().getTime() + 48 * 3_600_000).toISOString() });
     expect(ok(await admin.get('/api/v1/withdrawal-settings')).HoldEndsDate).toBe(other.HoldEndsDate);
+    // A change of the schedule during the hold keeps it as it was.
+    db().clock.advanceMs(3_600_000);
+    expect(ok(await put(admin, { PaymentSchedulingType: 'BALANCE_THRESHOLD', PaymentThreshold: '25.00' }))).toMatchObject({ BankDetailsChanged: false, HoldEndsDate: other.HoldEndsDate });
   });
 
   it('refuses bad bank details, thresholds and PayPal addresses, naming the field', async () => {

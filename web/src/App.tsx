@@ -13,6 +13,7 @@ import { OperatorAccountsPage } from './pages/operator/OperatorAccountsPage';
 import { OperatorActionsPage } from './pages/operator/OperatorActionsPage';
 import { OperatorStatementDetailPage, OperatorStatementsPage } from './pages/operator/OperatorStatementsPage';
 import { OperatorWorkItemsPage } from './pages/operator/OperatorWorkItemsPage';
+import { OperatorPayoutRunDetailPage, OperatorPayoutRunsPage } from './pages/operator/OperatorPayoutRunsPage';
 import { sections } from './sections';
 
 function isUnauthorized(error: unknown): boolean {
@@ -94,6 +95,8 @@ export function App() {
                 <Route path="work-items" element={<OperatorWorkItemsPage />} />
                 <Route path="statements" element={<OperatorStatementsPage />} />
                 <Route path="statements/:statementId" element={<OperatorStatementDetailPage />} />
+                <Route path="payout-runs" element={<OperatorPayoutRunsPage />} />
+                <Route path="payout-runs/:runId" element={<OperatorPayoutRunDetailPage />} />
               </Route>
               <Route element={<AccountRequired />}>
                 {sections.map((section) => (

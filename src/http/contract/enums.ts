@@ -40,6 +40,8 @@ export type { ContractStatus, TerminationReason } from '../../modules/contracts/
 export { REJECT_REASONS } from '../../modules/conversions/types.js';
 export { STATEMENT_STATUSES } from '../../modules/billing/types.js';
 export type { StatementStatus } from '../../modules/billing/types.js';
+export { PAYMENT_METHODS, PAYMENT_SCHEDULES, PAYOUT_FILE_FORMATS, PAYOUT_HOLD_REASONS, PAYOUT_RUN_STATUSES, PAYSTUB_STATUSES } from '../../modules/payouts/types.js';
+export type { PaymentMethod, PaymentSchedule, PaystubStatus, PayoutFileFormat, PayoutHoldReason, PayoutRunStatus } from '../../modules/payouts/types.js';
 export type { RejectReason } from '../../modules/conversions/types.js';
 export { EVENT_TYPE_KINDS, PROGRAM_STATUSES, RETURNS_PROCESSING, TEMPLATE_TERMS_STATUSES } from '../../modules/programs/types.js';
 export type { EventTypeKind, ProgramStatus, ReturnsProcessing, TemplateTermsStatus } from '../../modules/programs/types.js';

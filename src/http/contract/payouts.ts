@@ -46,13 +46,13 @@ export const withdrawalSettingsDto = z
 export type WithdrawalSettings = z.infer<typeof withdrawalSettingsDto>;
 
 export const withdrawalSettingsAnswerDto = withdrawalSettingsDto
-  .extend({ BankDetailsChanged: z.boolean().describe('This change named a new destination: withdrawals are held until HoldEndsDate') })
+  .extend({ BankDetailsChanged: z.boolean().describe('This change named a new destination (a change of an earlier one holds withdrawals until HoldEndsDate)') })
   .meta({ id: 'WithdrawalSettingsAnswer' });
 export type WithdrawalSettingsAnswer = z.infer<typeof withdrawalSettingsAnswerDto>;
 
 export const withdrawalSettingsBody = z
   .object({
-    PaymentMethod: z.enum(PAYMENT_METHODS).optional().describe('With the destination fields: a new destination (asks for Password, holds withdrawals 48 hours); absent: keep the current one'),
+    PaymentMethod: z.enum(PAYMENT_METHODS).optional().describe('With the destination fields: a destination (asks for Password; a change of it holds withdrawals 48 hours); absent: keep the current one'),
     BankCountry: text(60).optional(),
     BeneficiaryAccountName: text(200).optional().describe("The account holder's name as the bank has it"),
     BankAccountNumber: text(80).optional().describe('The IBAN, or the account number (US and countries without IBANs)'),

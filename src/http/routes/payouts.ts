@@ -115,7 +115,7 @@ export async function payoutRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
       schema: {
         tags: ['payouts'],
         summary:
-          'Set the withdrawal settings (partner admins). A new destination (PaymentMethod with its fields) asks for the Password again and holds withdrawals for 48 hours; ' +
+          'Set the withdrawal settings (partner admins). A destination (PaymentMethod with its fields) asks for the Password again, and a change of it holds withdrawals for 48 hours; ' +
           'the schedule alone can change without either',
         body: withdrawalSettingsBody,
         response: { 200: withdrawalSettingsAnswerDto, ...errorResponses, 429: errorResponses[400] },

@@ -206,7 +206,7 @@ export interface SavedWithdrawalSettings {
  * with the row locked: a payout run that holds the row pays the old destination and
  * commits first; one that comes after sees the hold. A new destination (validated and
  * normalized, then stored only encrypted) holds withdrawals for 48 hours, unless it is
- * the one already stored. The caller has confirmed the user's password when a destination
+ * the one already stored or the first one the partner sets. The caller has confirmed the user's password when a destination
  * is given (src/flows/change-withdrawal-settings.ts). Changing the schedule restarts it.
  */
 export async function saveWithdrawalSettingsInTx(tx: Sql, actor: Actor, change: WithdrawalSettingsChange, now: Date): Promise<SavedWithdrawalSettings> {
@@ -235,7 +235,9 @@ export async function saveWithdrawalSettingsInTx(tx: Sql, actor: Actor, change: 
   const today = accountLocalDate(now, account.timeZone);
   const scheduleChanged =
     !current || current.schedule !== change.schedule || current.paymentDay !== schedule.paymentDay || current.thresholdMinor !== schedule.thresholdMinor;
-  const holdUntil = destinationChanged ? new Date(now.getTime() + BANK_CHANGE_HOLD_HOURS * 3_600_000) : (current?.holdUntil ?? null);
+  // A change of the destination holds withdrawals; the first one set does not (there was
+  // nowhere else for the money to go, and the password was asked for all the same).
+  const holdUntil = destinationChanged && current ? new Date(now.getTime() + BANK_CHANGE_HOLD_HOURS * 3_600_000) : (current?.holdUntil ?? null);
   await tx.query(
     `insert into withdrawal_settings (partner_account_id, payment_method, bank_country, destination_secret, destination_masked, schedule,
         threshold_minor, payment_day, schedule_since, destination_changed_at, hold_until, version, updated_at, updated_by_user_id)
@@ -278,7 +280,7 @@ export async function saveWithdrawalSettingsInTx(tx: Sql, actor: Actor, change: 
       schedule: change.schedule,
       thresholdMinor: schedule.thresholdMinor?.toString() ?? null,
       paymentDay: schedule.paymentDay,
-      holdUntil: destinationChanged ? holdUntil!.toISOString() : null,
+      holdUntil: destinationChanged && holdUntil ? holdUntil.toISOString() : null,
     },
   });
   return { settings: await viewOf(tx, partner.accountId, await findWithdrawalSettings(tx, partner.accountId), now), destinationChanged };

@@ -169,6 +169,7 @@ export const api = {
   get: <T>(path: string, query?: Record<string, QueryValue>) => request<T>('GET', path, { query }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   del: <T = void>(path: string) => request<T>('DELETE', path),
 };
 
@@ -178,6 +179,7 @@ export function accountApi(accountId: number) {
     get: <T>(path: string, query?: Record<string, QueryValue>) => request<T>('GET', path, { query, accountId }),
     post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {}, accountId }),
     patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body, accountId }),
+    put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body, accountId }),
     del: <T = void>(path: string) => request<T>('DELETE', path, { accountId }),
   };
 }

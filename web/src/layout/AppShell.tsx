@@ -134,6 +134,9 @@ export function AppShell() {
                 <NavLink to="/operator/statements" className="topnav-link">
                   Statements
                 </NavLink>
+                <NavLink to="/operator/payout-runs" className="topnav-link">
+                  Payout runs
+                </NavLink>
               </>
             ) : account ? (
               // A section shows for the accounts that have a page of it (Finance: brands' Statements).

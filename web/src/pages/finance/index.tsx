@@ -6,6 +6,7 @@
  */
 import type { PageDef } from '../../navigation';
 import { StatementDetailPage, StatementsPage } from '../brand/StatementsPage';
+import { PaystubDetailPage, WithdrawalsPage } from '../partner/WithdrawalsPage';
 
 export const financePages: PageDef[] = [
   {
@@ -16,4 +17,12 @@ export const financePages: PageDef[] = [
     description: "Each month's locked payouts, billed per program, currency and due date: totals by partner, payments, downloads.",
   },
   { path: 'statements/:statementId', label: 'Statement', element: <StatementDetailPage />, kinds: ['BRAND'], hidden: true },
+  {
+    path: 'withdrawals',
+    label: 'Withdrawals',
+    element: <WithdrawalsPage />,
+    kinds: ['PARTNER'],
+    description: 'Your paystubs: each withdrawal of your available balance, its fee and net, and the actions it paid.',
+  },
+  { path: 'withdrawals/:paystubId', label: 'Paystub', element: <PaystubDetailPage />, kinds: ['PARTNER'], hidden: true },
 ];

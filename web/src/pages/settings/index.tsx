@@ -5,11 +5,13 @@ import { TermsEditorPage } from '../brand/TermsEditorPage';
 import { AccountPage } from './AccountPage';
 import { CredentialsPage } from './CredentialsPage';
 import { UsersPage } from './UsersPage';
+import { WithdrawalSettingsPage } from '../partner/WithdrawalSettingsPage';
 
 export const settingsPages: PageDef[] = [
   { path: 'account', label: 'Account', element: <AccountPage /> },
   { path: 'users', label: 'Users', element: <UsersPage /> },
   { path: 'credentials', label: 'API credentials', element: <CredentialsPage />, adminOnly: true },
+  { path: 'withdrawal-settings', label: 'Withdrawal settings', element: <WithdrawalSettingsPage />, kinds: ['PARTNER'] },
   { path: 'programs', label: 'Programs', element: <ProgramsPage />, kinds: ['BRAND'] },
   { path: 'programs/:programId', label: 'Program', element: <ProgramDetailPage />, kinds: ['BRAND'], hidden: true },
   { path: 'programs/:programId/terms/new', label: 'Publish terms', element: <TermsEditorPage />, kinds: ['BRAND'], hidden: true },

@@ -12,6 +12,9 @@ import { INITIAL_RUN_STATE, runPayouts, runPayoutsFlow } from '../../src/flows/r
 import { checkLedger } from '../../src/modules/ledger/check-ledger.js';
 import { ledgerBalanceMinor } from '../../src/modules/ledger/queries.js';
 import { checkPayouts } from '../../src/modules/payouts/check-payouts.js';
+import { encryptDestination } from '../../src/modules/payouts/destination.js';
+import { parseSecretsKeyOrThrow } from '../../src/core/secrets.js';
+import { TEST_SECRETS_KEY } from '../support/app.js';
 import { createPayoutRun, setRunWorkItem } from '../../src/modules/payouts/payout-runs.js';
 import { runNow } from '../../src/worker/index.js';
 import { describeDb } from '../support/db.js';
@@ -325,5 +328,28 @@ describeDb('payout run', (db) => {
       { partner: w.partners[0]!.id, reason: 'NO_WITHDRAWAL_SETTINGS' },
       { partner: w.partners[1]!.id, reason: 'NO_WIRE_FEE' },
     ]);
+  });
+
+  it('a payment a bank file cannot carry fails the run without putting the bank details into its error', async () => {
+    const { db: sql, clock } = db();
+    const ctx = { db: sql, clock };
+    const w = await payoutWorld(ctx, clock, { partners: 1 });
+    await saveSettings(ctx, w.partners[0]!, usSettings());
+    // A holder name of punctuation only (the settings refuse one now; an older row might hold it) has nothing a file can carry.
+    const secret = encryptDestination(parseSecretsKeyOrThrow(TEST_SECRETS_KEY), {
+      method: 'BANK_TRANSFER',
+      bankCountry: 'US',
+      holderName: '--- ---',
+      account: { kind: 'US', accountNumber: '000123456789', routingNumber: '021000021' },
+    });
+    await sql.query('update withdrawal_settings set destination_secret = $2 where partner_account_id = $1', [w.partners[0]!.id, secret]);
+    await makeAvailable(ctx, clock, w, [['100.00']]);
+    await runPayouts(ctx);
+    clock.advanceMs(DAY_MS);
+    const run = await runPayouts(ctx);
+    expect(run).toMatchObject({ paid: 1, state: 'FAILED' });
+    const { rows } = await sql.query<{ error: string }>(`select last_error as error from work_items where kind = 'flow:run-payouts' and state <> 'DONE'`);
+    expect(rows[0]!.error).toContain('has no letter or digit the file can carry');
+    expect(rows[0]!.error).not.toContain('--- ---');
   });
 });

@@ -119,6 +119,7 @@ describeDb('withdrawal settings', (db) => {
       [{ SwiftCode: 'COBAXXFF' }, 'body.SwiftCode', /not a valid SWIFT\/BIC/],
       [{ BankCountry: 'XX' }, 'body.BankCountry', /not an ISO 3166 country code/],
       [{ BeneficiaryAccountName: '   ' }, 'body.BeneficiaryAccountName', /is required/],
+      [{ BeneficiaryAccountName: '--- ---' }, 'body.BeneficiaryAccountName', /with its letters/],
       [{ BankCountry: 'US', BankAccountNumber: '123456789', RoutingCode: '021000022', SwiftCode: undefined }, 'body.RoutingCode', /check digit does not match/],
       [{ PaymentThreshold: '9.99' }, 'body.PaymentThreshold', /9\.99 EUR is below the minimum withdrawal of 10\.00 EUR/],
       [{ PaymentThreshold: '10.001' }, 'body.PaymentThreshold', /at most 2/],

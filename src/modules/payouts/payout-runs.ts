@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { conflict, notFound } from '../../core/errors.js';
 import type { Sql } from '../../db/types.js';
-import { writePain001, type Payment } from '../../payments/pain001.js';
+import { PaymentFileError, writePain001, type Payment } from '../../payments/pain001.js';
 import { PAYPAL_PAYOUTS_MAX_ROWS, writePaypalPayoutsCsv, type PaypalPayout } from '../../payments/paypal-payouts.js';
 import { businessDayOnOrAfter } from '../../payments/schedule.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
@@ -197,12 +197,22 @@ export async function writeNextPayoutFile(tx: Sql, runId: number, now: Date): Pr
   const hash = createHash('sha256');
   let bytes = 0;
   let seq = 0;
-  for await (const chunk of fileChunks(tx, runId, format, currency, group, fileId, now, run[0]!.executionDate)) {
-    if (chunk.length === 0) continue;
-    hash.update(chunk, 'utf8');
-    bytes += Buffer.byteLength(chunk, 'utf8');
-    seq += 1;
-    await tx.query('insert into payout_file_chunks (file_id, seq, content) values ($1, $2, $3)', [fileId, seq, chunk]);
+  try {
+    for await (const chunk of fileChunks(tx, runId, format, currency, group, fileId, now, run[0]!.executionDate)) {
+      if (chunk.length === 0) continue;
+      hash.update(chunk, 'utf8');
+      bytes += Buffer.byteLength(chunk, 'utf8');
+      seq += 1;
+      await tx.query('insert into payout_file_chunks (file_id, seq, content) values ($1, $2, $3)', [fileId, seq, chunk]);
+    }
+  } catch (error) {
+    // The payment library quotes what it refuses (a holder's name, an account number): the
+    // message becomes the work item's error, which logs and the console show, so it keeps
+    // which paystub and why, and not the bank details.
+    if (error instanceof PaymentFileError) {
+      throw new PaymentFileError(`Run ${runId}, ${fileName}: ${error.message.replace(/"(?:[^"\\]|\\.)*"/g, '"…"')}`);
+    }
+    throw error;
   }
   await tx.query('update payout_files set bytes = $2, sha256 = $3 where id = $1', [fileId, bytes, hash.digest('hex')]);
   const { rowCount } = await tx.query(

@@ -139,6 +139,10 @@ function destinationOrThrow(input: WithdrawalSettingsInput, currency: string): W
   } catch (error) {
     throw asFieldError(error);
   }
+  // The bank files carry the name in Latin letters (SEPA) or as typed: it needs a letter or a digit.
+  if (destination.method === 'BANK_TRANSFER' && !/[\p{L}\p{N}]/u.test(destination.holderName)) {
+    throw fieldError('BeneficiaryAccountName', "BeneficiaryAccountName: enter the account holder's name with its letters, exactly as your bank has it.");
+  }
   if (destination.method === 'PAYPAL' && !PAYPAL_CURRENCIES.has(currency)) {
     throw fieldError(
       'PaymentMethod',

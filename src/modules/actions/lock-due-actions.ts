@@ -85,6 +85,8 @@ async function lockChunk(tx: Sql, now: Date, chunkSize: number): Promise<number>
   // Their action.locked events first (their state after the lock: see LOCK_CHANGES),
   // so that they are not written while this chunk holds the ledger accounts.
   await recordLockEvents(tx, claimed.map((row) => row.id), claimed.map((row) => row.currency), now);
+  // What the statement below sets (state, locked_at, modification_count, updated_at) is
+  // what LOCK_CHANGES wrote into those events: the two change together.
   // The hot path: one statement locks the chunk, writes each action's LOCK record and
   // posts its payout, so no action row travels to the application and back. The actions
   // module writes its own rows (the update and the LOCK records, what recordModifications
@@ -99,7 +101,6 @@ async function lockChunk(tx: Sql, now: Date, chunkSize: number): Promise<number>
     source: {
       with: `upd as (
          update actions a
-            -- What this sets, LOCK_CHANGES (action-events.ts) writes into the events first.
             set state = 'APPROVED', locked_at = a.locking_at, modification_count = a.modification_count + 1, updated_at = $2
           where a.id = any($1::bigint[])
       returning a.id, a.modification_count, a.amount_minor, a.payout_minor, a.currency, a.brand_account_id, a.partner_account_id

@@ -20,7 +20,7 @@ import {
  * libxml2-utils). Without xmllint the schema tests are skipped on a developer's machine, but
  * fail in CI (CI=true), which must not pass without having checked the files.
  */
-const SCHEMAS = path.resolve(import.meta.dirname, '../../../shared/fixtures/iso20022');
+const SCHEMAS = path.resolve(import.meta.dirname, '../fixtures/iso20022');
 const XSD: Record<Pain001Variant, string> = {
   'pain.001.001.03': path.join(SCHEMAS, 'pain.001.001.03.xsd'),
   'pain.001.001.09': path.join(SCHEMAS, 'pain.001.001.09-epc-sct.xsd'),

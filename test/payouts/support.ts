@@ -181,7 +181,7 @@ export async function storedFiles(db: Db, runId: number): Promise<StoredFile[]> 
 // xmllint, as test/payments/pain001.test.ts runs it
 // ---------------------------------------------------------------------------
 
-const SCHEMAS = path.resolve(import.meta.dirname, '../../../shared/fixtures/iso20022');
+const SCHEMAS = path.resolve(import.meta.dirname, '../fixtures/iso20022');
 export const hasXmllint = spawnSync('xmllint', ['--version'], { stdio: 'ignore' }).status === 0;
 const inCi = Boolean(process.env.CI) && !['0', 'false'].includes(process.env.CI!.toLowerCase());
 /** Whether the schema checks run: with xmllint, or (failing) under CI without it. */

@@ -6,7 +6,7 @@
  * either comes after the payment, which was made to the old details, or before it, and the
  * run holds the partner: never a payment to the new details inside the hold.
  */
-import { beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { decryptSecret, parseSecretsKeyOrThrow } from '../../src/core/secrets.js';
 import type { Db, Sql } from '../../src/db/types.js';
 import { INITIAL_RUN_STATE, runPayouts, runPayoutsFlow } from '../../src/flows/run-payouts.js';
@@ -17,7 +17,7 @@ import { saveWithdrawalSettingsInTx } from '../../src/modules/payouts/withdrawal
 import { runNow } from '../../src/worker/index.js';
 import { TEST_SECRETS_KEY } from '../support/app.js';
 import { describePostgres } from '../support/db.js';
-import { available, configureTestPayouts, DAY_MS, makeAvailable, payoutWorld, saveSettings, usSettings } from './support.js';
+import { available, configureTestPayouts, DAY_MS, makeAvailable, payoutWorld, saveSettings, usSettings, validateEveryStoredPain001 } from './support.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const OLD_ACCOUNT = '000123456789';
@@ -75,6 +75,10 @@ function pausingAtSettingsLock(db: Db): { db: Db; locked: Promise<void>; release
 
 describePostgres('payout runs racing', (db) => {
   beforeEach(() => configureTestPayouts());
+  // Every bank file a run of these tests wrote validates against its ISO 20022 schema.
+  afterEach(async () => {
+    await validateEveryStoredPain001(db().db);
+  });
 
   it('two payout jobs at once: one runs, the other does nothing; two run flows past the lock pay each partner once', async () => {
     const { db: sql, clock } = db();

@@ -6,7 +6,7 @@
  * A run that fails between partners and is run again pays everyone exactly once; a second
  * run finds nothing; a bank change holds the partner 48 hours.
  */
-import { beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Db } from '../../src/db/types.js';
 import { INITIAL_RUN_STATE, runPayouts, runPayoutsFlow } from '../../src/flows/run-payouts.js';
 import { checkLedger } from '../../src/modules/ledger/check-ledger.js';
@@ -32,6 +32,7 @@ import {
   storedFiles,
   usSettings,
   validatePain001OrThrow,
+  validateEveryStoredPain001,
 } from './support.js';
 
 interface PaystubRecord {
@@ -64,6 +65,10 @@ async function paidActions(db: Db, ids: bigint[]): Promise<Array<string | null>>
 
 describeDb('payout run', (db) => {
   beforeEach(() => configureTestPayouts());
+  // Every bank file a run of these tests wrote validates against its ISO 20022 schema.
+  afterEach(async () => {
+    await validateEveryStoredPain001(db().db);
+  });
 
   it('pays each due partner its whole available balance: fee per method, net to paid, actions marked, bank files that validate', async () => {
     const { db: sql, clock } = db();

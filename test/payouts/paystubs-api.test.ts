@@ -18,7 +18,7 @@ import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeDb } from '../support/db.js';
 import { pdfText, readWorkbook } from '../support/files.js';
 import { asEventPayload, eventsSince, outboxCursor } from '../support/outbox.js';
-import { available, DAY_MS, ibanSettings, makeAvailable, payoutWorld, saveSettings, usSettings, validatePain001OrThrow, type PayoutWorld } from './support.js';
+import { available, DAY_MS, ibanSettings, makeAvailable, payoutWorld, saveSettings, usSettings, validateEveryStoredPain001, validatePain001OrThrow, type PayoutWorld } from './support.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a test reads the fields it checks
 type Body = Record<string, any>;
@@ -37,7 +37,11 @@ describeDb('paystubs and payout runs through the API', (db) => {
     w = await payoutWorld(t.ctx, db().clock, { partners: 2 });
     operator = await clientFor(t, w.operator.userId);
   });
-  afterEach(async () => t.close());
+  afterEach(async () => {
+    // Every bank file a run of these tests wrote validates against its ISO 20022 schema.
+    await validateEveryStoredPain001(t.ctx.db);
+    await t.close();
+  });
 
   /** The partners' balances paid by the run two days after they became available. */
   async function paidRun(amounts: string[][]): Promise<{ runId: number; actionIds: bigint[][] }> {

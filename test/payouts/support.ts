@@ -206,3 +206,17 @@ export function validatePain001OrThrow(file: StoredFile): void {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Every pain.001 file the test's runs stored, validated against its schema (the PayPal CSVs are checked by their tests). */
+export async function validateEveryStoredPain001(db: Db): Promise<number> {
+  const { rows } = await db.query<{ runId: number }>(`select distinct run_id as "runId" from payout_files where format <> 'PAYPAL_PAYOUTS_CSV' order by 1`);
+  let validated = 0;
+  for (const { runId } of rows) {
+    for (const file of await storedFiles(db, runId)) {
+      if (file.format === 'PAYPAL_PAYOUTS_CSV') continue;
+      validatePain001OrThrow(file);
+      validated += 1;
+    }
+  }
+  return validated;
+}

@@ -8,6 +8,7 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Db } from '../../src/db/types.js';
+import { grantManualPaystub } from '../../src/flows/grant-manual-paystub.js';
 import { INITIAL_RUN_STATE, runPayouts, runPayoutsFlow } from '../../src/flows/run-payouts.js';
 import { checkLedger } from '../../src/modules/ledger/check-ledger.js';
 import { ledgerBalanceMinor } from '../../src/modules/ledger/queries.js';
@@ -356,5 +357,20 @@ describeDb('payout run', (db) => {
     const { rows } = await sql.query<{ error: string }>(`select last_error as error from work_items where kind = 'flow:run-payouts' and state <> 'DONE'`);
     expect(rows[0]!.error).toContain('has no letter or digit the file can carry');
     expect(rows[0]!.error).not.toContain('--- ---');
+  });
+
+  it('a PayPal partner earning in a currency PayPal does not pay in is held for it, and refused a manual paystub of it', async () => {
+    const { db: sql, clock } = db();
+    const ctx = { db: sql, clock };
+    const w = await payoutWorld(ctx, clock, { partners: 1, currency: 'INR', partnerCurrency: 'USD' });
+    await saveSettings(ctx, w.partners[0]!, paypalSettings());
+    await makeAvailable(ctx, clock, w, [['10000.00']]);
+    await runPayouts(ctx);
+    clock.advanceMs(DAY_MS);
+    const run = await runPayouts(ctx);
+    expect(run).toMatchObject({ paid: 0, held: 1 });
+    const { rows } = await sql.query<{ reason: string; currency: string }>('select reason, currency from payout_run_holds where run_id = $1', [run.runId]);
+    expect(rows).toEqual([{ reason: 'CURRENCY_NOT_PAID_BY_METHOD', currency: 'INR' }]);
+    await expect(grantManualPaystub(ctx, w.operator, { partnerAccountId: w.partners[0]!.id, currency: 'INR' })).rejects.toThrow(/PayPal does not pay out in INR/);
   });
 });

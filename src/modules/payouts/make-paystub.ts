@@ -5,7 +5,7 @@ import { quoteWithdrawalOrThrow, withdrawalFeeMinor, type WithdrawalMethod } fro
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { postTransfers } from '../ledger/post-transfers.js';
 import type { AutopayState } from './autopay.js';
-import { decryptDestination, fileFormatFor, withdrawalMethodFor } from './destination.js';
+import { decryptDestination, fileFormatFor, PAYPAL_CURRENCIES, withdrawalMethodFor } from './destination.js';
 import { payoutConfigOrThrow } from './payout-config.js';
 import type { PaystubKind, PaystubStatus, PayoutFileFormat, PayoutHoldReason } from './types.js';
 import type { WithdrawalSettingsRow } from './withdrawal-settings.js';
@@ -30,6 +30,7 @@ function routeOf(settings: Pick<WithdrawalSettingsRow, 'destinationSecret'>, cur
  */
 export function quoteAutopay(settings: WithdrawalSettingsRow, currency: string, grossMinor: bigint): PaystubQuote | { hold: PayoutHoldReason } {
   const route = routeOf(settings, currency);
+  if (route.method === 'PAYPAL' && !PAYPAL_CURRENCIES.has(currency)) return { hold: 'CURRENCY_NOT_PAID_BY_METHOD' };
   try {
     const quote = quoteWithdrawalOrThrow({ method: route.method, currency, grossMinor, wireFeesMinor: payoutConfigOrThrow().wireFeesMinor });
     return { ...route, ...quote };
@@ -47,6 +48,9 @@ export function quoteAutopay(settings: WithdrawalSettingsRow, currency: string, 
 export function quoteManualPaystubOrThrow(settings: WithdrawalSettingsRow, currency: string, grossMinor: bigint): PaystubQuote {
   const route = routeOf(settings, currency);
   const money = (minor: bigint) => `${formatMinor(minor, currency)} ${currency}`;
+  if (route.method === 'PAYPAL' && !PAYPAL_CURRENCIES.has(currency)) {
+    throw invalid(`PayPal does not pay out in ${currency}: the partner's ${currency} balance needs a bank transfer (withdrawal settings), or a forfeit.`);
+  }
   if (grossMinor <= 0n) throw invalid(`There is no available balance in ${currency} to pay out (${money(grossMinor)}).`);
   let feeMinor: bigint;
   try {

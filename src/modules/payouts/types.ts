@@ -62,6 +62,7 @@ export const PAYOUT_HOLD_REASONS = [
   'BANK_CHANGE_HOLD',
   'FEE_TAKES_ALL',
   'NO_WIRE_FEE',
+  'CURRENCY_NOT_PAID_BY_METHOD',
   'BALANCE_NOT_RECONCILED',
 ] as const;
 export type PayoutHoldReason = (typeof PAYOUT_HOLD_REASONS)[number];

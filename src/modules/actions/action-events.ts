@@ -110,6 +110,7 @@ const LOCK_CHANGES = `jsonb_build_object(
   'PaymentDate', ${iso('a.payment_due_at')},
   'ClearedDate', null,
   'ModificationCount', a.modification_count + 1,
+  'PaystubId', a.paystub_id::text,
   'UpdatedDate', ${iso('$2')})`;
 
 const SELECT_LOCK_EVENTS = `select 'action.locked', 'action:' || a.id, array[a.brand_account_id, a.partner_account_id],

@@ -2,46 +2,12 @@ import fs from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { eventTypeId, listActions, type ApiAction } from './actions-support.js';
 import { readWorkbook } from '../support/files.js';
-import { accountIdOf, apiAs, logIn, mainNav, switchAccount } from './support.js';
+import { accountIdOf, apiAs, logIn, mainNav, switchAccount, parseCsv } from './support.js';
 import type { Page as ApiPage } from '../../src/http/contract/common.js';
 import type { Contract } from '../../src/http/contract/contracts.js';
 import type { Program } from '../../src/http/contract/programs.js';
 import type { ActionPage } from '../../src/http/contract/actions.js';
 
-/** A CSV file as header + rows of fields (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): { header: string[]; rows: Array<Record<string, string>> } {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i]!;
-    if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && body[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || record.length) {
-    record.push(field);
-    records.push(record);
-  }
-  const [header = [], ...rows] = records;
-  return { header, rows: rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? '']))) };
-}
 
 /** Clicks a download button (by its label) and returns the file the browser saved, with the name it was given. */
 async function downloadVia(page: Page, button: string): Promise<{ filename: string; file: string }> {

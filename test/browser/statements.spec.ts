@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { actionRow, apiSession, money } from './actions-support.js';
-import { apiAs, logIn, mainNav, switchAccount, unique } from './support.js';
+import { apiAs, logIn, mainNav, switchAccount, unique, parseCsv } from './support.js';
 import type { ActionPage } from '../../src/http/contract/actions.js';
 import type { Page as ApiPage } from '../../src/http/contract/common.js';
 import type { Balances } from '../../src/http/contract/ledger.js';
@@ -44,40 +44,6 @@ function sum(amounts: string[]): string {
   return `${cents / 100n}.${(cents % 100n).toString().padStart(2, '0')}`;
 }
 
-/** A CSV file as header + rows (RFC 4180 quoting). */
-function parseCsv(text: string): { header: string[]; rows: Array<Record<string, string>> } {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i]!;
-    if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && body[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || record.length) {
-    record.push(field);
-    records.push(record);
-  }
-  const [header = [], ...rows] = records;
-  return { header, rows: rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? '']))) };
-}
 
 async function newPage(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext();

@@ -72,14 +72,6 @@ export function humanize(code: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-export const RETURNS_PROCESSING_LABELS: Record<string, string> = {
-  API: 'API',
-  SFTP_UPLOAD: 'Upload to file server (SFTP)',
-  SFTP_PULL: "Pull from the brand's server",
-  EMAIL: 'E-mail',
-  SALESFORCE: 'Salesforce',
-};
-
 export const COMMON_CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'NZD', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'JPY', 'SGD', 'HKD', 'INR', 'BRL', 'MXN', 'ZAR'];
 
 export function timeZones(): string[] {

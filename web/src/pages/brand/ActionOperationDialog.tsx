@@ -11,7 +11,7 @@ import { useToast } from '../../components/Toast';
 import { formatDate } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import type { BrandOperation } from '../shared/actions/availability';
-import { reasonLabel } from '../shared/actions/reasons';
+import { reasonLabel } from '../../lib/labels';
 import { ModifyItemDetailsDialog } from './ModifyItemDetailsDialog';
 import { actionSummary, ReasonSelect } from './ReasonSelect';
 

@@ -4,7 +4,7 @@ import { useAccount, useSession } from '../../api/session';
 import type { Program } from '@contract/programs';
 import { EmptyState, Loading, QueryError } from '../../components/Feedback';
 import { Badge, Card, PageHeader } from '../../components/Form';
-import { RETURNS_PROCESSING_LABELS } from '../../lib/format';
+import { RETURNS_PROCESSING_LABELS } from '../../lib/labels';
 import { BalanceCards } from '../shared/Balances';
 import { Kpi, Kpis } from '../shared/Kpi';
 import { TermsSummary } from '../shared/TermsSummary';

@@ -12,7 +12,8 @@ import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { EmptyState, ErrorMessage, Loading, Notice, QueryError } from '../../components/Feedback';
 import { Badge, Card, Details, Field, PageHeader } from '../../components/Form';
 import { useToast } from '../../components/Toast';
-import { formatDate, formatDateTime, RETURNS_PROCESSING_LABELS } from '../../lib/format';
+import { formatDate, formatDateTime } from '../../lib/format';
+import { RETURNS_PROCESSING_LABELS } from '../../lib/labels';
 import { TermsSummary } from '../shared/TermsSummary';
 import { TimeZoneOptions } from './ProgramsPage';
 

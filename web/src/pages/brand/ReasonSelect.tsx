@@ -1,7 +1,7 @@
 import type { Action } from '@contract/actions';
 import { CHANGE_REASON_CODES, type ChangeReasonCode } from '@contract/enums';
 import { formatDate } from '../../lib/format';
-import { reasonLabel } from '../shared/actions/reasons';
+import { reasonLabel } from '../../lib/labels';
 
 /** A select of the reason codes, with nothing chosen until the user picks one. */
 export function ReasonSelect({

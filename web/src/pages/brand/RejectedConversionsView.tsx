@@ -9,7 +9,7 @@ import { DebouncedInput } from '../../components/DebouncedInput';
 import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import { tableStateToParams, useSearchState } from '../../lib/searchState';
-import { REJECT_REASON_LABELS } from '../shared/actions/reasons';
+import { REJECT_REASON_LABELS } from '../../lib/labels';
 
 const SORT_KEYS = ['CreatedDate', 'EventDate', 'Id', 'OrderId'];
 const PAGE_SIZES = [10, 25, 50, 100];

@@ -19,7 +19,7 @@ import { formatMoney } from '../../lib/money';
 import { positiveIntParam, useSearchState } from '../../lib/searchState';
 import { actionSummary, ReasonSelect } from '../brand/ReasonSelect';
 import { ActionDetailsContent } from '../shared/actions/ActionDetailsDrawer';
-import { reasonLabel } from '../shared/actions/reasons';
+import { reasonLabel } from '../../lib/labels';
 
 /** Operators have no account: dates are shown in UTC, as on the Accounts page. */
 const TZ = 'UTC';

@@ -17,7 +17,7 @@ import { formatMoney } from '../../lib/money';
 import { positiveIntParam, tableStateToParams, useSearchState } from '../../lib/searchState';
 import { ActionDetailsDrawer } from '../shared/actions/ActionDetailsDrawer';
 import { StatusDetailBadge } from '../shared/actions/ActionStatus';
-import { reasonLabel } from '../shared/actions/reasons';
+import { labelWithCode, reasonLabel } from '../../lib/labels';
 import { BalanceCards } from '../shared/Balances';
 
 const SORT_KEYS = ['EventDate', 'LockingDate', 'Amount', 'Payout', 'Id', 'CampaignName', 'EventTypeName', 'OrderId', 'State'];
@@ -29,7 +29,7 @@ const STATUS_DETAILS: Array<[string, string]> = [
   ['Pending', 'Pending'],
   ...APPROVED_STATUS_DETAILS.map((d): [string, string] => [d, d]),
   ['Reversed', 'Reversed (any reason)'],
-  ...CHANGE_REASON_CODES.map((r): [string, string] => [`Reversed/${r}`, `Reversed/${r}`]),
+  ...CHANGE_REASON_CODES.map((r): [string, string] => [`Reversed/${r}`, `Reversed: ${labelWithCode(reasonLabel(r), r)}`]),
 ];
 
 /** The Pending screen's filter (pendingStatus): money not yet available, by where it stands. */
@@ -176,7 +176,7 @@ export function PartnerActionsPage() {
         <select className="select select-status" value={statusDetail} onChange={(e) => update({ statusDetail: e.target.value, page: null })}>
           <option value="">All statuses</option>
           {STATUS_DETAILS.map(([v, label]) => (
-            <option key={v} value={v} title={v.startsWith('Reversed/') ? reasonLabel(v.slice(9)) : undefined}>
+            <option key={v} value={v}>
               {label}
             </option>
           ))}

@@ -1,3 +1,4 @@
+import { labelWithCode, terminationReasonLabel } from '../../lib/labels';
 import { useEventTypes } from '../../api/queries';
 import { useAccount } from '../../api/session';
 import type { Contract } from '@contract/contracts';
@@ -32,7 +33,7 @@ export function ContractDetailsDialog({ contract, onClose }: { contract: Contrac
           ['Start', formatDateTime(contract.StartDate, account.TimeZone)],
           ['End', contract.EndDate ? formatDateTime(contract.EndDate, account.TimeZone) : '—'],
           ['Status', <ContractStatusBadge key="s" contract={contract} />],
-          ['Termination reason', <span key="r" className="mono">{contract.TerminationReason}</span>],
+          ['Termination reason', <span key="r">{labelWithCode(terminationReasonLabel(contract.TerminationReason), contract.TerminationReason)}</span>],
         ]}
       />
       <h3 className="subhead">Terms of this contract</h3>

@@ -15,11 +15,12 @@ import { tableStateToParams, useSearchState } from '../../lib/searchState';
 import { ContractDetailsDialog } from './ContractDetailsDialog';
 import { ContractStatusBadge } from './ContractStatusBadge';
 import { ExpireContractDialog } from './ExpireContractDialog';
+import { labelWithCode, terminationReasonLabel } from '../../lib/labels';
 
 const STATUS_OPTIONS = [
   ['ALL', 'All'],
-  ['ACTIVE', 'Current active contracts only'],
-  ['EXPIRED', 'Expired contracts only'],
+  ['ACTIVE', 'Show only current active contracts'],
+  ['EXPIRED', 'Show only expired contracts'],
 ] as const;
 type StatusFilter = (typeof STATUS_OPTIONS)[number][0];
 
@@ -98,11 +99,11 @@ export function ContractHistoryPage() {
       }),
       col.accessor('TerminationReason', {
         header: 'Termination Reason',
-        cell: (info) => <span className="code">{info.getValue()}</span>,
+        cell: (info) => <span title={info.getValue()}>{terminationReasonLabel(info.getValue())}</span>,
       }),
       col.display({
         id: 'view',
-        header: () => <span className="visually-hidden">Row actions</span>,
+        header: 'View',
         meta: { align: 'right', width: 90 },
         cell: ({ row }) => {
           const c = row.original;
@@ -179,12 +180,12 @@ export function ContractHistoryPage() {
         </select>
       </label>
       <label className="filter">
-        <span className="filter-label">Termination Reason</span>
+        <span className="filter-label">Contract Termination Reason</span>
         <select className="select" value={reason} onChange={(e) => update({ terminationReason: e.target.value, page: null })}>
           <option value="">All reasons</option>
           {TERMINATION_REASONS.map((r) => (
             <option key={r} value={r}>
-              {r}
+              {labelWithCode(terminationReasonLabel(r), r)}
             </option>
           ))}
         </select>
@@ -212,9 +213,14 @@ export function ContractHistoryPage() {
           />
         }
       />
-      <div className="card">
+      <section className="card" aria-labelledby="signed-contracts-heading">
+        <div className="card-header">
+          <h2 className="card-title" id="signed-contracts-heading">
+            Signed Contracts
+          </h2>
+        </div>
         <DataTable
-          label="Contract History"
+          label="Signed Contracts"
           testId="contract-history"
           columns={columns}
           data={contracts.data?.Items ?? NO_ROWS}
@@ -235,7 +241,7 @@ export function ContractHistoryPage() {
               update(tableStateToParams(next)),
           }}
         />
-      </div>
+      </section>
       {viewing ? <ContractDetailsDialog contract={viewing} onClose={() => setViewing(null)} /> : null}
       {expiring ? <ExpireContractDialog contract={expiring} onClose={() => setExpiring(null)} /> : null}
     </div>

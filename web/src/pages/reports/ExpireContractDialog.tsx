@@ -1,3 +1,4 @@
+import { terminationReasonLabel } from '../../lib/labels';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorDetail } from '../../api/client';
@@ -32,8 +33,8 @@ export function ExpireContractDialog({ contract, onClose }: { contract: Contract
     onSuccess: async (updated) => {
       const ended =
         updated.Status === 'EXPIRED'
-          ? `Contract ${updated.Id} expired (${updated.TerminationReason}).`
-          : `Contract ${updated.Id} will expire at the end of ${formatDate(updated.EndDate, account.TimeZone)} (${updated.TerminationReason}).`;
+          ? `Contract ${updated.Id} expired: ${terminationReasonLabel(updated.TerminationReason)}.`
+          : `Contract ${updated.Id} will expire at the end of ${formatDate(updated.EndDate, account.TimeZone)}: ${terminationReasonLabel(updated.TerminationReason)}.`;
       const reversed =
         isBrand && reverse
           ? ` ${updated.ReversedActions ?? 0} pending action(s) reversed${updated.UnreversedActions ? `; ${updated.UnreversedActions} could not be (cost-per-click actions need an operator)` : ''}.`

@@ -9,7 +9,7 @@ import { formatDate, formatDateTime, humanize } from '../../../lib/format';
 import { formatMoney, formatSignedMoney, isZeroAmount } from '../../../lib/money';
 import { StatusDetailBadge } from './ActionStatus';
 import { brandAvailability, CPC_REVERSAL_NEEDS_SUPPORT, type BrandOperation } from './availability';
-import { OPERATION_LABELS, reasonLabel } from './reasons';
+import { actionStateLabel, operationLabel, reasonLabel } from '../../../lib/labels';
 
 interface ActionDetailsDrawerProps {
   actionId: string;
@@ -90,8 +90,8 @@ export function ModificationHistory({ action, timeZone, partnerName }: Modificat
               </td>
               <td data-column="actor">{actorText(m)}</td>
               <td>
-                <span className="code" data-column="operation" title={OPERATION_LABELS[m.Operation] ?? m.Operation}>
-                  {m.Operation}
+                <span data-column="operation" title={m.Operation}>
+                  {operationLabel(m.Operation)}
                 </span>
                 {partnerName && reattribution(m) ? (
                   <span className="history-detail muted small" data-column="reattribution">
@@ -101,9 +101,7 @@ export function ModificationHistory({ action, timeZone, partnerName }: Modificat
               </td>
               <td data-column="reason">
                 {m.Reason ? (
-                  <span className="code" title={reasonLabel(m.Reason)}>
-                    {m.Reason}
-                  </span>
+                  <span title={m.Reason}>{reasonLabel(m.Reason)}</span>
                 ) : (
                   <span className="muted">—</span>
                 )}
@@ -111,10 +109,10 @@ export function ModificationHistory({ action, timeZone, partnerName }: Modificat
               <td data-column="state" className="nowrap">
                 {m.StateBefore && m.StateBefore !== m.StateAfter ? (
                   <>
-                    {m.StateBefore} <span className="arrow">→</span> {m.StateAfter}
+                    {actionStateLabel(m.StateBefore)} <span className="arrow">→</span> {actionStateLabel(m.StateAfter)}
                   </>
                 ) : (
-                  m.StateAfter
+                  actionStateLabel(m.StateAfter)
                 )}
               </td>
               <td className="align-right">

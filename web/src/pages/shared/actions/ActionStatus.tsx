@@ -1,6 +1,6 @@
 import type { Action } from '@contract/actions';
 import { Badge } from '../../../components/Form';
-import { reasonLabel } from './reasons';
+import { reasonLabel, statusDetailLabel } from '../../../lib/labels';
 
 type Tone = 'gray' | 'green' | 'red' | 'blue' | 'amber' | 'violet';
 
@@ -27,18 +27,18 @@ export function LockIcon({ title = 'Locked' }: { title?: string }) {
   );
 }
 
-/** The status detail as partners know it: Pending, Approved/Payment Pending, Reversed/ITEM_RETURNED… */
+/** The status detail as partners know it, in words: Pending, Approved/Payment Pending, Reversed: Item returned… (the code in the tooltip). */
 export function StatusDetailBadge({ action }: { action: Pick<Action, 'StatusDetail' | 'State' | 'ReversalReason'> }) {
   const title =
     action.State === 'REVERSED'
-      ? `Reversed: ${reasonLabel(action.ReversalReason)}`
+      ? `${action.StatusDetail}: reversed, ${reasonLabel(action.ReversalReason)}`
       : action.State === 'APPROVED'
         ? 'Locked: approved actions are no longer changed'
         : 'Pending: the brand may still modify or reverse it until its locking date';
   return (
     <span className="status-cell">
       <Badge tone={statusTone(action.StatusDetail)} title={title}>
-        {action.StatusDetail}
+        {statusDetailLabel(action.StatusDetail)}
       </Badge>
       {action.State === 'APPROVED' ? <LockIcon /> : null}
     </span>

@@ -38,6 +38,10 @@ import { programRoutes } from './routes/programs.js';
 import { sessionRoutes } from './routes/session.js';
 import { trackingRoutes } from './routes/tracking.js';
 
+/** The product's mark and name for the top bar of /docs (the web UI's logo, white text on Swagger UI's dark bar). */
+const DOCS_LOGO_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="32" viewBox="0 0 160 32" role="img" aria-label="Lockstep"><rect width="32" height="32" rx="7" fill="#2f5bea"/><path d="M9 8h4v13h10v4H9z" fill="#fff"/><circle cx="23" cy="11" r="3" fill="#9ec1ff"/><text x="42" y="23" font-family="system-ui,sans-serif" font-size="20" font-weight="600" fill="#fff">Lockstep</text></svg>';
+
 export interface AppOptions {
   ctx: ServiceContext;
   config: Config;
@@ -150,7 +154,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Schemas of the wire contract that have an id (.meta({ id })) become components, referred to by $ref.
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // /docs carries the product's name and mark, not the Swagger UI's.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    theme: { title: 'Lockstep API reference' },
+    logo: { type: 'image/svg+xml', content: Buffer.from(DOCS_LOGO_SVG), href: '/docs', target: '_self' },
+  });
 
   app.addHook('onRequest', async (request) => {
     (request as unknown as { startedAt: bigint }).startedAt = process.hrtime.bigint();

@@ -32,6 +32,7 @@ const OWNERS: Record<string, string> = {
   statements: 'src/modules/billing/',
   statement_lines: 'src/modules/billing/',
   brand_payments: 'src/modules/billing/',
+  action_corrections: 'src/modules/billing/',
   withdrawal_settings: 'src/modules/payouts/',
   payout_schedule_states: 'src/modules/payouts/',
   payout_runs: 'src/modules/payouts/',

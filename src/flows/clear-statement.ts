@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../core/context.js';
 import type { Actor } from '../modules/accounts/actor.js';
 import { clearActions } from '../modules/actions/clear-actions.js';
+import { clearCorrections, partnerCorrectionsOfStatement } from '../modules/billing/corrections.js';
 import { getStatementOrThrow, partnerActionIdsOfStatement, partnerTotalsOfStatement, type StatementRow } from '../modules/billing/queries.js';
 import { markStatementCleared, recordPaymentInTx, type PaymentInput, type RecordedPayment } from '../modules/billing/record-payment.js';
 import type { PaymentSource } from '../modules/billing/types.js';
@@ -10,8 +11,9 @@ import { defineFlow } from './flow.js';
 
 /**
  * "A statement paid in full clears its actions": for each partner on the statement, one
- * ledger posting moves the partner's payouts on it from payment pending to available,
- * and the partner's actions get their ClearedDate, in chunks. Billing, the ledger and the
+ * ledger posting moves the partner's payouts on it from payment pending to available (and
+ * one per post-lock correction on it: a clawback moves back), and the partner's actions
+ * get their ClearedDate, in chunks. Billing, the ledger and the
  * actions: a flow, started in the transaction that records the payment which paid the
  * statement in full. Each chunk's clearing and its cursor commit together, so a crash
  * resumes where it stopped: no partner is posted twice, no action cleared twice, none
@@ -50,17 +52,34 @@ export const clearStatementFlow = defineFlow<ClearStatementPayload, ClearStateme
           const [next] = await partnerTotalsOfStatement(tx, payload.statementId, current.lastPartnerId, 1);
           if (!next) return { state: current, done: true };
           const { rows } = await tx.query<{ currency: string }>('select currency from statements where id = $1', [payload.statementId]);
+          const currency = rows[0]!.currency;
+          const pending = { code: 'PARTNER_PAYMENT_PENDING' as const, ownerAccountId: next.partnerAccountId };
+          const available = { code: 'PARTNER_AVAILABLE' as const, ownerAccountId: next.partnerAccountId };
+          // The actions' payouts in one transfer, each correction in its own (a clawback
+          // takes its amount back from available), so the Balance screen lists each one.
+          const corrections = await partnerCorrectionsOfStatement(tx, payload.statementId, next.partnerAccountId);
           await postTransfers(tx, [
             {
-              debit: { code: 'PARTNER_PAYMENT_PENDING', ownerAccountId: next.partnerAccountId },
-              credit: { code: 'PARTNER_AVAILABLE', ownerAccountId: next.partnerAccountId },
+              debit: pending,
+              credit: available,
               amountMinor: next.payoutMinor,
-              currency: rows[0]!.currency,
+              currency,
               kind: 'STATEMENT_CLEARED',
               reference: `statement:${payload.statementId}`,
               at: now,
             },
+            ...corrections.map((c) => ({
+              debit: c.amountMinor > 0n ? pending : available,
+              credit: c.amountMinor > 0n ? available : pending,
+              amountMinor: c.amountMinor > 0n ? c.amountMinor : -c.amountMinor,
+              currency,
+              kind: 'CORRECTION_CLEARED',
+              actionId: c.actionId,
+              reference: `correction:${c.id}`,
+              at: now,
+            })),
           ]);
+          await clearCorrections(tx, payload.statementId, next.partnerAccountId, now);
           current = { ...current, partnerAccountId: next.partnerAccountId, afterActionId: '0', partners: current.partners + 1 };
         }
         const partner = current.partnerAccountId!;

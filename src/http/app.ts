@@ -28,6 +28,7 @@ import { actionOperationRoutes } from './routes/action-operations.js';
 import { actionRoutes } from './routes/actions.js';
 import { balanceRoutes } from './routes/balances.js';
 import { statementRoutes } from './routes/statements.js';
+import { correctionRoutes } from './routes/corrections.js';
 import { payoutRoutes } from './routes/payouts.js';
 import { configurePayouts } from '../modules/payouts/payout-config.js';
 import { conversionRoutes } from './routes/conversions.js';
@@ -207,6 +208,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(actionOperationRoutes, { ctx });
   await app.register(balanceRoutes, { ctx });
   await app.register(statementRoutes, { ctx });
+  await app.register(correctionRoutes, { ctx });
   await app.register(payoutRoutes, { ctx });
   await app.register(adminRoutes, { ctx, secret: options.adminSecret });
 

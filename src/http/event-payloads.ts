@@ -1,6 +1,8 @@
+import { loadCorrections } from '../modules/billing/corrections.js';
 import { loadContractRows } from '../modules/contracts/queries.js';
 import { renderResourcesWith } from '../outbox/resources.js';
 import { toContractDto } from './contract-mapping/contracts.js';
+import { toCorrectionDto } from './contract-mapping/corrections.js';
 
 /**
  * The outbox's contract events carry the contract as the API returns it
@@ -14,5 +16,13 @@ renderResourcesWith('contract', async (tx, ids, now) =>
     id: String(row.id),
     accountIds: [row.brandAccountId, row.partnerAccountId],
     payload: toContractDto(row),
+  })),
+);
+
+renderResourcesWith('correction', async (tx, ids) =>
+  (await loadCorrections(tx, ids)).map((row) => ({
+    id: row.id.toString(),
+    accountIds: [row.brandAccountId, row.partnerAccountId],
+    payload: toCorrectionDto(row),
   })),
 );

@@ -19,7 +19,9 @@ export const ACTION_EVENT_TYPES = [
   'action.payment_returned',
 ] as const;
 export const CONTRACT_EVENT_TYPES = ['contract.accepted', 'contract.expired'] as const;
-export const EVENT_TYPES = [...ACTION_EVENT_TYPES, ...CONTRACT_EVENT_TYPES] as const;
+/** A post-lock correction of an action's payout (src/modules/billing/correct-action.ts). */
+export const CORRECTION_EVENT_TYPES = ['correction.created'] as const;
+export const EVENT_TYPES = [...ACTION_EVENT_TYPES, ...CONTRACT_EVENT_TYPES, ...CORRECTION_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface OutboxEventInput {

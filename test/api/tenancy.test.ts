@@ -17,6 +17,7 @@ import type { ManualClock } from '../../src/core/clock.js';
 import { issueApiToken } from '../../src/modules/accounts/api-tokens.js';
 import { inviteUser } from '../../src/modules/accounts/members.js';
 import { applyActionOperation } from '../../src/modules/actions/apply-action-operation.js';
+import { correctLockedAction } from '../../src/modules/billing/correct-action.js';
 import { creditClicks } from '../../src/modules/tracking/credit-clicks.js';
 import { acceptTerms } from '../../src/modules/contracts/accept-terms.js';
 import { createTemplateTerms } from '../../src/modules/programs/template-terms.js';
@@ -324,6 +325,18 @@ async function statementOfA(w: World): Promise<void> {
      select id, $2, partner_account_id, event_type_id, amount_minor, 1000, now() from actions where id = $1`,
     [w.actionA.toString(), w.extra.statementA],
   );
+}
+
+/** Brand A approves action A: it locks now, so an operator may correct it. */
+async function lockActionA(w: World): Promise<void> {
+  const [outcome] = await applyActionOperation(w.t.ctx, w.A.actor, [w.actionA], { op: 'APPROVE' });
+  expect(outcome?.ok).toBe(true);
+}
+
+/** Action A locked and corrected by an operator (+2.00). */
+async function correctionOfA(w: World): Promise<void> {
+  await lockActionA(w);
+  await correctLockedAction(w.t.ctx, { type: 'operator', userId: w.operatorUserId }, w.actionA, { amount: '2.00', reason: 'ADV_ACT_DISPUTE' });
 }
 
 const statementPayment = () => ({ Amount: '4.00', ReceivedDate: '2026-01-20', Reference: 'TENANCY-PAYMENT' });
@@ -1141,6 +1154,28 @@ const ROUTES: RouteRow[] = [
     audience: 'operator',
     setup: statementOfA,
     request: (w) => ({ url: `/api/v1/operator/statements/${(w.extra.statementA as number | undefined) ?? 1}/payments`, payload: statementPayment() }),
+    owner: { caller: 'operator', status: 201 },
+    crossTenant: {},
+    denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },
+  },
+
+  // --- Post-lock corrections: an operator's; read with the action by its brand and partner --
+  {
+    method: 'GET',
+    path: '/api/v1/actions/:id/corrections',
+    audience: 'account',
+    setup: correctionOfA,
+    request: (w) => ({ url: `/api/v1/actions/${w.actionA}/corrections` }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    allowed: ['partnerP', 'operator'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/operator/actions/:id/corrections',
+    audience: 'operator',
+    setup: lockActionA,
+    request: (w) => ({ url: `/api/v1/operator/actions/${w.actionA}/corrections`, payload: { Amount: '1.00', Reason: 'ADV_ACT_DISPUTE' } }),
     owner: { caller: 'operator', status: 201 },
     crossTenant: {},
     denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { STATEMENT_STATUSES } from '../../modules/billing/types.js';
+import { correctionDto } from './corrections.js';
 import { isoDate, pageOf, pageQueryShape, rowIdText, sortQuery } from './common.js';
 
 /** A calendar date, YYYY-MM-DD, that exists (not 2026-02-30) in the years the database keeps. */
@@ -31,9 +32,10 @@ export const statementDto = z
     DueOn: z.string().describe("The due date as a day, in the program's time zone"),
     IssuedDate: isoDate,
     Actions: z.number().int().describe('Lines: actions billed'),
+    Corrections: z.number().int().describe('Post-lock corrections billed on it, each a line of its own'),
     Total: z.string(),
     Paid: z.string(),
-    Owed: z.string(),
+    Owed: z.string().describe('What is still to pay; 0 when paid, or when its corrections take back at least what it bills'),
     Status: z.enum(STATEMENT_STATUSES),
     PaidDate: isoDate.nullable().describe('When it was paid in full'),
     ClearedDate: isoDate.nullable().describe("When its actions cleared (the partners' payouts became available)"),
@@ -65,7 +67,11 @@ export const paymentDto = z.object({
 export type Payment = z.infer<typeof paymentDto>;
 
 export const statementDetailDto = statementDto
-  .extend({ Groups: z.array(statementGroupDto).describe('Totals by partner, and by event type within a partner'), Payments: z.array(paymentDto) })
+  .extend({
+    Groups: z.array(statementGroupDto).describe('Totals by partner, and by event type within a partner'),
+    CorrectionLines: z.array(correctionDto).describe('Post-lock corrections billed on it, by partner'),
+    Payments: z.array(paymentDto),
+  })
   .meta({ id: 'StatementDetail' });
 export type StatementDetail = z.infer<typeof statementDetailDto>;
 

@@ -5,7 +5,9 @@ import type { ServiceContext } from '../../core/context.js';
 import { recordPaymentAndClear } from '../../flows/clear-statement.js';
 import { requireAccountActor, requireOperator } from '../../modules/accounts/actor.js';
 import { exportStatementLines, getStatementOrThrow, listPayments, listStatementLines, listStatements, statementGroups } from '../../modules/billing/queries.js';
+import { correctionsOfStatement } from '../../modules/billing/corrections.js';
 import { actorOf } from '../auth.js';
+import { toCorrectionDto } from '../contract-mapping/corrections.js';
 import { errorResponses, idParams } from '../contract/common.js';
 import {
   paymentAnswerDto,
@@ -71,17 +73,22 @@ export async function statementRoutes(app: FastifyInstance, opts: { ctx: Service
     {
       schema: {
         tags: ['finance'],
-        summary: 'One statement: its totals by partner and event type, and the payments recorded against it',
+        summary: 'One statement: its totals by partner and event type, its post-lock corrections, and the payments recorded against it',
         params: idParams,
         response: { 200: statementDetailDto, ...errorResponses },
       },
     },
     async (request) => {
       const statement = await getStatementOrThrow(ctx.db, actorOf(request), request.params.id, ctx.clock.now());
-      const [groups, payments] = [await statementGroups(ctx.db, statement.id), await listPayments(ctx.db, statement.id)];
+      const [groups, corrections, payments] = [
+        await statementGroups(ctx.db, statement.id),
+        await correctionsOfStatement(ctx.db, statement.id),
+        await listPayments(ctx.db, statement.id),
+      ];
       return {
         ...toStatementDto(statement),
         Groups: groups.map((g) => toStatementGroupDto(g, statement.currency)),
+        CorrectionLines: corrections.map(toCorrectionDto),
         Payments: payments.map(toPaymentDto),
       };
     },

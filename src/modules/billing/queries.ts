@@ -25,6 +25,7 @@ export interface StatementRow {
   dueOn: string;
   issuedAt: Date;
   lineCount: number;
+  correctionCount: number;
   totalMinor: bigint;
   paidMinor: bigint;
   paidAt: Date | null;
@@ -34,7 +35,7 @@ export interface StatementRow {
 
 const COLUMNS = (now: string) => `s.id, s.number, s.brand_account_id as "brandAccountId", b.name as "brandName", s.program_id as "programId",
   p.name as "programName", s.currency, s.period_start::text as "periodStart", s.period_end::text as "periodEnd", s.due_at as "dueAt",
-  s.due_on::text as "dueOn", s.issued_at as "issuedAt", s.line_count as "lineCount", s.total_minor as "totalMinor",
+  s.due_on::text as "dueOn", s.issued_at as "issuedAt", s.line_count as "lineCount", s.correction_count as "correctionCount", s.total_minor as "totalMinor",
   s.paid_minor as "paidMinor", s.paid_at as "paidAt", s.cleared_at as "clearedAt", ${STATUS_SQL(now)} as status`;
 
 const FROM = `from statements s join accounts b on b.id = s.brand_account_id join programs p on p.id = s.program_id`;
@@ -210,7 +211,10 @@ export async function listPayments(sql: Sql, statementId: number): Promise<Payme
   return rows;
 }
 
-/** The partners of a statement and what each is owed on it, in partner order after `afterPartnerId`: what clearing posts. */
+/**
+ * The partners of a statement (of its action lines or its corrections) and what its actions pay each, in partner order
+ * after `afterPartnerId`: what clearing posts (each correction is posted on its own).
+ */
 export async function partnerTotalsOfStatement(
   sql: Sql,
   statementId: number,
@@ -219,7 +223,9 @@ export async function partnerTotalsOfStatement(
 ): Promise<Array<{ partnerAccountId: number; payoutMinor: bigint }>> {
   const { rows } = await sql.query<{ partnerAccountId: number; payoutMinor: bigint }>(
     `select partner_account_id as "partnerAccountId", sum(payout_minor)::bigint as "payoutMinor"
-       from statement_lines where statement_id = $1 and partner_account_id > $2
+       from (select partner_account_id, payout_minor from statement_lines where statement_id = $1 and partner_account_id > $2
+             union all
+             select partner_account_id, 0 from action_corrections where statement_id = $1 and partner_account_id > $2) lines
       group by partner_account_id order by partner_account_id limit $3`,
     [statementId, afterPartnerId, limit],
   );

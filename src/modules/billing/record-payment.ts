@@ -81,7 +81,7 @@ export async function recordPaymentInTx(
     );
   }
   const owed = statement.totalMinor - statement.paidMinor;
-  if (owed === 0n) throw conflict(`Statement ${statement.number} is paid in full; nothing is owed on it.`);
+  if (owed <= 0n) throw conflict(`Statement ${statement.number} is paid in full; nothing is owed on it.`);
   if (amountMinor > owed) {
     throw conflict(
       `A payment of ${formatMinor(amountMinor, statement.currency)} would pay ${formatMinor(amountMinor - owed, statement.currency)} ${statement.currency} more than the ` +

@@ -8,7 +8,7 @@ import { countRunChunk, createPayoutRun, setRunWorkItem } from '../modules/payou
 import { getPaystubOrThrow, getPayoutRunOrThrow, type PaystubRow, type PayoutRunRow } from '../modules/payouts/queries.js';
 import { findWithdrawalSettings } from '../modules/payouts/withdrawal-settings.js';
 import { runNow } from '../worker/index.js';
-import { payPartnerInTx } from './pay-partner.js';
+import { payPartnersInTx } from './pay-partner.js';
 import { INITIAL_RUN_STATE, runPayoutsFlow } from './run-payouts.js';
 
 export interface ManualPaystubResult {
@@ -44,14 +44,15 @@ export async function grantManualPaystub(
     const quote = quoteManualPaystubOrThrow(settings, currency, availableMinor);
     const run = await createPayoutRun(tx, { kind: 'MANUAL', now, userId: operator.userId });
     if (!run) throw new Error('A manual payout run could not be created.');
-    const outcome = await payPartnerInTx(tx, { runId: run.id, partnerAccountId: account.id, currency, kind: 'MANUAL', settings, quote, now, userId: operator.userId });
-    if (!outcome.paid) {
+    const outcome = await payPartnersInTx(tx, { runId: run.id, kind: 'MANUAL', now, userId: operator.userId, payments: [{ partnerAccountId: account.id, currency, settings, quote }] });
+    const [paid] = outcome.paid;
+    if (!paid) {
       throw conflict(`The available balance of ${account.name} in ${currency} is being cleared right now (its actions are not all cleared yet); try again in a minute.`);
     }
     await countRunChunk(tx, run.id, 1, 0);
     const itemId = await runPayoutsFlow.start(tx, ctx, { runId: run.id, autopay: false }, INITIAL_RUN_STATE);
     await setRunWorkItem(tx, run.id, itemId);
-    return { runId: run.id, paystubId: outcome.paystubId, itemId };
+    return { runId: run.id, paystubId: paid.paystubId, itemId };
   });
   await runNow(ctx, made.itemId);
   return { paystub: await getPaystubOrThrow(ctx.db, actor, made.paystubId), run: await getPayoutRunOrThrow(ctx.db, made.runId) };

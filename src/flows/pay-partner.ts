@@ -1,42 +1,79 @@
 import type { Sql } from '../db/types.js';
-import { markActionsPaid } from '../modules/actions/mark-actions-paid.js';
-import { createPaystubInTx, nextPaystubId, type PaystubQuote } from '../modules/payouts/make-paystub.js';
+import { markActionsPaid, recordPaidEvents, type MarkedActions } from '../modules/actions/mark-actions-paid.js';
+import { createPaystubsInTx, nextPaystubIds, type NewPaystub, type PaystubQuote } from '../modules/payouts/make-paystub.js';
 import type { PaystubKind } from '../modules/payouts/types.js';
 import type { WithdrawalSettingsRow } from '../modules/payouts/withdrawal-settings.js';
 
-export type PayOutcome = { paid: true; paystubId: bigint; actions: number } | { paid: false; reason: 'BALANCE_NOT_RECONCILED'; actionsMinor: bigint };
+/** One partner's whole available balance in a currency, to be paid by one paystub. */
+export interface PartnerPayment {
+  partnerAccountId: number;
+  currency: string;
+  settings: WithdrawalSettingsRow;
+  quote: PaystubQuote;
+}
+
+export interface PaidPartner {
+  partnerAccountId: number;
+  currency: string;
+  paystubId: bigint;
+  actions: number;
+}
+
+export interface PayOutcomes {
+  paid: PaidPartner[];
+  /** Balances whose actions do not add up to them (a clearing under way): nothing was kept for these. */
+  unreconciled: Array<{ partnerAccountId: number; currency: string; actionsMinor: bigint }>;
+}
 
 /**
- * One paystub for a partner's whole available balance in a currency (payouts, actions and
- * the ledger), in the caller's transaction, which holds the partner's settings row and
- * funds accounts (so the balance cannot move meanwhile). Its actions are marked paid first;
- * their payouts must add up to the balance withdrawn, or nothing is kept (a savepoint):
- * while a clearing is under way the ledger has made a partner's money available before
- * the clearing's later chunks have stamped every action cleared, and a paystub then would
- * pay money whose actions it does not list. The run pays it next time.
+ * What pays a paystub: the partner's cleared, unsettled actions in its currency, which
+ * must add up to the gross it withdraws. This is the one place that decides it, for the
+ * payout run and the manual paystub alike; a paystub that also pays other cleared items
+ * (post-lock corrections) would mark them here beside the actions and add their sum.
  */
-export async function payPartnerInTx(
+async function settleForPaystubs(tx: Sql, stubs: ReadonlyArray<PartnerPayment & { id: bigint }>, now: Date): Promise<Map<string, MarkedActions>> {
+  return markActionsPaid(tx, stubs.map((s) => ({ paystubId: s.id, partnerAccountId: s.partnerAccountId, currency: s.currency })), now);
+}
+
+/**
+ * Paystubs for many partners' whole available balances (payouts, actions and the ledger),
+ * set-based, in the caller's transaction, which holds the partners' settings rows and
+ * funds accounts (so no balance can move meanwhile): their actions are marked paid in one
+ * statement, the paystubs inserted in one, and their postings made in one per kind of
+ * transfer. Each paystub's actions must add up to the balance it withdraws, or nothing is
+ * kept for it: while a clearing is under way the ledger has made a partner's money
+ * available before the clearing's later chunks have stamped every action cleared, and a
+ * paystub then would pay money whose actions it does not list. The marking is undone for
+ * all (a savepoint) and done again for the ones that agree; the run pays the others next
+ * time.
+ */
+export async function payPartnersInTx(
   tx: Sql,
-  input: {
-    runId: number;
-    partnerAccountId: number;
-    currency: string;
-    kind: PaystubKind;
-    settings: WithdrawalSettingsRow;
-    quote: PaystubQuote;
-    now: Date;
-    userId: number | null;
-  },
-): Promise<PayOutcome> {
-  await tx.query('savepoint pay_partner');
-  const id = await nextPaystubId(tx);
-  const marked = await markActionsPaid(tx, { partnerAccountId: input.partnerAccountId, currency: input.currency, paystubId: id, now: input.now });
-  if (marked.payoutMinor !== input.quote.grossMinor) {
-    await tx.query('rollback to savepoint pay_partner');
-    await tx.query('release savepoint pay_partner');
-    return { paid: false, reason: 'BALANCE_NOT_RECONCILED', actionsMinor: marked.payoutMinor };
+  input: { runId: number; kind: PaystubKind; now: Date; userId: number | null; payments: readonly PartnerPayment[] },
+): Promise<PayOutcomes> {
+  const { now } = input;
+  const unreconciled: PayOutcomes['unreconciled'] = [];
+  if (input.payments.length === 0) return { paid: [], unreconciled };
+  const ids = await nextPaystubIds(tx, input.payments.length);
+  let stubs = input.payments.map((payment, i) => ({ ...payment, id: ids[i]! }));
+  let marked: Map<string, MarkedActions>;
+  for (;;) {
+    await tx.query('savepoint pay_partners');
+    marked = await settleForPaystubs(tx, stubs, now);
+    const agree = stubs.filter((s) => (marked.get(s.id.toString())?.payoutMinor ?? 0n) === s.quote.grossMinor);
+    if (agree.length === stubs.length) break;
+    for (const s of stubs) {
+      const actionsMinor = marked.get(s.id.toString())?.payoutMinor ?? 0n;
+      if (actionsMinor !== s.quote.grossMinor) unreconciled.push({ partnerAccountId: s.partnerAccountId, currency: s.currency, actionsMinor });
+    }
+    await tx.query('rollback to savepoint pay_partners');
+    await tx.query('release savepoint pay_partners');
+    stubs = agree;
   }
-  await createPaystubInTx(tx, { id, ...input, actionCount: marked.count });
-  await tx.query('release savepoint pay_partner');
-  return { paid: true, paystubId: id, actions: marked.count };
+  await tx.query('release savepoint pay_partners');
+  const actionIds = stubs.flatMap((s) => marked.get(s.id.toString())?.actionIds ?? []);
+  await recordPaidEvents(tx, actionIds, new Set(stubs.map((s) => s.currency)), now);
+  const paystubs: NewPaystub[] = stubs.map((s) => ({ ...s, actionCount: marked.get(s.id.toString())?.count ?? 0 }));
+  await createPaystubsInTx(tx, { runId: input.runId, kind: input.kind, now, userId: input.userId, paystubs });
+  return { paid: paystubs.map((p) => ({ partnerAccountId: p.partnerAccountId, currency: p.currency, paystubId: p.id, actions: p.actionCount })), unreconciled };
 }

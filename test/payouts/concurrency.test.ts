@@ -45,7 +45,7 @@ async function startRunFlow(db: Db, clock: { now(): Date }, kind: 'SCHEDULED' | 
   });
 }
 
-/** A Db whose transactions stop after locking a partner's settings row, until released. */
+/** A Db whose transactions stop after locking a chunk's settings rows (lockWithdrawalSettings), until released. */
 function pausingAtSettingsLock(db: Db): { db: Db; locked: Promise<void>; release(): void } {
   let onLocked!: () => void;
   let release!: () => void;
@@ -60,7 +60,7 @@ function pausingAtSettingsLock(db: Db): { db: Db; locked: Promise<void>; release
           ...tx,
           query: async (text: string, params?: unknown[], options?: unknown) => {
             const result = await tx.query(text, params, options as never);
-            if (!paused && /from withdrawal_settings where partner_account_id = \$1 for update/.test(text)) {
+            if (!paused && /from withdrawal_settings where partner_account_id = any\(\$1::int\[\]\) order by partner_account_id for update/.test(text)) {
               paused = true;
               onLocked();
               await gate;

@@ -111,7 +111,7 @@ describeDb('payout run', (db) => {
     expect(await paidActions(sql, actionIds[0]!)).toEqual([stubs[0]!.id, stubs[0]!.id]);
     expect(await paidActions(sql, actionIds[3]!)).toEqual([null]);
     const { rows: transfers } = await sql.query<{ kind: string; reference: string; amount: string }>(
-      `select kind, reference, amount_minor::text as amount from ledger_transfers where reference like 'paystub:%' order by id`,
+      `select kind, reference, amount_minor::text as amount from ledger_transfers where reference like 'paystub:%' order by substring(reference from 9)::bigint, kind`,
     );
     expect(transfers).toEqual([
       { kind: 'PAYSTUB', reference: `paystub:${stubs[0]!.id}`, amount: '5005' },
@@ -334,6 +334,41 @@ describeDb('payout run', (db) => {
       { partner: w.partners[0]!.id, reason: 'NO_WITHDRAWAL_SETTINGS' },
       { partner: w.partners[1]!.id, reason: 'NO_WIRE_FEE' },
     ]);
+  });
+
+  it('a balance whose actions are not all stamped cleared yet (a clearing under way) is held, and the rest of its chunk paid', async () => {
+    const { db: sql, clock } = db();
+    const ctx = { db: sql, clock };
+    const w = await payoutWorld(ctx, clock, { partners: 3 });
+    for (const partner of w.partners) await saveSettings(ctx, partner, usSettings());
+    const actionIds = await makeAvailable(ctx, clock, w, [['100.00'], ['200.00', '300.00'], ['400.00']]);
+    await runPayouts(ctx);
+    clock.advanceMs(DAY_MS);
+    // As a clearing's later chunk would leave it: the money is available, one action not yet stamped.
+    await sql.query('update actions set cleared_at = null where id = $1', [actionIds[1]![1]!.toString()]);
+    const run = await runPayouts(ctx);
+    expect(run).toMatchObject({ paid: 2, held: 1 });
+    const { rows: holds } = await sql.query<{ partner: number; reason: string; available: string }>(
+      'select partner_account_id as partner, reason, available_minor::text as available from payout_run_holds where run_id = $1',
+      [run.runId],
+    );
+    expect(holds).toEqual([{ partner: w.partners[1]!.id, reason: 'BALANCE_NOT_RECONCILED', available: '5000' }]);
+    // Nothing of the held partner's was kept: no paystub, no action marked, the balance whole.
+    expect(await paidActions(sql, actionIds[1]!)).toEqual([null, null]);
+    expect(await available(ctx, w.partners[1]!)).toBe(5000n);
+    expect((await paystubs(sql)).map((p) => [p.partner_account_id, p.gross_minor])).toEqual([
+      [w.partners[0]!.id, '1000'],
+      [w.partners[2]!.id, '4000'],
+    ]);
+    const { rows: events } = await sql.query<{ subject: string }>(`select subject from outbox_events where type = 'action.paid' order by subject`);
+    expect(events.map((e) => e.subject).sort()).toEqual([`action:${actionIds[0]![0]}`, `action:${actionIds[2]![0]}`].sort());
+    // Once the clearing has stamped it, the next run pays it all.
+    await sql.query('update actions set cleared_at = $2 where id = $1', [actionIds[1]![1]!.toString(), clock.now()]);
+    clock.advanceMs(DAY_MS);
+    expect(await runPayouts(ctx)).toMatchObject({ paid: 1, held: 0 });
+    expect(await available(ctx, w.partners[1]!)).toBe(0n);
+    expect(await checkPayouts(sql)).toEqual([]);
+    expect((await checkLedger(sql)).problems).toEqual([]);
   });
 
   it('a payment a bank file cannot carry fails the run without putting the bank details into its error', async () => {

@@ -19,6 +19,13 @@ export async function findAccount(sql: Sql, accountId: number): Promise<AccountR
   return rows[0];
 }
 
+/** Many accounts at once (a payout run's chunk of partners), keyed by id; ids not found are left out. */
+export async function findAccounts(sql: Sql, accountIds: readonly number[]): Promise<Map<number, AccountRow>> {
+  if (accountIds.length === 0) return new Map();
+  const { rows } = await sql.query<AccountRow>(`select ${ACCOUNT_COLUMNS} from accounts a where a.id = any($1::int[])`, [accountIds]);
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
 export interface MembershipRow {
   accountId: number;
   accountName: string;

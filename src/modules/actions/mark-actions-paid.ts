@@ -8,24 +8,51 @@ export interface SettledActions {
   payoutMinor: bigint;
 }
 
+/** A paystub about to be made: whose cleared, unsettled actions in which currency it pays. */
+export interface PaystubToMark {
+  paystubId: bigint;
+  partnerAccountId: number;
+  currency: string;
+}
+
+export interface MarkedActions extends SettledActions {
+  /** The actions now carrying the paystub's id. */
+  actionIds: string[];
+}
+
 /**
- * Marks a partner's cleared, unsettled actions in a currency as paid by a paystub: their
- * payouts are what the paystub withdraws (the available balance is these payouts), and
- * each carries the paystub's id from now on (`PaystubId`), with its action.paid event. In
- * the caller's transaction; the caller compares the sum with the balance it withdraws.
+ * Marks the cleared, unsettled actions of many partners (each in one currency) as paid by
+ * their paystubs, in one statement: their payouts are what each paystub withdraws (the
+ * available balance is these payouts), and each carries its paystub's id from now on
+ * (`PaystubId`). In the caller's transaction, which holds the partners' funds accounts;
+ * no event yet: the caller compares each paystub's sum with the balance it withdraws,
+ * keeps the ones that agree (recordPaidEvents) and rolls the rest back. Answers per
+ * paystub id (decimal text) what it marked; a paystub with no action is left out.
  */
-export async function markActionsPaid(
-  tx: Sql,
-  input: { partnerAccountId: number; currency: string; paystubId: bigint; now: Date },
-): Promise<SettledActions> {
-  const { rows } = await tx.query<{ id: bigint; payout_minor: bigint }>(
-    `update actions set paystub_id = $3, updated_at = $4
-      where partner_account_id = $1 and currency = $2 and cleared_at is not null and paystub_id is null and forfeit_id is null
-      returning id, payout_minor`,
-    [input.partnerAccountId, input.currency, input.paystubId.toString(), input.now],
+export async function markActionsPaid(tx: Sql, paystubs: readonly PaystubToMark[], now: Date): Promise<Map<string, MarkedActions>> {
+  const marked = new Map<string, MarkedActions>();
+  if (paystubs.length === 0) return marked;
+  const { rows } = await tx.query<{ id: string; payout: bigint; paystub: string }>(
+    `update actions a set paystub_id = m.paystub_id, updated_at = $4
+       from unnest($1::int[], $2::text[], $3::bigint[]) as m(partner_account_id, currency, paystub_id)
+      where a.partner_account_id = m.partner_account_id and a.currency = m.currency
+        and a.cleared_at is not null and a.paystub_id is null and a.forfeit_id is null
+      returning a.id::text as id, a.payout_minor as payout, m.paystub_id::text as paystub`,
+    [paystubs.map((p) => p.partnerAccountId), paystubs.map((p) => p.currency), paystubs.map((p) => p.paystubId.toString()), now],
   );
-  await recordActionEvents(tx, rows.map((row) => ({ id: row.id, type: 'action.paid' as const })), rows.length ? [input.currency] : [], input.now);
-  return { count: rows.length, payoutMinor: rows.reduce((sum, row) => sum + row.payout_minor, 0n) };
+  for (const row of rows) {
+    const entry = marked.get(row.paystub) ?? { count: 0, payoutMinor: 0n, actionIds: [] };
+    entry.count += 1;
+    entry.payoutMinor += BigInt(row.payout);
+    entry.actionIds.push(row.id);
+    marked.set(row.paystub, entry);
+  }
+  return marked;
+}
+
+/** The action.paid events of actions markActionsPaid marked and the caller kept, in one statement. */
+export async function recordPaidEvents(tx: Sql, actionIds: readonly string[], currencies: Iterable<string>, now: Date): Promise<void> {
+  await recordActionEvents(tx, actionIds.map((id) => ({ id, type: 'action.paid' as const })), currencies, now);
 }
 
 /**

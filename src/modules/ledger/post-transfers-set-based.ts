@@ -26,9 +26,11 @@ export interface PostingSource {
    * A relation in the statement (a name from `with`, or a parenthesised query) with one
    * row per transfer and the columns `action_id` (bigint or null), `amount_minor`
    * (bigint: rows of 0 post nothing, a negative one fails the statement), `currency`,
-   * `debit_owner` and `credit_owner` (the accounts' owner account ids).
+   * `debit_owner` and `credit_owner` (the accounts' owner account ids); with
+   * `withReference`, also `reference` (text: what each transfer belongs to, `paystub:7`).
    */
   rows: string;
+  withReference?: boolean;
   params: unknown[];
 }
 
@@ -53,7 +55,8 @@ export interface SetBasedPosting {
  * Posts many transfers of one kind between one pair of account codes in one statement,
  * in the caller's transaction: the set-based counterpart of postTransfers, for the jobs
  * that move money for thousands of actions at a time (locking: BRAND_PAYABLE →
- * PARTNER_PAYMENT_PENDING; clearing, billing and payouts to come). Every transfer moves
+ * PARTNER_PAYMENT_PENDING; a payout run's paystubs: PARTNER_AVAILABLE → PARTNER_PAID and
+ * PLATFORM_FEES). Every transfer moves
  * one positive amount between two accounts of its currency, so the posting balances by
  * construction. The statement returns what each account gains; the accounts are then
  * locked in id order, the one order every posting uses, and their balances updated,
@@ -86,8 +89,8 @@ export async function postTransfersSetBased(tx: Sql, posting: SetBasedPosting): 
   const { rows: sums } = await tx.query<{ id: number; d: string; c: string; n: number }>(
     `with ${source.with ? `${source.with},` : ''}
      xfers as (
-       insert into ledger_transfers (debit_account_id, credit_account_id, amount_minor, currency, kind, action_id, at)
-       select d.id, cr.id, u.amount_minor, u.currency, ${kindParam}, u.action_id, ${atParam}
+       insert into ledger_transfers (debit_account_id, credit_account_id, amount_minor, currency, kind, action_id, at, reference)
+       select d.id, cr.id, u.amount_minor, u.currency, ${kindParam}, u.action_id, ${atParam}, ${source.withReference ? 'u.reference' : 'null::text'}
          from ${source.rows} u
          left join ledger_accounts d
            on d.code = '${posting.debit}' and d.owner_account_id = u.debit_owner and d.currency = u.currency

@@ -20,6 +20,28 @@ export async function lockPartnerFunds(tx: Sql, partnerAccountId: number, curren
   return { availableMinor: rows[0]!.balance };
 }
 
+/**
+ * lockPartnerFunds for many partners and currencies at once (a payout run's chunk): every
+ * pair's funds accounts are created if need be and locked together in id order, and the
+ * available balances under the lock are answered keyed `partner|currency`.
+ */
+export async function lockPartnersFunds(
+  tx: Sql,
+  pairs: ReadonlyArray<{ partnerAccountId: number; currency: string }>,
+): Promise<Map<string, bigint>> {
+  const codes: LedgerAccountCode[] = ['PARTNER_AVAILABLE', 'PARTNER_PAID', 'PARTNER_FORFEITED', 'PLATFORM_FEES'];
+  const ids = await lockLedgerAccounts(
+    tx,
+    pairs.flatMap(({ partnerAccountId, currency }) => codes.map((code) => ({ code, owner: partnerAccountId, currency }))),
+  );
+  const availableIds = pairs.map(({ partnerAccountId, currency }) => ids.get(`PARTNER_AVAILABLE|${partnerAccountId}|${currency}`)!);
+  const { rows } = await tx.query<{ owner: number; currency: string; balance: bigint }>(
+    `select owner_account_id as owner, currency, credits_posted_minor - debits_posted_minor as balance from ledger_accounts where id = any($1::int[])`,
+    [availableIds],
+  );
+  return new Map(rows.map((row) => [`${row.owner}|${row.currency}`, row.balance]));
+}
+
 /** An account's balance (credits − debits) without locking it; 0 when the account does not exist yet. */
 export async function ledgerBalanceMinor(sql: Sql, code: LedgerAccountCode, ownerAccountId: number, currency: string): Promise<bigint> {
   const { rows } = await sql.query<{ balance: bigint }>(

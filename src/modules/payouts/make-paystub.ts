@@ -4,6 +4,7 @@ import { formatMinor } from '../../money/index.js';
 import { quoteWithdrawalOrThrow, withdrawalFeeMinor, type WithdrawalMethod } from '../../payments/fees.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { postTransfers } from '../ledger/post-transfers.js';
+import { postTransfersSetBased } from '../ledger/post-transfers-set-based.js';
 import type { AutopayState } from './autopay.js';
 import { decryptDestination, fileFormatFor, PAYPAL_CURRENCIES, withdrawalMethodFor } from './destination.js';
 import { payoutConfigOrThrow } from './payout-config.js';
@@ -69,110 +70,127 @@ export function quoteManualPaystubOrThrow(settings: WithdrawalSettingsRow, curre
   return { ...route, grossMinor, feeMinor, netMinor: grossMinor - feeMinor };
 }
 
-/** A paystub id taken ahead of its row: its actions are marked with it first. */
-export async function nextPaystubId(tx: Sql): Promise<bigint> {
-  const { rows } = await tx.query<{ id: bigint }>(`select nextval(pg_get_serial_sequence('paystubs', 'id')) as id`);
-  return BigInt(rows[0]!.id);
+/** Paystub ids taken ahead of their rows: their actions are marked with them first. */
+export async function nextPaystubIds(tx: Sql, count: number): Promise<bigint[]> {
+  if (count === 0) return [];
+  const { rows } = await tx.query<{ id: string }>(`select nextval(pg_get_serial_sequence('paystubs', 'id'))::text as id from generate_series(1, $1::int)`, [count]);
+  return rows.map((row) => BigInt(row.id));
 }
 
 export interface NewPaystub {
   id: bigint;
-  runId: number;
   partnerAccountId: number;
   currency: string;
-  kind: PaystubKind;
   settings: WithdrawalSettingsRow;
   quote: PaystubQuote;
   actionCount: number;
-  now: Date;
-  userId: number | null;
 }
 
 /**
- * Writes a paystub and its postings, in the caller's transaction (which holds the
- * partner's settings row and funds accounts): the net moves from available to paid and the
- * fee from available to the platform's fees, both under the reference `paystub:<id>`. The
+ * Writes paystubs and their postings, set-based, in the caller's transaction (which holds
+ * the partners' settings rows and funds accounts): for each, the net moves from available
+ * to paid and the fee from available to the platform's fees, both under the reference
+ * `paystub:<id>` (one statement per kind of transfer, however many paystubs). The
  * destination is copied as it is stored (encrypted), so the bank file pays where the
  * settings pointed at this moment, whatever changes later.
  */
-export async function createPaystubInTx(tx: Sql, p: NewPaystub): Promise<void> {
-  const { quote } = p;
+export async function createPaystubsInTx(
+  tx: Sql,
+  input: { runId: number; kind: PaystubKind; now: Date; userId: number | null; paystubs: readonly NewPaystub[] },
+): Promise<void> {
+  const { paystubs, now } = input;
+  if (paystubs.length === 0) return;
+  const column = <T>(f: (p: NewPaystub) => T) => paystubs.map(f);
   await tx.query(
     `insert into paystubs (id, run_id, partner_account_id, currency, kind, method, payment_method, file_format, destination_secret,
         destination_masked, gross_minor, fee_minor, net_minor, action_count, status, created_at, created_by_user_id)
      overriding system value
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'PROCESSING', $15, $16)`,
+     select u.id, $1, u.partner, u.currency, $2, u.method, u.payment_method, u.file_format, u.secret, u.masked, u.gross, u.fee, u.net,
+            u.actions, 'PROCESSING', $3, $4
+       from unnest($5::bigint[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                   $13::bigint[], $14::bigint[], $15::bigint[], $16::int[])
+            as u(id, partner, currency, method, payment_method, file_format, secret, masked, gross, fee, net, actions)`,
     [
-      p.id.toString(),
-      p.runId,
-      p.partnerAccountId,
-      p.currency,
-      p.kind,
-      quote.method,
-      p.settings.paymentMethod,
-      quote.fileFormat,
-      p.settings.destinationSecret,
-      p.settings.destinationMasked,
-      quote.grossMinor.toString(),
-      quote.feeMinor.toString(),
-      quote.netMinor.toString(),
-      p.actionCount,
-      p.now,
-      p.userId,
+      input.runId,
+      input.kind,
+      now,
+      input.userId,
+      column((p) => p.id.toString()),
+      column((p) => p.partnerAccountId),
+      column((p) => p.currency),
+      column((p) => p.quote.method),
+      column((p) => p.settings.paymentMethod),
+      column((p) => p.quote.fileFormat),
+      column((p) => p.settings.destinationSecret),
+      column((p) => p.settings.destinationMasked),
+      column((p) => p.quote.grossMinor.toString()),
+      column((p) => p.quote.feeMinor.toString()),
+      column((p) => p.quote.netMinor.toString()),
+      column((p) => p.actionCount),
     ],
   );
-  const reference = `paystub:${p.id}`;
-  const partner = p.partnerAccountId;
-  await postTransfers(tx, [
-    {
-      debit: { code: 'PARTNER_AVAILABLE', ownerAccountId: partner },
-      credit: { code: 'PARTNER_PAID', ownerAccountId: partner },
-      amountMinor: quote.netMinor,
-      currency: p.currency,
-      kind: 'PAYSTUB',
-      reference,
-      at: p.now,
-    },
-    {
-      debit: { code: 'PARTNER_AVAILABLE', ownerAccountId: partner },
-      credit: { code: 'PLATFORM_FEES', ownerAccountId: partner },
-      amountMinor: quote.feeMinor,
-      currency: p.currency,
-      kind: 'PAYSTUB_FEE',
-      reference,
-      at: p.now,
-    },
-  ]);
-  if (p.kind === 'MANUAL') {
-    await recordAuditEvent(tx, {
-      at: p.now,
-      actorUserId: p.userId,
-      accountId: partner,
-      action: 'paystub.manual',
-      subject: reference,
-      detail: { currency: p.currency, grossMinor: quote.grossMinor.toString(), feeMinor: quote.feeMinor.toString(), method: quote.method },
+  const owners = column((p) => ({ debitOwner: p.partnerAccountId, creditOwner: p.partnerAccountId, currency: p.currency }));
+  const legs = [
+    { kind: 'PAYSTUB', credit: 'PARTNER_PAID', amount: (p: NewPaystub) => p.quote.netMinor },
+    { kind: 'PAYSTUB_FEE', credit: 'PLATFORM_FEES', amount: (p: NewPaystub) => p.quote.feeMinor },
+  ] as const;
+  for (const leg of legs) {
+    await postTransfersSetBased(tx, {
+      kind: leg.kind,
+      debit: 'PARTNER_AVAILABLE',
+      credit: leg.credit,
+      at: now,
+      owners,
+      source: {
+        with: '',
+        rows: `(select null::bigint as action_id, u.amount_minor, u.currency, u.owner as debit_owner, u.owner as credit_owner, 'paystub:' || u.id as reference
+                  from unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[]) as u(id, owner, currency, amount_minor))`,
+        withReference: true,
+        params: [column((p) => p.id.toString()), column((p) => p.partnerAccountId), column((p) => p.currency), column((p) => leg.amount(p).toString())],
+      },
     });
+  }
+  if (input.kind === 'MANUAL') {
+    for (const p of paystubs) {
+      await recordAuditEvent(tx, {
+        at: now,
+        actorUserId: input.userId,
+        accountId: p.partnerAccountId,
+        action: 'paystub.manual',
+        subject: `paystub:${p.id}`,
+        detail: { currency: p.currency, grossMinor: p.quote.grossMinor.toString(), feeMinor: p.quote.feeMinor.toString(), method: p.quote.method },
+      });
+    }
   }
 }
 
-export async function findScheduleState(tx: Sql, partnerAccountId: number, currency: string): Promise<AutopayState> {
-  const { rows } = await tx.query<AutopayState>(
-    `select threshold_reached_on::text as "thresholdReachedOn", last_autopay_on::text as "lastAutopayOn"
-       from payout_schedule_states where partner_account_id = $1 and currency = $2`,
-    [partnerAccountId, currency],
+const pairKey = (partnerAccountId: number, currency: string) => `${partnerAccountId}|${currency}`;
+
+/** The autopay states of many partners and currencies, keyed `partner|currency`; a pair never paid or seen is left out. */
+export async function findScheduleStates(tx: Sql, pairs: ReadonlyArray<{ partnerAccountId: number; currency: string }>): Promise<Map<string, AutopayState>> {
+  if (pairs.length === 0) return new Map();
+  const { rows } = await tx.query<AutopayState & { partner: number; currency: string }>(
+    `select s.partner_account_id as partner, s.currency, s.threshold_reached_on::text as "thresholdReachedOn", s.last_autopay_on::text as "lastAutopayOn"
+       from payout_schedule_states s join unnest($1::int[], $2::text[]) as u(partner, currency) on s.partner_account_id = u.partner and s.currency = u.currency`,
+    [pairs.map((p) => p.partnerAccountId), pairs.map((p) => p.currency)],
   );
-  return rows[0] ?? { thresholdReachedOn: null, lastAutopayOn: null };
+  return new Map(rows.map((row) => [pairKey(row.partner, row.currency), { thresholdReachedOn: row.thresholdReachedOn, lastAutopayOn: row.lastAutopayOn }]));
 }
 
-export async function saveScheduleState(tx: Sql, partnerAccountId: number, currency: string, state: AutopayState): Promise<void> {
+/** Keeps the autopay states of many partners and currencies, in one statement; unchanged ones are not rewritten. */
+export async function saveScheduleStates(
+  tx: Sql,
+  states: ReadonlyArray<{ partnerAccountId: number; currency: string; state: AutopayState }>,
+): Promise<void> {
+  if (states.length === 0) return;
   await tx.query(
     `insert into payout_schedule_states (partner_account_id, currency, threshold_reached_on, last_autopay_on)
-     values ($1, $2, $3::date, $4::date)
+     select * from unnest($1::int[], $2::text[], $3::date[], $4::date[])
      on conflict (partner_account_id, currency) do update
        set threshold_reached_on = excluded.threshold_reached_on, last_autopay_on = excluded.last_autopay_on
      where payout_schedule_states.threshold_reached_on is distinct from excluded.threshold_reached_on
         or payout_schedule_states.last_autopay_on is distinct from excluded.last_autopay_on`,
-    [partnerAccountId, currency, state.thresholdReachedOn, state.lastAutopayOn],
+    [states.map((s) => s.partnerAccountId), states.map((s) => s.currency), states.map((s) => s.state.thresholdReachedOn), states.map((s) => s.state.lastAutopayOn)],
   );
 }
 

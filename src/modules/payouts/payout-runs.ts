@@ -54,14 +54,18 @@ export async function countRunChunk(tx: Sql, runId: number, paid: number, held: 
   await tx.query('update payout_runs set paystub_count = paystub_count + $2, held_count = held_count + $3 where id = $1', [runId, paid, held]);
 }
 
-export async function recordRunHold(
+/** The partners (and currencies) a run could not pay, and why, in one statement. */
+export async function recordRunHolds(
   tx: Sql,
-  hold: { runId: number; partnerAccountId: number; currency: string; availableMinor: bigint; reason: PayoutHoldReason },
+  runId: number,
+  holds: ReadonlyArray<{ partnerAccountId: number; currency: string; availableMinor: bigint; reason: PayoutHoldReason }>,
 ): Promise<void> {
+  if (holds.length === 0) return;
   await tx.query(
-    `insert into payout_run_holds (run_id, partner_account_id, currency, available_minor, reason) values ($1, $2, $3, $4, $5)
+    `insert into payout_run_holds (run_id, partner_account_id, currency, available_minor, reason)
+     select $1, * from unnest($2::int[], $3::text[], $4::bigint[], $5::text[])
      on conflict (run_id, partner_account_id, currency) do update set available_minor = excluded.available_minor, reason = excluded.reason`,
-    [hold.runId, hold.partnerAccountId, hold.currency, hold.availableMinor.toString(), hold.reason],
+    [runId, holds.map((h) => h.partnerAccountId), holds.map((h) => h.currency), holds.map((h) => h.availableMinor.toString()), holds.map((h) => h.reason)],
   );
 }
 

@@ -77,6 +77,20 @@ export async function findWithdrawalSettings(sql: Sql, partnerAccountId: number,
   return rows[0];
 }
 
+/**
+ * The settings rows of many partners, locked in partner order (a payout run's chunk): the
+ * order two runs take them in, so they never deadlock; a bank change that holds one makes
+ * the chunk wait for it, and one that comes later waits for the chunk.
+ */
+export async function lockWithdrawalSettings(tx: Sql, partnerAccountIds: readonly number[]): Promise<Map<number, WithdrawalSettingsRow>> {
+  if (partnerAccountIds.length === 0) return new Map();
+  const { rows } = await tx.query<WithdrawalSettingsRow>(
+    `select ${SETTINGS_COLUMNS} from withdrawal_settings where partner_account_id = any($1::int[]) order by partner_account_id for update`,
+    [partnerAccountIds],
+  );
+  return new Map(rows.map((row) => [row.partnerAccountId, row]));
+}
+
 function requirePartner(actor: Actor): AccountActor {
   const account = requireAccountActor(actor);
   if (account.accountKind !== 'PARTNER') throw forbidden('Withdrawal settings belong to partner accounts; the current account is a brand.');

@@ -41,6 +41,9 @@ const OWNERS: Record<string, string> = {
   payout_file_chunks: 'src/modules/payouts/',
   paystubs: 'src/modules/payouts/',
   balance_forfeits: 'src/modules/payouts/',
+  returns_batches: 'src/modules/returns/',
+  returns_batch_content: 'src/modules/returns/',
+  returns_batch_rows: 'src/modules/returns/',
   outbox_events: 'src/outbox/',
   work_items: 'src/worker/',
   // The database layer's own: which migrations ran, and the installation's settings (the

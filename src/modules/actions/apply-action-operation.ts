@@ -189,7 +189,7 @@ async function applyToChunk(
 }
 
 /** The outbox event each operation writes for each action it changed. */
-const EVENT_OF_OPERATION: Record<OperationRequest['op'], EventType> = {
+export const EVENT_OF_OPERATION: Record<OperationRequest['op'], EventType> = {
   APPROVE: 'action.approved',
   REVERSE: 'action.reversed',
   REVERSE_CPC: 'action.reversed',

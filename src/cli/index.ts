@@ -22,6 +22,7 @@ import { exitOnSignals, WORKER_STOP_GRACE_MS } from './shutdown.js';
 import './work-kinds.js';
 import { Worker } from '../worker/worker.js';
 import { tailEvents, type ReadPage } from './events-tail.js';
+import { registerReturnsCommands } from './returns.js';
 import { readEventsAfter } from '../outbox/read-events.js';
 import { toWireEvent, type WireEvent } from '../outbox/wire.js';
 import type { CreatedOperator, CreateOperatorBody, LedgerCheckResult } from '../http/contract/admin.js';
@@ -274,6 +275,8 @@ events
     await tailEvents(read, { after: BigInt(options.after), follow: options.follow, signal: stop.signal });
     if (!('server' in opened)) await opened.ctx.db.close();
   });
+
+registerReturnsCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -339,6 +339,25 @@ async function correctionOfA(w: World): Promise<void> {
   await correctLockedAction(w.t.ctx, { type: 'operator', userId: w.operatorUserId }, w.actionA, { amount: '2.00', reason: 'ADV_ACT_DISPUTE' });
 }
 
+/** A movement of P's available balance (as a statement's clearing posts one), its reference one of P's markers. */
+async function movementOfP(w: World): Promise<void> {
+  const reference = `tenancy-movement-${w.P.id}`;
+  await w.t.ctx.db.transaction((tx) =>
+    postTransfers(tx, [
+      {
+        debit: { code: 'PARTNER_PAYMENT_PENDING', ownerAccountId: w.P.id },
+        credit: { code: 'PARTNER_AVAILABLE', ownerAccountId: w.P.id },
+        amountMinor: 1000n,
+        currency: 'USD',
+        kind: 'STATEMENT_CLEARED',
+        reference,
+        at: w.t.ctx.clock.now(),
+      },
+    ]),
+  );
+  w.markersP.push(reference);
+}
+
 const statementPayment = () => ({ Amount: '4.00', ReceivedDate: '2026-01-20', Reference: 'TENANCY-PAYMENT' });
 
 /** Withdrawal settings for P and Q (a US bank account), as their admins save them. */
@@ -1295,6 +1314,18 @@ const ROUTES: RouteRow[] = [
     denied: OPERATOR_ONLY,
   },
 
+  // --- Balance movements: a partner's own available balance ------------------------------------
+  ...(['', '/export.csv', '/export.xlsx', '/export.pdf'] as const).map(
+    (tail): RouteRow => ({
+      method: 'GET',
+      path: `/api/v1/balance/movements${tail}`,
+      audience: 'partner',
+      setup: movementOfP,
+      request: () => ({ url: `/api/v1/balance/movements${tail}` }),
+      owner: { caller: 'partnerP', status: 200 },
+      crossTenant: 'self',
+    }),
+  ),
   // --- Balances -----------------------------------------------------------------------------
   {
     method: 'GET',

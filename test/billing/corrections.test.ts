@@ -143,6 +143,38 @@ describeDb('post-lock corrections', (db) => {
     expect(await balance('BRAND_PAYABLE', brand.id)).toBe(1000n);
     expect(ok(await brandClient.get(`/api/v1/statements/${march.Id}`)).ClearedDate).not.toBeNull();
     expect(await reconcile(db().db)).toMatchObject({ ok: true, problems: [] });
+
+    // The partner's Balance screen: every movement of the available balance, with the running balance.
+    const movements = ok(await partnerClient.get('/api/v1/balance/movements?order=asc'));
+    expect(movements.Items.map((m: Body) => [m.Type, m.Amount, m.Balance, m.Reference, m.StatementNumber, m.ActionId])).toEqual([
+      ['PAYMENT_RECEIVED', '30.00', '30.00', `statement:${statement.Id}`, statement.Number, null],
+      ['CORRECTION', '5.00', '35.00', `correction:${more.Id}`, null, ids[0]!.toString()],
+      ['CORRECTION', '-2.50', '32.50', `correction:${less.Id}`, null, ids[1]!.toString()],
+      ['CORRECTION', '-10.00', '22.50', expect.stringMatching(/^correction:\d+$/), null, ids[2]!.toString()],
+    ]);
+    // Newest first by default; filtered, the running balance stays the account's.
+    const newest = ok(await partnerClient.get('/api/v1/balance/movements?type=CORRECTION&currency=USD&pageSize=2'));
+    expect(newest).toMatchObject({ Total: 3, Page: 1, PageSize: 2 });
+    expect(newest.Items.map((m: Body) => m.Balance)).toEqual(['22.50', '32.50']);
+    const firstDay = movements.Items[0].Date as string;
+    expect(ok(await partnerClient.get(`/api/v1/balance/movements?to=${encodeURIComponent(firstDay)}`)).Total).toBe(0);
+    expect(ok(await partnerClient.get(`/api/v1/balance/movements?type=WITHDRAWAL,FEE`)).Total).toBe(0);
+    expect(ok(await partnerClient.get('/api/v1/balance/movements?currency=EUR')).Total).toBe(0);
+    problem(await partnerClient.get('/api/v1/balance/movements?type=BONUS'), 400, /one type or several/);
+    const csv = await partnerClient.get('/api/v1/balance/movements/export.csv?order=asc');
+    expect(csv.statusCode).toBe(200);
+    const lines = csv.body.trim().split('\n');
+    expect(lines[0]).toBe('Id,Date,Type,Reference,StatementNumber,ActionId,Currency,Amount,Balance');
+    expect(lines.slice(1).map((line) => line.split(',').slice(-3))).toEqual([
+      ['USD', '30.00', '30.00'],
+      ['USD', '5.00', '35.00'],
+      ['USD', '-2.50', '32.50'],
+      ['USD', '-10.00', '22.50'],
+    ]);
+    // The other partner sees only its own; a brand has no balance movements.
+    const others = ok(await (await accountClient(t, other)).get('/api/v1/balance/movements'));
+    expect(others.Items.map((m: Body) => [m.Type, m.Amount])).toEqual([['PAYMENT_RECEIVED', '2.00']]);
+    problem(await brandClient.get('/api/v1/balance/movements'), 403);
   });
 
   it('refuses bad input with a problem that says what is wrong, storing nothing', async () => {

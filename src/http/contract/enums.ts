@@ -23,6 +23,8 @@ export const ACTION_SORTS = [
 ] as const;
 
 export { ACCOUNT_KINDS, ACCOUNT_STATUSES, ROLES } from '../../modules/accounts/types.js';
+export { MOVEMENT_TYPES } from '../../modules/ledger/types.js';
+export type { MovementType } from '../../modules/ledger/types.js';
 export type { AccountKind, AccountStatus, Role } from '../../modules/accounts/types.js';
 export {
   ACTION_OPERATIONS,

@@ -6,8 +6,23 @@ import { actionTotals } from '../../modules/actions/action-totals.js';
 import { getLedgerBalances } from '../../modules/ledger/balances.js';
 import { actorOf } from '../auth.js';
 import { errorResponses } from '../contract/common.js';
-import { balancesDto } from '../contract/ledger.js';
+import { z } from 'zod';
+import { exportBalanceMovements, listBalanceMovements, type MovementFilter } from '../../modules/ledger/balance-movements.js';
+import type { MovementType } from '../../modules/ledger/types.js';
+import { balanceMovementExportQuery, balanceMovementPageDto, balanceMovementsQuery, balancesDto, type BalanceMovementsQuery } from '../contract/ledger.js';
 import { toBalancesDto } from '../contract-mapping/actions.js';
+import { balanceMovementColumns, toBalanceMovementDto } from '../contract-mapping/ledger.js';
+import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, sendExport } from '../table-export.js';
+
+function movementFilter(q: Omit<BalanceMovementsQuery, 'page' | 'pageSize'>): MovementFilter {
+  return {
+    ...(q.currency ? { currency: q.currency } : {}),
+    ...(q.type ? { types: q.type.split(',') as MovementType[] } : {}),
+    ...(q.from ? { from: new Date(q.from) } : {}),
+    ...(q.to ? { to: new Date(q.to) } : {}),
+    ...(q.order ? { order: q.order } : {}),
+  };
+}
 
 export async function balanceRoutes(app: FastifyInstance, opts: { ctx: ServiceContext }): Promise<void> {
   const { ctx } = opts;
@@ -27,4 +42,51 @@ export async function balanceRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
       return toBalancesDto(await getLedgerBalances(ctx.db, actor.accountId), await actionTotals(ctx.db, actor, ctx.clock.now()));
     },
   );
+
+  r.get(
+    '/api/v1/balance/movements',
+    {
+      schema: {
+        tags: ['ledger'],
+        summary:
+          "Partners: every movement of the available balance (payments received, corrections, withdrawals, fees, returned paystubs, forfeits) with the running balance; newest first (order=asc for oldest)",
+        querystring: balanceMovementsQuery,
+        response: { 200: balanceMovementPageDto, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = requireAccountActor(actorOf(request), 'PARTNER');
+      const q = request.query;
+      const page = await listBalanceMovements(ctx.db, actor.accountId, { ...movementFilter(q), page: q.page, pageSize: q.pageSize });
+      return { Items: page.items.map(toBalanceMovementDto), Page: page.page, PageSize: page.pageSize, Total: page.total };
+    },
+  );
+
+  for (const format of EXPORT_FORMAT_NAMES) {
+    r.get(
+      `/api/v1/balance/movements/export.${format}`,
+      {
+        schema: {
+          tags: ['ledger'],
+          summary: `Download the available balance's movements as ${EXPORT_FORMATS[format].label} (the list's filters)`,
+          querystring: balanceMovementExportQuery,
+          produces: [EXPORT_FORMATS[format].mediaType],
+        },
+      },
+      async (request, reply) => {
+        const actor = requireAccountActor(actorOf(request), 'PARTNER');
+        const q = request.query;
+        const filter = movementFilter(q);
+        return sendExport(reply, {
+          format,
+          fileName: 'balance-movements',
+          title: 'Balance movements',
+          query: { ...q },
+          now: ctx.clock.now(),
+          columns: balanceMovementColumns,
+          rows: exportBalanceMovements(ctx.db, actor.accountId, filter),
+        });
+      },
+    );
+  }
 }

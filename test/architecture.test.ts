@@ -45,6 +45,7 @@ const OWNERS: Record<string, string> = {
   returns_batch_content: 'src/modules/returns/',
   returns_batch_rows: 'src/modules/returns/',
   outbox_events: 'src/outbox/',
+  outbox_coverage: 'src/outbox/',
   work_items: 'src/worker/',
   // The database layer's own: which migrations ran, and the installation's settings (the
   // click address hash key), which only migrations write.

@@ -1,4 +1,5 @@
 import type { Db } from '../db/types.js';
+import { completePayloads } from './complete-payloads.js';
 import type { EventType, OutboxEvent } from './events.js';
 
 /**
@@ -39,19 +40,22 @@ export async function readEventsAfter(db: Db, cursor: bigint, options: ReadEvent
     payload: unknown;
     occurredAt: Date;
     recordedAt: Date;
+    changesOnly: boolean;
   }>(
-    `select id, type, subject, account_ids as "accountIds", payload, occurred_at as "occurredAt", recorded_at as "recordedAt"
+    `select id, type, subject, account_ids as "accountIds", payload, occurred_at as "occurredAt", recorded_at as "recordedAt",
+            changes_only as "changesOnly"
        from outbox_events where id > $1 order by id limit $2`,
     [cursor.toString(), limit],
   );
-  const events: OutboxEvent[] = [];
+  const kept: typeof rows = [];
   let last = cursor;
   for (const row of rows) {
     if (row.id !== last + 1n && now.getTime() - row.recordedAt.getTime() < GAP_SETTLE_MS) break;
     last = row.id;
     if (options.typePrefix !== undefined && !row.type.startsWith(options.typePrefix)) continue;
     if (options.accountId !== undefined && !row.accountIds.includes(options.accountId)) continue;
-    events.push(row);
+    kept.push(row);
   }
+  const events: OutboxEvent[] = (await completePayloads(db, kept)).map(({ changesOnly: _changesOnly, ...event }) => event);
   return { events, cursor: last };
 }

@@ -26,8 +26,20 @@ export async function recordEvents(tx: Sql, events: readonly OutboxEventInput[])
  * The columns an event query gives, in this order: what `recordEventsSelected` inserts.
  * A module whose resources change by the thousand builds their payloads in the database
  * (src/modules/actions/action-events.ts) and hands the outbox the query that selects them.
+ * `changes_only` is true when the payload holds only the fields that changed, the rest
+ * being the subject's previous full event (see src/outbox/complete-payloads.ts).
  */
-export const EVENT_COLUMNS = ['type', 'subject', 'account_ids', 'payload', 'occurred_at'] as const;
+export const EVENT_COLUMNS = ['type', 'subject', 'account_ids', 'payload', 'occurred_at', 'changes_only'] as const;
+
+/**
+ * The resource ids from which on every resource of a kind has had its events since its
+ * creation (migration 0019): below it, a resource may have been recorded before the
+ * outbox existed, and its next event must be written whole.
+ */
+export async function eventCoverageFrom(db: Sql, resource: 'action'): Promise<bigint> {
+  const { rows } = await db.query<{ firstId: string }>('select first_id::text as "firstId" from outbox_coverage where resource = $1', [resource]);
+  return rows.length ? BigInt(rows[0]!.firstId) : 0n;
+}
 
 /**
  * Writes the events a query selects (columns EVENT_COLUMNS, in that order) in the

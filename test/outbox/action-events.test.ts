@@ -16,11 +16,12 @@ import type { ActionDetail } from '../../src/http/contract/actions.js';
 import { recordActionEvents } from '../../src/modules/actions/action-events.js';
 import { acceptTerms } from '../../src/modules/contracts/accept-terms.js';
 import { creditClicks } from '../../src/modules/tracking/credit-clicks.js';
+import { GAP_SETTLE_MS, readEventsAfter } from '../../src/outbox/read-events.js';
 import { accountClient, clientFor, runLockJob } from '../support/action-helpers.js';
 import { makeClick, nextOrderId } from '../support/actions.js';
 import { makeAccount, makeOperator, startTestApp, type Client, type TestAccount, type TestApp } from '../support/app.js';
 import { describeDb } from '../support/db.js';
-import { asEventPayload, outboxCursor } from '../support/outbox.js';
+import { asEventPayload, lastEventAbout, outboxCursor } from '../support/outbox.js';
 import { makeProgram, type TestProgram } from '../support/programs.js';
 
 type Currency = 'JPY' | 'USD' | 'KWD';
@@ -117,11 +118,7 @@ describeDb('action events: the payload built in SQL is the action as the API ret
    */
   async function expectEventIsApiAction(id: string, type: string, partnerId = partner.id): Promise<ActionDetail> {
     const action = ok(await brandClient.get(`/api/v1/actions/${id}`));
-    const { rows } = await t.ctx.db.query<{ type: string; accountIds: number[]; payload: Record<string, unknown> }>(
-      `select type, account_ids as "accountIds", payload from outbox_events where subject = $1 order by id desc limit 1`,
-      [`action:${id}`],
-    );
-    const event = rows[0];
+    const event = await lastEventAbout(t.ctx.db, `action:${id}`);
     expect(event, `an outbox event about action:${id}`).toBeDefined();
     expect(event!.type, `the last event about action:${id}`).toBe(type);
     const expected = asEventPayload(action);
@@ -326,22 +323,55 @@ describeDb('action events: the payload built in SQL is the action as the API ret
     expect(await expectEventIsApiAction(staysReversed, 'action.reversed')).toMatchObject({ State: 'REVERSED', LockedDate: null });
   });
 
-  it("the lock job's event starts from the action's previous one: names read afresh after a rename, and built whole for an action without an earlier event", async () => {
-    const renamed = await sale('USD', { amount: '40.00' });
-    const modified = await sale('KWD', { amount: '4.000' });
-    await post(brandClient, `/api/v1/actions/${modified}/modify`, { Reason: 'ORDER_UPDATE', Amount: '3.215' });
-    // An action recorded before the outbox existed has no earlier event to start from.
+  it("the lock job's event holds what the lock changed and readers complete it from the previous one: names read afresh after a rename, and built whole for an action recorded before the outbox", async () => {
+    // An action recorded before the outbox existed has no earlier event to start from:
+    // it is below the outbox's coverage, which starts after it.
     const withoutEvents = await sale('JPY', { amount: '4000' });
     await t.ctx.db.query('delete from outbox_events where subject = $1', [`action:${withoutEvents}`]);
-    // A rename writes no action event: the lock's event still carries the new name.
-    ok(await brandClient.patch(`/api/v1/programs/${programs.USD.id}`, { Name: `Renamed "Outdoor" — 改名` }));
-    await t.ctx.db.query('update accounts set name = $1 where id = $2', [`Renamed Partner 'P' 🏷️`, partner.id]);
+    const coverage = await t.ctx.db.query<{ firstId: string }>(`select first_id::text as "firstId" from outbox_coverage where resource = 'action'`);
+    await t.ctx.db.query(`update outbox_coverage set first_id = $1 where resource = 'action'`, [(BigInt(withoutEvents) + 1n).toString()]);
+    try {
+      const renamed = await sale('USD', { amount: '40.00' });
+      const modified = await sale('KWD', { amount: '4.000' });
+      await post(brandClient, `/api/v1/actions/${modified}/modify`, { Reason: 'ORDER_UPDATE', Amount: '3.215' });
+      // A rename writes no action event: the lock's event still carries the new name.
+      ok(await brandClient.patch(`/api/v1/programs/${programs.USD.id}`, { Name: `Renamed "Outdoor" — 改名` }));
+      await t.ctx.db.query('update accounts set name = $1 where id = $2', [`Renamed Partner 'P' 🏷️`, partner.id]);
+      clock().advanceDays(25);
+      clock().advanceMs(987);
+      const cursor = await outboxCursor(t.ctx.db);
+      expect((await runLockJob(t.ctx)).locked).toBe(3);
+      expect(await expectEventIsApiAction(renamed, 'action.locked')).toMatchObject({ CampaignName: `Renamed "Outdoor" — 改名`, MediaPartnerName: `Renamed Partner 'P' 🏷️` });
+      expect(await expectEventIsApiAction(modified, 'action.locked')).toMatchObject({ Amount: '3.215', ModificationCount: 3 });
+      expect(await expectEventIsApiAction(withoutEvents, 'action.locked')).toMatchObject({ Amount: '4000', State: 'APPROVED' });
+      // As stored: the two with earlier events carry only what the lock changed; the third is whole.
+      const { rows } = await t.ctx.db.query<{ subject: string; changesOnly: boolean; fields: number }>(
+        `select subject, changes_only as "changesOnly", (select count(*)::int from jsonb_object_keys(payload)) as fields
+           from outbox_events where id > $1 order by id`,
+        [cursor.toString()],
+      );
+      const stored = Object.fromEntries(rows.map((row) => [row.subject, row]));
+      expect(stored[`action:${renamed}`]).toMatchObject({ changesOnly: true });
+      expect(stored[`action:${renamed}`]!.fields).toBeLessThan(12);
+      expect(stored[`action:${modified}`]).toMatchObject({ changesOnly: true });
+      expect(stored[`action:${withoutEvents}`]).toMatchObject({ changesOnly: false });
+      // The reader the CLI and webhooks use completes them the same way.
+      const read = await readEventsAfter(t.ctx.db, cursor, { now: new Date(Date.now() + GAP_SETTLE_MS) });
+      const lockedRenamed = read.events.find((event) => event.subject === `action:${renamed}`)!;
+      expect(lockedRenamed.payload).toStrictEqual((await lastEventAbout(t.ctx.db, `action:${renamed}`))!.payload);
+      expect(lockedRenamed.payload).toMatchObject({ Id: renamed, State: 'APPROVED', Amount: '40.00' });
+    } finally {
+      await t.ctx.db.query(`update outbox_coverage set first_id = $1 where resource = 'action'`, [coverage.rows[0]!.firstId]);
+    }
+  });
+
+  it('a change event with no full event before it is an error for its reader, not half a payload', async () => {
+    const id = await sale('USD', { amount: '12.00' });
     clock().advanceDays(25);
-    clock().advanceMs(987);
-    expect((await runLockJob(t.ctx)).locked).toBe(3);
-    expect(await expectEventIsApiAction(renamed, 'action.locked')).toMatchObject({ CampaignName: `Renamed "Outdoor" — 改名`, MediaPartnerName: `Renamed Partner 'P' 🏷️` });
-    expect(await expectEventIsApiAction(modified, 'action.locked')).toMatchObject({ Amount: '3.215', ModificationCount: 3 });
-    expect(await expectEventIsApiAction(withoutEvents, 'action.locked')).toMatchObject({ Amount: '4000', State: 'APPROVED' });
+    const cursor = await outboxCursor(t.ctx.db);
+    expect((await runLockJob(t.ctx)).locked).toBeGreaterThan(0);
+    await t.ctx.db.query('delete from outbox_events where subject = $1 and not changes_only', [`action:${id}`]);
+    await expect(readEventsAfter(t.ctx.db, cursor, { now: new Date(Date.now() + GAP_SETTLE_MS) })).rejects.toThrow(/holds only its changes/);
   });
 
   it('cost per click: an action credited from a click carries its own ClickId, a sale that of its conversion; reversed by an operator', async () => {

@@ -5,6 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { Db } from '../../src/db/types.js';
+import { completePayloads } from '../../src/outbox/complete-payloads.js';
 
 export interface StoredEvent {
   id: bigint;
@@ -20,12 +21,22 @@ export async function outboxCursor(db: Db): Promise<bigint> {
   return BigInt(rows[0]!.id);
 }
 
+/** The events since `cursor`, each with its whole payload (a change event's completed as readers complete it). */
 export async function eventsSince(db: Db, cursor: bigint): Promise<StoredEvent[]> {
-  const { rows } = await db.query<StoredEvent>(
-    `select id, type, subject, account_ids as "accountIds", payload from outbox_events where id > $1 order by id`,
-    [cursor.toString()],
+  return storedEvents(db, 'id > $1', [cursor.toString()]);
+}
+
+/** The newest event about `subject`, with its whole payload. */
+export async function lastEventAbout(db: Db, subject: string): Promise<StoredEvent | undefined> {
+  return (await storedEvents(db, 'id = (select max(id) from outbox_events where subject = $1)', [subject]))[0];
+}
+
+async function storedEvents(db: Db, where: string, params: unknown[]): Promise<StoredEvent[]> {
+  const { rows } = await db.query<StoredEvent & { changesOnly: boolean }>(
+    `select id, type, subject, account_ids as "accountIds", payload, changes_only as "changesOnly" from outbox_events where ${where} order by id`,
+    params,
   );
-  return rows;
+  return (await completePayloads(db, rows)).map(({ changesOnly: _changesOnly, ...event }) => event);
 }
 
 /** What an action event carries is the API's action without what depends on who asks. */

@@ -10,7 +10,9 @@ import { outbox } from './0008-outbox.js';
 import { outboxWithoutIndexes } from './0009-outbox-without-indexes.js';
 import { billing } from './0010-billing.js';
 import { payouts } from './0011-payouts.js';
+import { corrections } from './0012-corrections.js';
 import { returnsBatches } from './0013-returns-batches.js';
+import { outboxChangeEvents } from './0019-outbox-change-events.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, returnsBatches];
+export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents];

@@ -75,7 +75,7 @@ const PAYLOAD = `jsonb_build_object(
   'AllowedOperations', '[]'::jsonb)`;
 
 /** The events' columns, in the order the outbox inserts them (EVENT_COLUMNS). */
-const SELECT_EVENTS = `select c.type, 'action:' || a.id, array[a.brand_account_id, a.partner_account_id], ${PAYLOAD}, $3
+const SELECT_EVENTS = `select c.type, 'action:' || a.id, array[a.brand_account_id, a.partner_account_id], ${PAYLOAD}, $3, false
   from actions a
   join unnest($1::bigint[], $2::text[]) with ordinality as c(id, type, n) on c.id = a.id
   join programs p on p.id = a.program_id
@@ -87,36 +87,39 @@ const SELECT_EVENTS = `select c.type, 'action:' || a.id, array[a.brand_account_i
 
 /**
  * The lock job's events are written just before its chunk's lock statement, in the same
- * transaction, for actions the chunk holds (claimed FOR UPDATE): each is the action's
- * previous event with what the lock is about to change set to its value after the lock
- * (what lockChunk's statement sets: state APPROVED, locked at its locking date, one more
- * modification, updated now; still uncleared, so Approved/Payment Pending or, past its
+ * transaction, for actions the chunk holds (claimed FOR UPDATE). Each holds only what the
+ * lock changes (`changes_only`), set to its value after the lock (what lockChunk's
+ * statement sets: state APPROVED, locked at its locking date, one more modification,
+ * updated now; still uncleared and unpaid, so Approved/Payment Pending or, past its
  * payment date, Approved/Overdue), and the names read afresh, as a rename writes no action
- * event. Every change of an action writes its event, so the previous one holds the rest as
- * it is; an action with no earlier event (recorded before the outbox existed) gets the
- * whole payload built. Written before the lock, the events are not written while the
- * chunk holds the ledger accounts (the lock statement takes them at its end), so the two
- * lock workers do not wait for each other's events; and starting from the previous event
- * costs a fraction of building the whole payload. test/outbox/action-events.test.ts holds
- * both to the API's answer after the lock.
+ * event. The rest is the action's previous event: every change of an action writes its
+ * event, so the previous one holds the rest as it is, and readers put the two together
+ * (src/outbox/complete-payloads.ts). Building the whole 800-byte payload for each of
+ * thousands of actions cost as much as locking them; these dozen fields cost a fraction.
+ * An action recorded before the outbox existed has no earlier event: below the outbox's
+ * coverage ($6) the event is built whole. Written before the lock, the events are not
+ * written while the chunk holds the ledger accounts (the lock statement takes them at its
+ * end), so the two lock workers do not wait for each other's events.
+ * test/outbox/action-events.test.ts holds both to the API's answer after the lock.
  */
 const LOCK_CHANGES = `jsonb_build_object(
   'CampaignName', p.name,
   'EventTypeName', et.name,
   'MediaPartnerName', pa.name,
-  'State', 'APPROVED',
   'StatusDetail', case when a.payment_due_at is not null and a.payment_due_at < $2 then 'Approved/Overdue' else 'Approved/Payment Pending' end,
   'LockedDate', ${iso('a.locking_at')},
-  'PaymentDate', ${iso('a.payment_due_at')},
-  'ClearedDate', null,
-  'ModificationCount', a.modification_count + 1,
-  'PaystubId', a.paystub_id::text,
-  'UpdatedDate', ${iso('$2')})`;
+  'ModificationCount', a.modification_count + 1) || $7::jsonb`;
+
+/** What every lock sets alike ($7 of SELECT_LOCK_EVENTS). */
+function lockConstants(now: Date): string {
+  return JSON.stringify({ State: 'APPROVED', ClearedDate: null, PaystubId: null, UpdatedDate: now.toISOString() });
+}
 
 const SELECT_LOCK_EVENTS = `select 'action.locked', 'action:' || a.id, array[a.brand_account_id, a.partner_account_id],
-       coalesce((select e.payload from outbox_events e where e.subject = 'action:' || a.id order by e.id desc limit 1),
-                ${PAYLOAD.replaceAll('$3', '$2')}) || ${LOCK_CHANGES},
-       $2
+       case when a.id >= $6 then ${LOCK_CHANGES}
+            else ${PAYLOAD.replaceAll('$3', '$2')} || ${LOCK_CHANGES} end,
+       $2,
+       a.id >= $6
   from actions a
   join programs p on p.id = a.program_id
   join event_types et on et.id = a.event_type_id
@@ -148,13 +151,20 @@ export async function recordActionEvents(tx: Sql, changes: readonly ActionChange
 }
 
 /** The lock job's events (action.locked), one per pending action about to be locked in the caller's transaction; see LOCK_CHANGES. */
-export async function recordLockEvents(tx: Sql, actionIds: readonly (bigint | string)[], currencies: Iterable<string>, now: Date): Promise<void> {
+export async function recordLockEvents(
+  tx: Sql,
+  actionIds: readonly (bigint | string)[],
+  currencies: Iterable<string>,
+  now: Date,
+  /** The first action id sure to have its events since its creation (eventCoverageFrom). */
+  coveredFrom: bigint,
+): Promise<void> {
   if (actionIds.length === 0) return;
   await withoutJit(tx);
   const written = await recordEventsSelected(
     tx,
     SELECT_LOCK_EVENTS,
-    [actionIds.map((id) => id.toString()), now, ...currencyParams(currencies)],
+    [actionIds.map((id) => id.toString()), now, ...currencyParams(currencies), coveredFrom.toString(), lockConstants(now)],
   );
   expectWritten(actionIds.length, written);
 }

@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../../core/context.js';
 import type { Sql } from '../../db/types.js';
 import { postTransfersSetBased } from '../ledger/post-transfers-set-based.js';
+import { eventCoverageFrom } from '../../outbox/record-events.js';
 import { recordLockEvents } from './action-events.js';
 
 export const LOCK_DUE_ACTIONS_LOCK_KEY = 7_350_100;
@@ -48,12 +49,13 @@ export async function lockDueActions(
     // PGlite is one session: a second worker would only wait for the first.
     const workers = ctx.db.kind === 'postgres' ? 2 : 1;
     const now = ctx.clock.now();
+    const coveredFrom = await eventCoverageFrom(ctx.db, 'action');
     let locked = 0;
     let chunks = 0;
     const worker = async () => {
       for (;;) {
         if (options.signal?.aborted) return;
-        const count = await ctx.db.transaction((tx) => lockChunk(tx, now, chunkSize));
+        const count = await ctx.db.transaction((tx) => lockChunk(tx, now, chunkSize, coveredFrom));
         locked += count;
         if (count > 0) chunks += 1;
         options.onProgress?.(locked);
@@ -69,7 +71,7 @@ export async function lockDueActions(
 }
 
 /** One chunk, in the caller's transaction: returns how many actions it locked. */
-async function lockChunk(tx: Sql, now: Date, chunkSize: number): Promise<number> {
+async function lockChunk(tx: Sql, now: Date, chunkSize: number, coveredFrom: bigint): Promise<number> {
   // The chunk's statements are short OLTP work over thousands of rows: PostgreSQL's JIT
   // would compile any of them whose estimated cost passes its threshold, for no gain.
   await tx.query('set local jit = off');
@@ -84,7 +86,7 @@ async function lockChunk(tx: Sql, now: Date, chunkSize: number): Promise<number>
   if (claimed.length === 0) return 0;
   // Their action.locked events first (their state after the lock: see LOCK_CHANGES),
   // so that they are not written while this chunk holds the ledger accounts.
-  await recordLockEvents(tx, claimed.map((row) => row.id), claimed.map((row) => row.currency), now);
+  await recordLockEvents(tx, claimed.map((row) => row.id), claimed.map((row) => row.currency), now, coveredFrom);
   // What the statement below sets (state, locked_at, modification_count, updated_at) is
   // what LOCK_CHANGES wrote into those events: the two change together.
   // The hot path: one statement locks the chunk, writes each action's LOCK record and

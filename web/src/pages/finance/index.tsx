@@ -6,6 +6,7 @@
  */
 import type { PageDef } from '../../navigation';
 import { StatementDetailPage, StatementsPage } from '../brand/StatementsPage';
+import { BalancePage } from '../partner/BalancePage';
 import { PaystubDetailPage, WithdrawalsPage } from '../partner/WithdrawalsPage';
 
 export const financePages: PageDef[] = [
@@ -17,6 +18,13 @@ export const financePages: PageDef[] = [
     description: "Each month's locked payouts, billed per program, currency and due date: totals by partner, payments, downloads.",
   },
   { path: 'statements/:statementId', label: 'Statement', element: <StatementDetailPage />, kinds: ['BRAND'], hidden: true },
+  {
+    path: 'balance',
+    label: 'Balance',
+    element: <BalancePage />,
+    kinds: ['PARTNER'],
+    description: 'Every movement of your available balance (payments received, corrections, withdrawals, fees, forfeits) with the running balance.',
+  },
   {
     path: 'withdrawals',
     label: 'Withdrawals',

@@ -6,7 +6,6 @@ import { actionTotals } from '../../modules/actions/action-totals.js';
 import { getLedgerBalances } from '../../modules/ledger/balances.js';
 import { actorOf } from '../auth.js';
 import { errorResponses } from '../contract/common.js';
-import { z } from 'zod';
 import { exportBalanceMovements, listBalanceMovements, type MovementFilter } from '../../modules/ledger/balance-movements.js';
 import type { MovementType } from '../../modules/ledger/types.js';
 import { balanceMovementExportQuery, balanceMovementPageDto, balanceMovementsQuery, balancesDto, type BalanceMovementsQuery } from '../contract/ledger.js';

@@ -2,6 +2,7 @@ import type { ServiceContext } from '../core/context.js';
 import { conflict } from '../core/errors.js';
 import { requireOperator, type Actor } from '../modules/accounts/actor.js';
 import { unmarkActionsPaid } from '../modules/actions/mark-actions-paid.js';
+import { unmarkCorrectionsPaid } from '../modules/billing/corrections.js';
 import { postTransfers, type TransferInput } from '../modules/ledger/post-transfers.js';
 import { lockPartnerFunds, transfersOfReference } from '../modules/ledger/queries.js';
 import { lockPaystubOrThrow, markPaystubFailedInTx } from '../modules/payouts/make-paystub.js';
@@ -10,7 +11,7 @@ import { getPaystubOrThrow, type PaystubRow } from '../modules/payouts/queries.j
 /**
  * A paystub the bank returned (payouts, the ledger, the actions): its net and its fee go
  * back to the partner's available balance by correcting transfers (each names the transfer
- * it corrects), its actions lose their PaystubId so that the next paystub pays them, and
+ * it corrects), its actions (and post-lock corrections) lose their PaystubId so that the next paystub pays them, and
  * the paystub is FAILED with the reason, which the partner sees. Only a SENT paystub; once.
  */
 export async function failPaystub(ctx: ServiceContext, actor: Actor, paystubId: bigint, reason: string): Promise<PaystubRow> {
@@ -39,6 +40,7 @@ export async function failPaystub(ctx: ServiceContext, actor: Actor, paystubId: 
     if (returned !== paystub.grossMinor) throw new Error(`Paystub ${paystubId}: its transfers add up to ${returned}, not its gross ${paystub.grossMinor}; nothing was changed.`);
     await postTransfers(tx, corrections);
     await unmarkActionsPaid(tx, { paystubId, now });
+    await unmarkCorrectionsPaid(tx, paystubId);
     await markPaystubFailedInTx(tx, { paystubId, reason, userId: operator.userId, now });
   });
   return getPaystubOrThrow(ctx.db, actor, paystubId);

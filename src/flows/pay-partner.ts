@@ -1,5 +1,6 @@
 import type { Sql } from '../db/types.js';
 import { markActionsPaid, recordPaidEvents, type MarkedActions } from '../modules/actions/mark-actions-paid.js';
+import { markCorrectionsPaid } from '../modules/billing/corrections.js';
 import { createPaystubsInTx, nextPaystubIds, type NewPaystub, type PaystubQuote } from '../modules/payouts/make-paystub.js';
 import type { PaystubKind } from '../modules/payouts/types.js';
 import type { WithdrawalSettingsRow } from '../modules/payouts/withdrawal-settings.js';
@@ -26,13 +27,20 @@ export interface PayOutcomes {
 }
 
 /**
- * What pays a paystub: the partner's cleared, unsettled actions in its currency, which
- * must add up to the gross it withdraws. This is the one place that decides it, for the
- * payout run and the manual paystub alike; a paystub that also pays other cleared items
- * (post-lock corrections) would mark them here beside the actions and add their sum.
+ * What pays a paystub: the partner's cleared, unsettled actions in its currency and its
+ * cleared, unsettled post-lock corrections, which together must add up to the gross it
+ * withdraws (`payoutMinor` here is their sum). This is the one place that decides it, for
+ * the payout run and the manual paystub alike.
  */
 async function settleForPaystubs(tx: Sql, stubs: ReadonlyArray<PartnerPayment & { id: bigint }>, now: Date): Promise<Map<string, MarkedActions>> {
-  return markActionsPaid(tx, stubs.map((s) => ({ paystubId: s.id, partnerAccountId: s.partnerAccountId, currency: s.currency })), now);
+  const targets = stubs.map((s) => ({ paystubId: s.id, partnerAccountId: s.partnerAccountId, currency: s.currency }));
+  const actions = await markActionsPaid(tx, targets, now);
+  const corrections = await markCorrectionsPaid(tx, targets);
+  for (const [paystubId, corrected] of corrections) {
+    const paid = actions.get(paystubId) ?? { count: 0, payoutMinor: 0n, actionIds: [] };
+    actions.set(paystubId, { ...paid, payoutMinor: paid.payoutMinor + corrected.amountMinor });
+  }
+  return actions;
 }
 
 /**

@@ -16,6 +16,9 @@ import { reconcile } from '../../src/jobs/reconcile.js';
 import type { OperatorActor } from '../../src/modules/accounts/actor.js';
 import { correctLockedAction } from '../../src/modules/billing/correct-action.js';
 import { runNow } from '../../src/worker/index.js';
+import { forfeitBalance } from '../../src/flows/forfeit-balance.js';
+import { grantManualPaystub } from '../../src/flows/grant-manual-paystub.js';
+import { available, configureTestPayouts, makeAvailable, payAllStatements, payoutWorld, saveSettings, usSettings } from '../payouts/support.js';
 import { accountClient, clientFor, ledgerBalance, makeSales, runLockJob } from '../support/action-helpers.js';
 import { dumpDb, expectDbUnchanged } from '../support/api-helpers.js';
 import { makeAccount, makeOperator, startTestApp, type Client, type TestAccount, type TestApp } from '../support/app.js';
@@ -236,6 +239,43 @@ describePostgres('clearing racing post-lock corrections (PostgreSQL)', (db) => {
     }
     const { rows: billed } = await db().db.query<{ n: number }>('select count(*)::int as n from action_corrections where statement_id = $1 and cleared_at is not null', [next[0]!.id]);
     expect(billed[0]!.n).toBe(8);
+    expect(await reconcile(db().db)).toMatchObject({ ok: true, problems: [] });
+  });
+});
+
+describeDb('post-lock corrections paid out', (db) => {
+  it("a paystub pays the cleared corrections with the actions (its gross is both); a forfeit settles them too; a clawback after the payout leaves the available balance below zero, which no paystub pays", async () => {
+    configureTestPayouts();
+    const ctx: ServiceContext = { db: db().db, clock: db().clock };
+    const world = await payoutWorld(ctx, db().clock, { partners: 2 });
+    const [partner, second] = world.partners as [TestAccount, TestAccount];
+    const [ids, secondIds] = await makeAvailable(ctx, db().clock, world, [['100.00', '100.00'], ['50.00']]);
+    await correctLockedAction(ctx, world.operator, ids![0]!, { amount: '3.00', reason: 'ADV_ACT_DISPUTE' });
+    await correctLockedAction(ctx, world.operator, secondIds![0]!, { amount: '-1.00', reason: 'ITEM_RETURNED' });
+    db().clock.advanceMs(31 * DAY_MS);
+    await issueStatementsJob.run(ctx);
+    await payAllStatements(ctx, world);
+    expect(await available(ctx, partner)).toBe(2300n);
+    expect(await available(ctx, second)).toBe(400n);
+
+    await saveSettings(ctx, partner, usSettings());
+    const { paystub } = await grantManualPaystub(ctx, world.operator, { partnerAccountId: partner.id });
+    expect(paystub.grossMinor).toBe(2300n);
+    expect(await available(ctx, partner)).toBe(0n);
+    const { rows: paid } = await db().db.query<{ paystub: string }>('select paystub_id::text as paystub from action_corrections where action_id = $1', [ids![0]!.toString()]);
+    expect(paid).toEqual([{ paystub: paystub.id.toString() }]);
+    const forfeit = await forfeitBalance(ctx, world.operator, { partnerAccountId: second.id, reason: 'closure: the partner gives up 4.00' });
+    expect(forfeit.amountMinor).toBe(400n);
+    const { rows: forfeited } = await db().db.query<{ forfeit: number }>('select forfeit_id as forfeit from action_corrections where action_id = $1', [secondIds![0]!.toString()]);
+    expect(forfeited).toEqual([{ forfeit: forfeit.id }]);
+
+    // Clawed back after it was paid out: the available balance goes below zero; no paystub pays it.
+    await correctLockedAction(ctx, world.operator, ids![1]!, { amount: '-4.00', reason: 'CONS_FRAUD' });
+    db().clock.advanceMs(31 * DAY_MS);
+    await issueStatementsJob.run(ctx);
+    await runQueuedClearings(ctx);
+    expect(await available(ctx, partner)).toBe(-400n);
+    await expect(grantManualPaystub(ctx, world.operator, { partnerAccountId: partner.id })).rejects.toThrow();
     expect(await reconcile(db().db)).toMatchObject({ ok: true, problems: [] });
   });
 });

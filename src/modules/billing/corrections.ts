@@ -86,20 +86,29 @@ const settled = (rows: Array<{ amount_minor: bigint }>): SettledCorrections => (
 });
 
 /**
- * A paystub pays the partner's cleared, unsettled corrections in its currency with its
- * actions: the available balance it withdraws is their payouts plus these corrections.
+ * Paystubs pay their partners' cleared, unsettled corrections in their currencies with
+ * their actions, in one statement: the available balance each withdraws is its actions'
+ * payouts plus these corrections. Answers each paystub's corrections (keyed by its id).
  */
 export async function markCorrectionsPaid(
   tx: Sql,
-  input: { partnerAccountId: number; currency: string; paystubId: bigint },
-): Promise<SettledCorrections> {
-  const { rows } = await tx.query<{ amount_minor: bigint }>(
-    `update action_corrections set paystub_id = $3
-      where partner_account_id = $1 and currency = $2 and cleared_at is not null and paystub_id is null and forfeit_id is null
-      returning amount_minor`,
-    [input.partnerAccountId, input.currency, input.paystubId.toString()],
+  paystubs: ReadonlyArray<{ partnerAccountId: number; currency: string; paystubId: bigint }>,
+): Promise<Map<string, SettledCorrections>> {
+  const marked = new Map<string, SettledCorrections>();
+  if (paystubs.length === 0) return marked;
+  const { rows } = await tx.query<{ amount: bigint; paystub: string }>(
+    `update action_corrections c set paystub_id = m.paystub_id
+       from unnest($1::int[], $2::text[], $3::bigint[]) as m(partner_account_id, currency, paystub_id)
+      where c.partner_account_id = m.partner_account_id and c.currency = m.currency
+        and c.cleared_at is not null and c.paystub_id is null and c.forfeit_id is null
+      returning c.amount_minor as amount, m.paystub_id::text as paystub`,
+    [paystubs.map((p) => p.partnerAccountId), paystubs.map((p) => p.currency), paystubs.map((p) => p.paystubId.toString())],
   );
-  return settled(rows);
+  for (const row of rows) {
+    const sum = marked.get(row.paystub) ?? { count: 0, amountMinor: 0n };
+    marked.set(row.paystub, { count: sum.count + 1, amountMinor: sum.amountMinor + row.amount });
+  }
+  return marked;
 }
 
 /** A paystub the bank returned: its corrections are unpaid again, for the next paystub. */

@@ -251,16 +251,17 @@ export interface ForfeitRow {
 export const FORFEIT_COLUMNS = `id, partner_account_id as "partnerAccountId", currency, amount_minor as "amountMinor", action_count as "actionCount",
   reason, forfeited_by_user_id as "forfeitedByUserId", forfeited_at as "forfeitedAt"`;
 
-/** For the reconciliation: paystubs whose gross differs from their net + fee or from their actions' payouts. */
+/** For the reconciliation: paystubs whose gross differs from their net + fee or from their actions' payouts plus their corrections. */
 export async function paystubsOutOfBalance(sql: Sql, limit = 20): Promise<Array<{ id: bigint; grossMinor: bigint; feeMinor: bigint; netMinor: bigint; actionsMinor: bigint; status: PaystubStatus }>> {
   const { rows } = await sql.query<{ id: bigint; grossMinor: bigint; feeMinor: bigint; netMinor: bigint; actionsMinor: bigint; status: PaystubStatus }>(
     `select ps.id, ps.gross_minor as "grossMinor", ps.fee_minor as "feeMinor", ps.net_minor as "netMinor", ps.status,
-            coalesce(a.payout, 0)::bigint as "actionsMinor"
+            (coalesce(a.payout, 0) + coalesce(c.amount, 0))::bigint as "actionsMinor"
        from paystubs ps
        left join (select paystub_id, sum(payout_minor) as payout from actions where paystub_id is not null group by paystub_id) a on a.paystub_id = ps.id
+       left join (select paystub_id, sum(amount_minor) as amount from action_corrections where paystub_id is not null group by paystub_id) c on c.paystub_id = ps.id
       where ps.gross_minor <> ps.fee_minor + ps.net_minor
-         or (ps.status <> 'FAILED' and ps.gross_minor <> coalesce(a.payout, 0))
-         or (ps.status = 'FAILED' and a.payout is not null)
+         or (ps.status <> 'FAILED' and ps.gross_minor <> coalesce(a.payout, 0) + coalesce(c.amount, 0))
+         or (ps.status = 'FAILED' and (a.payout is not null or c.amount is not null))
       order by ps.id limit $1`,
     [limit],
   );

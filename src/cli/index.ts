@@ -84,6 +84,8 @@ program
     if (applied.length) logger.info({ applied }, 'migrations applied');
     let demoLogins: Awaited<ReturnType<typeof seedDemo>> | undefined;
     if (config.seedDemo && (await isDatabaseEmpty(ctx))) {
+      // The demo's payout runs read the bank details' key and the wire fees.
+      configurePayouts(config);
       demoLogins = await seedDemo(ctx);
       logger.info('demo data loaded');
     }
@@ -157,6 +159,7 @@ program
       process.exitCode = 1;
       return;
     }
+    configurePayouts(config);
     const logins = await seedDemo(ctx);
     process.stdout.write(`Demo data loaded. Password for all: ${DEMO_PASSWORD}\n${logins.map((l) => `  ${l.email}  ${l.role}`).join('\n')}\n`);
     await ctx.db.close();

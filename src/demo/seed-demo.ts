@@ -6,6 +6,7 @@ import type { AccountActor, AccountKind } from '../modules/accounts/actor.js';
 import { createAccount } from '../modules/accounts/create-account.js';
 import { createOperator } from '../modules/accounts/create-operator.js';
 import { seedFinance } from './seed-finance.js';
+import { dailyPayoutRuns, seedClosurePartner, seedWithdrawalSettings } from './seed-payouts.js';
 import { acceptTerms } from '../modules/contracts/accept-terms.js';
 import { expireContract } from '../modules/contracts/expire-contract.js';
 import { createEventType } from '../modules/programs/create-event-type.js';
@@ -191,7 +192,20 @@ export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
     ],
   });
   clock.set(realNow);
-  await seedFinance(ctx, { type: 'operator', userId: operator.userId });
+  const summitActor = await seedClosurePartner(ctx, clock, {
+    brand: acmeActor,
+    programId: acmeUs.id,
+    websiteUrl: acmeUs.websiteUrl!,
+    termsId: acmeStandard.id,
+    saleEventTypeId: acmeSale.id,
+    password: DEMO_PASSWORD,
+  });
+  // Withdrawal settings were set two months ago (so no 48-hour hold is on); Deal Hunter Media has none yet.
+  clock.set(new Date(realNow.getTime() - 60 * 86_400_000));
+  await seedWithdrawalSettings(ctx, { trail: trailActor, style: styleActor, summit: summitActor });
+  clock.set(realNow);
+  const operatorActor = { type: 'operator' as const, userId: operator.userId };
+  await seedFinance(ctx, clock, operatorActor, dailyPayoutRuns(ctx, clock, operatorActor, trail.id));
   await seedWorkItems(ctx, realNow);
 
   return [
@@ -201,5 +215,6 @@ export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
     { email: 'partner@trail.test', role: 'partner admin, Trail Blog; user of Style Creator' },
     { email: 'partner@deals.test', role: 'partner admin, Deal Hunter Media' },
     { email: 'partner@style.test', role: 'partner admin, Style Creator' },
+    { email: 'partner@summit.test', role: 'partner admin, Summit Stories (6.00 USD available, below its threshold: ready for closure)' },
   ];
 }

@@ -7,6 +7,7 @@ import * as actionsAtScale from './actions-at-scale.js';
 import * as clickRedirect from './click-redirect.js';
 import * as clicksBehindBatch from './clicks-behind-batch.js';
 import * as conversions from './conversions.js';
+import * as payoutRun from './payout-run.js';
 import type { BenchResult } from './types.js';
 
 const benches: Array<{ name: string; run: () => Promise<BenchResult> }> = [
@@ -18,6 +19,8 @@ const benches: Array<{ name: string; run: () => Promise<BenchResult> }> = [
   { name: 'lock-job', run: actionsAtScale.runLockJob },
   { name: 'pending-payouts', run: actionsAtScale.runPendingPayouts },
   { name: 'statements', run: actionsAtScale.runStatements },
+  // Its own dataset: 100,000 partners with available balances (BENCH_PAYOUT_PARTNERS).
+  { name: 'payout-run', run: payoutRun.run },
 ];
 
 function pad(value: string, width: number, right = false): string {

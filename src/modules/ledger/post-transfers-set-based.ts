@@ -49,6 +49,8 @@ export interface SetBasedPosting {
    */
   owners: ReadonlyArray<{ debitOwner: number; creditOwner: number; currency: string }>;
   source: PostingSource;
+  /** True when the caller has created (and locked) every account of `owners` already in this transaction: they are not looked for again. */
+  accountsLocked?: boolean;
 }
 
 /**
@@ -79,7 +81,7 @@ export async function postTransfersSetBased(tx: Sql, posting: SetBasedPosting): 
     refs.set(`${posting.debit}|${debitOwner}|${currency}`, { code: posting.debit, owner: debitOwner, currency });
     refs.set(`${posting.credit}|${creditOwner}|${currency}`, { code: posting.credit, owner: creditOwner, currency });
   }
-  await ensureLedgerAccounts(tx, [...refs.values()]);
+  if (!posting.accountsLocked) await ensureLedgerAccounts(tx, [...refs.values()]);
 
   const { source } = posting;
   const kindParam = `$${source.params.length + 1}::text`;
@@ -106,6 +108,6 @@ export async function postTransfersSetBased(tx: Sql, posting: SetBasedPosting): 
      ) t group by id order by id`,
     [...source.params, posting.kind, posting.at],
   );
-  await addToBalances(tx, sums, { lock: true });
+  await addToBalances(tx, sums, { lock: !posting.accountsLocked });
   return { transfers: sums.reduce((total, row) => total + row.n, 0) };
 }

@@ -21,15 +21,16 @@ export async function lockPartnerFunds(tx: Sql, partnerAccountId: number, curren
 }
 
 /**
- * lockPartnerFunds for many partners and currencies at once (a payout run's chunk): every
- * pair's funds accounts are created if need be and locked together in id order, and the
- * available balances under the lock are answered keyed `partner|currency`.
+ * The accounts a paystub posts to, for many partners and currencies at once (a payout
+ * run's chunk): available, paid and the fees, created if need be and locked together in
+ * id order; the available balances under the lock are answered keyed `partner|currency`.
+ * (The forfeited account is not needed: a forfeit takes the available account's lock too.)
  */
 export async function lockPartnersFunds(
   tx: Sql,
   pairs: ReadonlyArray<{ partnerAccountId: number; currency: string }>,
 ): Promise<Map<string, bigint>> {
-  const codes: LedgerAccountCode[] = ['PARTNER_AVAILABLE', 'PARTNER_PAID', 'PARTNER_FORFEITED', 'PLATFORM_FEES'];
+  const codes: LedgerAccountCode[] = ['PARTNER_AVAILABLE', 'PARTNER_PAID', 'PLATFORM_FEES'];
   const ids = await lockLedgerAccounts(
     tx,
     pairs.flatMap(({ partnerAccountId, currency }) => codes.map((code) => ({ code, owner: partnerAccountId, currency }))),

@@ -88,7 +88,7 @@ export interface NewPaystub {
 
 /**
  * Writes paystubs and their postings, set-based, in the caller's transaction (which holds
- * the partners' settings rows and funds accounts): for each, the net moves from available
+ * the partners' settings rows and funds accounts, locked by lockPartnersFunds): for each, the net moves from available
  * to paid and the fee from available to the platform's fees, both under the reference
  * `paystub:<id>` (one statement per kind of transfer, however many paystubs). The
  * destination is copied as it is stored (encrypted), so the bank file pays where the
@@ -141,6 +141,8 @@ export async function createPaystubsInTx(
       credit: leg.credit,
       at: now,
       owners,
+      // The caller holds the partners' funds accounts (lockPartnersFunds).
+      accountsLocked: true,
       source: {
         with: '',
         rows: `(select null::bigint as action_id, u.amount_minor, u.currency, u.owner as debit_owner, u.owner as credit_owner, 'paystub:' || u.id as reference

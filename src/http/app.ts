@@ -36,6 +36,7 @@ import { contractRoutes } from './routes/contracts.js';
 import { operatorRoutes } from './routes/operator.js';
 import { operatorWorkItemRoutes } from './routes/operator-work-items.js';
 import { programRoutes } from './routes/programs.js';
+import { eventTypeRoutes } from './routes/event-types.js';
 import { sessionRoutes } from './routes/session.js';
 import { trackingRoutes } from './routes/tracking.js';
 
@@ -195,6 +196,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionRoutes, { ctx, config });
   await app.register(accountRoutes, { ctx, publicUrl: config.publicUrl });
   await app.register(programRoutes, { ctx });
+  await app.register(eventTypeRoutes, { ctx, publicUrl: config.publicUrl });
   await app.register(contractRoutes, { ctx });
   await app.register(operatorRoutes, { ctx });
   await app.register(operatorWorkItemRoutes, { ctx });

@@ -448,6 +448,7 @@ function pathValueFor(w: World, op: FuzzOperation, param: string, caller: Caller
   if (param === 'token') return w.invitation.token;
   if (param === 'programId') return String(w.program.id);
   if (param === 'termsId') return String(w.spareTerms);
+  if (param === 'eventTypeId') return String(w.program.saleEventTypeId);
   if (param !== 'id') return undefined;
   if (path.startsWith('/api/v1/programs/')) return String(op.method === 'PATCH' ? w.spareProgram : w.program.id);
   if (path.startsWith('/api/v1/users/invitations/')) return String(partnerSide ? w.partnerInvitation : w.spareInvitation);
@@ -483,6 +484,7 @@ const BASE_BODIES: Record<string, (w: World) => unknown> = {
   'POST /api/v1/programs': () => ({ Name: `Fuzz program ${next()}`, Currency: 'USD', TimeZone: 'UTC', WebsiteUrl: 'https://shop.example/' }),
   'PATCH /api/v1/programs/{id}': () => ({ Name: 'Fuzz renamed program' }),
   'POST /api/v1/programs/{programId}/event-types': () => ({ Name: `Fuzz event ${next()}`, Kind: 'LEAD', ReturnsProcessing: 'API' }),
+  'PUT /api/v1/event-types/{eventTypeId}/returns-processing': () => ({ Method: 'EMAIL', Email: { FilePattern: '*.csv' } }),
   'POST /api/v1/programs/{programId}/terms': (w) => ({
     Name: `Fuzz terms ${next()}`,
     Terms: {

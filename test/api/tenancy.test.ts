@@ -721,6 +721,31 @@ const ROUTES: RouteRow[] = [
     owner: { caller: 'brandA', status: 201 },
     crossTenant: { brandB: 404, partnerQ: 403 },
   },
+  // --- Event types across a brand's programs, and their Returns Processing -------------------
+  {
+    method: 'GET',
+    path: '/api/v1/event-types',
+    audience: 'brand',
+    request: () => ({ url: '/api/v1/event-types' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/event-types/:eventTypeId',
+    audience: 'brand',
+    request: (w) => ({ url: `/api/v1/event-types/${w.programA.saleEventTypeId}` }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 403 },
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/event-types/:eventTypeId/returns-processing',
+    audience: 'brand',
+    request: (w) => ({ url: `/api/v1/event-types/${w.programA.saleEventTypeId}/returns-processing`, payload: { Method: 'EMAIL' } }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 403 },
+  },
   {
     method: 'GET',
     path: '/api/v1/programs/:programId/terms',

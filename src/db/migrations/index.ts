@@ -13,6 +13,7 @@ import { payouts } from './0011-payouts.js';
 import { corrections } from './0012-corrections.js';
 import { returnsBatches } from './0013-returns-batches.js';
 import { outboxChangeEvents } from './0019-outbox-change-events.js';
+import { returnsProcessing } from './0014-returns-processing.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents];
+export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing];

@@ -7,6 +7,7 @@ import { Loading, Notice, QueryError } from '../../../components/Feedback';
 import { Badge, Details } from '../../../components/Form';
 import { formatDate, formatDateTime, humanize } from '../../../lib/format';
 import { formatMoney, formatSignedMoney, isZeroAmount } from '../../../lib/money';
+import { ActionCorrections } from './ActionCorrections';
 import { StatusDetailBadge } from './ActionStatus';
 import { brandAvailability, CPC_REVERSAL_NEEDS_SUPPORT, type BrandOperation } from './availability';
 import { actionStateLabel, operationLabel, reasonLabel } from '../../../lib/labels';
@@ -291,6 +292,7 @@ export function ActionDetailsContent({ action: a, timeZone: tz, showPartner, ref
         Modification history <span className="muted small">· {a.Modifications.length} {a.Modifications.length === 1 ? 'entry' : 'entries'}, newest first. Dates in {tz}.</span>
       </h3>
       <ModificationHistory action={a} timeZone={tz} partnerName={partnerName} />
+      <ActionCorrections action={a} timeZone={tz} />
     </div>
   );
 }

@@ -221,3 +221,197 @@ describe('CSV: the format', () => {
     expect(await requests('ActionId,Amount,Reason\n1,5,OTHER\n1,5,OTHER\n1,0,OTHER\n')).toHaveLength(3);
   });
 });
+
+describe('CSV: rows that are INVALID (the column as spelled in the file, and why), and the good rows go on', () => {
+  it.each([
+    ['ActionId,Amount,Reason\nabc,0,OTHER', 'ActionId', /not an action id/],
+    ['ActionId,Amount,Reason\n1234567890123456789,0,OTHER', 'ActionId', /at most 18 digits/],
+    ['ActionId,Oid,ActionTrackerId,Amount,Reason\n,,,0,OTHER', 'ActionId', /names no action/],
+    ['Oid,ActionTrackerId,Amount,Reason\nA-1,,0,OTHER', null, /ActionTrackerId is empty/],
+    ['Oid,ActionTrackerId,Amount,Reason\n,5,0,OTHER', null, /order id is empty/],
+    ['Oid,ActionTrackerId,Amount,Reason\nA-1,x5,0,OTHER', 'ActionTrackerId', /not an event type id/],
+    [`Oid,ActionTrackerId,Amount,Reason\n${'A'.repeat(65)},5,0,OTHER`, 'Oid', /longer than 64/],
+    ['actionid,amount,reason\n1,0,', 'reason', /reason is empty/],
+    ['ActionId,Amount,Reason\n1,0,BECAUSE', 'Reason', /"BECAUSE" is not a reason code: use one of CONS_FRAUD, .*MP_RETURNED.*RESET, APPROVED/],
+    ['ActionId,Amount,Reason\n1,,OTHER', 'Amount', /sale amount is empty/],
+    ['ActionId,Amount,Reason\n1,-5,OTHER', 'Amount', /negative/],
+    ['ActionId,Amount,Reason\n1,$5,OTHER', 'Amount', /not an amount/],
+    ['ActionId,Amount,Reason\n1,"1,234.00",OTHER', 'Amount', /thousands separator/],
+    ['ActionId,Amount,Reason\n1,1E3,OTHER', 'Amount', /exponent/],
+    ['ActionId,Amount,Reason\n1,.,OTHER', 'Amount', /not an amount/],
+    ['ActionId,Amount,currencyCode,Reason\n1,5,US Dollar,OTHER', 'currencyCode', /not a currency code/],
+    ['ActionId,Amount,CustomerStatus,Reason\n1,0,NEW,ITEM_RETURNED', 'CustomerStatus', /not allowed on a reversal row/],
+    ['ActionId,Amount,CustomerStatus,Reason\n1,0.00,NEW,ITEM_RETURNED', 'CustomerStatus', /not allowed on a reversal row/],
+    ['ActionId,CustomerStatus,Reason\n1,NEW,ITEM_RETURNED', 'CustomerStatus', /not allowed on a reversal row/],
+    [`ActionId,Amount,CustomerStatus,Reason\n1,5,${'N'.repeat(41)},OTHER`, 'CustomerStatus', /longer than 40/],
+    ['ActionId,Amount,Reason\n1,5,RESET', 'Amount', /RESET row restores the original values: leave Amount empty/],
+    ['ActionId,Sku1,Quantity1,Reason\n1,A,1,RESET', 'Sku1', /leave the item columns/],
+    ['ActionId,CustomerStatus,Reason\n1,NEW,APPROVED', 'CustomerStatus', /APPROVED row approves/],
+    ['ActionId,Amount,Sku1,Quantity1,Reason\n1,5,A,1,OTHER', 'Amount', /either the order's Amount or its items/],
+    ['ActionId,Sku1,Quantity1,Reason\n1,A,1.5,OTHER', 'Quantity1', /not a quantity/],
+    ['ActionId,Sku1,Quantity1,Reason\n1,A,-1,OTHER', 'Quantity1', /not a quantity/],
+    ['ActionId,Sku1,Category1,Quantity1,Reason\n1,A,Tents,,OTHER', 'Sku1', /item 1 gives no new quantity or amount/],
+    ['ActionId,Sku1,Amount1,Reason\n1,A,x,OTHER', 'Amount1', /not an amount/],
+    ['ActionId,Sku1,Quantity1,Reason\n1,,,OTHER', null, /changes nothing/],
+    ['ActionId,Amount,Reason\n1,0,OTHER,extra', null, /4 values but the header has 3 columns/],
+    ['ActionId,Amount,Reason\n1,"0"x,OTHER', 'Amount', /quoted value must end with a quote/],
+    ['ActionId,Amount,Reason\n1,0,"OTHER', 'Reason', /never closed/],
+  ])('%j', async (file, column, message) => {
+    const [problem] = await problems(file);
+    expect(problem).toEqual({ column, message: expect.stringMatching(message) });
+  });
+
+  it('keeps reading after a bad row; trailing empty values are not extra', async () => {
+    expect(await problems('ActionId,Amount,Reason\n1,x,OTHER\n2,0,OTHER,,\n3,0,NOPE\n4,0,OTHER\n')).toEqual([
+      { column: 'Amount', message: expect.any(String) },
+      null,
+      { column: 'Reason', message: expect.any(String) },
+      null,
+    ]);
+  });
+});
+
+describe('CSV: files that cannot be read at all', () => {
+  it.each([
+    ['', 'EMPTY', /empty/],
+    ['\uFEFF', 'EMPTY', /empty/],
+    ['  \r\n\n  ', 'EMPTY', /empty/],
+    ['Foo,Bar\n1,2\n', 'COLUMNS', /no column that names an action.*Its columns: Foo, Bar/],
+    ['Oid,Amount,Reason\n1,2,OTHER\n', 'COLUMNS', /Oid without ActionTrackerId/],
+    ['ActionId,Amount\n1,2\n', 'COLUMNS', /no Reason column/],
+    ['ActionId,Amount,amount,Reason\n', 'COLUMNS', /the column amount appears twice/],
+    ['Oid,OrderId,ActionTrackerId,Reason\n', 'COLUMNS', /the columns Oid and OrderId mean the same/],
+    ['ActionId,Reason,DispositionCode\n', 'COLUMNS', /Reason and DispositionCode mean the same/],
+    ['ActionId,Sku,Quantity,Reason\n', 'COLUMNS', /the column Sku has no item number/],
+    ['ActionId,Sku0,Quantity0,Reason\n', 'COLUMNS', /items are numbered from 1/],
+  ])('%j', async (content, code, message) => {
+    const error = await fileError(content);
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
+  });
+
+  it('keeps duplicate unknown columns (nothing reads them), in the cells', async () => {
+    const { rows } = await read('ActionId,Note,Note,Reason\n1,a,b,OTHER\n');
+    expect(rows[0]!.cells).toEqual([
+      ['ActionId', '1'],
+      ['Note', 'a'],
+      ['Note', 'b'],
+      ['Reason', 'OTHER'],
+    ]);
+  });
+
+  it('refuses 1,000,000 columns at once, from the header', async () => {
+    const header = `ActionId,Reason,${Array.from({ length: 1_000_000 }, (_, i) => `C${i}`).join(',')}\n`;
+    let pulled = 0;
+    const bytes = utf8(header);
+    async function* source() {
+      for (let at = 0; at < bytes.length; at += 16 * 1024) {
+        pulled += 16 * 1024;
+        yield bytes.subarray(at, at + 16 * 1024);
+      }
+    }
+    const error = await fileError(source());
+    expect(error.code).toBe('TOO_MANY_COLUMNS');
+    expect(error.message).toBe(`The header has too many columns (limit ${DEFAULT_RETURNS_LIMITS.maxColumns}).`);
+    expect(pulled).toBeLessThan(64 * 1024);
+  });
+
+  it('refuses a header line longer than the line limit', async () => {
+    const error = await fileError(`ActionId,Reason,${'x'.repeat(70_000)}\n`);
+    expect(error.code).toBe('HEADER_TOO_LONG');
+  });
+
+  it('makes a 1 MB line that row INVALID, without keeping it, and reads the rows around it', async () => {
+    const { rows } = await read(`ActionId,Note,Amount,Reason\n1,a,0,OTHER\n2,${'x'.repeat(1024 * 1024)},0,OTHER\n3,"${'y,\n'.repeat(400_000)}",0,OTHER\n4,b,0,OTHER\n`);
+    expect(rows.map((row) => [row.rowNumber, 'invalid' in row ? row.invalid : 'ok'])).toEqual([
+      [1, 'ok'],
+      [2, { column: null, message: 'the row is longer than 65536 characters (the limit), so it was not read' }],
+      [3, { column: null, message: expect.stringContaining('longer than') }],
+      [4, 'ok'],
+    ]);
+    expect(rows[1]!.cells.every(([, value]) => value === '')).toBe(true);
+  });
+
+  it('makes a field over the field limit INVALID, naming its column', async () => {
+    const [problem] = await problems(`ActionId,Note,Amount,Reason\n1,${'n'.repeat(5000)},0,OTHER\n`);
+    expect(problem).toEqual({ column: 'Note', message: 'the value of Note is longer than 4096 characters (the limit)' });
+  });
+
+  it('fails a file with more rows than the limit', async () => {
+    const error = await fileError('ActionId,Amount,Reason\n1,0,OTHER\n2,0,OTHER\n3,0,OTHER\n', { limits: { maxRows: 2 } });
+    expect(error.code).toBe('TOO_MANY_ROWS');
+    expect(error.message).toMatch(/more than 2 rows/);
+  });
+
+  it('fails a file larger than the byte limit, in memory or streamed', async () => {
+    const content = `ActionId,Amount,Reason\n${'1,0,OTHER\n'.repeat(200)}`;
+    expect((await fileError(content, { limits: { maxBytes: 1000 } })).code).toBe('TOO_BIG');
+    async function* slow() {
+      const bytes = utf8(content);
+      for (let at = 0; at < bytes.length; at += 100) yield bytes.subarray(at, at + 100);
+    }
+    const error = await fileError(slow(), { limits: { maxBytes: 1000 } });
+    expect(error.code).toBe('TOO_BIG');
+    expect(error.message).toBe('The file is larger than 1000 bytes (the limit); split it into smaller files.');
+  });
+});
+
+describe('encodings and binary files', () => {
+  const header = 'ActionId\tNote\tAmount\tReason\r\n';
+  const row = '1\tCafé crème – 5 €\t12,50\tITEM_RETURNED\r\n';
+
+  it("reads UTF-16 LE with a BOM (Excel's Unicode text, tab-separated) and UTF-16 BE", async () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(header + row, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    for (const [bytes, encoding] of [
+      [le, 'UTF-16LE'],
+      [be, 'UTF-16BE'],
+    ] as const) {
+      const { file, rows } = await read(new Uint8Array(bytes), { fileName: 'returns.txt' });
+      expect(file.encoding).toBe(encoding);
+      expect(file.delimiter).toBe('\t');
+      expect(rows[0]!.cells[1]).toEqual(['Note', 'Café crème – 5 €']);
+      expect('request' in rows[0]! && rows[0].request).toEqual({ kind: 'ORDER', target: byId('1'), reason: 'ITEM_RETURNED', amount: '12.50' });
+    }
+  });
+
+  it('reads a Windows-1252 (Latin-1) file as such, and says so', async () => {
+    const bytes = new Uint8Array(Buffer.from('ActionId;Note;Amount;Reason\n1;Crème brûlée \x80 5;0;OTHER\n', 'latin1'));
+    bytes[bytes.indexOf(0x80)] = 0x80;
+    const { file, rows } = await read(bytes);
+    expect(file.encoding).toBe('WINDOWS-1252');
+    expect(rows[0]!.cells[1]).toEqual(['Note', 'Crème brûlée € 5']);
+    expect('request' in rows[0]!).toBe(true);
+  });
+
+  it('reads UTF-8 without a BOM as UTF-8, and a later byte that is not UTF-8 makes its row INVALID', async () => {
+    const good = 'ActionId,Oid,ActionTrackerId,Amount,Reason\n1,Zoë,,0,OTHER\n';
+    const bad = Buffer.concat([Buffer.from(good), Buffer.from(',Zo'), Buffer.from([0xeb]), Buffer.from(',5,0,OTHER\n3,,,0,OTHER\n')]);
+    const { file, rows } = await read(new Uint8Array(bad));
+    expect(file.encoding).toBe('UTF-8');
+    expect(rows.map((row) => ('invalid' in row ? row.invalid.column : 'ok'))).toEqual(['ok', 'Oid', 'ok']);
+    expect('invalid' in rows[1]! && rows[1].invalid.message).toMatch(/not valid in the file's encoding/);
+  });
+
+  it.each([
+    ['NUL bytes in text', Buffer.from('ActionId,Amount,Reason\n1,0,OT\0HER\n'), 'BINARY', /NUL bytes/],
+    ['an .xlsx workbook', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0]), Buffer.alloc(100, 1)]), 'BINARY', /ZIP archive \(an Excel \.xlsx/],
+    ['an old .xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'BINARY', /old Excel \.xls/],
+    ['a PDF', Buffer.from('%PDF-1.7\n\0\0'), 'BINARY', /PDF/],
+    ['gzip', Buffer.from([0x1f, 0x8b, 8, 0, 0, 0]), 'BINARY', /gzip/],
+    ['UTF-16 without a BOM', Buffer.from('ActionId,Amount,Reason\r\n1,0,OTHER\r\n', 'utf16le'), 'UNSUPPORTED_ENCODING', /UTF-16 text without a byte order mark/],
+    ['UTF-32', Buffer.from([0xff, 0xfe, 0, 0, 0x41, 0, 0, 0]), 'UNSUPPORTED_ENCODING', /UTF-32/],
+    ['a NUL character in UTF-16', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('ActionId,Amount,Reason\r\n1,0\0,OTHER\r\n', 'utf16le')]), 'BINARY', /NUL/],
+  ])('refuses %s', async (_, bytes, code, message) => {
+    const error = await fileError(new Uint8Array(bytes));
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
+  });
+
+  it('refuses a NUL byte far into the file, while reading the rows', async () => {
+    const content = Buffer.concat([Buffer.from(`ActionId,Amount,Reason\n${'1,0,OTHER\n'.repeat(20_000)}`), Buffer.from([0]), Buffer.from('\n')]);
+    const error = await fileError(new Uint8Array(content));
+    expect(error.code).toBe('BINARY');
+  });
+});

@@ -112,6 +112,7 @@ export class CsvRecords {
       if (c === QUOTE) this.headInQuotes = !this.headInQuotes;
       else if (!this.headInQuotes) {
         if (c === LF || c === CR) {
+          if (i > this.limits.maxLineBytes) throw headerTooLong(this.limits);
           this.headScan = i;
           return i;
         }
@@ -122,9 +123,7 @@ export class CsvRecords {
       }
     }
     this.headScan = s.length;
-    if (s.length > this.limits.maxLineBytes) {
-      throw new ReturnsFileError('HEADER_TOO_LONG', `The header line is longer than ${this.limits.maxLineBytes} characters (the limit); is this a returns file?`);
-    }
+    if (s.length > this.limits.maxLineBytes) throw headerTooLong(this.limits);
     return -1;
   }
 
@@ -259,4 +258,8 @@ export class CsvRecords {
       }
     }
   }
+}
+
+function headerTooLong(limits: ReturnsLimits): ReturnsFileError {
+  return new ReturnsFileError('HEADER_TOO_LONG', `The header line is longer than ${limits.maxLineBytes} characters (the limit); is this a returns file?`);
 }

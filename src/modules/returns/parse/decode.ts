@@ -2,8 +2,8 @@
  * Bytes to text, as a stream. The encoding is decided once, at the start:
  * - a byte order mark says UTF-8, UTF-16 LE or UTF-16 BE (Excel's "Unicode text" is
  *   UTF-16 LE with a BOM, tab-separated); UTF-32 is refused;
- * - without one, the file is UTF-8 if the first 64 KiB piece that holds a non-ASCII byte
- *   is valid UTF-8 there, and Windows-1252 (which covers Latin-1) otherwise: an old Excel
+ * - without one, the file is UTF-8 if its first non-ASCII character is valid UTF-8, and
+ *   Windows-1252 (which covers Latin-1) otherwise: an old Excel
  *   "CSV" export of a name with an accent is read as its author sees it. A later byte
  *   that is not UTF-8 in a UTF-8 file becomes U+FFFD and makes its row INVALID;
  * - a NUL byte means the file is not text (a spreadsheet, an archive, UTF-16 without a
@@ -63,27 +63,18 @@ function binaryError(head: Uint8Array): ReturnsFileError {
   return new ReturnsFileError('BINARY', `The file holds NUL bytes, so it is binary data, not a CSV or XML text file. ${SAVE_AS}`);
 }
 
-/** Whether `bytes` from `start` on are valid UTF-8, a sequence cut off by the end of the piece counting as valid. */
+/**
+ * Whether the non-ASCII character at `start` is valid UTF-8 (a sequence cut off by the end
+ * of the piece counts as valid). Windows-1252 text almost never is: its accented letter is
+ * one byte followed by ASCII, where UTF-8 wants continuation bytes.
+ */
 function looksLikeUtf8(bytes: Uint8Array, start: number): boolean {
-  const end = Math.min(bytes.length, start + 4096);
-  let i = start;
-  while (i < end) {
-    const lead = bytes[i]!;
-    if (lead < 0x80) {
-      i++;
-      continue;
-    }
-    let length: number;
-    if (lead >= 0xc2 && lead <= 0xdf) length = 2;
-    else if (lead >= 0xe0 && lead <= 0xef) length = 3;
-    else if (lead >= 0xf0 && lead <= 0xf4) length = 4;
-    else return false;
-    for (let k = 1; k < length; k++) {
-      if (i + k >= bytes.length) return true;
-      const next = bytes[i + k]!;
-      if (next < 0x80 || next > 0xbf) return false;
-    }
-    i += length;
+  const lead = bytes[start]!;
+  const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  if (length === 0) return false;
+  for (let k = 1; k < length && start + k < bytes.length; k++) {
+    const next = bytes[start + k]!;
+    if (next < 0x80 || next > 0xbf) return false;
   }
   return true;
 }

@@ -138,7 +138,7 @@ async function readCsv(text: TextSource, start: string, limits: ReturnsLimits): 
       for (let record = pump.take(); record; record = pump.take()) {
         rowNumber++;
         const fields = record.fields;
-        if (isBlank(fields)) continue;
+        if (!record.problem && isBlank(fields)) continue;
         if (++read > limits.maxRows) throw tooManyRows(limits);
         const cells: ReturnsCell[] = new Array(width);
         for (let i = 0; i < width; i++) cells[i] = [columns[i]!, fields[i] ?? ''];

@@ -415,3 +415,222 @@ describe('encodings and binary files', () => {
     expect(error.code).toBe('BINARY');
   });
 });
+
+describe('XML', () => {
+  it('reads the flat form: a root holding one element per row, whose children are the columns', async () => {
+    const { file, rows } = await read(
+      `<?xml version="1.0" encoding="UTF-8"?>
+<!-- returns of 12 February -->
+<Rows>
+  <Row><ActionId>101</ActionId><Amount>79.00</Amount><CustomerStatus>EXISTING</CustomerStatus><Reason>ORDER_UPDATE</Reason></Row>
+  <Row>
+    <Oid>A&amp;B-1</Oid><ActionTrackerID>16027</ActionTrackerID><Amount>0</Amount><Reason><![CDATA[ITEM_RETURNED]]></Reason><Note>caf&#233; &lt;3</Note>
+  </Row>
+  <Row><Oid>O9999935</Oid><ActionTrackerId>16027</ActionTrackerId><Reason>RESET</Reason><CustomerStatus/></Row>
+</Rows>`,
+      { fileName: 'returns.xml' },
+    );
+    expect(file.format).toBe('XML');
+    expect(file.columns).toEqual(['ActionId', 'Amount', 'CustomerStatus', 'Reason']);
+    expect(rows[1]!.cells).toEqual([
+      ['Oid', 'A&B-1'],
+      ['ActionTrackerID', '16027'],
+      ['Amount', '0'],
+      ['Reason', 'ITEM_RETURNED'],
+      ['Note', 'café <3'],
+    ]);
+    expect(rows.map((row) => ('request' in row ? row.request : row.invalid))).toEqual([
+      { kind: 'ORDER', target: byId('101'), reason: 'ORDER_UPDATE', amount: '79.00', customerStatus: 'EXISTING' },
+      { kind: 'ORDER', target: byOrder('A&B-1', '16027'), reason: 'ITEM_RETURNED', amount: '0' },
+      { kind: 'RESET', target: byOrder('O9999935', '16027') },
+    ]);
+  });
+
+  it("reads impact.com's …Requests/…Request form, with a namespace, and items numbered or as <Items><Item>", async () => {
+    const { file, rows } = await read(
+      `<ModificationRequests xmlns="http://ws.impactradius.com/ws/definitions">
+  <ModificationRequest><OrderId>A-1</OrderId><ActionTrackerId>7</ActionTrackerId><Sku1>TENT</Sku1><Quantity1>0</Quantity1><Reason>ITEM_RETURNED</Reason></ModificationRequest>
+  <ModificationRequest>
+    <ActionId>55</ActionId>
+    <Items>
+      <Item><Sku>TENT</Sku><Category>Tents</Category><Quantity>1</Quantity><Amount>249.00</Amount></Item>
+      <Item><Sku>STOVE</Sku><Quantity>0</Quantity></Item>
+    </Items>
+    <Reason>ORDER_UPDATE</Reason>
+  </ModificationRequest>
+  <ir:ModificationRequest xmlns:ir="urn:x"><ir:ActionId>56</ir:ActionId><ir:Amount>0</ir:Amount><ir:Reason>REJECTED</ir:Reason></ir:ModificationRequest>
+</ModificationRequests>`,
+      { contentType: 'application/xml', fileName: 'upload' },
+    );
+    expect(file.columns).toEqual(['OrderId', 'ActionTrackerId', 'Sku1', 'Quantity1', 'Reason']);
+    expect(rows[1]!.cells.map(([name]) => name)).toEqual(['ActionId', 'Sku1', 'Category1', 'Quantity1', 'Amount1', 'Sku2', 'Quantity2', 'Reason']);
+    expect(rows.map((row) => ('request' in row ? row.request : row.invalid))).toEqual([
+      { kind: 'ITEMS', target: byOrder('A-1', '7'), reason: 'ITEM_RETURNED', items: [{ index: 1, sku: 'TENT', quantity: 0 }] },
+      {
+        kind: 'ITEMS',
+        target: byId('55'),
+        reason: 'ORDER_UPDATE',
+        items: [
+          { index: 1, sku: 'TENT', category: 'Tents', quantity: 1, amount: '249.00' },
+          { index: 2, sku: 'STOVE', quantity: 0 },
+        ],
+      },
+      { kind: 'ORDER', target: byId('56'), reason: 'REJECTED', amount: '0' },
+    ]);
+  });
+
+  it('gives a root without rows zero rows', async () => {
+    const { file, rows } = await read('<?xml version="1.0"?>\n<Rows/>\n', { fileName: 'a.xml' });
+    expect([file.format, file.columns, rows]).toEqual(['XML', [], []]);
+  });
+
+  it.each([
+    ['<Rows><Row><ActionId>1</ActionId><Amount>0</Amount><Reason>OTHER</Reason><Amount>5</Amount></Row></Rows>', 'Amount', /the column Amount appears twice/],
+    ['<Rows><Row><Oid>1</Oid><OrderId>1</OrderId><ActionTrackerId>1</ActionTrackerId><Reason>OTHER</Reason></Row></Rows>', 'OrderId', /Oid and OrderId mean the same/],
+    ['<Rows><Row><ActionId>1</ActionId><Amount>0</Amount></Row></Rows>', null, /no Reason column/],
+    ['<Rows><Row><Amount>0</Amount><Reason>OTHER</Reason></Row></Rows>', null, /no column that names an action/],
+    ['<Rows><Row><ActionId>1</ActionId><Amount>0</Amount><Reason>OTHER &nbsp;</Reason></Row></Rows>', 'Reason', /"&nbsp;" is not an entity/],
+    ['<Rows><Row><ActionId>1</ActionId><Note>Tom & Jerry</Note><Amount>0</Amount><Reason>OTHER</Reason></Row></Rows>', 'Note', /write & as &amp;/],
+    ['<Rows><Row><ActionId>1</ActionId><Amount><Value>0</Value></Amount><Reason>OTHER</Reason></Row></Rows>', 'Amount', /holds an element <Value>/],
+    ['<Rows><Row>1<ActionId>1</ActionId><Amount>0</Amount><Reason>OTHER</Reason></Row></Rows>', null, /text outside its column elements/],
+    ['<Rows><Row><ActionId>1</ActionId><Amount>-1</Amount><Reason>OTHER</Reason></Row></Rows>', 'Amount', /negative/],
+    ['<Rows><Row><ActionId>1</ActionId><Amount>0</Amount><CustomerStatus>NEW</CustomerStatus><Reason>OTHER</Reason></Row></Rows>', 'CustomerStatus', /reversal row/],
+  ])('makes a bad row INVALID: %s', async (content, column, message) => {
+    const { rows } = await read(`${content.replace('</Rows>', '')}<Row><ActionId>9</ActionId><Amount>0</Amount><Reason>OTHER</Reason></Row></Rows>`, { fileName: 'a.xml' });
+    expect(rows.map((row) => ('invalid' in row ? row.invalid : 'ok'))).toEqual([{ column, message: expect.stringMatching(message) }, 'ok']);
+  });
+
+  it('refuses a DTD, and so the billion laughs, before expanding anything', async () => {
+    const laughs = `<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<Rows><Row><ActionId>1</ActionId><Note>&lol9;</Note><Amount>0</Amount><Reason>OTHER</Reason></Row></Rows>`;
+    const error = await fileError(laughs, { fileName: 'a.xml' });
+    expect(error.code).toBe('XML_DTD');
+    expect(error.message).toMatch(/^XML with a DTD is not accepted/);
+    const external = await fileError('<?xml version="1.0"?><!DOCTYPE r SYSTEM "file:///etc/passwd"><Rows/>', { fileName: 'a.xml' });
+    expect(external.code).toBe('XML_DTD');
+    const entityInside = await fileError('<Rows><!ENTITY x "y"><Row/></Rows>', { fileName: 'a.xml' });
+    expect(entityInside.code).toBe('XML_DTD');
+  });
+
+  it('refuses nesting deeper than the limit at once, without following it down', async () => {
+    const depth = 1_000_000;
+    const error = await fileError(`${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}`, { fileName: 'deep.xml' });
+    expect(error.code).toBe('XML_TOO_DEEP');
+    expect(error.message).toMatch(/deeper than 8 levels/);
+  });
+
+  it.each([
+    ['<Rows><Row><ActionId>1</ActionId></Rows>', /<\/Rows> closes <Row>/],
+    ['<Rows><Row><ActionId>1</ActionId></Row>', /ends before the element <Rows> is closed/],
+    ['<Rows/><Rows/>', /second root element/],
+    ['<Rows/>trailing', /text stands outside the root element/],
+    ['<Rows>text<Row/></Rows>', /text stands directly inside <Rows>/],
+    ['<Rows><Row><1bad>x</1bad></Row></Rows>', /is not a tag/],
+    ['<Rows><Row><ActionId', /ends inside a tag/],
+  ])('fails XML that is not well-formed: %s', async (content, message) => {
+    const error = await fileError(content, { fileName: 'a.xml' });
+    expect(error.code).toBe('XML_MALFORMED');
+    expect(error.message).toMatch(message);
+  });
+
+  it('refuses a file named or sent as XML that is not, and takes an XML file whatever its name', async () => {
+    expect((await fileError('ActionId,Amount,Reason\n', { fileName: 'returns.xml' })).code).toBe('NOT_XML');
+    expect((await fileError('ActionId,Amount,Reason\n', { fileName: 'r', contentType: 'text/xml; charset=utf-8' })).code).toBe('NOT_XML');
+    const { file } = await read('\uFEFF  \n<Rows/>', { fileName: 'returns.csv' });
+    expect(file.format).toBe('XML');
+  });
+
+  it('makes a row over the line limit INVALID without keeping it, and a value over the field limit names its column', async () => {
+    const big = `<Row><ActionId>2</ActionId><Note>${'x'.repeat(100_000)}</Note><Amount>0</Amount><Reason>OTHER</Reason></Row>`;
+    const long = `<Row><ActionId>3</ActionId><Note>${'y'.repeat(5000)}</Note><Amount>0</Amount><Reason>OTHER</Reason></Row>`;
+    const { rows } = await read(`<Rows><Row><ActionId>1</ActionId><Amount>0</Amount><Reason>OTHER</Reason></Row>${big}${long}</Rows>`, { fileName: 'a.xml' });
+    expect(rows.map((row) => ('invalid' in row ? row.invalid : 'ok'))).toEqual([
+      'ok',
+      { column: null, message: expect.stringMatching(/row is longer than 65536 characters/) },
+      { column: 'Note', message: 'the value of Note is longer than 4096 characters (the limit)' },
+    ]);
+  });
+
+  it('reads XML in Windows-1252 and UTF-16, and split into pieces anywhere', async () => {
+    const text = '<Rows>\r\n<Row><Oid>Zoë &amp; Co</Oid><ActionTrackerId>1</ActionTrackerId><Amount>0</Amount><Reason>OTHER</Reason></Row><!-- c --><Row><ActionId>2</ActionId><Reason>RESET</Reason></Row></Rows>';
+    const latin = await read(new Uint8Array(Buffer.from(text, 'latin1')), { fileName: 'a.xml' });
+    expect(latin.file.encoding).toBe('WINDOWS-1252');
+    expect(latin.rows[0]!.cells[0]).toEqual(['Oid', 'Zoë & Co']);
+    const utf16 = await read(new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])), { fileName: 'a.xml' });
+    expect(utf16.rows[0]!.cells[0]).toEqual(['Oid', 'Zoë & Co']);
+    const bytes = utf8(text);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const file = await readReturnsFile(
+        (async function* () {
+          yield bytes.subarray(0, cut);
+          yield bytes.subarray(cut);
+        })(),
+        { fileName: 'a.xml' },
+      );
+      const got = await collect(file.rows);
+      expect(
+        got.map((row) => ('request' in row ? row.request.kind : row.invalid)),
+        `cut at ${cut}`,
+      ).toEqual(['ORDER', 'RESET']);
+      expect(got[0]!.cells[0], `cut at ${cut}`).toEqual(['Oid', 'Zoë & Co']);
+    }
+  });
+});
+
+describe('templates', () => {
+  it.each(RETURNS_LAYOUTS.flatMap((layout) => RETURNS_FORMATS.map((format) => [layout, format] as const)))('%s %s is read back without a problem', async (layout, format) => {
+    const template = returnsTemplate(layout, format);
+    expect(template.fileName).toMatch(new RegExp(`\\.${format.toLowerCase()}$`));
+    const { file, rows } = await read(template.body, { fileName: template.fileName, contentType: template.contentType });
+    expect(file.format).toBe(format);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect('invalid' in row ? row.invalid : null).toBeNull();
+    const kinds = rows.map((row) => ('request' in row ? row.request.kind : null));
+    expect(kinds.every((kind) => kind === { order: 'ORDER', item: 'ITEMS', reset: 'RESET' }[layout])).toBe(true);
+  });
+});
+
+describe('streaming', () => {
+  it('reads a file far larger than the memory it uses, rows arriving while the source is still being read', async () => {
+    const rowsWanted = 250_000;
+    const note = 'n'.repeat(420);
+    let produced = 0;
+    let sourceDone = false;
+    async function* source() {
+      yield utf8('ActionId,Note,Amount,Reason\r\n');
+      const perPiece = 256;
+      for (let n = 1; n <= rowsWanted; n += perPiece) {
+        let text = '';
+        for (let k = n; k < Math.min(n + perPiece, rowsWanted + 1); k++) text += `${k},${note},${k % 100}.50,ITEM_RETURNED\r\n`;
+        const bytes = utf8(text);
+        produced += bytes.byteLength;
+        yield bytes;
+      }
+      sourceDone = true;
+    }
+    const file = await readReturnsFile(source(), { fileName: 'big.csv' });
+    const heapAtStart = process.memoryUsage().heapUsed;
+    let heapMax = heapAtStart;
+    let count = 0;
+    let bytesWhenFirstRow = -1;
+    for await (const row of file.rows) {
+      if (count === 0) bytesWhenFirstRow = produced;
+      count++;
+      if ('invalid' in row) throw new Error(`row ${row.rowNumber}: ${row.invalid.message}`);
+      if (count % 50_000 === 0) heapMax = Math.max(heapMax, process.memoryUsage().heapUsed);
+    }
+    expect(count).toBe(rowsWanted);
+    expect(sourceDone).toBe(true);
+    expect(produced).toBeGreaterThan(100 * 1024 * 1024);
+    // The first row came when the source had produced one piece, not the file.
+    expect(bytesWhenFirstRow).toBeLessThan(256 * 1024);
+    // Memory stays far below the file's 100+ MB (what garbage waits for collection included).
+    expect(heapMax - heapAtStart).toBeLessThan(64 * 1024 * 1024);
+  });
+});

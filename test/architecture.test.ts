@@ -23,6 +23,8 @@ const OWNERS: Record<string, string> = {
   contracts: 'src/modules/contracts/',
   tracking_links: 'src/modules/tracking/',
   clicks: 'src/modules/tracking/',
+  click_credits: 'src/modules/tracking/',
+  click_credit_cursor: 'src/modules/tracking/',
   conversions: 'src/modules/conversions/',
   actions: 'src/modules/actions/',
   action_modifications: 'src/modules/actions/',

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { ManualClock } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
 import type { AccountActor } from '../modules/accounts/actor.js';
 import { applyActionOperation } from '../modules/actions/apply-action-operation.js';
+import { newClickId } from '../modules/tracking/codes.js';
 import { creditClicks } from '../modules/tracking/credit-clicks.js';
 import { lockDueActions } from '../modules/actions/lock-due-actions.js';
 import type { OperationRequest } from '../modules/actions/transitions.js';
@@ -74,9 +74,11 @@ export async function seedActivity(ctx: ServiceContext, clock: ManualClock, unti
   const clicks: Array<{ clickId: string; at: Date; programId: number; partner: AccountActor; linkId: number }> = [];
   for (let i = 0; i < 900; i++) {
     const link = pick(links);
+    const at = new Date(start + Math.floor(random() * span));
     clicks.push({
-      clickId: randomBytes(15).toString('base64url'),
-      at: new Date(start + Math.floor(random() * span)),
+      // Time-ordered, as the redirect writes them (the credit job's cursor walks them in that order).
+      clickId: newClickId(at),
+      at,
       programId: link.programId,
       partner: link.partner,
       linkId: link.id,

@@ -6,6 +6,8 @@
  */
 export const ACTION_EVENT_TYPES = [
   'action.created',
+  /** Clicks added to a contract's cost-per-click action of the day (src/modules/actions/accrue-click-actions.ts). */
+  'action.accrued',
   'action.approved',
   'action.reversed',
   'action.modified',

@@ -916,6 +916,8 @@ const ROUTES: RouteRow[] = [
     audience: 'operator',
     setup: async (w) => {
       await makeClick(w.t.ctx, w.P, w.programA);
+      // The credit job takes clicks once they are CREDIT_LAG_MS old.
+      (w.t.ctx.clock as ManualClock).advanceMs(60_000);
       await creditClicks(w.t.ctx);
       const { rows } = await w.t.ctx.db.query<{ id: string }>(
         `select id::text as id from actions where event_kind = 'CLICK' and state = 'PENDING' order by id limit 1`,

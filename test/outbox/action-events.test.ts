@@ -374,11 +374,13 @@ describeDb('action events: the payload built in SQL is the action as the API ret
     await expect(readEventsAfter(t.ctx.db, cursor, { now: new Date(Date.now() + GAP_SETTLE_MS) })).rejects.toThrow(/holds only its changes/);
   });
 
-  it('cost per click: an action credited from a click carries its own ClickId, a sale that of its conversion; reversed by an operator', async () => {
+  it("cost per click: a contract's action of the day counts its clicks (no ClickId), a sale has that of its conversion; reversed by an operator", async () => {
     const clicks: Record<Currency, string> = { JPY: '', USD: '', KWD: '' };
     for (const currency of CURRENCIES) clicks[currency] = await makeClick(t.ctx, partner, programs[currency], new Date(now().getTime() - 5_000 - 999));
     const body = await conversion('KWD', { amount: '0.005' });
     const saleId = ok<{ ActionId: string }>(await brandClient.post('/api/v1/conversions', body), 201).ActionId;
+    // The credit job takes clicks once they are 30 s old (CREDIT_LAG_MS).
+    clock().advanceMs(60_000);
     let credited: { credited: number; ran: boolean } = { credited: 0, ran: false };
     for (let attempt = 0; attempt < 200 && !credited.ran; attempt++) {
       credited = await creditClicks(t.ctx);
@@ -386,25 +388,29 @@ describeDb('action events: the payload built in SQL is the action as the API ret
     }
     // Its three clicks and the sale's.
     expect(credited).toMatchObject({ ran: true, credited: 4 });
-    const { rows } = await t.ctx.db.query<{ id: string; clickId: string }>(
-      `select id::text, click_id as "clickId" from actions where event_kind = 'CLICK' order by id`,
+    const { rows } = await t.ctx.db.query<{ id: string; clickId: string | null; clicks: number; currency: Currency; day: string }>(
+      `select id::text, click_id as "clickId", click_count as clicks, currency, click_day::text as day from actions where event_kind = 'CLICK' order by id`,
     );
-    expect(rows).toHaveLength(4);
+    // One action per contract and day: the KWD program's holds the sale's click too.
+    expect(rows.map((row) => [row.currency, row.clicks]).sort()).toEqual([['JPY', 1], ['KWD', 2], ['USD', 1]]);
+    const perClickMinor: Record<Currency, bigint> = { JPY: 5n, USD: 5n, KWD: 5n };
     for (const row of rows) {
       const action = await expectEventIsApiAction(row.id, 'action.created');
-      expect(action).toMatchObject({ EventKind: 'CLICK', ClickId: row.clickId, OrderId: row.clickId, Amount: { JPY: '0', USD: '0.00', KWD: '0.000' }[action.Currency as Currency] });
-      expect(action.Payout).toBe(FIXED[action.Currency as Currency].click);
+      expect(action).toMatchObject({ EventKind: 'CLICK', ClickId: null, OrderId: `CLICKS-${row.day}`, Amount: { JPY: '0', USD: '0.00', KWD: '0.000' }[row.currency] });
+      const payoutMinor = perClickMinor[row.currency] * BigInt(row.clicks);
+      expect(action.Payout).toBe({ JPY: `${payoutMinor}`, USD: `0.${String(payoutMinor).padStart(2, '0')}`, KWD: `0.${String(payoutMinor).padStart(3, '0')}` }[row.currency]);
+      expect(row.clickId).toBeNull();
     }
-    expect(rows.map((row) => row.clickId)).toEqual(expect.arrayContaining([...Object.values(clicks), body.ClickId]));
+    expect(FIXED.KWD.click).toBe('0.005');
     const saleAction = await expectEventIsApiAction(saleId, 'action.created');
     expect(saleAction).toMatchObject({ EventKind: 'SALE', ClickId: body.ClickId });
     const { rows: stored } = await t.ctx.db.query<{ clickId: string | null }>('select click_id as "clickId" from actions where id = $1', [saleId]);
     expect(stored[0]!.clickId, 'a sale takes its ClickId from its conversion').toBeNull();
 
-    const cpc = rows.find((row) => row.clickId === clicks.KWD)!.id;
+    const cpc = rows.find((row) => row.currency === 'KWD')!.id;
     clock().advanceMs(42);
     await post(operatorClient, `/api/v1/operator/actions/${cpc}/reverse-cpc`, { Reason: 'CONS_FRAUD' });
-    expect(await expectEventIsApiAction(cpc, 'action.reversed')).toMatchObject({ State: 'REVERSED', ReversalReason: 'CONS_FRAUD', Payout: '0.005' });
+    expect(await expectEventIsApiAction(cpc, 'action.reversed')).toMatchObject({ State: 'REVERSED', ReversalReason: 'CONS_FRAUD', Payout: '0.010' });
   });
 
   it('paid and overdue: ClearedDate and the status detail as of the change, with microseconds in the stored timestamps', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServiceContext } from '../../src/core/context.js';
 import { recordConversions } from '../../src/modules/conversions/record-conversions.js';
+import { newClickId } from '../../src/modules/tracking/codes.js';
 import type { ConversionInput } from '../../src/modules/conversions/types.js';
 import type { TestAccount } from './app.js';
 import type { TestProgram } from './programs.js';
@@ -18,7 +19,8 @@ export async function makeClick(
      values ($1, $2, $3, 'https://shop.example/landing', $4) returning id`,
     [code, partner.id, program.id, at],
   );
-  const clickId = `t${randomBytes(10).toString('hex')}`;
+  // A real click id (time-ordered), as the credit job's cursor walks them in that order.
+  const clickId = newClickId(at);
   await ctx.db.query(
     `insert into clicks (click_id, link_id, program_id, partner_account_id, at) values ($1, $2, $3, $4, $5)`,
     [clickId, rows[0]!.id, program.id, partner.id, at],

@@ -14,6 +14,7 @@ import { corrections } from './0012-corrections.js';
 import { returnsBatches } from './0013-returns-batches.js';
 import { outboxChangeEvents } from './0019-outbox-change-events.js';
 import { returnsProcessing } from './0014-returns-processing.js';
+import { clickCredits } from './0015-click-credits.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing];
+export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits];

@@ -45,9 +45,19 @@ export class ClickRecorderError extends Error {
 
 interface Waiting {
   click: Click;
+  /** performance.now() when record() was called. */
+  queuedAt: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
+
+/**
+ * The longest a click may wait to be written. One that waited longer (a database that
+ * stalled) is refused like an overloaded recorder rather than written late: the credit
+ * job's cursor passes click ids once they are CREDIT_LAG_MS old (credit-clicks.ts), so a
+ * click must commit well within that of its id's time.
+ */
+export const MAX_CLICK_WAIT_MS = 10_000;
 
 /** Stores a batch of clicks in one statement that commits on its own. */
 export type WriteClicks = (clicks: readonly Click[]) => Promise<void>;
@@ -148,7 +158,7 @@ export class ClickRecorder {
       return Promise.reject(new ClickRecorderError(`${this.buffer.length} clicks are already waiting to be written.`, 'overloaded'));
     }
     return new Promise<void>((resolve, reject) => {
-      this.buffer.push({ click, resolve, reject });
+      this.buffer.push({ click, queuedAt: performance.now(), resolve, reject });
       this.schedule();
     });
   }
@@ -208,9 +218,18 @@ export class ClickRecorder {
     this.flushes.add(flush);
   }
 
-  private async write(batch: Waiting[]): Promise<void> {
-    const n = batch.length;
+  private async write(waiting: Waiting[]): Promise<void> {
     const startedAt = performance.now();
+    // The batch is in arrival order: only its first clicks can be too old.
+    let stale = 0;
+    while (stale < waiting.length && startedAt - waiting[stale]!.queuedAt > MAX_CLICK_WAIT_MS) stale++;
+    const batch = stale === 0 ? waiting : waiting.slice(stale);
+    if (stale > 0) {
+      const error = new ClickRecorderError(`${stale} click(s) waited more than ${MAX_CLICK_WAIT_MS} ms to be written.`, 'overloaded');
+      for (let i = 0; i < stale; i++) waiting[i]!.reject(error);
+      if (batch.length === 0) return;
+    }
+    const n = batch.length;
     try {
       const clicks = new Array<Click>(n);
       for (let i = 0; i < n; i++) clicks[i] = batch[i]!.click;

@@ -46,6 +46,15 @@ export function newLinkCode(): string {
 
 /** A click id for a click at `at` (ordered by time, see CLICK_ID_LENGTH). */
 export function newClickId(at: Date): string {
+  return clickIdTimePrefix(at) + randomBase62(CLICK_ID_LENGTH - CLICK_ID_TIME_LENGTH);
+}
+
+/**
+ * The first characters of every click id of the millisecond `at`: each id of a click
+ * before `at` sorts below it, each id of a click at or after `at` above it (the credit
+ * job's cursor walks the clicks in this order).
+ */
+export function clickIdTimePrefix(at: Date): string {
   let time = at.getTime();
   if (!(time >= 0 && time <= MAX_CLICK_ID_TIME)) throw new RangeError(`A click id cannot encode the time ${at.toISOString()}.`);
   let prefix = '';
@@ -53,7 +62,7 @@ export function newClickId(at: Date): string {
     prefix = ALPHABET[time % 62]! + prefix;
     time = Math.floor(time / 62);
   }
-  return prefix + randomBase62(CLICK_ID_LENGTH - CLICK_ID_TIME_LENGTH);
+  return prefix;
 }
 
 /**

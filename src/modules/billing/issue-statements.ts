@@ -34,8 +34,8 @@ export interface IssueStatementsOptions {
  * first hour of the 1st in the program's time zone; an action that locks late in a month
  * already billed (the lock job ran behind) goes on a further statement for that month.
  * One transaction per program, set-based: the program's unbilled actions are read once
- * into a temporary table, the statements made from its groups, the lines written from it
- * and the totals summed from them. An action is billed once (statement_lines' key), so two
+ * into a temporary table, the statements made with their totals from its groups (one
+ * pass over it), then the lines written from it. An action is billed once (statement_lines' key), so two
  * runs, or a run killed and run again, never bill twice. The post-lock corrections made
  * in a month now over and not billed yet go on the same statements, as lines of their own:
  * each on the statement of its program, currency, month (the month it was made) and due
@@ -98,28 +98,40 @@ async function issueProgramStatements(tx: Sql, programId: number, now: Date): Pr
     [programId, now],
   );
   // Its corrections to bill, locked so that none is billed by two runs.
-  const { rows: corrections } = await tx.query<{ id: bigint; brand: number; currency: string; periodStart: string; dueAt: Date; timeZone: string }>(
+  const { rows: corrections } = await tx.query<{ id: bigint; brand: number; currency: string; periodStart: string; dueAt: Date; timeZone: string; amount: bigint }>(
     `select c.id, c.brand_account_id as brand, c.currency, (date_trunc('month', c.created_at at time zone p.time_zone))::date::text as "periodStart",
-            c.due_at as "dueAt", p.time_zone as "timeZone"
+            c.due_at as "dueAt", p.time_zone as "timeZone", c.amount_minor as amount
        from action_corrections c join programs p on p.id = c.program_id
       where c.program_id = $1 and c.statement_id is null
         and c.created_at < (date_trunc('month', $2::timestamptz at time zone p.time_zone) at time zone p.time_zone)
       order by c.id for update of c`,
     [programId, now],
   );
-  const { rows: made } = await tx.query<{ id: number; brand: number; currency: string; periodStart: string; dueAt: Date }>(
-    `with groups as (
-       select nextval(pg_get_serial_sequence('statements', 'id'))::int as id, brand_account_id, currency, period_start, due_at, time_zone
-         from (select distinct brand_account_id, currency, period_start, due_at, time_zone from billing_due
-               union
-               select * from unnest($3::int[], $4::text[], $5::date[], $6::timestamptz[], $7::text[])) g
-        order by currency, period_start, due_at)
-     insert into statements (id, number, brand_account_id, program_id, currency, period_start, period_end, due_at, due_on, issued_at, line_count, total_minor)
+  // The statements with their totals, summed from the actions to bill and the corrections
+  // (one pass over the temporary table): the actions' payouts plus the corrections. One
+  // whose total is zero or below (clawbacks beyond what it bills) owes nothing: it is
+  // issued paid.
+  const { rows: totals } = await tx.query<{ id: number; brand: number; currency: string; periodStart: string; lines: number; corrections: number; total: bigint }>(
+    `with sums as (
+       select brand_account_id, currency, period_start, due_at, time_zone, sum(n)::int as n, sum(c)::int as c, sum(total)::bigint as total
+         from (select brand_account_id, currency, period_start, due_at, time_zone, count(*) as n, 0 as c, sum(payout_minor) as total
+                 from billing_due group by brand_account_id, currency, period_start, due_at, time_zone
+               union all
+               select u.brand_account_id, u.currency, u.period_start, u.due_at, u.time_zone, 0, 1, u.amount from unnest($3::int[], $4::text[], $5::date[], $6::timestamptz[], $7::text[], $8::bigint[])
+                        as u(brand_account_id, currency, period_start, due_at, time_zone, amount)) parts
+        group by brand_account_id, currency, period_start, due_at, time_zone),
+     groups as (
+       select nextval(pg_get_serial_sequence('statements', 'id'))::int as id, *
+         from (select * from sums order by currency, period_start, due_at) ordered)
+     insert into statements (id, number, brand_account_id, program_id, currency, period_start, period_end, due_at, due_on, issued_at,
+                             line_count, correction_count, total_minor, paid_at)
      overriding system value
      select id, 'ST-' || to_char(period_start, 'YYYYMM') || '-' || lpad(id::text, 6, '0'), brand_account_id, $1, currency, period_start,
-            (period_start + interval '1 month')::date - 1, due_at, (due_at at time zone time_zone)::date, $2, 1, 0
+            (period_start + interval '1 month')::date - 1, due_at, (due_at at time zone time_zone)::date, $2, n, c, total,
+            case when total <= 0 then $2::timestamptz end
        from groups
-     returning id, brand_account_id as brand, currency, period_start::text as "periodStart", due_at as "dueAt"`,
+     returning id, brand_account_id as brand, currency, period_start::text as "periodStart", line_count as lines, correction_count as corrections,
+               total_minor as total`,
     [
       programId,
       now,
@@ -128,10 +140,11 @@ async function issueProgramStatements(tx: Sql, programId: number, now: Date): Pr
       corrections.map((c) => c.periodStart),
       corrections.map((c) => c.dueAt.toISOString()),
       corrections.map((c) => c.timeZone),
+      corrections.map((c) => c.amount.toString()),
     ],
   );
-  if (made.length === 0) return { statements: 0, lines: 0, made: [] };
-  const ids = made.map((row) => row.id);
+  if (totals.length === 0) return { statements: 0, lines: 0, made: [] };
+  const ids = totals.map((row) => row.id);
   const { rowCount } = await tx.query(
     `insert into statement_lines (action_id, statement_id, partner_account_id, event_type_id, amount_minor, payout_minor, locked_at)
      select d.id, s.id, d.partner_account_id, d.event_type_id, d.amount_minor, d.payout_minor, d.locked_at
@@ -149,38 +162,22 @@ async function issueProgramStatements(tx: Sql, programId: number, now: Date): Pr
       [programId, ids, corrections.map((c) => c.id.toString())],
     );
   }
-  // Totals: the actions' payouts plus the corrections. A statement whose total is zero or
-  // below (clawbacks beyond what it bills) owes nothing: it is issued paid.
-  const { rows: totals } = await tx.query<{ id: number; lines: number; corrections: number; total: bigint }>(
-    `update statements s set line_count = coalesce(l.n, 0), correction_count = coalesce(c.n, 0),
-            total_minor = coalesce(l.total, 0) + coalesce(c.total, 0),
-            paid_at = case when coalesce(l.total, 0) + coalesce(c.total, 0) <= 0 then $2::timestamptz end
-       from unnest($1::int[]) as m(id)
-       left join (select statement_id, count(*)::int as n, sum(payout_minor)::bigint as total from statement_lines
-                   where statement_id = any($1::int[]) group by statement_id) l on l.statement_id = m.id
-       left join (select statement_id, count(*)::int as n, sum(amount_minor)::bigint as total from action_corrections
-                   where statement_id = any($1::int[]) group by statement_id) c on c.statement_id = m.id
-      where s.id = m.id
-     returning s.id, s.line_count as lines, s.correction_count as corrections, s.total_minor as total`,
-    [ids, now],
-  );
   for (const row of totals) {
-    const statement = made.find((m) => m.id === row.id)!;
     await recordAuditEvent(tx, {
       at: now,
       actorUserId: null,
-      accountId: statement.brand,
+      accountId: row.brand,
       action: 'statement.issued',
       subject: `statement:${row.id}`,
       detail: {
         programId,
-        currency: statement.currency,
-        periodStart: statement.periodStart,
+        currency: row.currency,
+        periodStart: row.periodStart,
         lines: row.lines,
         corrections: row.corrections,
         totalMinor: row.total.toString(),
       },
     });
   }
-  return { statements: made.length, lines: rowCount ?? 0, made: totals.map((row) => ({ id: row.id, totalMinor: row.total })) };
+  return { statements: totals.length, lines: rowCount ?? 0, made: totals.map((row) => ({ id: row.id, totalMinor: row.total })) };
 }

@@ -38,6 +38,7 @@ import { operatorWorkItemRoutes } from './routes/operator-work-items.js';
 import { programRoutes } from './routes/programs.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { sessionRoutes } from './routes/session.js';
+import { profileRoutes } from './routes/profile.js';
 import { trackingRoutes } from './routes/tracking.js';
 
 /** The product's mark and name for the top bar of /docs (the web UI's logo, white text on Swagger UI's dark bar). */
@@ -194,6 +195,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(sessionRoutes, { ctx, config });
+  await app.register(profileRoutes, { ctx });
   await app.register(accountRoutes, { ctx, publicUrl: config.publicUrl });
   await app.register(programRoutes, { ctx });
   await app.register(eventTypeRoutes, { ctx, publicUrl: config.publicUrl });

@@ -14,6 +14,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/core/clock.js';
+import { hashPassword } from '../../src/core/crypto.js';
 import { issueApiToken } from '../../src/modules/accounts/api-tokens.js';
 import { inviteUser } from '../../src/modules/accounts/members.js';
 import { applyActionOperation } from '../../src/modules/actions/apply-action-operation.js';
@@ -520,6 +521,27 @@ const ROUTES: RouteRow[] = [
     path: '/api/v1/me',
     audience: 'user',
     request: () => ({ url: '/api/v1/me' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+  },
+  // The user menu: each login changes its own name and password, nobody else's.
+  {
+    method: 'PATCH',
+    path: '/api/v1/me',
+    audience: 'user',
+    request: () => ({ url: '/api/v1/me', payload: { Name: 'Renamed Self' } }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/me/password',
+    audience: 'user',
+    // The world's logins have no password (none is hashed per test); here they all get TEST_PASSWORD.
+    setup: async (w) => {
+      await w.t.ctx.db.query('update users set password_hash = $1', [await hashPassword(TEST_PASSWORD)]);
+    },
+    request: () => ({ url: '/api/v1/me/password', payload: { CurrentPassword: TEST_PASSWORD, NewPassword: 'a-new-password-2027' } }),
     owner: { caller: 'brandA', status: 200 },
     crossTenant: 'self',
   },

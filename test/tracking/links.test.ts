@@ -3,7 +3,7 @@ import { expireContract } from '../../src/modules/contracts/expire-contract.js';
 import { describeDb } from '../support/db.js';
 import { logInClient, makeAccount, makeOperator, startTestApp, type TestApp } from '../support/app.js';
 import { makeContract, makeProgram } from '../support/programs.js';
-import { createLinkOk, makeTrackingWorld, type LinkDtoJson } from './support.js';
+import { closeAccount, createLinkOk, makeTrackingWorld, type LinkDtoJson } from './support.js';
 
 describeDb('tracking links', (db) => {
   let t: TestApp;
@@ -104,6 +104,41 @@ describeDb('tracking links', (db) => {
     const response = await w.partnerClient.post('/api/v1/links', { CampaignId: w.program.id, LandingUrl: 'https://shop.example/' });
     expect(response.statusCode).toBe(403);
     expect(response.json().detail).toMatch(/contract with program \d+ ended on .* \(EXPIRED_BY_PARTNER\)/);
+  });
+
+  it("lists each link's effective state: active, contract expired (clicks counted, nothing earned), disabled, partner closed, blocked", async () => {
+    const w = await makeTrackingWorld(t.app, t.ctx);
+    const brandClient = (await logInClient(t.app, w.brand.adminEmail)).withAccount(w.brand.id);
+    const kept = await createLinkOk(w.partnerClient, w.program.id, 'https://shop.example/kept');
+    const disabled = await createLinkOk(w.partnerClient, w.program.id, 'https://shop.example/off');
+    expect(kept.EffectiveState).toBe('ACTIVE');
+    expect((await w.partnerClient.post(`/api/v1/links/${disabled.Id}/disable`)).json()).toMatchObject({ Status: 'DISABLED', EffectiveState: 'DISABLED' });
+    const states = async (client = w.partnerClient) => {
+      const response = await client.get('/api/v1/links');
+      expect(response.statusCode, response.body).toBe(200);
+      return Object.fromEntries((response.json().Items as LinkDtoJson[]).map((l) => [l.Id, [l.Status, l.EffectiveState]]));
+    };
+    expect(await states()).toEqual({ [kept.Id]: ['ACTIVE', 'ACTIVE'], [disabled.Id]: ['DISABLED', 'DISABLED'] });
+
+    // The partner expires its contract: the link still counts clicks, but they earn nothing.
+    await expireContract(t.ctx, w.partner.actor, w.contractId, {});
+    db().clock.advanceMs(1_000);
+    expect(await states()).toEqual({ [kept.Id]: ['ACTIVE', 'CONTRACT_EXPIRED'], [disabled.Id]: ['DISABLED', 'DISABLED'] });
+    // The brand reads the same states, and GET /links/:id too.
+    expect(await states(brandClient)).toEqual(await states());
+    expect((await w.partnerClient.get(`/api/v1/links/${kept.Id}`)).json().EffectiveState).toBe('CONTRACT_EXPIRED');
+
+    // A new contract with the program makes the link earn again; a closed partner's links track nothing.
+    await makeContract(t.ctx, w.partner, w.program);
+    expect((await states())[kept.Id]).toEqual(['ACTIVE', 'ACTIVE']);
+    // Its landing page off the program's landing domains: blocked (visits are refused), until allowed again.
+    const { rows } = await t.ctx.db.query<{ landing_domains: string[] }>('select landing_domains from programs where id = $1', [w.program.id]);
+    await t.ctx.db.query(`update programs set landing_domains = '{elsewhere.example}' where id = $1`, [w.program.id]);
+    expect((await states())[kept.Id]).toEqual(['ACTIVE', 'BLOCKED']);
+    await t.ctx.db.query('update programs set landing_domains = $2 where id = $1', [w.program.id, rows[0]!.landing_domains]);
+    expect((await states())[kept.Id]).toEqual(['ACTIVE', 'ACTIVE']);
+    await closeAccount(t.ctx, w.partner.id);
+    expect(await states(brandClient)).toEqual({ [kept.Id]: ['ACTIVE', 'PARTNER_CLOSED'], [disabled.Id]: ['DISABLED', 'DISABLED'] });
   });
 
   it('accepts a contract that expires in the future (still active today)', async () => {

@@ -15,6 +15,7 @@ import { OperatorStatementDetailPage, OperatorStatementsPage } from './pages/ope
 import { OperatorWorkItemsPage } from './pages/operator/OperatorWorkItemsPage';
 import { OperatorPayoutRunDetailPage, OperatorPayoutRunsPage } from './pages/operator/OperatorPayoutRunsPage';
 import { sections } from './sections';
+import { Titled } from './lib/pageTitle';
 
 function isUnauthorized(error: unknown): boolean {
   return error instanceof ApiError && error.status === 401;
@@ -84,19 +85,19 @@ export function App() {
       <ToastProvider>
         <BrowserRouter>
           <Routes>
-            <Route path="/login" element={<LoginPage />} />
-            <Route path="/accept-invitation" element={<AcceptInvitationPage />} />
+            <Route path="/login" element={<Titled title="Log in"><LoginPage /></Titled>} />
+            <Route path="/accept-invitation" element={<Titled title="Accept invitation"><AcceptInvitationPage /></Titled>} />
             <Route element={<Authenticated />}>
               <Route index element={<HomeRedirect />} />
               <Route path="operator" element={<OperatorOnly />}>
                 <Route index element={<Navigate to="accounts" replace />} />
-                <Route path="accounts" element={<OperatorAccountsPage />} />
-                <Route path="actions" element={<OperatorActionsPage />} />
-                <Route path="work-items" element={<OperatorWorkItemsPage />} />
-                <Route path="statements" element={<OperatorStatementsPage />} />
-                <Route path="statements/:statementId" element={<OperatorStatementDetailPage />} />
-                <Route path="payout-runs" element={<OperatorPayoutRunsPage />} />
-                <Route path="payout-runs/:runId" element={<OperatorPayoutRunDetailPage />} />
+                <Route path="accounts" element={<Titled title="Accounts" context="Operator console"><OperatorAccountsPage /></Titled>} />
+                <Route path="actions" element={<Titled title="Actions" context="Operator console"><OperatorActionsPage /></Titled>} />
+                <Route path="work-items" element={<Titled title="Work items" context="Operator console"><OperatorWorkItemsPage /></Titled>} />
+                <Route path="statements" element={<Titled title="Statements" context="Operator console"><OperatorStatementsPage /></Titled>} />
+                <Route path="statements/:statementId" element={<Titled title="Statement" context="Operator console"><OperatorStatementDetailPage /></Titled>} />
+                <Route path="payout-runs" element={<Titled title="Payout runs" context="Operator console"><OperatorPayoutRunsPage /></Titled>} />
+                <Route path="payout-runs/:runId" element={<Titled title="Payout run" context="Operator console"><OperatorPayoutRunDetailPage /></Titled>} />
               </Route>
               <Route element={<AccountRequired />}>
                 {sections.map((section) => (
@@ -108,7 +109,7 @@ export function App() {
                   </Route>
                 ))}
               </Route>
-              <Route path="*" element={<NotFoundPage />} />
+              <Route path="*" element={<Titled title="Page not found"><NotFoundPage /></Titled>} />
             </Route>
           </Routes>
         </BrowserRouter>

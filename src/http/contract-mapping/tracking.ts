@@ -26,6 +26,7 @@ export function toLinkDto(row: LinkRow, publicUrl: string): TrackingLink {
     Status: row.status,
     ClickCount: row.clickCount,
     LandingAllowed: row.landingAllowed,
+    EffectiveState: row.effectiveState,
     CreatedDate: row.createdAt.toISOString(),
     DisabledDate: isoOrNull(row.disabledAt),
   };

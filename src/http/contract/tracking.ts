@@ -1,7 +1,7 @@
 /** Tracking links (partners create them, brands read them); the redirect /c/<code> itself answers no JSON. */
 import { z } from 'zod';
 import { LINK_SORTS } from './enums.js';
-import { LINK_STATUSES, MAX_LINK_LABEL_LENGTH } from '../../modules/tracking/types.js';
+import { LINK_EFFECTIVE_STATES, LINK_STATUSES, MAX_LINK_LABEL_LENGTH } from '../../modules/tracking/types.js';
 import { isoDate, pageQueryShape, rowId, rowIdText, sortQuery } from './common.js';
 
 export const linkDto = z
@@ -20,6 +20,11 @@ export const linkDto = z
     LandingAllowed: z
       .boolean()
       .describe("False when the landing URL's host is outside the program's allowed landing domains: visits get the not-found page and are not counted"),
+    EffectiveState: z
+      .enum(LINK_EFFECTIVE_STATES)
+      .describe(
+        'What a visit does now, the first that holds: DISABLED (error page, nothing recorded), PARTNER_CLOSED (expired-link page, nothing recorded), BLOCKED (LandingAllowed false), CONTRACT_EXPIRED (no contract in force with the program: clicks are counted, conversions earn nothing), ACTIVE',
+      ),
     CreatedDate: isoDate,
     DisabledDate: isoDate.nullable(),
   })

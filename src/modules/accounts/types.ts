@@ -10,3 +10,6 @@ export type Role = (typeof ROLES)[number];
 
 export const ACCOUNT_STATUSES = ['ACTIVE', 'CLOSED'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** The longest name a user may give themselves. */
+export const MAX_USER_NAME_LENGTH = 200;

@@ -76,6 +76,6 @@ export async function createLink(ctx: ServiceContext, actor: Actor, input: Creat
       subject: `tracking_link:${linkId}`,
       detail: { programId: input.programId, landingUrl, label },
     });
-    return getVisibleLinkOrThrow(tx, partner, linkId);
+    return getVisibleLinkOrThrow(tx, partner, linkId, ctx.clock.now());
   });
 }

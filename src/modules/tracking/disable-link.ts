@@ -16,7 +16,7 @@ export async function disableLink(ctx: ServiceContext, actor: Actor, linkId: num
   const partner = requireAccountActor(actor, 'PARTNER');
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
-    const link = await getVisibleLinkOrThrow(tx, partner, linkId);
+    const link = await getVisibleLinkOrThrow(tx, partner, linkId, ctx.clock.now());
     if (link.partnerAccountId !== partner.accountId) throw notFound(`Tracking link ${linkId} does not exist in this account.`);
     if (link.status === 'DISABLED') {
       throw conflict(`Tracking link ${linkId} was disabled on ${link.disabledAt?.toISOString()}; it cannot be disabled again.`);
@@ -34,6 +34,6 @@ export async function disableLink(ctx: ServiceContext, actor: Actor, linkId: num
       subject: `tracking_link:${linkId}`,
       detail: { code: link.code },
     });
-    return getVisibleLinkOrThrow(tx, partner, linkId);
+    return getVisibleLinkOrThrow(tx, partner, linkId, ctx.clock.now());
   });
 }

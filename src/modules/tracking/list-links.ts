@@ -5,9 +5,9 @@ import { getVisibleLinkOrThrow, listVisibleLinks, type LinkFilter, type LinkRow 
 
 /** A partner lists its own links; a brand, read-only, the links to its programs. */
 export async function listLinks(ctx: ServiceContext, actor: Actor, filter: LinkFilter): Promise<Page<LinkRow>> {
-  return listVisibleLinks(ctx.db, requireAccountActor(actor), filter);
+  return listVisibleLinks(ctx.db, requireAccountActor(actor), filter, ctx.clock.now());
 }
 
 export async function getLink(ctx: ServiceContext, actor: Actor, linkId: number): Promise<LinkRow> {
-  return getVisibleLinkOrThrow(ctx.db, requireAccountActor(actor), linkId);
+  return getVisibleLinkOrThrow(ctx.db, requireAccountActor(actor), linkId, ctx.clock.now());
 }

@@ -3,9 +3,9 @@ import { pageOffset, sortClause, type Page, type PageRequest } from '../../core/
 import type { Sql } from '../../db/types.js';
 import type { AccountActor } from '../accounts/actor.js';
 import { isLandingUrlAllowed } from '../programs/landing-domains.js';
-import type { LinkStatus } from './types.js';
+import type { LinkEffectiveState, LinkStatus } from './types.js';
 
-export type { LinkStatus } from './types.js';
+export type { LinkEffectiveState, LinkStatus } from './types.js';
 
 export interface LinkRow {
   id: number;
@@ -23,23 +23,56 @@ export interface LinkRow {
   clickCount: number;
   /** False when the landing URL's host is outside the program's allowed landing domains: its visits are refused. */
   landingAllowed: boolean;
+  /** What a click on it does now (see `effectiveState`). */
+  effectiveState: LinkEffectiveState;
 }
 
-type StoredRow = Omit<LinkRow, 'clickCount' | 'landingAllowed'> & { clickCount: bigint | number | string; landingDomains: string[] };
+type StoredRow = Omit<LinkRow, 'clickCount' | 'landingAllowed' | 'effectiveState'> & {
+  clickCount: bigint | number | string;
+  landingDomains: string[];
+  partnerClosed: boolean;
+  contractInForce: boolean;
+};
 
-// The click count reads the (link_id, at) index only; it is exact, not a cached counter.
-const COLUMNS = `l.id, l.code, l.program_id as "programId", p.name as "programName", p.brand_account_id as "brandAccountId",
+// The click count reads the (link_id, at) index only; it is exact, not a cached counter. The
+// contract in force is the partner's contract with the program at the instant `now` (the
+// service's clock), read through contracts_partner_idx.
+const columns = (nowParam: string) => `l.id, l.code, l.program_id as "programId", p.name as "programName", p.brand_account_id as "brandAccountId",
   l.partner_account_id as "partnerAccountId", pa.name as "partnerName", l.landing_url as "landingUrl", l.label,
   case when l.disabled_at is null then 'ACTIVE' else 'DISABLED' end as status,
   l.created_at as "createdAt", l.disabled_at as "disabledAt", p.landing_domains as "landingDomains",
-  (select count(*) from clicks c where c.link_id = l.id) as "clickCount"`;
+  (select count(*) from clicks c where c.link_id = l.id) as "clickCount",
+  pa.status = 'CLOSED' as "partnerClosed",
+  exists (select 1 from contracts k where k.partner_account_id = l.partner_account_id and k.program_id = l.program_id
+           and k.start_at <= ${nowParam} and (k.end_at is null or k.end_at > ${nowParam})) as "contractInForce"`;
 
 const FROM = `from tracking_links l
   join programs p on p.id = l.program_id
   join accounts pa on pa.id = l.partner_account_id`;
 
-function fromStored({ landingDomains, ...row }: StoredRow): LinkRow {
-  return { ...row, clickCount: Number(row.clickCount), landingAllowed: isLandingUrlAllowed(row.landingUrl, landingDomains) };
+/**
+ * A link's effective state, the first that holds: DISABLED (by the partner: visits get an
+ * error page, nothing is recorded), PARTNER_CLOSED (the expired-link page, nothing
+ * recorded), BLOCKED (landing URL outside the program's landing domains: "Link not
+ * found", nothing recorded), CONTRACT_EXPIRED (no contract in force with the program:
+ * clicks are still counted, conversions earn nothing), else ACTIVE.
+ */
+export function effectiveState(link: { disabled: boolean; partnerClosed: boolean; landingAllowed: boolean; contractInForce: boolean }): LinkEffectiveState {
+  if (link.disabled) return 'DISABLED';
+  if (link.partnerClosed) return 'PARTNER_CLOSED';
+  if (!link.landingAllowed) return 'BLOCKED';
+  if (!link.contractInForce) return 'CONTRACT_EXPIRED';
+  return 'ACTIVE';
+}
+
+function fromStored({ landingDomains, partnerClosed, contractInForce, ...row }: StoredRow): LinkRow {
+  const landingAllowed = isLandingUrlAllowed(row.landingUrl, landingDomains);
+  return {
+    ...row,
+    clickCount: Number(row.clickCount),
+    landingAllowed,
+    effectiveState: effectiveState({ disabled: row.disabledAt !== null, partnerClosed, landingAllowed, contractInForce }),
+  };
 }
 
 /** The tenancy filter: a partner sees its own links, a brand the links to its programs. */
@@ -47,10 +80,11 @@ function scope(actor: AccountActor, param: string): string {
   return actor.accountKind === 'PARTNER' ? `l.partner_account_id = ${param}` : `p.brand_account_id = ${param}`;
 }
 
-export async function getVisibleLinkOrThrow(sql: Sql, actor: AccountActor, linkId: number): Promise<LinkRow> {
-  const { rows } = await sql.query<StoredRow>(`select ${COLUMNS} ${FROM} where l.id = $1 and ${scope(actor, '$2')}`, [
+export async function getVisibleLinkOrThrow(sql: Sql, actor: AccountActor, linkId: number, now: Date): Promise<LinkRow> {
+  const { rows } = await sql.query<StoredRow>(`select ${columns('$3')} ${FROM} where l.id = $1 and ${scope(actor, '$2')}`, [
     linkId,
     actor.accountId,
+    now,
   ]);
   if (!rows[0]) throw notFound(`Tracking link ${linkId} does not exist or is not visible to this account.`);
   return fromStored(rows[0]);
@@ -71,7 +105,7 @@ const SORTS: Record<string, string> = {
   partnerName: 'pa.name',
 };
 
-export async function listVisibleLinks(sql: Sql, actor: AccountActor, filter: LinkFilter): Promise<Page<LinkRow>> {
+export async function listVisibleLinks(sql: Sql, actor: AccountActor, filter: LinkFilter, now: Date): Promise<Page<LinkRow>> {
   const params: unknown[] = [actor.accountId];
   const where = [scope(actor, '$1')];
   if (filter.programId !== undefined) {
@@ -84,9 +118,9 @@ export async function listVisibleLinks(sql: Sql, actor: AccountActor, filter: Li
   const order = sortClause(filter.sort, filter.order, SORTS, 'createdAt');
   const total = await sql.query<{ n: number }>(`select count(*)::int as n ${FROM} where ${whereSql}`, params);
   const { rows } = await sql.query<StoredRow>(
-    `select ${COLUMNS} ${FROM} where ${whereSql} order by ${order}, l.id desc
+    `select ${columns(`$${params.length + 1}`)} ${FROM} where ${whereSql} order by ${order}, l.id desc
       limit ${filter.pageSize} offset ${pageOffset(filter)}`,
-    params,
+    [...params, now],
   );
   return { items: rows.map(fromStored), page: filter.page, pageSize: filter.pageSize, total: total.rows[0]?.n ?? 0 };
 }

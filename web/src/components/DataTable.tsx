@@ -371,9 +371,12 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
           ) : null}
         </div>
       ) : null}
-      <div className="table-scroll">
+      {/* The frame that scrolls sideways is a named, focusable region, so a keyboard can scroll it too (WCAG 2.1.1). */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take the focus to be scrolled without a mouse */}
+      <section className="table-scroll" aria-label={`${props.label} (scrolls sideways)`} tabIndex={0}>
         <div className="table-progress" aria-hidden="true" />
-        <table className="table" aria-label={props.label} aria-busy={props.loading || props.refreshing || undefined}>
+        {/* The first column (after the selection boxes) stays in view while a wide table scrolls inside its frame. */}
+        <table className={selection ? 'table table-with-check' : 'table'} aria-label={props.label} aria-busy={props.loading || props.refreshing || undefined}>
           <thead>
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id}>
@@ -417,7 +420,7 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
           </thead>
           <tbody>{body}</tbody>
         </table>
-      </div>
+      </section>
       {props.hideFooter ? null : (
         <div className="table-footer">
           <div className="table-count" data-testid="row-count" aria-live="polite">

@@ -23,8 +23,17 @@ export function QueryError({ error, onRetry }: { error: unknown; onRetry?: () =>
   );
 }
 
-export function Notice({ children, kind = 'info' }: { children: ReactNode; kind?: 'info' | 'warning' | 'success' }) {
-  return <div className={`alert alert-${kind}`}>{children}</div>;
+/**
+ * A notice: its text is one block (an .alert lays its children out as a row, so text with a
+ * link in it would otherwise be split into pieces spread across the width), then any action.
+ */
+export function Notice({ children, kind = 'info', action }: { children: ReactNode; kind?: 'info' | 'warning' | 'success'; action?: ReactNode }) {
+  return (
+    <div className={`alert alert-${kind}`}>
+      <div className="alert-text">{children}</div>
+      {action}
+    </div>
+  );
 }
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {

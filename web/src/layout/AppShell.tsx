@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { useEffect, useRef, useState } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, errorDetail } from '../api/client';
 import { ME_KEY, useSession } from '../api/session';
 import { Menu } from '../components/Menu';
@@ -112,14 +113,70 @@ function UserMenu() {
   );
 }
 
+/**
+ * Below 960 px the main navigation folds into a Menu button; the panel closes on a
+ * navigation or a link chosen in it, on Escape (focus back on the button) and on a click outside.
+ */
+function useFoldedNav() {
+  const [open, setOpen] = useState(false);
+  const location = useLocation();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const navRef = useRef<HTMLElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a change of page closes the panel
+  useEffect(() => setOpen(false), [location.pathname]);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setOpen(false);
+      buttonRef.current?.focus();
+    };
+    const onPointer = (event: PointerEvent) => {
+      const target = event.target as Node;
+      if (!navRef.current?.contains(target) && !buttonRef.current?.contains(target)) setOpen(false);
+    };
+    // A link chosen in the panel closes it, also the current page's link.
+    const onClick = (event: MouseEvent) => {
+      if (navRef.current?.contains(event.target as Node) && (event.target as HTMLElement).closest('a')) setOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    document.addEventListener('click', onClick);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+      document.removeEventListener('click', onClick);
+    };
+  }, [open]);
+  return { open, setOpen, buttonRef, navRef };
+}
+
 export function AppShell() {
   const { isOperator, account } = useSession();
+  const nav = useFoldedNav();
   return (
     <div className="app">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
       <header className="topbar">
         <div className="topbar-inner">
+          <button
+            ref={nav.buttonRef}
+            type="button"
+            className="nav-toggle"
+            aria-expanded={nav.open}
+            aria-controls="main-nav"
+            data-testid="nav-toggle"
+            onClick={() => nav.setOpen(!nav.open)}
+          >
+            <svg width="18" height="18" viewBox="0 0 20 20" aria-hidden="true">
+              <path d={nav.open ? 'M5 5l10 10M15 5L5 15' : 'M3 5h14M3 10h14M3 15h14'} stroke="currentColor" strokeWidth="2" strokeLinecap="round" fill="none" />
+            </svg>
+            <span>Menu</span>
+          </button>
           <Logo />
-          <nav className="topnav" aria-label="Main">
+          <nav ref={nav.navRef} id="main-nav" className={nav.open ? 'topnav topnav-open' : 'topnav'} aria-label="Main">
             {isOperator ? (
               <>
                 <NavLink to="/operator/accounts" className="topnav-link">
@@ -153,7 +210,7 @@ export function AppShell() {
           </div>
         </div>
       </header>
-      <main className="main" id="main">
+      <main className="main" id="main" tabIndex={-1}>
         <PendingInvitations />
         <Outlet />
       </main>

@@ -1,6 +1,7 @@
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { useAccount } from '../api/session';
 import { Notice } from '../components/Feedback';
+import { usePageTitle } from '../lib/pageTitle';
 import { pageAllowedForKind, visiblePages, type PageDef, type SectionDef } from '../navigation';
 
 /** A section's tabs (one per page the account has) above the page. */
@@ -26,17 +27,21 @@ export function SectionLayout({ section }: { section: SectionDef }) {
   );
 }
 
-/** The root of a section: its own index page, or its first page. */
+/** The root of a section: its own index (hub) page, or its first page when the hub would list only one. */
 export function SectionIndex({ section }: { section: SectionDef }) {
   const account = useAccount();
-  if (section.index) return <>{section.index}</>;
-  const first = visiblePages(section, account)[0];
+  const pages = visiblePages(section, account);
+  usePageTitle(section.label, account.Name);
+  // A hub page that would hold a single card goes straight to that page.
+  if (section.index && (section.flat || pages.length !== 1)) return <>{section.index}</>;
+  const first = pages[0];
   return first ? <Navigate to={`/${section.path}/${first.path}`} replace /> : <Navigate to="/home" replace />;
 }
 
 /** A page the current account does not have sends the user home (e.g. after switching accounts). */
 export function PageGuard({ page }: { page: PageDef }) {
   const account = useAccount();
+  usePageTitle(page.label, account.Name);
   if (!pageAllowedForKind(page, account)) return <Navigate to="/home" replace />;
   if (page.adminOnly && account.Role !== 'ADMIN') {
     return (

@@ -1,7 +1,7 @@
 import type { Action } from '@contract/actions';
 import { CHANGE_REASON_CODES, type ChangeReasonCode } from '@contract/enums';
 import { formatDate } from '../../lib/format';
-import { reasonLabel } from '../../lib/labels';
+import { labelWithCode, reasonLabel } from '../../lib/labels';
 
 /** A select of the reason codes, with nothing chosen until the user picks one. */
 export function ReasonSelect({
@@ -20,7 +20,7 @@ export function ReasonSelect({
       </option>
       {CHANGE_REASON_CODES.map((code) => (
         <option key={code} value={code}>
-          {code} · {reasonLabel(code)}
+          {labelWithCode(reasonLabel(code), code)}
         </option>
       ))}
     </select>

@@ -19,6 +19,15 @@ import { useToast } from '../../components/Toast';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { positiveIntParam, tableStateToParams, useSearchState } from '../../lib/searchState';
 import { LINK_SORTS } from '@contract/enums';
+import { LINK_STATE_LABELS, linkStateLabel } from '../../lib/labels';
+
+const LINK_STATE_TONES: Record<string, 'green' | 'amber' | 'gray' | 'red'> = {
+  ACTIVE: 'green',
+  CONTRACT_EXPIRED: 'amber',
+  BLOCKED: 'amber',
+  DISABLED: 'gray',
+  PARTNER_CLOSED: 'red',
+};
 
 const SORT_KEYS: readonly string[] = LINK_SORTS;
 const PAGE_SIZES = [10, 25, 50, 100];
@@ -194,23 +203,25 @@ export function PartnerLinksPage() {
         meta: { align: 'right', className: 'num' },
         cell: (info) => info.getValue().toLocaleString('en-US'),
       }),
-      col.accessor('Status', {
+      // The link's effective state, computed by the server: what a visit does now.
+      col.accessor('EffectiveState', {
+        id: 'Status',
         header: 'Status',
         enableSorting: false,
-        cell: (info) =>
-          info.getValue() === 'ACTIVE' ? (
-            info.row.original.LandingAllowed ? (
-              <Badge tone="green">ACTIVE</Badge>
-            ) : (
-              <Badge tone="amber" title="The landing URL is no longer on the program's allowed landing domains: visitors see “Link not found” and nothing is counted. Create a link to an allowed page.">
-                BLOCKED
+        cell: (info) => {
+          const link = info.row.original;
+          const state = info.getValue();
+          const explanation = LINK_STATE_LABELS[state]?.explanation;
+          const disabledOn = link.DisabledDate ? ` Disabled ${formatDateTime(link.DisabledDate, account.TimeZone)}.` : '';
+          return (
+            <span className="two-line-cell link-state" data-state={state}>
+              <Badge tone={LINK_STATE_TONES[state] ?? 'gray'} title={`${state}: ${explanation ?? ''}${disabledOn}`}>
+                {linkStateLabel(state)}
               </Badge>
-            )
-          ) : (
-            <Badge tone="gray" title={info.row.original.DisabledDate ? `Disabled ${formatDateTime(info.row.original.DisabledDate, account.TimeZone)}` : undefined}>
-              DISABLED
-            </Badge>
-          ),
+              {state === 'ACTIVE' ? null : <span className="muted small link-state-explanation">{explanation}</span>}
+            </span>
+          );
+        },
       }),
       col.accessor('CreatedDate', {
         header: 'Created',

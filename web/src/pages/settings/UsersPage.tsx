@@ -9,7 +9,8 @@ import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { ErrorMessage, Notice } from '../../components/Feedback';
 import { Badge, Card, CopyField, Field, PageHeader } from '../../components/Form';
 import { useToast } from '../../components/Toast';
-import { formatDate, humanize } from '../../lib/format';
+import { formatDate } from '../../lib/format';
+import { label } from '../../lib/labels';
 
 const NO_MEMBERS: Member[] = [];
 const NO_INVITATIONS: Invitation[] = [];
@@ -92,6 +93,8 @@ function InviteUserDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
+const LAST_ADMIN_REASON = 'The last admin cannot be removed: make another member an admin first.';
+
 export function UsersPage() {
   const account = useAccount();
   const { me } = useSession();
@@ -127,6 +130,7 @@ export function UsersPage() {
   });
 
   const { mutate: mutateRole, isPending: rolePending } = changeRole;
+  const adminCount = (members.data ?? []).filter((m) => m.Role === 'ADMIN').length;
   const columns = useMemo(
     () => [
       memberCol.accessor('Name', {
@@ -149,7 +153,7 @@ export function UsersPage() {
         meta: { width: 150 },
         cell: ({ row }) => {
           const m = row.original;
-          if (!isAdmin) return <Badge tone={m.Role === 'ADMIN' ? 'violet' : 'gray'}>{humanize(m.Role)}</Badge>;
+          if (!isAdmin) return <Badge tone={m.Role === 'ADMIN' ? 'violet' : 'gray'}>{label.role(m.Role)}</Badge>;
           return (
             <select
               className="select select-sm"
@@ -159,7 +163,9 @@ export function UsersPage() {
               onChange={(e) => mutateRole({ member: m, role: e.target.value as Role })}
             >
               <option value="ADMIN">Admin</option>
-              <option value="USER">User</option>
+              <option value="USER" disabled={m.Role === 'ADMIN' && adminCount === 1}>
+                User{m.Role === 'ADMIN' && adminCount === 1 ? ' (the account needs another admin first)' : ''}
+              </option>
             </select>
           );
         },
@@ -175,27 +181,43 @@ export function UsersPage() {
               id: 'actions',
               header: () => <span className="visually-hidden">Actions</span>,
               meta: { align: 'right', width: 100 },
-              cell: ({ row }) => (
-                <button
-                  type="button"
-                  className="btn btn-sm btn-danger-ghost"
-                  aria-label={`Remove ${row.original.Name}`}
-                  onClick={() => setRemoving(row.original)}
-                >
-                  Remove
-                </button>
-              ),
+              cell: ({ row }) => {
+                // An account keeps at least one admin: the server refuses removing the last one,
+                // so the button says why before anyone confirms anything.
+                const last = row.original.Role === 'ADMIN' && adminCount === 1;
+                const reasonId = `last-admin-${row.original.UserId}`;
+                return (
+                  <span className="row-actions row-actions-stacked">
+                    <button
+                      type="button"
+                      className="btn btn-sm btn-danger-ghost"
+                      aria-label={`Remove ${row.original.Name}`}
+                      aria-describedby={last ? reasonId : undefined}
+                      disabled={last}
+                      title={last ? LAST_ADMIN_REASON : undefined}
+                      onClick={() => setRemoving(row.original)}
+                    >
+                      Remove
+                    </button>
+                    {last ? (
+                      <span id={reasonId} className="muted small" data-testid="last-admin-reason">
+                        {LAST_ADMIN_REASON}
+                      </span>
+                    ) : null}
+                  </span>
+                );
+              },
             }),
           ]
         : []),
     ],
-    [isAdmin, me.User.Id, account.TimeZone, mutateRole, rolePending],
+    [isAdmin, me.User.Id, account.TimeZone, mutateRole, rolePending, adminCount],
   );
 
   const invitationColumns = useMemo(
     () => [
       invitationCol.accessor('Email', { header: 'E-mail' }),
-      invitationCol.accessor('Role', { header: 'Role', cell: (info) => humanize(info.getValue()), meta: { width: 100 } }),
+      invitationCol.accessor('Role', { header: 'Role', cell: (info) => label.role(info.getValue()), meta: { width: 100 } }),
       invitationCol.accessor('CreatedDate', { header: 'Invited', cell: (info) => formatDate(info.getValue(), account.TimeZone), meta: { width: 120 } }),
       invitationCol.accessor('ExpirationDate', { header: 'Expires', cell: (info) => formatDate(info.getValue(), account.TimeZone), meta: { width: 120 } }),
       invitationCol.display({

@@ -67,3 +67,39 @@ test('a partner reads its balance movements with the running balance, filters th
   expect(csv.header).toEqual(['Id', 'Date', 'Type', 'Reference', 'StatementNumber', 'ActionId', 'Currency', 'Amount', 'Balance']);
   expect(csv.rows.map((r) => [r.Id, r.Type, r.Balance])).toEqual([...received.Items].reverse().map((m) => [m.Id, 'PAYMENT_RECEIVED', m.Balance]));
 });
+
+/**
+ * A post-lock correction (issue 12): the operator corrects one of Trail Blog's locked
+ * actions through the API (the tickets issue will put a form on it); the partner opens the
+ * action and reads the correction under its history, with the action itself unchanged.
+ */
+test("an operator's post-lock correction shows in the partner's action details, the action unchanged", async ({ page, playwright, baseURL }) => {
+  const partner = await apiSession(playwright, baseURL, 'partner@trail.test');
+  const trail = await partner.accountId('Trail Blog');
+  const locked = await apiAs<{ Items: Array<{ Id: string; Payout: string; Currency: string }> }>(
+    partner.request,
+    trail,
+    'GET',
+    '/api/v1/actions?state=APPROVED&pageSize=1',
+  );
+  const action = locked.Items[0];
+  if (!action) throw new Error('The demo data has no locked action of Trail Blog.');
+  await partner.request.dispose();
+  const operator = await apiSession(playwright, baseURL, 'operator@lockstep.test');
+  const made = await operator.request.post(`/api/v1/operator/actions/${action.Id}/corrections`, {
+    data: { Amount: '1.25', Reason: 'ADV_ACT_DISPUTE', Note: 'Bonus agreed with the brand' },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  const correction = (await made.json()) as { Id: string };
+  await operator.request.dispose();
+
+  await logIn(page, 'partner@trail.test');
+  await switchAccount(page, 'Trail Blog');
+  await page.goto(`/transactions/actions?action=${action.Id}`);
+  const details = page.getByTestId('action-details');
+  await expect(details.getByTestId('detail-payout')).toContainText(money(action.Payout, action.Currency));
+  const entry = details.getByTestId(`correction-${correction.Id}`);
+  await expect(entry).toContainText(money('1.25', action.Currency, true));
+  await expect(entry).toContainText('On the next statement');
+  await expect(entry).toContainText('Bonus agreed with the brand');
+});

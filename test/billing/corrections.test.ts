@@ -9,6 +9,7 @@
  */
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock.js';
 import type { ServiceContext } from '../../src/core/context.js';
 import { recordPaymentAndClear } from '../../src/flows/clear-statement.js';
 import { issueStatementsJob } from '../../src/jobs/issue-statements.js';
@@ -239,6 +240,44 @@ describePostgres('clearing racing post-lock corrections (PostgreSQL)', (db) => {
     }
     const { rows: billed } = await db().db.query<{ n: number }>('select count(*)::int as n from action_corrections where statement_id = $1 and cleared_at is not null', [next[0]!.id]);
     expect(billed[0]!.n).toBe(8);
+    expect(await reconcile(db().db)).toMatchObject({ ok: true, problems: [] });
+  });
+});
+
+describePostgres('the statement job racing post-lock corrections (PostgreSQL)', (db) => {
+  it('corrections made while the statements are issued land on them or on the next ones, each billed once, none lost', async () => {
+    const ctx: ServiceContext = { db: db().db, clock: db().clock };
+    const brand = await makeAccount(ctx, 'BRAND');
+    const program = await makeProgram(ctx, brand, { timeZone: 'UTC' });
+    const partner = await makeAccount(ctx, 'PARTNER');
+    await makeContract(ctx, partner, program);
+    db().clock.advanceMs(3_600_000);
+    const ids = await makeSales(ctx, brand, partner, program, 6, { amount: () => '100.00' });
+    db().clock.advanceMs(15 * DAY_MS);
+    await runLockJob(ctx);
+    const operator: OperatorActor = { type: 'operator', userId: (await makeOperator(ctx)).userId };
+    // Late January corrections; then the job runs on 2 February while more, dated the last
+    // second of January (a clock of their own), are being made: each is on the statement
+    // the job issues or, committed after it read the corrections, on a further one for January.
+    for (const id of ids.slice(0, 3)) await correctLockedAction(ctx, operator, id, { amount: '0.50', reason: 'ORDER_UPDATE' });
+    const lateJanuary: ServiceContext = { db: db().db, clock: new ManualClock('2026-01-31T23:59:59Z') };
+    db().clock.set(new Date('2026-02-02T12:00:00Z'));
+    await Promise.all([
+      issueStatementsJob.run(ctx),
+      ...ids.slice(3).map((id) => correctLockedAction(lateJanuary, operator, id, { amount: '-0.25', reason: 'ORDER_UPDATE' })),
+    ]);
+    db().clock.advanceMs(30 * DAY_MS);
+    await issueStatementsJob.run(ctx);
+    const { rows } = await db().db.query<{ billed: number; unbilled: number; total: bigint; corrections: bigint }>(
+      `select (select count(*)::int from action_corrections where statement_id is not null) as billed,
+              (select count(*)::int from action_corrections where statement_id is null) as unbilled,
+              (select sum(total_minor)::bigint from statements) as total,
+              (select sum(amount_minor)::bigint from action_corrections) as corrections`,
+    );
+    expect(rows[0]).toEqual({ billed: 6, unbilled: 0, total: 6000n + 150n - 75n, corrections: 75n });
+    // Every statement is January's.
+    const { rows: periods } = await db().db.query<{ period: string }>('select distinct period_start::text as period from statements');
+    expect(periods).toEqual([{ period: '2026-01-01' }]);
     expect(await reconcile(db().db)).toMatchObject({ ok: true, problems: [] });
   });
 });

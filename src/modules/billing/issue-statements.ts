@@ -52,7 +52,8 @@ export async function issueStatements(
     const now = ctx.clock.now();
     const { rows: programs } = await ctx.db.query<{ id: number }>(
       `select distinct a.program_id as id from actions a join programs p on p.id = a.program_id
-        where a.state = 'APPROVED' and a.locked_at < (date_trunc('month', $1::timestamptz at time zone p.time_zone) at time zone p.time_zone)
+        where a.state = 'APPROVED' and a.cleared_at is null
+          and a.locked_at < (date_trunc('month', $1::timestamptz at time zone p.time_zone) at time zone p.time_zone)
           and not exists (select 1 from statement_lines l where l.action_id = a.id)
        union
        select c.program_id from action_corrections c join programs p on p.id = c.program_id
@@ -85,14 +86,16 @@ const DUE_AT = `coalesce(a.payment_due_at,
 
 /** One program's statements, in the caller's transaction. */
 async function issueProgramStatements(tx: Sql, programId: number, now: Date): Promise<{ statements: number; lines: number; made: IssuedStatement[] }> {
-  // The program's actions to bill, read once (a locked action's payout never changes).
+  // The program's actions to bill, read once (a locked action's payout never changes). A
+  // cleared action was billed (only a paid statement clears), so only the uncleared ones
+  // are looked up among the lines.
   await tx.query('drop table if exists billing_due');
   await tx.query(
     `create temporary table billing_due on commit drop as
      select a.id, a.partner_account_id, a.event_type_id, a.amount_minor, a.payout_minor, a.locked_at, a.currency,
             p.brand_account_id, p.time_zone, (date_trunc('month', a.locked_at at time zone p.time_zone))::date as period_start, ${DUE_AT} as due_at
        from actions a join programs p on p.id = a.program_id
-      where a.program_id = $1 and a.state = 'APPROVED'
+      where a.program_id = $1 and a.state = 'APPROVED' and a.cleared_at is null
         and a.locked_at < (date_trunc('month', $2::timestamptz at time zone p.time_zone) at time zone p.time_zone)
         and not exists (select 1 from statement_lines l where l.action_id = a.id)`,
     [programId, now],

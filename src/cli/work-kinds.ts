@@ -9,5 +9,6 @@ import '../jobs/scheduler.js';
 import '../flows/expire-contract.js';
 import '../flows/clear-statement.js';
 import '../flows/run-payouts.js';
+import '../flows/apply-returns-batch.js';
 // Whatever changes data records outbox events, whose payloads are the API's resources.
 import '../http/event-payloads.js';

@@ -30,6 +30,8 @@ import { balanceRoutes } from './routes/balances.js';
 import { statementRoutes } from './routes/statements.js';
 import { correctionRoutes } from './routes/corrections.js';
 import { payoutRoutes } from './routes/payouts.js';
+import { returnsBatchRoutes } from './routes/returns-batches.js';
+import { impactActionRoutes } from './routes/impact-actions.js';
 import { configurePayouts } from '../modules/payouts/payout-config.js';
 import { conversionRoutes } from './routes/conversions.js';
 import { contractRoutes } from './routes/contracts.js';
@@ -214,6 +216,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(statementRoutes, { ctx });
   await app.register(correctionRoutes, { ctx });
   await app.register(payoutRoutes, { ctx });
+  await app.register(returnsBatchRoutes, { ctx });
+  await app.register(impactActionRoutes, { ctx });
   await app.register(adminRoutes, { ctx, secret: options.adminSecret });
 
   const webDir = findWebDir();

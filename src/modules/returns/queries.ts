@@ -1,7 +1,7 @@
 import { forbidden, notFound } from '../../core/errors.js';
 import { pageOffset, sortClause, type Page, type PageRequest } from '../../core/paging.js';
 import type { Sql } from '../../db/types.js';
-import type { Actor } from '../accounts/actor.js';
+import type { AccountActor, Actor } from '../accounts/actor.js';
 import { RETURNS_OUTCOMES, type ReturnsChannel, type ReturnsFormat, type ReturnsOutcome } from './types.js';
 
 export const BATCH_STATUSES = ['RECEIVED', 'RUNNING', 'DONE', 'FAILED'] as const;
@@ -206,4 +206,38 @@ export async function getBatchEventTypeOrThrow(sql: Sql, brandAccountId: number,
   );
   if (!rows[0]) throw notFound(`Event type ${eventTypeId} does not exist or is not visible to this account.`);
   return rows[0];
+}
+
+/** The event type of one of the brand's actions (an API submission that names its action by id); undefined for any other. */
+export async function eventTypeOfBrandAction(sql: Sql, brandAccountId: number, actionId: bigint): Promise<number | undefined> {
+  const { rows } = await sql.query<{ eventTypeId: number }>('select event_type_id as "eventTypeId" from actions where id = $1 and brand_account_id = $2', [
+    actionId.toString(),
+    brandAccountId,
+  ]);
+  return rows[0]?.eventTypeId;
+}
+
+/**
+ * The brand user a command-line import acts as: the given e-mail's membership of the event
+ * type's brand, or (none given) the brand's first admin. The changes are recorded in their name.
+ */
+export async function importActorOrThrow(sql: Sql, eventTypeId: number, email: string | undefined): Promise<AccountActor> {
+  const { rows } = await sql.query<{ userId: number; accountId: number; timeZone: string; role: 'ADMIN' | 'USER' }>(
+    `select u.id as "userId", a.id as "accountId", a.time_zone as "timeZone", m.role
+       from event_types et join programs p on p.id = et.program_id join accounts a on a.id = p.brand_account_id
+       join memberships m on m.account_id = a.id join users u on u.id = m.user_id
+      where et.id = $1 and a.status = 'ACTIVE' and u.disabled_at is null and ($2::text is null or lower(u.email) = lower($2))
+        and ($2::text is not null or m.role = 'ADMIN')
+      order by m.user_id limit 1`,
+    [eventTypeId, email ?? null],
+  );
+  const row = rows[0];
+  if (!row) {
+    throw notFound(
+      email
+        ? `${email} is not a user of the brand of event type ${eventTypeId} (or there is no such event type).`
+        : `Event type ${eventTypeId} does not exist, or its brand has no active admin to act as; name a user with --user.`,
+    );
+  }
+  return { type: 'account', userId: row.userId, accountId: row.accountId, accountKind: 'BRAND', accountTimeZone: row.timeZone, role: row.role, via: 'token' };
 }

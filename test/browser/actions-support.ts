@@ -1,5 +1,6 @@
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { apiAs, DEMO_PASSWORD } from './support.js';
+import { actionStateLabel, operationLabel, reasonLabel } from '../../web/src/lib/labels.js';
 import type { Action, ActionDetail, ActionPage, Modification } from '../../src/http/contract/actions.js';
 import type { EventType, Program } from '../../src/http/contract/programs.js';
 
@@ -90,11 +91,11 @@ export function historyEntry(page: Page, operation: string): Locator {
 
 /** Checks a history entry against what the API recorded for it. */
 export async function expectHistoryEntry(entry: Locator, m: ApiModification, currency: string, actor: string): Promise<void> {
-  await expect(entry.locator('[data-column="operation"]')).toHaveText(m.Operation);
-  await expect(entry.locator('[data-column="reason"]')).toHaveText(m.Reason ?? '—');
+  await expect(entry.locator('[data-column="operation"]')).toHaveText(operationLabel(m.Operation));
+  await expect(entry.locator('[data-column="reason"]')).toHaveText(m.Reason ? reasonLabel(m.Reason) : '—');
   await expect(entry.locator('[data-column="actor"]')).toHaveText(actor);
   await expect(entry.locator('[data-column="state"]')).toHaveText(
-    m.StateBefore && m.StateBefore !== m.StateAfter ? `${m.StateBefore} → ${m.StateAfter}` : m.StateAfter,
+    m.StateBefore && m.StateBefore !== m.StateAfter ? `${actionStateLabel(m.StateBefore)} → ${actionStateLabel(m.StateAfter)}` : actionStateLabel(m.StateAfter),
   );
   const beforeAfter = (before: string | null, after: string) =>
     before === null || before === after ? money(after, currency) : `${money(before, currency)} → ${money(after, currency)}`;

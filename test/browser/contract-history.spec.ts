@@ -21,12 +21,12 @@ test('a partner expires a current contract from Contract History (View → Actio
   await page.getByRole('link', { name: 'Contract History' }).first().click();
   await expect(page.getByRole('heading', { name: 'Contract History' })).toBeVisible();
 
-  await page.getByLabel('Contract Status').selectOption({ label: 'Current active contracts only' });
+  await page.getByLabel('Contract Status').selectOption({ label: 'Show only current active contracts' });
   await page.getByLabel('Program').selectOption({ value: String(bonjour.Id) });
   const row = page.getByTestId(`contract-row-${contract.Id}`);
   await expect(row).toBeVisible();
-  await expect(row.locator('[data-column="Status"]')).toHaveText('ACTIVE');
-  await expect(row.locator('[data-column="TerminationReason"]')).toHaveText('STILL_ACTIVE');
+  await expect(row.locator('[data-column="Status"]')).toHaveText('Active');
+  await expect(row.locator('[data-column="TerminationReason"]')).toHaveText('Contract is still Active');
 
   await page.getByTestId(`view-menu-${contract.Id}`).click();
   await page.getByRole('menuitem', { name: 'Actions' }).click();
@@ -38,7 +38,7 @@ test('a partner expires a current contract from Contract History (View → Actio
   await page.screenshot({ path: '/tmp/lockstep-expire-dialog.png' });
   await dialog.getByRole('button', { name: 'Expire contract' }).click();
   await expect(dialog).toBeHidden();
-  await expect(toast(page, `Contract ${contract.Id} expired (EXPIRED_BY_PARTNER)`)).toBeVisible();
+  await expect(toast(page, `Contract ${contract.Id} expired: Expired by the partner`)).toBeVisible();
 
   // Expired now: it leaves the current-contracts view…
   await expect(row).toHaveCount(0);
@@ -46,8 +46,8 @@ test('a partner expires a current contract from Contract History (View → Actio
   // …and is listed under All, as EXPIRED with the partner's reason.
   await page.getByLabel('Contract Status').selectOption({ label: 'All' });
   await expect(row).toBeVisible();
-  await expect(row.locator('[data-column="Status"]')).toHaveText('EXPIRED');
-  await expect(row.locator('[data-column="TerminationReason"]')).toHaveText('EXPIRED_BY_PARTNER');
+  await expect(row.locator('[data-column="Status"]')).toHaveText('Expired');
+  await expect(row.locator('[data-column="TerminationReason"]')).toHaveText('Expired by the partner');
   await expect(row.locator('[data-column="EndDate"]')).not.toHaveText('—');
 
   // The Termination Reason filter finds it too, and it cannot be expired twice.
@@ -91,11 +91,11 @@ test('a brand schedules the expiry of a contract on a date; the server error det
   await dateInput.fill(`${nextYear}-06-30`);
   await dialog.getByRole('button', { name: 'Expire contract' }).click();
   await expect(dialog).toBeHidden();
-  await expect(toast(page, `will expire at the end of ${nextYear}-06-30 (EXPIRED_BY_BRAND)`)).toBeVisible();
+  await expect(toast(page, `will expire at the end of ${nextYear}-06-30: Expired by the brand`)).toBeVisible();
 
   // Still a current contract until then, with its end date and the brand's reason.
   const scheduled = page.getByTestId(`contract-row-${id}`);
-  await expect(scheduled.locator('[data-column="Status"]')).toHaveText('ACTIVE');
+  await expect(scheduled.locator('[data-column="Status"]')).toHaveText('Active');
   await expect(scheduled.locator('[data-column="EndDate"]')).toHaveText(`${nextYear}-06-30`);
-  await expect(scheduled.locator('[data-column="TerminationReason"]')).toHaveText('EXPIRED_BY_BRAND');
+  await expect(scheduled.locator('[data-column="TerminationReason"]')).toHaveText('Expired by the brand');
 });

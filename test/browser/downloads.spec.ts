@@ -163,7 +163,7 @@ test('a partner downloads Contract History as CSV with the report’s filters', 
   for (const row of everything.rows) expect(row.MediaPartnerName).toBe('Trail Blog');
 
   // Current active contracts only: the file follows the filter.
-  await page.getByLabel('Contract Status').selectOption({ label: 'Current active contracts only' });
+  await page.getByLabel('Contract Status').selectOption({ label: 'Show only current active contracts' });
   const active = all.Items.filter((c) => c.Status === 'ACTIVE');
   await expect(page.getByTestId('row-count')).toHaveText(`${active.length} contract${active.length === 1 ? '' : 's'}`);
   const current = await downloadCsv(page);
@@ -180,7 +180,7 @@ test('a partner downloads Contract History as CSV with the report’s filters', 
 test('a partner downloads Contract History as an Excel workbook with the report’s filter', async ({ page }) => {
   const trail = await openContractHistoryAsTrail(page);
 
-  await page.getByLabel('Contract Status').selectOption({ label: 'Current active contracts only' });
+  await page.getByLabel('Contract Status').selectOption({ label: 'Show only current active contracts' });
   const all = await apiAs<ApiPage<Contract>>(
     page.request,
     trail,

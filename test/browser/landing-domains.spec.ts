@@ -104,7 +104,7 @@ test("a brand edits a program's landing domains; the partner sees them as a hint
 
     // The link to the host no longer allowed is shown as blocked and answers "Link not found" (within the link cache's seconds).
     const oldRow = partner.getByTestId('links-table').getByRole('row').filter({ hasText: oldLabel });
-    await expect(oldRow.locator('[data-column="Status"]')).toHaveText('BLOCKED');
+    await expect(oldRow.locator('[data-column="Status"] .badge')).toHaveText('Blocked');
     await expect.poll(async () => (await partner.request.get(oldUrl, { maxRedirects: 0 })).status()).toBe(404);
     await partner.screenshot({ path: '/tmp/lockstep-links-blocked.png' });
   } finally {

@@ -55,16 +55,16 @@ test('an operator reverses a pending cost-per-click action with a reason, after 
   await dialog.getByRole('button', { name: 'Continue' }).click();
   await expect(dialog).toBeVisible();
   await dialog.getByLabel('Reason').selectOption('CONS_FRAUD');
-  await expect(dialog).toContainText('The partner sees the action as Reversed/CONS_FRAUD.');
+  await expect(dialog).toContainText('The partner sees the action as Reversed: Customer fraud (Reversed/CONS_FRAUD).');
   await dialog.getByRole('button', { name: 'Continue' }).click();
   await expect(dialog.getByTestId('reverse-cpc-review')).toContainText(`Reverse cost-per-click action ${action.Id} of ${action.MediaPartnerName} with reason CONS_FRAUD?`);
   await page.screenshot({ path: '/tmp/lockstep-operator-reverse-cpc.png' });
   await dialog.getByRole('button', { name: 'Reverse CPC action' }).click();
   await expect(dialog).toBeHidden();
-  await expect(toast(page, `Action ${action.Id} reversed: Reversed/CONS_FRAUD`)).toBeVisible();
+  await expect(toast(page, `Action ${action.Id} reversed: Reversed: Customer fraud`)).toBeVisible();
 
   // Reversed now: the status, the history entry, and nothing more to do.
-  await expect(card.getByTestId('detail-status')).toContainText('Reversed/CONS_FRAUD');
+  await expect(card.getByTestId('detail-status')).toContainText('Reversed: Customer fraud');
   const after = await asOperator<ApiActionDetail>(page.request, 'GET', `/api/v1/actions/${action.Id}`);
   expect(after.State).toBe('REVERSED');
   const m = after.Modifications.find((x) => x.Operation === 'REVERSE_CPC')!;

@@ -54,17 +54,17 @@ test('a partner sees its actions by status detail, balances on top, and an actio
   // The reversed action reads Reversed/<reason>.
   await statusFilter.selectOption('Reversed/PUB_ACT_DISPUTE');
   const row = actionRow(page, reversedId);
-  await expect(row.locator('[data-column="State"]')).toHaveText('Reversed/PUB_ACT_DISPUTE');
+  await expect(row.locator('[data-column="State"]')).toHaveText('Reversed: Partner disputes the action');
   await page.screenshot({ path: '/tmp/lockstep-partner-actions.png' });
 
   // Its details and history are read-only; the partner sees that the brand reversed it and why, not who.
   await row.locator('[data-column="EventDate"]').dblclick();
   const details = detailsPanel(page);
-  await expect(details.getByTestId('detail-status')).toContainText('Reversed/PUB_ACT_DISPUTE');
+  await expect(details.getByTestId('detail-status')).toContainText('Reversed: Partner disputes the action');
   await expect(details).toContainText('Not earned: the action is reversed');
   await expect(details.getByRole('button', { name: /Approve|Reverse|Modify|Reset/ })).toHaveCount(0);
   const entry = historyEntry(page, 'REVERSE');
-  await expect(entry.locator('[data-column="reason"]')).toHaveText('PUB_ACT_DISPUTE');
+  await expect(entry.locator('[data-column="reason"]')).toHaveText('Partner disputes the action');
   await expect(entry.locator('[data-column="state"]')).toHaveText('PENDING → REVERSED');
   await expect(entry.locator('[data-column="actor"]')).toHaveText('Brand');
   await page.screenshot({ path: '/tmp/lockstep-partner-action-details.png' });
@@ -101,7 +101,7 @@ test('a partner creates a tracking link, copies its URL, sees its click counted,
   const row = page.getByTestId('links-table').getByRole('row').filter({ hasText: label });
   await expect(row.getByRole('textbox', { name: `Tracking URL of ${label}` })).toHaveValue(url);
   await expect(row.locator('[data-column="ClickCount"]')).toHaveText('0');
-  await expect(row.locator('[data-column="Status"]')).toHaveText('ACTIVE');
+  await expect(row.locator('[data-column="Status"] .badge')).toHaveText('Active');
   await page.evaluate("navigator.clipboard.writeText('')");
   await row.getByRole('button', { name: `Copy tracking URL of ${label}` }).click();
   expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(url);
@@ -122,7 +122,8 @@ test('a partner creates a tracking link, copies its URL, sees its click counted,
   const dialog = page.getByRole('dialog', { name: `Disable “${label}”?` });
   await dialog.getByRole('button', { name: 'Disable link' }).click();
   await expect(toast(page, `Link “${label}” disabled.`)).toBeVisible();
-  await expect(row.locator('[data-column="Status"]')).toHaveText('DISABLED');
+  await expect(row.locator('[data-column="Status"] .badge')).toHaveText('Disabled');
+  await expect(row.locator('[data-column="Status"]')).toContainText('clicks are not recorded');
   await expect(row.getByRole('button', { name: /Disable/ })).toHaveCount(0);
   expect((await page.request.get(url, { maxRedirects: 0 })).status()).toBe(404);
 });

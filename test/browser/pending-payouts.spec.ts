@@ -133,18 +133,18 @@ test('reverse (More → Reverse): a reason is required; the action moves to the 
   await expect(dialog).toBeVisible();
   expect(await reason.evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
   await reason.selectOption('CONS_FRAUD');
-  await expect(dialog).toContainText('The partner sees the action as Reversed/CONS_FRAUD');
+  await expect(dialog).toContainText('The partner sees the action as Reversed: Customer fraud (Reversed/CONS_FRAUD)');
   await page.screenshot({ path: '/tmp/lockstep-reverse-dialog.png' });
   await dialog.getByRole('button', { name: 'Reverse' }).click();
   await expect(dialog).toBeHidden();
-  await expect(toast(page, `Action ${action.Id} reversed: Reversed/CONS_FRAUD`)).toBeVisible();
+  await expect(toast(page, `Action ${action.Id} reversed: Reversed: Customer fraud`)).toBeVisible();
   await expect(row).toHaveCount(0);
 
   // The Reversed list shows it with its reason.
   await page.getByRole('navigation', { name: 'Pending Payouts views' }).getByRole('link', { name: 'Reversed' }).click();
   await page.getByLabel('Action Id').fill(action.Id);
   await page.getByLabel('Action Id').press('Enter');
-  await expect(row.locator('[data-column="State"]')).toHaveText('Reversed/CONS_FRAUD');
+  await expect(row.locator('[data-column="State"]')).toHaveText('Reversed: Customer fraud');
   await page.getByLabel('Status Detail').selectOption('CONS_FRAUD');
   await expect(row).toBeVisible();
 
@@ -152,7 +152,7 @@ test('reverse (More → Reverse): a reason is required; the action moves to the 
   const after = await actionDetail(page.request, acme, action.Id);
   const entry = historyEntry(page, 'REVERSE');
   await expectHistoryEntry(entry, after.Modifications.find((m) => m.Operation === 'REVERSE')!, 'USD', 'Alex Acme');
-  await expect(entry.locator('[data-column="reason"]')).toHaveText('CONS_FRAUD');
+  await expect(entry.locator('[data-column="reason"]')).toHaveText('Customer fraud');
   await expect(entry.locator('[data-column="state"]')).toHaveText('PENDING → REVERSED');
 });
 
@@ -276,7 +276,7 @@ test('restore: Approve on the Reversed list overrides a reversal; the action is 
   await page.getByLabel('Action Id').fill(action.Id);
   await page.getByLabel('Action Id').press('Enter');
   const row = actionRow(page, action.Id);
-  await expect(row.locator('[data-column="State"]')).toHaveText('Reversed/TEST_ACTION');
+  await expect(row.locator('[data-column="State"]')).toHaveText('Reversed: Test action');
   await moreMenu(page, action.Id, /^Approve/);
   const dialog = page.getByRole('dialog', { name: `Approve reversed action ${action.Id}?` });
   await expect(dialog).toContainText('overrides the reversal');
@@ -293,7 +293,7 @@ test('restore: Approve on the Reversed list overrides a reversal; the action is 
   await expectHistoryEntry(entry, after.Modifications.find((m) => m.Operation === 'RESTORE')!, 'USD', 'Alex Acme');
   await expect(entry.locator('[data-column="state"]')).toHaveText('REVERSED → PENDING');
   // The earlier reversal stays in the history.
-  await expect(historyEntry(page, 'REVERSE').locator('[data-column="reason"]')).toHaveText('TEST_ACTION');
+  await expect(historyEntry(page, 'REVERSE').locator('[data-column="reason"]')).toHaveText('Test action');
 });
 
 test('reset: a modified action goes back to its original amount and payout', async ({ page }) => {
@@ -317,7 +317,7 @@ test('reset: a modified action goes back to its original amount and payout', asy
   const m = after.Modifications.find((x) => x.Operation === 'RESET')!;
   expect(m).toMatchObject({ AmountBefore: '1.00', AmountAfter: action.Amount, PayoutAfter: action.Payout });
   await expectHistoryEntry(historyEntry(page, 'RESET'), m, 'USD', 'Alex Acme');
-  await expect(historyEntry(page, 'MODIFY_AMOUNT').locator('[data-column="reason"]')).toHaveText('ORDER_ERROR');
+  await expect(historyEntry(page, 'MODIFY_AMOUNT').locator('[data-column="reason"]')).toHaveText('Order error');
   // Nothing left to reset.
   await expect(detailsPanel(page).getByRole('button', { name: 'Reset' })).toBeDisabled();
 });

@@ -8,6 +8,7 @@ import { useToast } from '../components/Toast';
 import { sections, visiblePages } from '../sections';
 import { humanize } from '../lib/format';
 import { PendingInvitations } from './PendingInvitations';
+import { PasswordDialog, ProfileDialog } from './UserDialogs';
 
 function Logo() {
   return (
@@ -88,7 +89,9 @@ function AccountSwitcher() {
 function UserMenu() {
   const { me } = useSession();
   const logOut = useLogOut();
+  const [open, setOpen] = useState<'profile' | 'password' | null>(null);
   return (
+    <>
     <Menu
       label={
         <span className="user-button-inner">
@@ -108,8 +111,15 @@ function UserMenu() {
           {me.User.IsOperator ? <div className="user-card-role">Operator</div> : null}
         </div>
       }
-      items={[{ label: 'Log out', testId: 'log-out', onSelect: () => void logOut() }]}
+      items={[
+        { label: 'Profile', testId: 'profile', onSelect: () => setOpen('profile') },
+        { label: 'Change password', testId: 'change-password', onSelect: () => setOpen('password') },
+        { label: 'Log out', testId: 'log-out', onSelect: () => void logOut() },
+      ]}
     />
+    {open === 'profile' ? <ProfileDialog onClose={() => setOpen(null)} /> : null}
+    {open === 'password' ? <PasswordDialog onClose={() => setOpen(null)} /> : null}
+    </>
   );
 }
 

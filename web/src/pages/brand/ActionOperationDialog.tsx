@@ -11,7 +11,7 @@ import { useToast } from '../../components/Toast';
 import { formatDate } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import type { BrandOperation } from '../shared/actions/availability';
-import { reasonLabel } from '../../lib/labels';
+import { reasonLabel, statusDetailLabel } from '../../lib/labels';
 import { ModifyItemDetailsDialog } from './ModifyItemDetailsDialog';
 import { actionSummary, ReasonSelect } from './ReasonSelect';
 
@@ -61,7 +61,7 @@ function ReverseActionDialog({ action, onClose, onDone }: { action: Action; onCl
         {actionSummary(action, account.TimeZone)}: sale amount <strong>{formatMoney(action.Amount, action.Currency)}</strong>, payout{' '}
         <strong>{formatMoney(action.Payout, action.Currency)}</strong>.
       </p>
-      <Field label="Reason" hint={`The partner sees the action as Reversed/${reason || '<reason>'}.`}>
+      <Field label="Reason" hint={reason ? `The partner sees the action as ${statusDetailLabel(`Reversed/${reason}`)} (Reversed/${reason}).` : 'The partner sees the action as reversed, with this reason.'}>
         <ReasonSelect value={reason} onChange={setReason} />
       </Field>
       <Notice kind="info">The partner earns nothing for a reversed action. Until its locking date you can still approve it to restore it.</Notice>
@@ -144,7 +144,7 @@ export function ActionOperationDialog({ operation, onClose }: { operation: Pendi
           action={a}
           onClose={onClose}
           onDone={(done) => {
-            toast.success(`Action ${a.Id} reversed: ${done.StatusDetail}.`);
+            toast.success(`Action ${a.Id} reversed: ${statusDetailLabel(done.StatusDetail)}.`);
             onClose();
           }}
         />

@@ -19,7 +19,7 @@ import { formatMoney } from '../../lib/money';
 import { positiveIntParam, useSearchState } from '../../lib/searchState';
 import { actionSummary, ReasonSelect } from '../brand/ReasonSelect';
 import { ActionDetailsContent } from '../shared/actions/ActionDetailsDrawer';
-import { reasonLabel } from '../../lib/labels';
+import { reasonLabel, statusDetailLabel } from '../../lib/labels';
 
 /** Operators have no account: dates are shown in UTC, as on the Accounts page. */
 const TZ = 'UTC';
@@ -330,7 +330,9 @@ function ReverseCpcDialog({ action: a, onClose, onDone }: { action: ActionDetail
           <div className="field">
             <label htmlFor="reverse-cpc-reason">Reason</label>
             <ReasonSelect id="reverse-cpc-reason" value={reason} onChange={setReason} />
-            <div className="field-hint">The partner sees the action as Reversed/{reason || '<reason>'}.</div>
+            <div className="field-hint">
+              {reason ? `The partner sees the action as ${statusDetailLabel(`Reversed/${reason}`)} (Reversed/${reason}).` : 'The partner sees the action as reversed, with this reason.'}
+            </div>
           </div>
         </div>
       }
@@ -462,7 +464,7 @@ function OperatorActionView({ id }: { id: string }) {
         />
       ) : null}
       {operation === 'reverse-cpc' ? (
-        <ReverseCpcDialog action={a} onClose={() => setOperation(null)} onDone={(after) => done(after, `Action ${a.Id} reversed: ${after.StatusDetail}.`)} />
+        <ReverseCpcDialog action={a} onClose={() => setOperation(null)} onDone={(after) => done(after, `Action ${a.Id} reversed: ${statusDetailLabel(after.StatusDetail)}.`)} />
       ) : null}
     </section>
   );

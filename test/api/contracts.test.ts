@@ -101,7 +101,7 @@ describeDb('api contracts', (db) => {
       EndDate: null,
       TerminationReason: 'STILL_ACTIVE',
       Terms: {
-        Payouts: [{ EventTypeId: expect.any(Number), Payout: { Kind: 'FIXED', Amount: '1.00' }, Groups: [] }],
+        Payouts: [{ EventTypeId: expect.any(Number), Payout: { Kind: 'FIXED', Amount: '1.00' }, Groups: [], OpenEndedLocking: false }],
         Locking: { Form: 'DAYS', Days: 14 },
         Payment: { Months: 0, Days: 19 },
       },

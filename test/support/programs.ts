@@ -31,6 +31,8 @@ export async function makeProgram(
     landingDomains?: string[];
     names?: { program?: string; sale?: string; lead?: string; click?: string };
     fixed?: { lead: string; click: string };
+    /** The SALE event type uses open-ended locking instead of the locking period. */
+    openEndedSale?: boolean;
   } = {},
 ): Promise<TestProgram> {
   const currency = options.currency ?? brand.currency;
@@ -55,6 +57,7 @@ export async function makeProgram(
           eventTypeId: sale.id,
           payout: { kind: 'PERCENT', percent: '10' },
           groups: [{ name: 'Tents', match: { categories: ['Tents'] }, payout: { kind: 'PERCENT', percent: '20' } }],
+          ...(options.openEndedSale ? { openEndedLocking: true } : {}),
         },
         { eventTypeId: lead.id, payout: { kind: 'FIXED', amount: fixed } },
         { eventTypeId: click.id, payout: { kind: 'FIXED', amount: perClick } },

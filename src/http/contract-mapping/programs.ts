@@ -42,6 +42,7 @@ export function toTermsDto(terms: TermsDefinition, currency: string): Terms {
       EventTypeId: p.eventTypeId,
       Payout: payoutToWire(p.payout),
       Groups: p.groups.map((g) => ({ Name: g.name, Match: matchToWire(g.match), Payout: payoutToWire(g.payout) })),
+      OpenEndedLocking: p.openEndedLocking === true,
     })),
     Locking:
       out.locking.form === 'DAYS'
@@ -70,6 +71,7 @@ export function termsFromWire(body: TermsBody): TermsInput {
             })),
           }
         : {}),
+      ...(p.OpenEndedLocking ? { openEndedLocking: true } : {}),
     })),
     locking:
       body.Locking.Form === 'DAYS'

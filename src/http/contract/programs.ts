@@ -186,6 +186,12 @@ export const termsBody = z
               .describe('An event type (ActionTrackerId) of the program'),
             Payout: payoutBody,
             Groups: z.array(groupBody).max(GROUPS_MAX, 'At most 100 payout groups per event type.').optional().describe('First match wins'),
+            OpenEndedLocking: z
+              .boolean({ error: 'OpenEndedLocking must be true or false.' })
+              .optional()
+              .describe(
+                "Open-ended locking instead of the Locking period: this event type's actions stay pending until a returns file or the API approves or reverses them, and lock on their own 730 days after the day they were tracked. Not for CLICK",
+              ),
           })
           .strict(),
       )
@@ -238,7 +244,16 @@ export type PaymentSchedule = z.infer<typeof paymentDto>;
 /** Template terms as the API returns them (and a contract's copy of the terms it accepted). */
 export const termsDto = z
   .object({
-    Payouts: z.array(z.object({ EventTypeId: z.int(), Payout: payoutDto, Groups: z.array(payoutGroupDto) }).strict()),
+    Payouts: z.array(
+      z
+        .object({
+          EventTypeId: z.int(),
+          Payout: payoutDto,
+          Groups: z.array(payoutGroupDto),
+          OpenEndedLocking: z.boolean().describe('Open-ended locking: pending until settled, locked on their own after 730 days; the Locking period does not apply'),
+        })
+        .strict(),
+    ),
     Locking: lockingDto,
     Payment: paymentDto,
   })

@@ -6,7 +6,7 @@ import { loadContractSpans, pickContractInForce } from '../contracts/queries.js'
 import { postTransfers, type TransferInput } from '../ledger/post-transfers.js';
 import type { EventType } from '../../outbox/events.js';
 import { recordActionEvents } from './action-events.js';
-import { computeLockingDate, computePaymentDate } from '../programs/terms/index.js';
+import { computeLockingDate, computePaymentDate, lockingRuleFor } from '../programs/terms/index.js';
 import { lockActions, payoutRuleFor, type LoadedAction } from './queries.js';
 import { recordModifications, type ModificationRecord } from './record-modifications.js';
 import { payoutFor, planOperation, type OperationRequest, type Performer, type Plan, type Refusal } from './transitions.js';
@@ -256,7 +256,7 @@ async function applyPlan(tx: Sql, action: LoadedAction, plan: Plan, request: Ope
     contractId = contract.id;
     partnerAccountId = request.partnerAccountId;
     payoutMinor = payoutFor(rule, amountMinor, plan.items);
-    lockingAt = computeLockingDate(action.eventAt, action.programTimeZone, contract.terms.locking);
+    lockingAt = computeLockingDate(action.eventAt, action.programTimeZone, lockingRuleFor(contract.terms, action.eventTypeId));
     paymentDueAt = computePaymentDate(lockingAt, action.programTimeZone, contract.terms.payment).at;
     detail = { fromPartnerAccountId: action.partnerAccountId, toPartnerAccountId: partnerAccountId, fromContractId: action.contractId, toContractId: contractId };
   }

@@ -193,7 +193,7 @@ async function attribute(sql: Sql, rows: readonly Normalized[]): Promise<Decided
     const inForce = found.contract;
     const rule = inForce.terms.payouts.find((p) => p.eventTypeId === row.eventType.id);
     if (!rule) return reject('NOT_IN_TERMS', click.partnerAccountId, click.at);
-    const lockingAt = rules.locking(row.eventAt, row.eventType.timeZone, inForce.terms);
+    const lockingAt = rules.lockingFor(row.eventAt, row.eventType.timeZone, inForce.terms, row.eventType.id);
     return {
       ...row,
       partnerAccountId: click.partnerAccountId,

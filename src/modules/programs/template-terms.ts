@@ -44,6 +44,10 @@ export async function createTemplateTerms(
       if (eventType.kind === 'CLICK' && (payout.payout.kind !== 'FIXED' || payout.groups.length > 0)) {
         throw invalid(`Payouts[${index}]: a CLICK event type pays a fixed amount per click, without payout groups.`);
       }
+      if (eventType.kind === 'CLICK' && payout.openEndedLocking) {
+        // Clicks are credited by the platform and settled by no returns file: they keep the locking period.
+        throw invalid(`Payouts[${index}].OpenEndedLocking: a CLICK event type cannot use open-ended locking; its actions lock with the terms' locking period.`);
+      }
     });
     if (terms.payouts.length === 0) throw invalid('Payouts: the terms must pay for at least one event type.');
     const { rows } = await tx.query<TemplateTermsStoredRow>(

@@ -1,4 +1,4 @@
-import { computeLockingDate, computePaymentDate } from './dates.js';
+import { computeLockingDate, computePaymentDate, lockingRuleFor } from './dates.js';
 import type { TermsDefinition } from './types.js';
 
 /** Memoized date rules: locking and payment dates cluster on a few local midnights. */
@@ -14,6 +14,15 @@ export class DateRules {
       this.cache.set(key, value);
     }
     return value;
+  }
+  /**
+   * The locking date of an action of `eventTypeId` under `terms`: the terms' locking period,
+   * or OPEN_ENDED_LOCKING_DAYS when the terms give the event type open-ended locking.
+   * (`locking` is for callers whose event type cannot be open-ended: CLICK.)
+   */
+  lockingFor(eventAt: Date, timeZone: string, terms: TermsDefinition, eventTypeId: number): Date {
+    const rule = lockingRuleFor(terms, eventTypeId);
+    return rule === terms.locking ? this.locking(eventAt, timeZone, terms) : computeLockingDate(eventAt, timeZone, rule);
   }
   payment(lockingAt: Date, timeZone: string, terms: TermsDefinition): Date {
     const key = `P|${timeZone}|${terms.payment.months}|${terms.payment.days}|${lockingAt.getTime()}`;

@@ -9,7 +9,7 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import { isValidTimeZone } from '../../../core/time-zone.js';
-import type { LockingRule, PaymentSchedule } from './types.js';
+import type { LockingRule, PaymentSchedule, TermsDefinition } from './types.js';
 
 const LOCAL_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -66,6 +66,23 @@ function addMonthsThenDays(firstOfMonth: Temporal.PlainDate, months: number, day
  * the event (the 1st of the next month) plus M months plus D days. Either way
  * the lock happens at the start of the resulting local day.
  */
+/** Open-ended locking: actions lock on their own this many days after the end of the day they were tracked (impact.com: 730 days, 2 years). */
+export const OPEN_ENDED_LOCKING_DAYS = 730;
+
+/** Whether the terms give the event type open-ended locking instead of their locking period. */
+export function isOpenEndedLocking(terms: TermsDefinition, eventTypeId: number): boolean {
+  return terms.payouts.some((p) => p.eventTypeId === eventTypeId && p.openEndedLocking);
+}
+
+/**
+ * The locking rule an action of the event type follows: the terms' own, or for open-ended
+ * locking OPEN_ENDED_LOCKING_DAYS days after the end of the day tracked (the DAYS form
+ * beyond its 27-day cap, which only this rule may pass).
+ */
+export function lockingRuleFor(terms: TermsDefinition, eventTypeId: number): LockingRule {
+  return isOpenEndedLocking(terms, eventTypeId) ? { form: 'DAYS', days: OPEN_ENDED_LOCKING_DAYS } : terms.locking;
+}
+
 export function computeLockingDate(eventAt: Date, timeZone: string, rule: LockingRule): Date {
   assertTimeZone(timeZone);
   const eventDate = toZoned(eventAt, timeZone).toPlainDate();

@@ -21,7 +21,16 @@ export {
   termsToOutput,
 } from './schema.js';
 export type { TermsInput, TermsOutput } from './schema.js';
-export { computeLockingDate, computePaymentDate, endOfLocalDate, isValidTimeZone, localDateOf } from './dates.js';
+export {
+  computeLockingDate,
+  computePaymentDate,
+  endOfLocalDate,
+  isOpenEndedLocking,
+  isValidTimeZone,
+  localDateOf,
+  lockingRuleFor,
+  OPEN_ENDED_LOCKING_DAYS,
+} from './dates.js';
 export { computePayoutMinor } from './payout.js';
 export type { ConversionForPayout } from './payout.js';
 export { DateRules } from './date-rules.js';

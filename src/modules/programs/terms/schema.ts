@@ -76,6 +76,7 @@ const eventTypePayoutInputSchema = z
       .max(2_147_483_647, 'EventTypeId is not an id of an event type.'),
     payout: payoutInputSchema,
     groups: z.array(groupInputSchema).max(GROUPS_MAX, 'At most 100 payout groups per event type.').optional(),
+    openEndedLocking: z.boolean({ error: 'OpenEndedLocking must be true or false.' }).optional(),
   })
   .strict();
 
@@ -194,6 +195,7 @@ export function termsFromInputOrThrow(input: TermsInput, currency: string): Term
           payout: payoutFromInput(group.payout, currency, `${path}.Groups[${j}].Payout`),
         }),
       ),
+      ...(entry.openEndedLocking === true ? { openEndedLocking: true as const } : {}),
     };
   });
 
@@ -241,6 +243,7 @@ export const termsOutputSchema = z
               })
               .strict(),
           ),
+          openEndedLocking: z.literal(true).optional(),
         })
         .strict(),
     ),
@@ -270,6 +273,7 @@ export function termsToOutput(terms: TermsDefinition, currency: string): TermsOu
         match: copyMatch(group.match),
         payout: payoutToOutput(group.payout, currency),
       })),
+      ...(entry.openEndedLocking ? { openEndedLocking: true as const } : {}),
     })),
     locking:
       terms.locking.form === 'DAYS'

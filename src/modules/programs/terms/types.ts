@@ -23,6 +23,12 @@ export interface EventTypePayout {
   eventTypeId: number;
   payout: PayoutRule;
   groups: PayoutGroup[];
+  /**
+   * Open-ended locking (impact.com's name) instead of the terms' locking period: the event
+   * type's actions stay pending until a returns file, the API or Salesforce settles them,
+   * and lock on their own OPEN_ENDED_LOCKING_DAYS after the day they were tracked.
+   */
+  openEndedLocking?: true;
 }
 
 export type LockingRule =
@@ -70,6 +76,8 @@ export interface EventTypePayoutJson {
   eventTypeId: number;
   payout: PayoutRuleJson;
   groups: PayoutGroupJson[];
+  /** Written only when true, so that terms stored before it existed read the same. */
+  openEndedLocking?: true;
 }
 
 export interface TermsJson {
@@ -115,6 +123,7 @@ export function termsToJson(terms: TermsDefinition): TermsJson {
       eventTypeId: p.eventTypeId,
       payout: payoutRuleToJson(p.payout),
       groups: p.groups.map((g) => ({ name: g.name, match: copyMatch(g.match), payout: payoutRuleToJson(g.payout) })),
+      ...(p.openEndedLocking ? { openEndedLocking: true as const } : {}),
     })),
     locking: copyLocking(terms.locking),
     payment: { months: terms.payment.months, days: terms.payment.days },
@@ -136,6 +145,7 @@ export function termsFromJson(json: TermsJson): TermsDefinition {
         match: copyMatch(g.match),
         payout: payoutRuleFromJson(g.payout, `payouts[${i}].groups[${j}].payout`),
       })),
+      ...(p.openEndedLocking === true ? { openEndedLocking: true as const } : {}),
     })),
     locking: copyLocking(json.locking),
     payment: { months: json.payment.months, days: json.payment.days },

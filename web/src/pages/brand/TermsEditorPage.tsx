@@ -28,6 +28,8 @@ interface PayoutDraft {
   kind: PayoutKind;
   value: string;
   groups: GroupDraft[];
+  /** Open-ended locking instead of the locking rule below (not for CLICK). */
+  openEnded: boolean;
 }
 
 let nextGroupKey = 1;
@@ -109,6 +111,7 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
       kind: eventType.Kind === 'SALE' ? 'PERCENT' : 'FIXED',
       value: '',
       groups: [],
+      openEnded: false,
     })),
   );
   const [lockForm, setLockForm] = useState<LockingRule['Form']>('MONTHS');
@@ -158,7 +161,12 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
                 Match: g.matchBy === 'categories' ? { Categories: splitValues(g.values) } : { Skus: splitValues(g.values) },
                 Payout: toPayout(g.kind, g.value),
               }));
-              return { EventTypeId: p.eventType.Id, Payout: toPayout(p.kind, p.value), ...(groups.length ? { Groups: groups } : {}) };
+              return {
+                EventTypeId: p.eventType.Id,
+                Payout: toPayout(p.kind, p.value),
+                ...(groups.length ? { Groups: groups } : {}),
+                ...(p.openEnded && p.eventType.Kind !== 'CLICK' ? { OpenEndedLocking: true } : {}),
+              };
             }),
           Locking: locking,
           Payment: payment,
@@ -239,6 +247,18 @@ function TermsForm({ program, eventTypes }: { program: Program; eventTypes: Even
                     </>
                   ) : null}
                 </div>
+                {p.included && !isClick ? (
+                  <label className="checkbox payout-open-ended">
+                    <input type="checkbox" checked={p.openEnded} onChange={(e) => update(index, { openEnded: e.target.checked })} />
+                    <span>
+                      Open-ended locking{' '}
+                      <span className="muted small">
+                        instead of the locking rule: {label} actions stay pending until a returns file or the API approves or reverses them, and lock on
+                        their own 730 days after the day they were tracked (pre-orders, hotel stays, subscriptions).
+                      </span>
+                    </span>
+                  </label>
+                ) : null}
                 {p.included && p.groups.length ? (
                   <div className="groups">
                     {p.groups.map((g, gi) => {

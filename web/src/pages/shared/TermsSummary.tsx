@@ -37,6 +37,13 @@ export function TermsSummary({ terms, currency, eventTypes }: { terms: Terms; cu
                 <td className="align-right nowrap">
                   {payoutText(p.Payout, currency)}
                   {et?.Kind === 'CLICK' && p.Payout.Kind === 'FIXED' ? <span className="muted small"> per click</span> : null}
+                  {p.OpenEndedLocking ? (
+                    <div>
+                      <span className="badge badge-blue" title="Pending until a returns file or the API settles it; locks on its own 730 days after the day tracked">
+                        Open-ended
+                      </span>
+                    </div>
+                  ) : null}
                 </td>
               </tr>,
               ...p.Groups.map((g, i) => (
@@ -56,7 +63,16 @@ export function TermsSummary({ terms, currency, eventTypes }: { terms: Terms; cu
         </tbody>
       </table>
       <ul className="terms-rules">
-        <li>{lockingText(terms.Locking)}.</li>
+        <li>
+          {lockingText(terms.Locking)}
+          {terms.Payouts.some((p) => p.OpenEndedLocking) ? ', except for the event types with open-ended locking' : ''}.
+        </li>
+        {terms.Payouts.some((p) => p.OpenEndedLocking) ? (
+          <li>
+            Open-ended locking: those actions stay pending until a returns file or the API approves or reverses them, and lock on their own 730 days
+            after the day they were tracked.
+          </li>
+        ) : null}
         <li>{paymentText(terms.Payment)}.</li>
       </ul>
     </div>

@@ -11,6 +11,7 @@ import { ActionCorrections } from './ActionCorrections';
 import { StatusDetailBadge } from './ActionStatus';
 import { brandAvailability, CPC_REVERSAL_NEEDS_SUPPORT, type BrandOperation } from './availability';
 import { actionStateLabel, operationLabel, reasonLabel } from '../../../lib/labels';
+import { isOpenEndedAction } from './openEnded';
 
 interface ActionDetailsDrawerProps {
   actionId: string;
@@ -248,7 +249,9 @@ export function ActionDetailsContent({ action: a, timeZone: tz, showPartner, ref
             <StatusDetailBadge action={a} />
           </div>
           <div className="figure-was">
-            {a.State === 'PENDING' ? `Locks ${formatDateTime(a.LockingDate, tz)}` : a.State === 'APPROVED' ? `Locked ${formatDateTime(a.LockedDate, tz)}` : reasonLabel(a.ReversalReason)}
+            {a.State === 'PENDING' && isOpenEndedAction(a)
+              ? `Open-ended: pending until settled by a returns file or the API; locks on its own ${formatDate(a.LockingDate, tz)}`
+              : a.State === 'PENDING' ? `Locks ${formatDateTime(a.LockingDate, tz)}` : a.State === 'APPROVED' ? `Locked ${formatDateTime(a.LockedDate, tz)}` : reasonLabel(a.ReversalReason)}
           </div>
         </div>
       </div>
@@ -270,7 +273,16 @@ export function ActionDetailsContent({ action: a, timeZone: tz, showPartner, ref
           ['Delta amount / payout', `${formatSignedMoney(a.DeltaAmount, a.Currency)} / ${formatSignedMoney(a.DeltaPayout, a.Currency)}`],
           ['Referring date', <When key="r" iso={a.ReferringDate} timeZone={tz} />],
           ['Event date', <When key="e" iso={a.EventDate} timeZone={tz} />],
-          ['Locking date', <When key="l" iso={a.LockingDate} timeZone={tz} />],
+          [
+            'Locking date',
+            isOpenEndedAction(a) ? (
+              <span key="l" data-testid="detail-open-ended">
+                Open-ended <span className="muted">(locks on its own <When iso={a.LockingDate} timeZone={tz} />, 730 days after the day tracked)</span>
+              </span>
+            ) : (
+              <When key="l" iso={a.LockingDate} timeZone={tz} />
+            ),
+          ],
           ['Locked date', <When key="ld" iso={a.LockedDate} timeZone={tz} />],
           ['Payment date', <When key="p" iso={a.PaymentDate} timeZone={tz} />],
           ['Cleared date', <When key="cl" iso={a.ClearedDate} timeZone={tz} />],

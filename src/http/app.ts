@@ -41,6 +41,7 @@ import { programRoutes } from './routes/programs.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { sessionRoutes } from './routes/session.js';
 import { profileRoutes } from './routes/profile.js';
+import { ticketRoutes } from './routes/tickets.js';
 import { trackingRoutes } from './routes/tracking.js';
 
 /** The product's mark and name for the top bar of /docs (the web UI's logo, white text on Swagger UI's dark bar). */
@@ -216,6 +217,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(statementRoutes, { ctx });
   await app.register(correctionRoutes, { ctx });
   await app.register(payoutRoutes, { ctx });
+  await app.register(ticketRoutes, { ctx });
   await app.register(returnsBatchRoutes, { ctx });
   await app.register(impactActionRoutes, { ctx });
   await app.register(adminRoutes, { ctx, secret: options.adminSecret });

@@ -19,6 +19,7 @@ import { issueApiToken } from '../../src/modules/accounts/api-tokens.js';
 import { inviteUser } from '../../src/modules/accounts/members.js';
 import { applyActionOperation } from '../../src/modules/actions/apply-action-operation.js';
 import { correctLockedAction } from '../../src/modules/billing/correct-action.js';
+import { openTicket } from '../../src/modules/tickets/open-ticket.js';
 import { creditClicks } from '../../src/modules/tracking/credit-clicks.js';
 import { acceptTerms } from '../../src/modules/contracts/accept-terms.js';
 import { createTemplateTerms } from '../../src/modules/programs/template-terms.js';
@@ -44,8 +45,6 @@ import { pdfText, readWorkbook } from '../support/files.js';
 import { makeProgram, type TestProgram } from '../support/programs.js';
 import { postTransfers } from '../../src/modules/ledger/post-transfers.js';
 import { saveWithdrawalSettingsInTx } from '../../src/modules/payouts/withdrawal-settings.js';
-import { submitReturnsBatch } from '../../src/flows/apply-returns-batch.js';
-import { Worker } from '../../src/worker/worker.js';
 
 /** What an answer shows a person: a workbook's cells and a PDF's text, not their compressed bytes. */
 async function readableText(response: LightMyRequestResponse): Promise<string> {
@@ -204,7 +203,6 @@ type Audience = 'public' | 'user' | 'account' | 'brand' | 'partner' | 'operator'
 interface Req {
   url: string;
   payload?: unknown;
-  headers?: Record<string, string>;
 }
 
 /** A status (or one of several), or a check of the response for the routes that answer per item. */
@@ -343,6 +341,23 @@ async function correctionOfA(w: World): Promise<void> {
   await correctLockedAction(w.t.ctx, { type: 'operator', userId: w.operatorUserId }, w.actionA, { amount: '2.00', reason: 'ADV_ACT_DISPUTE' });
 }
 
+/** Partner P's admin opens a ticket about P, with an attachment; its subject carries P's name (a marker). */
+async function ticketOfP(w: World): Promise<void> {
+  const { rows } = await w.t.ctx.db.query<{ name: string }>('select name from accounts where id = $1', [w.P.id]);
+  const ticket = await openTicket(w.t.ctx, w.P.actor, {
+    type: 'GENERAL',
+    subject: `Question from ${rows[0]!.name}`,
+    message: 'Where is my payment?',
+    attachments: [{ fileName: 'receipt.txt', contentType: 'text/plain', bytes: Buffer.from(`receipt of ${rows[0]!.name}`) }],
+  });
+  w.extra.ticketP = ticket.id.toString();
+  const { rows: files } = await w.t.ctx.db.query<{ id: string }>(
+    'select f.id::text from ticket_attachments f join ticket_messages m on m.id = f.message_id where m.ticket_id = $1',
+    [ticket.id.toString()],
+  );
+  w.extra.attachmentP = files[0]!.id;
+}
+
 /** A movement of P's available balance (as a statement's clearing posts one), its reference one of P's markers. */
 async function movementOfP(w: World): Promise<void> {
   const reference = `tenancy-movement-${w.P.id}`;
@@ -454,56 +469,6 @@ async function availableOfP(w: World): Promise<void> {
 }
 
 const OPERATOR_ONLY = { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 } as const;
-
-/** A returns batch of brand A's, applied (its result is ready), in w.extra.batchA. */
-async function returnsBatchOfA(w: World): Promise<void> {
-  const received = await submitReturnsBatch(w.t.ctx, w.A.actor, w.programA.saleEventTypeId, {
-    fileName: 'tenancy-returns.csv',
-    contentType: 'text/csv',
-    channel: 'API',
-    content: Buffer.from(`ActionId,Amount,Reason\n${w.actionA},55.00,ORDER_UPDATE\n`),
-  });
-  if (received.ignored) throw new Error('the batch was ignored');
-  await new Worker(w.t.ctx, { kinds: ['returns-batch'] }).drain();
-  w.extra.batchA = received.batch.id.toString();
-}
-
-const batchOfA = (w: World) => (w.extra.batchA as string | undefined) ?? '1';
-
-const RETURNS_BATCH_ROUTES: RouteRow[] = [
-  {
-    method: 'POST',
-    path: '/api/v1/event-types/:eventTypeId/returns-batches',
-    audience: 'brand',
-    request: (w) => ({
-      url: `/api/v1/event-types/${w.programA.saleEventTypeId}/returns-batches?fileName=tenancy.csv`,
-      payload: `ActionId,Amount,Reason\n${w.actionA},45.00,ORDER_UPDATE\n`,
-      headers: { 'content-type': 'text/csv' },
-    }),
-    owner: { caller: 'brandA', status: 202 },
-    crossTenant: { brandB: 404, partnerQ: 403 },
-  },
-  {
-    method: 'GET',
-    path: '/api/v1/returns-batches',
-    audience: 'brand',
-    setup: returnsBatchOfA,
-    request: () => ({ url: '/api/v1/returns-batches' }),
-    owner: { caller: 'brandA', status: 200 },
-    crossTenant: 'self',
-  },
-  ...['', '/rows', '/summary.json', '/result.csv', '/original'].map(
-    (suffix): RouteRow => ({
-      method: 'GET',
-      path: `/api/v1/returns-batches/:batchId${suffix}`,
-      audience: 'brand',
-      setup: returnsBatchOfA,
-      request: (w) => ({ url: `/api/v1/returns-batches/${batchOfA(w)}${suffix}` }),
-      owner: { caller: 'brandA', status: 200 },
-      crossTenant: { brandB: 404, partnerQ: 403 },
-    }),
-  ),
-];
 
 const ROUTES: RouteRow[] = [
   // --- Session and invitations: public by design ------------------------------------
@@ -1280,6 +1245,90 @@ const ROUTES: RouteRow[] = [
     denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },
   },
 
+  // --- Support tickets: an account's own; operators work the queue --------------------------
+  {
+    method: 'POST',
+    path: '/api/v1/tickets',
+    audience: 'account',
+    request: (w) => ({ url: '/api/v1/tickets', payload: { Type: 'GENERAL', Subject: 'About P', Message: 'Please look', AccountIds: [w.P.id] } }),
+    owner: { caller: 'partnerP', status: 201 },
+    crossTenant: { brandB: 403, partnerQ: 403 },
+    denied: { brandA: 403, brandAToken: 403, brandAUser: 403 },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/tickets',
+    audience: 'account',
+    setup: ticketOfP,
+    request: () => ({ url: '/api/v1/tickets' }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: 'self',
+    allowed: ['operator'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/tickets/:id',
+    audience: 'account',
+    setup: ticketOfP,
+    request: (w) => ({ url: `/api/v1/tickets/${w.extra.ticketP ?? 1}` }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: { brandA: 404, brandAToken: 404, brandAUser: 404 },
+    allowed: ['operator'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tickets/:id/messages',
+    audience: 'account',
+    setup: ticketOfP,
+    request: (w) => ({ url: `/api/v1/tickets/${w.extra.ticketP ?? 1}/messages`, payload: { Message: 'Any news?' } }),
+    owner: { caller: 'partnerP', status: 201 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: { brandA: 404, brandAToken: 404, brandAUser: 404 },
+    allowed: ['operator'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/tickets/:id/attachments/:attachmentId',
+    audience: 'account',
+    setup: ticketOfP,
+    request: (w) => ({ url: `/api/v1/tickets/${w.extra.ticketP ?? 1}/attachments/${w.extra.attachmentP ?? 1}` }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: { brandA: 404, brandAToken: 404, brandAUser: 404 },
+    allowed: ['operator'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/operator/tickets/:id/facts',
+    audience: 'operator',
+    setup: ticketOfP,
+    request: (w) => ({ url: `/api/v1/operator/tickets/${w.extra.ticketP ?? 1}/facts` }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+    denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/operator/tickets/:id/status',
+    audience: 'operator',
+    setup: ticketOfP,
+    request: (w) => ({ url: `/api/v1/operator/tickets/${w.extra.ticketP ?? 1}/status`, payload: { Status: 'IN_REVIEW' } }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+    denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/operator/tickets/:id/resolve',
+    audience: 'operator',
+    setup: ticketOfP,
+    request: (w) => ({ url: `/api/v1/operator/tickets/${w.extra.ticketP ?? 1}/resolve`, payload: { Message: 'Paid last Tuesday.' } }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+    denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },
+  },
+
   // --- Post-lock corrections: an operator's; read with the action by its brand and partner --
   {
     method: 'GET',
@@ -1439,7 +1488,6 @@ const ROUTES: RouteRow[] = [
     // Neither B nor Q has any action, so neither has a balance; A has the pending payout of its action.
     selfCheck: (body) => expect(body).toEqual({ Balances: [] }),
   },
-  ...RETURNS_BATCH_ROUTES,
 ];
 
 // ---------------------------------------------------------------------------
@@ -1453,7 +1501,6 @@ function send(w: World, caller: Caller, method: string, req: Req, head = false):
     method: head ? 'HEAD' : method,
     url: req.url,
     ...(req.payload !== undefined ? { payload: req.payload as object } : {}),
-    ...(req.headers ? { headers: req.headers } : {}),
   } as never);
 }
 

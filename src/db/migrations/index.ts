@@ -15,6 +15,7 @@ import { returnsBatches } from './0013-returns-batches.js';
 import { outboxChangeEvents } from './0019-outbox-change-events.js';
 import { returnsProcessing } from './0014-returns-processing.js';
 import { clickCredits } from './0015-click-credits.js';
+import { tickets } from './0020-tickets.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits];
+export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits, tickets];

@@ -1,0 +1,218 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ServiceContext } from '../../core/context.js';
+import { resolveTicket } from '../../flows/resolve-ticket.js';
+import { requireOperator } from '../../modules/accounts/actor.js';
+import { openTicket } from '../../modules/tickets/open-ticket.js';
+import { accountFacts, getTicketAttachmentOrThrow, getTicketOrThrow, listTicketMessages, listTickets } from '../../modules/tickets/queries.js';
+import { addTicketMessage, setTicketStatus } from '../../modules/tickets/ticket-messages.js';
+import type { AttachmentInput } from '../../modules/tickets/types.js';
+import { formatMinor } from '../../money/index.js';
+import { actorOf } from '../auth.js';
+import { errorResponses } from '../contract/common.js';
+import {
+  openTicketBody,
+  resolveTicketBody,
+  ticketAttachmentParams,
+  ticketDetailDto,
+  ticketDto,
+  ticketListQuery,
+  ticketMessageBody,
+  ticketPageDto,
+  ticketParams,
+  ticketStatusBody,
+  type TicketListQuery,
+} from '../contract/tickets.js';
+import { toTicketDto, toTicketMessageDto } from '../contract-mapping/tickets.js';
+
+/** JSON bodies carry attachments as base64: up to five files of 2 MiB. */
+const TICKET_BODY_LIMIT = 16 * 1024 * 1024;
+
+function attachmentsOf(body: { Attachments?: Array<{ FileName: string; ContentType: string; ContentBase64: string }> | undefined }): AttachmentInput[] {
+  return (body.Attachments ?? []).map((file) => ({ fileName: file.FileName, contentType: file.ContentType, bytes: Buffer.from(file.ContentBase64, 'base64') }));
+}
+
+function filterOf(q: TicketListQuery) {
+  return {
+    page: q.page,
+    pageSize: q.pageSize,
+    ...(q.order ? { order: q.order } : {}),
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.type ? { type: q.type } : {}),
+    ...(q.olderThanDays !== undefined ? { olderThanDays: q.olderThanDays } : {}),
+  };
+}
+
+const accountFactsDto = z
+  .object({
+    AccountId: z.number().int(),
+    Name: z.string(),
+    Kind: z.string(),
+    Status: z.string(),
+    ActiveContracts: z.number().int(),
+    PendingActions: z.number().int(),
+    Balances: z.array(z.object({ Account: z.string(), Currency: z.string(), Balance: z.string() })),
+  })
+  .meta({ id: 'TicketAccountFacts' });
+
+/** Support tickets: any account user opens and follows their account's; operators work the queue. */
+export async function ticketRoutes(app: FastifyInstance, opts: { ctx: ServiceContext }): Promise<void> {
+  const { ctx } = opts;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  const detail = async (actor: ReturnType<typeof actorOf>, id: bigint) => ({
+    ...toTicketDto(await getTicketOrThrow(ctx.db, actor, id)),
+    Thread: (await listTicketMessages(ctx.db, id)).map(toTicketMessageDto),
+  });
+
+  r.post(
+    '/api/v1/tickets',
+    {
+      bodyLimit: TICKET_BODY_LIMIT,
+      schema: {
+        tags: ['tickets'],
+        summary: 'Open a ticket for the current account: subject, type, message, and the accounts and actions it concerns',
+        body: openTicketBody,
+        response: { 201: ticketDetailDto, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const b = request.body;
+      const ticket = await openTicket(ctx, actor, {
+        type: b.Type,
+        subject: b.Subject,
+        message: b.Message,
+        attachments: attachmentsOf(b),
+        ...(b.AccountIds ? { accountIds: b.AccountIds } : {}),
+        ...(b.ActionIds ? { actionIds: b.ActionIds } : {}),
+        request: {
+          ...(b.Currency ? { currency: b.Currency } : {}),
+          ...(b.ToPartnerId !== undefined ? { toPartnerAccountId: b.ToPartnerId } : {}),
+          ...(b.Reason ? { reason: b.Reason } : {}),
+        },
+      });
+      return reply.code(201).send(await detail(actor, ticket.id));
+    },
+  );
+
+  r.get(
+    '/api/v1/tickets',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: "The current account's tickets (opened for it or naming it), newest first; operators: every ticket",
+        querystring: ticketListQuery,
+        response: { 200: ticketPageDto, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const page = await listTickets(ctx.db, actorOf(request), filterOf(request.query), ctx.clock.now());
+      return { Items: page.items.map(toTicketDto), Page: page.page, PageSize: page.pageSize, Total: page.total };
+    },
+  );
+
+  r.get(
+    '/api/v1/tickets/:id',
+    { schema: { tags: ['tickets'], summary: 'A ticket and its thread', params: ticketParams, response: { 200: ticketDetailDto, ...errorResponses } } },
+    async (request) => detail(actorOf(request), BigInt(request.params.id)),
+  );
+
+  r.post(
+    '/api/v1/tickets/:id/messages',
+    {
+      bodyLimit: TICKET_BODY_LIMIT,
+      schema: {
+        tags: ['tickets'],
+        summary: "A message on a ticket, from one of its account's users or an operator, with attachments",
+        params: ticketParams,
+        body: ticketMessageBody,
+        response: { 201: ticketDetailDto, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const id = BigInt(request.params.id);
+      await addTicketMessage(ctx, actor, id, { message: request.body.Message, attachments: attachmentsOf(request.body) });
+      return reply.code(201).send(await detail(actor, id));
+    },
+  );
+
+  r.get(
+    '/api/v1/tickets/:id/attachments/:attachmentId',
+    { schema: { tags: ['tickets'], summary: "A message's attachment, as it was sent", params: ticketAttachmentParams } },
+    async (request, reply) => {
+      const file = await getTicketAttachmentOrThrow(ctx.db, actorOf(request), BigInt(request.params.id), BigInt(request.params.attachmentId));
+      const name = file.fileName.replace(/[^\w.\- ]+/g, '_');
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+        .send(file.bytes);
+    },
+  );
+
+  r.get(
+    '/api/v1/operator/tickets/:id/facts',
+    {
+      schema: {
+        tags: ['operator'],
+        summary: 'Operators: the live facts of each account a ticket names (contracts in force, pending actions, ledger balances)',
+        params: ticketParams,
+        response: { 200: z.object({ Items: z.array(accountFactsDto) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const operator = requireOperator(actorOf(request));
+      const ticket = await getTicketOrThrow(ctx.db, operator, BigInt(request.params.id));
+      const facts = await accountFacts(ctx.db, ticket.accountIds, ctx.clock.now());
+      return {
+        Items: facts.map((f) => ({
+          AccountId: f.accountId,
+          Name: f.name,
+          Kind: f.kind,
+          Status: f.status,
+          ActiveContracts: f.activeContracts,
+          PendingActions: f.pendingActions,
+          Balances: f.balances.map((b) => ({ Account: b.code, Currency: b.currency, Balance: formatMinor(b.balanceMinor, b.currency) })),
+        })),
+      };
+    },
+  );
+
+  r.post(
+    '/api/v1/operator/tickets/:id/status',
+    {
+      schema: {
+        tags: ['operator'],
+        summary: 'Operators: take a ticket into review, or reject it with a message saying why',
+        params: ticketParams,
+        body: ticketStatusBody,
+        response: { 200: ticketDto, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const operator = requireOperator(actorOf(request));
+      const { Status, Message } = request.body;
+      return toTicketDto(await setTicketStatus(ctx, operator, BigInt(request.params.id), { status: Status, ...(Message ? { message: Message } : {}) }));
+    },
+  );
+
+  r.post(
+    '/api/v1/operator/tickets/:id/resolve',
+    {
+      schema: {
+        tags: ['operator'],
+        summary: 'Operators: resolve a ticket by performing what it asks (manual paystub, forfeit, re-attribution, CPC reversal); a refusal says why',
+        params: ticketParams,
+        body: resolveTicketBody,
+        response: { 200: ticketDto, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const operator = requireOperator(actorOf(request));
+      return toTicketDto(await resolveTicket(ctx, operator, BigInt(request.params.id), request.body.Message ? { message: request.body.Message } : {}));
+    },
+  );
+}

@@ -4,8 +4,8 @@
  * account (EFT), a third to a German IBAN (a USD wire, 25.00), a third to PayPal (2%); the
  * run makes a paystub per partner with its postings, marks its actions paid with their
  * events, and writes its pain.001 and PayPal files, streamed into the database. The data
- * is written set-based (accounts, contracts, cleared actions, their ledger balances, the
- * encrypted withdrawal settings); the baseline is a bare INSERT … SELECT of one row per
+ * is written set-based (accounts, contracts, cleared actions with their action.cleared
+ * events, their ledger balances, the encrypted withdrawal settings); the baseline is a bare INSERT … SELECT of one row per
  * due balance into a table of the paystubs' shape, in the same run. The process's RSS is
  * sampled while the run goes on: it must stay at most 256 MB.
  */
@@ -19,6 +19,7 @@ import type { ServiceContext } from '../src/core/context.js';
 import { runPayouts } from '../src/flows/run-payouts.js';
 import type { AccountActor } from '../src/modules/accounts/actor.js';
 import { createAccount } from '../src/modules/accounts/create-account.js';
+import { recordActionEvents } from '../src/modules/actions/action-events.js';
 import { checkLedger } from '../src/modules/ledger/check-ledger.js';
 import { checkPayouts } from '../src/modules/payouts/check-payouts.js';
 import { encryptDestination } from '../src/modules/payouts/destination.js';
@@ -90,6 +91,12 @@ export async function build(db: ServiceContext['db']): Promise<{ actions: number
       where v.program_id = $1`,
     [program.id],
   );
+  // Each action has the action.cleared event its clearing wrote (a paid event starts from it), written in chunks as the clearing writes them.
+  const { rows: ids } = await db.query<{ id: string }>('select id::text as id from actions order by id');
+  for (let i = 0; i < ids.length; i += 20_000) {
+    const chunk = ids.slice(i, i + 20_000);
+    await db.transaction((tx) => recordActionEvents(tx, chunk.map(({ id }) => ({ id, type: 'action.cleared' as const })), ['USD'], ctx.clock.now()));
+  }
   // The ledger as the lock, the brand's payment and the clearing leave it, in one transfer per partner.
   await db.query(
     `insert into ledger_accounts (code, owner_account_id, currency)

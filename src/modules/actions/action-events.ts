@@ -128,6 +128,32 @@ const SELECT_LOCK_EVENTS = `select 'action.locked', 'action:' || a.id, array[a.b
  where a.id = any($1::bigint[]) and a.state = 'PENDING'
  order by a.id`;
 
+/**
+ * A payout run's events (action.paid), written after its chunk marked the actions paid:
+ * like the lock's, each holds only what the payment changed (PaystubId, UpdatedDate) and
+ * the names read afresh, the rest being the action's previous event (its action.cleared);
+ * below the outbox's coverage ($6) the event is built whole. A run marks thousands of
+ * actions a second, and the whole payload cost as much as the rest of paying them.
+ */
+const PAID_CHANGES = `jsonb_build_object(
+  'CampaignName', p.name,
+  'EventTypeName', et.name,
+  'MediaPartnerName', pa.name,
+  'PaystubId', a.paystub_id::text,
+  'UpdatedDate', ${iso('a.updated_at')})`;
+
+const SELECT_PAID_EVENTS = `select 'action.paid', 'action:' || a.id, array[a.brand_account_id, a.partner_account_id],
+       case when a.id >= $6 then ${PAID_CHANGES} else ${PAYLOAD.replaceAll('$3', '$2')} end,
+       $2,
+       a.id >= $6
+  from actions a
+  join programs p on p.id = a.program_id
+  join event_types et on et.id = a.event_type_id
+  join accounts pa on pa.id = a.partner_account_id
+  join unnest($3::text[], $4::int[], $5::bigint[]) as cur(code, exponent, scale) on cur.code = a.currency
+ where a.id = any($1::bigint[])
+ order by a.id`;
+
 export interface ActionChange {
   id: bigint | string;
   type: EventType;
@@ -166,6 +192,21 @@ export async function recordLockEvents(
     SELECT_LOCK_EVENTS,
     [actionIds.map((id) => id.toString()), now, ...currencyParams(currencies), coveredFrom.toString(), lockConstants(now)],
   );
+  expectWritten(actionIds.length, written);
+}
+
+/** The action.paid events of actions a payout run has just marked paid, in the caller's transaction; see PAID_CHANGES. */
+export async function recordPaidActionEvents(
+  tx: Sql,
+  actionIds: readonly (bigint | string)[],
+  currencies: Iterable<string>,
+  now: Date,
+  /** The first action id sure to have its events since its creation (eventCoverageFrom). */
+  coveredFrom: bigint,
+): Promise<void> {
+  if (actionIds.length === 0) return;
+  await withoutJit(tx);
+  const written = await recordEventsSelected(tx, SELECT_PAID_EVENTS, [actionIds.map((id) => id.toString()), now, ...currencyParams(currencies), coveredFrom.toString()]);
   expectWritten(actionIds.length, written);
 }
 

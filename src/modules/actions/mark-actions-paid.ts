@@ -1,5 +1,6 @@
 import type { Sql } from '../../db/types.js';
-import { recordActionEvents } from './action-events.js';
+import { eventCoverageFrom } from '../../outbox/record-events.js';
+import { recordActionEvents, recordPaidActionEvents } from './action-events.js';
 
 export interface SettledActions {
   /** How many actions the paystub (or forfeit) now settles. */
@@ -50,9 +51,10 @@ export async function markActionsPaid(tx: Sql, paystubs: readonly PaystubToMark[
   return marked;
 }
 
-/** The action.paid events of actions markActionsPaid marked and the caller kept, in one statement. */
+/** The action.paid events of actions markActionsPaid marked and the caller kept, in one statement (changes only, see recordPaidActionEvents). */
 export async function recordPaidEvents(tx: Sql, actionIds: readonly string[], currencies: Iterable<string>, now: Date): Promise<void> {
-  await recordActionEvents(tx, actionIds.map((id) => ({ id, type: 'action.paid' as const })), currencies, now);
+  if (actionIds.length === 0) return;
+  await recordPaidActionEvents(tx, actionIds, currencies, now, await eventCoverageFrom(tx, 'action'));
 }
 
 /**

@@ -70,6 +70,34 @@ export interface SetBasedPosting {
  * rather than being left out. Returns how many transfers were written.
  */
 export async function postTransfersSetBased(tx: Sql, posting: SetBasedPosting): Promise<{ transfers: number }> {
+  return postTransferSetsSetBased(tx, [posting]);
+}
+
+/**
+ * Several set-based postings in the caller's transaction, each its own statement, with
+ * their accounts' balances updated together at the end (one update however many
+ * postings): a paystub's net and fee, two kinds of transfer from the same available
+ * accounts, update each of those accounts once.
+ */
+export async function postTransferSetsSetBased(tx: Sql, postings: readonly SetBasedPosting[]): Promise<{ transfers: number }> {
+  const totals = new Map<number, { id: number; d: bigint; c: bigint }>();
+  let transfers = 0;
+  for (const posting of postings) {
+    for (const row of await insertSetBased(tx, posting)) {
+      const total = totals.get(row.id) ?? { id: row.id, d: 0n, c: 0n };
+      total.d += BigInt(row.d);
+      total.c += BigInt(row.c);
+      totals.set(row.id, total);
+      transfers += row.n;
+    }
+  }
+  const sums = [...totals.values()].map((t) => ({ id: t.id, d: t.d.toString(), c: t.c.toString() }));
+  await addToBalances(tx, sums, { lock: !postings.every((p) => p.accountsLocked) });
+  return { transfers };
+}
+
+/** One posting's transfers, inserted; answers what each account gains, for the balances' update. */
+async function insertSetBased(tx: Sql, posting: SetBasedPosting): Promise<Array<{ id: number; d: string; c: string; n: number }>> {
   // The codes go into the statement as literals, as a hand-written posting would have them
   // (the planner sees the same statement every time); they are checked against the
   // ledger's closed list first.
@@ -108,6 +136,5 @@ export async function postTransfersSetBased(tx: Sql, posting: SetBasedPosting): 
      ) t group by id order by id`,
     [...source.params, posting.kind, posting.at],
   );
-  await addToBalances(tx, sums, { lock: !posting.accountsLocked });
-  return { transfers: sums.reduce((total, row) => total + row.n, 0) };
+  return sums;
 }

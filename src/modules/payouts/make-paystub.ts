@@ -4,7 +4,7 @@ import { formatMinor } from '../../money/index.js';
 import { quoteWithdrawalOrThrow, withdrawalFeeMinor, type WithdrawalMethod } from '../../payments/fees.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { postTransfers } from '../ledger/post-transfers.js';
-import { postTransfersSetBased } from '../ledger/post-transfers-set-based.js';
+import { postTransferSetsSetBased } from '../ledger/post-transfers-set-based.js';
 import type { AutopayState } from './autopay.js';
 import { decryptDestination, fileFormatFor, PAYPAL_CURRENCIES, withdrawalMethodFor } from './destination.js';
 import { payoutConfigOrThrow } from './payout-config.js';
@@ -134,8 +134,9 @@ export async function createPaystubsInTx(
     { kind: 'PAYSTUB', credit: 'PARTNER_PAID', amount: (p: NewPaystub) => p.quote.netMinor },
     { kind: 'PAYSTUB_FEE', credit: 'PLATFORM_FEES', amount: (p: NewPaystub) => p.quote.feeMinor },
   ] as const;
-  for (const leg of legs) {
-    await postTransfersSetBased(tx, {
+  await postTransferSetsSetBased(
+    tx,
+    legs.map((leg) => ({
       kind: leg.kind,
       debit: 'PARTNER_AVAILABLE',
       credit: leg.credit,
@@ -150,8 +151,8 @@ export async function createPaystubsInTx(
         withReference: true,
         params: [column((p) => p.id.toString()), column((p) => p.partnerAccountId), column((p) => p.currency), column((p) => leg.amount(p).toString())],
       },
-    });
-  }
+    })),
+  );
   if (input.kind === 'MANUAL') {
     for (const p of paystubs) {
       await recordAuditEvent(tx, {

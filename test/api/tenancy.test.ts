@@ -45,6 +45,7 @@ import { pdfText, readWorkbook } from '../support/files.js';
 import { makeProgram, type TestProgram } from '../support/programs.js';
 import { postTransfers } from '../../src/modules/ledger/post-transfers.js';
 import { saveWithdrawalSettingsInTx } from '../../src/modules/payouts/withdrawal-settings.js';
+import { returnsTemplate } from '../../src/modules/returns/parse/templates.js';
 
 /** What an answer shows a person: a workbook's cells and a PDF's text, not their compressed bytes. */
 async function readableText(response: LightMyRequestResponse): Promise<string> {
@@ -237,7 +238,7 @@ interface RouteRow {
   setup?: (w: World) => Promise<void>;
   /**
    * For "self" GET routes whose answers carry none of the marker strings: what B's and
-   * Q's answers must be instead. Without it, the owner's answer must show a marker, so
+   * Q's answers must be instead (the body parsed when it is JSON, its text otherwise). Without it, the owner's answer must show a marker, so
    * that the leak check above it can fail at all.
    */
   selfCheck?: (body: unknown, w: World) => void;
@@ -881,6 +882,21 @@ const ROUTES: RouteRow[] = [
     owner: { caller: 'brandA', status: 200 },
     crossTenant: 'self',
   },
+  // Returns file templates: the same six files for every brand, for a brand's users only.
+  ...(['order', 'item', 'reset'] as const).flatMap((layout) =>
+    (['csv', 'xml'] as const).map(
+      (format): RouteRow => ({
+        method: 'GET',
+        path: `/api/v1/returns/templates/${layout}.${format}`,
+        audience: 'brand',
+        request: () => ({ url: `/api/v1/returns/templates/${layout}.${format}` }),
+        owner: { caller: 'brandA', status: 200 },
+        crossTenant: 'self',
+        // The file holds nothing of any account: B gets the very same template A gets.
+        selfCheck: (body) => expect(body).toBe(returnsTemplate(layout, format === 'csv' ? 'CSV' : 'XML').body),
+      }),
+    ),
+  ),
   {
     method: 'POST',
     path: '/api/v1/contracts',
@@ -1574,7 +1590,7 @@ async function runRow(row: RouteRow, dbCtx: DbTestContext, t: TestApp): Promise<
       if (leaked.length) failures.push(`${CALLER_DESCRIPTIONS[caller]} saw data of another account: ${leaked.join(', ')}`);
       if (row.selfCheck) {
         try {
-          row.selfCheck(response.json(), w);
+          row.selfCheck(String(response.headers['content-type'] ?? '').includes('json') ? response.json() : response.body, w);
         } catch (error) {
           failures.push(`${CALLER_DESCRIPTIONS[caller]} on its own account: ${(error as Error).message.split('\n')[0]}`);
         }

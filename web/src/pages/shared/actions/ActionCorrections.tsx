@@ -4,7 +4,8 @@
  * and where each stands (billed on which statement, cleared, paid).
  */
 import { useQuery } from '@tanstack/react-query';
-import { useAccountApi, useAccountKey } from '../../../api/session';
+import { accountApi, api } from '../../../api/client';
+import { useSession } from '../../../api/session';
 import type { Action } from '@contract/actions';
 import type { Correction } from '@contract/corrections';
 import { QueryError } from '../../../components/Feedback';
@@ -21,12 +22,18 @@ const STATUS: Record<Correction['Status'], { label: string; tone: 'gray' | 'blue
   FORFEITED: { label: 'Forfeited', tone: 'gray' },
 };
 
+/** The corrections query's key: an account's (brand, partner), or the operator console's (no account). */
+export function correctionsKey(accountId: number | null, actionId: string): readonly unknown[] {
+  return accountId === null ? ['operator', 'actions', 'corrections', actionId] : ['account', accountId, 'actions', 'corrections', actionId];
+}
+
 export function useActionCorrections(actionId: string, enabled: boolean) {
-  const http = useAccountApi();
-  const key = useAccountKey();
+  const { account } = useSession();
+  const accountId = account?.Id ?? null;
+  const path = `/api/v1/actions/${actionId}/corrections`;
   return useQuery({
-    queryKey: key('actions', 'corrections', actionId),
-    queryFn: () => http.get<{ Items: Correction[] }>(`/api/v1/actions/${actionId}/corrections`),
+    queryKey: correctionsKey(accountId, actionId),
+    queryFn: () => (accountId === null ? api.get<{ Items: Correction[] }>(path) : accountApi(accountId).get<{ Items: Correction[] }>(path)),
     enabled,
   });
 }

@@ -17,10 +17,19 @@ export const CREDIT_CLICKS_LOCK_KEY = 7_350_101;
  */
 export const CREDIT_LAG_MS = 30_000;
 
-/** Clicks per chunk, each chunk one transaction: bounded, and on PGlite short enough to let redirects in between. */
-const CHUNK_SIZE = { postgres: 100_000, pglite: 10_000 } as const;
-/** On PGlite the job runs on the HTTP thread: between chunks it gives the click path this long to flush. */
-const PGLITE_PAUSE_MS = 5;
+/** Clicks per chunk on PostgreSQL, each chunk one transaction. */
+const POSTGRES_CHUNK = 100_000;
+/**
+ * On PGlite the job runs on the HTTP thread, and while a chunk runs no click can commit
+ * (one session, one statement at a time). So chunks are sized by time: each aims at
+ * PGLITE_CHUNK_MS (the size follows the last chunk's rate, within PGLITE_CHUNK_RANGE),
+ * and between chunks the job pauses PGLITE_PAUSE_MS, longer than the click recorder's
+ * 1 ms group-commit delay, so the clicks that arrived during a chunk are committed before
+ * the next one starts: a redirect waits at most about one chunk.
+ */
+const PGLITE_CHUNK_MS = 15;
+const PGLITE_CHUNK_RANGE = [200, 20_000] as const;
+const PGLITE_PAUSE_MS = 3;
 
 export type ClickCreditOutcome = 'CREDITED' | 'NO_CPC' | 'PARTNER_CLOSED' | 'NO_CONTRACT' | 'CONTRACT_EXPIRED' | 'NOT_IN_TERMS';
 
@@ -38,8 +47,8 @@ export type ClickCreditOutcome = 'CREDITED' | 'NO_CPC' | 'PARTNER_CLOSED' | 'NO_
  * clicks by key, grouped in the database, then a few rows written, so no click row is
  * written again (marking each one cost more than the redirect that wrote it). Clicks
  * marked by an earlier version (credit_status) are skipped. The cursor stays
- * CREDIT_LAG_MS behind the clock, and on PostgreSQL also behind the oldest open
- * transaction (a click flush of another instance still running).
+ * CREDIT_LAG_MS behind the clock, and on PostgreSQL also behind the oldest transaction
+ * writing clicks (a flush of another instance that stalled).
  */
 export async function creditClicks(
   ctx: ServiceContext,
@@ -52,19 +61,27 @@ export async function creditClicks(
 ): Promise<{ credited: number; notCredited: number; ran: boolean }> {
   const release = await ctx.db.tryAdvisoryLock(CREDIT_CLICKS_LOCK_KEY);
   if (!release) return { credited: 0, notCredited: 0, ran: false };
-  const chunkSize = options.chunkSize ?? CHUNK_SIZE[ctx.db.kind];
+  const adaptive = options.chunkSize === undefined && ctx.db.kind === 'pglite';
+  let chunkSize = options.chunkSize ?? (adaptive ? 1_000 : POSTGRES_CHUNK);
   let credited = 0;
   let notCredited = 0;
   try {
     const upTo = await cursorLimit(ctx);
     for (;;) {
       if (options.signal?.aborted) break;
+      const startedAt = performance.now();
       const result = await ctx.db.transaction((tx) => creditChunk(ctx, tx, upTo, chunkSize));
       credited += result.credited;
       notCredited += result.notCredited;
       options.onProgress?.(credited + notCredited);
       if (result.done) break;
-      if (ctx.db.kind === 'pglite') await new Promise((resolve) => setTimeout(resolve, PGLITE_PAUSE_MS));
+      if (ctx.db.kind === 'pglite') {
+        if (adaptive) {
+          const perClickMs = (performance.now() - startedAt) / chunkSize;
+          chunkSize = Math.round(Math.min(PGLITE_CHUNK_RANGE[1], Math.max(PGLITE_CHUNK_RANGE[0], PGLITE_CHUNK_MS / perClickMs)));
+        }
+        await new Promise((resolve) => setTimeout(resolve, PGLITE_PAUSE_MS));
+      }
     }
     return { credited, notCredited, ran: true };
   } finally {
@@ -76,9 +93,13 @@ export async function creditClicks(
 async function cursorLimit(ctx: ServiceContext): Promise<string> {
   let limit = ctx.clock.now().getTime() - CREDIT_LAG_MS;
   if (ctx.db.kind === 'postgres') {
+    // The transactions writing this clicks table now (a click flush of any instance): their
+    // clicks are at most MAX_CLICK_WAIT_MS older than the transaction. One whose start is
+    // hidden (another role's) counts as started now.
     const { rows } = await ctx.db.query<{ oldest: Date | null }>(
-      `select min(xact_start) as oldest from pg_stat_activity
-        where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend' and xact_start is not null`,
+      `select min(coalesce(a.xact_start, now())) as oldest
+         from pg_locks l left join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'relation' and l.relation = 'clicks'::regclass and l.mode = 'RowExclusiveLock' and l.pid <> pg_backend_pid()`,
     );
     const oldest = rows[0]?.oldest;
     if (oldest) limit = Math.min(limit, oldest.getTime() - MAX_CLICK_WAIT_MS);

@@ -1,4 +1,5 @@
 import type { PageDef } from '../../navigation';
+import { EventTypeDetailPage, EventTypesPage } from '../brand/EventTypesPage';
 import { ProgramDetailPage } from '../brand/ProgramDetailPage';
 import { ProgramsPage } from '../brand/ProgramsPage';
 import { TermsEditorPage } from '../brand/TermsEditorPage';
@@ -15,4 +16,12 @@ export const settingsPages: PageDef[] = [
   { path: 'programs', label: 'Programs', element: <ProgramsPage />, kinds: ['BRAND'] },
   { path: 'programs/:programId', label: 'Program', element: <ProgramDetailPage />, kinds: ['BRAND'], hidden: true },
   { path: 'programs/:programId/terms/new', label: 'Publish terms', element: <TermsEditorPage />, kinds: ['BRAND'], hidden: true },
+  {
+    path: 'event-types',
+    label: 'Event types',
+    element: <EventTypesPage />,
+    kinds: ['BRAND'],
+    description: 'Tracking: the event types of your programs and their Returns Processing.',
+  },
+  { path: 'event-types/:eventTypeId', label: 'Event type', element: <EventTypeDetailPage />, kinds: ['BRAND'], hidden: true },
 ];

@@ -15,6 +15,7 @@ import { EmptyState } from '../../components/Feedback';
 import { PageHeader } from '../../components/Form';
 import { visiblePages, type PageDef } from '../../navigation';
 import { PendingPayoutsPage } from '../brand/PendingPayoutsPage';
+import { ReturnsBatchDetailPage, ReturnsBatchesPage } from '../brand/ReturnsBatchesPage';
 import { PartnerActionsPage } from '../partner/PartnerActionsPage';
 import { PartnerLinksPage } from '../partner/PartnerLinksPage';
 
@@ -34,6 +35,14 @@ export const transactionPages: PageDef[] = [
     kinds: ['BRAND'],
     hidden: true,
   },
+  {
+    path: 'returns-batches',
+    label: 'Returns batches',
+    element: <ReturnsBatchesPage />,
+    kinds: ['BRAND'],
+    description: 'Files of reversals and modifications: upload one, follow its progress, see each row’s outcome, download the result.',
+  },
+  { path: 'returns-batches/:batchId', label: 'Returns batch', element: <ReturnsBatchDetailPage />, kinds: ['BRAND'], hidden: true },
   {
     path: 'actions',
     label: 'Actions',

@@ -52,6 +52,7 @@ const OWNERS: Record<string, string> = {
   ticket_messages: 'src/modules/tickets/',
   ticket_attachments: 'src/modules/tickets/',
   outbox_events: 'src/outbox/',
+  outbox_emails: 'src/outbox/',
   outbox_coverage: 'src/outbox/',
   work_items: 'src/worker/',
   // The database layer's own: which migrations ran, and the installation's settings (the

@@ -12,3 +12,5 @@ import '../flows/run-payouts.js';
 import '../flows/apply-returns-batch.js';
 // Whatever changes data records outbox events, whose payloads are the API's resources.
 import '../http/event-payloads.js';
+// E-mails queued in the outbox (invitations) leave through SMTP_RELAY_URL.
+import '../outbox/emails.js';

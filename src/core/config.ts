@@ -32,6 +32,24 @@ export interface Config {
   wireFeesMinor: Record<string, bigint>;
   /** The platform's own account, which pays the partners: the debtor of the pain.001 files. */
   payoutDebtor: { name: string; iban: string; bic: string };
+  /** Where e-mails go out (`smtp://user:password@host:587`, `smtps://…:465`); unset: no e-mail is sent. */
+  smtpRelayUrl: string | undefined;
+  /** The sender of those e-mails. */
+  mailFrom: string;
+}
+
+/** SMTP_RELAY_URL: an smtp:// or smtps:// URL, or unset; a typo fails at start, not at the first e-mail. */
+function parseSmtpRelayUrlOrThrow(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error('SMTP_RELAY_URL is not a URL; write smtp://user:password@host:587 or smtps://user:password@host:465.');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error(`SMTP_RELAY_URL must start with smtp:// or smtps://, not ${url.protocol}//.`);
+  if (!url.hostname) throw new Error('SMTP_RELAY_URL names no host.');
+  return text;
 }
 
 /** The wire fees when WIRE_FEES is not set (impact.com does not publish its fee). */
@@ -101,5 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       iban: env.PAYOUT_DEBTOR_IBAN || 'DE89370400440532013000',
       bic: env.PAYOUT_DEBTOR_BIC || 'COBADEFFXXX',
     },
+    smtpRelayUrl: parseSmtpRelayUrlOrThrow(env.SMTP_RELAY_URL),
+    mailFrom: env.MAIL_FROM || 'Lockstep <no-reply@lockstep.invalid>',
   };
 }

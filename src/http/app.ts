@@ -30,10 +30,10 @@ import { balanceRoutes } from './routes/balances.js';
 import { statementRoutes } from './routes/statements.js';
 import { correctionRoutes } from './routes/corrections.js';
 import { payoutRoutes } from './routes/payouts.js';
-import { returnsTemplateRoutes } from './routes/returns-templates.js';
 import { returnsBatchRoutes } from './routes/returns-batches.js';
 import { impactActionRoutes } from './routes/impact-actions.js';
 import { configurePayouts } from '../modules/payouts/payout-config.js';
+import { configureMail } from '../outbox/emails.js';
 import { conversionRoutes } from './routes/conversions.js';
 import { contractRoutes } from './routes/contracts.js';
 import { operatorRoutes } from './routes/operator.js';
@@ -71,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { ctx, config } = options;
   // Payouts run in requests and in this process's worker alike: both read the key and fees set here.
   configurePayouts(config);
+  configureMail(config);
   // Clicks are most of all traffic: the server hands GET /c/<code> to the click path
   // before Fastify sees it (see ClickPath.tryHandle); everything else goes to Fastify.
   let clickPath: ClickPath | undefined;
@@ -218,7 +219,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(statementRoutes, { ctx });
   await app.register(correctionRoutes, { ctx });
   await app.register(payoutRoutes, { ctx });
-  await app.register(returnsTemplateRoutes, { ctx });
   await app.register(ticketRoutes, { ctx });
   await app.register(returnsBatchRoutes, { ctx });
   await app.register(impactActionRoutes, { ctx });

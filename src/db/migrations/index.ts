@@ -16,6 +16,7 @@ import { outboxChangeEvents } from './0019-outbox-change-events.js';
 import { returnsProcessing } from './0014-returns-processing.js';
 import { clickCredits } from './0015-click-credits.js';
 import { tickets } from './0020-tickets.js';
+import { outboxEmails } from './0018-outbox-emails.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits, tickets];
+export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits, tickets, outboxEmails];

@@ -2,6 +2,7 @@ import type { ServiceContext } from '../../core/context.js';
 import { hashPassword, randomSecret, sha256Hex, verifyPassword } from '../../core/crypto.js';
 import { conflict, invalid, notFound, unauthorized } from '../../core/errors.js';
 import type { Sql } from '../../db/types.js';
+import { mailPublicUrl, queueEmailInTx } from '../../outbox/emails.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { requireAccountAdmin, type Actor, type Role } from './actor.js';
 import { claimAttemptOrThrow, forgetFailures, invitationThrottleKey, loginThrottleKey } from './auth-throttle.js';
@@ -23,6 +24,44 @@ export interface InvitationResult {
   invitationId: number;
   /** Shown once to the inviting admin (and e-mailed when outgoing mail is configured). */
   acceptToken: string;
+  /** Whether an e-mail with the link was queued (SMTP_RELAY_URL is set); it leaves after the commit. */
+  emailed: boolean;
+}
+
+/**
+ * The invitation e-mail, queued in the invitation's transaction (src/outbox/emails.ts):
+ * who invites, to which account, as what, the link and until when it works.
+ */
+async function queueInvitationEmail(
+  tx: Sql,
+  at: Date,
+  invitation: { invitationId: number; email: string; role: Role; acceptToken: string; accountId: number; invitedBy: number },
+): Promise<boolean> {
+  const publicUrl = mailPublicUrl();
+  if (!publicUrl) return false;
+  const { rows } = await tx.query<{ accountName: string; kind: string; inviterName: string }>(
+    `select a.name as "accountName", a.kind, u.name as "inviterName" from accounts a, users u where a.id = $1 and u.id = $2`,
+    [invitation.accountId, invitation.invitedBy],
+  );
+  const who = rows[0]!;
+  const link = `${publicUrl}/accept-invitation?token=${encodeURIComponent(invitation.acceptToken)}`;
+  const expires = new Date(at.getTime() + INVITATION_TTL_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const as = invitation.role === 'ADMIN' ? 'an admin' : 'a user';
+  return queueEmailInTx(tx, at, {
+    purpose: 'invitation',
+    subject: `invitation:${invitation.invitationId}`,
+    message: {
+      to: invitation.email,
+      subject: `${who.inviterName} invited you to ${who.accountName} on Lockstep`,
+      text: [
+        `${who.inviterName} invited you to join ${who.accountName} (a ${who.kind.toLowerCase()} account on Lockstep) as ${as}.`,
+        '',
+        `Accept the invitation: ${link}`,
+        '',
+        `The link works once, until ${expires} (UTC). If you did not expect this invitation, ignore this e-mail: nothing happens without your consent.`,
+      ].join('\n'),
+    },
+  });
 }
 
 export async function inviteUser(
@@ -71,7 +110,8 @@ export async function inviteUser(
       subject: `invitation:${rows[0]!.id}`,
       detail: { email, role: input.role },
     });
-    return { status: 'INVITED', invitationId: rows[0]!.id, acceptToken };
+    const emailed = await queueInvitationEmail(tx, ctx.clock.now(), { invitationId: rows[0]!.id, email, role: input.role, acceptToken, accountId: admin.accountId, invitedBy: admin.userId });
+    return { status: 'INVITED', invitationId: rows[0]!.id, acceptToken, emailed };
   });
 }
 

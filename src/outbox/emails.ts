@@ -1,0 +1,96 @@
+/**
+ * E-mails through the outbox. `queueEmailInTx` writes the message (encrypted) and a
+ * `send-email` work item in the caller's transaction, so an e-mail leaves only for a
+ * change that committed, and after the commit; the worker sends it through
+ * SMTP_RELAY_URL (nodemailer), then marks it sent and erases the message. Sending is
+ * at-least-once (a crash between the relay's answer and the mark repeats it). Without
+ * SMTP_RELAY_URL nothing is queued and the UI's copyable links are the only way.
+ * Addresses and texts never go to the logs; the work item holds only the row's id.
+ */
+import type { KeyObject } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { Config } from '../core/config.js';
+import { decryptSecret, encryptSecret, loadSecretsKey } from '../core/secrets.js';
+import type { Sql } from '../db/types.js';
+import { enqueue } from '../worker/enqueue.js';
+import { registerKind } from '../worker/registry.js';
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+interface MailConfig {
+  relayUrl: string;
+  from: string;
+  publicUrl: string;
+  key(): KeyObject;
+}
+
+let current: MailConfig | undefined;
+
+/** Configures this process's e-mail (buildApp and the command line do, as for payouts); no relay, no e-mail. */
+export function configureMail(config: Pick<Config, 'smtpRelayUrl' | 'mailFrom' | 'publicUrl' | 'secretsKey' | 'dataDir'>): void {
+  if (!config.smtpRelayUrl) {
+    current = undefined;
+    return;
+  }
+  let key: KeyObject | undefined;
+  current = {
+    relayUrl: config.smtpRelayUrl,
+    from: config.mailFrom,
+    publicUrl: config.publicUrl,
+    key() {
+      key ??= loadSecretsKey({ ...(config.secretsKey ? { secretsKey: config.secretsKey } : {}), dataDir: config.dataDir }).key;
+      return key;
+    },
+  };
+}
+
+/** The public address of the app when e-mail is configured (for links in messages), else undefined: nothing will be sent. */
+export function mailPublicUrl(): string | undefined {
+  return current?.publicUrl;
+}
+
+export const sendEmail = registerKind<{ emailId: string }, { sent: boolean; summary?: string }>(
+  'send-email',
+  async (ctx) => {
+    const config = current;
+    if (!config) throw new Error('E-mail is not configured in this process (SMTP_RELAY_URL): the item waits for a retry.');
+    const { rows } = await ctx.db.query<{ message: string | null; sentAt: Date | null }>(
+      'select message_encrypted as message, sent_at as "sentAt" from outbox_emails where id = $1',
+      [ctx.payload.emailId],
+    );
+    const row = rows[0];
+    if (!row || row.sentAt || !row.message) return { sent: true, summary: 'already sent' };
+    const message = JSON.parse(decryptSecret(config.key(), row.message)) as EmailMessage;
+    const transport = nodemailer.createTransport(config.relayUrl);
+    try {
+      await transport.sendMail({ from: config.from, to: message.to, subject: message.subject, text: message.text });
+    } finally {
+      transport.close();
+    }
+    await ctx.step(async (tx) => {
+      await tx.query('update outbox_emails set sent_at = $2, message_encrypted = null where id = $1 and sent_at is null', [ctx.payload.emailId, ctx.clock.now()]);
+      return { sent: true };
+    });
+    return { sent: true, summary: `e-mail ${ctx.payload.emailId} sent` };
+  },
+  { maxAttempts: 8, leaseMs: 60_000, backoff: { baseMs: 5_000, maxMs: 3_600_000 } },
+);
+
+/**
+ * Queues an e-mail in the caller's transaction; false (and nothing written) when
+ * SMTP_RELAY_URL is not set. `subject` names what it is about (`invitation:12`).
+ */
+export async function queueEmailInTx(tx: Sql, at: Date, email: { purpose: string; subject: string; message: EmailMessage }): Promise<boolean> {
+  const config = current;
+  if (!config) return false;
+  const { rows } = await tx.query<{ id: string }>(
+    'insert into outbox_emails (created_at, purpose, subject, message_encrypted) values ($1, $2, $3, $4) returning id::text as id',
+    [at, email.purpose, email.subject, encryptSecret(config.key(), JSON.stringify(email.message))],
+  );
+  await enqueue(tx, sendEmail, { emailId: rows[0]!.id });
+  return true;
+}

@@ -8,6 +8,7 @@ import * as clickRedirect from './click-redirect.js';
 import * as clicksBehindBatch from './clicks-behind-batch.js';
 import * as conversions from './conversions.js';
 import * as payoutRun from './payout-run.js';
+import * as returnsReader from './returns-reader.js';
 import type { BenchResult } from './types.js';
 
 const benches: Array<{ name: string; run: () => Promise<BenchResult> }> = [
@@ -21,6 +22,8 @@ const benches: Array<{ name: string; run: () => Promise<BenchResult> }> = [
   { name: 'statements', run: actionsAtScale.runStatements },
   // Its own dataset: 100,000 partners with available balances (BENCH_PAYOUT_PARTNERS).
   { name: 'payout-run', run: payoutRun.run },
+  // No database: the returns file reader alone, against a bare line split in the same run.
+  { name: 'returns-reader', run: returnsReader.run },
 ];
 
 function pad(value: string, width: number, right = false): string {

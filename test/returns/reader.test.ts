@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CHANGE_REASON_CODES } from '../../src/modules/actions/types.js';
-import { DEFAULT_RETURNS_LIMITS, readReturnsFile, ReturnsFileError, returnsTemplate, type ReturnsFile } from '../../src/modules/returns/parse/index.js';
+import { DEFAULT_RETURNS_LIMITS, readReturnsFile, ReturnsFileError, returnsTemplate } from '../../src/modules/returns/parse/index.js';
 import { RETURNS_FORMATS, RETURNS_LAYOUTS, type ReturnsLimits, type ReturnsRow } from '../../src/modules/returns/types.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);

@@ -16,6 +16,7 @@ export interface MapOptions {
 const REASONS: ReadonlySet<string> = new Set(CHANGE_REASON_CODES);
 const REASON_LIST = [...CHANGE_REASON_CODES, 'RESET', 'APPROVED'].join(', ');
 const ACTION_ID = /^\d{1,18}$/;
+const LEADING_ZEROS = /^0+(?=\d)/;
 const TRACKER_ID = /^\d{1,10}$/;
 const MAX_ID = 2_147_483_647;
 const DECIMAL = /^\d{0,15}(?:\.\d{0,10})?$/;
@@ -73,7 +74,9 @@ function requestOf(cells: readonly ReturnsCell[], roles: readonly ColumnRole[], 
   let reasonColumn: string | null = null;
   let actionIdColumn: string | null = null;
   for (let i = 0; i < cells.length; i++) {
-    const [column, text] = cells[i]!;
+    const cell = cells[i]!;
+    const column = cell[0];
+    const text = cell[1];
     if (text.length > maxField) fail(column, `the value of ${column} is longer than ${maxField} characters (the limit)`);
     const role = roles[i]!;
     if (role.kind === 'unknown') continue;
@@ -166,7 +169,7 @@ function requestOf(cells: readonly ReturnsCell[], roles: readonly ColumnRole[], 
 function targetOf(actionId: Given | undefined, orderId: Given | undefined, tracker: Given | undefined, actionIdColumn: string | null): ReturnsTarget {
   if (actionId) {
     if (!ACTION_ID.test(actionId.value)) fail(actionId.column, `${actionId.column} "${actionId.value.slice(0, 40)}" is not an action id: an action's Id is a whole number of at most 18 digits`);
-    return { by: 'ActionId', actionId: BigInt(actionId.value).toString() };
+    return { by: 'ActionId', actionId: actionId.value.charCodeAt(0) === 0x30 ? actionId.value.replace(LEADING_ZEROS, '') : actionId.value };
   }
   if (!orderId && !tracker) {
     fail(actionIdColumn, 'the row names no action: give its ActionId, or its Oid (or OrderId) and ActionTrackerId');

@@ -30,6 +30,7 @@ import { balanceRoutes } from './routes/balances.js';
 import { statementRoutes } from './routes/statements.js';
 import { correctionRoutes } from './routes/corrections.js';
 import { payoutRoutes } from './routes/payouts.js';
+import { returnsTemplateRoutes } from './routes/returns-templates.js';
 import { returnsBatchRoutes } from './routes/returns-batches.js';
 import { impactActionRoutes } from './routes/impact-actions.js';
 import { configurePayouts } from '../modules/payouts/payout-config.js';
@@ -219,6 +220,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(statementRoutes, { ctx });
   await app.register(correctionRoutes, { ctx });
   await app.register(payoutRoutes, { ctx });
+  await app.register(returnsTemplateRoutes, { ctx });
   await app.register(ticketRoutes, { ctx });
   await app.register(returnsBatchRoutes, { ctx });
   await app.register(impactActionRoutes, { ctx });

@@ -81,6 +81,10 @@ function build(request: EngineRequest, action: ChangeTargetView): ChangeBuild {
     const modify = modifyAmountRequestOf({ reason: request.reason, amount: request.amount }, action.currency, ORDER_FIELDS);
     // A reversal of a cost-per-click action (amount 0) is the operators' (CPC_NEEDS_SUPPORT), not a malformed row.
     if (isCpc && modify.op === 'MODIFY_AMOUNT' && modify.amountMinor === 0n) return { requests: [{ op: 'REVERSE', reason: request.reason }] };
+    // Open-ended locking: an order-level update of an open-ended action always ends approved or
+    // reversed (impact.com), so a row that does not reverse it approves it as well.
+    const reversal = modify.op === 'MODIFY_AMOUNT' && modify.amountMinor === 0n && action.originalAmountMinor !== 0n;
+    if (action.openEndedLocking && !reversal) return withNote({ requests: [modify, { op: 'APPROVE' }] });
     return withNote({ requests: [modify] });
   }
   // Item level: each change names an item of the action by its SKU (or, without one, by its position).

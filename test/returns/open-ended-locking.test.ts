@@ -2,7 +2,9 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/core/context.js';
 import { applyActionOperation } from '../../src/modules/actions/apply-action-operation.js';
 import { lockDueActions } from '../../src/modules/actions/lock-due-actions.js';
+import { applyRowsInTx } from '../../src/flows/apply-returns-batch.js';
 import { recordConversions } from '../../src/modules/conversions/record-conversions.js';
+import { receiveReturnsBatch } from '../../src/modules/returns/receive-batch.js';
 import { checkLedger } from '../../src/modules/ledger/check-ledger.js';
 import { OPEN_ENDED_LOCKING_DAYS } from '../../src/modules/programs/terms/index.js';
 import { actionRow, makeClick, makeSaleAction, nextOrderId } from '../support/actions.js';
@@ -69,6 +71,46 @@ describeDb('open-ended locking (issue 13 item 8)', (db) => {
     await lockDueActions(ctx);
     const locked = await actionRow(ctx, sale);
     expect(locked.state).toBe('APPROVED');
+    expect((await checkLedger(ctx.db)).ok).toBe(true);
+  });
+
+  it('a returns file settles open-ended actions: an order-level row ends approved or reversed, Reason=APPROVED approves', async () => {
+    const [a, b, c, d] = [
+      await makeSaleAction(ctx, brand, partner, program, { amount: '100.00' }),
+      await makeSaleAction(ctx, brand, partner, program, { amount: '100.00' }),
+      await makeSaleAction(ctx, brand, partner, program, { amount: '100.00' }),
+      await makeSaleAction(ctx, brand, partner, program, { amount: '100.00' }),
+    ];
+    const received = await receiveReturnsBatch(
+      ctx.db,
+      { brandAccountId: brand.id, programId: program.id, eventTypeId: program.saleEventTypeId, userId: brand.adminUserId, now: ctx.clock.now() },
+      { fileName: 'settle.csv', contentType: 'text/csv', channel: 'API', content: Buffer.from('ActionId,Amount,Reason\n') },
+      async () => 0n,
+    );
+    if (received.ignored) throw new Error('ignored');
+    const scope = { actor: brand.actor, brandAccountId: brand.id, eventTypeId: program.saleEventTypeId, eventTypeName: 'Sale', now: ctx.clock.now() };
+    const order = (id: bigint, amount: string, reason: 'ITEM_RETURNED' | 'ORDER_UPDATE' | 'CONS_FRAUD') => ({
+      kind: 'ORDER' as const,
+      target: { by: 'ActionId' as const, actionId: `${id}` },
+      reason,
+      amount,
+    });
+    const outcomes = await ctx.db.transaction((tx) =>
+      applyRowsInTx(tx, received.batch.id, scope, [
+        { rowNumber: 1, cells: [], request: order(a, '80.00', 'ITEM_RETURNED') },
+        { rowNumber: 2, cells: [], request: order(b, '0', 'CONS_FRAUD') },
+        // The same amount: nothing to modify, and the row still settles the action.
+        { rowNumber: 3, cells: [], request: order(c, '100.00', 'ORDER_UPDATE') },
+        { rowNumber: 4, cells: [], request: { kind: 'APPROVE', target: { by: 'ActionId', actionId: `${d}` } } },
+      ]),
+    );
+    expect(outcomes.map((o) => o.outcome)).toEqual(['APPLIED', 'APPLIED', 'APPLIED', 'APPLIED']);
+    expect(await actionRow(ctx, a)).toMatchObject({ state: 'APPROVED', amount_minor: 8000n, payout_minor: 800n });
+    expect(await actionRow(ctx, b)).toMatchObject({ state: 'REVERSED', reversal_reason: 'CONS_FRAUD' });
+    expect(await actionRow(ctx, c)).toMatchObject({ state: 'APPROVED', amount_minor: 10000n });
+    expect(await actionRow(ctx, d)).toMatchObject({ state: 'APPROVED' });
+    const { rows } = await ctx.db.query<{ operation: string }>(`select operation from action_modifications where action_id = $1 order by seq`, [String(a)]);
+    expect(rows.map((r) => r.operation)).toEqual(['CREATE', 'MODIFY_AMOUNT', 'APPROVE']);
     expect((await checkLedger(ctx.db)).ok).toBe(true);
   });
 

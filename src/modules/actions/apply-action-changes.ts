@@ -2,7 +2,7 @@ import type { Sql } from '../../db/types.js';
 import { formatMinor } from '../../money/index.js';
 import type { AccountActor } from '../accounts/actor.js';
 import { postTransfers, type TransferInput } from '../ledger/post-transfers.js';
-import { computePaymentDate, termsFromJson, type TermsJson } from '../programs/terms/index.js';
+import { computePaymentDate, isOpenEndedLocking, termsFromJson, type TermsJson } from '../programs/terms/index.js';
 import { recordActionEvents } from './action-events.js';
 import { EVENT_OF_OPERATION, lockTransfer } from './apply-action-operation.js';
 import { payoutRuleFor } from './queries.js';
@@ -34,6 +34,10 @@ export interface ChangeTargetView {
   currency: string;
   items: readonly ActionItem[] | null;
   amountMinor: bigint;
+  /** As tracked: a new sale amount of 0 reverses the action unless this was 0 too. */
+  originalAmountMinor: bigint;
+  /** Its contract's terms give its event type open-ended locking (terms/dates.ts). */
+  openEndedLocking: boolean;
 }
 
 /** The operations a change is, in order (all or nothing), or why it cannot be one. */
@@ -130,7 +134,7 @@ export async function applyActionChanges(tx: Sql, scope: ApplyChangesScope, chan
       continue;
     }
     if (pending.has(action.id)) await flush();
-    const built = change.build(action);
+    const built = change.build({ ...action, openEndedLocking: isOpenEndedLocking(terms.get(action.contractId)!, action.eventTypeId) });
     if ('problem' in built) {
       results.push({
         key: change.key,

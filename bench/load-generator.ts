@@ -6,6 +6,8 @@
  *
  */
 import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface LoadSpec {
   port: number;
@@ -139,7 +141,9 @@ export async function generateLoad(spec: LoadSpec): Promise<LoadReport> {
 // As a child process: every LoadSpec message runs one load and answers with its
 // LoadReport; a 'stop' message ends the process. One child serves a whole benchmark, so
 // rounds that alternate between servers pay no start-up in between.
-if (process.send) {
+// Only as the forked child itself: a process that imports this module (a test run in a
+// forked worker, which has process.send too) must not answer its parent's messages.
+if (process.send && process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   process.on('message', (message: LoadSpec | 'stop') => {
     if (message === 'stop') {
       process.exit(0);

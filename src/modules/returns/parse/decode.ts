@@ -99,7 +99,13 @@ export class TextSource {
 
   /** The next piece of text ('' when a piece decoded to nothing yet), or null at the end. */
   async next(): Promise<string | null> {
-    const { value, done } = await this.pieces.next();
+    let { value, done } = await this.pieces.next();
+    // The first bytes are read together, so that a byte order mark cut by the source's chunking is still seen.
+    while (!this.started && !done && value.byteLength < 4) {
+      const more = await this.pieces.next();
+      if (more.done) break;
+      value = Buffer.concat([value, more.value]);
+    }
     if (done) {
       if (!this.started) throw new ReturnsFileError('EMPTY', 'The file is empty: it has no header and no rows.');
       if (this.ended) return null;

@@ -102,4 +102,24 @@ test("an operator's post-lock correction shows in the partner's action details, 
   await expect(entry).toContainText(money('1.25', action.Currency, true));
   await expect(entry).toContainText('On the next statement');
   await expect(entry).toContainText('Bonus agreed with the brand');
+
+  // The operator console: the same action with its correction, and a clawback made through the form.
+  const operatorPage = await (await page.context().browser()!.newContext()).newPage();
+  await logIn(operatorPage, 'operator@lockstep.test');
+  await operatorPage.goto(`/operator/actions?id=${action.Id}`);
+  const card = operatorPage.getByTestId('operator-action');
+  await expect(card.getByTestId(`correction-${correction.Id}`)).toContainText('Bonus agreed with the brand');
+  await card.getByRole('button', { name: 'Correct…' }).click();
+  const dialog = operatorPage.getByTestId('correct-dialog');
+  await dialog.getByLabel('Reason').selectOption('ITEM_RETURNED');
+  await dialog.getByLabel(`Amount (${action.Currency})`).fill('0');
+  await dialog.getByRole('button', { name: 'Continue' }).click();
+  await expect(dialog).toContainText('signed amount');
+  await dialog.getByLabel(`Amount (${action.Currency})`).fill('-0.50');
+  await dialog.getByRole('button', { name: 'Continue' }).click();
+  await expect(operatorPage.getByTestId('correct-review')).toContainText('Claw back from');
+  await dialog.getByRole('button', { name: 'Record correction' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(card.getByTestId('action-corrections').locator('li')).toHaveCount(2);
+  await expect(card.getByTestId('action-corrections')).toContainText(money('-0.50', action.Currency, true));
 });

@@ -1,7 +1,8 @@
 /**
  * Operator console → Actions: find an action by its id (from a ticket), see its details and
  * modification history, and do what only support does: re-attribute a pending action to
- * another partner, or reverse a pending cost-per-click action.
+ * another partner, reverse a pending cost-per-click action, or correct a locked action's
+ * payout after the lock (a separate adjustment billed on the brand's next statement).
  */
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
@@ -9,22 +10,24 @@ import { api, ApiError, errorDetail } from '../../api/client';
 import type { Action, ActionDetail } from '@contract/actions';
 import type { Page } from '@contract/common';
 import type { ChangeReasonCode } from '@contract/enums';
+import type { Correction, CorrectionBody } from '@contract/corrections';
 import type { OperatorAccount, ReattributeBody, ReverseCpcBody } from '@contract/operator';
 import { Dialog } from '../../components/Dialog';
 import { EmptyState, ErrorMessage, Loading, Notice, QueryError } from '../../components/Feedback';
 import { Details, PageHeader } from '../../components/Form';
 import { useToast } from '../../components/Toast';
 import { formatDate, formatDateTime } from '../../lib/format';
-import { formatMoney } from '../../lib/money';
+import { formatMoney, formatSignedMoney } from '../../lib/money';
 import { positiveIntParam, useSearchState } from '../../lib/searchState';
 import { actionSummary, ReasonSelect } from '../brand/ReasonSelect';
+import { correctionsKey } from '../shared/actions/ActionCorrections';
 import { ActionDetailsContent } from '../shared/actions/ActionDetailsDrawer';
 import { reasonLabel, statusDetailLabel } from '../../lib/labels';
 
 /** Operators have no account: dates are shown in UTC, as on the Accounts page. */
 const TZ = 'UTC';
 
-type OperatorOperation = 'reattribute' | 'reverse-cpc';
+type OperatorOperation = 'reattribute' | 'reverse-cpc' | 'correct';
 
 interface Availability {
   enabled: boolean;
@@ -355,6 +358,63 @@ function ReverseCpcDialog({ action: a, onClose, onDone }: { action: ActionDetail
   );
 }
 
+/** A post-lock correction: a signed amount in the action's currency, a reason and a note; billed on the brand's next statement. */
+function CorrectDialog({ action: a, onClose, onDone }: { action: ActionDetail; onClose: () => void; onDone: (correction: Correction) => void }) {
+  const [amount, setAmount] = useState('');
+  const [reason, setReason] = useState<ChangeReasonCode | ''>('');
+  const [note, setNote] = useState('');
+  const more = !amount.trim().startsWith('-');
+  return (
+    <TwoStepDialog
+      title={`Correct locked action ${a.Id}`}
+      testId="correct-dialog"
+      onClose={onClose}
+      validate={() =>
+        !/^[-+]?\d+(\.\d+)?$/.test(amount.trim()) || /^[-+]?0+(\.0+)?$/.test(amount.trim())
+          ? `Give the correction as a signed amount in ${a.Currency}: 5.00 pays the partner more, -5.00 claws back.`
+          : !reason
+            ? 'Choose the reason: the brand and the partner see it.'
+            : null
+      }
+      form={
+        <div className="form">
+          <ActionFacts action={a} />
+          <div className="field">
+            <label htmlFor="correct-amount">Amount ({a.Currency})</label>
+            <input id="correct-amount" className="input" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="5.00 or -5.00" />
+            <div className="field-hint">The locked action does not change: the correction is its own line on the brand's next statement.</div>
+          </div>
+          <div className="field">
+            <label htmlFor="correct-reason">Reason</label>
+            <ReasonSelect id="correct-reason" value={reason} onChange={setReason} />
+          </div>
+          <div className="field">
+            <label htmlFor="correct-note">Note</label>
+            <input id="correct-note" className="input" maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder="Why, e.g. the ticket" />
+          </div>
+        </div>
+      }
+      review={
+        <div className="confirm-text" data-testid="correct-review">
+          <p>
+            {more ? 'Pay' : 'Claw back from'} <strong>{a.MediaPartnerName}</strong> {formatSignedMoney(amount.trim(), a.Currency)} on action {a.Id} (payout{' '}
+            {formatMoney(a.Payout, a.Currency)}), reason <strong>{reason}</strong>?
+          </p>
+          <Notice kind="info">
+            {more ? 'The brand is billed it' : 'The brand is credited it'} on its next statement; the partner's balance changes when that statement is paid.
+          </Notice>
+        </div>
+      }
+      confirmLabel="Record correction"
+      pendingLabel="Recording…"
+      perform={async () => {
+        const body: CorrectionBody = { Amount: amount.trim(), Currency: a.Currency, Reason: reason as ChangeReasonCode, ...(note.trim() ? { Note: note.trim() } : {}) };
+        onDone(await api.post<Correction>(`/api/v1/operator/actions/${a.Id}/corrections`, body));
+      }}
+    />
+  );
+}
+
 /** Partner ids a re-attribution in the history names. */
 function reattributedPartnerIds(a: ActionDetail): number[] {
   const ids = new Set<number>();
@@ -433,6 +493,15 @@ function OperatorActionView({ id }: { id: string }) {
           </button>
           <button
             type="button"
+            className="btn btn-sm"
+            disabled={a.State !== 'APPROVED'}
+            title={a.State === 'APPROVED' ? undefined : 'Only a locked action is corrected; change a pending one with its own operations.'}
+            onClick={() => setOperation('correct')}
+          >
+            Correct…
+          </button>
+          <button
+            type="button"
             className="btn btn-sm btn-danger-ghost"
             disabled={!reverseCpc.enabled}
             title={reverseCpc.reason}
@@ -463,6 +532,17 @@ function OperatorActionView({ id }: { id: string }) {
           }
         />
       ) : null}
+      {operation === 'correct' ? (
+        <CorrectDialog
+          action={a}
+          onClose={() => setOperation(null)}
+          onDone={(correction) => {
+            void queryClient.invalidateQueries({ queryKey: correctionsKey(null, a.Id) });
+            setOperation(null);
+            toast.success(`Correction ${correction.Id} of ${formatSignedMoney(correction.Amount, correction.Currency)} recorded: billed on the brand's next statement.`);
+          }}
+        />
+      ) : null}
       {operation === 'reverse-cpc' ? (
         <ReverseCpcDialog action={a} onClose={() => setOperation(null)} onDone={(after) => done(after, `Action ${a.Id} reversed: ${statusDetailLabel(after.StatusDetail)}.`)} />
       ) : null}
@@ -477,7 +557,7 @@ export function OperatorActionsPage() {
     <div className="page">
       <PageHeader
         title="Actions"
-        subtitle="Find an action by its id: its details and modification history. Re-attribute a pending action to another partner, or reverse a pending cost-per-click action. Dates in UTC."
+        subtitle="Find an action by its id: its details and modification history. Re-attribute a pending action to another partner, reverse a pending cost-per-click action, or correct a locked action's payout. Dates in UTC."
       />
       <Notice>Operator console: you act as platform support. Changes here affect customers directly.</Notice>
       <FindAction key={`find-${id}`} current={id} onFind={(next) => update({ id: next })} />

@@ -109,7 +109,9 @@ for (const persona of PERSONAS) {
           const firstHeader = content.locator('table thead th').first();
           if (await firstHeader.count()) await expect(firstHeader, where).toBeInViewport();
         }
-        await expect(page, where).toHaveTitle(`${p.title} · ${persona.accountName} · Lockstep`);
+        // The account the page acts for, as the switcher names it (operators: the console).
+        const accountName = persona.account ? ((await page.getByTestId('current-account').textContent()) ?? '').trim() : persona.accountName;
+        await expect(page, where).toHaveTitle(`${p.title} · ${accountName} · Lockstep`);
         // Let late content (counts, balances) settle before measuring.
         await page.waitForLoadState('networkidle');
         const { scrollWidth, innerWidth } = await pageWidth(page);

@@ -6,6 +6,7 @@ import { expect, test } from '@playwright/test';
 import { accountIdOf, apiAs, DEMO_PASSWORD, logIn, toast } from './support.js';
 
 test('the user menu changes the name and the password; the other session ends, the new password logs in', async ({ page, browser }) => {
+  test.setTimeout(180_000);
   await logIn(page, 'partner@deals.test');
   const other = await browser.newContext();
   const otherPage = await other.newPage();
@@ -65,7 +66,8 @@ test("the last admin's Remove button is disabled and says why", async ({ page })
   await expect(page.getByTestId('last-admin-reason')).toBeVisible();
 });
 
-test('a hub page that would hold a single card opens that page; one with several lists them', async ({ page }) => {
+test('a hub page that would hold a single card opens that page; one with several lists them', async ({ page, browser }) => {
+  test.setTimeout(120_000);
   await logIn(page, 'brand@acme.test');
   await page.goto('/reports');
   await expect(page).toHaveURL(/\/reports\/contract-history$/);
@@ -76,10 +78,16 @@ test('a hub page that would hold a single card opens that page; one with several
   if (!url.endsWith('/transactions')) await expect(page).toHaveURL(/\/transactions\/[a-z-]+$/);
   else expect(await page.locator('.report-card').count()).toBeGreaterThan(1);
 
-  await logIn(page, 'partner@deals.test');
-  await page.goto('/transactions');
-  await expect(page).toHaveURL(/\/transactions$/);
-  await expect(page.getByRole('link', { name: /Actions/ }).and(page.locator('.report-card'))).toBeVisible();
-  await expect(page.getByRole('link', { name: /Links/ }).and(page.locator('.report-card'))).toBeVisible();
-  await expect(page).toHaveTitle('Transactions · Deal Hunter Media · Lockstep');
+  const partner = await browser.newContext();
+  try {
+    const partnerPage = await partner.newPage();
+    await logIn(partnerPage, 'partner@deals.test');
+    await partnerPage.goto('/transactions');
+    await expect(partnerPage).toHaveURL(/\/transactions$/);
+    await expect(partnerPage.getByRole('link', { name: /Actions/ }).and(partnerPage.locator('.report-card'))).toBeVisible();
+    await expect(partnerPage.getByRole('link', { name: /Links/ }).and(partnerPage.locator('.report-card'))).toBeVisible();
+    await expect(partnerPage).toHaveTitle('Transactions · Deal Hunter Media · Lockstep');
+  } finally {
+    await partner.close();
+  }
 });

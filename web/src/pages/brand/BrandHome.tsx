@@ -8,6 +8,7 @@ import { RETURNS_PROCESSING_LABELS } from '../../lib/labels';
 import { BalanceCards } from '../shared/Balances';
 import { Kpi, Kpis } from '../shared/Kpi';
 import { TermsSummary } from '../shared/TermsSummary';
+import { label } from '../../lib/labels';
 
 function ProgramOverview({ program }: { program: Program }) {
   const eventTypes = useEventTypes(program.Id);
@@ -20,7 +21,7 @@ function ProgramOverview({ program }: { program: Program }) {
       title={
         <>
           {program.Name}{' '}
-          <Badge tone={program.Status === 'ACTIVE' ? 'green' : 'gray'}>{program.Status}</Badge>
+          <Badge tone={program.Status === 'ACTIVE' ? 'green' : 'gray'}>{label.programStatus(program.Status)}</Badge>
           <span className="card-title-meta">
             Program {program.Id} · {program.Currency} · {program.TimeZone}
           </span>
@@ -59,7 +60,7 @@ function ProgramOverview({ program }: { program: Program }) {
                     <td className="num">{et.Id}</td>
                     <td>{et.Name}</td>
                     <td>
-                      <Badge tone="blue">{et.Kind}</Badge>
+                      <Badge tone="blue">{label.eventTypeKind(et.Kind)}</Badge>
                     </td>
                     <td className="muted">{RETURNS_PROCESSING_LABELS[et.ReturnsProcessing] ?? et.ReturnsProcessing}</td>
                   </tr>

@@ -16,6 +16,7 @@ import { formatDate, formatDateTime } from '../../lib/format';
 import { RETURNS_PROCESSING_LABELS } from '../../lib/labels';
 import { TermsSummary } from '../shared/TermsSummary';
 import { TimeZoneOptions } from './ProgramsPage';
+import { label } from '../../lib/labels';
 
 const NO_EVENT_TYPES: EventType[] = [];
 const etCol = columnsFor<EventType>();
@@ -249,7 +250,7 @@ function TermsCard({ program, terms, eventTypes }: { program: Program; terms: Te
       <div className="terms-card-header">
         <div>
           <span className="terms-card-name">{terms.Name}</span>{' '}
-          <Badge tone={terms.Status === 'ACTIVE' ? 'green' : 'gray'}>{terms.Status}</Badge>
+          <Badge tone={terms.Status === 'ACTIVE' ? 'green' : 'gray'}>{label.termsStatus(terms.Status)}</Badge>
           <div className="muted small">
             Terms {terms.Id} · published {formatDateTime(terms.CreatedDate, account.TimeZone)}
           </div>
@@ -321,7 +322,7 @@ export function ProgramDetailPage() {
       <PageHeader
         title={
           <>
-            {p.Name} <Badge tone={p.Status === 'ACTIVE' ? 'green' : 'gray'}>{p.Status}</Badge>
+            {p.Name} <Badge tone={p.Status === 'ACTIVE' ? 'green' : 'gray'}>{label.programStatus(p.Status)}</Badge>
           </>
         }
         subtitle={`Program ${p.Id} · ${p.Currency} · ${p.TimeZone}`}

@@ -16,11 +16,12 @@ import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { EmptyState, ErrorMessage, Loading, Notice, QueryError } from '../../components/Feedback';
 import { Badge, Card, Details, PageHeader } from '../../components/Form';
 import { useToast } from '../../components/Toast';
-import { formatDateTime, humanize } from '../../lib/format';
+import { formatDateTime } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import { tableStateToParams, useSearchState } from '../../lib/searchState';
 import { methodLabel, PaystubStatusBadge } from '../partner/WithdrawalsPage';
 import '../../styles/payouts.css';
+import { label } from '../../lib/labels';
 
 const RUNS_PATH = '/operator/payout-runs';
 const PAGE_SIZES = [10, 25, 50, 100];
@@ -76,7 +77,7 @@ export function OperatorPayoutRunsPage() {
       runCol.accessor('Paystubs', { header: 'Paystubs', enableSorting: false, meta: { align: 'right', className: 'num' } }),
       runCol.display({ id: 'net', header: 'Net', meta: { align: 'right', className: 'num nowrap' }, cell: (info) => totalsText(info.row.original) }),
       runCol.accessor('RunDate', { header: 'Run date', enableSorting: false, meta: { className: 'nowrap' } }),
-      runCol.accessor('Kind', { header: 'Kind', enableSorting: false, cell: (info) => humanize(info.getValue()) }),
+      runCol.accessor('Kind', { header: 'Kind', enableSorting: false, cell: (info) => label.payoutRunKind(info.getValue()) }),
       runCol.accessor('Held', {
         header: 'Held',
         enableSorting: false,
@@ -331,7 +332,7 @@ export function OperatorPayoutRunDetailPage() {
             Payout run <span className="mono">#{r.Id}</span> <RunStatusBadge status={r.Status} />
           </>
         }
-        subtitle={`${humanize(r.Kind)} run of ${r.RunDate} · the bank pays on ${r.ExecutionDate}`}
+        subtitle={`${label.payoutRunKind(r.Kind)} run of ${r.RunDate} · the bank pays on ${r.ExecutionDate}`}
         actions={
           r.Status === 'READY' ? (
             <button type="button" className="btn btn-primary" onClick={() => setConfirming(true)} data-testid="mark-run-sent">
@@ -367,7 +368,7 @@ export function OperatorPayoutRunDetailPage() {
             <ul className="plain-list">
               {r.HeldPartners.map((h) => (
                 <li key={`${h.MediaPartnerId}-${h.Currency}`}>
-                  <strong>{h.MediaPartnerName}</strong> ({h.MediaPartnerId}): {formatMoney(h.Available, h.Currency)} available, {humanize(h.Reason)}
+                  <strong>{h.MediaPartnerName}</strong> ({h.MediaPartnerId}): {formatMoney(h.Available, h.Currency)} available, {label.payoutHoldReason(h.Reason)}
                 </li>
               ))}
             </ul>

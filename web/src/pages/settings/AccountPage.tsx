@@ -3,7 +3,8 @@ import { useAccount, useAccountApi, useAccountKey } from '../../api/session';
 import type { AccountDetails } from '@contract/accounts';
 import { Loading, QueryError } from '../../components/Feedback';
 import { Badge, Card, Details, PageHeader } from '../../components/Form';
-import { formatDateTime, humanize } from '../../lib/format';
+import { formatDateTime } from '../../lib/format';
+import { label } from '../../lib/labels';
 
 export function AccountPage() {
   const account = useAccount();
@@ -22,14 +23,14 @@ export function AccountPage() {
           <Details
             items={[
               ['Name', details.data.Name],
-              ['Kind', humanize(details.data.Kind)],
+              ['Kind', label.accountKind(details.data.Kind)],
               ['Account Id', <span key="id" className="mono">{details.data.Id}</span>],
               ['Account SID', <span key="sid" className="mono">{details.data.AccountSid}</span>],
               ['Currency', details.data.Currency],
               ['Time zone', details.data.TimeZone],
-              ['Status', <Badge key="st" tone={details.data.Status === 'ACTIVE' ? 'green' : 'gray'}>{details.data.Status}</Badge>],
+              ['Status', <Badge key="st" tone={details.data.Status === 'ACTIVE' ? 'green' : 'gray'}>{label.accountStatus(details.data.Status)}</Badge>],
               ['Created', formatDateTime(details.data.CreatedDate, account.TimeZone)],
-              ['Your role', humanize(account.Role)],
+              ['Your role', label.role(account.Role)],
             ]}
           />
         )}

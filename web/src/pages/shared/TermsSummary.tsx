@@ -1,5 +1,6 @@
 import type { EventType, PayoutGroup, Terms } from '@contract/programs';
 import { lockingText, payoutText, paymentText } from '../../lib/format';
+import { label } from '../../lib/labels';
 
 function matchText(match: PayoutGroup['Match']): string {
   const parts: string[] = [];
@@ -31,7 +32,7 @@ export function TermsSummary({ terms, currency, eventTypes }: { terms: Terms; cu
                   {et ? et.Name : `Event type ${p.EventTypeId}`}{' '}
                   <span className="muted small">
                     #{p.EventTypeId}
-                    {et ? ` · ${et.Kind}` : ''}
+                    {et ? ` · ${label.eventTypeKind(et.Kind)}` : ''}
                   </span>
                 </td>
                 <td className="align-right nowrap">

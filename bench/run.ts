@@ -8,6 +8,7 @@ import * as clickRedirect from './click-redirect.js';
 import * as clicksBehindBatch from './clicks-behind-batch.js';
 import * as conversions from './conversions.js';
 import * as payoutRun from './payout-run.js';
+import * as returnsFile from './returns-file.js';
 import * as returnsReader from './returns-reader.js';
 import type { BenchResult } from './types.js';
 
@@ -24,6 +25,8 @@ const benches: Array<{ name: string; run: () => Promise<BenchResult> }> = [
   { name: 'payout-run', run: payoutRun.run },
   // No database: the returns file reader alone, against a bare line split in the same run.
   { name: 'returns-reader', run: returnsReader.run },
+  // Its own dataset: BENCH_RETURNS_ROWS (default 1,000,000) pending actions and a file changing each.
+  { name: 'returns-file', run: returnsFile.run },
 ];
 
 function pad(value: string, width: number, right = false): string {

@@ -19,12 +19,14 @@ const ACTION_ID = /^\d{1,18}$/;
 const LEADING_ZEROS = /^0+(?=\d)/;
 const TRACKER_ID = /^\d{1,10}$/;
 const MAX_ID = 2_147_483_647;
-const DECIMAL = /^\d{0,15}(?:\.\d{0,10})?$/;
+const DECIMAL = /^(?:\d{1,15}(?:\.\d{0,10})?|\.\d{1,10})$/;
 const DECIMAL_COMMA = /^\d{1,15},\d{1,10}$/;
 const WHOLE = /^\d{1,10}$/;
 const CURRENCY = /^[A-Za-z]{3}$/;
 const MAX_ORDER_ID = 64;
 const MAX_CUSTOMER_STATUS = 40;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 class RowProblem {
   constructor(readonly problem: ReturnsRowProblem) {}
@@ -150,7 +152,10 @@ function requestOf(cells: readonly ReturnsCell[], roles: readonly ColumnRole[], 
     if (amount) fail(amount.column, `a row changes either the order's ${amount.column} or its items, not both: leave ${amount.column} empty on an item-level row`);
     const changes = [...items.entries()].sort(([a], [b]) => a - b).map(([index, cellsOfItem]) => itemChangeOf(index, cellsOfItem, options));
     if (status) extras.customerStatus = status.value;
-    return { kind: 'ITEMS', target, reason: changeReason, items: changes, ...extras };
+    const request: Mutable<Extract<ReturnsRequest, { kind: 'ITEMS' }>> = { kind: 'ITEMS', target, reason: changeReason, items: changes };
+    if (extras.currencyCode !== undefined) request.currencyCode = extras.currencyCode;
+    if (extras.customerStatus !== undefined) request.customerStatus = extras.customerStatus;
+    return request;
   }
   let newAmount: string;
   if (amount) newAmount = decimalOf(amount, options);
@@ -163,7 +168,11 @@ function requestOf(cells: readonly ReturnsCell[], roles: readonly ColumnRole[], 
     if (isZero(newAmount)) fail(status.column, `${status.column} is not allowed on a reversal row (Amount 0): leave it empty`);
     extras.customerStatus = status.value;
   }
-  return { kind: 'ORDER', target, reason: changeReason, amount: newAmount, ...extras };
+  // The optional fields are set only when given: a spread of them costs more than the rest of the row.
+  const request: Mutable<Extract<ReturnsRequest, { kind: 'ORDER' }>> = { kind: 'ORDER', target, reason: changeReason, amount: newAmount };
+  if (extras.currencyCode !== undefined) request.currencyCode = extras.currencyCode;
+  if (extras.customerStatus !== undefined) request.customerStatus = extras.customerStatus;
+  return request;
 }
 
 function targetOf(actionId: Given | undefined, orderId: Given | undefined, tracker: Given | undefined, actionIdColumn: string | null): ReturnsTarget {
@@ -204,7 +213,7 @@ function itemChangeOf(index: number, item: ItemCells, options: MapOptions): Retu
 function decimalOf(given: Given, options: MapOptions): string {
   let value = given.value;
   if (options.decimalComma && DECIMAL_COMMA.test(value)) value = value.replace(',', '.');
-  if (DECIMAL.test(value) && /\d/.test(value)) {
+  if (DECIMAL.test(value)) {
     if (value.startsWith('.')) value = `0${value}`;
     if (value.endsWith('.')) value = value.slice(0, -1);
     return value;

@@ -198,16 +198,19 @@ async function readXml(text: TextSource, start: string, limits: ReturnsLimits): 
   const first = pump.queue[pump.head];
   const columns = first ? first.cells.map(([name]) => name) : [];
   const mapOptions: MapOptions = { limits, decimalComma: false };
-  const roleCache = new Map<string, ColumnRole>();
-  const cachedRole = (name: string): ColumnRole => {
-    let role = roleCache.get(name);
-    if (!role) {
-      role = roleOf(name);
-      if (roleCache.size < 10_000) roleCache.set(name, role);
+  // The rows of a file nearly always share their elements: what a set of names means is worked out once.
+  const shapes = new Map<string, { roles: ColumnRole[]; problem: ReturnType<typeof columnsProblem> }>();
+  const shapeOf = (cells: readonly ReturnsCell[]) => {
+    const names = cells.map(([name]) => name);
+    const key = names.join('\u0000');
+    let shape = shapes.get(key);
+    if (!shape) {
+      const roles = names.map(roleOf);
+      shape = { roles, problem: columnsProblem(names, roles) };
+      if (shapes.size < 1_000) shapes.set(key, shape);
     }
-    return role;
+    return shape;
   };
-
   let rowNumber = 0;
   const nextRow = (): ReturnsRow | undefined => {
     const record = pump.take();
@@ -215,9 +218,7 @@ async function readXml(text: TextSource, start: string, limits: ReturnsLimits): 
     if (++rowNumber > limits.maxRows) throw tooManyRows(limits);
     const cells = record.cells;
     if (record.problem) return invalidRow(rowNumber, cells, record.problem);
-    const names = cells.map(([name]) => name);
-    const roles = names.map(cachedRole);
-    const problem = columnsProblem(names, roles);
+    const { roles, problem } = shapeOf(cells);
     return problem ? invalidRow(rowNumber, cells, problem) : mapRow(rowNumber, cells, roles, mapOptions);
   };
   return { format: 'XML', columns, encoding: text.encoding ?? 'UTF-8', rows: new Rows(pump, nextRow) };

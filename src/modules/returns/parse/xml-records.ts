@@ -131,7 +131,7 @@ export class XmlRecords {
       if (tag.startsWith('/')) this.closeTag(tag.slice(1).trim());
       else {
         const selfClosing = tag.endsWith('/');
-        const name = (selfClosing ? tag.slice(0, -1) : tag).trim().split(/\s/, 1)[0] ?? '';
+        const name = tagName(selfClosing ? tag.slice(0, -1) : tag);
         if (!NAME.test(name)) throw malformed(`<${tag.slice(0, 40)}> is not a tag`);
         this.openTag(name);
         if (selfClosing) this.closeTag(name);
@@ -285,4 +285,13 @@ function tagEnd(s: string, from: number): number {
     else if (c === 0x3e) return i;
   }
   return -1;
+}
+
+/** The element name at the start of a tag's text (up to white space: attributes follow it). */
+function tagName(tag: string): string {
+  for (let i = 0; i < tag.length; i++) {
+    const c = tag.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) return tag.slice(0, i);
+  }
+  return tag;
 }

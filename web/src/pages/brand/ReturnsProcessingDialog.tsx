@@ -252,7 +252,9 @@ export function ReturnsProcessingDialog({ eventType, onClose }: { eventType: Bra
         </div>
       ) : null}
 
-      {save.isError ? <ErrorMessage>{errorDetail(save.error)}</ErrorMessage> : null}
+      {save.isError ? (
+        <ErrorMessage>{Object.keys(errors).length > 0 ? 'Fix the fields marked above, then save again.' : errorDetail(save.error)}</ErrorMessage>
+      ) : null}
     </Dialog>
   );
 }

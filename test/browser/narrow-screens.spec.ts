@@ -183,7 +183,8 @@ test('at 390 px a wide table scrolls inside its frame with its first column fixe
 test('/docs carries the product name', async ({ page }) => {
   await page.goto('/docs');
   await expect(page).toHaveTitle('Lockstep API reference');
-  await expect(page.getByRole('heading', { level: 1, name: /Lockstep API/ })).toBeVisible();
+  // Swagger UI renders the whole API document first: give it time on a loaded machine.
+  await expect(page.getByRole('heading', { level: 1, name: /Lockstep API/ })).toBeVisible({ timeout: 45_000 });
   // The top bar's mark is the product's, not Swagger's.
   const logo = page.getByRole('banner').locator('img').first();
   await expect(logo).toBeVisible();

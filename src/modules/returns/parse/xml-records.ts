@@ -86,7 +86,8 @@ export class XmlRecords {
       this.addRaw(s, i, lt);
       i = lt;
       if (!final && n - i < 9) break;
-      if (s.startsWith('<!--', i)) {
+      const second = s.charCodeAt(i + 1);
+      if (second === 0x21 /* ! */ && s.startsWith('<!--', i)) {
         const close = s.indexOf('-->', i + 4);
         if (close === -1) {
           if (n - i > tagLimit) throw malformed(`a comment is longer than ${tagLimit} characters`);
@@ -96,7 +97,7 @@ export class XmlRecords {
         i = close + 3;
         continue;
       }
-      if (s.startsWith('<![CDATA[', i)) {
+      if (second === 0x21 && s.startsWith('<![CDATA[', i)) {
         const close = s.indexOf(']]>', i + 9);
         if (close === -1) {
           if (n - i > tagLimit) throw malformed(`a CDATA section is longer than ${tagLimit} characters`);
@@ -108,7 +109,7 @@ export class XmlRecords {
         i = close + 3;
         continue;
       }
-      if (s.startsWith('<!', i)) {
+      if (second === 0x21) {
         throw new ReturnsFileError(
           'XML_DTD',
           'XML with a DTD is not accepted (the file has a <!DOCTYPE …> or other declaration): remove it; a returns file needs none, and entities other than &lt; &gt; &amp; &quot; &apos; are not expanded.',
@@ -122,13 +123,13 @@ export class XmlRecords {
       }
       const tag = s.slice(i + 1, close);
       i = close + 1;
-      if (tag.startsWith('?')) {
+      if (second === 0x3f /* ? */) {
         if (!tag.endsWith('?')) throw malformed('a processing instruction (<?…?>) is not closed with ?>');
         continue;
       }
       this.countRecord(tag.length + 2);
       this.flushRaw();
-      if (tag.startsWith('/')) this.closeTag(tag.slice(1).trim());
+      if (second === 0x2f /* / */) this.closeTag(tag.slice(1).trim());
       else {
         const selfClosing = tag.endsWith('/');
         const name = tagName(selfClosing ? tag.slice(0, -1) : tag);

@@ -40,6 +40,47 @@ function problem(status: number, slug: string, title: string, detail: string, ex
   return { type: TYPE_BASE + slug, title, status, detail, ...extra };
 }
 
+function fieldError(context: string, path: readonly PropertyKey[], code: string, message: string, keys: unknown) {
+  const where = path.length ? `${context}.${path.map(String).join('.')}` : context;
+  return {
+    field: where,
+    message:
+      code === 'unrecognized_keys' && Array.isArray(keys)
+        ? `unknown field(s): ${keys.join(', ')}; remove them (see /docs for the fields this endpoint takes)`
+        : message,
+  };
+}
+
+/**
+ * Fastify validates a request's parts in this order and stops at the first that fails, so
+ * the parts after it were never checked. They are checked here against the route's own
+ * schemas, so that one answer lists every invalid field of the request, not only those of
+ * its first invalid part.
+ */
+const VALIDATED_PARTS = [
+  ['params', 'params'],
+  ['body', 'body'],
+  ['querystring', 'query'],
+] as const;
+
+function uncheckedPartErrors(request: FastifyRequest, failed: string) {
+  const at = VALIDATED_PARTS.findIndex(([context]) => context === failed);
+  if (at < 0) return [];
+  const schemas = (request.routeOptions.schema ?? {}) as Record<string, unknown>;
+  return VALIDATED_PARTS.slice(at + 1).flatMap(([context, field]) => {
+    const schema = schemas[context] as z.ZodType | undefined;
+    if (!schema || typeof schema.safeParse !== 'function') return [];
+    const value = request[field];
+    // A body the route takes but the request left out is fastify's to refuse (its own message).
+    if (context === 'body' && value === undefined) return [];
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return [];
+    return parsed.error.issues.map((issue) =>
+      fieldError(context, issue.path, issue.code, issue.message, (issue as { keys?: unknown }).keys),
+    );
+  });
+}
+
 /**
  * Every error leaves as RFC 9457 problem JSON. Known failures keep their status and a
  * message saying what to fix; anything unexpected is a 500 whose details go to the log,
@@ -54,16 +95,12 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   }
   const fastifyError = error as FastifyError & { code?: string };
   if (hasZodFastifySchemaValidationErrors(fastifyError)) {
+    const context = fastifyError.validationContext ?? 'request';
     const errors = fastifyError.validation.map((issue) => {
-      const path = issue.instancePath.split('/').filter(Boolean).join('.');
-      const where = `${fastifyError.validationContext ?? 'request'}${path ? `.${path}` : ''}`;
       const keys = (issue.params as { keys?: unknown }).keys;
-      const message =
-        issue.keyword === 'unrecognized_keys' && Array.isArray(keys)
-          ? `unknown field(s): ${keys.join(', ')}; remove them (see /docs for the fields this endpoint takes)`
-          : issue.message;
-      return { field: where, message };
+      return fieldError(context, issue.instancePath.split('/').filter(Boolean), issue.keyword, issue.message ?? 'invalid', keys);
     });
+    errors.push(...uncheckedPartErrors(request, context));
     return problem(400, 'validation', 'Invalid request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
   }
   switch (fastifyError.code) {

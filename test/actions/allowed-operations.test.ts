@@ -76,7 +76,7 @@ describeDb('AllowedOperations of an action, per caller and state', (db) => {
   it('a sale without items offers no item rejection; one with every item but one rejected still does', async () => {
     expect(await offered(brand, await sale(false))).toEqual(['APPROVE', 'REVERSE', 'MODIFY_AMOUNT']);
     const id = await sale();
-    const rejected = await post(brand, id, 'reject-item', { ItemIndex: 0, Reason: 'ITEM_RETURNED' });
+    const rejected = await post(brand, id, 'reject-item', { ItemIndex: 1, Reason: 'ITEM_RETURNED' });
     expect(rejected.State).toBe('PENDING');
     expect(rejected.AllowedOperations).toEqual(['APPROVE', 'REVERSE', 'MODIFY_AMOUNT', 'REJECT_ITEM', 'RESET']);
   });
@@ -119,7 +119,7 @@ describeDb('AllowedOperations of an action, per caller and state', (db) => {
       APPROVE: ['approve', {}],
       REVERSE: ['reverse', { Reason: 'CONS_FRAUD' }],
       MODIFY_AMOUNT: ['modify', { Reason: 'ORDER_UPDATE', Amount: '50.00' }],
-      REJECT_ITEM: ['reject-item', { ItemIndex: 1, Reason: 'ITEM_RETURNED' }],
+      REJECT_ITEM: ['reject-item', { ItemIndex: 2, Reason: 'ITEM_RETURNED' }],
       RESTORE: ['restore', {}],
       RESET: ['reset', {}],
       REATTRIBUTE: ['reattribute', { MediaPartnerId: other.id, Reason: 'PUB_ACT_DISPUTE' }],

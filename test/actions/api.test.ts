@@ -522,8 +522,8 @@ describeDb('actions through the HTTP API', (db) => {
         { Reason: 'ORDER_UPDATE', Amount: '1.001' },
         { Reason: 'ORDER_UPDATE', Amount: '-1.00' },
         { Reason: 'ORDER_UPDATE', Amount: 'ten' },
-        { Reason: 'ORDER_UPDATE', Amount: '5.00', Items: [{ Index: 0, Amount: '1.00' }] },
-        { Reason: 'ORDER_UPDATE', Items: [{ Index: 0, Amount: '1.00' }] }, // no items on this action
+        { Reason: 'ORDER_UPDATE', Amount: '5.00', Items: [{ Index: 1, Amount: '1.00' }] },
+        { Reason: 'ORDER_UPDATE', Items: [{ Index: 1, Amount: '1.00' }] }, // no items on this action
       ]) {
         expect((await post(brandClient, id, 'modify', bad)).statusCode, JSON.stringify(bad)).toBe(400);
       }
@@ -537,10 +537,10 @@ describeDb('actions through the HTTP API', (db) => {
     it('modify item amounts: the order amount is their sum, the payout follows the payout groups', async () => {
       const id = await sale({ items: ITEMS });
       expect(await detail(id)).toMatchObject({ Amount: '215.05', Payout: '41.51' });
-      const modified = ok<ActionBody>(await post(brandClient, id, 'modify', { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Amount: '5.00' }] }));
+      const modified = ok<ActionBody>(await post(brandClient, id, 'modify', { Reason: 'ITEM_RETURNED', Items: [{ Index: 2, Amount: '5.00' }] }));
       // Tents 200.00 at 20% + socks 5.00 at 10% = 40.00 + 0.50
       expect(modified).toMatchObject({ State: 'PENDING', Amount: '205.00', Payout: '40.50' });
-      expect(modified.Items[1]).toMatchObject({ Index: 1, Quantity: 2, Amount: '5.00', OriginalAmount: '15.05', OriginalQuantity: 2, Rejected: false });
+      expect(modified.Items[1]).toMatchObject({ Index: 2, Quantity: 2, Amount: '5.00', OriginalAmount: '15.05', OriginalQuantity: 2, Rejected: false });
       expect(lastMod(modified)).toMatchObject({ Operation: 'MODIFY_AMOUNT', Reason: 'ITEM_RETURNED', AmountBefore: '215.05', AmountAfter: '205.00', PayoutBefore: '41.51', PayoutAfter: '40.50' });
 
       // The order amount of an action with items is spread over them, exactly.
@@ -551,7 +551,7 @@ describeDb('actions through the HTTP API', (db) => {
       expect(scaled.Items.map((i) => i.Amount)).toEqual(['100.00', '2.50']);
       expect(scaled.Payout).toBe('20.25');
 
-      problem(await post(brandClient, id, 'modify', { Reason: 'ITEM_RETURNED', Items: [{ Index: 7, Amount: '1.00' }] }), 400);
+      problem(await post(brandClient, id, 'modify', { Reason: 'ITEM_RETURNED', Items: [{ Index: 8, Amount: '1.00' }] }), 400);
       ok(await post(brandClient, id, 'approve'));
       expect(await ledgerBalance(t.ctx, 'PARTNER_PAYMENT_PENDING', partner.id)).toBe(2025n);
       await expectLedgerMatchesActions(t.ctx);
@@ -580,7 +580,7 @@ describeDb('actions through the HTTP API', (db) => {
 
     it('reject item: its quantity becomes 0 and the payout follows; rejecting the last item reverses the action', async () => {
       const id = await sale({ items: ITEMS });
-      const first = ok<ActionBody>(await post(brandClient, id, 'reject-item', { ItemIndex: 0, Reason: 'ITEM_RETURNED' }));
+      const first = ok<ActionBody>(await post(brandClient, id, 'reject-item', { ItemIndex: 1, Reason: 'ITEM_RETURNED' }));
       expect(first).toMatchObject({ State: 'PENDING', Amount: '15.05', Payout: '1.51' });
       expect(first.Items[0]).toMatchObject({ Quantity: 0, Amount: '0.00', Rejected: true, OriginalQuantity: 1, OriginalAmount: '200.00' });
       expect(lastMod(first)).toMatchObject({
@@ -591,27 +591,27 @@ describeDb('actions through the HTTP API', (db) => {
         PayoutBefore: '41.51',
         PayoutAfter: '1.51',
         DeltaPayout: '-40.00',
-        Detail: { ItemIndex: 0 },
+        Detail: { ItemIndex: 1 },
       });
       const before = await counts();
-      problem(await post(brandClient, id, 'reject-item', { ItemIndex: 0, Reason: 'ITEM_RETURNED' }), 400, 'invalid');
-      problem(await post(brandClient, id, 'reject-item', { ItemIndex: 5, Reason: 'ITEM_RETURNED' }), 400, 'invalid');
-      problem(await post(brandClient, id, 'reject-item', { ItemIndex: 1 }), 400);
-      problem(await post(brandClient, id, 'reject-item', { ItemIndex: -1, Reason: 'ITEM_RETURNED' }), 400);
+      problem(await post(brandClient, id, 'reject-item', { ItemIndex: 1, Reason: 'ITEM_RETURNED' }), 400, 'invalid');
+      problem(await post(brandClient, id, 'reject-item', { ItemIndex: 6, Reason: 'ITEM_RETURNED' }), 400, 'invalid');
+      problem(await post(brandClient, id, 'reject-item', { ItemIndex: 2 }), 400);
+      problem(await post(brandClient, id, 'reject-item', { ItemIndex: 0, Reason: 'ITEM_RETURNED' }), 400);
       expect(await counts()).toEqual(before);
 
-      const last = ok<ActionBody>(await post(brandClient, id, 'reject-item', { ItemIndex: 1, Reason: 'ITEM_OUT_OF_STOCK' }));
+      const last = ok<ActionBody>(await post(brandClient, id, 'reject-item', { ItemIndex: 2, Reason: 'ITEM_OUT_OF_STOCK' }));
       expect(last).toMatchObject({ State: 'REVERSED', StatusDetail: 'Reversed/ITEM_OUT_OF_STOCK' });
-      expect(lastMod(last)).toMatchObject({ Operation: 'REJECT_ITEM', StateBefore: 'PENDING', StateAfter: 'REVERSED', Detail: { ItemIndex: 1, LastItem: true } });
+      expect(lastMod(last)).toMatchObject({ Operation: 'REJECT_ITEM', StateBefore: 'PENDING', StateAfter: 'REVERSED', Detail: { ItemIndex: 2, LastItem: true } });
       const noItems = await sale();
-      problem(await post(brandClient, noItems, 'reject-item', { ItemIndex: 0, Reason: 'ITEM_RETURNED' }), 400, 'invalid');
+      problem(await post(brandClient, noItems, 'reject-item', { ItemIndex: 1, Reason: 'ITEM_RETURNED' }), 400, 'invalid');
       await expectLedgerMatchesActions(t.ctx);
     });
 
     it('Modify Item Details in one request: rejections then new amounts, each recorded, all or nothing', async () => {
       const id = await sale({ items: ITEMS });
       const both = ok<ActionBody>(
-        await post(brandClient, id, 'modify-items', { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Amount: '10.00' }, { Index: 0, Reject: true }] }),
+        await post(brandClient, id, 'modify-items', { Reason: 'ITEM_RETURNED', Items: [{ Index: 2, Amount: '10.00' }, { Index: 1, Reject: true }] }),
       );
       expect(both).toMatchObject({ State: 'PENDING', Amount: '10.00', Payout: '1.00', ModificationCount: 3 });
       expect(both.Items.map((i) => [i.Quantity, i.Amount, i.Rejected])).toEqual([
@@ -627,36 +627,36 @@ describeDb('actions through the HTTP API', (db) => {
       const other = await sale({ items: ITEMS });
       const before = await counts();
       const refusedLate = problem(
-        await post(brandClient, other, 'modify-items', { Reason: 'ITEM_RETURNED', Items: [{ Index: 0, Reject: true }, { Index: 5, Amount: '1.00' }] }),
+        await post(brandClient, other, 'modify-items', { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Reject: true }, { Index: 6, Amount: '1.00' }] }),
         400,
         'invalid',
       );
       expect(refusedLate.detail).toMatch(/\(change 2 of 2; none of the changes was saved\)$/);
       for (const body of [
-        { Reason: 'ITEM_RETURNED', Items: [{ Index: 0, Reject: true, Amount: '1.00' }] },
-        { Reason: 'ITEM_RETURNED', Items: [{ Index: 0 }] },
-        { Reason: 'ITEM_RETURNED', Items: [{ Index: 0, Reject: true }, { Index: 0, Amount: '1.00' }] },
+        { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Reject: true, Amount: '1.00' }] },
+        { Reason: 'ITEM_RETURNED', Items: [{ Index: 1 }] },
+        { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Reject: true }, { Index: 1, Amount: '1.00' }] },
         { Reason: 'ITEM_RETURNED', Items: [] },
-        { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Amount: '1.234' }] },
-        { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Amount: '-1.00' }] },
-        { Reason: 'ITEM_RETURNED', Items: [{ Index: 0, Reject: false }] },
-        { Reason: 'NOT_A_REASON', Items: [{ Index: 0, Reject: true }] },
-        { Items: [{ Index: 0, Reject: true }] },
+        { Reason: 'ITEM_RETURNED', Items: [{ Index: 2, Amount: '1.234' }] },
+        { Reason: 'ITEM_RETURNED', Items: [{ Index: 2, Amount: '-1.00' }] },
+        { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Reject: false }] },
+        { Reason: 'NOT_A_REASON', Items: [{ Index: 1, Reject: true }] },
+        { Items: [{ Index: 1, Reject: true }] },
       ]) {
         problem(await post(brandClient, other, 'modify-items', body), 400);
       }
-      problem(await post(partnerClient, other, 'modify-items', { Reason: 'ITEM_RETURNED', Items: [{ Index: 0, Reject: true }] }), 403);
+      problem(await post(partnerClient, other, 'modify-items', { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Reject: true }] }), 403);
       expect(await counts()).toEqual(before);
       expect(await detail(other)).toMatchObject({ State: 'PENDING', Amount: '215.05', Payout: '41.51', ModificationCount: 1 });
 
       // Rejecting every item left reverses the action; a locked action refuses the whole request.
       const all = ok<ActionBody>(
-        await post(brandClient, other, 'modify-items', { Reason: 'ITEM_OUT_OF_STOCK', Items: [{ Index: 0, Reject: true }, { Index: 1, Reject: true }] }),
+        await post(brandClient, other, 'modify-items', { Reason: 'ITEM_OUT_OF_STOCK', Items: [{ Index: 1, Reject: true }, { Index: 2, Reject: true }] }),
       );
       expect(all).toMatchObject({ State: 'REVERSED', StatusDetail: 'Reversed/ITEM_OUT_OF_STOCK' });
       expect(all.Modifications.map((m) => m.Operation)).toEqual(['CREATE', 'REJECT_ITEM', 'REJECT_ITEM']);
       ok(await post(brandClient, id, 'approve'));
-      problem(await post(brandClient, id, 'modify-items', { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Amount: '5.00' }] }), 409, 'locked');
+      problem(await post(brandClient, id, 'modify-items', { Reason: 'ITEM_RETURNED', Items: [{ Index: 2, Amount: '5.00' }] }), 409, 'locked');
       await expectLedgerMatchesActions(t.ctx);
     });
 
@@ -678,8 +678,8 @@ describeDb('actions through the HTTP API', (db) => {
 
     it('reset: back to PENDING with the original amount, payout and items, from PENDING or REVERSED', async () => {
       const id = await sale({ items: ITEMS });
-      ok(await post(brandClient, id, 'reject-item', { ItemIndex: 0, Reason: 'ITEM_RETURNED' }));
-      ok(await post(brandClient, id, 'modify', { Reason: 'ORDER_UPDATE', Items: [{ Index: 1, Amount: '3.00' }] }));
+      ok(await post(brandClient, id, 'reject-item', { ItemIndex: 1, Reason: 'ITEM_RETURNED' }));
+      ok(await post(brandClient, id, 'modify', { Reason: 'ORDER_UPDATE', Items: [{ Index: 2, Amount: '3.00' }] }));
       const reset = ok<ActionBody>(await post(brandClient, id, 'reset'));
       expect(reset).toMatchObject({ State: 'PENDING', Amount: '215.05', Payout: '41.51', DeltaAmount: '0.00', DeltaPayout: '0.00' });
       expect(reset.Items.map((i) => [i.Quantity, i.Amount, i.Rejected])).toEqual([
@@ -931,7 +931,7 @@ describeDb('actions through the HTTP API', (db) => {
       problem(await post(partnerClient, id, 'approve'), 403);
       problem(await post(partnerClient, id, 'reverse', { Reason: 'CONS_FRAUD' }), 403);
       problem(await post(partnerClient, id, 'modify', { Reason: 'ORDER_UPDATE', Amount: '1.00' }), 403);
-      problem(await post(partnerClient, id, 'reject-item', { ItemIndex: 0, Reason: 'ITEM_RETURNED' }), 403);
+      problem(await post(partnerClient, id, 'reject-item', { ItemIndex: 1, Reason: 'ITEM_RETURNED' }), 403);
       problem(await post(partnerClient, id, 'reset'), 403);
       problem(await post(partnerClient, reversed, 'restore'), 403);
       problem(await partnerClient.post('/api/v1/actions/bulk', { Operation: 'APPROVE', ActionIds: [id] }), 403);
@@ -954,7 +954,7 @@ describeDb('actions through the HTTP API', (db) => {
       problem(await post(otherClient, id, 'approve'), 404, 'not_found');
       problem(await post(otherClient, id, 'reverse', { Reason: 'CONS_FRAUD' }), 404);
       problem(await post(otherClient, id, 'modify', { Reason: 'ORDER_UPDATE', Amount: '1.00' }), 404);
-      problem(await post(otherClient, id, 'reject-item', { ItemIndex: 0, Reason: 'ITEM_RETURNED' }), 404);
+      problem(await post(otherClient, id, 'reject-item', { ItemIndex: 1, Reason: 'ITEM_RETURNED' }), 404);
       problem(await post(otherClient, id, 'restore'), 404);
       problem(await post(otherClient, id, 'reset'), 404);
       const beforeBulk = await outboxCursor(t.ctx.db);

@@ -49,6 +49,8 @@ describeDb('api auth', (db) => {
       Accounts: [
         { Id: brand.id, Name: expect.any(String), Kind: 'BRAND', Role: 'ADMIN', TimeZone: 'Europe/Berlin', Currency: 'EUR' },
       ],
+      // The account the web UI opens (issue 17 item 4): the only one here.
+      DefaultAccountId: brand.id,
     });
     const cookie = response.cookies.find((c) => c.name === 'lockstep_session');
     expect(cookie).toBeDefined();
@@ -403,6 +405,7 @@ describeDb('api auth', (db) => {
     expect(expectOk(await op.get('/api/v1/me'))).toEqual({
       User: { Id: operator.userId, Email: operator.email, Name: 'Operator', IsOperator: true },
       Accounts: [],
+      DefaultAccountId: null,
     });
     expectProblem(await op.withAccount(brand.id).get('/api/v1/account'), 403, 'not by an operator');
   });

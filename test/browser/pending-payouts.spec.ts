@@ -170,12 +170,21 @@ test('modify sales amount: "Modify Item Details" sets a new amount with a reason
   await expect(dialog.getByRole('heading', { name: 'Modify Sales Amount' })).toBeVisible();
   const amount = dialog.getByLabel('New sale amount (USD)');
   await expect(amount).toHaveValue(action.Amount);
+  // The amount it already has is explained, not refused (issue 17 item 6).
+  await expect(dialog.getByTestId('modify-unchanged')).toContainText(`${money(action.Amount, 'USD')} is the sale amount the action already has`);
+  await dialog.getByRole('button', { name: 'Modify' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('Nothing to save yet');
   // A bad amount is explained before anything is sent.
   await amount.fill('12.345');
   await dialog.getByLabel('Reason for Modification/Rejection').selectOption('ORDER_UPDATE');
   await dialog.getByRole('button', { name: 'Modify' }).click();
   await expect(dialog).toContainText('USD amounts have at most 2 decimal places.');
   await amount.fill('120.50');
+  // The new payout before saving, from the server's dry run with the contract's terms; nothing saved by it.
+  const preview = dialog.getByTestId('modify-preview');
+  await expect(preview).toContainText('After this change: sale amount $120.50, payout');
+  const previewed = (await preview.textContent())!.match(/payout (\$[\d,.]+)/)![1]!;
+  expect((await actionDetail(page.request, acme, action.Id)).Modifications).toHaveLength(action.ModificationCount);
   await page.screenshot({ path: '/tmp/lockstep-modify-amount.png' });
   await dialog.getByRole('button', { name: 'Modify' }).click();
   await expect(dialog).toBeHidden();
@@ -184,6 +193,7 @@ test('modify sales amount: "Modify Item Details" sets a new amount with a reason
   const after = await actionDetail(page.request, acme, action.Id);
   expect(after.Amount).toBe('120.50');
   expect(after.Payout).not.toBe(action.Payout);
+  expect(money(after.Payout, 'USD')).toBe(previewed);
   // The list and the details show the new amount and payout…
   await expect(row.locator('[data-column="Amount"]')).toHaveText('$120.50');
   await expect(row.locator('[data-column="Payout"]')).toHaveText(money(after.Payout, 'USD'));
@@ -222,9 +232,11 @@ test('reject item: one item of an order is rejected with a reason; the action st
 
   await row.getByRole('button', { name: `Expand action ${action.Id}` }).click();
   const items = detailsPanel(page).getByTestId('action-items');
-  await expect(items.getByTestId('item-0').locator('[data-column="status"]')).toHaveText('Rejected');
-  await expect(items.getByTestId('item-0').locator('[data-column="quantity"]')).toHaveText(`0 of ${action.Items[0]!.Quantity}`);
-  await expect(items.getByTestId('item-1').locator('[data-column="status"]')).toHaveText('Accepted');
+  // Items are numbered from 1, as in the API and in files (Sku1 is item 1).
+  await expect(items.getByTestId('item-1').locator('[data-column="status"]')).toHaveText('Rejected');
+  await expect(items.getByTestId('item-1').locator('[data-column="quantity"]')).toHaveText(`0 of ${action.Items[0]!.Quantity}`);
+  await expect(items.getByTestId('item-2').locator('[data-column="status"]')).toHaveText('Accepted');
+  expect(after.Items.map((i) => i.Index)).toEqual(action.Items.map((_, n) => n + 1));
   const m = after.Modifications.find((x) => x.Operation === 'REJECT_ITEM')!;
   expect(m.Reason).toBe('ITEM_RETURNED');
   await expectHistoryEntry(historyEntry(page, 'REJECT_ITEM'), m, 'USD', 'Alex Acme');
@@ -244,6 +256,7 @@ test('Modify Item Details with several changes saves them together, and a refuse
   };
 
   const dialog = await fill(action!.Id);
+  await expect(dialog.getByTestId('modify-preview')).toContainText('After this change:');
   await dialog.getByRole('button', { name: 'Modify' }).click();
   await expect(dialog).toBeHidden();
   await expect(toast(page, `Action ${action!.Id} modified (item 1 rejected, item 2 re-priced)`)).toBeVisible();

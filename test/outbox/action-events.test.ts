@@ -229,19 +229,19 @@ describeDb('action events: the payload built in SQL is the action as the API ret
       expect(created.Items[2]).toMatchObject({ Sku: null, Category: null, OriginalQuantity: 2, Rejected: false });
 
       clock().advanceMs(1_111);
-      await post(brandClient, `/api/v1/actions/${id}/reject-item`, { ItemIndex: 0, Reason: 'ITEM_RETURNED' });
+      await post(brandClient, `/api/v1/actions/${id}/reject-item`, { ItemIndex: 1, Reason: 'ITEM_RETURNED' });
       const rejected = await expectEventIsApiAction(id, 'action.item_rejected');
       expect(rejected.Items[0]).toMatchObject({ Quantity: 0, OriginalQuantity: 1, Rejected: true, OriginalAmount: itemsOf[currency][0]!.Amount });
       expect(rejected.DeltaAmount.startsWith('-')).toBe(true);
       expect(rejected.DeltaPayout.startsWith('-')).toBe(true);
 
       clock().advanceMs(1_222);
-      await post(brandClient, `/api/v1/actions/${id}/modify`, { Reason: 'ITEM_RETURNED', Items: [{ Index: 1, Amount: down[currency] }] });
+      await post(brandClient, `/api/v1/actions/${id}/modify`, { Reason: 'ITEM_RETURNED', Items: [{ Index: 2, Amount: down[currency] }] });
       const modified = await expectEventIsApiAction(id, 'action.modified');
       expect(modified.Items[1]).toMatchObject({ Amount: down[currency], OriginalAmount: itemsOf[currency][1]!.Amount, Rejected: false });
 
       clock().advanceMs(1_333);
-      await post(brandClient, `/api/v1/actions/${id}/modify-items`, { Reason: 'ITEM_OUT_OF_STOCK', Items: [{ Index: 1, Reject: true }, { Index: 2, Reject: true }] });
+      await post(brandClient, `/api/v1/actions/${id}/modify-items`, { Reason: 'ITEM_OUT_OF_STOCK', Items: [{ Index: 2, Reject: true }, { Index: 3, Reject: true }] });
       // Every item is rejected now (two changes, an event each): the action is reversed.
       const allRejected = await expectEventIsApiAction(id, 'action.item_rejected');
       expect(allRejected).toMatchObject({ State: 'REVERSED', ReversalReason: 'ITEM_OUT_OF_STOCK', StatusDetail: 'Reversed/ITEM_OUT_OF_STOCK' });
@@ -271,7 +271,7 @@ describeDb('action events: the payload built in SQL is the action as the API ret
 
       // One item; and none (a plain amount), reversed and restored.
       const one = await sale(currency, { items: [itemsOf[currency][1]!] });
-      await post(brandClient, `/api/v1/actions/${one}/reject-item`, { ItemIndex: 0, Reason: 'ITEM_RETURNED' });
+      await post(brandClient, `/api/v1/actions/${one}/reject-item`, { ItemIndex: 1, Reason: 'ITEM_RETURNED' });
       const oneRejected = await expectEventIsApiAction(one, 'action.item_rejected');
       // Rejecting the last item reverses the action and leaves the item as it was.
       expect(oneRejected).toMatchObject({ State: 'REVERSED', ReversalReason: 'ITEM_RETURNED', Items: [expect.objectContaining({ Quantity: 3, OriginalQuantity: 3, Rejected: false })] });

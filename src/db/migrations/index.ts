@@ -17,6 +17,7 @@ import { returnsProcessing } from './0014-returns-processing.js';
 import { clickCredits } from './0015-click-credits.js';
 import { tickets } from './0020-tickets.js';
 import { outboxEmails } from './0018-outbox-emails.js';
+import { lastAccountAndActorCredentials } from './0016-last-account-and-actor-credentials.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits, tickets, outboxEmails];
+export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits, tickets, outboxEmails, lastAccountAndActorCredentials];

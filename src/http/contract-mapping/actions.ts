@@ -1,11 +1,21 @@
-import type { Action, ActionDetail, ActionExportQuery, BulkOutcome, Modification, ModificationDetail } from '../contract/actions.js';
+import type {
+  Action,
+  ActionDetail,
+  ActionExportQuery,
+  ActionItem as ActionItemDto,
+  ActionPreview,
+  BulkOutcome,
+  Modification,
+  ModificationDetail,
+} from '../contract/actions.js';
 import type { ACTION_SORTS } from '../contract/enums.js';
 import type { Balance, Balances } from '../contract/ledger.js';
 import type { ExportColumn } from '../table-export.js';
 import type { ActionOutcome } from '../../modules/actions/apply-action-operation.js';
 import type { ActionFilter, ActionView, ModificationView } from '../../modules/actions/list-actions.js';
 import { allowedOperations, type Performer } from '../../modules/actions/transitions.js';
-import type { ActionState, ModificationOperation } from '../../modules/actions/types.js';
+import type { OperationPreview } from '../../modules/actions/preview-action-operations.js';
+import type { ActionItem as ActionItemView, ActionState, ModificationOperation } from '../../modules/actions/types.js';
 import type { ActionTotals } from '../../modules/actions/action-totals.js';
 import type { LedgerBalance } from '../../modules/ledger/balances.js';
 import { formatMinor } from '../../money/index.js';
@@ -31,6 +41,50 @@ export const ACTION_SORT_KEYS = {
   State: 'State',
 } as const satisfies Record<(typeof ACTION_SORTS)[number], NonNullable<ActionFilter['sort']>>;
 
+/** An action's items, numbered from 1 (the API, the UI and files count items from 1). */
+function toItemDtos(items: readonly ActionItemView[] | null, originalItems: readonly ActionItemView[] | null, currency: string): ActionItemDto[] {
+  return (items ?? []).map((item, position) => {
+    const original = originalItems?.[position];
+    return {
+      Index: position + 1,
+      Sku: item.sku ?? null,
+      Category: item.category ?? null,
+      Quantity: item.quantity,
+      Amount: formatMinor(item.amountMinor, currency),
+      OriginalQuantity: original?.quantity ?? null,
+      OriginalAmount: original ? formatMinor(original.amountMinor, currency) : null,
+      Rejected: item.quantity === 0,
+    };
+  });
+}
+
+/** A dry run's answer: the action before, and as the change would leave it (nothing was saved). */
+export function toActionPreviewDto(preview: Extract<OperationPreview, { ok: true }>): ActionPreview {
+  const c = preview.action.currency;
+  const { before, after } = preview;
+  return {
+    DryRun: true,
+    ActionId: preview.action.id.toString(),
+    Currency: c,
+    StateBefore: before.state,
+    State: after.state,
+    ReversalReason: after.reversalReason,
+    AmountBefore: formatMinor(before.amountMinor, c),
+    Amount: formatMinor(after.amountMinor, c),
+    PayoutBefore: formatMinor(before.payoutMinor, c),
+    Payout: formatMinor(after.payoutMinor, c),
+    DeltaAmount: formatMinor(after.amountMinor - before.amountMinor, c),
+    DeltaPayout: formatMinor(after.payoutMinor - before.payoutMinor, c),
+    Items: toItemDtos(after.items, preview.action.originalItems, c),
+    Steps: preview.steps.map((step) => ({
+      Operation: step.op as ModificationOperation,
+      State: step.state,
+      Amount: formatMinor(step.amountMinor, c),
+      Payout: formatMinor(step.payoutMinor, c),
+    })),
+  };
+}
+
 /** An action as the API sends it; without a viewer (an outbox event) it allows no operations. */
 export function toActionDto(a: ActionView, viewer?: Viewer): Action {
   const money = (minor: bigint) => formatMinor(minor, a.currency);
@@ -38,6 +92,7 @@ export function toActionDto(a: ActionView, viewer?: Viewer): Action {
     Id: a.id.toString(),
     CampaignId: a.programId,
     CampaignName: a.programName,
+    ProgramTimeZone: a.programTimeZone,
     ActionTrackerId: a.eventTypeId,
     EventTypeName: a.eventTypeName,
     EventKind: a.eventKind,
@@ -64,19 +119,7 @@ export function toActionDto(a: ActionView, viewer?: Viewer): Action {
     ClearedDate: isoOrNull(a.clearedAt),
     PaystubId: a.paystubId === null ? null : a.paystubId.toString(),
     ModificationCount: a.modificationCount,
-    Items: (a.items ?? []).map((item, index) => {
-      const original = a.originalItems?.[index];
-      return {
-        Index: index,
-        Sku: item.sku ?? null,
-        Category: item.category ?? null,
-        Quantity: item.quantity,
-        Amount: money(item.amountMinor),
-        OriginalQuantity: original?.quantity ?? null,
-        OriginalAmount: original ? money(original.amountMinor) : null,
-        Rejected: item.quantity === 0,
-      };
-    }),
+    Items: toItemDtos(a.items, a.originalItems, a.currency),
     CreatedDate: a.createdAt.toISOString(),
     UpdatedDate: a.updatedAt.toISOString(),
     AllowedOperations: viewer ? allowedOperations(a, viewer.performer, viewer.now) : [],
@@ -99,7 +142,9 @@ function toDetailDto(detail: Record<string, unknown> | null, currency: string): 
   if (!detail) return null;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(detail)) {
-    if (key === 'requestedAmountMinor' && typeof value === 'string' && /^-?\d+$/.test(value)) out.RequestedAmount = formatMinor(BigInt(value), currency);
+    // Stored as the transition table counts (from 0); the API counts items from 1.
+    if (key === 'itemIndex' && typeof value === 'number') out.ItemIndex = value + 1;
+    else if (key === 'requestedAmountMinor' && typeof value === 'string' && /^-?\d+$/.test(value)) out.RequestedAmount = formatMinor(BigInt(value), currency);
     else out[DETAIL_NAMES[key] ?? key.charAt(0).toUpperCase() + key.slice(1)] = value;
   }
   return out as ModificationDetail;
@@ -114,6 +159,7 @@ export function toModificationDto(m: ModificationView, currency: string): Modifi
     ActorKind: m.actorKind as Modification['ActorKind'],
     ActorUserId: m.actorUserId,
     ActorName: m.actorName,
+    ActorCredentialId: m.actorCredentialId,
     Reason: m.reason,
     StateBefore: m.stateBefore as ActionState | null,
     StateAfter: m.stateAfter as ActionState,
@@ -168,6 +214,7 @@ export function actionFilterOf(q: ActionExportQuery): Omit<ActionFilter, 'page' 
     ...(q.statusDetail ? { statusDetail: q.statusDetail } : {}),
     ...(q.pendingStatus ? { pendingStatus: q.pendingStatus } : {}),
     ...(q.programId ? { programId: q.programId } : {}),
+    ...(q.currency ? { currency: q.currency } : {}),
     ...(q.partnerId ? { partnerAccountId: q.partnerId } : {}),
     ...(q.actionTrackerId ? { eventTypeId: q.actionTrackerId } : {}),
     ...(q.orderId ? { orderId: q.orderId } : {}),

@@ -20,11 +20,14 @@ export const changeReason = z.enum(CHANGE_REASON_CODES).describe('Reason code');
 
 /** An action's id in a path: a number of up to 18 digits. */
 export const actionIdParams = z.object({ id: z.string().regex(/^\d{1,18}$/, 'an action id is a number') }).strict();
-/** An item's position in its action (an action has at most 1,000 items). */
-const itemIndex = () => z.number().int().min(0).max(999);
+/**
+ * An item by its number in its action: 1 is the first, as in the UI and in files (`Sku1`);
+ * an action has at most 1,000 items.
+ */
+const itemIndex = () => z.number().int().min(1).max(1000).describe('The item: 1 is the first item');
 
 export const actionItemDto = z.object({
-  Index: z.number().int(),
+  Index: z.number().int().describe('The item\'s number: 1 is the first (Sku1 in a returns file)'),
   Sku: z.string().nullable(),
   Category: z.string().nullable(),
   Quantity: z.number().int(),
@@ -40,6 +43,9 @@ export const actionDto = z
     Id: z.string(),
     CampaignId: z.number().int(),
     CampaignName: z.string(),
+    ProgramTimeZone: z
+      .string()
+      .describe("The program's time zone (IANA): its locking and payment dates are reckoned in it, and both parties see its dates in it"),
     ActionTrackerId: z.number().int(),
     EventTypeName: z.string(),
     EventKind: z.enum(EVENT_TYPE_KINDS),
@@ -82,7 +88,7 @@ export type Action = z.infer<typeof actionDto>;
 /** What a modification record may tell beyond its before and after (stored with the change). */
 export const modificationDetailDto = z
   .object({
-    ItemIndex: z.number().int().optional().describe('REJECT_ITEM: the item'),
+    ItemIndex: z.number().int().optional().describe('REJECT_ITEM: the item (1 is the first)'),
     LastItem: z.boolean().optional().describe('REJECT_ITEM: it was the last item left, so the action was reversed'),
     RequestedAmount: z.string().optional().describe('MODIFY_AMOUNT to 0: a reversal'),
     MediaPartnerId: z.number().int().optional().describe('REATTRIBUTE: the partner asked for'),
@@ -103,7 +109,15 @@ export const modificationDto = z
     Operation: z.enum(MODIFICATION_OPERATIONS),
     ActorKind: z.enum(['BRAND', 'PARTNER', 'OPERATOR', 'SYSTEM']),
     ActorUserId: z.number().int().nullable(),
-    ActorName: z.string().nullable().describe('Null for partners: they see that the brand changed the action, not who'),
+    ActorName: z
+      .string()
+      .nullable()
+      .describe('Who made the change: the member\'s name, or "API: <label>" for an API credential. Null for partners: they see that the brand changed the action, not who'),
+    ActorCredentialId: z
+      .number()
+      .int()
+      .nullable()
+      .describe('The API credential (Settings → API credentials) that made the change; null when a person did in the web UI, and for partners'),
     Reason: z.string().nullable(),
     StateBefore: z.enum(ACTION_STATES).nullable(),
     StateAfter: z.enum(ACTION_STATES),
@@ -146,6 +160,11 @@ export const actionFilterShape = {
     .optional()
     .describe("The partner's Pending screen: NOT_YET_LOCKED, LOCKED (not yet due), OVERDUE, or ALL money not yet available"),
   programId: rowIdText().optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code, e.g. USD')
+    .optional()
+    .describe('The actions in one currency (ISO 4217); money sorts are by currency, then amount'),
   partnerId: rowIdText().optional(),
   actionTrackerId: rowIdText().optional(),
   orderId: z.string().max(64).optional(),
@@ -162,6 +181,27 @@ export const actionListQuery = z
   .strict();
 export const actionExportQuery = z.object(actionFilterShape).strict();
 export type ActionExportQuery = z.infer<typeof actionExportQuery>;
+
+/** GET /actions/totals: per currency, every action the filters match (not a page). */
+export const actionTotalsDto = z.object({
+  Totals: z.array(
+    z.object({
+      Currency: z.string(),
+      Count: z.number().int(),
+      Amount: z.string().describe('The sale amounts added up, in this currency'),
+      Payout: z.string().describe('The payouts added up, in this currency'),
+    }),
+  ),
+});
+export type ActionTotals = z.infer<typeof actionTotalsDto>;
+
+/** GET /actions/ids: "select all N matching" for a bulk operation. */
+export const actionIdsDto = z.object({
+  Ids: z.array(z.string()).describe('In id order, at most Limit'),
+  Limit: z.number().int().describe('The bulk limit: one bulk request takes this many'),
+  More: z.boolean().describe('More actions match than Limit: narrow the filters, or act on these first'),
+});
+export type ActionIds = z.infer<typeof actionIdsDto>;
 
 export const reverseBody = z.object({ Reason: changeReason }).strict();
 export type ReverseBody = z.infer<typeof reverseBody>;
@@ -197,6 +237,45 @@ export const modifyItemsBody = z
   })
   .strict();
 export type ModifyItemsBody = z.infer<typeof modifyItemsBody>;
+
+/** `?dryRun=true` on modify and modify-items: answer what the change would do, and save nothing. */
+export const dryRunQuery = z
+  .object({
+    dryRun: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe('true: plan the change with the contract\'s terms and answer the result (DryRun: true) without saving anything'),
+  })
+  .strict();
+
+/** A step of a previewed change: what the action would be after it. */
+const previewStepDto = z.object({
+  Operation: z.enum(MODIFICATION_OPERATIONS),
+  State: z.enum(ACTION_STATES),
+  Amount: z.string(),
+  Payout: z.string(),
+});
+
+/** The answer of a dry run: the action as the change would leave it, nothing saved. */
+export const actionPreviewDto = z
+  .object({
+    DryRun: z.literal(true),
+    ActionId: z.string(),
+    Currency: z.string(),
+    StateBefore: z.enum(ACTION_STATES),
+    State: z.enum(ACTION_STATES),
+    ReversalReason: z.string().nullable(),
+    AmountBefore: z.string(),
+    Amount: z.string(),
+    PayoutBefore: z.string(),
+    Payout: z.string(),
+    DeltaAmount: z.string(),
+    DeltaPayout: z.string(),
+    Items: z.array(actionItemDto),
+    Steps: z.array(previewStepDto).describe('Each change in the order it would be applied (rejections first, then new amounts)'),
+  })
+  .meta({ id: 'ActionPreview' });
+export type ActionPreview = z.infer<typeof actionPreviewDto>;
 
 export { BULK_OPERATIONS, type BulkOperation } from '../../modules/actions/types.js';
 

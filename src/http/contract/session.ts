@@ -19,8 +19,17 @@ export type MeAccount = z.infer<typeof meAccountDto>;
 export const meDto = z.object({
   User: z.object({ Id: z.number().int(), Email: z.string(), Name: z.string(), IsOperator: z.boolean() }),
   Accounts: z.array(meAccountDto),
+  DefaultAccountId: z
+    .number()
+    .int()
+    .nullable()
+    .describe('The account to open after logging in: the one last used (PUT /me/account), else the first the user administers, else the first; null without accounts'),
 }).meta({ id: 'Me' });
 export type Me = z.infer<typeof meDto>;
+
+/** PUT /me/account: the account the user now works in, remembered for their next login. */
+export const meAccountBody = z.object({ AccountId: z.number().int().min(1).max(2_147_483_647) }).strict();
+export type MeAccountBody = z.infer<typeof meAccountBody>;
 
 export const invitationTokenParams = z.object({ token: z.string().min(10).max(200) }).strict();
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import { requireOperator } from '../../modules/accounts/actor.js';
 import { applyActionOperation } from '../../modules/actions/apply-action-operation.js';
@@ -10,6 +11,8 @@ import {
   bulkRequestOf,
   itemChangeRequestsOf,
   modifyAmountRequestOf,
+  previewSequenceOrThrow,
+  rejectItemRequestOf,
 } from '../../modules/actions/request-operations.js';
 import type { OperationRequest } from '../../modules/actions/transitions.js';
 import { MAX_BULK_ACTIONS } from '../../modules/actions/types.js';
@@ -18,6 +21,8 @@ import { actorOf } from '../auth.js';
 import {
   actionDetailDto,
   actionIdParams,
+  actionPreviewDto,
+  dryRunQuery,
   bulkBody,
   bulkResultDto,
   modifyBody,
@@ -27,7 +32,7 @@ import {
 } from '../contract/actions.js';
 import { emptyBody, errorResponses } from '../contract/common.js';
 import { reattributeBody, reverseCpcBody } from '../contract/operator.js';
-import { toBulkOutcomeDto } from '../contract-mapping/actions.js';
+import { toActionPreviewDto, toBulkOutcomeDto } from '../contract-mapping/actions.js';
 
 /**
  * The operations on actions: a brand's on one action and in bulk, an operator's
@@ -46,6 +51,18 @@ export async function actionOperationRoutes(app: FastifyInstance, opts: { ctx: S
   };
   const currencyOf = (request: ActionRequest) => actionCurrencyOrThrow(ctx.db, actorOf(request), BigInt(request.params.id), ctx.clock.now());
   const detailResponse = { 200: actionDetailDto, ...errorResponses };
+  /** Modify and Modify Item Details answer a dry run (`?dryRun=true`) with the preview instead. */
+  const detailOrPreviewResponse = { 200: z.union([actionDetailDto, actionPreviewDto]), ...errorResponses };
+  /**
+   * The changes asked for, applied; or with `?dryRun=true` planned the same way and
+   * answered as a preview with nothing saved (the UI shows the new payout before saving).
+   */
+  const applyOrPreview = async (request: ActionRequest & { query: { dryRun?: 'true' | 'false' | undefined } }, steps: readonly OperationRequest[]) => {
+    const id = BigInt(request.params.id);
+    if (request.query.dryRun === 'true') return toActionPreviewDto(await previewSequenceOrThrow(ctx, actorOf(request), id, steps));
+    await applySequenceOrThrow(ctx, actorOf(request), id, steps);
+    return actionDetailReply(ctx, request, request.params.id);
+  };
 
   r.post(
     '/api/v1/actions/:id/approve',
@@ -80,16 +97,19 @@ export async function actionOperationRoutes(app: FastifyInstance, opts: { ctx: S
     {
       schema: {
         tags: ['actions'],
-        summary: 'Modify the sale amount (brands): of the order, or of items; the payout is recomputed from the contract; Amount 0 reverses',
+        summary:
+          'Modify the sale amount (brands): of the order, or of items (Index 1 is the first item); the payout is recomputed from the contract; Amount 0 reverses. ' +
+          'With dryRun=true: the new amount and payout, nothing saved',
         params: actionIdParams,
+        querystring: dryRunQuery,
         body: modifyBody,
-        response: detailResponse,
+        response: detailOrPreviewResponse,
       },
     },
     async (request) => {
       const { Reason, Amount, Items } = request.body;
       const change = { reason: Reason, ...(Amount !== undefined ? { amount: Amount } : {}), ...(Items ? { items: Items.map((i) => ({ index: i.Index, amount: i.Amount })) } : {}) };
-      return apply(request, modifyAmountRequestOf(change, await currencyOf(request)));
+      return applyOrPreview(request, [modifyAmountRequestOf(change, await currencyOf(request))]);
     },
   );
 
@@ -104,7 +124,7 @@ export async function actionOperationRoutes(app: FastifyInstance, opts: { ctx: S
         response: detailResponse,
       },
     },
-    async (request) => apply(request, { op: 'REJECT_ITEM', itemIndex: request.body.ItemIndex, reason: request.body.Reason }),
+    async (request) => apply(request, rejectItemRequestOf(request.body.Reason, request.body.ItemIndex)),
   );
 
   r.post(
@@ -114,10 +134,12 @@ export async function actionOperationRoutes(app: FastifyInstance, opts: { ctx: S
         tags: ['actions'],
         summary:
           'Modify Item Details (brands): reject some items and give others new amounts, with one reason, all or nothing. ' +
-          'Rejections are applied first, then the new amounts, each recorded as its own modification; rejecting every item left reverses the action.',
+          'Rejections are applied first, then the new amounts, each recorded as its own modification; rejecting every item left reverses the action. ' +
+          'Items are numbered from 1 (Index 1 is the first item). With dryRun=true: the new amount and payout, nothing saved',
         params: actionIdParams,
+        querystring: dryRunQuery,
         body: modifyItemsBody,
-        response: detailResponse,
+        response: detailOrPreviewResponse,
       },
     },
     async (request) => {
@@ -127,9 +149,7 @@ export async function actionOperationRoutes(app: FastifyInstance, opts: { ctx: S
         ...(item.Amount !== undefined ? { amount: item.Amount } : {}),
         ...(item.Reject !== undefined ? { reject: item.Reject } : {}),
       }));
-      const steps = itemChangeRequestsOf(Reason, changes, await currencyOf(request));
-      await applySequenceOrThrow(ctx, actorOf(request), BigInt(request.params.id), steps);
-      return actionDetailReply(ctx, request, request.params.id);
+      return applyOrPreview(request, itemChangeRequestsOf(Reason, changes, await currencyOf(request)));
     },
   );
 

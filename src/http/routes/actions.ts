@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../../core/context.js';
-import { exportActions, listActions } from '../../modules/actions/list-actions.js';
+import { exportActions, listActions, matchingActionIds, totalActions } from '../../modules/actions/list-actions.js';
+import { MAX_BULK_ACTIONS } from '../../modules/actions/types.js';
+import { formatMinor } from '../../money/index.js';
 import { performerOf } from '../../modules/actions/transitions.js';
 import { actionDetailReply } from '../action-replies.js';
 import { actorOf } from '../auth.js';
-import { actionDetailDto, actionExportQuery, actionIdParams, actionListQuery, actionPageDto } from '../contract/actions.js';
+import { actionDetailDto, actionExportQuery, actionIdParams, actionIdsDto, actionListQuery, actionPageDto, actionTotalsDto } from '../contract/actions.js';
 import { errorResponses } from '../contract/common.js';
 import { ACTION_EXPORT_COLUMNS, actionFilterOf, toActionDto } from '../contract-mapping/actions.js';
 import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, PDF_MAX_ROWS, sendExport } from '../table-export.js';
@@ -38,6 +40,46 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         Total: page.total,
         TotalCapped: page.totalCapped,
       };
+    },
+  );
+
+  r.get(
+    '/api/v1/actions/totals',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Totals per currency (count, sale amount, payout) of every action the filters match, the same filters as the list',
+        querystring: actionExportQuery,
+        response: { 200: actionTotalsDto, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const totals = await totalActions(ctx.db, actorOf(request), actionFilterOf(request.query), ctx.clock.now());
+      return {
+        Totals: totals.map((t) => ({
+          Currency: t.currency,
+          Count: t.count,
+          Amount: formatMinor(t.amountMinor, t.currency),
+          Payout: formatMinor(t.payoutMinor, t.currency),
+        })),
+      };
+    },
+  );
+
+  r.get(
+    '/api/v1/actions/ids',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: `The ids of the actions the filters match, at most ${MAX_BULK_ACTIONS.toLocaleString('en-US')} (the bulk limit): "select all matching" for POST /actions/bulk`,
+        querystring: actionExportQuery,
+        response: { 200: actionIdsDto, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { sort: _sort, order: _order, ...filter } = actionFilterOf(request.query);
+      const { ids, more } = await matchingActionIds(ctx.db, actorOf(request), filter, ctx.clock.now(), MAX_BULK_ACTIONS);
+      return { Ids: ids.map(String), Limit: MAX_BULK_ACTIONS, More: more };
     },
   );
 

@@ -43,7 +43,12 @@ export async function conversionRoutes(app: FastifyInstance, opts: { ctx: Servic
     async (request, reply) => {
       const [result] = await recordConversions(ctx, actorOf(request), [request.body]);
       if (!result) throw new Error('no result');
-      if (result.status === 'INVALID') throw new DomainError('validation', result.message);
+      if (result.status === 'INVALID') {
+        // The service names fields as a batch row does (`Items[0].Amount`); a problem's
+        // errors name them as the schema's do (`body.Items.0.Amount`).
+        const errors = result.errors?.map((e) => ({ field: `body.${e.field.replace(/\[(\d+)\]/g, '.$1')}`, message: e.message }));
+        throw new DomainError('validation', result.message, errors ? { errors } : {});
+      }
       if (result.status === 'CONFLICT') throw new DomainError('conflict', result.message);
       return reply.status('duplicate' in result && result.duplicate ? 200 : 201).send(toConversionResultDto(result));
     },

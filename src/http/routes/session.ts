@@ -9,7 +9,8 @@ import { listMembershipsOfUser } from '../../modules/accounts/queries.js';
 import { SESSION_COOKIE, sessionUserOf } from '../auth.js';
 import { withRetryAfter } from '../retry-after.js';
 import { errorResponses, idParams, noContentResponses, throttledResponses } from '../contract/common.js';
-import { acceptInvitationBody, invitationInfoDto, invitationTokenParams, logInBody, meDto, myInvitationDto } from '../contract/session.js';
+import { lastAccountIdOf, rememberLastAccount } from '../../modules/accounts/last-account.js';
+import { acceptInvitationBody, invitationInfoDto, invitationTokenParams, logInBody, meAccountBody, meDto, myInvitationDto } from '../contract/session.js';
 import { toMeDto, toMyInvitationDto } from '../contract-mapping/session.js';
 
 export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceContext; config: Config }): Promise<void> {
@@ -26,7 +27,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
     });
 
   const me = async (userId: number, email: string, name: string, isOperator: boolean) =>
-    toMeDto({ userId, email, name, isOperator }, await listMembershipsOfUser(ctx.db, userId));
+    toMeDto({ userId, email, name, isOperator }, await listMembershipsOfUser(ctx.db, userId), await lastAccountIdOf(ctx.db, userId));
 
   r.post(
     '/api/v1/session',
@@ -73,6 +74,24 @@ export async function sessionRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
     },
     async (request) => {
       const user = sessionUserOf(request);
+      return me(user.userId, user.email, user.name, user.isOperator);
+    },
+  );
+
+  r.put(
+    '/api/v1/me/account',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['session'],
+        summary: 'Remember the account the user switched to: the next login opens it (DefaultAccountId), on any device',
+        body: meAccountBody,
+        response: { 200: meDto, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const user = sessionUserOf(request);
+      await rememberLastAccount(ctx, user.userId, request.body.AccountId);
       return me(user.userId, user.email, user.name, user.isOperator);
     },
   );

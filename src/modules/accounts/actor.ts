@@ -12,6 +12,8 @@ export interface AccountActor {
   accountTimeZone: string;
   role: Role;
   via: 'session' | 'token';
+  /** With `via: 'token'`: the API credential (api_tokens.id) that made the request; histories name it as the actor. */
+  credentialId?: number;
 }
 
 /** Platform staff. Operators never act as an account; they use their own routes. */
@@ -21,6 +23,21 @@ export interface OperatorActor {
 }
 
 export type Actor = AccountActor | OperatorActor;
+
+/**
+ * The API credential behind a change, or null when a person made it (in a session) or
+ * the platform did: recorded beside the user, so that histories and audit rows show
+ * "API: <label>" for what an integration did, not the person who created its token.
+ */
+export function credentialIdOf(actor: Actor | null | undefined): number | null {
+  return actor?.type === 'account' && actor.via === 'token' && actor.credentialId !== undefined ? actor.credentialId : null;
+}
+
+/**
+ * How histories name an API credential as the actor, in SQL over an `api_tokens` row
+ * aliased `t`: "API: <label>", or "API: token …<last 4>" for one without a label.
+ */
+export const CREDENTIAL_ACTOR_NAME_SQL = `'API: ' || case when t.label <> '' then t.label else 'token …' || t.token_hint end`;
 
 export function requireAccountActor(actor: Actor, kind?: AccountKind): AccountActor {
   if (actor.type !== 'account') {

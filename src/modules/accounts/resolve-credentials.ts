@@ -118,5 +118,6 @@ export async function actorForApiToken(
     accountTimeZone: row.timeZone,
     role: row.role,
     via: 'token',
+    credentialId: row.tokenId,
   };
 }

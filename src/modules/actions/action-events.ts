@@ -26,9 +26,10 @@ function iso(x: string): string {
   return `to_char((${x}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
+// Items are numbered from 1 (ordinality counts from 1), as the API numbers them.
 const ITEMS = `coalesce((
   select jsonb_agg(jsonb_build_object(
-           'Index', i.n - 1,
+           'Index', i.n,
            'Sku', i.item ->> 'sku',
            'Category', i.item ->> 'category',
            'Quantity', (i.item ->> 'quantity')::int,
@@ -43,6 +44,7 @@ const PAYLOAD = `jsonb_build_object(
   'Id', a.id::text,
   'CampaignId', a.program_id,
   'CampaignName', p.name,
+  'ProgramTimeZone', p.time_zone,
   'ActionTrackerId', a.event_type_id,
   'EventTypeName', et.name,
   'EventKind', a.event_kind,

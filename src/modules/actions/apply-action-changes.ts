@@ -1,6 +1,6 @@
 import type { Sql } from '../../db/types.js';
 import { formatMinor } from '../../money/index.js';
-import type { AccountActor } from '../accounts/actor.js';
+import { credentialIdOf, type AccountActor } from '../accounts/actor.js';
 import { postTransfers, type TransferInput } from '../ledger/post-transfers.js';
 import { computePaymentDate, isOpenEndedLocking, termsFromJson, type TermsJson } from '../programs/terms/index.js';
 import { recordActionEvents } from './action-events.js';
@@ -219,6 +219,7 @@ function planChange(
       at: scope.now,
       actorKind: 'BRAND',
       actorUserId: scope.actor.userId,
+      actorCredentialId: credentialIdOf(scope.actor),
       operation: request.op,
       reason: plan.reason,
       stateBefore: current.state,

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../../core/context.js';
 import { forbidden, invalid } from '../../core/errors.js';
 import type { Sql } from '../../db/types.js';
-import type { Actor } from '../accounts/actor.js';
+import { credentialIdOf, type Actor } from '../accounts/actor.js';
 import { loadContractSpans, pickContractInForce } from '../contracts/queries.js';
 import { postTransfers, type TransferInput } from '../ledger/post-transfers.js';
 import type { EventType } from '../../outbox/events.js';
@@ -166,6 +166,7 @@ async function applyToChunk(
       at: now,
       actorKind: performer === 'OPERATOR' ? 'OPERATOR' : 'BRAND',
       actorUserId: actor.userId,
+      actorCredentialId: credentialIdOf(actor),
       operation: request.op,
       reason: plan.reason,
       stateBefore: action.state,

@@ -31,6 +31,8 @@ export interface ActionCreation {
   at: Date;
   actorKind: ModificationRecord['actorKind'];
   actorUserId: number | null;
+  /** The API credential that made them (a conversion posted with an Auth Token); null otherwise. */
+  actorCredentialId?: number | null;
   detail?: Record<string, unknown> | null;
 }
 
@@ -67,8 +69,9 @@ export async function insertActions(tx: Sql, actions: readonly NewAction[], crea
        returning id, conversion_id, click_id, amount_minor, payout_minor
      ), created as (
        insert into action_modifications
-         (action_id, seq, at, actor_kind, actor_user_id, operation, state_after, amount_after_minor, payout_after_minor, detail)
-       select id, 1, $1::timestamptz, $2::text, $3::int, 'CREATE', 'PENDING', amount_minor, payout_minor, $4::jsonb from ins
+         (action_id, seq, at, actor_kind, actor_user_id, operation, state_after, amount_after_minor, payout_after_minor, detail,
+          actor_credential_id)
+       select id, 1, $1::timestamptz, $2::text, $3::int, 'CREATE', 'PENDING', amount_minor, payout_minor, $4::jsonb, $22::int from ins
      )
      select id, conversion_id as "conversionId", click_id as "clickId" from ins`,
     [
@@ -93,6 +96,7 @@ export async function insertActions(tx: Sql, actions: readonly NewAction[], crea
       actions.map((a) => a.referringAt?.toISOString() ?? null),
       actions.map((a) => a.lockingAt.toISOString()),
       actions.map((a) => a.paymentDueAt.toISOString()),
+      creation.actorCredentialId ?? null,
     ],
   );
   if (rows.length !== actions.length) {

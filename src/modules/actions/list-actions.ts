@@ -1,7 +1,7 @@
 import { invalid, notFound } from '../../core/errors.js';
 import { pageOffset, sortClause, sortDirection, type PageRequest } from '../../core/paging.js';
 import type { Sql } from '../../db/types.js';
-import type { Actor } from '../accounts/actor.js';
+import { CREDENTIAL_ACTOR_NAME_SQL, type Actor } from '../accounts/actor.js';
 import { itemsFromJson, STATUS_DETAILS, type ActionItem, type ActionItemJson, type ActionState, type EventKind, type PendingScreenStatus } from './types.js';
 
 export { STATUS_DETAILS } from './types.js';
@@ -10,6 +10,8 @@ export interface ActionView {
   id: bigint;
   programId: number;
   programName: string;
+  /** The program's time zone: the one its contract dates (event, locking, payment) are reckoned in. */
+  programTimeZone: string;
   eventTypeId: number;
   eventTypeName: string;
   eventKind: EventKind;
@@ -50,7 +52,7 @@ export const STATUS_DETAIL_SQL = `case
   when a.payment_due_at is not null and a.payment_due_at < $1 then 'Approved/Overdue'
   else 'Approved/Payment Pending' end`;
 
-const COLUMNS = `a.id, a.program_id as "programId", p.name as "programName", a.event_type_id as "eventTypeId",
+const COLUMNS = `a.id, a.program_id as "programId", p.name as "programName", p.time_zone as "programTimeZone", a.event_type_id as "eventTypeId",
   et.name as "eventTypeName", a.event_kind as "eventKind", a.partner_account_id as "partnerAccountId", pa.name as "partnerName",
   a.brand_account_id as "brandAccountId", a.contract_id as "contractId", a.state, ${STATUS_DETAIL_SQL} as "statusDetail",
   a.reversal_reason as "reversalReason", a.currency, a.amount_minor as "amountMinor", a.payout_minor as "payoutMinor",
@@ -82,6 +84,8 @@ export interface ActionFilter extends PageRequest {
   statusDetail?: string;
   pendingStatus?: PendingScreenStatus;
   programId?: number;
+  /** ISO 4217: the actions in one currency (a brand's programs may pay in several). */
+  currency?: string;
   partnerAccountId?: number;
   eventTypeId?: number;
   orderId?: string;
@@ -146,6 +150,7 @@ function actionWhere(actor: Actor, filter: Omit<ActionFilter, 'page' | 'pageSize
   }
   if (filter.pendingStatus) where.push(PENDING_SCREEN_SQL[filter.pendingStatus]);
   if (filter.programId !== undefined) add((p) => `a.program_id = ${p}`, filter.programId);
+  if (filter.currency !== undefined) add((p) => `a.currency = ${p}`, filter.currency);
   if (filter.partnerAccountId !== undefined) add((p) => `a.partner_account_id = ${p}`, filter.partnerAccountId);
   if (filter.eventTypeId !== undefined) add((p) => `a.event_type_id = ${p}`, filter.eventTypeId);
   if (filter.orderId !== undefined) {
@@ -191,11 +196,57 @@ export async function listActions(sql: Sql, actor: Actor, filter: ActionFilter, 
   };
 }
 
+/** The totals of one currency's actions that a filter matches. */
+export interface CurrencyTotals {
+  currency: string;
+  count: number;
+  amountMinor: bigint;
+  payoutMinor: bigint;
+}
+
+/**
+ * Totals per currency of every action the filter matches (all of them, not a page), for
+ * the figures above Pending Payouts: amounts of different currencies are never added.
+ */
+export async function totalActions(sql: Sql, actor: Actor, filter: Omit<ActionFilter, 'page' | 'pageSize'>, now: Date): Promise<CurrencyTotals[]> {
+  const params: unknown[] = [now];
+  const whereSql = actionWhere(actor, filter, params).join(' and ');
+  const { rows } = await sql.query<CurrencyTotals>(
+    `select a.currency, count(*)::int as count, coalesce(sum(a.amount_minor), 0)::bigint as "amountMinor",
+            coalesce(sum(a.payout_minor), 0)::bigint as "payoutMinor", $1::timestamptz as "asOf"
+       from actions a where ${whereSql} group by a.currency order by a.currency`,
+    params,
+  );
+  return rows.map(({ currency, count, amountMinor, payoutMinor }) => ({ currency, count, amountMinor: BigInt(amountMinor), payoutMinor: BigInt(payoutMinor) }));
+}
+
+/**
+ * The ids of the actions a filter matches, in id order, at most `limit` ("select all N
+ * matching" for a bulk operation, whose limit it is); `more` when others match beyond.
+ */
+export async function matchingActionIds(
+  sql: Sql,
+  actor: Actor,
+  filter: Omit<ActionFilter, 'page' | 'pageSize' | 'sort' | 'order'>,
+  now: Date,
+  limit: number,
+): Promise<{ ids: bigint[]; more: boolean }> {
+  const params: unknown[] = [now];
+  const whereSql = actionWhere(actor, filter, params).join(' and ');
+  const { rows } = await sql.query<{ id: bigint }>(
+    `select a.id, $1::timestamptz as "asOf" from actions a where ${whereSql} order by a.id limit ${limit + 1}`,
+    params,
+  );
+  return { ids: rows.slice(0, limit).map((row) => BigInt(row.id)), more: rows.length > limit };
+}
+
 export interface ModificationView {
   seq: number;
   at: Date;
   actorKind: string;
   actorUserId: number | null;
+  /** The API credential that made the change; its actorName is then "API: <label>". */
+  actorCredentialId: number | null;
   actorName: string | null;
   operation: string;
   reason: string | null;
@@ -231,18 +282,22 @@ export async function getActionDetailOrThrow(
   // A partner sees that the brand changed its action, and why, but not who at the brand did it.
   const showNames = actor.type === 'operator' || actor.accountKind === 'BRAND';
   const mods = await sql.query<ModificationView>(
-    `select m.seq, m.at, m.actor_kind as "actorKind", m.actor_user_id as "actorUserId",
-            ${showNames ? 'u.name' : 'null'} as "actorName", m.operation, m.reason, m.state_before as "stateBefore",
+    `select m.seq, m.at, m.actor_kind as "actorKind", m.actor_user_id as "actorUserId", m.actor_credential_id as "actorCredentialId",
+            ${showNames ? `case when t.id is not null then ${CREDENTIAL_ACTOR_NAME_SQL} else u.name end` : 'null'} as "actorName",
+            m.operation, m.reason, m.state_before as "stateBefore",
             m.state_after as "stateAfter", m.amount_before_minor as "amountBeforeMinor", m.amount_after_minor as "amountAfterMinor",
             m.payout_before_minor as "payoutBeforeMinor", m.payout_after_minor as "payoutAfterMinor", m.detail
        from action_modifications m left join users u on u.id = m.actor_user_id
+       left join api_tokens t on t.id = m.actor_credential_id
       where m.action_id = $1 order by m.seq`,
     [actionId.toString()],
   );
   // Nor, after a re-attribution, which partner or contract the action came from.
   return {
     action: fromRow(rows[0]),
-    modifications: mods.rows.map((m) => (showNames ? m : { ...m, actorUserId: null, detail: m.operation === 'REATTRIBUTE' ? null : m.detail })),
+    modifications: mods.rows.map((m) =>
+      showNames ? m : { ...m, actorUserId: null, actorCredentialId: null, detail: m.operation === 'REATTRIBUTE' ? null : m.detail },
+    ),
   };
 }
 

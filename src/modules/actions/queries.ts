@@ -28,8 +28,16 @@ type LoadedRow = Omit<LoadedAction, 'items' | 'originalItems' | 'terms'> & {
  * Loads and row-locks actions, in id order so that overlapping bulk operations lock in
  * the same order and cannot deadlock. A brand sees only its own actions.
  */
-export async function lockActions(tx: Sql, ids: readonly bigint[], brandAccountId: number | null): Promise<Map<bigint, LoadedAction>> {
-  const { rows } = await tx.query<LoadedRow>(
+export function lockActions(tx: Sql, ids: readonly bigint[], brandAccountId: number | null): Promise<Map<bigint, LoadedAction>> {
+  return loadActions(tx, ids, brandAccountId, true);
+}
+
+/**
+ * Loads actions as lockActions does; unlocked (`lock` false) for what only plans a change
+ * and writes nothing (a dry run), so that it never waits behind, or holds up, a change.
+ */
+export async function loadActions(sql: Sql, ids: readonly bigint[], brandAccountId: number | null, lock = false): Promise<Map<bigint, LoadedAction>> {
+  const { rows } = await sql.query<LoadedRow>(
     `select a.id, a.state, a.event_kind as "eventKind", a.amount_minor as "amountMinor", a.payout_minor as "payoutMinor",
             a.original_amount_minor as "originalAmountMinor", a.original_payout_minor as "originalPayoutMinor",
             a.items, a.original_items as "originalItems", a.locking_at as "lockingAt", a.modification_count as "modificationCount",
@@ -41,7 +49,7 @@ export async function lockActions(tx: Sql, ids: readonly bigint[], brandAccountI
        join programs p on p.id = a.program_id
       where a.id = any($1::bigint[]) and ($2::int is null or a.brand_account_id = $2)
       order by a.id
-        for update of a`,
+        ${lock ? 'for update of a' : ''}`,
     [ids.map(String), brandAccountId],
   );
   return new Map(

@@ -7,6 +7,8 @@ export interface ModificationRecord {
   at: Date;
   actorKind: 'BRAND' | 'PARTNER' | 'OPERATOR' | 'SYSTEM';
   actorUserId: number | null;
+  /** The API credential that made the change (null for a person in a session, and for the platform). */
+  actorCredentialId?: number | null;
   operation: string;
   reason: string | null;
   stateBefore: ActionState | null;
@@ -25,9 +27,9 @@ export async function recordModifications(tx: Sql, records: readonly Modificatio
   await tx.query(
     `insert into action_modifications
        (action_id, seq, at, actor_kind, actor_user_id, operation, reason, state_before, state_after,
-        amount_before_minor, amount_after_minor, payout_before_minor, payout_after_minor, detail)
+        amount_before_minor, amount_after_minor, payout_before_minor, payout_after_minor, detail, actor_credential_id)
      select * from unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[],
-                          $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::jsonb[])`,
+                          $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::jsonb[], $15::int[])`,
     [
       records.map((r) => r.actionId.toString()),
       records.map((r) => r.seq),
@@ -43,6 +45,7 @@ export async function recordModifications(tx: Sql, records: readonly Modificatio
       records.map((r) => str(r.payoutBeforeMinor)),
       records.map((r) => r.payoutAfterMinor.toString()),
       records.map((r) => (r.detail ? JSON.stringify(r.detail) : null)),
+      records.map((r) => r.actorCredentialId ?? null),
     ],
   );
 }

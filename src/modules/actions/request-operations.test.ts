@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../core/errors.js';
-import { bulkRequestOf, itemChangeRequestsOf, modifyAmountRequestOf, refusalError, type FieldNames } from './request-operations.js';
+import { bulkRequestOf, itemChangeRequestsOf, modifyAmountRequestOf, refusalError, rejectItemRequestOf, type FieldNames } from './request-operations.js';
 
 /** How a returns file would name its fields: by row and column, not by the API's body. */
 const FILE_FIELDS: FieldNames = {
@@ -24,7 +24,8 @@ describe('turning a request into operation requests', () => {
   it('parses amounts in the currency of the action: 2, 0 and 3 decimals', () => {
     expect(modifyAmountRequestOf({ reason: 'ORDER_UPDATE', amount: '12.50' }, 'USD')).toEqual({ op: 'MODIFY_AMOUNT', reason: 'ORDER_UPDATE', amountMinor: 1250n });
     expect(modifyAmountRequestOf({ reason: 'ORDER_UPDATE', amount: '1250' }, 'JPY')).toEqual({ op: 'MODIFY_AMOUNT', reason: 'ORDER_UPDATE', amountMinor: 1250n });
-    expect(modifyAmountRequestOf({ reason: 'ITEM_RETURNED', items: [{ index: 2, amount: '0.125' }] }, 'KWD')).toEqual({
+    // Items are numbered from 1 (item 3 is the transition table's position 2).
+    expect(modifyAmountRequestOf({ reason: 'ITEM_RETURNED', items: [{ index: 3, amount: '0.125' }] }, 'KWD')).toEqual({
       op: 'MODIFY_AMOUNT',
       reason: 'ITEM_RETURNED',
       itemAmounts: [{ index: 2, amountMinor: 125n }],
@@ -37,7 +38,7 @@ describe('turning a request into operation requests', () => {
       status: 400,
       message: expect.stringMatching(/^row 7, column Amount: /),
     });
-    expect(refusedWith(() => itemChangeRequestsOf('ITEM_RETURNED', [{ index: 0, reject: true }, { index: 1, amount: 'ten' }], 'USD'))).toMatchObject({
+    expect(refusedWith(() => itemChangeRequestsOf('ITEM_RETURNED', [{ index: 1, reject: true }, { index: 2, amount: 'ten' }], 'USD'))).toMatchObject({
       status: 400,
       message: expect.stringMatching(/^Items\[1\]\.Amount: /),
     });
@@ -47,7 +48,7 @@ describe('turning a request into operation requests', () => {
     expect(refusedWith(() => modifyAmountRequestOf({ reason: 'ORDER_UPDATE' }, 'USD')).message).toBe(
       'Give either Amount (the new order amount) or Items (new amounts for items), not both and not neither.',
     );
-    expect(refusedWith(() => modifyAmountRequestOf({ reason: 'ORDER_UPDATE', amount: '1', items: [{ index: 0, amount: '1' }] }, 'USD')).status).toBe(400);
+    expect(refusedWith(() => modifyAmountRequestOf({ reason: 'ORDER_UPDATE', amount: '1', items: [{ index: 1, amount: '1' }] }, 'USD')).status).toBe(400);
     // An empty list of items is no items.
     expect(refusedWith(() => modifyAmountRequestOf({ reason: 'ORDER_UPDATE', items: [] }, 'USD')).status).toBe(400);
   });
@@ -55,7 +56,7 @@ describe('turning a request into operation requests', () => {
   it('splits item changes into the rejections first, then one modification of the amounts', () => {
     const steps = itemChangeRequestsOf(
       'ITEM_RETURNED',
-      [{ index: 3, amount: '4.00' }, { index: 0, reject: true }, { index: 5, reject: true }, { index: 1, amount: '0.99' }],
+      [{ index: 4, amount: '4.00' }, { index: 1, reject: true }, { index: 6, reject: true }, { index: 2, amount: '0.99' }],
       'EUR',
     );
     expect(steps).toEqual([
@@ -63,7 +64,14 @@ describe('turning a request into operation requests', () => {
       { op: 'REJECT_ITEM', itemIndex: 5, reason: 'ITEM_RETURNED' },
       { op: 'MODIFY_AMOUNT', reason: 'ITEM_RETURNED', itemAmounts: [{ index: 3, amountMinor: 400n }, { index: 1, amountMinor: 99n }] },
     ]);
-    expect(itemChangeRequestsOf('ITEM_RETURNED', [{ index: 2, reject: true }], 'EUR')).toEqual([{ op: 'REJECT_ITEM', itemIndex: 2, reason: 'ITEM_RETURNED' }]);
+    expect(itemChangeRequestsOf('ITEM_RETURNED', [{ index: 3, reject: true }], 'EUR')).toEqual([{ op: 'REJECT_ITEM', itemIndex: 2, reason: 'ITEM_RETURNED' }]);
+  });
+
+  it('numbers items from 1, as files do (Sku1 is the first item): 0 or less is refused, naming the field', () => {
+    expect(rejectItemRequestOf('ITEM_RETURNED', 1)).toEqual({ op: 'REJECT_ITEM', itemIndex: 0, reason: 'ITEM_RETURNED' });
+    expect(refusedWith(() => rejectItemRequestOf('ITEM_RETURNED', 0))).toMatchObject({ status: 400, message: expect.stringMatching(/^ItemIndex: items are numbered from 1/) });
+    expect(refusedWith(() => itemChangeRequestsOf('ITEM_RETURNED', [{ index: 0, reject: true }], 'USD', FILE_FIELDS)).message).toMatch(/^row 7, item 1: items are numbered from 1/);
+    expect(refusedWith(() => modifyAmountRequestOf({ reason: 'ORDER_UPDATE', items: [{ index: -2, amount: '1' }] }, 'USD')).message).toMatch(/^Items\[0\]: items are numbered from 1 .* got -2/);
   });
 
   it('refuses an item listed twice or with both or neither of a new amount and a rejection', () => {

@@ -5,6 +5,7 @@ import { MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
 import type { Actor } from '../accounts/actor.js';
 import { applyActionOperation, applyActionOperationSequence, type ActionOutcome } from './apply-action-operation.js';
 import { getActionDetailOrThrow } from './list-actions.js';
+import { previewActionOperationSequence, type OperationPreview } from './preview-action-operations.js';
 import type { OperationRequest, Refusal } from './transitions.js';
 import type { BulkOperation, ChangeReasonCode } from './types.js';
 
@@ -16,7 +17,12 @@ import type { BulkOperation, ChangeReasonCode } from './types.js';
  * the same change mean the same operations and are refused in the same words.
  *
  * Messages name the fields as the caller knows them: the API's by default
- * (`Amount`, `Items[0].Amount`); a file names its columns and rows instead.
+ * (`Amount`, `Items[0].Amount`: positions in the request's list); a file names its
+ * columns and rows instead.
+ *
+ * Items are numbered from 1 here, as people and files count them (`Sku1` is an action's
+ * first item in impact.com's files, and the API's `Index` is 1 for it); the transition
+ * table counts from 0, and this is the one place that turns the one into the other.
  */
 export interface FieldNames {
   amount: string;
@@ -52,8 +58,16 @@ export interface AmountChange {
   reason: ChangeReasonCode;
   /** The order's new amount. */
   amount?: string;
-  /** New amounts for some items, by index. */
+  /** New amounts for some items, by item number (1 is the first item). */
   items?: ReadonlyArray<{ index: number; amount: string }>;
+}
+
+/** The transition table's 0-based position of an item number (1 is the first); a number below 1 is refused. */
+function itemPositionOrThrow(itemNumber: number, field: string): number {
+  if (!Number.isInteger(itemNumber) || itemNumber < 1) {
+    throw invalid(`${field}: items are numbered from 1 (the first item is 1, as Sku1 is in a file); got ${itemNumber}.`);
+  }
+  return itemNumber - 1;
 }
 
 /** Modify: the order's new amount, or new amounts for items; exactly one of the two. */
@@ -67,12 +81,23 @@ export function modifyAmountRequestOf(change: AmountChange, currency: string, na
     reason: change.reason,
     ...(change.amount !== undefined ? { amountMinor: parseAmountOrThrow(change.amount, currency, names.amount) } : {}),
     ...(hasItems
-      ? { itemAmounts: change.items!.map((item, n) => ({ index: item.index, amountMinor: parseAmountOrThrow(item.amount, currency, names.itemAmount(n)) })) }
+      ? {
+          itemAmounts: change.items!.map((item, n) => ({
+            index: itemPositionOrThrow(item.index, names.item(n)),
+            amountMinor: parseAmountOrThrow(item.amount, currency, names.itemAmount(n)),
+          })),
+        }
       : {}),
   };
 }
 
+/** Reject item: the item by its number (1 is the first). */
+export function rejectItemRequestOf(reason: ChangeReasonCode, itemNumber: number, field = 'ItemIndex'): OperationRequest {
+  return { op: 'REJECT_ITEM', itemIndex: itemPositionOrThrow(itemNumber, field), reason };
+}
+
 export interface ItemChange {
+  /** The item's number: 1 is the first item. */
   index: number;
   /** The item's new amount… */
   amount?: string;
@@ -96,12 +121,15 @@ export function itemChangeRequestsOf(
     if ((item.amount === undefined) === (item.reject === undefined)) {
       throw invalid(`${names.item(n)}: give either Amount (a new amount) or Reject: true, not both and not neither.`);
     }
+    itemPositionOrThrow(item.index, names.item(n));
     if (seen.has(item.index)) throw invalid(`${names.item(n)}: item ${item.index} is listed twice.`);
     seen.add(item.index);
   }
-  const steps: OperationRequest[] = items.filter((item) => item.reject).map((item) => ({ op: 'REJECT_ITEM', itemIndex: item.index, reason }));
+  const steps: OperationRequest[] = items
+    .filter((item) => item.reject)
+    .map((item) => ({ op: 'REJECT_ITEM', itemIndex: item.index - 1, reason }));
   const itemAmounts = items.flatMap((item, n) =>
-    item.amount === undefined ? [] : [{ index: item.index, amountMinor: parseAmountOrThrow(item.amount, currency, names.itemAmount(n)) }],
+    item.amount === undefined ? [] : [{ index: item.index - 1, amountMinor: parseAmountOrThrow(item.amount, currency, names.itemAmount(n)) }],
   );
   if (itemAmounts.length > 0) steps.push({ op: 'MODIFY_AMOUNT', reason, itemAmounts });
   return steps;
@@ -142,10 +170,32 @@ export async function applyOneOrThrow(ctx: ServiceContext, actor: Actor, actionI
   if (!outcome.ok) throw refusalError(outcome);
 }
 
+/** The words of a refused step of a sequence: which change of how many, and that none was saved. */
+function stepNote(step: number | undefined, of: number, saved: boolean): string {
+  if (of <= 1) return '';
+  return ` (change ${step! + 1} of ${of}; ${saved ? 'none of the changes was saved' : 'none of the changes would be saved'})`;
+}
+
+/**
+ * A dry run of applySequenceOrThrow: what the changes would make of the action, planned
+ * the same way and refused in the same words (a refusal is thrown as its error), with
+ * nothing written.
+ */
+export async function previewSequenceOrThrow(
+  ctx: ServiceContext,
+  actor: Actor,
+  actionId: bigint,
+  requests: readonly OperationRequest[],
+): Promise<Extract<OperationPreview, { ok: true }>> {
+  const preview = await previewActionOperationSequence(ctx, actor, actionId, requests);
+  if (!preview.ok) throw refusalError(preview, stepNote(preview.step, requests.length, false));
+  return preview;
+}
+
 /** Operations on one action as one change, all or nothing; a refusal names the step that was refused. */
 export async function applySequenceOrThrow(ctx: ServiceContext, actor: Actor, actionId: bigint, requests: readonly OperationRequest[]): Promise<void> {
   const outcome = await applyActionOperationSequence(ctx, actor, actionId, requests);
   if (!outcome.ok) {
-    throw refusalError(outcome, requests.length > 1 ? ` (change ${outcome.step! + 1} of ${requests.length}; none of the changes was saved)` : '');
+    throw refusalError(outcome, stepNote(outcome.step, requests.length, true));
   }
 }

@@ -1,7 +1,7 @@
 import { conflict, invalid } from '../../core/errors.js';
 import type { Sql } from '../../db/types.js';
 import { formatMinor, MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
-import type { Actor } from '../accounts/actor.js';
+import { credentialIdOf, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { postTransfers } from '../ledger/post-transfers.js';
 import { getStatementOrThrow, PAYMENT_COLUMNS, type PaymentRow, type StatementRow } from './queries.js';
@@ -115,6 +115,7 @@ export async function recordPaymentInTx(
   await recordAuditEvent(tx, {
     at: now,
     actorUserId: actor.userId,
+    actorCredentialId: credentialIdOf(actor),
     accountId: statement.brandAccountId,
     action: 'statement.payment_recorded',
     subject: `statement:${statementId}`,

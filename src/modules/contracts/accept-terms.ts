@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../../core/context.js';
 import { conflict } from '../../core/errors.js';
-import { requireAccountActor, type Actor } from '../accounts/actor.js';
+import { credentialIdOf, requireAccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { getTemplateTermsOrThrow, getVisibleProgramOrThrow } from '../programs/queries.js';
 import { termsToJson } from '../programs/terms/index.js';
@@ -45,6 +45,7 @@ export async function acceptTerms(ctx: ServiceContext, actor: Actor, templateTer
     await recordAuditEvent(tx, {
       at: now,
       actorUserId: partner.userId,
+      actorCredentialId: credentialIdOf(partner),
       accountId: partner.accountId,
       action: 'contract.accepted',
       subject: `contract:${contractId}`,

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../../core/context.js';
 import { conflict, forbidden, invalid } from '../../core/errors.js';
 import type { Sql } from '../../db/types.js';
-import { requireAccountActor, type AccountActor, type Actor } from '../accounts/actor.js';
+import { credentialIdOf, requireAccountActor, type AccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { endOfLocalDate, localDateOf } from '../programs/terms/index.js';
 import { recordResourceEvents } from '../../outbox/resources.js';
@@ -67,6 +67,7 @@ export async function expireContractInTx(tx: Sql, account: AccountActor, contrac
   await recordAuditEvent(tx, {
     at: now,
     actorUserId: account.userId,
+    actorCredentialId: credentialIdOf(account),
     accountId: account.accountId,
     action: 'contract.expired',
     subject: `contract:${contractId}`,

@@ -5,7 +5,7 @@ import { letShortTimersRun, turnEventLoop } from '../../core/event-loop.js';
 import { isStorableText } from '../../core/text.js';
 import type { Db, Sql } from '../../db/types.js';
 import { formatMinor, MoneyError, parseAmountMinorOrThrow } from '../../money/index.js';
-import { requireAccountActor, type Actor } from '../accounts/actor.js';
+import { credentialIdOf, requireAccountActor, type Actor } from '../accounts/actor.js';
 import { insertActions } from '../actions/insert-actions.js';
 import { itemsToJson, type ActionItem, type EventKind } from '../actions/types.js';
 import { loadContractSpans, pickContractInForce } from '../contracts/queries.js';
@@ -50,94 +50,126 @@ interface Decided extends Normalized {
   paymentDueAt: Date | null;
 }
 
-class InputError extends Error {}
+/** A field of a conversion and what is wrong with it (`Items[0].Amount`, as the request names it). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** A conversion refused before it was stored, with every field that is wrong (not only the first). */
+class InputError extends Error {
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map((p) => p.message).join('; '));
+  }
+}
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function parseAmount(text: string, currency: string, field: string): bigint {
+/** An amount in minor units, or null after recording why it is not one. */
+function parseAmount(text: string, currency: string, field: string, problems: FieldProblem[]): bigint | null {
   try {
     return parseAmountMinorOrThrow(text, currency);
   } catch (error) {
-    if (error instanceof MoneyError) throw new InputError(`${field}: ${error.message}`);
-    throw error;
+    if (!(error instanceof MoneyError)) throw error;
+    problems.push({ field, message: `${field}: ${error.message}` });
+    return null;
   }
 }
 
 /** Text the database would store differently from what was sent is refused, whatever the channel (core/text.ts). */
-function storableOrThrow(text: string, field: string): string {
+function checkStorable(text: string, field: string, problems: FieldProblem[]): void {
   if (!isStorableText(text)) {
-    throw new InputError(`${field} holds a NUL character or a lone UTF-16 surrogate, which cannot be stored; send well-formed text.`);
+    problems.push({ field, message: `${field} holds a NUL character or a lone UTF-16 surrogate, which cannot be stored; send well-formed text.` });
   }
-  return text;
 }
 
+/**
+ * A conversion as the service stores it, or an InputError naming every field that is
+ * wrong: each field is checked even when another one failed, so a caller fixes them all
+ * at once. Checks that need a field already found wrong (the amount against the items,
+ * the currency without an event type) are left out for it.
+ */
 function normalize(input: ConversionInput, index: number, eventType: EventTypeInfo | undefined, now: Date): Normalized {
-  storableOrThrow(input.OrderId, 'OrderId');
-  if (input.ClickId !== undefined) storableOrThrow(input.ClickId, 'ClickId');
+  const problems: FieldProblem[] = [];
+  const refuse = (field: string, message: string) => problems.push({ field, message });
+  checkStorable(input.OrderId, 'OrderId', problems);
+  if (input.ClickId !== undefined) checkStorable(input.ClickId, 'ClickId', problems);
   input.Items?.forEach((item, i) => {
-    if (item.Sku !== undefined) storableOrThrow(item.Sku, `Items[${i}].Sku`);
-    if (item.Category !== undefined) storableOrThrow(item.Category, `Items[${i}].Category`);
+    if (item.Sku !== undefined) checkStorable(item.Sku, `Items[${i}].Sku`, problems);
+    if (item.Category !== undefined) checkStorable(item.Category, `Items[${i}].Category`, problems);
   });
-  if (!eventType) throw new InputError(`ActionTrackerId ${input.ActionTrackerId} is not an event type of your programs.`);
-  if (eventType.kind === 'CLICK') {
-    throw new InputError(`ActionTrackerId ${input.ActionTrackerId} is a CLICK event type; clicks are credited from tracked clicks, not posted as conversions.`);
+  if (!eventType) {
+    refuse('ActionTrackerId', `ActionTrackerId ${input.ActionTrackerId} is not an event type of your programs.`);
+  } else if (eventType.kind === 'CLICK') {
+    refuse('ActionTrackerId', `ActionTrackerId ${input.ActionTrackerId} is a CLICK event type; clicks are credited from tracked clicks, not posted as conversions.`);
   }
   const orderId = input.OrderId.trim();
   // biome-ignore lint/suspicious/noControlCharactersInRegex: an OrderId with a control character is refused, so the regex names them
   if (!orderId || orderId.length > MAX_ORDER_ID_LENGTH || /[\u0000-\u001f\u007f]/.test(orderId)) {
-    throw new InputError(`OrderId must have 1 to ${MAX_ORDER_ID_LENGTH} printable characters.`);
-  }
-  if (!ISO_WITH_OFFSET.test(input.EventDate) || Number.isNaN(Date.parse(input.EventDate))) {
-    throw new InputError(`EventDate "${input.EventDate}" is not an ISO 8601 date-time with a time zone offset (e.g. 2026-01-15T10:30:00-05:00).`);
+    refuse('OrderId', `OrderId must have 1 to ${MAX_ORDER_ID_LENGTH} printable characters.`);
   }
   const eventAt = new Date(input.EventDate);
-  if (eventAt.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) {
-    throw new InputError(`EventDate ${input.EventDate} is in the future; an event cannot be reported before it happens.`);
+  if (!ISO_WITH_OFFSET.test(input.EventDate) || Number.isNaN(eventAt.getTime())) {
+    refuse('EventDate', `EventDate "${input.EventDate}" is not an ISO 8601 date-time with a time zone offset (e.g. 2026-01-15T10:30:00-05:00).`);
+  } else if (eventAt.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) {
+    refuse('EventDate', `EventDate ${input.EventDate} is in the future; an event cannot be reported before it happens.`);
+  } else if (eventAt.getTime() < now.getTime() - MAX_EVENT_AGE_DAYS * 86_400_000) {
+    refuse('EventDate', `EventDate ${input.EventDate} is more than ${MAX_EVENT_AGE_DAYS} days ago.`);
   }
-  if (eventAt.getTime() < now.getTime() - MAX_EVENT_AGE_DAYS * 86_400_000) {
-    throw new InputError(`EventDate ${input.EventDate} is more than ${MAX_EVENT_AGE_DAYS} days ago.`);
+  const clickId = input.ClickId?.trim() || null;
+  if (clickId !== null && clickId.length > 64) refuse('ClickId', 'ClickId must have at most 64 characters.');
+  // Without a usable event type the program's currency is unknown: amounts cannot be read.
+  const usable = eventType && eventType.kind !== 'CLICK' ? eventType : undefined;
+  if (usable && input.CurrencyCode !== undefined && input.CurrencyCode !== usable.currency) {
+    refuse('CurrencyCode', `CurrencyCode ${input.CurrencyCode} is not the program's currency (${usable.currency}).`);
   }
-  if (input.CurrencyCode !== undefined && input.CurrencyCode !== eventType.currency) {
-    throw new InputError(`CurrencyCode ${input.CurrencyCode} is not the program's currency (${eventType.currency}).`);
-  }
-  const currency = eventType.currency;
+  const currency = usable?.currency;
   let items: ActionItem[] | null = null;
+  let itemsTotal: bigint | undefined;
   if (input.Items && input.Items.length > 0) {
-    items = input.Items.map((item, i) => {
+    const read = input.Items.map((item, i): ActionItem | null => {
+      let ok = true;
       if (!Number.isInteger(item.Quantity) || item.Quantity < 1 || item.Quantity > 1_000_000) {
-        throw new InputError(`Items[${i}].Quantity must be a whole number from 1 to 1,000,000.`);
+        refuse(`Items[${i}].Quantity`, `Items[${i}].Quantity must be a whole number from 1 to 1,000,000.`);
+        ok = false;
       }
+      const amountMinor = currency ? parseAmount(item.Amount, currency, `Items[${i}].Amount`, problems) : null;
+      if (!ok || amountMinor === null) return null;
       return {
         ...(item.Sku !== undefined ? { sku: item.Sku.trim() } : {}),
         ...(item.Category !== undefined ? { category: item.Category.trim() } : {}),
         quantity: item.Quantity,
-        amountMinor: parseAmount(item.Amount, currency, `Items[${i}].Amount`),
+        amountMinor,
       };
     });
-  }
-  const itemsTotal = items?.reduce((sum, item) => sum + item.amountMinor, 0n);
-  let amountMinor: bigint;
-  if (input.Amount !== undefined) {
-    amountMinor = parseAmount(input.Amount, currency, 'Amount');
-    if (itemsTotal !== undefined && itemsTotal !== amountMinor) {
-      throw new InputError(`Amount ${input.Amount} is not the sum of the items' amounts; send matching amounts or leave Amount out.`);
+    if (read.every((item): item is ActionItem => item !== null)) {
+      items = read;
+      itemsTotal = items.reduce((sum, item) => sum + item.amountMinor, 0n);
     }
-  } else if (itemsTotal !== undefined) {
-    amountMinor = itemsTotal;
-  } else if (eventType.kind === 'SALE') {
-    throw new InputError('Amount is required for a SALE event type (or give Items).');
-  } else {
-    amountMinor = 0n;
   }
-  if (amountMinor > MAX_CONVERSION_AMOUNT_MINOR) {
-    throw new InputError(`The sale amount ${formatMinor(amountMinor, currency)} is larger than a conversion may carry (${formatMinor(MAX_CONVERSION_AMOUNT_MINOR, currency)}).`);
+  let amountMinor: bigint | null = null;
+  if (currency && usable) {
+    if (input.Amount !== undefined) {
+      amountMinor = parseAmount(input.Amount, currency, 'Amount', problems);
+      if (amountMinor !== null && itemsTotal !== undefined && itemsTotal !== amountMinor) {
+        refuse('Amount', `Amount ${input.Amount} is not the sum of the items' amounts; send matching amounts or leave Amount out.`);
+      }
+    } else if (itemsTotal !== undefined) {
+      amountMinor = itemsTotal;
+    } else if (!input.Items?.length && usable.kind === 'SALE') {
+      refuse('Amount', 'Amount is required for a SALE event type (or give Items).');
+    } else if (!input.Items?.length) {
+      amountMinor = 0n;
+    }
+    if (amountMinor !== null && amountMinor > MAX_CONVERSION_AMOUNT_MINOR) {
+      refuse('Amount', `The sale amount ${formatMinor(amountMinor, currency)} is larger than a conversion may carry (${formatMinor(MAX_CONVERSION_AMOUNT_MINOR, currency)}).`);
+    }
   }
-  const clickId = input.ClickId?.trim() || null;
-  if (clickId !== null && clickId.length > 64) throw new InputError('ClickId must have at most 64 characters.');
-  const canonical = JSON.stringify([eventType.id, orderId, eventAt.toISOString(), clickId, amountMinor.toString(), itemsToJson(items)]);
+  if (problems.length > 0 || !usable || amountMinor === null) throw new InputError(problems);
+  const canonical = JSON.stringify([usable.id, orderId, eventAt.toISOString(), clickId, amountMinor.toString(), itemsToJson(items)]);
   return {
     index,
-    eventType,
+    eventType: usable,
     orderId,
     eventAt,
     clickId,
@@ -275,7 +307,7 @@ export async function recordConversions(
       }
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      results[index] = { index, status: 'INVALID', message: error.message };
+      results[index] = { index, status: 'INVALID', message: error.message, errors: error.problems };
     }
   }
 
@@ -289,7 +321,7 @@ export async function recordConversions(
     // A fixed insert order keeps two overlapping batches from deadlocking on the unique index.
     decided.sort((a, b) => a.eventType.id - b.eventType.id || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
     await ctx.db.transaction(async (tx) => {
-      for (const [index, result] of (await insertDecided(tx, brand.accountId, brand.userId, decided, now)).entries()) {
+      for (const [index, result] of (await insertDecided(tx, brand.accountId, { userId: brand.userId, credentialId: credentialIdOf(brand) }, decided, now)).entries()) {
         results[index] = result;
       }
     });
@@ -314,7 +346,7 @@ export async function recordConversions(
 async function insertDecided(
   tx: Sql,
   brandAccountId: number,
-  userId: number,
+  by: { userId: number; credentialId: number | null },
   rows: readonly Decided[],
   now: Date,
 ): Promise<Map<number, ConversionResult>> {
@@ -382,7 +414,7 @@ async function insertDecided(
       lockingAt: r.lockingAt!,
       paymentDueAt: r.paymentDueAt!,
     })),
-    { at: now, actorKind: 'BRAND', actorUserId: userId },
+    { at: now, actorKind: 'BRAND', actorUserId: by.userId, actorCredentialId: by.credentialId },
   );
   for (const action of actions) actionIdByConversion.set(action.conversionId!, action.id);
   // insertActions throws on a short count itself; this also holds if it ever stops to.

@@ -46,4 +46,10 @@ export type ConversionResult =
       actionId: string | null;
       rejectReason: RejectReason | null;
     }
-  | { index: number; status: 'INVALID' | 'CONFLICT'; message: string };
+  | {
+      index: number;
+      status: 'INVALID' | 'CONFLICT';
+      message: string;
+      /** INVALID by the service's checks: each field that is wrong (`Items[0].Amount`) with what is wrong with it. */
+      errors?: Array<{ field: string; message: string }>;
+    };

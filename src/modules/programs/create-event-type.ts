@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../../core/context.js';
 import { conflict, invalid } from '../../core/errors.js';
-import { requireAccountActor, type Actor } from '../accounts/actor.js';
+import { credentialIdOf, requireAccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { getOwnProgramOrThrow, type EventTypeKind, type EventTypeRow, type ReturnsProcessing } from './queries.js';
 
@@ -32,6 +32,7 @@ export async function createEventType(
     await recordAuditEvent(tx, {
       at: ctx.clock.now(),
       actorUserId: brand.userId,
+      actorCredentialId: credentialIdOf(brand),
       accountId: brand.accountId,
       action: 'event_type.created',
       subject: `event_type:${rows[0]!.id}`,

@@ -2,7 +2,7 @@ import type { ServiceContext } from '../../core/context.js';
 import { invalid } from '../../core/errors.js';
 import { isValidTimeZone } from '../../core/time-zone.js';
 import { isCurrencyCode } from '../../money/index.js';
-import { requireAccountActor, type Actor } from '../accounts/actor.js';
+import { credentialIdOf, requireAccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { normalizeLandingDomainsOrThrow, normalizeWebsiteUrlOrThrow } from './landing-domains.js';
 import { getOwnProgramOrThrow, type ProgramRow } from './queries.js';
@@ -48,6 +48,7 @@ export async function createProgram(ctx: ServiceContext, actor: Actor, input: Cr
     await recordAuditEvent(tx, {
       at: ctx.clock.now(),
       actorUserId: brand.userId,
+      actorCredentialId: credentialIdOf(brand),
       accountId: brand.accountId,
       action: 'program.created',
       subject: `program:${programId}`,

@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../../core/context.js';
 import { conflict, invalid } from '../../core/errors.js';
-import { requireAccountActor, type Actor } from '../accounts/actor.js';
+import { credentialIdOf, requireAccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { getOwnProgramOrThrow, getVisibleProgramOrThrow, listEventTypes, TEMPLATE_TERMS_COLUMNS, templateTermsFromStored, type TemplateTermsRow, type TemplateTermsStoredRow } from './queries.js';
 
@@ -57,6 +57,7 @@ export async function createTemplateTerms(
     await recordAuditEvent(tx, {
       at: ctx.clock.now(),
       actorUserId: brand.userId,
+      actorCredentialId: credentialIdOf(brand),
       accountId: brand.accountId,
       action: 'template_terms.created',
       subject: `template_terms:${rows[0]!.id}`,
@@ -77,6 +78,7 @@ export async function archiveTemplateTerms(ctx: ServiceContext, actor: Actor, pr
     await recordAuditEvent(tx, {
       at: ctx.clock.now(),
       actorUserId: brand.userId,
+      actorCredentialId: credentialIdOf(brand),
       accountId: brand.accountId,
       action: 'template_terms.archived',
       subject: `template_terms:${termsId}`,

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../../core/context.js';
-import { requireAccountActor, type Actor } from '../accounts/actor.js';
+import { credentialIdOf, requireAccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { checkProgramNameOrThrow, checkTimeZoneOrThrow } from './create-program.js';
 import { normalizeLandingDomainsOrThrow, normalizeWebsiteUrlOrThrow } from './landing-domains.js';
@@ -45,6 +45,7 @@ export async function updateProgram(ctx: ServiceContext, actor: Actor, programId
     await recordAuditEvent(tx, {
       at: ctx.clock.now(),
       actorUserId: brand.userId,
+      actorCredentialId: credentialIdOf(brand),
       accountId: brand.accountId,
       action: 'program.updated',
       subject: `program:${programId}`,

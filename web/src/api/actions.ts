@@ -3,11 +3,23 @@
  * Every command invalidates the account's action lists, details and balances, so lists,
  * the details panel and the balance cards show the new state at once.
  */
-import { keepPreviousData, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import type { QueryValue } from './client';
 import { useAccount, useAccountApi, useAccountKey } from './session';
-import type { ActionDetail, ActionPage, BulkBody, BulkOperation, BulkResult, ModifyBody, ModifyItemsBody, ReverseBody } from '@contract/actions';
+import type {
+  ActionDetail,
+  ActionIds,
+  ActionPage,
+  ActionPreview,
+  ActionTotals,
+  BulkBody,
+  BulkOperation,
+  BulkResult,
+  ModifyBody,
+  ModifyItemsBody,
+  ReverseBody,
+} from '@contract/actions';
 import type { Page } from '@contract/common';
 import type { BrandPartner, Contract } from '@contract/contracts';
 import type { ChangeReasonCode } from '@contract/enums';
@@ -22,6 +34,23 @@ export function useActionsPage(query: Record<string, QueryValue>) {
     queryFn: () => http.get<ActionPage>('/api/v1/actions', query),
     placeholderData: keepPreviousData,
   });
+}
+
+/** Totals per currency of every action the filters match (the server adds them up, not the page). */
+export function useActionTotals(filter: Record<string, QueryValue>) {
+  const http = useAccountApi();
+  const key = useAccountKey();
+  return useQuery({
+    queryKey: key('actions', 'totals', filter),
+    queryFn: () => http.get<ActionTotals>('/api/v1/actions/totals', filter),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** "Select all N matching": the ids of every action the filters match, up to the bulk limit. */
+export function useMatchingActionIds() {
+  const http = useAccountApi();
+  return useMutation({ mutationFn: (filter: Record<string, QueryValue>) => http.get<ActionIds>('/api/v1/actions/ids', filter) });
 }
 
 export function useActionDetail(actionId: string | null) {
@@ -113,6 +142,12 @@ export function useActionCommands() {
       modify: (actionId: string, body: ModifyBody) => single(actionId, 'modify', body),
       /** Several item changes with one reason, all or nothing (Modify Item Details). */
       modifyItems: (actionId: string, body: ModifyItemsBody) => single(actionId, 'modify-items', body),
+      /**
+       * What a modify or modify-items request would do (the server's dry run, with the
+       * contract's terms): the new amount and payout, nothing saved and nothing to refresh.
+       */
+      preview: (actionId: string, verb: 'modify' | 'modify-items', body: ModifyBody | ModifyItemsBody) =>
+        http.post<ActionPreview>(`/api/v1/actions/${actionId}/${verb}?dryRun=true`, body),
       restore: (actionId: string) => single(actionId, 'restore'),
       reset: (actionId: string) => single(actionId, 'reset'),
       bulk: async (operation: BulkOperation, actionIds: string[], reason?: ChangeReasonCode) => {

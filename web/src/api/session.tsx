@@ -1,10 +1,9 @@
 import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { ApiError, accountApi, api, type AccountApi } from './client';
-import type { Me, MeAccount } from '@contract/session';
+import type { Me, MeAccount, MeAccountBody } from '@contract/session';
 
 export const ME_KEY = ['me'] as const;
-const ACCOUNT_STORAGE_KEY = 'lockstep.accountId';
 
 /** GET /me; a 401 means "not logged in", which is data (null), not an error. */
 export async function fetchMe(): Promise<Me | null> {
@@ -20,20 +19,16 @@ export function useMeQuery() {
   return useQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 60_000, retry: false });
 }
 
-function storedAccountId(): number | null {
+/**
+ * Remembers the account the user now works in, on the server (PUT /me/account), so the
+ * next login opens it on any device (/me's DefaultAccountId). Best effort: if it fails,
+ * this tab still works in the account, and the next login opens the one before.
+ */
+export async function rememberAccount(id: number): Promise<void> {
   try {
-    const raw = localStorage.getItem(ACCOUNT_STORAGE_KEY);
-    return raw && /^\d+$/.test(raw) ? Number(raw) : null;
+    await api.put<Me>('/api/v1/me/account', { AccountId: id } satisfies MeAccountBody);
   } catch {
-    return null;
-  }
-}
-
-export function rememberAccount(id: number): void {
-  try {
-    localStorage.setItem(ACCOUNT_STORAGE_KEY, String(id));
-  } catch {
-    // Private mode: the choice lasts for this page only.
+    // The switch itself is this tab's state; only the memory of it for the next login is lost.
   }
 }
 
@@ -49,12 +44,14 @@ const SessionContext = createContext<Session | null>(null);
 
 export function SessionProvider({ me, children }: { me: Me; children: ReactNode }) {
   const queryClient = useQueryClient();
-  const [chosen, setChosen] = useState<number | null>(storedAccountId);
-  const account = me.Accounts.find((a) => a.Id === chosen) ?? me.Accounts[0] ?? null;
+  const [chosen, setChosen] = useState<number | null>(null);
+  // The account chosen in this tab; else the server's choice (the last used, else the
+  // first the user administers), which the next login on any device opens too.
+  const account = me.Accounts.find((a) => a.Id === chosen) ?? me.Accounts.find((a) => a.Id === me.DefaultAccountId) ?? me.Accounts[0] ?? null;
 
   const switchAccount = useCallback(
     (accountId: number) => {
-      rememberAccount(accountId);
+      void rememberAccount(accountId);
       setChosen(accountId);
       // Data of the other account stays cached under its own key; refresh it on return.
       void queryClient.invalidateQueries({ queryKey: ['account', accountId] });

@@ -37,6 +37,30 @@ export function formatDateTime(iso: string | null | undefined, timeZone?: string
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
+/**
+ * A contract date as both parties read it: "28 Jan 2027" in the program's time zone (the
+ * zone its locking and payment dates are reckoned in), so a brand in New York and a
+ * partner in Los Angeles see the same day for the same locking date.
+ */
+export function formatContractDate(iso: string | null | undefined, programTimeZone: string): string {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat('en-GB', { timeZone: safeZone(programTimeZone), day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso));
+}
+
+/** "28 Jan 2027, 00:00" in a time zone: a contract date with its time, where the day's boundary matters. */
+export function formatContractDateTime(iso: string | null | undefined, timeZone: string): string {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: safeZone(timeZone),
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+}
+
 /** Today's local date (YYYY-MM-DD) in a time zone. */
 export function todayIn(timeZone: string): string {
   return formatDate(new Date().toISOString(), timeZone);

@@ -40,9 +40,10 @@ export function AcceptInvitationPage() {
 
   const enter = (joinedMe: Me) => {
     const joined = joinedMe.Accounts.find((a) => a.Name === invitation.data?.AccountName);
-    if (joined) rememberAccount(joined.Id);
+    // The account just joined is the one to work in now, and at the next login.
+    if (joined) void rememberAccount(joined.Id);
     queryClient.clear();
-    queryClient.setQueryData(ME_KEY, joinedMe);
+    queryClient.setQueryData(ME_KEY, joined ? { ...joinedMe, DefaultAccountId: joined.Id } : joinedMe);
     navigate('/', { replace: true });
   };
 

@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { useActionCommands } from '../../api/actions';
 import { errorDetail } from '../../api/client';
 import { useAccount } from '../../api/session';
-import type { Action, ActionDetail } from '@contract/actions';
+import type { Action, ActionDetail, ModifyBody, ModifyItemsBody } from '@contract/actions';
 import type { ChangeReasonCode } from '@contract/enums';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Notice } from '../../components/Feedback';
@@ -16,11 +17,23 @@ interface ItemDraft {
   reject: boolean;
 }
 
+/** The value after `ms` without a change (the dry run is asked for once typing pauses). */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
 /**
  * "Modify Item Details": per item, reject it or give it a new amount; for an action
  * without items, a new sale amount. The payout is recomputed by the server from the
- * contract's terms. All the changes go in one request (modify-items) with the chosen
- * reason, and the server keeps all of them or none.
+ * contract's terms, and shown before saving: the same request as a dry run
+ * (`?dryRun=true`), which saves nothing. All the changes go in one request
+ * (modify-items) with the chosen reason, and the server keeps all of them or none.
+ * Items are numbered from 1, as in the API and in files (Sku1 is item 1).
  */
 export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; onClose: () => void }) {
   const account = useAccount();
@@ -52,33 +65,47 @@ export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; o
   const amountChanged = !hasItems && !amountError && normalizeAmount(amount, c) !== normalizeAmount(action.Amount, c);
   const rejectsAll = hasItems && liveItems.length > 0 && rejecting.length === liveItems.length;
   const reversesOrder = !hasItems && amountChanged && isZeroAmount(amount) && !isZeroAmount(action.IntendedAmount);
+  const nothingChanged = hasItems ? rejecting.length === 0 && changedItems.length === 0 : !amountError && !amountChanged;
+  const unchangedText = hasItems
+    ? `Nothing to save yet: every item keeps its amount (sale amount ${formatMoney(action.Amount, c)}, payout ${formatMoney(action.Payout, c)}). Reject an item or give one a new amount.`
+    : `Nothing to save yet: ${formatMoney(amount || '0', c)} is the sale amount the action already has (payout ${formatMoney(action.Payout, c)}). Enter a different amount; 0 reverses the action.`;
+
+  // The request as it would be sent, for the server's dry run (the reason does not change
+  // the amounts; one is needed for the request to be valid).
+  const itemsBody = (why: ChangeReasonCode): ModifyItemsBody => ({
+    Reason: why,
+    Items: [
+      ...rejecting.map((item) => ({ Index: item.Index, Reject: true as const })),
+      ...changedItems.map((item) => ({ Index: item.Index, Amount: normalizeAmount(items[item.Index - 1]!.amount, c) })),
+    ],
+  });
+  const amountBody = (why: ChangeReasonCode): ModifyBody => ({ Reason: why, Amount: normalizeAmount(amount, c) });
+  const previewable = !nothingChanged && !amountError && !itemProblems.some(Boolean);
+  const draft = useSettled(previewable ? JSON.stringify(hasItems ? itemsBody(reason || 'OTHER') : amountBody(reason || 'OTHER')) : null, 300);
+  const preview = useQuery({
+    queryKey: ['account', account.Id, 'action-preview', action.Id, draft],
+    queryFn: () => commands.preview(action.Id, hasItems ? 'modify-items' : 'modify', JSON.parse(draft!) as ModifyBody | ModifyItemsBody),
+    enabled: draft !== null && previewable,
+    retry: false,
+    staleTime: 10_000,
+  });
 
   const submit = async () => {
     setShowProblems(true);
     setError(null);
     if (!reason) return setError('Choose the reason for the modification: the partner sees it.');
     if (amountError || itemProblems.some(Boolean)) return setError('Correct the amounts marked above.');
-    if (hasItems ? rejecting.length === 0 && changedItems.length === 0 : !amountChanged) {
-      return setError(hasItems ? 'Reject an item or enter a new amount first.' : 'Enter a new sale amount first.');
-    }
+    if (nothingChanged) return setError(unchangedText);
     setPending(true);
     const done: string[] = [
-      ...rejecting.map((item) => `item ${item.Index + 1} rejected`),
+      ...rejecting.map((item) => `item ${item.Index} rejected`),
       ...(changedItems.length
-        ? [`${changedItems.length === 1 ? `item ${changedItems[0]!.Index + 1}` : `${changedItems.length} items`} re-priced`]
+        ? [`${changedItems.length === 1 ? `item ${changedItems[0]!.Index}` : `${changedItems.length} items`} re-priced`]
         : []),
     ];
     let result: ActionDetail;
     try {
-      result = hasItems
-        ? await commands.modifyItems(action.Id, {
-            Reason: reason,
-            Items: [
-              ...rejecting.map((item) => ({ Index: item.Index, Reject: true as const })),
-              ...changedItems.map((item) => ({ Index: item.Index, Amount: normalizeAmount(items[item.Index]!.amount, c) })),
-            ],
-          })
-        : await commands.modify(action.Id, { Reason: reason, Amount: normalizeAmount(amount, c) });
+      result = hasItems ? await commands.modifyItems(action.Id, itemsBody(reason)) : await commands.modify(action.Id, amountBody(reason));
     } catch (e) {
       setPending(false);
       // The server applies all of the changes or none of them: nothing was saved.
@@ -133,7 +160,7 @@ export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; o
                 const problem = showProblems ? itemProblems[i] : null;
                 return (
                   <tr key={item.Index} className={item.Rejected || draft.reject ? 'item-rejected' : undefined} data-testid={`modify-item-${item.Index}`}>
-                    <td className="num muted">{item.Index + 1}</td>
+                    <td className="num muted">{item.Index}</td>
                     <td className="mono">{item.Sku ?? '—'}</td>
                     <td>{item.Category ?? '—'}</td>
                     <td className="align-right num">{item.Quantity}</td>
@@ -146,7 +173,7 @@ export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; o
                           <input
                             className={`input input-sm input-num ${problem ? 'input-invalid' : ''}`}
                             inputMode="decimal"
-                            aria-label={`New amount of item ${item.Index + 1}`}
+                            aria-label={`New amount of item ${item.Index}`}
                             aria-invalid={problem ? true : undefined}
                             value={draft.reject ? '0' : draft.amount}
                             disabled={draft.reject || pending}
@@ -166,7 +193,7 @@ export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; o
                             checked={draft.reject}
                             disabled={pending}
                             onChange={(e) => setItem(i, { reject: e.target.checked })}
-                            aria-label={`Reject item ${item.Index + 1}`}
+                            aria-label={`Reject item ${item.Index}`}
                           />
                           <span aria-hidden="true">Reject</span>
                         </label>
@@ -201,6 +228,24 @@ export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; o
         <ReasonSelect value={reason} onChange={setReason} />
       </Field>
       <p className="muted small">The payout is recomputed from the partner’s contract terms. Every change is kept in the action’s modification history.</p>
+      <div className="modify-preview" aria-live="polite" data-testid="modify-preview">
+        {nothingChanged ? (
+          <p className="muted small" data-testid="modify-unchanged">
+            {unchangedText}
+          </p>
+        ) : !previewable ? null : preview.error ? (
+          <ErrorMessage>{errorDetail(preview.error)}</ErrorMessage>
+        ) : preview.data && draft !== null && !preview.isFetching ? (
+          <p>
+            After this change: sale amount <strong className="num">{formatMoney(preview.data.Amount, c)}</strong>, payout{' '}
+            <strong className="num">{formatMoney(preview.data.Payout, c)}</strong> (now {formatMoney(preview.data.PayoutBefore, c)}; {formatMoney(preview.data.DeltaPayout, c)})
+            {preview.data.State === 'REVERSED' ? ', and the action is reversed' : ''}. Computed by the server from the contract’s terms; nothing is saved until you
+            press Modify.
+          </p>
+        ) : (
+          <p className="muted small">Computing the new payout…</p>
+        )}
+      </div>
       {rejectsAll ? <Notice kind="warning">Rejecting every item reverses the action.</Notice> : null}
       {reversesOrder ? <Notice kind="warning">A sale amount of 0 reverses the action.</Notice> : null}
       {error ? <ErrorMessage>{error}</ErrorMessage> : null}

@@ -7,26 +7,28 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { NavLink } from 'react-router';
-import { useActionsPage, useBrandPartners, useEventTypesOf } from '../../api/actions';
-import type { QueryValue } from '../../api/client';
+import { useActionsPage, useActionTotals, useBrandPartners, useEventTypesOf, useMatchingActionIds } from '../../api/actions';
+import { errorDetail, type QueryValue } from '../../api/client';
 import { usePrograms } from '../../api/queries';
 import { useAccount } from '../../api/session';
-import type { Action, BulkOperation } from '@contract/actions';
+import type { Action, ActionTotals, BulkOperation } from '@contract/actions';
 import { APPROVED_STATUS_DETAILS, CHANGE_REASON_CODES } from '@contract/enums';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { DebouncedInput } from '../../components/DebouncedInput';
 import { DownloadButtons } from '../../components/DownloadButton';
 import { PageHeader } from '../../components/Form';
 import { Menu, type MenuItem } from '../../components/Menu';
-import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
+import { addDays, isLocalDate, startOfDayIso } from '../../lib/format';
 import { formatMoney, isZeroAmount } from '../../lib/money';
 import { positiveIntParam, tableStateToParams, useSearchState } from '../../lib/searchState';
 import { ActionDetailsDrawer } from '../shared/actions/ActionDetailsDrawer';
+import { ActionLockingDate, ContractDate } from '../shared/actions/ContractDate';
 import { StatusDetailBadge } from '../shared/actions/ActionStatus';
 import { brandAvailability, type BrandOperation } from '../shared/actions/availability';
 import { ActionOperationDialog, type PendingOperation } from './ActionOperationDialog';
 import { BulkDialog, BulkOutcome, type BulkReport } from './BulkActions';
 import { RejectedConversionsView } from './RejectedConversionsView';
+import '../../styles/actions.css';
 
 export type PendingPayoutsView = 'actions' | 'reversed' | 'rejected';
 
@@ -63,7 +65,7 @@ export function PendingPayoutsPage({ view }: { view: PendingPayoutsView }) {
     <div className="page">
       <PageHeader
         title="Pending Payouts"
-        subtitle={`Actions of ${account.Name} waiting to lock: approve, reverse or modify them before their locking date. Dates in ${account.TimeZone}.`}
+        subtitle={`Actions of ${account.Name} waiting to lock: approve, reverse or modify them before their locking date. Event and locking dates are in each program's time zone, as the partner sees them.`}
         actions={view === 'rejected' ? undefined : <ActionsDownload reversed={view === 'reversed'} />}
       />
       <PendingPayoutsNav />
@@ -77,6 +79,8 @@ function useActionsParams(reversed: boolean) {
   const status = reversed ? '' : (STATUS_OPTIONS.find(([v]) => v === get('status'))?.[0] ?? 'Pending');
   const reason = reversed ? (CHANGE_REASON_CODES.find((r) => r === get('reason')) ?? '') : '';
   const partnerId = positiveIntParam(get('partnerId'));
+  const programId = positiveIntParam(get('programId'));
+  const currency = /^[A-Z]{3}$/.test(get('currency')) ? get('currency') : '';
   const actionTrackerId = positiveIntParam(get('actionTrackerId'));
   const orderId = get('orderId').slice(0, 64);
   const actionId = get('actionId');
@@ -87,10 +91,39 @@ function useActionsParams(reversed: boolean) {
   const sort = SORT_KEYS.includes(get('sort')) ? get('sort') : 'EventDate';
   const order: 'asc' | 'desc' = get('order') === 'asc' ? 'asc' : 'desc';
   const openId = positiveIntParam(get('action'));
-  return { status, reason, partnerId, actionTrackerId, orderId, actionId, from, to, page, pageSize, sort, order, openId, update };
+  return { status, reason, partnerId, programId, currency, actionTrackerId, orderId, actionId, from, to, page, pageSize, sort, order, openId, update };
 }
 
 type ActionsParams = ReturnType<typeof useActionsParams>;
+
+/** A row is selectable when the server allows one of the view's bulk operations on it. */
+function selectableFor(a: Action, reversed: boolean): boolean {
+  return a.AllowedOperations.some((op) => (reversed ? op === 'RESTORE' || op === 'RESET' : op === 'APPROVE' || op === 'REVERSE'));
+}
+
+/** Above the table: per currency, how many actions match and their sale amounts and payouts (all of them, not the page). */
+function ActionTotalsStrip({ totals, loading }: { totals: ActionTotals['Totals'] | undefined; loading: boolean }) {
+  if (loading || !totals) return <div className="totals-strip muted small">Totals…</div>;
+  if (totals.length === 0) return null;
+  return (
+    <section className="totals-strip" aria-label="Totals of the matching actions" data-testid="action-totals">
+      {totals.map((t) => (
+        <div key={t.Currency} className="totals-item" data-testid={`totals-${t.Currency}`}>
+          <span className="totals-currency">{t.Currency}</span>
+          <span>
+            {t.Count.toLocaleString('en-US')} {t.Count === 1 ? 'action' : 'actions'}
+          </span>
+          <span>
+            Sale amount <strong className="num" data-testid={`totals-${t.Currency}-amount`}>{formatMoney(t.Amount, t.Currency)}</strong>
+          </span>
+          <span>
+            Payout <strong className="num" data-testid={`totals-${t.Currency}-payout`}>{formatMoney(t.Payout, t.Currency)}</strong>
+          </span>
+        </div>
+      ))}
+    </section>
+  );
+}
 
 function isActionId(text: string): boolean {
   return text === '' || /^\d{1,18}$/.test(text);
@@ -111,6 +144,8 @@ function actionsFilter(p: ActionsParams, reversed: boolean, timeZone: string): R
           ? { state: 'APPROVED' }
           : { statusDetail: p.status }),
     partnerId: p.partnerId,
+    programId: p.programId,
+    currency: p.currency,
     actionTrackerId: p.actionTrackerId,
     orderId: p.orderId,
     actionId: isActionId(p.actionId) ? p.actionId : '',
@@ -148,13 +183,21 @@ function ActionsView({ reversed }: { reversed: boolean }) {
   const [report, setReport] = useState<BulkReport | null>(null);
 
   const actionIdValid = isActionId(p.actionId);
-  const query = { page: p.page, pageSize: p.pageSize, ...actionsFilter(p, reversed, tz) };
+  const filter = actionsFilter(p, reversed, tz);
+  const query = { page: p.page, pageSize: p.pageSize, ...filter };
   const actions = useActionsPage(query);
+  // Totals of every matching action (the server's, not the page's), per currency.
+  const totals = useActionTotals(filter);
+  const matching = useMatchingActionIds();
+  const [allMatching, setAllMatching] = useState<{ count: number; more: boolean } | null>(null);
 
   // A new filter, sort or page is a new list: a selection of rows no longer shown would surprise.
   const queryKey = JSON.stringify(query);
   // biome-ignore lint/correctness/useExhaustiveDependencies: queryKey is what the effect runs for, not a value it reads
-  useEffect(() => setSelected(new Set()), [queryKey]);
+  useEffect(() => {
+    setSelected(new Set());
+    setAllMatching(null);
+  }, [queryKey]);
 
   const rows = actions.data?.Items ?? NO_ACTIONS;
 
@@ -193,8 +236,9 @@ function ActionsView({ reversed }: { reversed: boolean }) {
       }),
       col.accessor('EventDate', {
         header: 'Event Date',
-        meta: { className: 'nowrap', width: 108 },
-        cell: (info) => <span title={formatDateTime(info.getValue(), tz)}>{formatDate(info.getValue(), tz)}</span>,
+        meta: { className: 'nowrap', width: 120 },
+        // In the program's time zone, as the partner (or the brand) sees it too.
+        cell: (info) => <ContractDate iso={info.getValue()} timeZone={info.row.original.ProgramTimeZone} />,
       }),
       col.accessor('MediaPartnerName', { header: 'Partner', meta: { className: 'nowrap' } }),
       col.accessor('EventTypeName', {
@@ -242,8 +286,8 @@ function ActionsView({ reversed }: { reversed: boolean }) {
       }),
       col.accessor('LockingDate', {
         header: 'Locking Date',
-        meta: { className: 'nowrap', width: 112 },
-        cell: (info) => <span title={formatDateTime(info.getValue(), tz)}>{formatDate(info.getValue(), tz)}</span>,
+        meta: { className: 'nowrap', width: 132 },
+        cell: (info) => <ActionLockingDate action={info.row.original} />,
       }),
       col.accessor('State', {
         header: 'Status',
@@ -274,9 +318,29 @@ function ActionsView({ reversed }: { reversed: boolean }) {
     sorting: [{ id: p.sort, desc: p.order === 'desc' }],
     search: '',
   };
-  const filtered = !!(p.partnerId || p.actionTrackerId || p.orderId || p.actionId || p.from || p.to || p.reason || (!reversed && p.status !== 'Pending'));
-  const reset = () => update({ partnerId: null, actionTrackerId: null, orderId: null, actionId: null, from: null, to: null, status: null, reason: null, page: null });
-  const multiProgram = (programs.data?.length ?? 0) > 1;
+  const filtered = !!(
+    p.partnerId ||
+    p.programId ||
+    p.currency ||
+    p.actionTrackerId ||
+    p.orderId ||
+    p.actionId ||
+    p.from ||
+    p.to ||
+    p.reason ||
+    (!reversed && p.status !== 'Pending')
+  );
+  const reset = () =>
+    update({ partnerId: null, programId: null, currency: null, actionTrackerId: null, orderId: null, actionId: null, from: null, to: null, status: null, reason: null, page: null });
+  const currencies = [...new Set((programs.data ?? []).map((x) => x.Currency))].sort();
+  // Each event type once, named with its program ("Online Sale (SALE) · Acme Outdoor US"):
+  // programs often share event type names. With a program chosen, only its event types.
+  const eventTypeOptions = eventTypes
+    .filter(({ program }) => !p.programId || String(program.Id) === String(p.programId))
+    .flatMap(({ program, eventTypes: types }) => types.map((et) => ({ id: et.Id, label: `${et.Name} (${et.Kind}) · ${program.Name}` })))
+    .filter((option, i, all) => all.findIndex((o) => o.id === option.id) === i);
+  const moneySorted = p.sort === 'Amount' || p.sort === 'Payout';
+  const severalCurrencies = (totals.data?.Totals.length ?? 0) > 1;
 
   const toolbar = (
     <div className="filters">
@@ -292,26 +356,42 @@ function ActionsView({ reversed }: { reversed: boolean }) {
         </select>
       </label>
       <label className="filter">
+        <span className="filter-label">Program</span>
+        <select
+          className="select select-partner"
+          value={p.programId}
+          onChange={(e) => update({ programId: e.target.value, actionTrackerId: null, page: null })}
+        >
+          <option value="">All programs</option>
+          {(programs.data ?? []).map((x) => (
+            <option key={x.Id} value={x.Id}>
+              {x.Name} ({x.Currency})
+            </option>
+          ))}
+        </select>
+      </label>
+      {currencies.length > 1 ? (
+        <label className="filter">
+          <span className="filter-label">Currency</span>
+          <select className="select select-currency" value={p.currency} onChange={(e) => update({ currency: e.target.value, page: null })}>
+            <option value="">All currencies</option>
+            {currencies.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      <label className="filter">
         <span className="filter-label">Event Type</span>
         <select className="select select-status" value={p.actionTrackerId} onChange={(e) => update({ actionTrackerId: e.target.value, page: null })}>
           <option value="">All event types</option>
-          {eventTypes.map(({ program, eventTypes: types }) =>
-            multiProgram ? (
-              <optgroup key={program.Id} label={program.Name}>
-                {types.map((et) => (
-                  <option key={et.Id} value={et.Id}>
-                    {et.Name} ({et.Kind})
-                  </option>
-                ))}
-              </optgroup>
-            ) : (
-              types.map((et) => (
-                <option key={et.Id} value={et.Id}>
-                  {et.Name} ({et.Kind})
-                </option>
-              ))
-            ),
-          )}
+          {eventTypeOptions.map((option) => (
+            <option key={option.id} value={option.id}>
+              {option.label}
+            </option>
+          ))}
         </select>
       </label>
       {reversed ? (
@@ -387,11 +467,27 @@ function ActionsView({ reversed }: { reversed: boolean }) {
   );
 
   const selectedIds = [...selected];
+  const total = actions.data?.Total ?? 0;
+  const pageSelected = rows.length > 0 && rows.every((a) => selected.has(a.Id) || !selectableFor(a, reversed));
+  // "Select all N matching": every matching action's id from the server, up to the bulk limit.
+  const selectAllMatching = async () => {
+    const found = await matching.mutateAsync(filter);
+    setSelected(new Set(found.Ids));
+    setAllMatching({ count: found.Ids.length, more: found.More });
+  };
   const bulkBar = selected.size ? (
     <section className="bulk-bar" aria-label="Bulk actions" data-testid="bulk-bar">
       <span className="bulk-count" data-testid="selected-count">
-        {selected.size} selected
+        {allMatching
+          ? `All ${allMatching.count.toLocaleString('en-US')} matching selected${allMatching.more ? ` (the first ${allMatching.count.toLocaleString('en-US')}: one bulk request takes at most that many)` : ''}`
+          : `${selected.size} selected`}
       </span>
+      {!allMatching && pageSelected && (total > rows.length || actions.data?.TotalCapped) ? (
+        <button type="button" className="btn btn-sm btn-link" data-testid="select-all-matching" disabled={matching.isPending} onClick={() => void selectAllMatching()}>
+          {matching.isPending ? 'Selecting…' : `Select all ${actions.data?.TotalCapped ? `${total.toLocaleString('en-US')}+` : total.toLocaleString('en-US')} matching`}
+        </button>
+      ) : null}
+      {matching.error ? <span className="field-error">{errorDetail(matching.error)}</span> : null}
       {reversed ? (
         <>
           <button type="button" className="btn btn-sm btn-primary" onClick={() => setBulk('RESTORE')}>
@@ -411,7 +507,14 @@ function ActionsView({ reversed }: { reversed: boolean }) {
           </button>
         </>
       )}
-      <button type="button" className="btn btn-sm btn-link" onClick={() => setSelected(new Set())}>
+      <button
+        type="button"
+        className="btn btn-sm btn-link"
+        onClick={() => {
+          setSelected(new Set());
+          setAllMatching(null);
+        }}
+      >
         Clear selection
       </button>
     </section>
@@ -434,6 +537,13 @@ function ActionsView({ reversed }: { reversed: boolean }) {
         </p>
       ) : null}
       {report ? <BulkOutcome report={report} onDismiss={() => setReport(null)} /> : null}
+      <ActionTotalsStrip totals={totals.data?.Totals} loading={totals.isPending} />
+      {moneySorted && severalCurrencies ? (
+        <p className="muted small" data-testid="money-sort-note">
+          Sorted by currency, then {p.sort === 'Payout' ? 'payout' : 'sale amount'}: amounts in different currencies are not compared. Choose a currency to
+          sort one currency only.
+        </p>
+      ) : null}
       <div className="card">
         {bulkBar}
         <DataTable
@@ -457,7 +567,7 @@ function ActionsView({ reversed }: { reversed: boolean }) {
             selected,
             onChange: setSelected,
             // A row is selectable when the server allows one of the view's bulk operations on it.
-            canSelect: (a) => a.AllowedOperations.some((op) => (reversed ? op === 'RESTORE' || op === 'RESET' : op === 'APPROVE' || op === 'REVERSE')),
+            canSelect: (a) => selectableFor(a, reversed),
             rowLabel: (a) => `Select action ${a.Id}`,
           }}
           server={{
@@ -480,6 +590,7 @@ function ActionsView({ reversed }: { reversed: boolean }) {
             setBulk(null);
             setReport(r);
             setSelected(new Set());
+            setAllMatching(null);
           }}
         />
       ) : null}

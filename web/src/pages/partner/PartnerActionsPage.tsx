@@ -12,10 +12,11 @@ import { columnsFor, DataTable, type ServerTableState } from '../../components/D
 import { DebouncedInput } from '../../components/DebouncedInput';
 import { DownloadButtons } from '../../components/DownloadButton';
 import { PageHeader } from '../../components/Form';
-import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
+import { addDays, isLocalDate, startOfDayIso } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import { positiveIntParam, tableStateToParams, useSearchState } from '../../lib/searchState';
 import { ActionDetailsDrawer } from '../shared/actions/ActionDetailsDrawer';
+import { ActionLockingDate, ContractDate } from '../shared/actions/ContractDate';
 import { StatusDetailBadge } from '../shared/actions/ActionStatus';
 import { labelWithCode, reasonLabel } from '../../lib/labels';
 import { BalanceCards } from '../shared/Balances';
@@ -84,8 +85,9 @@ export function PartnerActionsPage() {
       }),
       col.accessor('EventDate', {
         header: 'Event Date',
-        meta: { className: 'nowrap', width: 108 },
-        cell: (info) => <span title={formatDateTime(info.getValue(), tz)}>{formatDate(info.getValue(), tz)}</span>,
+        meta: { className: 'nowrap', width: 120 },
+        // In the program's time zone, as the partner (or the brand) sees it too.
+        cell: (info) => <ContractDate iso={info.getValue()} timeZone={info.row.original.ProgramTimeZone} />,
       }),
       col.accessor('CampaignName', { header: 'Program' }),
       col.accessor('EventTypeName', {
@@ -117,8 +119,8 @@ export function PartnerActionsPage() {
       }),
       col.accessor('LockingDate', {
         header: 'Locking Date',
-        meta: { className: 'nowrap', width: 112 },
-        cell: (info) => <span title={formatDateTime(info.getValue(), tz)}>{formatDate(info.getValue(), tz)}</span>,
+        meta: { className: 'nowrap', width: 132 },
+        cell: (info) => <ActionLockingDate action={info.row.original} />,
       }),
       col.accessor('StatusDetail', {
         id: 'State',
@@ -136,7 +138,7 @@ export function PartnerActionsPage() {
         ),
       }),
     ],
-    [tz, update],
+    [update],
   );
 
   const tableState: ServerTableState = { pageIndex: page - 1, pageSize, sorting: [{ id: sort, desc: order === 'desc' }], search: '' };
@@ -208,7 +210,7 @@ export function PartnerActionsPage() {
     <div className="page">
       <PageHeader
         title="Actions"
-        subtitle={`Actions credited to ${account.Name}: pending until they lock, then paid on the brand's payment schedule. Dates in ${tz}.`}
+        subtitle={`Actions credited to ${account.Name}: pending until they lock, then paid on the brand's payment schedule. Event and locking dates are in each program's time zone, as the brand sees them.`}
         actions={
           <DownloadButtons path="/api/v1/actions/export" query={filter} accountId={account.Id} fallbackName="actions" description="the actions matching the filters" />
         }

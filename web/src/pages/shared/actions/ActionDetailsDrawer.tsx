@@ -5,7 +5,8 @@ import type { Action, ActionDetail, Modification } from '@contract/actions';
 import { Drawer } from '../../../components/Drawer';
 import { Loading, Notice, QueryError } from '../../../components/Feedback';
 import { Badge, Details } from '../../../components/Form';
-import { formatDate, formatDateTime, humanize } from '../../../lib/format';
+import { formatContractDate, formatContractDateTime, formatDate, formatDateTime, humanize } from '../../../lib/format';
+import { ContractDateTime } from './ContractDate';
 import { formatMoney, formatSignedMoney, isZeroAmount } from '../../../lib/money';
 import { ActionCorrections } from './ActionCorrections';
 import { StatusDetailBadge } from './ActionStatus';
@@ -20,9 +21,8 @@ interface ActionDetailsDrawerProps {
   onOperation?: (op: BrandOperation, action: Action) => void;
 }
 
-function When({ iso, timeZone }: { iso: string | null; timeZone: string }) {
-  return iso ? <span className="nowrap">{formatDateTime(iso, timeZone)}</span> : <span className="muted">—</span>;
-}
+/** A contract date of the action: in its program's time zone, named, with the viewer's own time under it. */
+const When = ContractDateTime;
 
 function actorText(m: Modification): string {
   if (m.ActorName) return m.ActorName;
@@ -161,7 +161,7 @@ export function ItemsTable({ action }: { action: Action }) {
           const changed = item.OriginalAmount !== null && item.OriginalAmount !== item.Amount;
           return (
             <tr key={item.Index} data-testid={`item-${item.Index}`} className={item.Rejected ? 'item-rejected' : undefined}>
-              <td className="num muted">{item.Index + 1}</td>
+              <td className="num muted">{item.Index}</td>
               <td className="mono">{item.Sku ?? '—'}</td>
               <td>{item.Category ?? '—'}</td>
               <td className="align-right num" data-column="quantity">
@@ -250,8 +250,8 @@ export function ActionDetailsContent({ action: a, timeZone: tz, showPartner, ref
           </div>
           <div className="figure-was">
             {a.State === 'PENDING' && isOpenEndedAction(a)
-              ? `Open-ended: pending until settled by a returns file or the API; locks on its own ${formatDate(a.LockingDate, tz)}`
-              : a.State === 'PENDING' ? `Locks ${formatDateTime(a.LockingDate, tz)}` : a.State === 'APPROVED' ? `Locked ${formatDateTime(a.LockedDate, tz)}` : reasonLabel(a.ReversalReason)}
+              ? `Open-ended: pending until settled by a returns file or the API; locks on its own ${formatContractDate(a.LockingDate, a.ProgramTimeZone)} (${a.ProgramTimeZone})`
+              : a.State === 'PENDING' ? `Locks ${formatContractDateTime(a.LockingDate, a.ProgramTimeZone)} (${a.ProgramTimeZone})` : a.State === 'APPROVED' ? `Locked ${formatContractDateTime(a.LockedDate, a.ProgramTimeZone)} (${a.ProgramTimeZone})` : reasonLabel(a.ReversalReason)}
           </div>
         </div>
       </div>
@@ -271,21 +271,21 @@ export function ActionDetailsContent({ action: a, timeZone: tz, showPartner, ref
           ['Click Id', a.ClickId ? <span key="c" className="mono">{a.ClickId}</span> : '—'],
           ['Intended amount / payout', `${formatMoney(a.IntendedAmount, a.Currency)} / ${formatMoney(a.IntendedPayout, a.Currency)}`],
           ['Delta amount / payout', `${formatSignedMoney(a.DeltaAmount, a.Currency)} / ${formatSignedMoney(a.DeltaPayout, a.Currency)}`],
-          ['Referring date', <When key="r" iso={a.ReferringDate} timeZone={tz} />],
-          ['Event date', <When key="e" iso={a.EventDate} timeZone={tz} />],
+          ['Referring date', <When key="r" iso={a.ReferringDate} timeZone={a.ProgramTimeZone} />],
+          ['Event date', <When key="e" iso={a.EventDate} timeZone={a.ProgramTimeZone} />],
           [
             'Locking date',
             isOpenEndedAction(a) ? (
               <span key="l" data-testid="detail-open-ended">
-                Open-ended <span className="muted">(locks on its own <When iso={a.LockingDate} timeZone={tz} />, 730 days after the day tracked)</span>
+                Open-ended <span className="muted">(locks on its own <When iso={a.LockingDate} timeZone={a.ProgramTimeZone} />, 730 days after the day tracked)</span>
               </span>
             ) : (
-              <When key="l" iso={a.LockingDate} timeZone={tz} />
+              <When key="l" iso={a.LockingDate} timeZone={a.ProgramTimeZone} />
             ),
           ],
-          ['Locked date', <When key="ld" iso={a.LockedDate} timeZone={tz} />],
-          ['Payment date', <When key="p" iso={a.PaymentDate} timeZone={tz} />],
-          ['Cleared date', <When key="cl" iso={a.ClearedDate} timeZone={tz} />],
+          ['Locked date', <When key="ld" iso={a.LockedDate} timeZone={a.ProgramTimeZone} />],
+          ['Payment date', <When key="p" iso={a.PaymentDate} timeZone={a.ProgramTimeZone} />],
+          ['Cleared date', <When key="cl" iso={a.ClearedDate} timeZone={a.ProgramTimeZone} />],
           ['Reversal reason', a.ReversalReason ? `${a.ReversalReason} · ${reasonLabel(a.ReversalReason)}` : '—'],
           ['Contract', String(a.ContractId)],
         ]}

@@ -46,6 +46,8 @@ import { makeProgram, type TestProgram } from '../support/programs.js';
 import { postTransfers } from '../../src/modules/ledger/post-transfers.js';
 import { saveWithdrawalSettingsInTx } from '../../src/modules/payouts/withdrawal-settings.js';
 import { returnsTemplate } from '../../src/modules/returns/parse/templates.js';
+import { submitReturnsBatch } from '../../src/flows/apply-returns-batch.js';
+import { Worker } from '../../src/worker/worker.js';
 
 /** What an answer shows a person: a workbook's cells and a PDF's text, not their compressed bytes. */
 async function readableText(response: LightMyRequestResponse): Promise<string> {
@@ -204,6 +206,7 @@ type Audience = 'public' | 'user' | 'account' | 'brand' | 'partner' | 'operator'
 interface Req {
   url: string;
   payload?: unknown;
+  headers?: Record<string, string>;
 }
 
 /** A status (or one of several), or a check of the response for the routes that answer per item. */
@@ -471,6 +474,56 @@ async function availableOfP(w: World): Promise<void> {
 
 const OPERATOR_ONLY = { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 } as const;
 
+/** A returns batch of brand A's, applied (its result is ready), in w.extra.batchA. */
+async function returnsBatchOfA(w: World): Promise<void> {
+  const received = await submitReturnsBatch(w.t.ctx, w.A.actor, w.programA.saleEventTypeId, {
+    fileName: 'tenancy-returns.csv',
+    contentType: 'text/csv',
+    channel: 'API',
+    content: Buffer.from(`ActionId,Amount,Reason\n${w.actionA},55.00,ORDER_UPDATE\n`),
+  });
+  if (received.ignored) throw new Error('the batch was ignored');
+  await new Worker(w.t.ctx, { kinds: ['returns-batch'] }).drain();
+  w.extra.batchA = received.batch.id.toString();
+}
+
+const batchOfA = (w: World) => (w.extra.batchA as string | undefined) ?? '1';
+
+const RETURNS_BATCH_ROUTES: RouteRow[] = [
+  {
+    method: 'POST',
+    path: '/api/v1/event-types/:eventTypeId/returns-batches',
+    audience: 'brand',
+    request: (w) => ({
+      url: `/api/v1/event-types/${w.programA.saleEventTypeId}/returns-batches?fileName=tenancy.csv`,
+      payload: `ActionId,Amount,Reason\n${w.actionA},45.00,ORDER_UPDATE\n`,
+      headers: { 'content-type': 'text/csv' },
+    }),
+    owner: { caller: 'brandA', status: 202 },
+    crossTenant: { brandB: 404, partnerQ: 403 },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/returns-batches',
+    audience: 'brand',
+    setup: returnsBatchOfA,
+    request: () => ({ url: '/api/v1/returns-batches' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+  },
+  ...['', '/rows', '/summary.json', '/result.csv', '/original'].map(
+    (suffix): RouteRow => ({
+      method: 'GET',
+      path: `/api/v1/returns-batches/:batchId${suffix}`,
+      audience: 'brand',
+      setup: returnsBatchOfA,
+      request: (w) => ({ url: `/api/v1/returns-batches/${batchOfA(w)}${suffix}` }),
+      owner: { caller: 'brandA', status: 200 },
+      crossTenant: { brandB: 404, partnerQ: 403 },
+    }),
+  ),
+];
+
 const ROUTES: RouteRow[] = [
   // --- Session and invitations: public by design ------------------------------------
   {
@@ -543,6 +596,16 @@ const ROUTES: RouteRow[] = [
     owner: { caller: 'brandA', status: 200 },
     crossTenant: 'self',
   },
+  // The account a login opens: only one the caller is a member of (A's USER may, B and Q not).
+  {
+    method: 'PUT',
+    path: '/api/v1/me/account',
+    audience: 'user',
+    request: (w) => ({ url: '/api/v1/me/account', payload: { AccountId: w.A.id } }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: { operator: 404, partnerP: 404 },
+  },
   // The user menu: each login changes its own name and password, nobody else's.
   {
     method: 'PATCH',
@@ -563,16 +626,6 @@ const ROUTES: RouteRow[] = [
     request: () => ({ url: '/api/v1/me/password', payload: { CurrentPassword: TEST_PASSWORD, NewPassword: 'a-new-password-2027' } }),
     owner: { caller: 'brandA', status: 200 },
     crossTenant: 'self',
-  },
-  // The account a login opens: only one the caller is a member of (A's USER may, B and Q not).
-  {
-    method: 'PUT',
-    path: '/api/v1/me/account',
-    audience: 'user',
-    request: (w) => ({ url: '/api/v1/me/account', payload: { AccountId: w.A.id } }),
-    owner: { caller: 'brandA', status: 200 },
-    crossTenant: { brandB: 404, partnerQ: 404 },
-    denied: { operator: 404, partnerP: 404 },
   },
   // P's admin is invited to A: only P's admin sees it, accepts or declines it.
   {
@@ -1529,6 +1582,7 @@ const ROUTES: RouteRow[] = [
     // Neither B nor Q has any action, so neither has a balance; A has the pending payout of its action.
     selfCheck: (body) => expect(body).toEqual({ Balances: [] }),
   },
+  ...RETURNS_BATCH_ROUTES,
 ];
 
 // ---------------------------------------------------------------------------
@@ -1542,6 +1596,7 @@ function send(w: World, caller: Caller, method: string, req: Req, head = false):
     method: head ? 'HEAD' : method,
     url: req.url,
     ...(req.payload !== undefined ? { payload: req.payload as object } : {}),
+    ...(req.headers ? { headers: req.headers } : {}),
   } as never);
 }
 

@@ -21,7 +21,7 @@ import { forfeitBalance } from '../../src/flows/forfeit-balance.js';
 import { grantManualPaystub } from '../../src/flows/grant-manual-paystub.js';
 import { available, configureTestPayouts, makeAvailable, payAllStatements, payoutWorld, saveSettings, usSettings } from '../payouts/support.js';
 import { accountClient, clientFor, ledgerBalance, makeSales, runLockJob } from '../support/action-helpers.js';
-import { dumpDb, expectDbUnchanged } from '../support/api-helpers.js';
+import { dumpDb, expectDbUnchanged, expectOk, expectProblem } from '../support/api-helpers.js';
 import { makeAccount, makeOperator, startTestApp, type Client, type TestAccount, type TestApp } from '../support/app.js';
 import { describeDb, describePostgres } from '../support/db.js';
 import { eventsSince, outboxCursor } from '../support/outbox.js';
@@ -31,15 +31,8 @@ const DAY_MS = 86_400_000;
 
 // biome-ignore lint/suspicious/noExplicitAny: a test reads the fields it checks without declaring the answer's whole type
 type Body = Record<string, any>;
-function ok<T = Body>(response: LightMyRequestResponse, status = 200): T {
-  expect(response.statusCode, response.body.slice(0, 400)).toBe(status);
-  return response.json() as T;
-}
-function problem(response: LightMyRequestResponse, status: number, detail?: RegExp): void {
-  expect(response.statusCode, response.body.slice(0, 400)).toBe(status);
-  expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
-  if (detail) expect((response.json() as { detail: string }).detail).toMatch(detail);
-}
+const ok = expectOk;
+const problem = (response: LightMyRequestResponse, status: number, detail?: RegExp): void => void expectProblem(response, status, detail);
 
 /** Runs the clearings the statement job started (a statement that owes nothing clears as it is issued). */
 async function runQueuedClearings(ctx: ServiceContext): Promise<number> {

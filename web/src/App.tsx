@@ -14,6 +14,7 @@ import { OperatorActionsPage } from './pages/operator/OperatorActionsPage';
 import { OperatorStatementDetailPage, OperatorStatementsPage } from './pages/operator/OperatorStatementsPage';
 import { OperatorWorkItemsPage } from './pages/operator/OperatorWorkItemsPage';
 import { OperatorPayoutRunDetailPage, OperatorPayoutRunsPage } from './pages/operator/OperatorPayoutRunsPage';
+import { OperatorTicketDetailPage, OperatorTicketsPage } from './pages/operator/OperatorTicketsPage';
 import { sections } from './sections';
 import { Titled } from './lib/pageTitle';
 
@@ -98,6 +99,8 @@ export function App() {
                 <Route path="statements/:statementId" element={<Titled title="Statement" context="Operator console"><OperatorStatementDetailPage /></Titled>} />
                 <Route path="payout-runs" element={<Titled title="Payout runs" context="Operator console"><OperatorPayoutRunsPage /></Titled>} />
                 <Route path="payout-runs/:runId" element={<Titled title="Payout run" context="Operator console"><OperatorPayoutRunDetailPage /></Titled>} />
+                <Route path="tickets" element={<Titled title="Tickets" context="Operator console"><OperatorTicketsPage /></Titled>} />
+                <Route path="tickets/:ticketId" element={<Titled title="Ticket" context="Operator console"><OperatorTicketDetailPage /></Titled>} />
               </Route>
               <Route element={<AccountRequired />}>
                 {sections.map((section) => (

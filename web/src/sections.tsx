@@ -9,6 +9,7 @@ import { financePages } from './pages/finance';
 import { HomePage } from './pages/home/HomePage';
 import { reportPages, ReportsIndex } from './pages/reports';
 import { settingsPages } from './pages/settings';
+import { TicketDetailPage, TicketsPage } from './pages/support/TicketsPage';
 import { transactionPages, TransactionsIndex } from './pages/transactions';
 
 export type { PageDef, SectionDef } from './navigation';
@@ -20,4 +21,13 @@ export const sections: SectionDef[] = [
   { id: 'transactions', path: 'transactions', label: 'Transactions', pages: transactionPages, index: <TransactionsIndex /> },
   { id: 'finance', path: 'finance', label: 'Finance', pages: financePages },
   { id: 'settings', path: 'settings', label: 'Settings', pages: settingsPages },
+  {
+    id: 'help',
+    path: 'help',
+    label: 'Help',
+    pages: [
+      { path: 'tickets', label: 'Tickets', element: <TicketsPage />, description: "Ask Lockstep's support team, and follow what you asked." },
+      { path: 'tickets/:ticketId', label: 'Ticket', element: <TicketDetailPage />, hidden: true },
+    ],
+  },
 ];

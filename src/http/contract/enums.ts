@@ -49,3 +49,5 @@ export { EVENT_TYPE_KINDS, PROGRAM_STATUSES, RETURNS_PROCESSING, TEMPLATE_TERMS_
 export type { EventTypeKind, ProgramStatus, ReturnsProcessing, TemplateTermsStatus } from '../../modules/programs/types.js';
 export { WORK_ITEM_STATES } from '../../worker/states.js';
 export type { WorkItemState } from '../../worker/states.js';
+export { SETTABLE_TICKET_STATUSES, TICKET_LIMITS, TICKET_STATUSES, TICKET_TYPES } from '../../modules/tickets/types.js';
+export type { TicketStatus, TicketType } from '../../modules/tickets/types.js';

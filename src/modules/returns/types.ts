@@ -68,13 +68,19 @@ export type ReturnsRow =
   | { readonly rowNumber: number; readonly cells: readonly ReturnsCell[]; readonly request: ReturnsRequest }
   | { readonly rowNumber: number; readonly cells: readonly ReturnsCell[]; readonly invalid: ReturnsRowProblem };
 
-/** Bounds on what a file may hold; a file beyond any of them fails as a whole, saying which. */
+/**
+ * Bounds on what a file may hold. A file beyond the size, row, column or depth limit fails
+ * as a whole, saying which; a row beyond the line or field limit is that row's INVALID (a
+ * header line beyond it fails the file). Line and field lengths count characters of the
+ * decoded text.
+ */
 export interface ReturnsLimits {
   readonly maxBytes: number;
   readonly maxRows: number;
   readonly maxColumns: number;
   /** One CSV line (a record, quoted newlines included) or one XML record. */
   readonly maxLineBytes: number;
+  /** One value (a CSV field, an XML column element's text). */
   readonly maxFieldBytes: number;
   readonly maxXmlDepth: number;
 }

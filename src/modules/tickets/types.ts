@@ -56,5 +56,5 @@ export interface TicketMessageRow {
 export interface AttachmentInput {
   fileName: string;
   contentType: string;
-  bytes: Buffer;
+  bytes: Uint8Array;
 }

@@ -204,6 +204,9 @@ export function AppShell() {
                 <NavLink to="/operator/payout-runs" className="topnav-link">
                   Payout runs
                 </NavLink>
+                <NavLink to="/operator/tickets" className="topnav-link">
+                  Tickets
+                </NavLink>
               </>
             ) : account ? (
               // A section shows for the accounts that have a page of it (Finance: brands' Statements).

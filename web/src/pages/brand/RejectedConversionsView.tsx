@@ -5,6 +5,7 @@ import type { Page } from '@contract/common';
 import type { Conversion } from '@contract/conversions';
 import { REJECT_REASONS } from '@contract/enums';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
+import { DateRangeFilter } from '../../components/DateRangeFilter';
 import { DebouncedInput } from '../../components/DebouncedInput';
 import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
@@ -153,30 +154,15 @@ export function RejectedConversionsView() {
                 <span className="filter-label">Order Id</span>
                 <DebouncedInput className="input input-filter" value={orderId} maxLength={64} placeholder="Any" onCommit={(v) => update({ orderId: v, page: null })} />
               </label>
-              <div className="filter">
-                <span className="filter-label" id="rejected-event-date-label">
-                  Event Date
-                </span>
-                <fieldset className="date-range" aria-labelledby="rejected-event-date-label">
-                  <input
-                    type="date"
-                    className="input input-date"
-                    aria-label="Event date from"
-                    value={from}
-                    max={to || undefined}
-                    onChange={(e) => update({ from: e.target.value, page: null })}
-                  />
-                  <span className="muted">to</span>
-                  <input
-                    type="date"
-                    className="input input-date"
-                    aria-label="Event date to"
-                    value={to}
-                    min={from || undefined}
-                    onChange={(e) => update({ to: e.target.value, page: null })}
-                  />
-                </fieldset>
-              </div>
+              <DateRangeFilter
+                id="rejected-event-date-label"
+                label="Event Date"
+                fromLabel="Event date from"
+                toLabel="Event date to"
+                from={from}
+                to={to}
+                onChange={(change) => update({ ...change, page: null })}
+              />
               {filtered ? (
                 <button type="button" className="btn btn-link" onClick={() => update({ rejectReason: null, orderId: null, from: null, to: null, page: null })}>
                   Clear filters

@@ -15,6 +15,7 @@ import { MOVEMENT_TYPES, type MovementType } from '@contract/enums';
 import type { BalanceMovement } from '@contract/ledger';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { DownloadButtons } from '../../components/DownloadButton';
+import { DateRangeFilter } from '../../components/DateRangeFilter';
 import { Badge, PageHeader } from '../../components/Form';
 import { addDays, formatDate, formatDateTime, isLocalDate, startOfDayIso } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
@@ -182,30 +183,15 @@ export function BalancePage() {
                   ))}
                 </select>
               </label>
-              <div className="filter">
-                <span className="filter-label" id="balance-date-label">
-                  Date
-                </span>
-                <fieldset className="date-range" aria-labelledby="balance-date-label">
-                  <input
-                    type="date"
-                    className="input input-date"
-                    aria-label="Moved from"
-                    value={from}
-                    max={to || undefined}
-                    onChange={(e) => update({ from: e.target.value, page: null })}
-                  />
-                  <span className="muted">to</span>
-                  <input
-                    type="date"
-                    className="input input-date"
-                    aria-label="Moved to"
-                    value={to}
-                    min={from || undefined}
-                    onChange={(e) => update({ to: e.target.value, page: null })}
-                  />
-                </fieldset>
-              </div>
+              <DateRangeFilter
+                id="balance-date-label"
+                label="Date"
+                fromLabel="Moved from"
+                toLabel="Moved to"
+                from={from}
+                to={to}
+                onChange={(change) => update({ ...change, page: null })}
+              />
               {filtered ? (
                 <button type="button" className="btn btn-link" onClick={() => update({ type: null, currency: null, from: null, to: null, page: null })}>
                   Clear filters

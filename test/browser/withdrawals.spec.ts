@@ -105,8 +105,9 @@ test('a partner sets and changes its bank details (password asked again, 48-hour
   const settings = await apiAs<{ HoldEndsDate: string; BankDetailsChangedDate: string }>(page.request, partnerId, 'GET', '/api/v1/withdrawal-settings');
   expect(new Date(settings.HoldEndsDate).getTime() - new Date(settings.BankDetailsChangedDate).getTime()).toBe(48 * 3_600_000);
   await expect(page.getByTestId('destination')).toContainText('•••• 2606');
-  // The banner shows on the Withdrawals page too, and the settings page fits a phone.
+  // The banner shows on the Withdrawals page too (Finance opens on Balance), and the settings page fits a phone.
   await mainNav(page).getByRole('link', { name: 'Finance' }).click();
+  await page.getByRole('link', { name: 'Withdrawals' }).click();
   await expect(page.getByTestId('hold-banner')).toBeVisible();
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto('/settings/withdrawal-settings');

@@ -48,7 +48,7 @@ describeDb('Pending Payouts at scale (issue 17 item 5)', (db) => {
     expect(cadList.Total).toBe(2);
     expect(cadList.Items.every((a: { Currency: string }) => a.Currency === 'CAD')).toBe(true);
     expect(expectOk(await client.get('/api/v1/actions/totals?currency=EUR')).Totals).toEqual([]);
-    expectProblem(await client.get('/api/v1/actions/totals?currency=usd'), 400, 'query.currency');
+    expectProblem(await client.get('/api/v1/actions/totals?currency=usd'), 400, 'querystring.currency');
     // The partner's own totals: the same actions, from its side.
     const partnerClient = await clientFor(t, partner.adminUserId, partner.id);
     expect(expectOk(await partnerClient.get('/api/v1/actions/totals?state=PENDING')).Totals.map((x: { Count: number }) => x.Count)).toEqual([2, 3]);

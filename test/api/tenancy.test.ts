@@ -1423,6 +1423,24 @@ const ROUTES: RouteRow[] = [
     denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },
   },
 
+  {
+    method: 'GET',
+    path: '/api/v1/closure-eligibility',
+    audience: 'partner',
+    request: (w) => ({ url: `/api/v1/closure-eligibility?accountIds=${w.P.id}` }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: { partnerQ: 403 },
+    denied: { brandA: 403, brandAToken: 403, brandAUser: 403, brandB: 403 },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/operator/accounts/:id/closure-eligibility',
+    audience: 'operator',
+    request: (w) => ({ url: `/api/v1/operator/accounts/${w.P.id}/closure-eligibility` }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+    denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },
+  },
   // --- Post-lock corrections: an operator's; read with the action by its brand and partner --
   {
     method: 'GET',

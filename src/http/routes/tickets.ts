@@ -2,8 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
+import { closureEligibility } from '../../flows/closure-eligibility.js';
 import { resolveTicket } from '../../flows/resolve-ticket.js';
-import { requireOperator } from '../../modules/accounts/actor.js';
+import { requireAccountActor, requireOperator } from '../../modules/accounts/actor.js';
+import { listMembershipsOfUser } from '../../modules/accounts/queries.js';
+import { forbidden, notFound } from '../../core/errors.js';
+import { closureEligibilityListDto, closureEligibilityQuery } from '../contract/closure.js';
+import { toClosureEligibilityDto } from '../contract-mapping/closure.js';
+import { idParams } from '../contract/common.js';
 import { openTicket } from '../../modules/tickets/open-ticket.js';
 import { accountFacts, getTicketAttachmentOrThrow, getTicketOrThrow, listTicketMessages, listTickets } from '../../modules/tickets/queries.js';
 import { addTicketMessage, setTicketStatus } from '../../modules/tickets/ticket-messages.js';
@@ -213,6 +219,47 @@ export async function ticketRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     async (request) => {
       const operator = requireOperator(actorOf(request));
       return toTicketDto(await resolveTicket(ctx, operator, BigInt(request.params.id), request.body.Message ? { message: request.body.Message } : {}));
+    },
+  );
+
+  r.get(
+    '/api/v1/closure-eligibility',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Partner admins: whether each of their partner accounts may be closed now (no contract in force, no funds, no pending action that would earn), and what blocks it',
+        querystring: closureEligibilityQuery,
+        response: { 200: closureEligibilityListDto, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const user = requireAccountActor(actorOf(request));
+      const ids = request.query.accountIds ? [...new Set(request.query.accountIds.split(',').map(Number))] : [user.accountId];
+      const memberships = new Map((await listMembershipsOfUser(ctx.db, user.userId)).map((m) => [m.accountId, m]));
+      for (const id of ids) {
+        const m = memberships.get(id);
+        if (!m) throw forbidden(`You can check only accounts you belong to; account ${id} is not one of them.`);
+        if (m.accountKind !== 'PARTNER' || m.role !== 'ADMIN') throw forbidden(`Only an admin of a partner account can close it; you cannot close ${m.accountName}.`);
+      }
+      return { Items: (await closureEligibility(ctx.db, ids, ctx.clock.now())).map(toClosureEligibilityDto) };
+    },
+  );
+
+  r.get(
+    '/api/v1/operator/accounts/:id/closure-eligibility',
+    {
+      schema: {
+        tags: ['operator'],
+        summary: "Operators: an account's closure eligibility, re-checked now (the final review)",
+        params: idParams,
+        response: { 200: closureEligibilityListDto, ...errorResponses },
+      },
+    },
+    async (request) => {
+      requireOperator(actorOf(request));
+      const items = await closureEligibility(ctx.db, [request.params.id], ctx.clock.now());
+      if (items.length === 0) throw notFound(`Account ${request.params.id} does not exist.`);
+      return { Items: items.map(toClosureEligibilityDto) };
     },
   );
 }

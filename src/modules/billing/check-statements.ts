@@ -60,6 +60,11 @@ export async function checkStatements(sql: Sql): Promise<string[]> {
         `(expected ${row.amount} and ${row.clearedAt === null ? 0 : row.amount})`,
     );
   }
+  const { rows: orphans } = await sql.query<{ statementId: number; n: number }>(
+    `select l.statement_id as "statementId", count(*)::int as n from statement_lines l
+      where not exists (select 1 from statements s where s.id = l.statement_id) group by l.statement_id order by 1 limit 20`,
+  );
+  for (const row of orphans) problems.push(`${row.n} statement line(s) name statement ${row.statementId}, which does not exist`);
   const { rows: uncleared } = await sql.query<{ number: string; n: number }>(
     `select s.number, count(*)::int as n from statements s join statement_lines l on l.statement_id = s.id join actions a on a.id = l.action_id
       where s.cleared_at is not null and a.cleared_at is null group by s.number order by s.number limit 20`,

@@ -71,7 +71,7 @@ test('an operator reverses a pending cost-per-click action with a reason, after 
   expect(m).toMatchObject({ Reason: 'CONS_FRAUD', StateBefore: 'PENDING', StateAfter: 'REVERSED' });
   const entry = historyRow(page, 'REVERSE_CPC');
   await expectHistoryEntry(entry, m, action.Currency, 'Olivia Operator');
-  await expect(entry.locator('[data-column="state"]')).toHaveText('PENDING → REVERSED');
+  await expect(entry.locator('[data-column="state"]')).toHaveText('Pending → Reversed');
   await expect(card.getByRole('button', { name: 'Reverse CPC…' })).toBeDisabled();
   await expect(card.getByRole('button', { name: 'Re-attribute…' })).toBeDisabled();
   await expect(card.getByTestId('operations-blocked')).toContainText('Reversed: only pending actions');

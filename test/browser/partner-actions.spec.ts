@@ -65,7 +65,7 @@ test('a partner sees its actions by status detail, balances on top, and an actio
   await expect(details.getByRole('button', { name: /Approve|Reverse|Modify|Reset/ })).toHaveCount(0);
   const entry = historyEntry(page, 'REVERSE');
   await expect(entry.locator('[data-column="reason"]')).toHaveText('Partner disputes the action');
-  await expect(entry.locator('[data-column="state"]')).toHaveText('PENDING → REVERSED');
+  await expect(entry.locator('[data-column="state"]')).toHaveText('Pending → Reversed');
   await expect(entry.locator('[data-column="actor"]')).toHaveText('Brand');
   await page.screenshot({ path: '/tmp/lockstep-partner-action-details.png' });
 });

@@ -153,7 +153,7 @@ test('reverse (More → Reverse): a reason is required; the action moves to the 
   const entry = historyEntry(page, 'REVERSE');
   await expectHistoryEntry(entry, after.Modifications.find((m) => m.Operation === 'REVERSE')!, 'USD', 'Alex Acme');
   await expect(entry.locator('[data-column="reason"]')).toHaveText('Customer fraud');
-  await expect(entry.locator('[data-column="state"]')).toHaveText('PENDING → REVERSED');
+  await expect(entry.locator('[data-column="state"]')).toHaveText('Pending → Reversed');
 });
 
 test('modify sales amount: "Modify Item Details" sets a new amount with a reason; the payout is recomputed', async ({ page }) => {
@@ -304,7 +304,7 @@ test('restore: Approve on the Reversed list overrides a reversal; the action is 
   const after = await actionDetail(page.request, acme, action.Id);
   const entry = historyEntry(page, 'RESTORE');
   await expectHistoryEntry(entry, after.Modifications.find((m) => m.Operation === 'RESTORE')!, 'USD', 'Alex Acme');
-  await expect(entry.locator('[data-column="state"]')).toHaveText('REVERSED → PENDING');
+  await expect(entry.locator('[data-column="state"]')).toHaveText('Reversed → Pending');
   // The earlier reversal stays in the history.
   await expect(historyEntry(page, 'REVERSE').locator('[data-column="reason"]')).toHaveText('Test action');
 });

@@ -55,21 +55,19 @@ test('an admin invites a user who joins through the link; changes a role; remove
   await expect(toast(page, 'Nina Newcomer no longer has access to Acme Outdoor.')).toBeVisible();
   await expect(nina).toHaveCount(0);
 
-  // Alex is the last admin again: the server refuses, and says why.
+  // Alex is the last admin again: Remove is disabled and says why, before anyone confirms
+  // (the server refuses it too: test/api/users.test.ts).
   const alex = page.getByTestId('user-row-brand@acme.test');
-  await alex.getByRole('button', { name: 'Remove Alex Acme' }).click();
-  const confirmLast = page.getByRole('dialog', { name: 'Remove Alex Acme?' });
-  await confirmLast.getByRole('button', { name: 'Remove user' }).click();
-  await expect(confirmLast.getByTestId('error-message')).toHaveText(
-    'This is the last admin of the account and cannot be removed; make another member an admin first.',
-  );
+  const removeAlex = alex.getByRole('button', { name: 'Remove Alex Acme' });
+  await expect(removeAlex).toBeDisabled();
+  await expect(removeAlex).toHaveAccessibleDescription('The last admin cannot be removed: make another member an admin first.');
+  await expect(alex.getByTestId('last-admin-reason')).toBeVisible();
   await page.screenshot({ path: '/tmp/lockstep-last-admin.png' });
-  await confirmLast.getByRole('button', { name: 'Cancel' }).click();
-  await expect(alex).toBeVisible();
 
-  // Demoting the last admin is refused the same way, and the role stays.
-  await alex.getByLabel('Role of Alex Acme').selectOption('USER');
-  await expect(toast(page, 'This is the last admin of the account; make another member an admin first.')).toBeVisible();
+  // Demoting the last admin is not offered either: the User option says why.
+  const userOption = alex.getByLabel('Role of Alex Acme').locator('option[value="USER"]');
+  await expect(userOption).toBeDisabled();
+  await expect(userOption).toHaveText('User (the account needs another admin first)');
   await expect(alex.getByLabel('Role of Alex Acme')).toHaveValue('ADMIN');
 });
 

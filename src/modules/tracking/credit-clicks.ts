@@ -22,13 +22,15 @@ const POSTGRES_CHUNK = 100_000;
 /**
  * On PGlite the job runs on the HTTP thread, and while a chunk runs no click can commit
  * (one session, one statement at a time). So chunks are sized by time: each aims at
- * PGLITE_CHUNK_MS (the size follows the last chunk's rate, within PGLITE_CHUNK_RANGE),
- * and between chunks the job pauses PGLITE_PAUSE_MS, longer than the click recorder's
- * 1 ms group-commit delay, so the clicks that arrived during a chunk are committed before
- * the next one starts: a redirect waits at most about one chunk.
+ * PGLITE_CHUNK_MS (the size follows the last chunk's rate, within PGLITE_CHUNK_RANGE: a
+ * chunk has a fixed cost of a dozen statements, which smaller chunks would not pay back),
+ * and after each the job pauses as long as the chunk took (at least PGLITE_PAUSE_MS,
+ * longer than the click recorder's 1 ms group-commit delay), so the clicks that arrived
+ * during a chunk are committed before the next one starts, a redirect waits at most about
+ * one chunk, and the job takes at most half of the thread.
  */
-const PGLITE_CHUNK_MS = 15;
-const PGLITE_CHUNK_RANGE = [200, 20_000] as const;
+const PGLITE_CHUNK_MS = 20;
+const PGLITE_CHUNK_RANGE = [2_000, 20_000] as const;
 const PGLITE_PAUSE_MS = 3;
 
 export type ClickCreditOutcome = 'CREDITED' | 'NO_CPC' | 'PARTNER_CLOSED' | 'NO_CONTRACT' | 'CONTRACT_EXPIRED' | 'NOT_IN_TERMS';
@@ -62,7 +64,7 @@ export async function creditClicks(
   const release = await ctx.db.tryAdvisoryLock(CREDIT_CLICKS_LOCK_KEY);
   if (!release) return { credited: 0, notCredited: 0, ran: false };
   const adaptive = options.chunkSize === undefined && ctx.db.kind === 'pglite';
-  let chunkSize = options.chunkSize ?? (adaptive ? 1_000 : POSTGRES_CHUNK);
+  let chunkSize = options.chunkSize ?? (adaptive ? PGLITE_CHUNK_RANGE[0] : POSTGRES_CHUNK);
   let credited = 0;
   let notCredited = 0;
   try {
@@ -76,11 +78,11 @@ export async function creditClicks(
       options.onProgress?.(credited + notCredited);
       if (result.done) break;
       if (ctx.db.kind === 'pglite') {
+        const tookMs = performance.now() - startedAt;
         if (adaptive) {
-          const perClickMs = (performance.now() - startedAt) / chunkSize;
-          chunkSize = Math.round(Math.min(PGLITE_CHUNK_RANGE[1], Math.max(PGLITE_CHUNK_RANGE[0], PGLITE_CHUNK_MS / perClickMs)));
+          chunkSize = Math.round(Math.min(PGLITE_CHUNK_RANGE[1], Math.max(PGLITE_CHUNK_RANGE[0], (PGLITE_CHUNK_MS * chunkSize) / Math.max(tookMs, 1))));
         }
-        await new Promise((resolve) => setTimeout(resolve, PGLITE_PAUSE_MS));
+        await new Promise((resolve) => setTimeout(resolve, Math.max(PGLITE_PAUSE_MS, Math.min(tookMs, 1_000))));
       }
     }
     return { credited, notCredited, ran: true };

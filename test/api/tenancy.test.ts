@@ -1441,6 +1441,16 @@ const ROUTES: RouteRow[] = [
     crossTenant: {},
     denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },
   },
+  {
+    method: 'GET',
+    path: '/api/v1/payouts/next',
+    audience: 'partner',
+    request: () => ({ url: '/api/v1/payouts/next' }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: 'self',
+    // Q has no available balance: nothing expected, and nothing of P's.
+    selfCheck: (body) => expect(body).toEqual({ Items: [] }),
+  },
   // --- Post-lock corrections: an operator's; read with the action by its brand and partner --
   {
     method: 'GET',

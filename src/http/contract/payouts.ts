@@ -210,3 +210,22 @@ export const forfeitDto = z.object({
 export type Forfeit = z.infer<typeof forfeitDto>;
 
 export const partnerIdParams = z.object({ id: rowIdText() }).strict();
+
+/** The partner's next expected payout per currency with an available balance (Home). */
+export const nextPayoutDto = z
+  .object({
+    Currency: z.string(),
+    Available: z.string(),
+    PayOn: z.string().nullable().describe("The local date the daily payout run (06:30 UTC) is expected to pay it; null when something blocks it"),
+    Gross: z.string().nullable(),
+    Fee: z.string().nullable(),
+    Net: z.string().nullable(),
+    Blocker: z
+      .enum(['NO_WITHDRAWAL_SETTINGS', 'BANK_CHANGE_HOLD', 'BELOW_MINIMUM', 'BELOW_THRESHOLD', 'FEE_TAKES_ALL', 'NO_WIRE_FEE', 'CURRENCY_NOT_PAID_BY_METHOD'])
+      .nullable(),
+    HoldEndsDate: z.string().nullable(),
+    Message: z.string().describe('What to expect, or what blocks it, in words'),
+  })
+  .meta({ id: 'NextPayout' });
+export type NextPayoutItem = z.infer<typeof nextPayoutDto>;
+export const nextPayoutListDto = z.object({ Items: z.array(nextPayoutDto) });

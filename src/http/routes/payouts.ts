@@ -9,6 +9,8 @@ import { changeWithdrawalSettings } from '../../flows/change-withdrawal-settings
 import { failPaystub } from '../../flows/fail-paystub.js';
 import { forfeitBalance } from '../../flows/forfeit-balance.js';
 import { grantManualPaystub } from '../../flows/grant-manual-paystub.js';
+import { nextPayouts } from '../../flows/next-payout.js';
+import { nextPayoutListDto } from '../contract/payouts.js';
 import { requireAccountActor, requireOperator, type Actor } from '../../modules/accounts/actor.js';
 import { markRunSentInTx, payoutFileContent } from '../../modules/payouts/payout-runs.js';
 import {
@@ -124,6 +126,34 @@ export async function payoutRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     async (request) => {
       const saved = await changeWithdrawalSettings(ctx, actorOf(request), settingsChangeOf(request.body));
       return { ...toWithdrawalSettingsDto(saved.settings), BankDetailsChanged: saved.destinationChanged };
+    },
+  );
+
+  r.get(
+    '/api/v1/payouts/next',
+    {
+      schema: {
+        tags: ['payouts'],
+        summary: "Partners: the next expected payout per currency with an available balance (date and amount, or what blocks it)",
+        response: { 200: nextPayoutListDto, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const partner = requireAccountActor(actorOf(request), 'PARTNER');
+      const items = await nextPayouts(ctx.db, partner.accountId, ctx.clock.now());
+      return {
+        Items: items.map((p) => ({
+          Currency: p.currency,
+          Available: formatMinor(p.availableMinor, p.currency),
+          PayOn: p.payOn,
+          Gross: p.grossMinor === null ? null : formatMinor(p.grossMinor, p.currency),
+          Fee: p.feeMinor === null ? null : formatMinor(p.feeMinor, p.currency),
+          Net: p.netMinor === null ? null : formatMinor(p.netMinor, p.currency),
+          Blocker: p.blocker,
+          HoldEndsDate: p.holdUntil ? p.holdUntil.toISOString() : null,
+          Message: p.message,
+        })),
+      };
     },
   );
 

@@ -10,6 +10,7 @@ import { formatDate } from '../../lib/format';
 import { BalanceCards } from '../shared/Balances';
 import { Kpi, Kpis } from '../shared/Kpi';
 import { JoinProgramDialog } from './JoinProgramDialog';
+import { NextPayoutCard } from './NextPayoutCard';
 
 const NO_CONTRACTS: Contract[] = [];
 const NO_PROGRAMS: Program[] = [];
@@ -115,6 +116,7 @@ export function PartnerHome() {
         <Kpi label="Programs open to join" value={programs.data?.length ?? '—'} />
       </Kpis>
       <BalanceCards />
+      <NextPayoutCard />
       <div className="stack">
         <Card
           title="Active contracts"

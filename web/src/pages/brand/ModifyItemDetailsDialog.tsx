@@ -93,9 +93,10 @@ export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; o
   const submit = async () => {
     setShowProblems(true);
     setError(null);
+    // Nothing changed is said first: no reason makes an unchanged amount worth saving.
+    if (nothingChanged) return setError(unchangedText);
     if (!reason) return setError('Choose the reason for the modification: the partner sees it.');
     if (amountError || itemProblems.some(Boolean)) return setError('Correct the amounts marked above.');
-    if (nothingChanged) return setError(unchangedText);
     setPending(true);
     const done: string[] = [
       ...rejecting.map((item) => `item ${item.Index} rejected`),

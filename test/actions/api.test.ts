@@ -414,6 +414,7 @@ describeDb('actions through the HTTP API', (db) => {
         Operation: 'APPROVE',
         ActorKind: 'BRAND',
         ActorUserId: brand.adminUserId,
+        ActorCredentialId: null,
         ActorName: 'Admin',
         Reason: null,
         StateBefore: 'PENDING',

@@ -90,7 +90,7 @@ export const ticketListQuery = z
     ...pageQueryShape,
     status: z.enum(TICKET_STATUSES).optional(),
     type: z.enum(TICKET_TYPES).optional(),
-    olderThanDays: z.coerce.number().int().min(0).max(36_500).optional().describe('Only tickets opened at least this many days ago'),
+    olderThanDays: z.coerce.number().int().min(1).max(36_500).optional().describe('Only tickets opened at least this many days ago'),
   })
   .strict();
 export type TicketListQuery = z.infer<typeof ticketListQuery>;

@@ -7,7 +7,7 @@
  * accessibility check (axe, WCAG 2.1 A and AA rules) runs on every page at 1360 and
  * 390 px and fails on any serious or critical violation.
  */
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, type Page, type TestInfo, test } from '@playwright/test';
 import { logIn, switchAccount } from './support.js';
 
@@ -72,7 +72,11 @@ const PERSONAS: Persona[] = [
 const WIDTHS = [1360, 800, 390] as const;
 
 async function pageWidth(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
-  return page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
+  // Run in the page; typed here without the DOM library, which the server's code must not see.
+  return page.evaluate(() => {
+    const view = globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } }; innerWidth: number };
+    return { scrollWidth: view.document.scrollingElement.scrollWidth, innerWidth: view.innerWidth };
+  });
 }
 
 async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {

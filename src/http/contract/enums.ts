@@ -51,3 +51,5 @@ export { WORK_ITEM_STATES } from '../../worker/states.js';
 export type { WorkItemState } from '../../worker/states.js';
 export { SETTABLE_TICKET_STATUSES, TICKET_LIMITS, TICKET_STATUSES, TICKET_TYPES } from '../../modules/tickets/types.js';
 export type { TicketStatus, TicketType } from '../../modules/tickets/types.js';
+export { BATCH_STATUSES, RETURNS_OUTCOMES } from '../../modules/returns/types.js';
+export type { BatchStatus, ReturnsOutcome } from '../../modules/returns/types.js';

@@ -4,8 +4,7 @@
  * so only the answers and the query strings are schemas here.
  */
 import { z } from 'zod';
-import { BATCH_STATUSES } from '../../modules/returns/queries.js';
-import { RETURNS_CHANNELS, RETURNS_OUTCOMES } from '../../modules/returns/types.js';
+import { BATCH_STATUSES, RETURNS_CHANNELS, RETURNS_OUTCOMES } from '../../modules/returns/types.js';
 import { isoDate, pageOf, pageQueryShape, rowIdText, sortQuery } from './common.js';
 
 export const batchIdParams = z.object({ batchId: z.string().regex(/^[1-9]\d{0,17}$/, 'a returns batch id (digits)') }).strict();

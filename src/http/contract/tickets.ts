@@ -96,3 +96,17 @@ export const ticketListQuery = z
 export type TicketListQuery = z.infer<typeof ticketListQuery>;
 export const ticketPageDto = pageOf(ticketDto);
 
+/** What an operator sees of each account a ticket names, read now. */
+export const ticketAccountFactsDto = z
+  .object({
+    AccountId: z.number().int(),
+    Name: z.string(),
+    Kind: z.string(),
+    Status: z.string(),
+    ActiveContracts: z.number().int(),
+    PendingActions: z.number().int(),
+    Balances: z.array(z.object({ Account: z.string(), Currency: z.string(), Balance: z.string() })),
+  })
+  .meta({ id: 'TicketAccountFacts' });
+export type TicketAccountFacts = z.infer<typeof ticketAccountFactsDto>;
+export const ticketAccountFactsListDto = z.object({ Items: z.array(ticketAccountFactsDto) });

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import { closureEligibility } from '../../flows/closure-eligibility.js';
 import { resolveTicket } from '../../flows/resolve-ticket.js';
@@ -20,6 +19,7 @@ import { errorResponses } from '../contract/common.js';
 import {
   openTicketBody,
   resolveTicketBody,
+  ticketAccountFactsListDto,
   ticketAttachmentParams,
   ticketDetailDto,
   ticketDto,
@@ -50,17 +50,6 @@ function filterOf(q: TicketListQuery) {
   };
 }
 
-const accountFactsDto = z
-  .object({
-    AccountId: z.number().int(),
-    Name: z.string(),
-    Kind: z.string(),
-    Status: z.string(),
-    ActiveContracts: z.number().int(),
-    PendingActions: z.number().int(),
-    Balances: z.array(z.object({ Account: z.string(), Currency: z.string(), Balance: z.string() })),
-  })
-  .meta({ id: 'TicketAccountFacts' });
 
 /** Support tickets: any account user opens and follows their account's; operators work the queue. */
 export async function ticketRoutes(app: FastifyInstance, opts: { ctx: ServiceContext }): Promise<void> {
@@ -166,7 +155,7 @@ export async function ticketRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         tags: ['operator'],
         summary: 'Operators: the live facts of each account a ticket names (contracts in force, pending actions, ledger balances)',
         params: ticketParams,
-        response: { 200: z.object({ Items: z.array(accountFactsDto) }), ...errorResponses },
+        response: { 200: ticketAccountFactsListDto, ...errorResponses },
       },
     },
     async (request) => {

@@ -4,8 +4,8 @@ import type { Sql } from '../../db/types.js';
 import type { AccountActor, Actor } from '../accounts/actor.js';
 import { RETURNS_OUTCOMES, type ReturnsChannel, type ReturnsFormat, type ReturnsOutcome } from './types.js';
 
-export const BATCH_STATUSES = ['RECEIVED', 'RUNNING', 'DONE', 'FAILED'] as const;
-export type BatchStatus = (typeof BATCH_STATUSES)[number];
+export { BATCH_STATUSES, type BatchStatus } from './types.js';
+import type { BatchStatus } from './types.js';
 export type BatchFormat = ReturnsFormat | 'IMPACT_API';
 
 export type OutcomeCounts = Record<ReturnsOutcome, number>;

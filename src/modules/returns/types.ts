@@ -96,3 +96,7 @@ export type ReturnsChannel = (typeof RETURNS_CHANNELS)[number];
 /** Returns Processing, per event type: how that event type's returns arrive. */
 export const RETURNS_PROCESSING_METHODS = ['API', 'SFTP_UPLOAD', 'SFTP_PULL', 'EMAIL', 'SALESFORCE'] as const;
 export type ReturnsProcessingMethod = (typeof RETURNS_PROCESSING_METHODS)[number];
+
+/** A batch's life: stored on arrival, applied by the worker, then done, or failed when the file cannot be read. */
+export const BATCH_STATUSES = ['RECEIVED', 'RUNNING', 'DONE', 'FAILED'] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];

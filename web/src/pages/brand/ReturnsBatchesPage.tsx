@@ -14,48 +14,15 @@ import { useSearchState } from '../../lib/searchState';
 import { ActionDetailsDrawer } from '../shared/actions/ActionDetailsDrawer';
 import { useBrandEventTypes } from './EventTypesPage';
 import '../../styles/returns.css';
+import { RETURNS_OUTCOMES, type ReturnsOutcome } from '@contract/enums';
+import type { ReturnsBatch as ContractReturnsBatch, ReturnsBatchRow, ReturnsIgnoredAnswer, ReturnsUploadAnswer } from '@contract/returns';
 
-/*
- * The answers of the returns-batches API as src/http/contract/returns.ts describes them. They
- * are written out here because that contract file reads the returns module's queries (for
- * its status list), which the browser's type check cannot load.
- */
-interface ReturnsBatch {
-  Id: string;
-  FileName: string;
-  Channel: string;
-  EventTypeId: number;
-  EventTypeName: string;
-  ProgramId: number;
-  ProgramName: string;
-  Format: string | null;
-  ContentHash: string;
-  ReceivedAt: string;
-  StartedAt: string | null;
-  CompletedAt: string | null;
-  Status: 'RECEIVED' | 'RUNNING' | 'DONE' | 'FAILED';
-  RowsDone: number;
-  RowsTotal: number | null;
-  Counts: Partial<Record<Outcome, number>>;
-  Error: string | null;
-}
-type ReturnsUploadAnswer = ReturnsBatch & { Duplicate: boolean };
-interface ReturnsIgnoredAnswer {
-  Status: 'IGNORED';
-  FileName: string;
-  Message: string;
-}
-interface ReturnsBatchRow {
-  RowNumber: number;
-  Outcome: Outcome;
-  ActionId: string | null;
-  Message: string | null;
-  Cells: Array<{ Column: string; Value: string }>;
-}
+/** A batch as the page reads it: counts of the outcomes seen so far. */
+type BatchView = Omit<ContractReturnsBatch, 'Counts'> & { Counts: Partial<Record<Outcome, number>> };
 
 /** Outcomes in the order the page lists them (the server's RETURNS_OUTCOMES). */
-export const OUTCOMES = ['APPLIED', 'UNCHANGED', 'LOCKED', 'NOT_FOUND', 'AMBIGUOUS', 'INVALID', 'CPC_NEEDS_SUPPORT', 'LIMIT_REACHED'] as const;
-type Outcome = (typeof OUTCOMES)[number];
+export const OUTCOMES = RETURNS_OUTCOMES;
+type Outcome = ReturnsOutcome;
 
 const OUTCOME_LABELS: Record<Outcome, string> = {
   APPLIED: 'Applied',
@@ -77,8 +44,8 @@ const OUTCOME_TONES: Record<Outcome, 'green' | 'gray' | 'amber' | 'red' | 'blue'
   CPC_NEEDS_SUPPORT: 'amber',
   LIMIT_REACHED: 'red',
 };
-const STATUS_TONES: Record<ReturnsBatch['Status'], 'gray' | 'blue' | 'green' | 'red'> = { RECEIVED: 'gray', RUNNING: 'blue', DONE: 'green', FAILED: 'red' };
-const STATUS_LABELS: Record<ReturnsBatch['Status'], string> = { RECEIVED: 'Received', RUNNING: 'Running', DONE: 'Done', FAILED: 'Failed' };
+const STATUS_TONES: Record<BatchView['Status'], 'gray' | 'blue' | 'green' | 'red'> = { RECEIVED: 'gray', RUNNING: 'blue', DONE: 'green', FAILED: 'red' };
+const STATUS_LABELS: Record<BatchView['Status'], string> = { RECEIVED: 'Received', RUNNING: 'Running', DONE: 'Done', FAILED: 'Failed' };
 const CHANNEL_LABELS: Record<string, string> = {
   API: 'API',
   UPLOAD: 'Browser upload',
@@ -95,7 +62,7 @@ const TEMPLATES = [
   ['reset', 'Reset'],
 ] as const;
 
-const inProgress = (b: ReturnsBatch) => b.Status === 'RECEIVED' || b.Status === 'RUNNING';
+const inProgress = (b: BatchView) => b.Status === 'RECEIVED' || b.Status === 'RUNNING';
 /** While a batch is being applied, its list and page ask again every second. */
 const POLL_MS = 1000;
 
@@ -112,7 +79,7 @@ function useDownload() {
 }
 
 /** Status, with a progress bar while the batch runs. */
-export function BatchStatus({ batch: b }: { batch: ReturnsBatch }) {
+export function BatchStatus({ batch: b }: { batch: BatchView }) {
   const percent = b.RowsTotal ? Math.min(100, Math.round((b.RowsDone / b.RowsTotal) * 100)) : null;
   return (
     <span className="batch-status" data-testid={`batch-status-${b.Id}`} data-status={b.Status}>
@@ -138,7 +105,7 @@ export function BatchStatus({ batch: b }: { batch: ReturnsBatch }) {
 }
 
 /** The outcomes a batch has so far, e.g. "Applied 3 · Not found 1". */
-export function OutcomeCounts({ counts, onPick, active }: { counts: ReturnsBatch['Counts']; onPick?: (o: Outcome | null) => void; active?: Outcome | null }) {
+export function OutcomeCounts({ counts, onPick, active }: { counts: BatchView['Counts']; onPick?: (o: Outcome | null) => void; active?: Outcome | null }) {
   const shown = OUTCOMES.filter((o) => (counts[o] ?? 0) > 0);
   if (!shown.length) return <span className="muted">—</span>;
   return (
@@ -271,8 +238,8 @@ function TemplateDownloads() {
   );
 }
 
-const col = columnsFor<ReturnsBatch>();
-const NO_BATCHES: ReturnsBatch[] = [];
+const col = columnsFor<BatchView>();
+const NO_BATCHES: BatchView[] = [];
 
 /** Transactions → Returns batches: every batch file of the brand, newest first. */
 export function ReturnsBatchesPage() {
@@ -289,7 +256,7 @@ export function ReturnsBatchesPage() {
   const query = { eventTypeId: eventTypeId || undefined, status: status || undefined, page, pageSize };
   const list = useQuery({
     queryKey: key('returns-batches', 'list', query),
-    queryFn: () => http.get<Page<ReturnsBatch>>('/api/v1/returns-batches', query),
+    queryFn: () => http.get<Page<BatchView>>('/api/v1/returns-batches', query),
     placeholderData: keepPreviousData,
     refetchInterval: (q) => (q.state.data?.Items.some(inProgress) ? POLL_MS : false),
   });
@@ -405,7 +372,7 @@ export function ReturnsBatchDetailPage() {
   const valid = /^[1-9]\d{0,17}$/.test(batchId);
   const batch = useQuery({
     queryKey: key('returns-batches', 'detail', batchId),
-    queryFn: () => http.get<ReturnsBatch>(`/api/v1/returns-batches/${batchId}`),
+    queryFn: () => http.get<BatchView>(`/api/v1/returns-batches/${batchId}`),
     enabled: valid,
     refetchInterval: (q) => (q.state.data && inProgress(q.state.data) ? POLL_MS : false),
   });

@@ -10,6 +10,7 @@ import { Link, useParams } from 'react-router';
 import type { Page } from '@contract/common';
 import { TICKET_STATUSES, TICKET_TYPES } from '@contract/enums';
 import { api, errorDetail } from '../../api/client';
+import type { TicketAccountFacts } from '@contract/tickets';
 import { ticketKeys, type Ticket, type TicketDetail } from '../../api/tickets';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { ErrorMessage, Loading, QueryError } from '../../components/Feedback';
@@ -24,15 +25,6 @@ const TZ = 'UTC';
 const col = columnsFor<Ticket>();
 const NO_TICKETS: Ticket[] = [];
 
-interface AccountFacts {
-  AccountId: number;
-  Name: string;
-  Kind: string;
-  Status: string;
-  ActiveContracts: number;
-  PendingActions: number;
-  Balances: Array<{ Account: string; Currency: string; Balance: string }>;
-}
 
 export function OperatorTicketsPage() {
   const [state, setState] = useState<ServerTableState>({ pageIndex: 0, pageSize: 25, sorting: [], search: '' });
@@ -128,7 +120,7 @@ export function OperatorTicketDetailPage() {
   const ticket = useQuery({ queryKey: ticketKeys.one(null, ticketId), queryFn: () => api.get<TicketDetail>(`/api/v1/tickets/${ticketId}`) });
   const facts = useQuery({
     queryKey: [...ticketKeys.one(null, ticketId), 'facts'],
-    queryFn: () => api.get<{ Items: AccountFacts[] }>(`/api/v1/operator/tickets/${ticketId}/facts`),
+    queryFn: () => api.get<{ Items: TicketAccountFacts[] }>(`/api/v1/operator/tickets/${ticketId}/facts`),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ticketKeys.all(null) });
   const act = useMutation({

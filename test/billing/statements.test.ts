@@ -5,7 +5,6 @@
  * clear and the partners' payouts become available in the ledger; unpaid past the due
  * date, the statement and its actions are overdue.
  */
-import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { issueStatements } from '../../src/modules/billing/issue-statements.js';
 import { checkLedger } from '../../src/modules/ledger/check-ledger.js';
@@ -14,21 +13,10 @@ import { makeAccount, makeOperator, startTestApp, type Client, type TestAccount,
 import { describeDb } from '../support/db.js';
 import { eventsSince, outboxCursor } from '../support/outbox.js';
 import { makeContract, makeProgram, type TestProgram } from '../support/programs.js';
+import { type Body, ok, problem } from '../support/answers.js';
 
 const DAY_MS = 86_400_000;
 
-// biome-ignore lint/suspicious/noExplicitAny: by default a test reads the fields it checks without declaring the answer's whole type
-type Body = Record<string, any>;
-function ok<T = Body>(response: LightMyRequestResponse, status = 200): T {
-  expect(response.statusCode, response.body.slice(0, 400)).toBe(status);
-  return response.json() as T;
-}
-function problem(response: LightMyRequestResponse, status: number, detail?: RegExp): string {
-  expect(response.statusCode, response.body.slice(0, 400)).toBe(status);
-  const body = response.json() as { detail: string };
-  if (detail) expect(body.detail).toMatch(detail);
-  return body.detail;
-}
 
 describeDb('statements: billing, payments, clearing and overdue', (db) => {
   let t: TestApp;

@@ -3,7 +3,6 @@
  * balance, the date and amount the payout run is expected to pay, or what blocks it, from
  * the same decisions as the run. Then the run pays exactly what was announced.
  */
-import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/core/clock.js';
 import { runPayouts } from '../../src/flows/run-payouts.js';
@@ -11,13 +10,8 @@ import { accountClient } from '../support/action-helpers.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { describeDb } from '../support/db.js';
 import { available, configureTestPayouts, FRENCH_IBAN, ibanSettings, makeAvailable, pastHold, payoutWorld, saveSettings, type PayoutWorld } from './support.js';
+import { ok } from '../support/answers.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: a test reads the fields it checks without declaring the answer's whole type
-type Body = Record<string, any>;
-function ok<T = Body>(response: LightMyRequestResponse, status = 200): T {
-  expect(response.statusCode, response.body.slice(0, 400)).toBe(status);
-  return response.json() as T;
-}
 
 describeDb('next expected payout', (db) => {
   let t: TestApp;

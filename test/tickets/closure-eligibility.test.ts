@@ -4,7 +4,6 @@
  * pending action and funds at every stage is blocked by each in turn, until it has
  * expired its contracts and forfeited what is left.
  */
-import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/core/clock.js';
 import { forfeitBalance } from '../../src/flows/forfeit-balance.js';
@@ -12,13 +11,8 @@ import { accountClient, clientFor, makeSales } from '../support/action-helpers.j
 import { addMember, makeAccount, startTestApp, type TestApp } from '../support/app.js';
 import { describeDb } from '../support/db.js';
 import { available, configureTestPayouts, makeAvailable, payoutWorld, type PayoutWorld } from '../payouts/support.js';
+import { ok } from '../support/answers.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: a test reads the fields it checks without declaring the answer's whole type
-type Body = Record<string, any>;
-function ok<T = Body>(response: LightMyRequestResponse, status = 200): T {
-  expect(response.statusCode, response.body.slice(0, 400)).toBe(status);
-  return response.json() as T;
-}
 
 describeDb('closure eligibility', (db) => {
   let t: TestApp;

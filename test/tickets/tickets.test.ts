@@ -4,7 +4,6 @@
  * performs what the ticket asks through the same services as everywhere else. On
  * PostgreSQL: two operators resolving one ticket at once perform it once.
  */
-import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ManualClock } from '../../src/core/clock.js';
 import { accountClient, clientFor, makeSales } from '../support/action-helpers.js';
@@ -13,18 +12,8 @@ import { describeDb, describePostgres } from '../support/db.js';
 import { makeContract, makeProgram, type TestProgram } from '../support/programs.js';
 import { available, configureTestPayouts, makeAvailable, payoutWorld, type PayoutWorld } from '../payouts/support.js';
 import { dumpDb, expectDbUnchanged } from '../support/api-helpers.js';
+import { type Body, ok, problem } from '../support/answers.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: a test reads the fields it checks without declaring the answer's whole type
-type Body = Record<string, any>;
-function ok<T = Body>(response: LightMyRequestResponse, status = 200): T {
-  expect(response.statusCode, response.body.slice(0, 400)).toBe(status);
-  return response.json() as T;
-}
-function problem(response: LightMyRequestResponse, status: number, detail?: RegExp): void {
-  expect(response.statusCode, response.body.slice(0, 400)).toBe(status);
-  expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
-  if (detail) expect((response.json() as { detail: string }).detail).toMatch(detail);
-}
 
 describeDb('support tickets', (db) => {
   let t: TestApp;

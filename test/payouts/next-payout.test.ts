@@ -10,7 +10,7 @@ import { accountClient } from '../support/action-helpers.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { describeDb } from '../support/db.js';
 import { available, configureTestPayouts, FRENCH_IBAN, ibanSettings, makeAvailable, pastHold, payoutWorld, saveSettings, type PayoutWorld } from './support.js';
-import { ok } from '../support/answers.js';
+import { expectOk as ok } from '../support/api-helpers.js';
 
 
 describeDb('next expected payout', (db) => {

@@ -11,7 +11,7 @@ import { accountClient, clientFor, makeSales } from '../support/action-helpers.j
 import { addMember, makeAccount, startTestApp, type TestApp } from '../support/app.js';
 import { describeDb } from '../support/db.js';
 import { available, configureTestPayouts, makeAvailable, payoutWorld, type PayoutWorld } from '../payouts/support.js';
-import { ok } from '../support/answers.js';
+import { expectOk as ok } from '../support/api-helpers.js';
 
 
 describeDb('closure eligibility', (db) => {

@@ -10,6 +10,7 @@ import '../flows/expire-contract.js';
 import '../flows/clear-statement.js';
 import '../flows/run-payouts.js';
 import '../flows/apply-returns-batch.js';
+import '../flows/close-account.js';
 // Whatever changes data records outbox events, whose payloads are the API's resources.
 import '../http/event-payloads.js';
 // E-mails queued in the outbox (invitations) leave through SMTP_RELAY_URL.

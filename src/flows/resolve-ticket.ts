@@ -8,6 +8,8 @@ import { insertMessage } from '../modules/tickets/open-ticket.js';
 import { claimTicket, lockTicketOrThrow, markTicketResolved, releaseTicketClaim, ticketClaim } from '../modules/tickets/ticket-messages.js';
 import type { TicketRow } from '../modules/tickets/types.js';
 import { formatMinor } from '../money/index.js';
+import { closeAccount } from './close-account.js';
+import { closureEligibility } from './closure-eligibility.js';
 import { forfeitBalance } from './forfeit-balance.js';
 import { grantManualPaystub } from './grant-manual-paystub.js';
 
@@ -104,8 +106,38 @@ async function perform(ctx: ServiceContext, operator: Actor & { type: 'operator'
       ].join('\n');
     }
     case 'ACCOUNT_CLOSURE':
-      throw conflict('Closing accounts is done in the final review of a closure ticket, which the platform does not offer yet; the ticket stays in review.');
+      return closeTicketAccounts(ctx, operator, ticket);
   }
+}
+
+/**
+ * The final review's close: each account the ticket names is checked again now and, when
+ * eligible, closed in a flow of its own (src/flows/close-account.ts); an account already
+ * closed counts as done. When some stay blocked the ticket stays in review with what
+ * blocks them (the accounts closed meanwhile stay closed), and resolving again later
+ * closes the rest.
+ */
+async function closeTicketAccounts(ctx: ServiceContext, operator: Actor & { type: 'operator' }, ticket: TicketRow): Promise<string> {
+  const closed: string[] = [];
+  const blocked: string[] = [];
+  const deleteUserIds = ticket.request.deleteMemberUserId === undefined ? [] : [ticket.request.deleteMemberUserId];
+  for (const eligibility of await closureEligibility(ctx.db, ticket.accountIds, ctx.clock.now())) {
+    if (eligibility.status === 'CLOSED') {
+      closed.push(`Account ${eligibility.accountId} is closed.`);
+      continue;
+    }
+    try {
+      await closeAccount(ctx, { accountId: eligibility.accountId, operatorUserId: operator.userId, ticketId: ticket.id.toString(), deleteUserIds });
+      closed.push(`Account ${eligibility.accountId} closed: its users no longer have access and its personal data is erased.`);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      blocked.push(`Account ${eligibility.accountId} (${eligibility.name}) is not closed: ${error.message}`);
+    }
+  }
+  if (blocked.length) {
+    throw conflict([...closed, ...blocked].join(' '));
+  }
+  return closed.join('\n');
 }
 
 function verb(ticket: TicketRow): string {

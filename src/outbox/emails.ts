@@ -94,3 +94,21 @@ export async function queueEmailInTx(tx: Sql, at: Date, email: { purpose: string
   await enqueue(tx, sendEmail, { emailId: rows[0]!.id });
   return true;
 }
+
+/**
+ * Erasure: the e-mails not sent yet to any of `addresses` (users being erased) are
+ * dropped, message and all; a sent e-mail's message is already gone. Answers how many.
+ */
+export async function dropUnsentEmailsTo(tx: Sql, addresses: readonly string[]): Promise<number> {
+  if (addresses.length === 0) return 0;
+  const { rows } = await tx.query<{ id: string; message: string }>(
+    'select id::text as id, message_encrypted as message from outbox_emails where sent_at is null and message_encrypted is not null for update',
+  );
+  if (rows.length === 0) return 0;
+  const config = current;
+  if (!config) throw new Error('Unsent e-mails are waiting but e-mail is not configured in this process (SMTP_RELAY_URL): their recipients cannot be read to erase them.');
+  const wanted = new Set(addresses.map((a) => a.toLowerCase()));
+  const drop = rows.filter((row) => wanted.has((JSON.parse(decryptSecret(config.key(), row.message)) as EmailMessage).to.toLowerCase())).map((row) => row.id);
+  if (drop.length) await tx.query(`update outbox_emails set message_encrypted = null, sent_at = null, subject = 'erased' where id = any($1::bigint[])`, [drop]);
+  return drop.length;
+}

@@ -18,6 +18,7 @@ import { clickCredits } from './0015-click-credits.js';
 import { tickets } from './0020-tickets.js';
 import { outboxEmails } from './0018-outbox-emails.js';
 import { lastAccountAndActorCredentials } from './0016-last-account-and-actor-credentials.js';
+import { accountClosures } from './0021-account-closures.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits, tickets, outboxEmails, lastAccountAndActorCredentials];
+export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits, tickets, outboxEmails, lastAccountAndActorCredentials, accountClosures];

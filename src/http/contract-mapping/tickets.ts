@@ -16,6 +16,7 @@ export function toTicketDto(t: TicketRow): Ticket {
     Currency: t.request.currency ?? null,
     ToPartnerId: t.request.toPartnerAccountId ?? null,
     Reason: t.request.reason ?? null,
+    DeleteMemberAccount: t.request.deleteMemberUserId !== undefined,
     OpenedDate: t.openedAt.toISOString(),
     UpdatedDate: t.updatedAt.toISOString(),
     ClosedDate: isoOrNull(t.closedAt),

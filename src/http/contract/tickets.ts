@@ -23,6 +23,7 @@ export const ticketDto = z
     Currency: z.string().nullable().describe('MANUAL_PAYSTUB, FORFEIT_BALANCE: the balance it is about'),
     ToPartnerId: z.number().int().nullable().describe('REATTRIBUTION: the partner to credit'),
     Reason: z.string().nullable().describe('REATTRIBUTION, CPC_REVERSAL: the reason code of the change'),
+    DeleteMemberAccount: z.boolean().describe("ACCOUNT_CLOSURE: the requester's own login is to be deleted with the accounts"),
     OpenedDate: isoDate,
     UpdatedDate: isoDate,
     ClosedDate: isoDate.nullable().describe('When it was resolved or rejected'),
@@ -73,6 +74,10 @@ export const openTicketBody = z
     Currency: z.string().regex(/^[A-Z]{3}$/, 'a currency code').optional(),
     ToPartnerId: z.number().int().positive().max(INT4_MAX).optional(),
     Reason: z.enum(CHANGE_REASON_CODES).optional(),
+    DeleteMemberAccount: z
+      .boolean()
+      .optional()
+      .describe("ACCOUNT_CLOSURE: also delete the requester's own login (member account) when the accounts are closed"),
   })
   .strict();
 export type OpenTicketBody = z.infer<typeof openTicketBody>;

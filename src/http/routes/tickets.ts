@@ -4,9 +4,9 @@ import type { ServiceContext } from '../../core/context.js';
 import { closureEligibility } from '../../flows/closure-eligibility.js';
 import { resolveTicket } from '../../flows/resolve-ticket.js';
 import { requireAccountActor, requireOperator } from '../../modules/accounts/actor.js';
-import { listMembershipsOfUser } from '../../modules/accounts/queries.js';
-import { forbidden, notFound } from '../../core/errors.js';
-import { closureEligibilityListDto, closureEligibilityQuery } from '../contract/closure.js';
+import { findUser, listMembershipsOfUser } from '../../modules/accounts/queries.js';
+import { conflict, forbidden, notFound } from '../../core/errors.js';
+import { closureEligibilityListDto, closureEligibilityQuery, closureReviewDto } from '../contract/closure.js';
 import { toClosureEligibilityDto } from '../contract-mapping/closure.js';
 import { idParams } from '../contract/common.js';
 import { openTicket } from '../../modules/tickets/open-ticket.js';
@@ -86,6 +86,7 @@ export async function ticketRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
           ...(b.Currency ? { currency: b.Currency } : {}),
           ...(b.ToPartnerId !== undefined ? { toPartnerAccountId: b.ToPartnerId } : {}),
           ...(b.Reason ? { reason: b.Reason } : {}),
+          ...(b.DeleteMemberAccount ? { deleteMemberAccount: true } : {}),
         },
       });
       return reply.code(201).send(await detail(actor, ticket.id));
@@ -199,7 +200,7 @@ export async function ticketRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     {
       schema: {
         tags: ['operator'],
-        summary: 'Operators: resolve a ticket by performing what it asks (manual paystub, forfeit, re-attribution, CPC reversal); a refusal says why',
+        summary: 'Operators: resolve a ticket by performing what it asks (manual paystub, forfeit, re-attribution, CPC reversal, closing the accounts of a closure ticket); a refusal says why',
         params: ticketParams,
         body: resolveTicketBody,
         response: { 200: ticketDto, ...errorResponses },
@@ -231,6 +232,30 @@ export async function ticketRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
         if (m.accountKind !== 'PARTNER' || m.role !== 'ADMIN') throw forbidden(`Only an admin of a partner account can close it; you cannot close ${m.accountName}.`);
       }
       return { Items: (await closureEligibility(ctx.db, ids, ctx.clock.now())).map(toClosureEligibilityDto) };
+    },
+  );
+
+  r.get(
+    '/api/v1/operator/tickets/:id/closure-review',
+    {
+      schema: {
+        tags: ['operator'],
+        summary: "Operators: a closure ticket's final review: each account it names re-checked now, and the login it asks to delete",
+        params: ticketParams,
+        response: { 200: closureReviewDto, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const operator = requireOperator(actorOf(request));
+      const ticket = await getTicketOrThrow(ctx.db, operator, BigInt(request.params.id));
+      if (ticket.type !== 'ACCOUNT_CLOSURE') throw conflict(`Ticket ${ticket.id} is a ${ticket.type} ticket: only an ACCOUNT_CLOSURE ticket has a final review.`);
+      const userId = ticket.request.deleteMemberUserId;
+      const user = userId === undefined ? undefined : await findUser(ctx.db, userId);
+      return {
+        TicketId: ticket.id.toString(),
+        Items: (await closureEligibility(ctx.db, ticket.accountIds, ctx.clock.now())).map(toClosureEligibilityDto),
+        DeleteMemberAccount: user ? { UserId: user.id, Name: user.name } : null,
+      };
     },
   );
 

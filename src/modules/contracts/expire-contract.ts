@@ -93,3 +93,30 @@ export async function expireContract(ctx: ServiceContext, actor: Actor, contract
 export function checkMayReverseOnExpiryOrThrow(account: AccountActor): void {
   if (account.accountKind !== 'BRAND') throw forbidden('Only the brand can reverse pending actions when expiring a contract.');
 }
+
+/**
+ * A closing partner account's contracts still open (no end, or an end to come) expire now
+ * with `ACCOUNT_CLOSED`, in the closure flow's transaction; answers how many. The operator
+ * closing the account is recorded as who ended them.
+ */
+export async function expireContractsOfClosedAccount(tx: Sql, partnerAccountId: number, operatorUserId: number, now: Date): Promise<number> {
+  const { rows } = await tx.query<{ id: number; brand: number; endAt: Date | null }>(
+    `update contracts c set end_at = $2, termination_reason = 'ACCOUNT_CLOSED', ended_by_user_id = $3
+       from contracts before
+      where c.id = before.id and c.partner_account_id = $1 and (c.end_at is null or c.end_at > $2)
+      returning c.id, c.brand_account_id as brand, before.end_at as "endAt"`,
+    [partnerAccountId, now, operatorUserId],
+  );
+  for (const row of rows) {
+    await recordAuditEvent(tx, {
+      at: now,
+      actorUserId: operatorUserId,
+      accountId: row.brand,
+      action: 'contract.expired',
+      subject: `contract:${row.id}`,
+      detail: { endAt: now, reason: 'ACCOUNT_CLOSED', previousEndAt: row.endAt },
+    });
+  }
+  await recordResourceEvents(tx, 'contract', rows.map((row) => ({ id: row.id, type: 'contract.expired' as const })), now);
+  return rows.length;
+}

@@ -240,6 +240,29 @@ async function attribute(sql: Sql, rows: readonly Normalized[]): Promise<Decided
   });
 }
 
+/**
+ * The partners of the attributed rows, read again in the inserting transaction with a
+ * FOR KEY SHARE lock: a partner account being closed holds its row (FOR UPDATE) until the
+ * closure's first step commits, so a conversion either commits before the closure looks
+ * (which then sees its pending action and refuses) or sees the account closed here and is
+ * rejected PARTNER_CLOSED. Attribution itself reads outside the transaction.
+ */
+async function keepPartnersOpen(tx: Sql, decided: Decided[]): Promise<Decided[]> {
+  const partners = [...new Set(decided.filter((row) => row.rejectReason === null && row.partnerAccountId !== null).map((row) => row.partnerAccountId!))];
+  if (partners.length === 0) return decided;
+  const { rows } = await tx.query<{ id: number }>(
+    `select id from accounts where id = any($1::int[]) and status = 'ACTIVE' order by id for key share`,
+    [partners],
+  );
+  const open = new Set(rows.map((row) => row.id));
+  if (open.size === partners.length) return decided;
+  return decided.map((row) =>
+    row.rejectReason === null && row.partnerAccountId !== null && !open.has(row.partnerAccountId)
+      ? { ...row, rejectReason: 'PARTNER_CLOSED', contractId: null, payoutMinor: 0n, lockingAt: null, paymentDueAt: null }
+      : row,
+  );
+}
+
 /** A batch row refused before it reached the service (by the edge's schema), with what was wrong. */
 export interface RefusedInput {
   refused: string;
@@ -321,7 +344,8 @@ export async function recordConversions(
     // A fixed insert order keeps two overlapping batches from deadlocking on the unique index.
     decided.sort((a, b) => a.eventType.id - b.eventType.id || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
     await ctx.db.transaction(async (tx) => {
-      for (const [index, result] of (await insertDecided(tx, brand.accountId, { userId: brand.userId, credentialId: credentialIdOf(brand) }, decided, now)).entries()) {
+      const checked = await keepPartnersOpen(tx, decided);
+      for (const [index, result] of (await insertDecided(tx, brand.accountId, { userId: brand.userId, credentialId: credentialIdOf(brand) }, checked, now)).entries()) {
         results[index] = result;
       }
     });

@@ -51,6 +51,7 @@ export async function openTicket(ctx: ServiceContext, actor: Actor, input: OpenT
   if (actionIds.length > TICKET_LIMITS.actions) throw invalid(`ActionIds: at most ${TICKET_LIMITS.actions} actions on one ticket.`);
   if (rules.needsActions && actionIds.length === 0) throw invalid(`ActionIds: a ${input.type} ticket names the actions it is about.`);
   const request = checkRequest(input.type, input.request ?? {});
+  if (input.request?.deleteMemberAccount) request.deleteMemberUserId = user.userId;
   const attachments = checkAttachments(input.attachments ?? []);
   const now = ctx.clock.now();
 
@@ -116,6 +117,7 @@ function checkRequest(type: TicketType, request: TicketRequest): TicketRequest {
   } else if (request.reason !== undefined) {
     throw invalid('Reason: only a REATTRIBUTION or CPC_REVERSAL ticket takes a reason code.');
   }
+  if (request.deleteMemberAccount && type !== 'ACCOUNT_CLOSURE') throw invalid('DeleteMemberAccount: only an ACCOUNT_CLOSURE ticket deletes a login.');
   return out;
 }
 

@@ -23,6 +23,10 @@ export interface TicketRequest {
   toPartnerAccountId?: number;
   /** REATTRIBUTION, CPC_REVERSAL: the reason code the change is recorded with. */
   reason?: string;
+  /** ACCOUNT_CLOSURE, when opening: also delete the requester's own login with the accounts. */
+  deleteMemberAccount?: boolean;
+  /** ACCOUNT_CLOSURE, as stored: the requester's login to delete with the accounts. */
+  deleteMemberUserId?: number;
 }
 
 export interface TicketRow {

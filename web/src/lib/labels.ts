@@ -26,6 +26,8 @@ import type {
   StatementStatus,
   TemplateTermsStatus,
   TerminationReason,
+  TicketStatus,
+  TicketType,
   WorkItemState,
 } from '@contract/enums';
 
@@ -218,6 +220,18 @@ export function linkStateLabel(code: string | null | undefined): string {
   return LINK_STATE_LABELS[code]?.label ?? code;
 }
 
+/** What a ticket asks for (the New ticket form's choices and every list of tickets). */
+export const TICKET_TYPE_LABELS: Record<TicketType, string> = {
+  GENERAL: 'General question',
+  MANUAL_PAYSTUB: 'Manual paystub (pay my balance below the threshold)',
+  FORFEIT_BALANCE: 'Forfeit my balance',
+  ACCOUNT_CLOSURE: 'Close accounts',
+  REATTRIBUTION: 'Re-attribute actions to another partner',
+  CPC_REVERSAL: 'Reverse cost-per-click actions',
+};
+
+export const TICKET_STATUS_LABELS: Record<TicketStatus, string> = { OPEN: 'Open', IN_REVIEW: 'In review', RESOLVED: 'Resolved', REJECTED: 'Rejected' };
+
 /** Label tables by name, for code that picks one at run time. */
 export const label = {
   accountKind: (code: string | null | undefined) => lookup(ACCOUNT_KIND_LABELS, code),
@@ -236,4 +250,6 @@ export const label = {
   payoutHoldReason: (code: string | null | undefined) => lookup(PAYOUT_HOLD_REASON_LABELS, code),
   workItemState: (code: string | null | undefined) => lookup(WORK_ITEM_STATE_LABELS, code),
   pendingScreen: (code: string | null | undefined) => lookup(PENDING_SCREEN_LABELS, code),
+  ticketType: (code: string | null | undefined) => lookup(TICKET_TYPE_LABELS, code),
+  ticketStatus: (code: string | null | undefined) => lookup(TICKET_STATUS_LABELS, code),
 };

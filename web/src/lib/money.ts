@@ -63,3 +63,17 @@ export function normalizeAmount(text: string, currency: string): string {
   const intPart = whole.replace(/^0+(?=\d)/, '') || '0';
   return digits ? `${intPart}.${fraction.padEnd(digits, '0').slice(0, digits)}` : intPart;
 }
+
+/** Compares two decimal amounts exactly (as scaled integers, never floats): negative, zero or positive. */
+export function compareAmounts(a: string, b: string): number {
+  const scaled = (text: string, digits: number): bigint => {
+    const value = text.trim().replace(/^\+/, '');
+    const negative = value.startsWith('-');
+    const [whole = '0', fraction = ''] = value.replace(/^-/, '').split('.');
+    const units = BigInt(`${whole || '0'}${fraction.padEnd(digits, '0').slice(0, digits)}`);
+    return negative ? -units : units;
+  };
+  const digits = Math.max(a.split('.')[1]?.length ?? 0, b.split('.')[1]?.length ?? 0);
+  const d = scaled(a, digits) - scaled(b, digits);
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
+}

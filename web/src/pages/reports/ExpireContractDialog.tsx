@@ -1,19 +1,35 @@
 import { terminationReasonLabel } from '../../lib/labels';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { errorDetail } from '../../api/client';
-import { useAccount, useAccountApi } from '../../api/session';
+import { useMemo, useState } from 'react';
+import { accountApi, errorDetail } from '../../api/client';
+import { useAccount } from '../../api/session';
 import type { Contract, ExpireContractBody, ExpiredContract } from '@contract/contracts';
+import type { MeAccount } from '@contract/session';
 import { CHANGE_REASON_CODES, type ChangeReasonCode } from '@contract/enums';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Notice } from '../../components/Feedback';
 import { useToast } from '../../components/Toast';
 import { formatDate, todayIn } from '../../lib/format';
 
-/** Expire a contract now, or at 23:59:59 of a date in the account's time zone. */
-export function ExpireContractDialog({ contract, onClose }: { contract: Contract; onClose: () => void }) {
-  const account = useAccount();
-  const http = useAccountApi();
+/**
+ * Expire a contract now, or at 23:59:59 of a date in the account's time zone. It acts for the
+ * current account unless given another of the user's accounts (the closure wizard expires
+ * the contracts of every account it closes).
+ */
+export function ExpireContractDialog({
+  contract,
+  onClose,
+  account: forAccount,
+  onExpired,
+}: {
+  contract: Contract;
+  onClose: () => void;
+  account?: MeAccount;
+  onExpired?: (contract: ExpiredContract) => void;
+}) {
+  const current = useAccount();
+  const account = forAccount ?? current;
+  const http = useMemo(() => accountApi(account.Id), [account.Id]);
   const queryClient = useQueryClient();
   const toast = useToast();
   const today = todayIn(account.TimeZone);
@@ -41,6 +57,7 @@ export function ExpireContractDialog({ contract, onClose }: { contract: Contract
           : '';
       toast.success(ended + reversed);
       await queryClient.invalidateQueries({ queryKey: ['account', account.Id, 'contracts'] });
+      onExpired?.(updated);
       onClose();
     },
   });

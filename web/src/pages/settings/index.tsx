@@ -4,12 +4,14 @@ import { ProgramDetailPage } from '../brand/ProgramDetailPage';
 import { ProgramsPage } from '../brand/ProgramsPage';
 import { TermsEditorPage } from '../brand/TermsEditorPage';
 import { AccountPage } from './AccountPage';
+import { CloseAccountPage } from './closure/CloseAccountPage';
 import { CredentialsPage } from './CredentialsPage';
 import { UsersPage } from './UsersPage';
 import { WithdrawalSettingsPage } from '../partner/WithdrawalSettingsPage';
 
 export const settingsPages: PageDef[] = [
   { path: 'account', label: 'Account', element: <AccountPage /> },
+  { path: 'account/close', label: 'Close accounts', element: <CloseAccountPage />, kinds: ['PARTNER'], hidden: true },
   { path: 'users', label: 'Users', element: <UsersPage /> },
   { path: 'credentials', label: 'API credentials', element: <CredentialsPage />, adminOnly: true },
   { path: 'withdrawal-settings', label: 'Withdrawal settings', element: <WithdrawalSettingsPage />, kinds: ['PARTNER'] },

@@ -5,38 +5,33 @@
  * open to the user.
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { Page } from '@contract/common';
 import { TICKET_LIMITS, TICKET_STATUSES, TICKET_TYPES, type TicketType } from '@contract/enums';
 import { errorDetail } from '../../api/client';
-import { useAccount } from '../../api/session';
+import { useAccount, useSession } from '../../api/session';
 import { attachmentOf, ticketKeys, ticketsHttp, type Ticket, type TicketDetail } from '../../api/tickets';
 import { columnsFor, DataTable, type ServerTableState } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Loading, QueryError } from '../../components/Feedback';
 import { Badge, Card, Details, Field, PageHeader } from '../../components/Form';
 import '../../styles/tickets.css';
-import { formatDateTime, humanize } from '../../lib/format';
+import { formatDateTime } from '../../lib/format';
+import { label, TICKET_TYPE_LABELS } from '../../lib/labels';
+import { TICKETS_PATH, ticketPrefillOf, type TicketPrefill } from './newTicketLink';
 import { AttachmentPicker, TicketReply, TicketThread } from './TicketThread';
 
-export const TICKETS_PATH = '/help/tickets';
+export { TICKETS_PATH };
 const col = columnsFor<Ticket>();
 const NO_TICKETS: Ticket[] = [];
 
-export const TICKET_TYPE_LABELS: Record<TicketType, string> = {
-  GENERAL: 'General question',
-  MANUAL_PAYSTUB: 'Manual paystub (pay my balance below the threshold)',
-  FORFEIT_BALANCE: 'Forfeit my balance',
-  ACCOUNT_CLOSURE: 'Close accounts',
-  REATTRIBUTION: 'Re-attribute actions to another partner',
-  CPC_REVERSAL: 'Reverse cost-per-click actions',
-};
+export { TICKET_TYPE_LABELS };
 
 export const STATUS_TONE = { OPEN: 'blue', IN_REVIEW: 'amber', RESOLVED: 'green', REJECTED: 'red' } as const;
 
 export function StatusBadge({ status }: { status: Ticket['Status'] }) {
-  return <Badge tone={STATUS_TONE[status]}>{humanize(status)}</Badge>;
+  return <Badge tone={STATUS_TONE[status]}>{label.ticketStatus(status)}</Badge>;
 }
 
 function typesFor(kind: string, role: string): TicketType[] {
@@ -47,14 +42,14 @@ function typesFor(kind: string, role: string): TicketType[] {
   });
 }
 
-function NewTicketDialog({ onClose, prefill }: { onClose: () => void; prefill: { type?: TicketType; subject?: string; actionIds?: string } }) {
+function NewTicketDialog({ onClose, prefill }: { onClose: () => void; prefill: TicketPrefill }) {
   const account = useAccount();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const types = typesFor(account.Kind, account.Role);
   const [type, setType] = useState<TicketType>(prefill.type && types.includes(prefill.type) ? prefill.type : 'GENERAL');
   const [subject, setSubject] = useState(prefill.subject ?? '');
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState(prefill.message ?? '');
   const [actionIds, setActionIds] = useState(prefill.actionIds ?? '');
   const [toPartner, setToPartner] = useState('');
   const [currency, setCurrency] = useState('');
@@ -136,6 +131,7 @@ function NewTicketDialog({ onClose, prefill }: { onClose: () => void; prefill: {
 
 export function TicketsPage() {
   const account = useAccount();
+  const { me, switchAccount } = useSession();
   const [params, setParams] = useSearchParams();
   const [state, setState] = useState<ServerTableState>({ pageIndex: 0, pageSize: 25, sorting: [], search: '' });
   const [status, setStatus] = useState('');
@@ -165,11 +161,11 @@ export function TicketsPage() {
     ],
     [account.TimeZone],
   );
-  const prefill = {
-    ...(params.get('type') ? { type: params.get('type') as TicketType } : {}),
-    ...(params.get('subject') ? { subject: params.get('subject')! } : {}),
-    ...(params.get('actions') ? { actionIds: params.get('actions')! } : {}),
-  };
+  const prefill = ticketPrefillOf(params);
+  // A prefilled link names the account it is about: open the form in that account.
+  useEffect(() => {
+    if (prefill.accountId && prefill.accountId !== account.Id && me.Accounts.some((a) => a.Id === prefill.accountId)) switchAccount(prefill.accountId);
+  }, [prefill.accountId, account.Id, me.Accounts, switchAccount]);
   return (
     <div className="page">
       <PageHeader
@@ -201,7 +197,7 @@ export function TicketsPage() {
                 <option value="">All</option>
                 {TICKET_STATUSES.map((s) => (
                   <option key={s} value={s}>
-                    {humanize(s)}
+                    {label.ticketStatus(s)}
                   </option>
                 ))}
               </select>

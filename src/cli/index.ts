@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { loggerOptions } from '../core/logging.js';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../core/config.js';
 import { systemClock } from '../core/clock.js';
@@ -76,7 +77,7 @@ program
   .description('migrate, load demo data into an empty database, and serve the web UI and API')
   .action(async () => {
     const config = loadConfig();
-    const logger = pino({ level: config.logLevel });
+    const logger = pino(loggerOptions(config.logLevel));
     const ctx = await openContext(config, 'lockstep start').catch((error: unknown) => {
       throw heldAdvice(error, 'For a second server, use another DATA_DIR; otherwise');
     });

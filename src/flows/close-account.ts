@@ -92,7 +92,7 @@ export const closeAccountFlow = defineFlow<CloseAccountPayload, CloseAccountStat
 async function erasePersonalData(tx: Sql, payload: CloseAccountPayload, now: Date): Promise<number> {
   const people = await peopleOfClosingAccount(tx, payload.accountId, payload.deleteUserIds);
   const userIds = people.erase.map((u) => u.id);
-  const emails = people.erase.map((u) => u.email);
+  const emails = [...people.erase.map((u) => u.email), ...people.invitedEmails];
   const values = [...personalValues(people), ...(await bankDetailValues(tx, payload.accountId))];
   await eraseTicketPersonalData(tx, { accountId: payload.accountId, userIds, values });
   await scrubAuditEvents(tx, { accountId: payload.accountId, userIds, values, emails });

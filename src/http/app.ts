@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { LOG_REDACT, loggerOptions, requestForLog } from '../core/logging.js';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,7 +79,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   let clickPath: ClickPath | undefined;
   const trustProxy = trustFunctionOf(config.trustProxy);
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Whatever logger the caller asks for redacts personal data (src/core/logging.ts).
+    logger: options.logger === true ? loggerOptions('info') : options.logger ? { ...loggerOptions('info'), ...options.logger, redact: LOG_REDACT, serializers: { req: requestForLog } } : false,
     bodyLimit: config.bodyLimitBytes,
     // X-Forwarded-For is read only from the proxies TRUST_PROXY names; the click fast
     // path reads addresses with the same function (ClickPath).

@@ -346,6 +346,11 @@ async function correctionOfA(w: World): Promise<void> {
 }
 
 /** Partner P's admin opens a ticket about P, with an attachment; its subject carries P's name (a marker). */
+async function closureTicketOfP(w: World): Promise<void> {
+  const ticket = await openTicket(w.t.ctx, w.P.actor, { type: 'ACCOUNT_CLOSURE', subject: 'Close my account', message: 'Please close it.', request: { deleteMemberAccount: true } });
+  w.extra.closureTicketP = ticket.id.toString();
+}
+
 async function ticketOfP(w: World): Promise<void> {
   const { rows } = await w.t.ctx.db.query<{ name: string }>('select name from accounts where id = $1', [w.P.id]);
   const ticket = await openTicket(w.t.ctx, w.P.actor, {
@@ -1431,6 +1436,16 @@ const ROUTES: RouteRow[] = [
     owner: { caller: 'partnerP', status: 200 },
     crossTenant: { partnerQ: 403 },
     denied: { brandA: 403, brandAToken: 403, brandAUser: 403, brandB: 403 },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/operator/tickets/:id/closure-review',
+    audience: 'operator',
+    setup: closureTicketOfP,
+    request: (w) => ({ url: `/api/v1/operator/tickets/${w.extra.closureTicketP ?? 1}/closure-review` }),
+    owner: { caller: 'operator', status: 200 },
+    crossTenant: {},
+    denied: { brandB: 403, partnerQ: 403, brandAUser: 403, otherAccountHeader: 403 },
   },
   {
     method: 'GET',

@@ -45,6 +45,8 @@ export interface ClosingAccountPeople {
   erase: Array<{ id: number; name: string; email: string }>;
   /** Users who keep their other accounts: they only lose this one. */
   keep: number[];
+  /** E-mails the account invited that never became a member: the invitations go, and with them these. */
+  invitedEmails: string[];
 }
 
 /**
@@ -65,10 +67,16 @@ export async function peopleOfClosingAccount(tx: Sql, accountId: number, deleteU
     [accountId, deleteUserIds],
   );
   const erase = rows.filter((u) => !u.isOperator && (u.others === 0 || deleteUserIds.includes(u.id)));
+  const { rows: invited } = await tx.query<{ email: string }>(
+    `select distinct i.email from invitations i
+      where i.account_id = $1 and i.accepted_at is null and not exists (select 1 from users u where lower(u.email) = lower(i.email))`,
+    [accountId],
+  );
   return {
     accountName: account[0]?.name ?? '',
     erase: erase.map((u) => ({ id: u.id, name: u.name, email: u.email })),
     keep: rows.filter((u) => !erase.includes(u)).map((u) => u.id),
+    invitedEmails: invited.map((i) => i.email),
   };
 }
 
@@ -99,7 +107,7 @@ export async function eraseAccountAndUsers(tx: Sql, accountId: number, people: C
   await tx.query('update accounts set name = $2 where id = $1', [accountId, closedPartnerName(accountId)]);
 }
 
-/** Values of the closing account's people as they are stored: the account's name, and each erased user's name and e-mail. */
+/** Values of the closing account's people as they are stored: the account's name, each erased user's name and e-mail, the e-mails it invited. */
 export function personalValues(people: ClosingAccountPeople): string[] {
-  return [people.accountName, ...people.erase.flatMap((u) => [u.name, u.email])].filter((v) => v.trim().length > 0);
+  return [people.accountName, ...people.erase.flatMap((u) => [u.name, u.email]), ...people.invitedEmails].filter((v) => v.trim().length > 0);
 }

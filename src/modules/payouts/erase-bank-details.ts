@@ -28,7 +28,10 @@ export async function bankDetailValues(tx: Sql, partnerAccountId: number): Promi
 function destinationValues(destination: WithdrawalDestination): string[] {
   if (destination.method === 'PAYPAL') return [destination.paypalEmail];
   const account = destination.account;
-  return [destination.holderName, account.kind === 'IBAN' ? account.iban : account.accountNumber];
+  if (account.kind !== 'IBAN') return [destination.holderName, account.accountNumber];
+  // An IBAN is stored compact; people write it in groups of four.
+  const compact = account.iban.replaceAll(' ', '');
+  return [destination.holderName, compact, compact.replace(/(.{4})/g, '$1 ').trim()];
 }
 
 /**

@@ -3,14 +3,16 @@ import type { Sql } from '../../db/types.js';
 
 /**
  * Erasure in the tickets of a closed account (its own and those naming it): the personal
- * values in their subjects and messages (every message of those tickets, and any message
+ * values in their subjects, outcomes and messages (every message of those tickets, and any message
  * by an erased user elsewhere) give way to ERASED, and their attachments (documents a
  * partner sent: identity papers, bank letters) are deleted. The tickets, their types,
  * statuses and outcomes stay: what was asked and what was done.
  */
 export async function eraseTicketPersonalData(tx: Sql, input: { accountId: number; userIds: readonly number[]; values: readonly string[] }): Promise<void> {
   const tickets = `select id from tickets where account_id = $3 union select ticket_id from ticket_accounts where account_id = $3`;
-  await scrubColumn(tx, { table: 'tickets', column: 'subject', where: `id in (${tickets})`, params: [input.accountId], values: input.values });
+  for (const column of ['subject', 'outcome']) {
+    await scrubColumn(tx, { table: 'tickets', column, where: `id in (${tickets})`, params: [input.accountId], values: input.values });
+  }
   await scrubColumn(tx, {
     table: 'ticket_messages',
     column: 'body',

@@ -185,6 +185,22 @@ describeDb('account closure', (db) => {
     for (const value of personal) expect(logText.includes(value), `the logs hold ${value}`).toBe(false);
   });
 
+  it('a manual paystub requested twice is paid once: the second ticket is refused with the balance it found, and stays in review', async () => {
+    const clock = db().clock as ManualClock;
+    await saveSettings(t.ctx, partner, ibanSettings('10.00', GERMAN_IBAN, HOLDER));
+    pastHold(clock);
+    await makeAvailable(t.ctx, clock, world, [['900.00']]);
+    const client = await accountClient(t, partner);
+    const operatorClient = await clientFor(t, world.operator.userId);
+    const first = ok(await client.post('/api/v1/tickets', { Type: 'MANUAL_PAYSTUB', Subject: 'Pay me', Message: 'Please.' }), 201);
+    const second = ok(await client.post('/api/v1/tickets', { Type: 'MANUAL_PAYSTUB', Subject: 'Pay me (again)', Message: 'Please!' }), 201);
+    ok(await operatorClient.post(`/api/v1/operator/tickets/${first.Id}/resolve`, {}));
+    problem(await operatorClient.post(`/api/v1/operator/tickets/${second.Id}/resolve`, {}), 400, /no available balance/);
+    expect(ok(await client.get(`/api/v1/tickets/${second.Id}`))).toMatchObject({ Status: 'IN_REVIEW' });
+    const { rows } = await t.ctx.db.query<{ n: number }>(`select count(*)::int as n from paystubs where partner_account_id = $1 and kind = 'MANUAL'`, [partner.id]);
+    expect(rows[0]!.n).toBe(1);
+  });
+
   it('a user who belongs to another account keeps it; a plain member with no other account is erased', async () => {
     const clock = db().clock as ManualClock;
     const other = await makeAccount(t.ctx, 'PARTNER');

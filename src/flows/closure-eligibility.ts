@@ -8,7 +8,8 @@ import { formatMinor } from '../money/index.js';
  * Whether a partner account may be closed now, and what blocks it, as the help page's
  * steps put it: no contract in force (step 1), and no funds: nothing available, nothing
  * payment pending (funds that will become available), nothing overdue, and no pending
- * action that would still earn (step 2). Read across the contracts, the ledger and the
+ * action that would still earn (step 2), and no paystub still on its way to the bank (its
+ * file needs the bank details that closing erases). Read across the contracts, the ledger and the
  * actions at one moment; the closure wizard shows it to the partner, the final review
  * re-checks it for the operator.
  */
@@ -46,12 +47,14 @@ export async function closureEligibility(sql: Sql, accountIds: readonly number[]
     status: string;
     currency: string;
     closedAt: Date | null;
+    paystubsProcessing: number;
     contracts: Array<{ contractId: number; programId: number; programName: string }>;
     funds: Array<{ currency: string; available: string; paymentPending: string }>;
     overdue: Array<{ brandId: number; brandName: string; currency: string; overdue: string; contact: string | null }>;
     pending: Array<{ currency: string; payout: string; count: number; firstLockingAt: string | null; lastLockingAt: string | null }>;
   }>(
     `select a.id as "accountId", a.name, a.kind, a.status, a.currency, a.closed_at as "closedAt",
+            (select count(*)::int from paystubs ps where ps.partner_account_id = a.id and ps.status = 'PROCESSING') as "paystubsProcessing",
             coalesce((select json_agg(json_build_object('contractId', c.id, 'programId', c.program_id, 'programName', p.name) order by c.id)
                         from contracts c join programs p on p.id = c.program_id
                        where c.partner_account_id = a.id and (c.end_at is null or c.end_at > $2)), '[]') as contracts,
@@ -120,6 +123,9 @@ export async function closureEligibility(sql: Sql, accountIds: readonly number[]
       if (f.paymentPendingMinor > f.overdueMinor) blockers.push(`${money(f.paymentPendingMinor - f.overdueMinor)} will become available once brands pay their statements.`);
       if (f.availableMinor > 0n) blockers.push(`${money(f.availableMinor)} is available: withdraw it (a manual paystub) or forfeit it.`);
       if (f.availableMinor < 0n) blockers.push(`The available balance is ${money(f.availableMinor)} (a clawback): it must be settled first.`);
+    }
+    if (row.paystubsProcessing > 0) {
+      blockers.push(`${row.paystubsProcessing} paystub(s) are on their way to the bank: wait until they are sent (or fail and return to the balance).`);
     }
     if (count > 0) {
       blockers.push(

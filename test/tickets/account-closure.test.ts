@@ -107,6 +107,7 @@ describeDb('account closure', (db) => {
       [partner.id],
     );
     expect(chunks.map((c) => c.content).join('')).toContain(compactIban(GERMAN_IBAN));
+    const { rows: runs } = await t.ctx.db.query<{ run: number }>('select run_id as run from paystubs where partner_account_id = $1', [partner.id]);
 
     // The closure ticket, with the requester's own login; the contract is still in force.
     const closure = ok(
@@ -122,10 +123,14 @@ describeDb('account closure', (db) => {
     expect(ok(await client.get(`/api/v1/tickets/${closure.Id}`))).toMatchObject({ Status: 'IN_REVIEW' });
     expect((await t.ctx.db.query('select status from accounts where id = $1', [partner.id])).rows[0]).toEqual({ status: 'ACTIVE' });
 
-    // Step 1: the contract expired (the manual paystub paid the whole balance); eligible.
+    // Step 1: the contract expired. Step 2: the manual paystub paid the whole balance, and
+    // once its bank file is sent nothing is on its way either; eligible.
     const { rows: contracts } = await t.ctx.db.query<{ id: number }>('select id from contracts where partner_account_id = $1', [partner.id]);
     ok(await client.post(`/api/v1/contracts/${contracts[0]!.id}/expire`, {}));
     clock.advanceMs(60_000);
+    review = ok(await operatorClient.get(`/api/v1/operator/tickets/${closure.Id}/closure-review`));
+    expect(review.Items[0].Blockers).toEqual([expect.stringMatching(/1 paystub\(s\) are on their way to the bank/)]);
+    ok(await operatorClient.post(`/api/v1/operator/payout-runs/${runs[0]!.run}/mark-sent`, {}));
     review = ok(await operatorClient.get(`/api/v1/operator/tickets/${closure.Id}/closure-review`));
     expect(review.Items[0]).toMatchObject({ Eligible: true, Blockers: [] });
 

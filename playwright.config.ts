@@ -17,6 +17,31 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 process.env.LOCKSTEP_BROWSER_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-browser-'));
 const dataDir = process.env.LOCKSTEP_BROWSER_DATA_DIR;
 
+/**
+ * A second server with data of its own, for test/browser/account-closure.spec.ts: closing a
+ * demo partner for good would break the specs that share the first server. Its folder sits
+ * inside the first one's, so the global teardown removes both.
+ */
+const CLOSURE_PORT = Number(process.env.BROWSER_TEST_CLOSURE_PORT ?? 3101);
+const closureDataDir = path.join(dataDir, 'closure-server');
+fs.mkdirSync(closureDataDir, { recursive: true });
+
+const serverEnv = (port: number, dir: string) => ({
+  DATA_DIR: dir,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  PUBLIC_URL: `http://127.0.0.1:${port}`,
+  COOKIE_SECURE: 'false',
+  LOG_LEVEL: 'warn',
+  // The tests log in many times from one address within a minute.
+  RATE_LIMIT_MAX: '10000',
+  LOGIN_RATE_LIMIT_MAX: '1000',
+  // Tests count rows of the demo data; a scheduled job (crediting a click a test made,
+  // locking at a local midnight) must not change them mid-test. Jobs are tested
+  // through their services and the API suites.
+  JOBS: 'false',
+});
+
 export default defineConfig({
   testDir: 'test/browser',
   testMatch: '**/*.spec.ts',
@@ -48,27 +73,24 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: 'node dist/src/cli/index.js start',
-    url: `${BASE_URL}/health`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      DATA_DIR: dataDir,
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: BASE_URL,
-      COOKIE_SECURE: 'false',
-      LOG_LEVEL: 'warn',
-      // The tests log in many times from one address within a minute.
-      RATE_LIMIT_MAX: '10000',
-      LOGIN_RATE_LIMIT_MAX: '1000',
-      // Tests count rows of the demo data; a scheduled job (crediting a click a test made,
-      // locking at a local midnight) must not change them mid-test. Jobs are tested
-      // through their services and the API suites.
-      JOBS: 'false',
+  webServer: [
+    {
+      command: 'node dist/src/cli/index.js start',
+      url: `${BASE_URL}/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: serverEnv(PORT, dataDir),
     },
-  },
+    {
+      command: 'node dist/src/cli/index.js start',
+      url: `http://127.0.0.1:${CLOSURE_PORT}/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: serverEnv(CLOSURE_PORT, closureDataDir),
+    },
+  ],
 });

@@ -20,6 +20,7 @@ import '../../styles/tickets.css';
 import { formatDateTime, humanize } from '../../lib/format';
 import { StatusBadge, TICKET_TYPE_LABELS } from '../support/TicketsPage';
 import { TicketReply, TicketThread } from '../support/TicketThread';
+import { ClosureReviewPanel } from './ClosureReviewPanel';
 
 const TZ = 'UTC';
 const col = columnsFor<Ticket>();
@@ -188,16 +189,19 @@ export function OperatorTicketDetailPage() {
           </table>
         </div>
       </Card>
+      {t.Type === 'ACCOUNT_CLOSURE' ? <ClosureReviewPanel ticket={t} timeZone={TZ} /> : null}
       {!closed ? (
         <Card title="Decide">
-          <Field label="Note to the requester" hint="Sent with a resolution; required to reject.">
+          <Field label="Note to the requester" hint={t.Type === 'ACCOUNT_CLOSURE' ? 'Required to reject (the final review sends its own note with the closure).' : 'Sent with a resolution; required to reject.'}>
             <textarea className="input" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
           </Field>
           {error ? <ErrorMessage>{error}</ErrorMessage> : null}
           <div className="button-row">
-            <button type="button" className="btn btn-primary" disabled={act.isPending} onClick={() => act.mutate('resolve')}>
-              Resolve: perform it
-            </button>
+            {t.Type === 'ACCOUNT_CLOSURE' ? null : (
+              <button type="button" className="btn btn-primary" disabled={act.isPending} onClick={() => act.mutate('resolve')}>
+                Resolve: perform it
+              </button>
+            )}
             {t.Status === 'OPEN' ? (
               <button type="button" className="btn" disabled={act.isPending} onClick={() => act.mutate('review')}>
                 Take into review

@@ -1,7 +1,15 @@
 import type { ServiceContext } from '../core/context.js';
 import { conflict } from '../core/errors.js';
 import type { Sql } from '../db/types.js';
-import { eraseAccountAndUsers, lockAccountForClosure, markAccountClosed, peopleOfClosingAccount, personalValues } from '../modules/accounts/close-account.js';
+import {
+  eraseAccountAndUsers,
+  lockAccountForClosure,
+  markAccountClosed,
+  noteClosure,
+  peopleOfClosingAccount,
+  personalValues,
+  recordClosure,
+} from '../modules/accounts/close-account.js';
 import { scrubActionModifications } from '../modules/actions/scrub-modifications.js';
 import { scrubAuditEvents } from '../modules/audit/scrub-audit.js';
 import { expireContractsOfClosedAccount } from '../modules/contracts/expire-contract.js';
@@ -63,10 +71,7 @@ export const closeAccountFlow = defineFlow<CloseAccountPayload, CloseAccountStat
           });
         }
         await markAccountClosed(tx, payload.accountId, now);
-        await tx.query(
-          `insert into account_closures (account_id, ticket_id, closed_by_user_id, closed_at) values ($1, $2, $3, $4)`,
-          [payload.accountId, payload.ticketId, payload.operatorUserId, now],
-        );
+        await recordClosure(tx, { accountId: payload.accountId, ticketId: payload.ticketId, operatorUserId: payload.operatorUserId, at: now });
         return { state, done: true };
       },
     },
@@ -74,7 +79,7 @@ export const closeAccountFlow = defineFlow<CloseAccountPayload, CloseAccountStat
       name: 'expire-contracts',
       async run(tx, { ctx, payload, state }) {
         const expired = await expireContractsOfClosedAccount(tx, payload.accountId, payload.operatorUserId, ctx.clock.now());
-        await tx.query('update account_closures set contracts_expired = $2 where account_id = $1', [payload.accountId, expired]);
+        await noteClosure(tx, payload.accountId, { contractsExpired: expired });
         return { state: { ...state, contractsExpired: expired }, done: true };
       },
     },
@@ -102,7 +107,7 @@ async function erasePersonalData(tx: Sql, payload: CloseAccountPayload, now: Dat
   await scrubActionModifications(tx, { partnerAccountId: payload.accountId, values });
   await eraseBankDetails(tx, payload.accountId, values);
   await eraseAccountAndUsers(tx, payload.accountId, people, now);
-  await tx.query('update account_closures set users_erased = $2, erased_at = $3 where account_id = $1', [payload.accountId, userIds.length, now]);
+  await noteClosure(tx, payload.accountId, { usersErased: userIds.length, erasedAt: now });
   return userIds.length;
 }
 
@@ -114,7 +119,7 @@ async function erasePersonalData(tx: Sql, payload: CloseAccountPayload, now: Dat
 export async function closeAccount(ctx: ServiceContext, payload: CloseAccountPayload): Promise<void> {
   const itemId = await ctx.db.transaction(async (tx) => {
     const id = await closeAccountFlow.start(tx, ctx, payload, { contractsExpired: 0, usersErased: 0 }, { firstSteps: 1 });
-    await tx.query('update account_closures set work_item_id = $2 where account_id = $1', [payload.accountId, id.toString()]);
+    await noteClosure(tx, payload.accountId, { workItemId: id });
     return id;
   });
   await runNow(ctx, itemId);

@@ -203,5 +203,10 @@ export function findSqlWrites(source: string): SqlWrite[] {
   for (let match = copyCall.exec(code); match; match = copyCall.exec(code)) {
     writes.push({ table: match[2] ?? null, verb: 'copy', line: lineAt(source, match.index), excerpt: match[0] });
   }
+  // scrubColumn(tx, { table: '<table>', … }) (src/db/scrub.ts): erasure in the table named.
+  const scrubCall = /\bscrubColumn\(\s*\w+,\s*\{\s*table:\s*(?:(['"])([a-z_][a-z0-9_]*)\1)?/g;
+  for (let match = scrubCall.exec(code); match; match = scrubCall.exec(code)) {
+    writes.push({ table: match[2] ?? null, verb: 'update', line: lineAt(source, match.index), excerpt: match[0].replace(/\s+/g, ' ') });
+  }
   return writes.sort((a, b) => a.line - b.line);
 }

@@ -111,3 +111,27 @@ export async function eraseAccountAndUsers(tx: Sql, accountId: number, people: C
 export function personalValues(people: ClosingAccountPeople): string[] {
   return [people.accountName, ...people.erase.flatMap((u) => [u.name, u.email]), ...people.invitedEmails].filter((v) => v.trim().length > 0);
 }
+
+/** The closure's record (migration 0021), written with the status; ids and times only. */
+export async function recordClosure(tx: Sql, closure: { accountId: number; ticketId: string | null; operatorUserId: number; at: Date }): Promise<void> {
+  await tx.query(`insert into account_closures (account_id, ticket_id, closed_by_user_id, closed_at) values ($1, $2, $3, $4)`, [
+    closure.accountId,
+    closure.ticketId,
+    closure.operatorUserId,
+    closure.at,
+  ]);
+}
+
+/** What the closure's later steps add to its record: its work item, the contracts it expired, the users it erased and when. */
+export async function noteClosure(
+  tx: Sql,
+  accountId: number,
+  note: { workItemId?: bigint; contractsExpired?: number; usersErased?: number; erasedAt?: Date },
+): Promise<void> {
+  await tx.query(
+    `update account_closures set work_item_id = coalesce($2, work_item_id), contracts_expired = coalesce($3, contracts_expired),
+            users_erased = coalesce($4, users_erased), erased_at = coalesce($5, erased_at)
+      where account_id = $1`,
+    [accountId, note.workItemId?.toString() ?? null, note.contractsExpired ?? null, note.usersErased ?? null, note.erasedAt ?? null],
+  );
+}

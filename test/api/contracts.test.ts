@@ -89,6 +89,7 @@ describeDb('api contracts', (db) => {
       Id: expect.any(Number),
       CampaignId: p.id,
       CampaignName: 'Outdoor',
+      ProgramTimeZone: 'America/New_York',
       Currency: 'USD',
       BrandAccountId: brand.account.id,
       BrandName: expect.any(String),

@@ -55,3 +55,41 @@ test('brand and partner see the same locking date, in the program’s time zone;
   await brandContext.close();
   await partnerContext.close();
 });
+
+/**
+ * Contract History too: the brand (Bonjour Mode, Paris) and the partner (Trail Blog,
+ * Denver) read the end of their expired contract on the same day, in the program's time
+ * zone, named, with the time in their own zone in the tooltip.
+ */
+test('Contract History shows a contract’s end date in the program’s time zone, the same day for brand and partner', async ({ browser, playwright, baseURL }) => {
+  const partnerApi = await apiSession(playwright, baseURL, 'partner@trail.test');
+  const trail = await partnerApi.accountId('Trail Blog');
+  const list = (await (
+    await partnerApi.request.get('/api/v1/contracts?status=EXPIRED&pageSize=100', { headers: { 'lockstep-account': String(trail) } })
+  ).json()) as { Items: Array<{ Id: number; BrandName: string; CampaignName: string; ProgramTimeZone: string; EndDate: string | null }> };
+  const contract = list.Items.find((c) => c.BrandName === 'Bonjour Mode' && c.EndDate);
+  expect(contract, 'the demo has an expired Trail Blog contract with Bonjour Mode').toBeTruthy();
+  expect(contract!.ProgramTimeZone).toBe('Europe/Paris');
+  const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(contract!.EndDate!));
+
+  const texts: string[] = [];
+  for (const [email, account, timezoneId] of [
+    ['partner@trail.test', 'Trail Blog', 'America/Denver'],
+    ['brand@bonjour.test', 'Bonjour Mode', 'Europe/Paris'],
+  ] as const) {
+    const context = await browser.newContext({ timezoneId });
+    const page = await context.newPage();
+    await logIn(page, email);
+    await switchAccount(page, account);
+    await page.goto('/reports/contract-history?status=EXPIRED');
+    const row = page.getByRole('row').filter({ hasText: contract!.CampaignName }).filter({ has: page.getByTestId('contract-end') }).first();
+    const end = row.getByTestId('contract-end');
+    await expect(end).toContainText(day);
+    await expect(end).toContainText('Europe/Paris');
+    if (timezoneId === 'America/Denver') expect(await end.getAttribute('title')).toMatch(/your time \(America\/Denver\)$/);
+    texts.push((await end.textContent())!.trim());
+    await context.close();
+  }
+  expect(texts[0]).toBe(texts[1]);
+  await partnerApi.request.dispose();
+});

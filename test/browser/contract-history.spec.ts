@@ -96,6 +96,8 @@ test('a brand schedules the expiry of a contract on a date; the server error det
   // Still a current contract until then, with its end date and the brand's reason.
   const scheduled = page.getByTestId(`contract-row-${id}`);
   await expect(scheduled.locator('[data-column="Status"]')).toHaveText('Active');
-  await expect(scheduled.locator('[data-column="EndDate"]')).toHaveText(`${nextYear}-06-30`);
+  // In the program's time zone (Bonjour Mode France: Paris, the brand's own too), named.
+  await expect(scheduled.locator('[data-column="EndDate"]')).toContainText(`30 Jun ${nextYear}`);
+  await expect(scheduled.locator('[data-column="EndDate"]')).toContainText('Europe/Paris');
   await expect(scheduled.locator('[data-column="TerminationReason"]')).toHaveText('Expired by the brand');
 });

@@ -12,6 +12,7 @@ export const contractDto = z
     Id: z.number().int(),
     CampaignId: z.number().int().describe('The program'),
     CampaignName: z.string(),
+    ProgramTimeZone: z.string().describe("The program's time zone (IANA): the contract's dates are shown in it to both parties"),
     Currency: z.string(),
     BrandAccountId: z.number().int(),
     BrandName: z.string(),

@@ -11,6 +11,8 @@ export interface ContractRow {
   id: number;
   programId: number;
   programName: string;
+  /** The program's time zone: the contract's dates are read in it by both parties. */
+  programTimeZone: string;
   currency: string;
   brandAccountId: number;
   brandName: string;
@@ -30,7 +32,7 @@ type StoredRow = Omit<ContractRow, 'terms'> & { terms: TermsJson };
 
 /** Status is derived from the end date and the clock, so an expiry "on a date" needs no job to take effect. */
 function columns(nowParam: string): string {
-  return `c.id, c.program_id as "programId", p.name as "programName", p.currency,
+  return `c.id, c.program_id as "programId", p.name as "programName", p.time_zone as "programTimeZone", p.currency,
     c.brand_account_id as "brandAccountId", b.name as "brandName",
     c.partner_account_id as "partnerAccountId", pa.name as "partnerName",
     c.template_terms_id as "templateTermsId", tt.name as "templateTermsName", c.terms,

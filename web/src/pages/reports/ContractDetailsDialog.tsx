@@ -1,15 +1,13 @@
 import { labelWithCode, terminationReasonLabel } from '../../lib/labels';
 import { useEventTypes } from '../../api/queries';
-import { useAccount } from '../../api/session';
 import type { Contract } from '@contract/contracts';
 import { Dialog } from '../../components/Dialog';
 import { Details } from '../../components/Form';
-import { formatDateTime } from '../../lib/format';
+import { ContractDateTime } from '../shared/actions/ContractDate';
 import { TermsSummary } from '../shared/TermsSummary';
 import { ContractStatusBadge } from './ContractStatusBadge';
 
 export function ContractDetailsDialog({ contract, onClose }: { contract: Contract; onClose: () => void }) {
-  const account = useAccount();
   const eventTypes = useEventTypes(contract.CampaignId);
   return (
     <Dialog
@@ -30,8 +28,8 @@ export function ContractDetailsDialog({ contract, onClose }: { contract: Contrac
           ['Partner', contract.MediaPartnerName],
           ['Terms', `${contract.TemplateTermsName} (terms ${contract.TemplateTermsId})`],
           ['Currency', contract.Currency],
-          ['Start', formatDateTime(contract.StartDate, account.TimeZone)],
-          ['End', contract.EndDate ? formatDateTime(contract.EndDate, account.TimeZone) : '—'],
+          ['Start', <ContractDateTime key="start" iso={contract.StartDate} timeZone={contract.ProgramTimeZone} />],
+          ['End', <ContractDateTime key="end" iso={contract.EndDate} timeZone={contract.ProgramTimeZone} />],
           ['Status', <ContractStatusBadge key="s" contract={contract} />],
           ['Termination reason', <span key="r">{labelWithCode(terminationReasonLabel(contract.TerminationReason), contract.TerminationReason)}</span>],
         ]}

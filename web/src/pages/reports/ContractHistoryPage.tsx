@@ -10,7 +10,7 @@ import { columnsFor, DataTable, type ServerTableState } from '../../components/D
 import { DownloadButtons } from '../../components/DownloadButton';
 import { PageHeader } from '../../components/Form';
 import { Menu } from '../../components/Menu';
-import { formatDate, formatDateTime } from '../../lib/format';
+import { ContractDate } from '../shared/actions/ContractDate';
 import { tableStateToParams, useSearchState } from '../../lib/searchState';
 import { ContractDetailsDialog } from './ContractDetailsDialog';
 import { ContractStatusBadge } from './ContractStatusBadge';
@@ -81,15 +81,12 @@ export function ContractHistoryPage() {
       col.accessor('TemplateTermsName', { header: 'Terms', enableSorting: false }),
       col.accessor('StartDate', {
         header: 'Start',
-        cell: (info) => <span title={formatDateTime(info.getValue(), account.TimeZone)}>{formatDate(info.getValue(), account.TimeZone)}</span>,
+        cell: (info) => <ContractDate iso={info.getValue()} timeZone={info.row.original.ProgramTimeZone} />,
         meta: { className: 'nowrap' },
       }),
       col.accessor('EndDate', {
         header: 'End',
-        cell: (info) => {
-          const v = info.getValue();
-          return v ? <span title={formatDateTime(v, account.TimeZone)}>{formatDate(v, account.TimeZone)}</span> : <span className="muted">—</span>;
-        },
+        cell: (info) => <ContractDate iso={info.getValue()} timeZone={info.row.original.ProgramTimeZone} testId="contract-end" />,
         meta: { className: 'nowrap' },
       }),
       col.accessor('Status', {
@@ -132,7 +129,7 @@ export function ContractHistoryPage() {
         },
       }),
     ],
-    [isPartner, account.TimeZone],
+    [isPartner],
   );
 
   const tableState: ServerTableState = {
@@ -202,7 +199,7 @@ export function ContractHistoryPage() {
     <div className="page">
       <PageHeader
         title="Contract History"
-        subtitle={`Contracts of ${account.Name} with ${isPartner ? 'brands' : 'partners'}: current and past. Dates in ${account.TimeZone}.`}
+        subtitle={`Contracts of ${account.Name} with ${isPartner ? 'brands' : 'partners'}: current and past. Dates are in each program's time zone, as both parties see them.`}
         actions={
           <DownloadButtons
             path="/api/v1/contracts/export"

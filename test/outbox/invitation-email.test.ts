@@ -5,57 +5,22 @@
  * receiving side here is smtp-server. Without SMTP_RELAY_URL nothing is queued, and a
  * refused invitation queues nothing either. The copyable link is in every answer.
  */
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Worker } from '../../src/worker/worker.js';
 import { logInClient, makeAccount, startTestApp, type TestApp } from '../support/app.js';
 import { describeDb } from '../support/db.js';
-
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-/** The text of a message as sent: headers and body, quoted-printable soft breaks and escapes undone. */
-function decoded(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-}
-
-async function startSmtp(): Promise<{ server: SMTPServer; port: number; received: Received[] }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.server.address() as AddressInfo).port, received };
-}
+import { decoded, startSmtp, type TestSmtp } from '../support/smtp.js';
 
 describeDb('invitation e-mails through the outbox', (db) => {
   let t: TestApp | undefined;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
   beforeEach(async () => {
     smtp = await startSmtp();
   });
   afterEach(async () => {
     await t?.close();
     t = undefined;
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+    await smtp.close();
   });
 
   const sendQueued = () => new Worker({ db: db().db, clock: db().clock }, { kinds: ['send-email'], pollMs: 20 }).drain();

@@ -5,6 +5,7 @@ import type { Sql } from '../../db/types.js';
 import { requireAccountActor, type Actor } from '../accounts/actor.js';
 import { findAccounts, listMembershipsOfUser } from '../accounts/queries.js';
 import { CHANGE_REASON_CODES } from '../actions/types.js';
+import { queueTicketEmailsInTx } from './notify.js';
 import { getTicketOrThrow } from './queries.js';
 import { TICKET_LIMITS, type AttachmentInput, type TicketRequest, type TicketRow, type TicketType } from './types.js';
 
@@ -73,6 +74,7 @@ export async function openTicket(ctx: ServiceContext, actor: Actor, input: OpenT
       await tx.query('insert into ticket_actions (ticket_id, action_id) select $1, unnest($2::bigint[])', [id.toString(), actionIds.map(String)]);
     }
     await insertMessage(tx, id, 'ACCOUNT', user.userId, message, attachments, now);
+    await queueTicketEmailsInTx(tx, now, id, { kind: 'opened', message });
     return getTicketOrThrow(tx, actor, id);
   });
 }

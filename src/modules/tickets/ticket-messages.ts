@@ -2,6 +2,7 @@ import type { ServiceContext } from '../../core/context.js';
 import { conflict } from '../../core/errors.js';
 import type { Sql } from '../../db/types.js';
 import type { Actor } from '../accounts/actor.js';
+import { queueTicketEmailsInTx, type TicketEvent } from './notify.js';
 import { checkAttachments, checkMessage, insertMessage } from './open-ticket.js';
 import { getTicketOrThrow } from './queries.js';
 import type { SETTABLE_TICKET_STATUSES, AttachmentInput, TicketRow } from './types.js';
@@ -24,7 +25,9 @@ export async function addTicketMessage(
     if (ticket.status === 'RESOLVED' || ticket.status === 'REJECTED') {
       throw conflict(`Ticket ${ticketId} is ${ticket.status.toLowerCase()}; open a new ticket to ask for more.`);
     }
-    await insertMessage(tx, ticketId, actor.type === 'operator' ? 'OPERATOR' : 'ACCOUNT', actor.userId, message, attachments, now);
+    const authorKind = actor.type === 'operator' ? 'OPERATOR' : 'ACCOUNT';
+    await insertMessage(tx, ticketId, authorKind, actor.userId, message, attachments, now);
+    await queueTicketEmailsInTx(tx, now, ticketId, { kind: 'message', authorKind, message });
     return getTicketOrThrow(tx, actor, ticketId);
   });
 }
@@ -62,8 +65,20 @@ export async function setTicketStatus(
         where id = $1`,
       [ticketId.toString(), input.status, now, actor.userId, message ?? null],
     );
+    const event = statusEvent(ticket.status, input.status, message);
+    if (event) await queueTicketEmailsInTx(tx, now, ticketId, event);
     return getTicketOrThrow(tx, actor, ticketId);
   });
+}
+
+/**
+ * What the requester is told of a status set by hand: the review or the rejection with
+ * its reason; taking into review a ticket already in review is only its message, if any.
+ */
+function statusEvent(from: TicketRow['status'], to: (typeof SETTABLE_TICKET_STATUSES)[number], message: string | undefined): TicketEvent | undefined {
+  if (to === 'REJECTED') return { kind: 'rejected', reason: message! };
+  if (from !== 'IN_REVIEW') return { kind: 'in-review', message };
+  return message === undefined ? undefined : { kind: 'message', authorKind: 'OPERATOR', message };
 }
 
 function conflictWithoutReason() {
@@ -72,7 +87,8 @@ function conflictWithoutReason() {
 
 /**
  * Marks a ticket resolved with what resolving it did, in the caller's transaction (the
- * flow that performed it), with a message from the platform to the requester.
+ * flow that performed it), with a message from the platform to the requester, and the
+ * requester's e-mail of the outcome when e-mail is configured.
  */
 export async function markTicketResolved(tx: Sql, ticketId: bigint, operatorUserId: number, outcome: string, now: Date): Promise<void> {
   await insertMessage(tx, ticketId, 'SYSTEM', null, outcome, [], now);
@@ -82,6 +98,7 @@ export async function markTicketResolved(tx: Sql, ticketId: bigint, operatorUser
       where id = $1`,
     [ticketId.toString(), now, operatorUserId, outcome],
   );
+  await queueTicketEmailsInTx(tx, now, ticketId, { kind: 'resolved', outcome });
 }
 
 /** Holds a ticket for one operator while it is resolved (so a second one at the same time is told so), in the caller's transaction. */

@@ -6,7 +6,9 @@ import type { AccountActor, AccountKind } from '../modules/accounts/actor.js';
 import { createAccount } from '../modules/accounts/create-account.js';
 import { createOperator } from '../modules/accounts/create-operator.js';
 import { seedFinance } from './seed-finance.js';
-import { dailyPayoutRuns, seedClosurePartner, seedWithdrawalSettings } from './seed-payouts.js';
+import { dailyPayoutRuns, seedClosurePartners, seedWithdrawalSettings } from './seed-payouts.js';
+import { seedTickets } from './seed-tickets.js';
+import { rememberLastAccount } from '../modules/accounts/last-account.js';
 import { acceptTerms } from '../modules/contracts/accept-terms.js';
 import { expireContract } from '../modules/contracts/expire-contract.js';
 import { createEventType } from '../modules/programs/create-event-type.js';
@@ -31,9 +33,10 @@ function actor(account: { id: number; adminUserId: number }, kind: AccountKind, 
 }
 
 /**
- * An operator, two brands (USD and EUR) with programs, event types and terms, and three
- * partners with contracts, one of them expired, and two dead work items, so every screen
- * has something to show.
+ * An operator, two brands (USD and EUR) with programs, event types and terms, three
+ * partners with contracts (one of them expired) and their activity, two small partners
+ * the account-closure flow is for, open support tickets, and two dead work items, so
+ * every screen has something to show.
  */
 export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
   // The demo's history starts 90 days ago, so contracts predate the tracked activity.
@@ -192,7 +195,7 @@ export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
     ],
   });
   clock.set(realNow);
-  const summitActor = await seedClosurePartner(ctx, clock, {
+  const small = await seedClosurePartners(ctx, clock, {
     brand: acmeActor,
     programId: acmeUs.id,
     websiteUrl: acmeUs.websiteUrl!,
@@ -200,21 +203,32 @@ export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
     saleEventTypeId: acmeSale.id,
     password: DEMO_PASSWORD,
   });
+  // Taylor also helps run Summit Stories, as an admin: with Switchback Shorts, two small
+  // accounts to close in one sitting. Trail Blog stays the account Taylor lands in.
+  await ctx.db.query(`insert into memberships (account_id, user_id, role, created_at) values ($1, $2, 'ADMIN', $3)`, [small.summit.accountId, trail.adminUserId, clock.now()]);
+  await rememberLastAccount(ctx, trail.adminUserId, trail.id);
   // Withdrawal settings were set two months ago (so no 48-hour hold is on); Deal Hunter Media has none yet.
   clock.set(new Date(realNow.getTime() - 60 * 86_400_000));
-  await seedWithdrawalSettings(ctx, { trail: trailActor, style: styleActor, summit: summitActor });
+  await seedWithdrawalSettings(ctx, { trail: trailActor, style: styleActor, ...small });
   clock.set(realNow);
   const operatorActor = { type: 'operator' as const, userId: operator.userId };
   await seedFinance(ctx, clock, operatorActor, dailyPayoutRuns(ctx, clock, operatorActor, trail.id));
+  await seedTickets(ctx, clock, { operator: operatorActor, acme: acmeActor, deals: dealsActor, style: styleActor });
   await seedWorkItems(ctx, realNow);
 
   return [
     { email: 'operator@lockstep.test', role: 'operator' },
     { email: 'brand@acme.test', role: 'brand admin, Acme Outdoor (USD)' },
     { email: 'brand@bonjour.test', role: 'brand admin, Bonjour Mode (EUR)' },
-    { email: 'partner@trail.test', role: 'partner admin, Trail Blog; user of Style Creator' },
-    { email: 'partner@deals.test', role: 'partner admin, Deal Hunter Media' },
-    { email: 'partner@style.test', role: 'partner admin, Style Creator' },
-    { email: 'partner@summit.test', role: 'partner admin, Summit Stories (6.00 USD available, below its threshold: ready for closure)' },
+    {
+      email: 'partner@trail.test',
+      role: 'partner admin, Trail Blog (lands there); also admin of Summit Stories and Switchback Shorts, the two small accounts to close in one sitting; user of Style Creator',
+    },
+    { email: 'partner@deals.test', role: 'partner admin, Deal Hunter Media (no withdrawal settings yet; an open ticket about it)' },
+    { email: 'partner@style.test', role: 'partner admin, Style Creator (a manual paystub ticket in review)' },
+    {
+      email: 'partner@summit.test',
+      role: 'partner admin, Summit Stories (one contract, 6.00 USD available below its threshold: expire, then a manual paystub or a forfeit, then closable)',
+    },
   ];
 }

@@ -14,58 +14,124 @@ import { saveWithdrawalSettingsInTx, type WithdrawalSettingsChange } from '../mo
 
 const DAY_MS = 86_400_000;
 
+/** The program the small partners work with, and what their accounts are made with. */
+export interface SmallPartnerProgram {
+  brand: AccountActor;
+  programId: number;
+  websiteUrl: string;
+  termsId: number;
+  saleEventTypeId: number;
+  password: string;
+}
+
+/** A small partner: its account, and its sales (days before now, amounts) through one link. */
+interface SmallPartnerPlan {
+  name: string;
+  timeZone: string;
+  admin: { email: string; name: string };
+  site: string;
+  landingPath: string;
+  linkLabel: string;
+  orderPrefix: string;
+  sales: Array<{ daysAgo: number; amount: string }>;
+}
+
 /**
- * Summit Stories: a small partner of Acme Outdoor US with two sales eighty days ago,
- * locked, billed and (once the brand pays) available: 6.00 USD, nothing pending, below its
- * PayPal threshold and the 10.00 minimum, so no autopay will ever pay it. What the closure
- * flow is for: a manual paystub (PayPal's 2% leaves a remainder) or a forfeit. Made after
- * the demo's activity, from its own clicks, so the other partners' numbers stay as they were.
+ * A small partner of the program, under contract since 88 days ago, with a few sales
+ * eighty days ago, locked by now; the statements the demo bills next take them, and the
+ * brand's payment clears them (seed-finance.ts), so they end available and nothing stays
+ * pending. Made after the demo's activity, from its own clicks, so the other partners'
+ * numbers stay as they were.
  */
-export async function seedClosurePartner(
-  ctx: ServiceContext,
-  clock: ManualClock,
-  input: { brand: AccountActor; programId: number; websiteUrl: string; termsId: number; saleEventTypeId: number; password: string },
-): Promise<AccountActor> {
+async function seedSmallPartner(ctx: ServiceContext, clock: ManualClock, program: SmallPartnerProgram, plan: SmallPartnerPlan): Promise<AccountActor> {
   const realNow = clock.now();
   clock.set(new Date(realNow.getTime() - 88 * DAY_MS));
   const created = await createAccount(ctx, null, {
     kind: 'PARTNER',
-    name: 'Summit Stories',
-    timeZone: 'America/Chicago',
+    name: plan.name,
+    timeZone: plan.timeZone,
     currency: 'USD',
-    admin: { email: 'partner@summit.test', name: 'Sky Summit', password: input.password },
+    admin: { ...plan.admin, password: program.password },
   });
-  const partner: AccountActor = { type: 'account', userId: created.adminUserId, accountId: created.id, accountKind: 'PARTNER', accountTimeZone: 'America/Chicago', role: 'ADMIN', via: 'session' };
-  await acceptTerms(ctx, partner, input.termsId);
-  const link = await createLink(ctx, partner, { programId: input.programId, landingUrl: new URL('trail-stories?utm_source=lockstep', input.websiteUrl).href, label: 'Trip report' });
-  const sales = [
-    { at: new Date(realNow.getTime() - 80 * DAY_MS), amount: '30.00' },
-    { at: new Date(realNow.getTime() - 79 * DAY_MS), amount: '45.00' },
-  ].map((sale) => ({ ...sale, clickId: newClickId(new Date(sale.at.getTime() - 3_600_000)) }));
+  const partner: AccountActor = { type: 'account', userId: created.adminUserId, accountId: created.id, accountKind: 'PARTNER', accountTimeZone: plan.timeZone, role: 'ADMIN', via: 'session' };
+  await acceptTerms(ctx, partner, program.termsId);
+  const link = await createLink(ctx, partner, { programId: program.programId, landingUrl: new URL(plan.landingPath, program.websiteUrl).href, label: plan.linkLabel });
+  const sales = plan.sales
+    .map((sale) => ({ at: new Date(realNow.getTime() - sale.daysAgo * DAY_MS), amount: sale.amount }))
+    .map((sale) => ({ ...sale, clickId: newClickId(new Date(sale.at.getTime() - 3_600_000)) }));
   await ctx.db.query(
     `insert into clicks (click_id, link_id, program_id, partner_account_id, at, ip_hash, user_agent, referrer)
-     select u.click_id, $2, $3, $4, u.at, md5(u.click_id), 'Mozilla/5.0 (demo)', 'https://summit-stories.example/'
+     select u.click_id, $2, $3, $4, u.at, md5(u.click_id), 'Mozilla/5.0 (demo)', $6
        from unnest($1::text[], $5::timestamptz[]) as u(click_id, at)`,
-    [sales.map((s) => s.clickId), link.id, input.programId, partner.accountId, sales.map((s) => new Date(s.at.getTime() - 3_600_000).toISOString())],
+    [sales.map((s) => s.clickId), link.id, program.programId, partner.accountId, sales.map((s) => new Date(s.at.getTime() - 3_600_000).toISOString()), plan.site],
   );
   clock.set(realNow);
   await recordConversions(
     ctx,
-    input.brand,
-    sales.map((sale, i) => ({ ActionTrackerId: input.saleEventTypeId, OrderId: `SUMMIT-${i + 1}`, EventDate: sale.at.toISOString(), ClickId: sale.clickId, Amount: sale.amount })),
+    program.brand,
+    sales.map((sale, i) => ({ ActionTrackerId: program.saleEventTypeId, OrderId: `${plan.orderPrefix}-${i + 1}`, EventDate: sale.at.toISOString(), ClickId: sale.clickId, Amount: sale.amount })),
   );
   await lockDueActions(ctx);
   return partner;
 }
 
 /**
+ * The two small partners of Acme Outdoor US the account-closure flow is for, each one
+ * contract with the program and a balance below its threshold, nothing pending:
+ *
+ * - Summit Stories (partner@summit.test): two sales, 6.00 USD available, below its
+ *   PayPal threshold and the 10.00 minimum, so no autopay will ever pay it; a manual
+ *   paystub (PayPal's 2% leaves 5.88) or a forfeit clears it.
+ * - Switchback Shorts, Taylor Trail's second channel (partner@trail.test, who also helps
+ *   run Summit Stories): 18.40 USD available, below its 50.00 threshold, paid by a free
+ *   bank transfer if a manual paystub asks.
+ *
+ * The second one's name leaves out "Trail", so that searching the accounts for "trail"
+ * still finds Trail Blog alone.
+ */
+export async function seedClosurePartners(ctx: ServiceContext, clock: ManualClock, program: SmallPartnerProgram): Promise<{ summit: AccountActor; shorts: AccountActor }> {
+  const summit = await seedSmallPartner(ctx, clock, program, {
+    name: 'Summit Stories',
+    timeZone: 'America/Chicago',
+    admin: { email: 'partner@summit.test', name: 'Sky Summit' },
+    site: 'https://summit-stories.example/',
+    landingPath: 'trail-stories?utm_source=lockstep',
+    linkLabel: 'Trip report',
+    orderPrefix: 'SUMMIT',
+    sales: [
+      { daysAgo: 80, amount: '30.00' },
+      { daysAgo: 79, amount: '45.00' },
+    ],
+  });
+  const shorts = await seedSmallPartner(ctx, clock, program, {
+    name: 'Switchback Shorts',
+    timeZone: 'America/Denver',
+    admin: { email: 'partner@trail.test', name: 'Taylor Trail' },
+    site: 'https://shorts.trail-blog.example/',
+    landingPath: 'tents?utm_source=lockstep',
+    linkLabel: 'One-minute tent pitch',
+    orderPrefix: 'SHORTS',
+    sales: [
+      { daysAgo: 80, amount: '120.00' },
+      { daysAgo: 79, amount: '110.00' },
+    ],
+  });
+  return { summit, shorts };
+}
+
+/**
  * Where the demo partners' money goes, one of each kind of destination: Trail Blog a US
  * checking account with its ABA routing number (autopay at a 100.00 balance), Style Creator
  * a British IBAN with its BIC (the 15th of each month), and Summit Stories PayPal (at a
- * 25.00 balance, which its 6.00 never reaches: the partner the closure flow is for). Deal
- * Hunter Media has none yet: the payout runs hold its available balance for it.
+ * 25.00 balance, which its 6.00 never reaches: the partner the closure flow is for).
+ * Switchback Shorts, the same creator's second channel, a savings account at the same
+ * bank (at a 50.00 balance, above its 18.40). Deal Hunter Media has none yet: the payout
+ * runs hold its available balance for it.
  */
-export async function seedWithdrawalSettings(ctx: ServiceContext, partners: { trail: AccountActor; style: AccountActor; summit: AccountActor }): Promise<void> {
+export async function seedWithdrawalSettings(
+  ctx: ServiceContext,
+  partners: { trail: AccountActor; style: AccountActor; summit: AccountActor; shorts: AccountActor },
+): Promise<void> {
   const settings: Array<[AccountActor, WithdrawalSettingsChange]> = [
     [
       partners.trail,
@@ -84,6 +150,14 @@ export async function seedWithdrawalSettings(ctx: ServiceContext, partners: { tr
       },
     ],
     [partners.summit, { destination: { PaymentMethod: 'PAYPAL', PaypalEmailAddress: 'payouts@summit-stories.example' }, schedule: 'BALANCE_THRESHOLD', threshold: '25.00' }],
+    [
+      partners.shorts,
+      {
+        destination: { PaymentMethod: 'BANK_TRANSFER', BankCountry: 'US', BeneficiaryAccountName: 'Taylor Trail', BankAccountNumber: '000987654321', RoutingCode: '021000021', BankAccountType: 'SAVINGS' },
+        schedule: 'BALANCE_THRESHOLD',
+        threshold: '50.00',
+      },
+    ],
   ];
   for (const [partner, change] of settings) await ctx.db.transaction((tx) => saveWithdrawalSettingsInTx(tx, partner, change, ctx.clock.now()));
 }

@@ -36,6 +36,7 @@ describeDb(
       expect(methods.rows).toEqual([
         { name: 'Style Creator', method: 'BANK_TRANSFER', masked: '•••• 6819', schedule: 'FIXED_DAY' },
         { name: 'Summit Stories', method: 'PAYPAL', masked: 'p•••@summit-stories.example', schedule: 'BALANCE_THRESHOLD' },
+        { name: 'Switchback Shorts', method: 'BANK_TRANSFER', masked: '•••• 4321', schedule: 'BALANCE_THRESHOLD' },
         { name: 'Trail Blog', method: 'BANK_TRANSFER', masked: '•••• 6789', schedule: 'BALANCE_THRESHOLD' },
       ]);
       expect(await findWithdrawalSettings(sql, id('Deal Hunter Media'))).toBeUndefined();

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, logIn, toast } from './support.js';
+import { actionRow, detailsPanel, pickAction } from './actions-support.js';
+import { accountIdOf, DEMO_PASSWORD, logIn, toast } from './support.js';
 
 /**
  * Issue 15: closing partner accounts as the help page has it, end to end, on a server of its
@@ -161,4 +162,39 @@ test('a partner clears and closes two accounts through the three steps; the oper
   await logIn(brand, 'brand@acme.test');
   await brand.goto(`/transactions/pending-payouts?status=APPROVED&partnerId=${summitId}`);
   await expect(brand.getByTestId('actions-table').getByRole('cell', { name: `Closed partner #${summitId}` }).first()).toBeVisible();
+});
+
+/**
+ * Issue 15, item 1's other half: where the UI says an operation needs support, "Ask support"
+ * opens Help → Tickets' form already filled in (type, subject, the actions, the account).
+ */
+test('a brand asks support to reverse a cost-per-click action from the prefilled ticket form', async ({ page }) => {
+  await logIn(page, 'brand@acme.test');
+  const acme = await accountIdOf(page.request, 'Acme Outdoor');
+  const action = await pickAction(page.request, acme, (a) => a.EventKind === 'CLICK');
+  await page.goto(`/transactions/pending-payouts?actionId=${action.Id}`);
+  await actionRow(page, action.Id).getByRole('button', { name: `Expand action ${action.Id}` }).click();
+  await detailsPanel(page).getByRole('link', { name: 'Ask support', exact: true }).click();
+
+  const dialog = page.getByTestId('new-ticket-dialog');
+  await expect(dialog.getByLabel('Type')).toHaveValue('CPC_REVERSAL');
+  await expect(dialog.getByLabel('Subject')).toHaveValue(`Reverse cost-per-click action ${action.Id}`);
+  await expect(dialog.getByLabel('Action ids')).toHaveValue(action.Id);
+  await expect(dialog.getByLabel('Message')).toHaveValue(`Please reverse cost-per-click action ${action.Id}. Reason: `);
+  await dialog.getByLabel('Message').press('End');
+  await dialog.getByLabel('Message').pressSequentially('bot traffic on the 3rd.');
+  await dialog.getByRole('button', { name: 'Open ticket' }).click();
+  await expect(page.getByRole('heading', { name: new RegExp(`Ticket #\\d+: Reverse cost-per-click action ${action.Id}`) })).toBeVisible();
+  await expect(page.getByText(`Please reverse cost-per-click action ${action.Id}. Reason: bot traffic on the 3rd.`)).toBeVisible();
+
+  // A bulk reversal's refusal offers the same ticket.
+  await page.goto(`/transactions/pending-payouts?actionId=${action.Id}`);
+  await page.getByRole('checkbox', { name: `Select action ${action.Id}` }).check();
+  await page.getByTestId('bulk-bar').getByRole('button', { name: 'Reverse selected' }).click();
+  const reverse = page.getByRole('dialog', { name: 'Reverse 1 selected action' });
+  await reverse.getByLabel('Reason').selectOption('CONS_FRAUD');
+  await reverse.getByRole('button', { name: 'Reverse 1' }).click();
+  const outcome = page.getByTestId('bulk-outcome');
+  await expect(outcome).toContainText('1 cost-per-click action needs support to be reversed.');
+  await expect(outcome.getByRole('link', { name: 'Ask support' })).toHaveAttribute('href', new RegExp(`type=CPC_REVERSAL.*actionIds=${action.Id}`));
 });

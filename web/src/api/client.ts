@@ -20,6 +20,11 @@ export class ApiError extends Error {
   }
 }
 
+/** The refusal code of an action operation's problem, if the error is one. */
+export function refusalOf(error: unknown): string | undefined {
+  return error instanceof ApiError ? error.problem.refusal : undefined;
+}
+
 /** The message to show a user for anything thrown by a request or a form. */
 export function errorDetail(error: unknown): string {
   if (error instanceof ApiError) return error.detail;
@@ -65,6 +70,8 @@ async function problemFrom(response: Response): Promise<Problem> {
         status: typeof b.status === 'number' ? b.status : response.status,
         detail,
         ...(Array.isArray(b.errors) ? { errors: b.errors } : {}),
+        // Why an action operation was refused (cpc_needs_operator, modification_limit…): some refusals lead to a support ticket.
+        ...(typeof b.refusal === 'string' ? { refusal: b.refusal } : {}),
       };
     }
   }

@@ -78,12 +78,14 @@ interface ConfirmDialogProps {
   onConfirm: () => Promise<unknown>;
   onClose: () => void;
   testId?: string;
+  /** What to offer under a refusal (e.g. a support ticket), from the error thrown. */
+  errorHelp?: (error: unknown) => ReactNode;
 }
 
 /** Asks before doing something; the server's error detail is shown in the dialog. */
-export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm, onClose, testId }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm, onClose, testId, errorHelp }: ConfirmDialogProps) {
   const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const submit = async () => {
     setPending(true);
     setError(null);
@@ -91,7 +93,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm
       await onConfirm();
       onClose();
     } catch (e) {
-      setError(errorDetail(e));
+      setError(e);
       setPending(false);
     }
   };
@@ -114,7 +116,8 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm
       }
     >
       <div className="confirm-text">{children}</div>
-      {error ? <ErrorMessage>{error}</ErrorMessage> : null}
+      {error ? <ErrorMessage>{errorDetail(error)}</ErrorMessage> : null}
+      {error && errorHelp ? errorHelp(error) : null}
     </Dialog>
   );
 }

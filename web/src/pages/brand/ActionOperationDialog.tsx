@@ -13,6 +13,7 @@ import { formatMoney } from '../../lib/money';
 import type { BrandOperation } from '../shared/actions/availability';
 import { reasonLabel, statusDetailLabel } from '../../lib/labels';
 import { ModifyItemDetailsDialog } from './ModifyItemDetailsDialog';
+import { RefusalSupport } from '../support/AskSupport';
 import { actionSummary, ReasonSelect } from './ReasonSelect';
 
 export interface PendingOperation {
@@ -25,10 +26,10 @@ function ReverseActionDialog({ action, onClose, onDone }: { action: Action; onCl
   const commands = useActionCommands();
   const [reason, setReason] = useState<ChangeReasonCode | ''>('');
   const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const submit = async () => {
     if (!reason) {
-      setError('Choose the reason for the reversal: the partner sees it.');
+      setError(new Error('Choose the reason for the reversal: the partner sees it.'));
       return;
     }
     setPending(true);
@@ -36,7 +37,7 @@ function ReverseActionDialog({ action, onClose, onDone }: { action: Action; onCl
     try {
       onDone(await commands.reverse(action.Id, reason));
     } catch (e) {
-      setError(errorDetail(e));
+      setError(e);
       setPending(false);
     }
   };
@@ -65,7 +66,8 @@ function ReverseActionDialog({ action, onClose, onDone }: { action: Action; onCl
         <ReasonSelect value={reason} onChange={setReason} />
       </Field>
       <Notice kind="info">The partner earns nothing for a reversed action. Until its locking date you can still approve it to restore it.</Notice>
-      {error ? <ErrorMessage>{error}</ErrorMessage> : null}
+      {error ? <ErrorMessage>{errorDetail(error)}</ErrorMessage> : null}
+      {error ? <RefusalSupport error={error} actionIds={[action.Id]} /> : null}
     </Dialog>
   );
 }
@@ -81,6 +83,7 @@ export function ActionOperationDialog({ operation, onClose }: { operation: Pendi
   const { op, action: a } = operation;
   const money = (amount: string) => formatMoney(amount, a.Currency);
   const lockingDate = formatDate(a.LockingDate, account.TimeZone);
+  const refusalHelp = (error: unknown) => <RefusalSupport error={error} actionIds={[a.Id]} />;
 
   switch (op) {
     case 'approve':
@@ -90,6 +93,7 @@ export function ActionOperationDialog({ operation, onClose }: { operation: Pendi
           confirmLabel="Approve"
           testId="approve-dialog"
           onClose={onClose}
+          errorHelp={refusalHelp}
           onConfirm={async () => {
             const done = await commands.approve(a.Id);
             toast.success(`Action ${a.Id} approved: locked with a payout of ${money(done.Payout)} (${done.StatusDetail}).`);
@@ -108,6 +112,7 @@ export function ActionOperationDialog({ operation, onClose }: { operation: Pendi
           confirmLabel="Approve"
           testId="restore-dialog"
           onClose={onClose}
+          errorHelp={refusalHelp}
           onConfirm={async () => {
             const done = await commands.restore(a.Id);
             toast.success(`Action ${a.Id} restored: ${done.StatusDetail}, payout ${money(done.Payout)}. It locks on ${formatDate(done.LockingDate, account.TimeZone)}.`);
@@ -126,6 +131,7 @@ export function ActionOperationDialog({ operation, onClose }: { operation: Pendi
           confirmLabel="Reset"
           testId="reset-dialog"
           onClose={onClose}
+          errorHelp={refusalHelp}
           onConfirm={async () => {
             const done = await commands.reset(a.Id);
             toast.success(`Action ${a.Id} reset: ${done.StatusDetail}, sale amount ${money(done.Amount)}, payout ${money(done.Payout)}.`);

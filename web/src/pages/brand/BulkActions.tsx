@@ -7,6 +7,7 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Notice } from '../../components/Feedback';
 import { Field } from '../../components/Form';
 import { useToast } from '../../components/Toast';
+import { AskSupportLink, supportFor } from '../support/AskSupport';
 import { ReasonSelect } from './ReasonSelect';
 
 const DONE_VERB: Record<BulkOperation, string> = {
@@ -62,9 +63,22 @@ export function BulkOutcome({ report, onDismiss }: { report: BulkReport; onDismi
           ) : null}
         </ul>
       ) : null}
+      {SUPPORTED_REFUSALS.map((code) => {
+        const ids = refused.filter((o) => o.Refusal === code).map((o) => o.ActionId);
+        const help = ids.length ? supportFor(code, ids) : null;
+        return help ? (
+          <p key={code} className="small">
+            {code === 'cpc_needs_operator' ? `${ids.length} cost-per-click ${ids.length === 1 ? 'action needs' : 'actions need'} support to be reversed.` : `${ids.length} ${ids.length === 1 ? 'action has' : 'actions have'} reached the limit of modifications.`}{' '}
+            <AskSupportLink type={help.type} subject={help.subject} message={help.message} actionIds={ids} />
+          </p>
+        ) : null;
+      })}
     </div>
   );
 }
+
+/** Refusals a support ticket can lift, offered below the list. */
+const SUPPORTED_REFUSALS = ['cpc_needs_operator', 'modification_limit'] as const;
 
 interface BulkDialogProps {
   operation: BulkOperation;

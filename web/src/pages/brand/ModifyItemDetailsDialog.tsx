@@ -7,6 +7,7 @@ import type { Action, ActionDetail, ModifyBody, ModifyItemsBody } from '@contrac
 import type { ChangeReasonCode } from '@contract/enums';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Notice } from '../../components/Feedback';
+import { RefusalSupport } from '../support/AskSupport';
 import { Badge, Field } from '../../components/Form';
 import { useToast } from '../../components/Toast';
 import { amountProblem, formatMoney, isZeroAmount, normalizeAmount } from '../../lib/money';
@@ -46,6 +47,7 @@ export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; o
   const [items, setItems] = useState<ItemDraft[]>(() => action.Items.map((item) => ({ amount: item.Amount, reject: false })));
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [refused, setRefused] = useState<unknown>(null);
   const [showProblems, setShowProblems] = useState(false);
 
   const setItem = (index: number, change: Partial<ItemDraft>) =>
@@ -111,6 +113,7 @@ export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; o
       setPending(false);
       // The server applies all of the changes or none of them: nothing was saved.
       setError(errorDetail(e));
+      setRefused(e);
       return;
     }
     toast.success(
@@ -250,6 +253,7 @@ export function ModifyItemDetailsDialog({ action, onClose }: { action: Action; o
       {rejectsAll ? <Notice kind="warning">Rejecting every item reverses the action.</Notice> : null}
       {reversesOrder ? <Notice kind="warning">A sale amount of 0 reverses the action.</Notice> : null}
       {error ? <ErrorMessage>{error}</ErrorMessage> : null}
+      {error && refused ? <RefusalSupport error={refused} actionIds={[action.Id]} /> : null}
     </Dialog>
   );
 }

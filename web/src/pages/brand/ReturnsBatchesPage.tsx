@@ -16,6 +16,7 @@ import { useBrandEventTypes } from './EventTypesPage';
 import '../../styles/returns.css';
 import { RETURNS_OUTCOMES, type ReturnsOutcome } from '@contract/enums';
 import type { ReturnsBatch as ContractReturnsBatch, ReturnsBatchRow, ReturnsIgnoredAnswer, ReturnsUploadAnswer } from '@contract/returns';
+import { AskSupportLink, supportFor } from '../support/AskSupport';
 
 /** A batch as the page reads it: counts of the outcomes seen so far. */
 type BatchView = Omit<ContractReturnsBatch, 'Counts'> & { Counts: Partial<Record<Outcome, number>> };
@@ -357,6 +358,17 @@ export function ReturnsBatchesPage() {
 const rowCol = columnsFor<ReturnsBatchRow>();
 const NO_ROWS: ReturnsBatchRow[] = [];
 
+/** Rows support has to apply (a CPC reversal, an action past the modification limit): the ticket that asks for them, from the rows shown. */
+function BatchRowsSupport({ outcome, rows }: { outcome: 'CPC_NEEDS_SUPPORT' | 'LIMIT_REACHED'; rows: readonly ReturnsBatchRow[] }) {
+  const ids = [...new Set(rows.map((r) => r.ActionId).filter((id): id is string => id !== null))];
+  const help = ids.length ? supportFor(outcome === 'CPC_NEEDS_SUPPORT' ? 'cpc_needs_operator' : 'modification_limit', ids) : null;
+  return help ? (
+    <p className="small">
+      Only support can apply these rows. <AskSupportLink type={help.type} subject={help.subject} message={help.message} actionIds={ids} label={`Ask support about the ${ids.length} actions shown`} />
+    </p>
+  ) : null;
+}
+
 /** One batch: its progress, its files, and its rows with their outcomes. */
 export function ReturnsBatchDetailPage() {
   const { batchId = '' } = useParams();
@@ -469,6 +481,7 @@ export function ReturnsBatchDetailPage() {
         <div className="outcome-filter" data-testid="outcome-filters">
           <span className="muted small">Filter by outcome:</span> <OutcomeCounts counts={b.Counts} active={outcome} onPick={(o) => update({ outcome: o, page: null })} />
         </div>
+        {outcome === 'CPC_NEEDS_SUPPORT' || outcome === 'LIMIT_REACHED' ? <BatchRowsSupport outcome={outcome} rows={rows.data?.Items ?? NO_ROWS} /> : null}
         <DataTable
           label="Rows of the batch"
           testId="batch-rows-table"

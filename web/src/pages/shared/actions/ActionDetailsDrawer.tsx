@@ -10,6 +10,7 @@ import { ContractDateTime } from './ContractDate';
 import { formatMoney, formatSignedMoney, isZeroAmount } from '../../../lib/money';
 import { ActionCorrections } from './ActionCorrections';
 import { StatusDetailBadge } from './ActionStatus';
+import { AskSupportLink } from '../../support/AskSupport';
 import { brandAvailability, CPC_REVERSAL_NEEDS_SUPPORT, type BrandOperation } from './availability';
 import { actionStateLabel, operationLabel, reasonLabel } from '../../../lib/labels';
 import { isOpenEndedAction } from './openEnded';
@@ -351,10 +352,23 @@ export function ActionDetailsDrawer({ actionId, onClose, onOperation }: ActionDe
       ) : null}
       {a.EventKind === 'CLICK' && a.State === 'PENDING' && onOperation ? (
         <Notice kind="warning">
-          <span data-testid="cpc-note">This is a cost-per-click (CPC) action. {CPC_REVERSAL_NEEDS_SUPPORT}</span>
+          <span data-testid="cpc-note">This is a cost-per-click (CPC) action. {CPC_REVERSAL_NEEDS_SUPPORT}</span>{' '}
+          <AskSupportLink type="CPC_REVERSAL" subject={`Reverse cost-per-click action ${a.Id}`} actionIds={[a.Id]} message={`Please reverse cost-per-click action ${a.Id}. Reason: `} />
         </Notice>
       ) : blocked.length ? (
         <p className="muted small drawer-blocked">{blocked.join(' ')}</p>
+      ) : null}
+      {isBrand && a.State === 'PENDING' && onOperation ? (
+        <p className="muted small" data-testid="reattribution-note">
+          Credited to the wrong partner? Only support re-attributes an action.{' '}
+          <AskSupportLink
+            type="REATTRIBUTION"
+            subject={`Re-attribute action ${a.Id}`}
+            actionIds={[a.Id]}
+            message={`Action ${a.Id} is credited to ${a.MediaPartnerName}; it should be credited to: `}
+            label="Ask support to re-attribute it"
+          />
+        </p>
       ) : null}
     </>
   );

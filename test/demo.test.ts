@@ -84,13 +84,19 @@ describeDb(
       expect(summitAdmins.rows.map((r) => r.email)).toEqual(['partner@summit.test', 'partner@trail.test']);
     }
 
-    /** Each small account is blocked only by its contract in force and its available balance, a manual paystub possible. */
+    /** Each small account is blocked only by its contract in force and its available balance: Switchback Shorts' manual paystub possible, Summit Stories' refused (the wire fee leaves no remainder). */
     async function closureOfTheSmallAccounts() {
       const [summit, shorts] = await closureEligibility(db().db, [id('Summit Stories'), id('Switchback Shorts')], NOW);
       /** Blocked by the contract with Acme Outdoor US and the USD available, nothing else: no funds on their way, nothing overdue, nothing pending. */
       const expectContractAndBalanceOnly = (
         account: ClosureEligibility | undefined,
-        expected: { name: string; available: string; thresholdMinor: bigint; paystub: { method: string; feeMinor: bigint; netMinor: bigint } },
+        expected: {
+          name: string;
+          available: string;
+          availableMinor: bigint;
+          thresholdMinor: bigint;
+          paystub: { possible: boolean; method: string; feeMinor: bigint | null; netMinor: bigint | null; refusal: string | null };
+        },
       ) => {
         expect(account).toMatchObject({
           name: expected.name,
@@ -99,11 +105,11 @@ describeDb(
           funds: [
             {
               currency: 'USD',
-              availableMinor: expected.paystub.feeMinor + expected.paystub.netMinor,
+              availableMinor: expected.availableMinor,
               paymentPendingMinor: 0n,
               overdueMinor: 0n,
               thresholdMinor: expected.thresholdMinor,
-              manualPaystub: { possible: true, ...expected.paystub, refusal: null },
+              manualPaystub: expected.paystub.refusal === null ? expected.paystub : { ...expected.paystub, refusal: expect.stringMatching(expected.paystub.refusal) },
             },
           ],
           overdueFrom: [],
@@ -114,8 +120,20 @@ describeDb(
           `${expected.available} USD is available: withdraw it (a manual paystub) or forfeit it.`,
         ]);
       };
-      expectContractAndBalanceOnly(summit, { name: 'Summit Stories', available: '6.00', thresholdMinor: 2500n, paystub: { method: 'PAYPAL', feeMinor: 12n, netMinor: 588n } });
-      expectContractAndBalanceOnly(shorts, { name: 'Switchback Shorts', available: '18.40', thresholdMinor: 5000n, paystub: { method: 'EFT', feeMinor: 0n, netMinor: 1840n } });
+      expectContractAndBalanceOnly(summit, {
+        name: 'Summit Stories',
+        available: '6.00',
+        availableMinor: 600n,
+        thresholdMinor: 5000n,
+        paystub: { possible: false, method: 'BANK_TRANSFER', feeMinor: null, netMinor: null, refusal: 'does not cover the WIRE fee of 25.00 USD and leave a remainder' },
+      });
+      expectContractAndBalanceOnly(shorts, {
+        name: 'Switchback Shorts',
+        available: '18.40',
+        availableMinor: 1840n,
+        thresholdMinor: 5000n,
+        paystub: { possible: true, method: 'EFT', feeMinor: 0n, netMinor: 1840n, refusal: null },
+      });
     }
   },
   { kinds: ['pglite'] },

@@ -228,7 +228,7 @@ export async function seedDemo(outer: ServiceContext): Promise<DemoLogin[]> {
     { email: 'partner@style.test', role: 'partner admin, Style Creator (a manual paystub ticket in review)' },
     {
       email: 'partner@summit.test',
-      role: 'partner admin, Summit Stories (one contract, 6.00 USD available below its threshold: expire, then a manual paystub or a forfeit, then closable)',
+      role: 'partner admin, Summit Stories (one contract, 6.00 USD available below its threshold, paid by wire: expire, then a forfeit (a manual paystub is refused: the wire fee leaves no remainder), then closable)',
     },
   ];
 }

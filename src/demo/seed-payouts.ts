@@ -80,8 +80,9 @@ async function seedSmallPartner(ctx: ServiceContext, clock: ManualClock, program
  * contract with the program and a balance below its threshold, nothing pending:
  *
  * - Summit Stories (partner@summit.test): two sales, 6.00 USD available, below its
- *   PayPal threshold and the 10.00 minimum, so no autopay will ever pay it; a manual
- *   paystub (PayPal's 2% leaves 5.88) or a forfeit clears it.
+ *   threshold, paid by wire to a German bank in USD: no autopay will ever pay it, and a
+ *   manual paystub is refused (the 25.00 wire fee leaves no remainder): only a forfeit
+ *   clears it.
  * - Switchback Shorts, Taylor Trail's second channel (partner@trail.test, who also helps
  *   run Summit Stories): 18.40 USD available, below its 50.00 threshold, paid by a free
  *   bank transfer if a manual paystub asks.
@@ -122,8 +123,10 @@ export async function seedClosurePartners(ctx: ServiceContext, clock: ManualCloc
 /**
  * Where the demo partners' money goes, one of each kind of destination: Trail Blog a US
  * checking account with its ABA routing number (autopay at a 100.00 balance), Style Creator
- * a British IBAN with its BIC (the 15th of each month), and Summit Stories PayPal (at a
- * 25.00 balance, which its 6.00 never reaches: the partner the closure flow is for).
+ * a British IBAN with its BIC (the 15th of each month), and Summit Stories a German IBAN
+ * paid in USD by wire (at a 50.00 balance, which its 6.00 never reaches, and a 25.00 fee
+ * that a manual paystub of it cannot cover: the partner the closure flow is for, which
+ * only a forfeit clears).
  * Switchback Shorts, the same creator's second channel, a savings account at the same
  * bank (at a 50.00 balance, above its 18.40). Deal Hunter Media has none yet: the payout
  * runs hold its available balance for it.
@@ -149,7 +152,14 @@ export async function seedWithdrawalSettings(
         paymentDay: 15,
       },
     ],
-    [partners.summit, { destination: { PaymentMethod: 'PAYPAL', PaypalEmailAddress: 'payouts@summit-stories.example' }, schedule: 'BALANCE_THRESHOLD', threshold: '25.00' }],
+    [
+      partners.summit,
+      {
+        destination: { PaymentMethod: 'BANK_TRANSFER', BankCountry: 'DE', BeneficiaryAccountName: 'Sky Summit', BankAccountNumber: 'DE89 3704 0044 0532 0130 00', SwiftCode: 'COBADEFFXXX' },
+        schedule: 'BALANCE_THRESHOLD',
+        threshold: '50.00',
+      },
+    ],
     [
       partners.shorts,
       {

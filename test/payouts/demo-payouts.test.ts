@@ -35,7 +35,7 @@ describeDb(
       );
       expect(methods.rows).toEqual([
         { name: 'Style Creator', method: 'BANK_TRANSFER', masked: '•••• 6819', schedule: 'FIXED_DAY' },
-        { name: 'Summit Stories', method: 'PAYPAL', masked: 'p•••@summit-stories.example', schedule: 'BALANCE_THRESHOLD' },
+        { name: 'Summit Stories', method: 'BANK_TRANSFER', masked: '•••• 3000', schedule: 'BALANCE_THRESHOLD' },
         { name: 'Switchback Shorts', method: 'BANK_TRANSFER', masked: '•••• 4321', schedule: 'BALANCE_THRESHOLD' },
         { name: 'Trail Blog', method: 'BANK_TRANSFER', masked: '•••• 6789', schedule: 'BALANCE_THRESHOLD' },
       ]);
@@ -64,15 +64,15 @@ describeDb(
       const { rows: holds } = await sql.query<{ reason: string }>('select distinct reason from payout_run_holds where partner_account_id = $1', [id('Deal Hunter Media')]);
       expect(holds).toEqual([{ reason: 'NO_WITHDRAWAL_SETTINGS' }]);
 
-      // Summit Stories: 6.00 available, below its 25.00 threshold; nothing pending, locked or overdue; a manual paystub would be granted.
+      // Summit Stories: 6.00 available, below its 50.00 threshold; nothing pending, locked or overdue; a manual paystub is refused (the wire fee leaves no remainder).
       const summit = id('Summit Stories');
       expect(await ledgerBalanceMinor(sql, 'PARTNER_AVAILABLE', summit, 'USD')).toBe(600n);
       expect(await ledgerBalanceMinor(sql, 'PARTNER_PAYMENT_PENDING', summit, 'USD')).toBe(0n);
       const { rows: unsettled } = await sql.query<{ n: number }>(`select count(*)::int as n from actions where partner_account_id = $1 and (state = 'PENDING' or cleared_at is null)`, [summit]);
       expect(unsettled[0]!.n).toBe(0);
       const settings = (await findWithdrawalSettings(sql, summit))!;
-      expect(settings.thresholdMinor).toBe(2500n);
-      expect(quoteManualPaystubOrThrow(settings, 'USD', 600n)).toMatchObject({ method: 'PAYPAL', feeMinor: 12n, netMinor: 588n });
+      expect(settings.thresholdMinor).toBe(5000n);
+      expect(() => quoteManualPaystubOrThrow(settings, 'USD', 600n)).toThrow(/does not cover the WIRE fee of 25\.00 USD/);
 
       expect((await checkLedger(sql)).problems).toEqual([]);
       expect(await checkPayouts(sql)).toEqual([]);

@@ -4,19 +4,21 @@ import { accountIdOf, DEMO_PASSWORD, logIn, toast } from './support.js';
 
 /**
  * Issue 15: closing partner accounts as the help page has it, end to end, on a server of its
- * own (playwright.config.ts, port 3101): closing a demo partner would break the specs that
- * share the first server. Summit Stories is the demo partner set up for closure (one contract
- * with Acme Outdoor US, 6.00 USD available below its 25.00 threshold, nothing pending); an
- * operator opens a second, empty partner account for the same admin, so one ticket closes two.
+ * own (playwright.config.ts, port 3101): closing demo partners would break the specs that
+ * share the first server. Taylor Trail (partner@trail.test) administers the two small demo
+ * partners set up for closure: Summit Stories (a contract with Acme Outdoor US, 6.00 USD
+ * available below its 25.00 threshold) and Switchback Shorts (a contract with Acme Outdoor
+ * US, 18.40 USD available below its 50.00 threshold, a free bank transfer).
  *
- * The partner expires the contract from Contract History, asks for a manual paystub (the
- * operator rejects it), forfeits the balance instead (the operator performs it), and files
- * one closure ticket for both accounts, with their own login; the operator's final review
- * closes both; the login no longer works; the brand sees "Closed partner" on its actions.
+ * Taylor expires Summit's contract from Contract History and Switchback's from the wizard,
+ * asks for a manual paystub of Switchback's balance (the operator performs it and sends the
+ * run), forfeits Summit's, and files one closure ticket for both accounts, with the login;
+ * the operator's final review closes both; the login no longer works; the brand's Pending
+ * Payouts show "Closed partner" on the actions of Summit.
  */
 test.use({ baseURL: 'http://127.0.0.1:3101' });
 
-const PARTNER = 'partner@summit.test';
+const PARTNER = 'partner@trail.test';
 
 async function operatorTicket(operator: Page, ticketId: string) {
   await operator.goto(`/operator/tickets/${ticketId}`);
@@ -29,37 +31,42 @@ function ticketIdIn(text: string | null): string {
   return id;
 }
 
+async function resolveTicket(operator: Page, ticketId: string) {
+  await operatorTicket(operator, ticketId);
+  await operator.getByRole('button', { name: 'Resolve: perform it' }).click();
+  await expect(toast(operator, `Ticket #${ticketId} is now resolved.`)).toBeVisible();
+}
+
 test('a partner clears and closes two accounts through the three steps; the operator reviews and closes them', async ({ browser }) => {
   test.setTimeout(180_000);
   const operator = await browser.newPage();
   await logIn(operator, 'operator@lockstep.test');
-  const created = await operator.request.post('/api/v1/operator/accounts', {
-    data: { Kind: 'PARTNER', Name: 'Summit Notes', TimeZone: 'America/Chicago', Currency: 'USD', Admin: { Email: PARTNER, Name: 'Sky Summit' } },
-  });
-  expect(created.status(), await created.text()).toBe(201);
-  const notesId = ((await created.json()) as { Id: number }).Id;
 
   const partner = await browser.newPage();
   await logIn(partner, PARTNER);
-  const me = (await (await partner.request.get('/api/v1/me')).json()) as { Accounts: Array<{ Id: number; Name: string }> };
-  const summitId = me.Accounts.find((a) => a.Name === 'Summit Stories')!.Id;
+  const summitId = await accountIdOf(partner.request, 'Summit Stories');
+  const switchbackId = await accountIdOf(partner.request, 'Switchback Shorts');
 
   // Settings → Account → Close account; both accounts chosen together.
   await partner.goto('/settings/account');
   await partner.getByRole('link', { name: 'Close account…' }).click();
   await expect(partner.getByRole('heading', { name: 'Close partner accounts' })).toBeVisible();
+  const trailBox = partner.getByRole('checkbox', { name: /Trail Blog/ });
+  if (await trailBox.isChecked()) await trailBox.uncheck();
   await partner.getByRole('checkbox', { name: /Summit Stories/ }).check();
-  await partner.getByRole('checkbox', { name: /Summit Notes/ }).check();
+  await partner.getByRole('checkbox', { name: /Switchback Shorts/ }).check();
   await partner.getByRole('button', { name: 'Continue with 2 accounts' }).click();
 
-  // Step 1: the contract in force blocks it; expire it from Contract History, filtered as the help page says.
+  // Step 1: a contract in force blocks each; Summit's is expired from Contract History, filtered as the help page says…
   const step1 = partner.getByTestId('closure-step-1');
   await expect(step1.getByTestId(`closure-contracts-${summitId}`)).toContainText('Acme Outdoor US');
-  await expect(step1.getByTestId(`closure-contracts-${notesId}`)).toContainText('No contract in force.');
+  await expect(step1.getByTestId(`closure-contracts-${switchbackId}`)).toContainText('Acme Outdoor US');
   await expect(partner.getByTestId('step-blockers')).toContainText('Summit Stories: 1 contract is still in force.');
+  await expect(partner.getByTestId('step-blockers')).toContainText('Switchback Shorts: 1 contract is still in force.');
   const wizard = partner.url();
   await step1.getByRole('link', { name: 'Contract History of Summit Stories: contracts in force' }).click();
   await expect(partner.getByRole('heading', { name: 'Contract History' })).toBeVisible();
+  await expect(partner.getByTestId('current-account')).toHaveText('Summit Stories');
   await expect(partner.getByLabel('Program')).toHaveValue('');
   await expect(partner.getByLabel('Contract Status')).toHaveValue('ACTIVE');
   await expect(partner.getByLabel('Contract Termination Reason')).toHaveValue('STILL_ACTIVE');
@@ -72,57 +79,70 @@ test('a partner clears and closes two accounts through the three steps; the oper
   await partner.getByRole('dialog', { name: `Expire contract ${contractId}` }).getByRole('button', { name: 'Expire contract' }).click();
   await expect(toast(partner, `Contract ${contractId} expired`)).toBeVisible();
   await expect(rows).toHaveCount(0);
+  // …and Switchback's from the wizard, with the same dialog, acting for Switchback.
   await partner.goto(wizard);
   await expect(step1.getByTestId(`closure-contracts-${summitId}`)).toContainText('No contract in force.');
+  await step1.getByTestId(`closure-contracts-${switchbackId}`).getByRole('button', { name: /^Expire contract/ }).click();
+  await partner.getByTestId('expire-dialog').getByRole('button', { name: 'Expire contract' }).click();
+  await expect(step1.getByTestId(`closure-contracts-${switchbackId}`)).toContainText('No contract in force.');
   await expect(partner.getByTestId('step-blockers')).toContainText('Step 1 is done');
 
-  // Step 2: 6.00 USD available below the 25.00 threshold: ask for a manual paystub.
+  // Step 2: both balances are below their thresholds. A manual paystub for Switchback's 18.40…
   await partner.getByRole('button', { name: 'Go to step 2' }).click();
-  const funds = partner.getByTestId(`closure-funds-${summitId}`);
-  await expect(funds).toContainText('$6.00');
-  await expect(funds).toContainText('$25.00');
-  await expect(funds).toContainText('fee $0.12, you receive $5.88');
-  await expect(partner.getByTestId(`closure-funds-${notesId}`)).toContainText('No funds');
-  await funds.getByRole('button', { name: 'Request a manual paystub' }).click();
+  const switchback = partner.getByTestId(`closure-funds-${switchbackId}`);
+  await expect(switchback).toContainText('$18.40');
+  await expect(switchback).toContainText('$50.00');
+  await expect(switchback).toContainText('you receive $18.40');
+  await switchback.getByRole('button', { name: 'Request a manual paystub' }).click();
   await partner.getByTestId('manual-paystub-dialog').getByRole('button', { name: 'Open the ticket' }).click();
-  const paystubNote = funds.locator('[data-testid^="ticket-note-"]');
+  const paystubNote = switchback.locator('[data-testid^="ticket-note-"]');
   await expect(paystubNote).toContainText('An operator performs it');
   const paystubTicket = ticketIdIn(await paystubNote.textContent());
   // Asked once: the wizard shows the waiting ticket instead of asking again.
   await partner.reload();
-  await expect(funds).toContainText('already asked for');
-  await expect(funds.getByRole('button', { name: 'Request a manual paystub' })).toHaveCount(0);
+  await expect(switchback).toContainText('already asked for');
+  await expect(switchback.getByRole('button', { name: 'Request a manual paystub' })).toHaveCount(0);
 
-  // The operator turns the paystub down; the partner forfeits the balance instead.
-  await operatorTicket(operator, paystubTicket);
-  await operator.getByLabel('Note to the requester').fill('The PayPal address on file bounces; forfeit the balance or update your withdrawal settings.');
-  await operator.getByRole('button', { name: 'Reject' }).click();
-  await expect(toast(operator, `Ticket #${paystubTicket} is now rejected.`)).toBeVisible();
-
-  await partner.reload();
-  await funds.getByRole('button', { name: 'Forfeit the balance' }).click();
+  // …and a forfeit of Summit's 6.00, after being told it is lost.
+  const summit = partner.getByTestId(`closure-funds-${summitId}`);
+  await expect(summit).toContainText('$6.00');
+  await summit.getByRole('button', { name: 'Forfeit the balance' }).click();
   const forfeitDialog = partner.getByTestId('forfeit-dialog');
   await expect(forfeitDialog).toContainText('will be lost');
   await forfeitDialog.getByRole('button', { name: 'Forfeit the balance' }).click();
-  const forfeitNote = funds.locator('[data-testid^="ticket-note-"]');
+  const forfeitNote = summit.locator('[data-testid^="ticket-note-"]');
   await expect(forfeitNote).toContainText('Your forfeit is asked for.');
   const forfeitTicket = ticketIdIn(await forfeitNote.textContent());
-  // The ticket is there in Help → Tickets.
-  await forfeitNote.getByRole('link', { name: `Ticket #${forfeitTicket}` }).click();
+
+  // The operator performs both; the manual paystub's run is sent to the bank.
+  await resolveTicket(operator, paystubTicket);
+  await resolveTicket(operator, forfeitTicket);
+  let runId = 0;
+  await expect
+    .poll(async () => {
+      const runs = (await (await operator.request.get('/api/v1/operator/payout-runs?pageSize=100')).json()) as { Items: Array<{ Id: number; Kind: string; Status: string }> };
+      const manual = runs.Items.find((r) => r.Kind === 'MANUAL' && r.Status !== 'SENT');
+      runId = manual?.Id ?? 0;
+      return manual?.Status;
+    })
+    .toBe('READY');
+  await operator.goto(`/operator/payout-runs/${runId}`);
+  await operator.getByRole('button', { name: 'Mark sent' }).click();
+  await operator.getByRole('dialog', { name: `Mark run #${runId} sent?` }).getByRole('button', { name: 'Mark sent' }).click();
+  await expect(operator.getByText('Sent').first()).toBeVisible();
+
+  // The forfeit is there in Help → Tickets, resolved; step 2 has nothing left.
+  await partner.goto(`/help/tickets/${forfeitTicket}`);
   await expect(partner.getByRole('heading', { name: new RegExp(`Ticket #${forfeitTicket}: Forfeit`) })).toBeVisible();
-
-  await operatorTicket(operator, forfeitTicket);
-  await operator.getByRole('button', { name: 'Resolve: perform it' }).click();
-  await expect(toast(operator, `Ticket #${forfeitTicket} is now resolved.`)).toBeVisible();
-
-  await partner.goto(`${wizard.replace(/&step=\d/, '')}&step=2`);
+  await expect(partner.getByText('Resolved').first()).toBeVisible();
+  await partner.goto(wizard.replace(/step=\d/, 'step=2'));
   await expect(partner.getByTestId('step-blockers')).toContainText('Step 2 is done');
 
   // Step 3: one ticket closes both, with the partner's own login.
   await partner.getByRole('button', { name: 'Go to step 3' }).click();
   const step3 = partner.getByTestId('closure-step-3');
   await expect(step3.getByTestId(`closure-status-${summitId}`)).toContainText('Can be closed');
-  await expect(step3.getByTestId(`closure-status-${notesId}`)).toContainText('Can be closed');
+  await expect(step3.getByTestId(`closure-status-${switchbackId}`)).toContainText('Can be closed');
   await expect(step3).toContainText('Closing is irreversible.');
   await step3.getByRole('checkbox', { name: /Also delete my own login/ }).check();
   await step3.getByRole('button', { name: 'Request the closure of 2 accounts' }).click();
@@ -137,16 +157,15 @@ test('a partner clears and closes two accounts through the three steps; the oper
   await operatorTicket(operator, closureTicket);
   const review = operator.getByTestId('closure-review');
   await expect(review.getByTestId(`closure-status-${summitId}`)).toContainText('Can be closed');
-  await expect(review.getByTestId(`closure-status-${notesId}`)).toContainText('Can be closed');
-  await expect(review.getByTestId('closure-delete-login')).toContainText('Sky Summit');
+  await expect(review.getByTestId(`closure-status-${switchbackId}`)).toContainText('Can be closed');
+  await expect(review.getByTestId('closure-delete-login')).toContainText('Taylor Trail');
   await review.getByRole('button', { name: 'Close eligible accounts (2)' }).click();
   const closeDialog = operator.getByTestId('closure-review-confirm');
   await expect(closeDialog).toContainText('This cannot be undone.');
   await closeDialog.getByRole('button', { name: 'Close for good' }).click();
   await expect(toast(operator, `Ticket #${closureTicket}: the accounts are closed`)).toBeVisible();
   await expect(review.getByTestId(`closure-status-${summitId}`)).toContainText(`Closed partner #${summitId}`);
-  await expect(review.getByTestId(`closure-status-${summitId}`)).toContainText('Closed');
-  await expect(review.getByTestId(`closure-status-${notesId}`)).toContainText('Closed');
+  await expect(review.getByTestId(`closure-status-${switchbackId}`)).toContainText(`Closed partner #${switchbackId}`);
   await expect(review.getByRole('button', { name: /Close eligible accounts/ })).toHaveCount(0);
 
   // The partner's login is gone.

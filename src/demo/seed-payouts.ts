@@ -6,6 +6,7 @@ import type { AccountActor, OperatorActor } from '../modules/accounts/actor.js';
 import { createAccount } from '../modules/accounts/create-account.js';
 import { lockDueActions } from '../modules/actions/lock-due-actions.js';
 import { acceptTerms } from '../modules/contracts/accept-terms.js';
+import { expireContract } from '../modules/contracts/expire-contract.js';
 import { recordConversions } from '../modules/conversions/record-conversions.js';
 import { newClickId } from '../modules/tracking/codes.js';
 import { createLink } from '../modules/tracking/create-link.js';
@@ -81,8 +82,8 @@ async function seedSmallPartner(ctx: ServiceContext, clock: ManualClock, program
  *
  * - Summit Stories (partner@summit.test): two sales, 6.00 USD available, below its
  *   threshold, paid by wire to a German bank in USD: no autopay will ever pay it, and a
- *   manual paystub is refused (the 25.00 wire fee leaves no remainder): only a forfeit
- *   clears it.
+ *   manual paystub is refused (the 25.00 wire fee leaves no remainder); its contract
+ *   already expired, it is one forfeit away from closable.
  * - Switchback Shorts, Taylor Trail's second channel (partner@trail.test, who also helps
  *   run Summit Stories): 18.40 USD available, below its 50.00 threshold, paid by a free
  *   bank transfer if a manual paystub asks.
@@ -104,6 +105,10 @@ export async function seedClosurePartners(ctx: ServiceContext, clock: ManualCloc
       { daysAgo: 79, amount: '45.00' },
     ],
   });
+  // Its admin has already ended the contract (Contract History → Expire): a forfeit is all
+  // that stands between it and closing.
+  const { rows: contracts } = await ctx.db.query<{ id: number }>('select id from contracts where partner_account_id = $1', [summit.accountId]);
+  for (const contract of contracts) await expireContract(ctx, summit, contract.id, {});
   const shorts = await seedSmallPartner(ctx, clock, program, {
     name: 'Switchback Shorts',
     timeZone: 'America/Denver',

@@ -1,20 +1,22 @@
 import { expect, test, type Page } from '@playwright/test';
-import { actionRow, detailsPanel, pickAction } from './actions-support.js';
-import { accountIdOf, DEMO_PASSWORD, logIn, toast } from './support.js';
+import { actionRow, detailsPanel, eventTypeId, pickAction } from './actions-support.js';
+import { accountIdOf, apiAs, DEMO_PASSWORD, logIn, switchAccount, toast } from './support.js';
 
 /**
  * Issue 15: closing partner accounts as the help page has it, end to end, on a server of its
  * own (playwright.config.ts, port 3101): closing demo partners would break the specs that
  * share the first server. Taylor Trail (partner@trail.test) administers the two small demo
- * partners set up for closure: Summit Stories (a contract with Acme Outdoor US, 6.00 USD
- * available below its 25.00 threshold) and Switchback Shorts (a contract with Acme Outdoor
- * US, 18.40 USD available below its 50.00 threshold, a free bank transfer).
+ * partners set up for closure: Summit Stories (its contract already expired, 6.00 USD
+ * available below its 50.00 threshold, paid by wire: a manual paystub is refused, the 25.00
+ * fee leaving no remainder) and Switchback Shorts (a contract with Acme Outdoor US, 18.40
+ * USD available below its 50.00 threshold, a free bank transfer).
  *
- * Taylor expires Summit's contract from Contract History and Switchback's from the wizard,
- * asks for a manual paystub of Switchback's balance (the operator performs it and sends the
- * run), forfeits Summit's, and files one closure ticket for both accounts, with the login;
- * the operator's final review closes both; the login no longer works; the brand's Pending
- * Payouts show "Closed partner" on the actions of Summit.
+ * Taylor expires Switchback's contract from Contract History, asks for a manual paystub of
+ * Switchback's balance (the operator performs it and sends the run), sees Summit's refused
+ * and forfeits it instead, and files one closure ticket for both accounts, with the login;
+ * the operator's final review closes both; the login no longer works; the old tracking link
+ * shows "This link has expired"; a conversion dated after the closure is rejected; the
+ * brand's Pending Payouts and its download show "Closed partner".
  */
 test.use({ baseURL: 'http://127.0.0.1:3101' });
 
@@ -57,16 +59,23 @@ test('a partner clears and closes two accounts through the three steps; the oper
   await partner.getByRole('checkbox', { name: /Switchback Shorts/ }).check();
   await partner.getByRole('button', { name: 'Continue with 2 accounts' }).click();
 
-  // Step 1: a contract in force blocks each; Summit's is expired from Contract History, filtered as the help page says…
+  // A tracking link of Switchback's, and a click on it: after the closure the link is dead.
+  const links = await apiAs<{ Items: Array<{ Code: string }> }>(partner.request, switchbackId, 'GET', '/api/v1/links');
+  const code = links.Items[0]!.Code;
+  const visit = await partner.request.get(`/c/${code}`, { maxRedirects: 0 });
+  expect(visit.status()).toBe(302);
+  const clickId = new URL(visit.headers().location!).searchParams.get('lsclickid')!;
+  expect(clickId).toBeTruthy();
+
+  // Step 1: Switchback's contract in force blocks it; it is expired from Contract History, filtered as the help page says.
   const step1 = partner.getByTestId('closure-step-1');
-  await expect(step1.getByTestId(`closure-contracts-${summitId}`)).toContainText('Acme Outdoor US');
+  await expect(step1.getByTestId(`closure-contracts-${summitId}`)).toContainText('No contract in force.');
   await expect(step1.getByTestId(`closure-contracts-${switchbackId}`)).toContainText('Acme Outdoor US');
-  await expect(partner.getByTestId('step-blockers')).toContainText('Summit Stories: 1 contract is still in force.');
   await expect(partner.getByTestId('step-blockers')).toContainText('Switchback Shorts: 1 contract is still in force.');
   const wizard = partner.url();
-  await step1.getByRole('link', { name: 'Contract History of Summit Stories: contracts in force' }).click();
+  await step1.getByRole('link', { name: 'Contract History of Switchback Shorts: contracts in force' }).click();
   await expect(partner.getByRole('heading', { name: 'Contract History' })).toBeVisible();
-  await expect(partner.getByTestId('current-account')).toHaveText('Summit Stories');
+  await expect(partner.getByTestId('current-account')).toHaveText('Switchback Shorts');
   await expect(partner.getByLabel('Program')).toHaveValue('');
   await expect(partner.getByLabel('Contract Status')).toHaveValue('ACTIVE');
   await expect(partner.getByLabel('Contract Termination Reason')).toHaveValue('STILL_ACTIVE');
@@ -79,11 +88,7 @@ test('a partner clears and closes two accounts through the three steps; the oper
   await partner.getByRole('dialog', { name: `Expire contract ${contractId}` }).getByRole('button', { name: 'Expire contract' }).click();
   await expect(toast(partner, `Contract ${contractId} expired`)).toBeVisible();
   await expect(rows).toHaveCount(0);
-  // …and Switchback's from the wizard, with the same dialog, acting for Switchback.
   await partner.goto(wizard);
-  await expect(step1.getByTestId(`closure-contracts-${summitId}`)).toContainText('No contract in force.');
-  await step1.getByTestId(`closure-contracts-${switchbackId}`).getByRole('button', { name: /^Expire contract/ }).click();
-  await partner.getByTestId('expire-dialog').getByRole('button', { name: 'Expire contract' }).click();
   await expect(step1.getByTestId(`closure-contracts-${switchbackId}`)).toContainText('No contract in force.');
   await expect(partner.getByTestId('step-blockers')).toContainText('Step 1 is done');
 
@@ -103,9 +108,11 @@ test('a partner clears and closes two accounts through the three steps; the oper
   await expect(switchback).toContainText('already asked for');
   await expect(switchback.getByRole('button', { name: 'Request a manual paystub' })).toHaveCount(0);
 
-  // …and a forfeit of Summit's 6.00, after being told it is lost.
+  // …and Summit's 6.00: a manual paystub is refused (the wire fee leaves no remainder), so a forfeit, after being told it is lost.
   const summit = partner.getByTestId(`closure-funds-${summitId}`);
   await expect(summit).toContainText('$6.00');
+  await expect(summit).toContainText('does not cover the WIRE fee of 25.00 USD and leave a remainder');
+  await expect(summit.getByRole('button', { name: 'Request a manual paystub' })).toHaveCount(0);
   await summit.getByRole('button', { name: 'Forfeit the balance' }).click();
   const forfeitDialog = partner.getByTestId('forfeit-dialog');
   await expect(forfeitDialog).toContainText('will be lost');
@@ -131,7 +138,8 @@ test('a partner clears and closes two accounts through the three steps; the oper
   await operator.getByRole('dialog', { name: `Mark run #${runId} sent?` }).getByRole('button', { name: 'Mark sent' }).click();
   await expect(operator.getByText('Sent').first()).toBeVisible();
 
-  // The forfeit is there in Help → Tickets, resolved; step 2 has nothing left.
+  // The forfeit is there in Help → Tickets of Summit Stories, resolved; step 2 has nothing left.
+  await switchAccount(partner, 'Summit Stories');
   await partner.goto(`/help/tickets/${forfeitTicket}`);
   await expect(partner.getByRole('heading', { name: new RegExp(`Ticket #${forfeitTicket}: Forfeit`) })).toBeVisible();
   await expect(partner.getByText('Resolved').first()).toBeVisible();
@@ -176,11 +184,33 @@ test('a partner clears and closes two accounts through the three steps; the oper
   await again.getByRole('button', { name: 'Log in' }).click();
   await expect(again.getByText('The e-mail or password is not right.')).toBeVisible();
 
+  // The old tracking link shows the expired-link page and records nothing.
+  const dead = await browser.newPage();
+  const deadVisit = await dead.goto(`/c/${code}`);
+  expect(deadVisit!.status()).toBe(410);
+  await expect(dead.getByText('This link has expired')).toBeVisible();
+
   // The brand keeps its records of the partner's actions, without the partner's name.
   const brand = await browser.newPage();
   await logIn(brand, 'brand@acme.test');
+  const acme = await accountIdOf(brand.request, 'Acme Outdoor');
+  // A conversion dated after the closure, on the click from before it: rejected, as the brand sees.
+  const sale = await eventTypeId(brand.request, acme, 'Acme Outdoor US', 'Online Sale');
+  const late = await apiAs<{ Status: string; RejectReason: string | null }>(brand.request, acme, 'POST', '/api/v1/conversions', {
+    ActionTrackerId: sale,
+    OrderId: `AFTER-CLOSURE-${Date.now()}`,
+    EventDate: new Date().toISOString(),
+    ClickId: clickId,
+    Amount: '80.00',
+  });
+  expect(late).toMatchObject({ Status: 'REJECTED', RejectReason: 'PARTNER_CLOSED' });
   await brand.goto(`/transactions/pending-payouts?status=APPROVED&partnerId=${summitId}`);
   await expect(brand.getByTestId('actions-table').getByRole('cell', { name: `Closed partner #${summitId}` }).first()).toBeVisible();
+  const csv = await brand.request.get(`/api/v1/actions/export.csv?partnerId=${switchbackId}`, { headers: { 'lockstep-account': String(acme) } });
+  expect(csv.status()).toBe(200);
+  const text = await csv.text();
+  expect(text).toContain(`Closed partner #${switchbackId}`);
+  expect(text).not.toContain('Switchback Shorts');
 });
 
 /**

@@ -54,6 +54,8 @@ const PERSONAS: Persona[] = [
       { path: '/reports/contract-history', heading: 'Contract History', title: 'Contract History', content: 'contract-history' },
       { path: '/finance/withdrawals', heading: 'Withdrawals', title: 'Withdrawals' },
       { path: '/settings/withdrawal-settings', heading: 'Withdrawal settings', title: 'Withdrawal settings' },
+      { path: '/help/tickets', heading: 'Tickets', title: 'Tickets' },
+      { path: '/settings/account/close', heading: 'Close partner accounts', title: 'Close accounts' },
     ],
   },
   {
@@ -65,6 +67,7 @@ const PERSONAS: Persona[] = [
       { path: '/operator/work-items', heading: 'Work items', title: 'Work items' },
       { path: '/operator/statements', heading: 'Statements', title: 'Statements' },
       { path: '/operator/payout-runs', heading: 'Payout runs', title: 'Payout runs' },
+      { path: '/operator/tickets', heading: 'Tickets', title: 'Tickets' },
     ],
   },
 ];

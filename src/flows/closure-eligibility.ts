@@ -1,6 +1,6 @@
 import { DomainError } from '../core/errors.js';
 import type { Sql } from '../db/types.js';
-import { quoteManualPaystubOrThrow } from '../modules/payouts/make-paystub.js';
+import { manualPaystubQuoteForOrThrow } from '../modules/payouts/make-paystub.js';
 import { findWithdrawalSettings, type WithdrawalSettingsRow } from '../modules/payouts/withdrawal-settings.js';
 import { formatMinor } from '../money/index.js';
 
@@ -96,7 +96,7 @@ export async function closureEligibility(sql: Sql, accountIds: readonly number[]
           paymentPendingMinor: BigInt(f.paymentPending ?? '0'),
           overdueMinor: overdue.get(f.currency) ?? 0n,
           thresholdMinor: settings && f.currency === row.currency ? settings.thresholdMinor : null,
-          manualPaystub: availableMinor > 0n ? manualPaystubQuote(settings, f.currency, availableMinor, now) : null,
+          manualPaystub: availableMinor > 0n ? manualPaystubQuote(row.name, settings, f.currency, availableMinor, now) : null,
         };
       })
       .sort((a, b) => a.currency.localeCompare(b.currency));
@@ -149,16 +149,13 @@ export async function closureEligibility(sql: Sql, accountIds: readonly number[]
   return results;
 }
 
-/** The manual paystub the MANUAL_PAYSTUB ticket would get now (grantManualPaystub's own quote), or why it would be refused. */
-function manualPaystubQuote(settings: WithdrawalSettingsRow | undefined, currency: string, availableMinor: bigint, now: Date) {
-  const refused = (refusal: string) => ({ possible: false, method: settings?.paymentMethod ?? null, feeMinor: null, netMinor: null, refusal });
-  if (!settings) return refused('There are no withdrawal settings: say where the money goes (Settings → Withdrawal settings) first.');
+/** The manual paystub the MANUAL_PAYSTUB ticket would get now (grantManualPaystub's own checks), or why it would be refused. */
+function manualPaystubQuote(accountName: string, settings: WithdrawalSettingsRow | undefined, currency: string, availableMinor: bigint, now: Date) {
   try {
-    const quote = quoteManualPaystubOrThrow(settings, currency, availableMinor);
-    const held = settings.holdUntil && settings.holdUntil > now ? `Withdrawals are held until ${settings.holdUntil.toISOString()} after a change of bank details.` : null;
-    return { possible: held === null, method: quote.method, feeMinor: quote.feeMinor, netMinor: quote.netMinor, refusal: held };
+    const quote = manualPaystubQuoteForOrThrow(accountName, settings, currency, availableMinor, now);
+    return { possible: true, method: quote.method, feeMinor: quote.feeMinor, netMinor: quote.netMinor, refusal: null };
   } catch (error) {
-    if (error instanceof DomainError) return refused(error.message);
-    throw error;
+    if (!(error instanceof DomainError)) throw error;
+    return { possible: false, method: settings?.paymentMethod ?? null, feeMinor: null, netMinor: null, refusal: error.message };
   }
 }

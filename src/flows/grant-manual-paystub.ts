@@ -3,7 +3,7 @@ import { conflict, notFound } from '../core/errors.js';
 import { requireOperator, type Actor } from '../modules/accounts/actor.js';
 import { findAccount } from '../modules/accounts/queries.js';
 import { lockPartnerFunds } from '../modules/ledger/queries.js';
-import { quoteManualPaystubOrThrow } from '../modules/payouts/make-paystub.js';
+import { manualPaystubQuoteForOrThrow } from '../modules/payouts/make-paystub.js';
 import { countRunChunk, createPayoutRun, setRunWorkItem } from '../modules/payouts/payout-runs.js';
 import { getPaystubOrThrow, getPayoutRunOrThrow, type PaystubRow, type PayoutRunRow } from '../modules/payouts/queries.js';
 import { findWithdrawalSettings } from '../modules/payouts/withdrawal-settings.js';
@@ -36,15 +36,11 @@ export async function grantManualPaystub(
     if (account?.kind !== 'PARTNER') throw notFound(`Partner account ${input.partnerAccountId} does not exist.`);
     const currency = input.currency ?? account.currency;
     const settings = await findWithdrawalSettings(tx, account.id, { forUpdate: true });
-    if (!settings) throw conflict(`${account.name} has no withdrawal settings: a partner admin must say where the money goes (Settings → Withdrawal settings) first.`);
-    if (settings.holdUntil && settings.holdUntil > now) {
-      throw conflict(`Withdrawals of ${account.name} are held until ${settings.holdUntil.toISOString()} after a change of bank details; grant the paystub after that.`);
-    }
     const { availableMinor } = await lockPartnerFunds(tx, account.id, currency);
-    const quote = quoteManualPaystubOrThrow(settings, currency, availableMinor);
+    const quote = manualPaystubQuoteForOrThrow(account.name, settings, currency, availableMinor, now);
     const run = await createPayoutRun(tx, { kind: 'MANUAL', now, userId: operator.userId });
     if (!run) throw new Error('A manual payout run could not be created.');
-    const outcome = await payPartnersInTx(tx, { runId: run.id, kind: 'MANUAL', now, userId: operator.userId, payments: [{ partnerAccountId: account.id, currency, settings, quote }] });
+    const outcome = await payPartnersInTx(tx, { runId: run.id, kind: 'MANUAL', now, userId: operator.userId, payments: [{ partnerAccountId: account.id, currency, settings: quote.settings, quote }] });
     const [paid] = outcome.paid;
     if (!paid) {
       throw conflict(`The available balance of ${account.name} in ${currency} is being cleared right now (its actions are not all cleared yet); try again in a minute.`);

@@ -43,8 +43,6 @@ export interface ClosingAccountPeople {
   accountName: string;
   /** Users whose personal data goes: those left with no other open account, and the login the ticket asked to delete. */
   erase: Array<{ id: number; name: string; email: string }>;
-  /** Users who keep their other accounts: they only lose this one. */
-  keep: number[];
   /** E-mails the account invited that never became a member: the invitations go, and with them these. */
   invitedEmails: string[];
 }
@@ -75,7 +73,6 @@ export async function peopleOfClosingAccount(tx: Sql, accountId: number, deleteU
   return {
     accountName: account[0]?.name ?? '',
     erase: erase.map((u) => ({ id: u.id, name: u.name, email: u.email })),
-    keep: rows.filter((u) => !erase.includes(u)).map((u) => u.id),
     invitedEmails: invited.map((i) => i.email),
   };
 }

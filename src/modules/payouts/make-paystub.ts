@@ -70,6 +70,26 @@ export function quoteManualPaystubOrThrow(settings: WithdrawalSettingsRow, curre
   return { ...route, grossMinor, feeMinor, netMinor: grossMinor - feeMinor };
 }
 
+/**
+ * The manual paystub a partner would get now, with everything that stands in its way
+ * checked in one place (grantManualPaystub performs it; the closure wizard shows it):
+ * withdrawal settings on file (a 409 without), no 48-hour hold after a change of bank
+ * details (a 409 during it), and the quote's own rules (quoteManualPaystubOrThrow).
+ */
+export function manualPaystubQuoteForOrThrow(
+  accountName: string,
+  settings: WithdrawalSettingsRow | undefined,
+  currency: string,
+  grossMinor: bigint,
+  now: Date,
+): PaystubQuote & { settings: WithdrawalSettingsRow } {
+  if (!settings) throw conflict(`${accountName} has no withdrawal settings: a partner admin must say where the money goes (Settings → Withdrawal settings) first.`);
+  if (settings.holdUntil && settings.holdUntil > now) {
+    throw conflict(`Withdrawals of ${accountName} are held until ${settings.holdUntil.toISOString()} after a change of bank details; a manual paystub can be made after that.`);
+  }
+  return { ...quoteManualPaystubOrThrow(settings, currency, grossMinor), settings };
+}
+
 /** Paystub ids taken ahead of their rows: their actions are marked with them first. */
 export async function nextPaystubIds(tx: Sql, count: number): Promise<bigint[]> {
   if (count === 0) return [];

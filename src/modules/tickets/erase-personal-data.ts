@@ -9,7 +9,8 @@ import type { Sql } from '../../db/types.js';
  * statuses and outcomes stay: what was asked and what was done.
  */
 export async function eraseTicketPersonalData(tx: Sql, input: { accountId: number; userIds: readonly number[]; values: readonly string[] }): Promise<void> {
-  const tickets = `select id from tickets where account_id = $3 union select ticket_id from ticket_accounts where account_id = $3`;
+  const ticketsOf = (param: string) => `select id from tickets where account_id = ${param} union select ticket_id from ticket_accounts where account_id = ${param}`;
+  const tickets = ticketsOf('$3');
   for (const column of ['subject', 'outcome']) {
     await scrubColumn(tx, { table: 'tickets', column, where: `id in (${tickets})`, params: [input.accountId], values: input.values });
   }
@@ -21,10 +22,8 @@ export async function eraseTicketPersonalData(tx: Sql, input: { accountId: numbe
     values: input.values,
   });
   await tx.query(
-    `update ticket_attachments set bytes = ''::bytea, size_bytes = 0, file_name = $2, sha256 = ''
-      where message_id in (select id from ticket_messages
-                            where ticket_id in (select id from tickets where account_id = $1 union select ticket_id from ticket_accounts where account_id = $1))
-        and size_bytes > 0`,
-    [input.accountId, ERASED],
+    `update ticket_attachments set bytes = ''::bytea, size_bytes = 0, file_name = $1, sha256 = ''
+      where message_id in (select id from ticket_messages where ticket_id in (${ticketsOf('$2')})) and size_bytes > 0`,
+    [ERASED, input.accountId],
   );
 }

@@ -55,3 +55,12 @@ export function findUnstorableText(value: unknown, field: string, depth = 0): Un
 export function isStorableText(text: string): boolean {
   return problemOf(text) === undefined;
 }
+
+/**
+ * A spreadsheet opening a CSV runs a text cell that starts with = + - @ (or a tab or
+ * carriage return before one) as a formula: such text gets a leading apostrophe, which
+ * spreadsheets read as "this is text" (OWASP's advice for CSV injection).
+ */
+export function guardSpreadsheetFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}

@@ -7,6 +7,7 @@ import { receiveReturnsBatch, type Received, type ReceivedFile } from '../module
 import { completeBatch, failBatch, recordRowOutcomes, startBatch, type RowOutcome } from '../modules/returns/record-batch-progress.js';
 import { enqueue, registerKind, wake, type WorkContext } from '../worker/index.js';
 import { openEngineRows, ReturnsFileUnreadable } from './returns-batch-rows.js';
+import { deliverBatchResult } from './returns-result-delivery.js';
 import { changeOfRow, outcomeOfResult, type EngineRow } from './returns-changes.js';
 
 /**
@@ -62,6 +63,7 @@ async function applyReturnsBatch(ctx: WorkContext<ReturnsBatchPayload, ReturnsBa
       if (!(error instanceof ReturnsFileUnreadable)) throw error;
       return ctx.step(async (tx) => {
         await failBatch(tx, batchId, error.message, ctx.clock.now());
+        await deliverBatchResult(tx, batchId, ctx.clock.now());
         return { done: true };
       });
     }
@@ -103,6 +105,7 @@ async function applyReturnsBatch(ctx: WorkContext<ReturnsBatchPayload, ReturnsBa
   if (chunk.length > 0) await applyChunk(chunk);
   return ctx.step(async (tx, progress) => {
     await completeBatch(tx, batchId, ctx.clock.now());
+    await deliverBatchResult(tx, batchId, ctx.clock.now());
     return { ...progress, done: true };
   });
 }

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { turnEventLoop } from '../core/event-loop.js';
+import { guardSpreadsheetFormula } from '../core/text.js';
 import { currencyExponent, formatMinor } from '../money/index.js';
 
 /**
@@ -141,7 +142,7 @@ export function cellText(value: Cell): string {
  */
 export function csvField(value: Cell): string {
   const text = cellText(value);
-  return typeof value === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return typeof value === 'string' ? guardSpreadsheetFormula(text) : text;
 }
 
 function csvStream<T>(table: ExportTable<T>): Readable {

@@ -43,9 +43,3 @@ export function toReturnsBatchRowDto(row: BatchRowOutcome): ReturnsBatchRow {
     Cells: row.cells.map(([Column, Value]) => ({ Column, Value })),
   };
 }
-
-/** The result file's name: `result_<name>.csv` (the platform's reply, which intake ignores). */
-export function resultFileName(fileName: string): string {
-  const base = fileName.replace(/^.*[\\/]/, '').replace(/\.(csv|xml|txt)$/i, '');
-  return `result_${base}.csv`;
-}

@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
-import { stringify } from 'csv-stringify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../../core/context.js';
 import { conflict, invalid } from '../../core/errors.js';
 import { submitReturnsBatch } from '../../flows/apply-returns-batch.js';
 import { requireAccountActor } from '../../modules/accounts/actor.js';
-import { getBatchOrThrow, listBatchRows, listBatches, readBatchContent, streamBatchRows, type BatchRow } from '../../modules/returns/queries.js';
+import { getBatchOrThrow, listBatchRows, listBatches, readBatchContent } from '../../modules/returns/queries.js';
 import { MAX_RETURNS_FILE_BYTES } from '../../modules/returns/receive-batch.js';
+import { resultCsv, resultFileName } from '../../modules/returns/result-file.js';
 import { actorOf } from '../auth.js';
 import { errorResponses } from '../contract/common.js';
 import {
@@ -23,10 +23,9 @@ import {
   uploadAnswerDto,
   uploadQuery,
 } from '../contract/returns.js';
-import { resultFileName, toReturnsBatchDto, toReturnsBatchRowDto } from '../contract-mapping/returns.js';
+import { toReturnsBatchDto, toReturnsBatchRowDto } from '../contract-mapping/returns.js';
 import { toPage } from '../contract-mapping/common.js';
 import { sendProblem } from '../problem.js';
-import { csvField } from '../table-export.js';
 
 /** The media types a file may be sent as the raw body in (besides multipart/form-data). */
 export const RAW_FILE_TYPES = ['text/csv', 'application/csv', 'application/xml', 'text/xml', 'application/octet-stream'];
@@ -203,7 +202,7 @@ export async function returnsBatchRoutes(app: FastifyInstance, opts: { ctx: Serv
       }
       reply.header('content-disposition', attachment(resultFileName(batch.fileName)));
       reply.type('text/csv; charset=utf-8');
-      return reply.send(resultCsv(ctx, batch));
+      return reply.send(resultCsv(ctx.db, batch));
     },
   );
 
@@ -242,21 +241,4 @@ async function fileOf(
   if (!fileName) throw invalid('fileName: give the name of the file sent as the raw body (?fileName=returns_2026_12_03.csv).');
   const contentType = request.headers['content-type']?.split(';')[0]?.trim() ?? null;
   return { fileName, contentType, content: request.fileStream as AsyncIterable<Uint8Array> };
-}
-
-/**
- * The result file, streamed a page of outcomes at a time: the batch's columns as the file
- * named them, then Outcome, ActionId, Message. A cell a spreadsheet would run as a formula
- * gets a leading apostrophe, as in every download.
- */
-function resultCsv(ctx: ServiceContext, batch: BatchRow): Readable {
-  const columns = batch.columns ?? [];
-  async function* records() {
-    for await (const row of streamBatchRows(ctx.db, batch.id)) {
-      const byPosition = row.cells.length === columns.length && row.cells.every(([column], i) => column === columns[i]);
-      const values = columns.map((column, i) => (byPosition ? row.cells[i]![1] : (row.cells.find(([name]) => name === column)?.[1] ?? '')));
-      yield [...values, row.outcome, row.actionId ?? '', row.message ?? ''].map((value) => csvField(value));
-    }
-  }
-  return Readable.from(records()).pipe(stringify({ header: true, columns: [...columns, 'Outcome', 'ActionId', 'Message'] }));
 }

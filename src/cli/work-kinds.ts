@@ -15,3 +15,5 @@ import '../flows/close-account.js';
 import '../http/event-payloads.js';
 // E-mails queued in the outbox (invitations) leave through SMTP_RELAY_URL.
 import '../outbox/emails.js';
+// Report exports asked for through the API (src/http/reports, written with the downloads' writers).
+import '../http/reports/export-job.js';

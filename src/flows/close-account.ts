@@ -14,6 +14,7 @@ import { scrubActionModifications } from '../modules/actions/scrub-modifications
 import { scrubAuditEvents } from '../modules/audit/scrub-audit.js';
 import { expireContractsOfClosedAccount } from '../modules/contracts/expire-contract.js';
 import { bankDetailValues, eraseBankDetails } from '../modules/payouts/erase-bank-details.js';
+import { deleteExportsNamingAccount } from '../modules/reports/exports.js';
 import { eraseTicketPersonalData } from '../modules/tickets/erase-personal-data.js';
 import { dropUnsentEmailsTo } from '../outbox/emails.js';
 import { scrubOutboxEvents } from '../outbox/scrub-events.js';
@@ -106,6 +107,7 @@ async function erasePersonalData(tx: Sql, payload: CloseAccountPayload, now: Dat
   await scrubWorkItems(tx, values);
   await scrubActionModifications(tx, { partnerAccountId: payload.accountId, values });
   await eraseBankDetails(tx, payload.accountId, values);
+  await deleteExportsNamingAccount(tx, payload.accountId);
   await eraseAccountAndUsers(tx, payload.accountId, people, now);
   await noteClosure(tx, payload.accountId, { usersErased: userIds.length, erasedAt: now });
   return userIds.length;

@@ -34,6 +34,8 @@ import { payoutRoutes } from './routes/payouts.js';
 import { returnsTemplateRoutes } from './routes/returns-templates.js';
 import { returnsBatchRoutes } from './routes/returns-batches.js';
 import { impactActionRoutes } from './routes/impact-actions.js';
+import { impactReportExportRoutes } from './routes/impact-report-exports.js';
+import { reportRoutes } from './routes/reports.js';
 import { configurePayouts } from '../modules/payouts/payout-config.js';
 import { configureMail } from '../outbox/emails.js';
 import { conversionRoutes } from './routes/conversions.js';
@@ -226,6 +228,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ticketRoutes, { ctx });
   await app.register(returnsBatchRoutes, { ctx });
   await app.register(impactActionRoutes, { ctx });
+  await app.register(reportRoutes, { ctx });
+  await app.register(impactReportExportRoutes, { ctx });
   await app.register(adminRoutes, { ctx, secret: options.adminSecret });
 
   const webDir = findWebDir();

@@ -111,7 +111,7 @@ async function primed<T>(chunks: AsyncIterator<T[]>): Promise<AsyncIterable<T[]>
 }
 
 /** The filters of a download, for the people who read the file later. */
-function filtersLine(query: Record<string, unknown>): string {
+export function filtersLine(query: Record<string, unknown>): string {
   const parts = Object.entries(query)
     .filter(([, value]) => value !== undefined && value !== '')
     .map(([name, value]) => `${name} = ${String(value)}`);
@@ -119,7 +119,7 @@ function filtersLine(query: Record<string, unknown>): string {
 }
 
 /** Minutes are enough on paper (and in the heading), and the full ISO form would not fit a column: 2026-12-02 06:05. */
-const pdfDate = (at: Date) => `${at.toISOString().slice(0, 10)} ${at.toISOString().slice(11, 16)}`;
+export const pdfDate = (at: Date) => `${at.toISOString().slice(0, 10)} ${at.toISOString().slice(11, 16)}`;
 
 function isMoney(value: Cell): value is MoneyCell {
   return typeof value === 'object' && value !== null && !(value instanceof Date);

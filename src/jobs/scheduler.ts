@@ -6,11 +6,12 @@ import { enqueueJobRun, registerJobKind } from './job-kinds.js';
 import type { Job } from './job.js';
 import { issueStatementsJob } from './issue-statements.js';
 import { lockDueActionsJob } from './lock-due-actions.js';
+import { pruneReportExportsJob } from './prune-report-exports.js';
 import { pruneWorkItemsJob } from './prune-work-items.js';
 import { runPayoutsJob } from './run-payouts.js';
 import { reconcileJob } from './reconcile.js';
 
-export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, issueStatementsJob, runPayoutsJob, reconcileJob, pruneWorkItemsJob];
+export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, issueStatementsJob, runPayoutsJob, reconcileJob, pruneWorkItemsJob, pruneReportExportsJob];
 
 /** Every job is a kind of work item: the scheduler enqueues its runs, the worker runs them. */
 export const JOB_KINDS = JOBS.map(registerJobKind);

@@ -48,6 +48,7 @@ import { saveWithdrawalSettingsInTx } from '../../src/modules/payouts/withdrawal
 import { returnsTemplate } from '../../src/modules/returns/parse/templates.js';
 import { submitReturnsBatch } from '../../src/flows/apply-returns-batch.js';
 import { Worker } from '../../src/worker/worker.js';
+import { requestReportExport } from '../../src/http/routes/reports.js';
 
 /** What an answer shows a person: a workbook's cells and a PDF's text, not their compressed bytes. */
 async function readableText(response: LightMyRequestResponse): Promise<string> {
@@ -527,6 +528,71 @@ const RETURNS_BATCH_ROUTES: RouteRow[] = [
       crossTenant: { brandB: 404, partnerQ: 403 },
     }),
   ),
+];
+
+/** An export of A's Pending Payouts Actions, queued (or also written, when `write`). */
+const exportOfA = (write: boolean) => async (w: World) => {
+  const { export: job } = await requestReportExport(w.t.ctx, w.A.actor, 'pending-payouts-actions', { Format: 'csv', Filters: {} });
+  w.extra.exportA = job.id.toString();
+  if (write) await new Worker(w.t.ctx, { kinds: ['report-export'] }).drain();
+};
+const exportOfAId = (w: World) => (w.extra.exportA as string | undefined) ?? '1';
+
+const REPORT_ROUTES: RouteRow[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/reports',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/reports' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    allowed: ['operator'],
+    selfCheck: (body) => expect((body as { Items: Array<{ Id: string }> }).Items.map((r) => r.Id)).toContain('contract-history'),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/reports/:report/exports',
+    audience: 'account',
+    // Filters naming A's program: B's export of it holds nothing (the filters narrow the caller's own rows).
+    request: (w) => ({ url: '/api/v1/reports/pending-payouts-actions/exports', payload: { Format: 'csv', Filters: { programId: String(w.programA.id) } } }),
+    owner: { caller: 'brandA', status: 202 },
+    crossTenant: 'self',
+    allowed: ['operator'],
+    selfCheck: (body) => expect(body).toMatchObject({ Status: 'QUEUED', Report: 'pending-payouts-actions' }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/reports/:report/exports',
+    audience: 'account',
+    setup: exportOfA(false),
+    request: () => ({ url: '/api/v1/reports/pending-payouts-actions/exports' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    allowed: ['operator'],
+    selfCheck: (body) => expect(body).toMatchObject({ Items: [], Total: 0 }),
+  },
+  ...['', '/download'].map(
+    (suffix): RouteRow => ({
+      method: 'GET',
+      path: `/api/v1/reports/:report/exports/:id${suffix}`,
+      audience: 'account',
+      setup: exportOfA(true),
+      request: (w) => ({ url: `/api/v1/reports/pending-payouts-actions/exports/${exportOfAId(w)}${suffix}` }),
+      owner: { caller: 'brandA', status: 200 },
+      crossTenant: { brandB: 404, partnerQ: 404 },
+      denied: { operator: 404 },
+    }),
+  ),
+  {
+    method: 'DELETE',
+    path: '/api/v1/reports/:report/exports/:id',
+    audience: 'account',
+    setup: exportOfA(false),
+    request: (w) => ({ url: `/api/v1/reports/pending-payouts-actions/exports/${exportOfAId(w)}` }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: { operator: 404 },
+  },
 ];
 
 const ROUTES: RouteRow[] = [
@@ -1626,6 +1692,7 @@ const ROUTES: RouteRow[] = [
     selfCheck: (body) => expect(body).toEqual({ Balances: [] }),
   },
   ...RETURNS_BATCH_ROUTES,
+  ...REPORT_ROUTES,
 ];
 
 // ---------------------------------------------------------------------------

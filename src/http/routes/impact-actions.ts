@@ -33,6 +33,32 @@ const ITEM_PARAM = /^(Sku|Quantity|Amount|Category)(\d{0,3})$/;
 const ORDER_PARAMS = new Set(['ActionId', 'ActionTrackerId', 'OrderId', 'Oid', 'Reason', 'DispositionCode', 'Amount', 'CustomerStatus', 'CurrencyCode']);
 const UNSUPPORTED = new Set(['ItemName', 'Rebate', 'ItemSubTotalDelta']);
 
+/**
+ * Errors on the impact-compatible routes in impact.com's envelope: a parameter's problem
+ * names the field; anything unexpected is logged and answered 500 without detail.
+ */
+export function impactErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof ParamError) return reply.status(400).send(envelope('Validation Failed', [{ Field: error.field, Message: error.message.slice(error.field.length + 2) }]));
+  if (error instanceof DomainError) {
+    if (error.code === 'rate-limited' && typeof error.extra.retryAfterSeconds === 'number') reply.header('Retry-After', String(error.extra.retryAfterSeconds));
+    const errors = Array.isArray(error.extra.errors)
+      ? (error.extra.errors as Array<{ field?: string; message?: string }>).map((e) => ({ Field: String(e.field ?? ''), Message: String(e.message ?? '') }))
+      : [];
+    return reply.status(error.status).send(envelope(error.message, errors));
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    const message =
+      error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? 'Send the parameters form-urlencoded (application/x-www-form-urlencoded) or as JSON.'
+        : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? 'The request body is larger than this endpoint accepts (64 KiB).'
+          : error.message;
+    return reply.status(error.statusCode).send(envelope(message));
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return reply.status(500).send(envelope('Something went wrong on our side; it has been logged.'));
+}
+
 /** The envelope of an error as impact.com's API writes it. */
 function envelope(message: string, errors: Array<{ Field: string; Message: string }> = []) {
   return { Status: 'ERROR', Message: message, Errors: errors };
@@ -158,7 +184,8 @@ export function reversalOf(params: Map<string, string>): EngineRequest {
   return { kind: 'REVERSE', target, reason: changeReason(reason, params.has('DispositionCode') ? 'DispositionCode' : 'Reason') };
 }
 
-async function brandActorOrThrow(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, accountSid: string): Promise<AccountActor> {
+/** The account of the HTTP Basic credentials (Account SID and Auth Token), which must be the one the path names. */
+export async function impactActorOrThrow(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, accountSid: string): Promise<AccountActor> {
   const header = request.headers.authorization ?? '';
   const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header.trim());
   const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
@@ -173,6 +200,11 @@ async function brandActorOrThrow(ctx: ServiceContext, request: FastifyRequest, r
     throw unauthorized('The Account SID and Auth Token are not valid, or the token was revoked.');
   }
   if (decoded.slice(0, colon) !== accountSid) throw forbidden('The Account SID in the path is not the one of these credentials.');
+  return actor;
+}
+
+async function brandActorOrThrow(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, accountSid: string): Promise<AccountActor> {
+  const actor = await impactActorOrThrow(ctx, request, reply, accountSid);
   if (actor.accountKind !== 'BRAND') throw forbidden('The Actions API is for brands (advertisers).');
   return actor;
 }
@@ -185,24 +217,7 @@ export async function impactActionRoutes(app: FastifyInstance, opts: { ctx: Serv
   const { ctx } = opts;
   await app.register(formbody, { bodyLimit: 64 * 1024 });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof ParamError) return reply.status(400).send(envelope('Validation Failed', [{ Field: error.field, Message: error.message.slice(error.field.length + 2) }]));
-    if (error instanceof DomainError) {
-      if (error.code === 'rate-limited' && typeof error.extra.retryAfterSeconds === 'number') reply.header('Retry-After', String(error.extra.retryAfterSeconds));
-      return reply.status(error.status).send(envelope(error.message));
-    }
-    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      const message =
-        error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-          ? 'Send the parameters form-urlencoded (application/x-www-form-urlencoded) or as JSON.'
-          : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-            ? 'The request body is larger than this endpoint accepts (64 KiB).'
-            : error.message;
-      return reply.status(error.statusCode).send(envelope(message));
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send(envelope('Something went wrong on our side; it has been logged.'));
-  });
+  app.setErrorHandler(impactErrorHandler);
 
   const submit = (type: 'Modification' | 'Reversal') => async (request: FastifyRequest<{ Params: { accountSid: string } }>, reply: FastifyReply) => {
     const { accountSid } = request.params;

@@ -23,8 +23,17 @@ export const ACTION_EVENT_TYPES = [
 export const CONTRACT_EVENT_TYPES = ['contract.accepted', 'contract.expired'] as const;
 /** A post-lock correction of an action's payout (src/modules/billing/correct-action.ts). */
 export const CORRECTION_EVENT_TYPES = ['correction.created'] as const;
-export const EVENT_TYPES = [...ACTION_EVENT_TYPES, ...CONTRACT_EVENT_TYPES, ...CORRECTION_EVENT_TYPES] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+/** Finance: a brand's statement issued and paid (src/modules/billing), a partner's paystub created, paid and failed (src/modules/payouts). */
+export const FINANCE_EVENT_TYPES = ['statement.issued', 'statement.paid', 'paystub.created', 'paystub.paid', 'paystub.failed'] as const;
+/** A returns batch finished, DONE or FAILED (src/flows/apply-returns-batch.ts); a ticket changed (src/modules/tickets); an account closed (src/flows/close-account.ts). */
+export const OTHER_EVENT_TYPES = ['returns_batch.completed', 'ticket.updated', 'account.closed'] as const;
+export const EVENT_TYPES = [...ACTION_EVENT_TYPES, ...CONTRACT_EVENT_TYPES, ...CORRECTION_EVENT_TYPES, ...FINANCE_EVENT_TYPES, ...OTHER_EVENT_TYPES] as const;
+/**
+ * A webhook endpoint's "send test event" (src/modules/webhooks): recorded like any event,
+ * for that endpoint alone; no endpoint subscribes to it.
+ */
+export const WEBHOOK_TEST_EVENT_TYPE = 'webhook.test';
+export type EventType = (typeof EVENT_TYPES)[number] | typeof WEBHOOK_TEST_EVENT_TYPE;
 
 export interface OutboxEventInput {
   type: EventType;

@@ -11,7 +11,7 @@ import { recordEvents } from './record-events.js';
  * changes data without loading the renderers would fail here rather than write an event
  * without its payload.
  */
-export type ResourceKind = 'contract' | 'correction';
+export type ResourceKind = 'contract' | 'correction' | 'statement' | 'paystub' | 'returns_batch' | 'ticket' | 'account';
 
 export interface RenderedResource {
   id: string;

@@ -57,6 +57,16 @@ export function apiCredentialsThrottleKey(accountSid: string): ThrottleKey {
   return { hash: sha256Hex(`api:${accountSid}`), subject: 'this Account SID' };
 }
 
+/** An SFTP login's username, matched exactly as the server matches it. */
+export function sftpUsernameThrottleKey(username: string): ThrottleKey {
+  return { hash: sha256Hex(`sftp-user:${username}`), subject: 'this SFTP username' };
+}
+
+/** The address an SFTP client connects from: guesses at many usernames from one place are slowed too. */
+export function sftpAddressThrottleKey(address: string): ThrottleKey {
+  return { hash: sha256Hex(`sftp-address:${address}`), subject: 'this address' };
+}
+
 /** How long a key waits after its n-th failure in a row (0: no wait). */
 export function waitAfterFailuresMs(failures: number): number {
   if (failures < THROTTLE_FREE_FAILURES) return 0;
@@ -158,6 +168,18 @@ export async function claimAttemptOrThrow(ctx: ServiceContext, key: ThrottleKey)
  */
 export async function recordFailure(ctx: ServiceContext, key: ThrottleKey): Promise<number> {
   return (await countFailure(ctx, key, true))!;
+}
+
+/**
+ * The seconds a key must still wait before its next attempt is checked (0: it may try now),
+ * for a caller that checks first and counts a failure after it (recordFailure), as the SFTP
+ * server does: many sessions of a working integration log in at once, and none of them
+ * may count against the others.
+ */
+export async function throttleWaitSeconds(ctx: ServiceContext, key: ThrottleKey): Promise<number> {
+  const { rows } = await ctx.db.query<{ blockedUntil: Date | null }>('select blocked_until as "blockedUntil" from auth_throttles where key_hash = $1', [key.hash]);
+  const blockedUntil = rows[0]?.blockedUntil ? new Date(rows[0].blockedUntil) : null;
+  return blockedUntil && blockedUntil > ctx.clock.now() ? retryAfterSeconds(blockedUntil, ctx.clock.now()) : 0;
 }
 
 export async function forgetFailures(ctx: ServiceContext, key: ThrottleKey): Promise<void> {

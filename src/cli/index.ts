@@ -22,6 +22,7 @@ import { callServer, localUrlOf, readAdminFile, removeAdminFile, runJobOnServer,
 import { exitOnSignals, WORKER_STOP_GRACE_MS } from './shutdown.js';
 import './work-kinds.js';
 import { Worker } from '../worker/worker.js';
+import { smtpListenerOptionsOf, startSmtpListener } from '../channels/smtp/listener.js';
 import { tailEvents, type ReadPage } from './events-tail.js';
 import { registerReturnsCommands } from './returns.js';
 import { readEventsAfter } from '../outbox/read-events.js';
@@ -94,6 +95,9 @@ program
     // runs its commands through it, with a secret of this start (see cli/server-admin.ts).
     const adminSecret = ctx.db.kind === 'pglite' ? randomSecret() : undefined;
     const app = await buildApp({ ctx, config, logger: { level: config.logLevel }, ...(adminSecret ? { adminSecret } : {}) });
+    // The returns e-mail listener (SMTP_PORT; 0: none) closes with the app.
+    const smtp = config.smtpPort > 0 ? await startSmtpListener(ctx, smtpListenerOptionsOf(config, logger)) : undefined;
+    if (smtp) app.addHook('onClose', () => smtp.close());
     await app.listen({ port: config.port, host: config.host });
     if (adminSecret) writeAdminFile(config.dataDir, { pid: process.pid, url: localUrlOf(app.server.address()), secret: adminSecret });
     // Every instance runs the worker, each claiming its share of the work items.
@@ -104,6 +108,9 @@ program
       `  Lockstep is running on ${config.publicUrl}`,
       `  Database: ${describeDatabase(config)}`,
       `  API docs: ${config.publicUrl}/docs   Health: ${config.publicUrl}/health   Metrics: ${config.publicUrl}/metrics`,
+      smtp
+        ? `  Returns by e-mail: SMTP on ${smtp.host}:${smtp.port}${smtp.tls ? ' (STARTTLS)' : ''}, addresses returns-<token>@${config.mailDomain}`
+        : '  Returns by e-mail: off (SMTP_PORT=0)',
       '',
       `  Demo logins (password for all: ${DEMO_PASSWORD}):`,
       ...(demoLogins ?? [

@@ -8,10 +8,11 @@
  * Addresses and texts never go to the logs; the work item holds only the row's id.
  */
 import type { KeyObject } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import type { Config } from '../core/config.js';
 import { decryptSecret, encryptSecret, loadSecretsKey } from '../core/secrets.js';
-import type { Sql } from '../db/types.js';
+import type { Db, Sql } from '../db/types.js';
 import { enqueue } from '../worker/enqueue.js';
 import { registerKind } from '../worker/registry.js';
 
@@ -19,6 +20,49 @@ export interface EmailMessage {
   to: string;
   subject: string;
   text: string;
+  /** The Message-ID this one answers (In-Reply-To and References), so mail clients thread it. */
+  inReplyTo?: string;
+  /**
+   * Files attached, by reference: read when the e-mail is sent, from what a module
+   * registered under `source` (registerEmailAttachmentSource), so a large file is not
+   * copied into the outbox and leaves as stored.
+   */
+  attachments?: EmailAttachmentRef[];
+}
+
+export interface EmailAttachmentRef {
+  source: string;
+  ref: string;
+}
+
+/** A file as nodemailer attaches it. */
+export interface EmailAttachment {
+  filename: string;
+  contentType: string;
+  content: Readable | Buffer | string;
+}
+
+/** Reads an attachment at send time; undefined: it is gone, and the e-mail leaves without it. */
+export type EmailAttachmentSource = (db: Db, ref: string) => Promise<EmailAttachment | undefined>;
+
+const attachmentSources = new Map<string, EmailAttachmentSource>();
+
+/** A source of attachments; registered once, when its module is imported (as work kinds are). */
+export function registerEmailAttachmentSource(name: string, source: EmailAttachmentSource): void {
+  if (attachmentSources.has(name)) throw new Error(`The e-mail attachment source ${name} is registered twice.`);
+  attachmentSources.set(name, source);
+}
+
+async function attachmentsOf(db: Db, refs: readonly EmailAttachmentRef[] | undefined): Promise<EmailAttachment[]> {
+  const out: EmailAttachment[] = [];
+  for (const ref of refs ?? []) {
+    const source = attachmentSources.get(ref.source);
+    // A process that does not know the source cannot send the e-mail whole: another attempt (or instance) will.
+    if (!source) throw new Error(`E-mail attachment source ${ref.source} is not registered in this process: the item waits for a retry.`);
+    const attachment = await source(db, ref.ref);
+    if (attachment) out.push(attachment);
+  }
+  return out;
 }
 
 interface MailConfig {
@@ -67,7 +111,14 @@ export const sendEmail = registerKind<{ emailId: string }, { sent: boolean; summ
     const message = JSON.parse(decryptSecret(config.key(), row.message)) as EmailMessage;
     const transport = nodemailer.createTransport(config.relayUrl);
     try {
-      await transport.sendMail({ from: config.from, to: message.to, subject: message.subject, text: message.text });
+      await transport.sendMail({
+        from: config.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        ...(message.inReplyTo ? { inReplyTo: message.inReplyTo, references: message.inReplyTo } : {}),
+        ...(message.attachments?.length ? { attachments: await attachmentsOf(ctx.db, message.attachments) } : {}),
+      });
     } finally {
       transport.close();
     }

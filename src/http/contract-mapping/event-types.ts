@@ -1,16 +1,9 @@
 import type { BrandEventType, BrandEventTypeDetail, ReturnsProcessingChange } from '../contract/event-types.js';
 import type { AuditEventRow } from '../../modules/audit/queries.js';
 import type { BrandEventTypeRow } from '../../modules/programs/brand-event-types.js';
+import { returnsEmailAddress } from '../../modules/programs/email-address.js';
 import { RETURNS_CHANNEL_RUNNING, type ReturnsSettings } from '../../modules/programs/returns-settings.js';
 import type { ReturnsProcessing } from '../../modules/programs/types.js';
-
-/**
- * The domain of the event types' e-mail addresses: the host of PUBLIC_URL, until the e-mail
- * channel (issue 14) brings MAIL_DOMAIN.
- */
-export function mailDomainOf(publicUrl: string): string {
-  return new URL(publicUrl).hostname;
-}
 
 export function toBrandEventTypeDto(e: BrandEventTypeRow, mailDomain: string): BrandEventType {
   const s = e.returnsSettings;
@@ -39,7 +32,7 @@ export function toBrandEventTypeDto(e: BrandEventTypeRow, mailDomain: string): B
         IntervalMinutes: pull.intervalMinutes,
       },
       Email: email && {
-        Address: e.returnsEmailToken ? `returns-${e.returnsEmailToken}@${mailDomain}` : null,
+        Address: e.returnsEmailToken ? returnsEmailAddress(e.returnsEmailToken, mailDomain) : null,
         FilePattern: email.filePattern,
         ReturnAddress: email.returnAddress,
         AllowedSenders: email.allowedSenders,

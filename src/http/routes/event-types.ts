@@ -14,13 +14,13 @@ import {
   eventTypesQuery,
   setReturnsProcessingBody,
 } from '../contract/event-types.js';
-import { mailDomainOf, toBrandEventTypeDetailDto, toBrandEventTypeDto } from '../contract-mapping/event-types.js';
+import { toBrandEventTypeDetailDto, toBrandEventTypeDto } from '../contract-mapping/event-types.js';
 
 const HISTORY_ACTIONS = ['event_type.returns_processing_changed'];
 
-export async function eventTypeRoutes(app: FastifyInstance, opts: { ctx: ServiceContext; publicUrl: string }): Promise<void> {
+export async function eventTypeRoutes(app: FastifyInstance, opts: { ctx: ServiceContext; mailDomain: string }): Promise<void> {
   const { ctx } = opts;
-  const mailDomain = mailDomainOf(opts.publicUrl);
+  const { mailDomain } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(

@@ -29,6 +29,9 @@ async function batches(ctx: ServiceContext) {
   return rows;
 }
 
+/** What sftp printed, without its echo of each command. */
+const listed = (run: { stdout: string }) => run.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('sftp> '));
+
 describeDb('the SFTP server', (context) => {
   let dir: string;
   let server: SftpServerHandle;
@@ -73,5 +76,183 @@ describeDb('the SFTP server', (context) => {
     expect(fs.readFileSync(path.join(dir, 'back.csv'), 'utf8')).toBe(fs.readFileSync(local, 'utf8'));
     const { rows } = await ctx.db.query<{ amount: string }>('select amount_minor::text as amount from actions where id = $1', [String(id)]);
     expect(rows[0]!.amount).toBe('4000');
+  }, 60_000);
+
+  it('takes a file uploaded with the generated password (OpenSSH asking SSH_ASKPASS); the same file again is the first batch, applied once', async () => {
+    const [id] = await makeSales(ctx, world.brand, world.partner, world.program, 1, { amount: () => '100.00' });
+    const local = path.join(dir, 'nightly.csv');
+    fs.writeFileSync(local, `ActionId,Amount,Reason\n${id},70.00,ITEM_RETURNED\n`);
+    const first = await runSftp(server.port, brand.username, { password: brand.password }, [`put ${local} /${brand.folder}/nightly.csv`]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    await drain(ctx);
+    // The nightly job sends the same file again, under the same name and under another.
+    const again = await runSftp(server.port, brand.username, { password: brand.password }, [
+      `put ${local} /${brand.folder}/nightly.csv`,
+      `put ${local} /${brand.folder}/nightly-copy.csv`,
+      `ls -1 /${brand.folder}`,
+    ]);
+    expect(again.code).toBe(0);
+    await drain(ctx);
+    expect(await batches(ctx)).toMatchObject([{ file_name: 'nightly.csv', status: 'DONE', counts: { APPLIED: 1 } }]);
+    expect(listed(again)).toEqual([`/${brand.folder}/nightly.csv`, `/${brand.folder}/receipt_nightly.txt`, `/${brand.folder}/result_nightly.csv`]);
+    const { rows } = await ctx.db.query<{ amount: string; n: number }>(
+      `select a.amount_minor::text as amount, (select count(*)::int from action_modifications m where m.action_id = a.id and m.operation = 'MODIFY_AMOUNT') as n
+         from actions a where a.id = $1`,
+      [String(id)],
+    );
+    expect(rows[0]).toEqual({ amount: '7000', n: 1 });
+    // A wrong password is refused, and logged without it.
+    const wrong = await runSftp(server.port, brand.username, { password: 'not-the-password' }, ['ls']);
+    expect(wrong.code).not.toBe(0);
+    const refused = logger.lines.filter((l) => l.obj.sftp === 'login_failed');
+    expect(refused.map((l) => l.obj.reason)).toContain('wrong password');
+    expect(JSON.stringify(logger.lines)).not.toContain('not-the-password');
+    expect(JSON.stringify(logger.lines)).not.toContain(brand.password);
+  }, 60_000);
+
+  it('stores a 50 MB file whole (bytes and SHA-256 as sent)', async () => {
+    const local = path.join(dir, 'big.csv');
+    const line = '900000001,1.00,ORDER_UPDATE\n';
+    const rows = Math.ceil((50 * 1024 * 1024) / line.length);
+    fs.writeFileSync(local, `ActionId,Amount,Reason\n${line.repeat(rows)}`);
+    const bytes = fs.statSync(local).size;
+    expect(bytes).toBeGreaterThan(50 * 1024 * 1024);
+    const put = await runSftp(server.port, brand.username, { key: brand.key.file }, [`put ${local} ${brand.folder}/big.csv`], { timeoutMs: 120_000 });
+    expect(put.stderr).toBe('');
+    expect(put.code).toBe(0);
+    const { rows: stored } = await ctx.db.query<{ bytes: string; hash: string; chunks: number; total: string }>(
+      `select b.bytes::text as bytes, b.content_hash as hash, count(c.seq)::int as chunks, sum(length(c.content))::text as total
+         from returns_batches b join returns_batch_content c on c.batch_id = b.id group by b.id`,
+    );
+    const hash = (await import('node:crypto')).createHash('sha256').update(fs.readFileSync(local)).digest('hex');
+    expect(stored).toEqual([{ bytes: String(bytes), hash, chunks: 51, total: String(bytes) }]);
+    expect(fs.readdirSync(path.join(dir, 'sftp-spool'))).toEqual([]);
+  }, 180_000);
+
+  it('a client that goes away mid-upload leaves nothing: no batch, no work item, no spool', async () => {
+    const client = new Client();
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', resolve).once('error', reject);
+      client.connect({ host: '127.0.0.1', port: server.port, username: brand.username, password: brand.password });
+    });
+    const sftp = await new Promise<import('ssh2').SFTPWrapper>((resolve, reject) => client.sftp((error, s) => (error ? reject(error) : resolve(s))));
+    const stream = sftp.createWriteStream(`/${brand.folder}/half.csv`);
+    stream.write('ActionId,Amount,Reason\n');
+    const chunk = Buffer.from('900000001,1.00,ORDER_UPDATE\n'.repeat(40_000));
+    for (let i = 0; i < 4; i++) stream.write(chunk);
+    // Wait until the server has a good part of the file in its spool, then drop the connection without closing the file.
+    const spoolDir = path.join(dir, 'sftp-spool');
+    for (const deadline = Date.now() + 30_000; ; ) {
+      const parts = fs.readdirSync(spoolDir).filter((f) => f.endsWith('.part'));
+      if (parts.length === 1 && fs.statSync(path.join(spoolDir, parts[0]!)).size > 1_000_000) break;
+      if (Date.now() > deadline) throw new Error('the upload did not reach the spool');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    (client as unknown as { _sock: import('node:net').Socket })._sock.destroy();
+    for (const deadline = Date.now() + 10_000; fs.readdirSync(spoolDir).length > 0; ) {
+      if (Date.now() > deadline) throw new Error(`the spool was not removed: ${fs.readdirSync(spoolDir).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await batches(ctx)).toEqual([]);
+    const { rows } = await ctx.db.query<{ n: number }>(`select count(*)::int as n from work_items where kind = 'returns-batch'`);
+    expect(rows[0]!.n).toBe(0);
+    expect(logger.lines.some((l) => l.obj.sftp === 'upload_dropped')).toBe(true);
+  }, 60_000);
+
+  it('no path leaves the account’s tree, another account’s folder cannot be reached, receipt_ uploads are ignored, rm hides a file and keeps its batch', async () => {
+    // Brand B, with its own folder and file.
+    const other = await quickAccount(ctx, 'BRAND');
+    const otherProgram = await makeProgram(ctx, other);
+    const otherBrand = await giveSftpAccess(ctx, other, otherProgram, dir);
+    const secret = path.join(dir, 'b-secret.csv');
+    fs.writeFileSync(secret, 'ActionId,Amount,Reason\n1,1.00,ORDER_UPDATE\n');
+    expect((await runSftp(server.port, otherBrand.username, { key: otherBrand.key.file }, [`put ${secret} /${otherBrand.folder}/b-secret.csv`])).code).toBe(0);
+    const attempts = [
+      `ls /${otherBrand.folder}`,
+      `get /${otherBrand.folder}/b-secret.csv`,
+      `get /${otherBrand.folder}/receipt_b-secret.txt`,
+      `put ${secret} /${otherBrand.folder}/planted.csv`,
+      `get ../${otherBrand.folder}/b-secret.csv`,
+      `ls /..`,
+      `ls ../../etc`,
+      `get /../../../etc/passwd`,
+      `cd ${brand.folder}\nget ../../${otherBrand.folder}/b-secret.csv`,
+      `cd ${brand.folder}\nget ../${otherBrand.folder}/b-secret.csv`,
+      'get /etc/passwd',
+      `symlink /etc/passwd /${brand.folder}/passwd`,
+      `rename x y`,
+      `mkdir /new-folder`,
+      `put ${secret} /loose.csv`,
+    ];
+    for (const command of attempts) {
+      const run = await runSftp(server.port, brand.username, { key: brand.key.file }, command.split('\n'));
+      expect(run.code, `${command}: ${run.stdout} ${run.stderr}`).not.toBe(0);
+      expect(run.stdout + run.stderr).not.toContain('root:');
+    }
+    // Only B's own file, stored once, and nothing of A's was added to B.
+    expect((await batches(ctx)).map((b) => b.file_name)).toEqual(['b-secret.csv']);
+    // receipt_/result_ names are taken and thrown away.
+    const reserved = path.join(dir, 'receipt_fake.txt');
+    fs.writeFileSync(reserved, 'ActionId,Amount,Reason\n1,1.00,ORDER_UPDATE\n');
+    const mine = path.join(dir, 'mine.csv');
+    fs.writeFileSync(mine, 'ActionId,Amount,Reason\n2,1.00,ORDER_UPDATE\n');
+    const ok = await runSftp(server.port, brand.username, { key: brand.key.file }, [`cd ${brand.folder}`, `put ${reserved}`, `put ${mine}`, 'ls -1']);
+    expect(ok.code).toBe(0);
+    expect((await batches(ctx)).map((b) => b.file_name)).toEqual(['b-secret.csv', 'mine.csv']);
+    // rm of a receipt is refused; rm of the file hides all three; the batch stays.
+    expect((await runSftp(server.port, brand.username, { key: brand.key.file }, [`rm /${brand.folder}/receipt_mine.txt`])).code).not.toBe(0);
+    const rm = await runSftp(server.port, brand.username, { key: brand.key.file }, [`rm /${brand.folder}/mine.csv`, `ls -1 /${brand.folder}`]);
+    expect(rm.code).toBe(0);
+    expect(listed(rm)).toEqual([]);
+    expect((await batches(ctx)).map((b) => b.file_name)).toEqual(['b-secret.csv', 'mine.csv']);
+    // B's listing never showed A's file.
+    const bList = await runSftp(server.port, otherBrand.username, { key: otherBrand.key.file }, ['ls -1 /', `ls -1 /${otherBrand.folder}`]);
+    expect(listed(bList)).toEqual([`/${otherBrand.folder}`, `/${otherBrand.folder}/b-secret.csv`, `/${otherBrand.folder}/receipt_b-secret.txt`]);
+  }, 120_000);
+
+  it('refuses a closed account, a removed key, a wrong key, and throttles a username after five failures', async () => {
+    const local = path.join(dir, 'f.csv');
+    fs.writeFileSync(local, 'ActionId,Amount,Reason\n1,1.00,ORDER_UPDATE\n');
+    // Another key, not registered.
+    const { makeKey } = await import('./support.js');
+    const stranger = makeKey(dir);
+    expect((await runSftp(server.port, brand.username, { key: stranger.file }, ['ls'])).code).not.toBe(0);
+    // The key, removed.
+    const access = await getSftpAccess(ctx.db, world.brand.id);
+    await removeSftpKey(ctx, world.brand.actor, access!.keys[0]!.id);
+    expect((await runSftp(server.port, brand.username, { key: brand.key.file }, ['ls'])).code).not.toBe(0);
+    // The account, closed: its right password is refused too.
+    expect((await runSftp(server.port, brand.username, { password: brand.password }, ['ls'])).code).toBe(0);
+    await ctx.db.query(`update accounts set status = 'CLOSED', closed_at = now() where id = $1`, [world.brand.id]);
+    expect((await runSftp(server.port, brand.username, { password: brand.password }, [`put ${local} /${brand.folder}/f.csv`])).code).not.toBe(0);
+    expect(logger.lines.filter((l) => l.obj.reason === 'account closed')).not.toHaveLength(0);
+    expect(await batches(ctx)).toEqual([]);
+    await ctx.db.query(`update accounts set status = 'ACTIVE', closed_at = null where id = $1`, [world.brand.id]);
+    // Five wrong passwords cost nothing; after them the username waits, and even the right password is refused unchecked.
+    const tryPassword = (password: string) =>
+      new Promise<boolean>((resolve) => {
+        const client = new Client();
+        client.once('ready', () => {
+          client.end();
+          resolve(true);
+        });
+        client.once('error', () => resolve(false));
+        client.connect({ host: '127.0.0.1', port: server.port, username: brand.username, password, tryKeyboard: false });
+      });
+    for (let i = 0; i < 5; i++) expect(await tryPassword(`guess-${i}`)).toBe(false);
+    expect(await tryPassword(brand.password)).toBe(false);
+    expect(logger.lines.some((l) => String(l.obj.reason).startsWith('throttled'))).toBe(true);
+    // The wait passes: the right password works again.
+    context().clock.advanceMs(60_000);
+    expect(await tryPassword(brand.password)).toBe(true);
+  }, 120_000);
+
+  it('lists a folder only for event types set to SFTP upload', async () => {
+    await setReturnsProcessing(ctx, world.brand.actor, world.program.saleEventTypeId, { method: 'API' });
+    const run = await runSftp(server.port, brand.username, { key: brand.key.file }, ['ls -1 /']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain(brand.folder);
+    expect((await runSftp(server.port, brand.username, { key: brand.key.file }, [`ls /${brand.folder}`])).code).not.toBe(0);
   }, 60_000);
 });

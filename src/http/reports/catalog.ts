@@ -98,7 +98,13 @@ const batchExportQuery = batchListQuery.omit({ page: true, pageSize: true });
 type ConversionRow = ReturnType<typeof toConversionDto>;
 type BatchDtoRow = ReturnType<typeof toReturnsBatchDto>;
 
-const actionReport = (id: string, title: string, description: string, fixed: Partial<z.infer<typeof actionExportQuery>>): ReportDefinition<z.infer<typeof actionExportQuery>> =>
+const actionReport = (
+  id: string,
+  title: string,
+  description: string,
+  fixed: Partial<z.infer<typeof actionExportQuery>>,
+  uiPath: Partial<Record<ReportAudience, string>>,
+): ReportDefinition<z.infer<typeof actionExportQuery>> =>
   ({
     id,
     title,
@@ -108,14 +114,22 @@ const actionReport = (id: string, title: string, description: string, fixed: Par
     filters: actionExportQuery,
     fileName: id,
     columns: ACTION_EXPORT_COLUMNS,
-    uiPath: { BRAND: '/actions', PARTNER: '/actions', OPERATOR: '/operator/actions' },
+    uiPath,
     rows: (ctx, actor, q, now) => exportActions(ctx.db, actor, actionFilterOf({ ...q, ...fixed }), now),
   }) as ReportDefinition<z.infer<typeof actionExportQuery>>;
 
 /** Every report, in the catalog's order. */
 export const REPORTS: ReadonlyArray<ReportDefinition<never, never>> = [
-  actionReport('pending-payouts-actions', 'Pending Payouts Actions', 'Every action with its state, amounts, payout and locking date: the Pending Payouts table.', {}),
-  actionReport('reversed-actions', 'Reversed Actions', 'The actions reversed, with the reason of each.', { state: 'REVERSED' }),
+  actionReport('pending-payouts-actions', 'Pending Payouts Actions', 'Every action with its state, amounts, payout and locking date: the Pending Payouts table.', {}, {
+    BRAND: '/transactions/pending-payouts',
+    PARTNER: '/transactions/actions',
+    OPERATOR: '/operator/actions',
+  }),
+  actionReport('reversed-actions', 'Reversed Actions', 'The actions reversed, with the reason of each.', { state: 'REVERSED' }, {
+    BRAND: '/transactions/pending-payouts/reversed',
+    PARTNER: '/transactions/actions?statusDetail=Reversed',
+    OPERATOR: '/operator/actions',
+  }),
   {
     id: 'rejected-conversions',
     title: 'Rejected conversions',
@@ -128,7 +142,7 @@ export const REPORTS: ReadonlyArray<ReportDefinition<never, never>> = [
       ['Id', 'CampaignId', 'CampaignName', 'ActionTrackerId', 'EventTypeName', 'OrderId', 'EventDate', 'ClickId', 'MediaPartnerId', 'MediaPartnerName', 'Amount', 'Currency', 'Status', 'RejectReason', 'CreatedDate'],
       ['Id', 'CampaignName', 'OrderId', 'EventDate', 'Amount', 'Currency', 'RejectReason'],
     ),
-    uiPath: { BRAND: '/actions?view=rejected' },
+    uiPath: { BRAND: '/transactions/pending-payouts/rejected-conversions' },
     rows: (ctx: ServiceContext, actor: Actor, q: z.infer<typeof conversionExportQuery>) => {
       const brand = accountOf(actor, 'BRAND');
       const { from, to, ...rest } = q;
@@ -167,7 +181,7 @@ export const REPORTS: ReadonlyArray<ReportDefinition<never, never>> = [
     filters: balanceMovementExportQuery,
     fileName: 'balance-movements',
     columns: balanceMovementColumns,
-    uiPath: { PARTNER: '/balance' },
+    uiPath: { PARTNER: '/finance/balance' },
     rows: (ctx: ServiceContext, actor: Actor, q: z.infer<typeof balanceMovementExportQuery>) =>
       exportBalanceMovements(ctx.db, accountOf(actor, 'PARTNER'), movementFilterOf(q)),
   } as ReportDefinition<z.infer<typeof balanceMovementExportQuery>>,
@@ -183,7 +197,7 @@ export const REPORTS: ReadonlyArray<ReportDefinition<never, never>> = [
       ['Id', 'FileName', 'Channel', 'ProgramName', 'EventTypeName', 'Format', 'Bytes', 'ReceivedAt', 'CompletedAt', 'Status', 'RowsDone', 'RowsTotal', 'Counts', 'Error'],
       ['Id', 'FileName', 'Channel', 'EventTypeName', 'ReceivedAt', 'Status', 'RowsDone', 'RowsTotal'],
     ),
-    uiPath: { BRAND: '/returns' },
+    uiPath: { BRAND: '/transactions/returns-batches' },
     rows: (ctx: ServiceContext, actor: Actor, q: z.infer<typeof batchExportQuery>) => {
       accountOf(actor, 'BRAND');
       const pages = pagesOf((page, pageSize) => listBatches(ctx.db, actor, { ...q, page, pageSize } as Parameters<typeof listBatches>[2]));

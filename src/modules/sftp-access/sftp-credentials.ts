@@ -12,7 +12,7 @@ import type { Sql } from '../../db/types.js';
 import { requireAccountActor, requireAccountAdmin, type AccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { parsePublicKeyOrThrow } from './public-keys.js';
-import { getSftpAccess, type SftpKeySummary } from './queries.js';
+import { folderNameOf, getSftpAccess, listRecentSftpFiles, listSftpFolders, type SftpAccessSummary, type SftpFile, type SftpFolder, type SftpKeySummary } from './queries.js';
 
 /** Keys per account: enough for every machine of a brand's team and its CI, few enough to review. */
 export const MAX_SFTP_KEYS = 20;
@@ -109,7 +109,7 @@ export async function removeSftpPassword(ctx: ServiceContext, actor: Actor): Pro
   });
 }
 
-/** Adds a public key that may log in as the account. The same key twice is a conflict; so is the key of another account's login. */
+/** Adds a public key that may log in as the account. The same key twice is a conflict. */
 export async function addSftpKey(ctx: ServiceContext, actor: Actor, input: { publicKey: string; label?: string }): Promise<SftpKeySummary> {
   const admin = brandAdminOrThrow(actor);
   const key = parsePublicKeyOrThrow(input.publicKey);
@@ -117,17 +117,13 @@ export async function addSftpKey(ctx: ServiceContext, actor: Actor, input: { pub
   if (label.length > MAX_LABEL_LENGTH) throw invalid(`Label: at most ${MAX_LABEL_LENGTH} characters.`);
   return ctx.db.transaction(async (tx) => {
     await ensureSftpAccount(ctx, tx, admin.accountId);
-    const { rows: counted } = await tx.query<{ n: number; same: number; elsewhere: number }>(
-      `select count(*) filter (where account_id = $1)::int as n,
-              count(*) filter (where account_id = $1 and fingerprint = $2)::int as same,
-              count(*) filter (where account_id <> $1 and fingerprint = $2)::int as elsewhere
-         from sftp_keys where removed_at is null and (account_id = $1 or fingerprint = $2)`,
+    const { rows: counted } = await tx.query<{ n: number; same: number }>(
+      `select count(*)::int as n, count(*) filter (where fingerprint = $2)::int as same from sftp_keys where account_id = $1 and removed_at is null`,
       [admin.accountId, key.fingerprint],
     );
-    const { n, same, elsewhere } = counted[0]!;
+    const { n, same } = counted[0]!;
+    // A key may also be another account's (logins are by username, as in OpenSSH's authorized_keys); saying so would tell about that account.
     if (same > 0) throw conflict(`The key ${key.fingerprint} is already one of this account's SFTP keys.`);
-    // One key, one account: a key shared by two accounts would tell whoever holds it about both.
-    if (elsewhere > 0) throw conflict(`The key ${key.fingerprint} is in use by another account; make a key of its own for this account (ssh-keygen -t ed25519).`);
     if (n >= MAX_SFTP_KEYS) throw conflict(`This account already has ${MAX_SFTP_KEYS} SFTP keys; remove one first.`);
     const { rows } = await tx.query<{ id: number }>(
       `insert into sftp_keys (account_id, algorithm, bits, fingerprint, public_key, label, created_by, created_at)
@@ -171,4 +167,21 @@ export async function removeSftpKey(ctx: ServiceContext, actor: Actor, keyId: nu
 /** When a key last logged in (shown beside it, so an unused key can be told and removed). */
 export async function markSftpKeyUsed(ctx: ServiceContext, keyId: number): Promise<void> {
   await ctx.db.query('update sftp_keys set last_used_at = $2 where id = $1', [keyId, ctx.clock.now()]);
+}
+
+/** The account's SFTP login and folders, as Settings shows them (admins). */
+export async function readSftpAccess(ctx: ServiceContext, actor: Actor): Promise<{ access: SftpAccessSummary | undefined; folders: SftpFolder[] }> {
+  const admin = brandAdminOrThrow(actor);
+  return { access: await getSftpAccess(ctx.db, admin.accountId), folders: await listSftpFolders(ctx.db, admin.accountId) };
+}
+
+/** The last files received by SFTP for one of the brand's event types (any brand user), and the event type's folder name. */
+export async function readSftpFiles(ctx: ServiceContext, actor: Actor, eventTypeId: number): Promise<{ folder: string; files: SftpFile[] }> {
+  const brand = requireAccountActor(actor, 'BRAND');
+  const { rows } = await ctx.db.query<{ name: string }>(
+    'select e.name from event_types e join programs p on p.id = e.program_id where e.id = $1 and p.brand_account_id = $2',
+    [eventTypeId, brand.accountId],
+  );
+  if (!rows[0]) throw notFound(`Event type ${eventTypeId} does not exist in this account.`);
+  return { folder: folderNameOf(eventTypeId, rows[0].name), files: await listRecentSftpFiles(ctx.db, brand.accountId, eventTypeId) };
 }

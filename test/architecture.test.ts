@@ -58,6 +58,8 @@ const OWNERS: Record<string, string> = {
   work_items: 'src/worker/',
   report_exports: 'src/modules/reports/',
   report_export_chunks: 'src/modules/reports/',
+  report_schedules: 'src/modules/reports/',
+  report_schedule_runs: 'src/modules/reports/',
   // The database layer's own: which migrations ran, and the installation's settings (the
   // click address hash key), which only migrations write.
   schema_migrations: 'src/db/',

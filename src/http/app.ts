@@ -36,6 +36,7 @@ import { returnsBatchRoutes } from './routes/returns-batches.js';
 import { impactActionRoutes } from './routes/impact-actions.js';
 import { impactReportExportRoutes } from './routes/impact-report-exports.js';
 import { reportRoutes } from './routes/reports.js';
+import { reportScheduleRoutes } from './routes/report-schedules.js';
 import { configurePayouts } from '../modules/payouts/payout-config.js';
 import { configureMail } from '../outbox/emails.js';
 import { conversionRoutes } from './routes/conversions.js';
@@ -229,6 +230,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(returnsBatchRoutes, { ctx });
   await app.register(impactActionRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
+  await app.register(reportScheduleRoutes, { ctx });
   await app.register(impactReportExportRoutes, { ctx });
   await app.register(adminRoutes, { ctx, secret: options.adminSecret });
 

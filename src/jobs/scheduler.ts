@@ -7,11 +7,12 @@ import type { Job } from './job.js';
 import { issueStatementsJob } from './issue-statements.js';
 import { lockDueActionsJob } from './lock-due-actions.js';
 import { pruneReportExportsJob } from './prune-report-exports.js';
+import { runReportSchedulesJob } from './run-report-schedules.js';
 import { pruneWorkItemsJob } from './prune-work-items.js';
 import { runPayoutsJob } from './run-payouts.js';
 import { reconcileJob } from './reconcile.js';
 
-export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, issueStatementsJob, runPayoutsJob, reconcileJob, pruneWorkItemsJob, pruneReportExportsJob];
+export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, issueStatementsJob, runPayoutsJob, reconcileJob, pruneWorkItemsJob, pruneReportExportsJob, runReportSchedulesJob];
 
 /** Every job is a kind of work item: the scheduler enqueues its runs, the worker runs them. */
 export const JOB_KINDS = JOBS.map(registerJobKind);

@@ -49,6 +49,9 @@ import { returnsTemplate } from '../../src/modules/returns/parse/templates.js';
 import { submitReturnsBatch } from '../../src/flows/apply-returns-batch.js';
 import { Worker } from '../../src/worker/worker.js';
 import { requestReportExport } from '../../src/http/routes/reports.js';
+import { runDueSchedules } from '../../src/http/reports/schedule-runs.js';
+import { createSchedule } from '../../src/modules/reports/schedules.js';
+import type { AccountActor } from '../../src/modules/accounts/actor.js';
 
 /** What an answer shows a person: a workbook's cells and a PDF's text, not their compressed bytes. */
 async function readableText(response: LightMyRequestResponse): Promise<string> {
@@ -537,6 +540,107 @@ const exportOfA = (write: boolean) => async (w: World) => {
   if (write) await new Worker(w.t.ctx, { kinds: ['report-export'] }).drain();
 };
 const exportOfAId = (w: World) => (w.extra.exportA as string | undefined) ?? '1';
+
+/** A daily schedule of A's admin, with one run written (its file kept), when `run`. */
+const scheduleOfA = (run: boolean) => async (w: World) => {
+  const now = w.t.ctx.clock.now();
+  const schedule = await createSchedule(
+    w.t.ctx.db,
+    w.A.actor as AccountActor,
+    { name: 'Daily', report: 'pending-payouts-actions', format: 'csv', filters: {}, dateRange: 'NONE', frequency: 'DAILY', dayOfWeek: null, dayOfMonth: null, timeOfDay: '08:00', timeZone: 'UTC', delivery: 'EMAIL' },
+    now,
+  );
+  w.extra.scheduleA = schedule.id.toString();
+  if (!run) return;
+  await w.t.ctx.db.query('update report_schedules set next_run_at = $2 where id = $1', [schedule.id.toString(), now]);
+  await runDueSchedules(w.t.ctx);
+  await new Worker(w.t.ctx, { kinds: ['report-export'] }).drain();
+  const { rows } = await w.t.ctx.db.query<{ id: string }>('select id::text as id from report_schedule_runs where schedule_id = $1', [schedule.id.toString()]);
+  w.extra.scheduleRunA = rows[0]!.id;
+};
+const scheduleOfAId = (w: World) => (w.extra.scheduleA as string | undefined) ?? '1';
+const scheduleBodyFor = () => ({ Name: 'Weekly', Report: 'pending-payouts-actions', Format: 'csv', Frequency: 'WEEKLY', DayOfWeek: 'MONDAY', TimeOfDay: '08:00', TimeZone: 'UTC' });
+
+const SCHEDULE_ROUTES: RouteRow[] = [
+  {
+    method: 'POST',
+    path: '/api/v1/report-schedules',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/report-schedules', payload: scheduleBodyFor() }),
+    owner: { caller: 'brandA', status: 201 },
+    crossTenant: 'self',
+    selfCheck: (body) => expect(body).toMatchObject({ Status: 'ACTIVE', Report: 'pending-payouts-actions' }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/report-schedules',
+    audience: 'account',
+    setup: scheduleOfA(false),
+    request: () => ({ url: '/api/v1/report-schedules' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    selfCheck: (body) => expect(body).toMatchObject({ Items: [], Total: 0 }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/report-schedules/:id',
+    audience: 'account',
+    setup: scheduleOfA(false),
+    request: (w) => ({ url: `/api/v1/report-schedules/${scheduleOfAId(w)}` }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/report-schedules/:id/runs',
+    audience: 'account',
+    setup: scheduleOfA(true),
+    request: (w) => ({ url: `/api/v1/report-schedules/${scheduleOfAId(w)}/runs` }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/report-schedules/:id/runs/:runId/download',
+    audience: 'account',
+    setup: scheduleOfA(true),
+    request: (w) => ({ url: `/api/v1/report-schedules/${scheduleOfAId(w)}/runs/${(w.extra.scheduleRunA as string | undefined) ?? '1'}/download` }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/report-schedules/:id',
+    audience: 'account',
+    setup: scheduleOfA(false),
+    request: (w) => ({ url: `/api/v1/report-schedules/${scheduleOfAId(w)}`, payload: scheduleBodyFor() }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: { brandAUser: 403 },
+  },
+  ...(['pause', 'resume'] as const).map(
+    (action): RouteRow => ({
+      method: 'POST',
+      path: `/api/v1/report-schedules/:id/${action}`,
+      audience: 'account',
+      setup: scheduleOfA(false),
+      request: (w) => ({ url: `/api/v1/report-schedules/${scheduleOfAId(w)}/${action}` }),
+      owner: { caller: 'brandA', status: 200 },
+      crossTenant: { brandB: 404, partnerQ: 404 },
+      denied: { brandAUser: 403 },
+    }),
+  ),
+  {
+    method: 'DELETE',
+    path: '/api/v1/report-schedules/:id',
+    audience: 'account',
+    setup: scheduleOfA(false),
+    request: (w) => ({ url: `/api/v1/report-schedules/${scheduleOfAId(w)}` }),
+    owner: { caller: 'brandA', status: 204 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: { brandAUser: 403 },
+  },
+];
 
 const REPORT_ROUTES: RouteRow[] = [
   {
@@ -1693,6 +1797,7 @@ const ROUTES: RouteRow[] = [
   },
   ...RETURNS_BATCH_ROUTES,
   ...REPORT_ROUTES,
+  ...SCHEDULE_ROUTES,
 ];
 
 // ---------------------------------------------------------------------------

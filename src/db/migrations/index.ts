@@ -20,6 +20,7 @@ import { outboxEmails } from './0018-outbox-emails.js';
 import { lastAccountAndActorCredentials } from './0016-last-account-and-actor-credentials.js';
 import { accountClosures } from './0021-account-closures.js';
 import { reportExports } from './0026-report-exports.js';
+import { reportSchedules } from './0028-report-schedules.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits, tickets, outboxEmails, lastAccountAndActorCredentials, accountClosures, reportExports];
+export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits, tickets, outboxEmails, lastAccountAndActorCredentials, accountClosures, reportExports, reportSchedules];

@@ -1,6 +1,7 @@
 /** The report catalog and its exports as async jobs (issue 16 items 1 and 4). */
 import { z } from 'zod';
 import { EXPORT_STATES } from '../../modules/reports/exports.js';
+import { DATE_RANGES, DAYS_OF_WEEK, SCHEDULE_DELIVERIES, SCHEDULE_FREQUENCIES, SCHEDULE_STATES } from '../../modules/reports/schedules.js';
 import { isoDate, pageOf, pageQueryShape } from './common.js';
 
 const bigIdText = () => z.string().regex(/^[1-9][0-9]{0,17}$/, 'a positive integer id');
@@ -60,3 +61,72 @@ export type ReportExportDto = z.infer<typeof reportExportDto>;
 
 export const exportListQuery = z.object({ ...pageQueryShape, status: z.enum(EXPORT_STATES).optional() }).strict();
 export const reportExportPageDto = pageOf(reportExportDto);
+
+// --- Scheduled reports -----------------------------------------------------------------
+
+export const scheduleParams = z.object({ id: bigIdText() }).strict();
+export const scheduleRunParams = z.object({ id: bigIdText(), runId: bigIdText() }).strict();
+
+export const scheduleBody = z
+  .object({
+    Name: z.string().trim().min(1).max(120),
+    Report: reportParams.shape.report,
+    Format: z.enum(EXPORT_FILE_FORMATS).default('csv'),
+    Filters: createExportBody.shape.Filters,
+    DateRange: z
+      .enum(DATE_RANGES)
+      .default('NONE')
+      .describe('The date filters of each run, relative to it, in the schedule’s time zone (whole days; MONTH_TO_DATE up to the run)'),
+    Frequency: z.enum(SCHEDULE_FREQUENCIES),
+    DayOfWeek: z.enum(DAYS_OF_WEEK).nullable().default(null).describe('WEEKLY: the day it runs'),
+    DayOfMonth: z
+      .union([z.number().int(), z.literal('LAST')])
+      .nullable()
+      .default(null)
+      .describe('MONTHLY: 1 to 28, or LAST for the last day of each month'),
+    TimeOfDay: z.string().describe('HH:MM, in TimeZone'),
+    TimeZone: z.string().max(64).optional().describe('IANA time zone; default: the account’s'),
+    Delivery: z.enum(SCHEDULE_DELIVERIES).default('EMAIL').describe('EMAIL: to the schedule’s user, the file attached (linked past 10 MB)'),
+  })
+  .strict();
+export type ScheduleBody = z.infer<typeof scheduleBody>;
+
+export const scheduleDto = z
+  .object({
+    Id: z.string(),
+    Name: z.string(),
+    Report: z.string(),
+    Format: z.enum(EXPORT_FILE_FORMATS),
+    Filters: z.record(z.string(), z.string()),
+    DateRange: z.enum(DATE_RANGES),
+    Frequency: z.enum(SCHEDULE_FREQUENCIES),
+    DayOfWeek: z.enum(DAYS_OF_WEEK).nullable(),
+    DayOfMonth: z.union([z.number().int(), z.literal('LAST')]).nullable(),
+    TimeOfDay: z.string(),
+    TimeZone: z.string(),
+    Delivery: z.enum(SCHEDULE_DELIVERIES),
+    Status: z.enum(SCHEDULE_STATES),
+    StoppedReason: z.string().nullable(),
+    NextRunDate: isoDate.nullable(),
+    LastRunDate: isoDate.nullable(),
+    CreatedDate: isoDate,
+    UserId: z.number().int().nullable(),
+  })
+  .meta({ id: 'ReportSchedule' });
+export type ScheduleDto = z.infer<typeof scheduleDto>;
+export const schedulePageDto = pageOf(scheduleDto);
+export const scheduleListQuery = z.object({ page: pageQueryShape.page, pageSize: pageQueryShape.pageSize }).strict();
+
+export const scheduleRunDto = z
+  .object({
+    Id: z.string(),
+    RunDate: isoDate.describe('The run it was (the schedule’s time)'),
+    Status: z.enum(['RUNNING', 'DELIVERED', 'FAILED']),
+    DeliveredTo: z.string().nullable(),
+    Error: z.string().nullable(),
+    ExportId: z.string().nullable(),
+    FinishedDate: isoDate.nullable(),
+    DownloadUrl: z.string().nullable().describe('The run’s file, while it is kept'),
+  })
+  .meta({ id: 'ReportScheduleRun' });
+export const scheduleRunPageDto = pageOf(scheduleRunDto);

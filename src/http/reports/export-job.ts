@@ -19,9 +19,11 @@ import {
   startExport,
   type ReportExport,
 } from '../../modules/reports/exports.js';
+import type { Sql } from '../../db/types.js';
 import { registerKind, type WorkContext } from '../../worker/index.js';
 import { EXPORT_FORMATS, exportStream, filtersLine, pdfDate } from '../table-export.js';
 import { findReport } from './catalog.js';
+import { deliverScheduledExport } from './schedule-delivery.js';
 
 export interface ReportExportPayload {
   exportId: string;
@@ -45,7 +47,17 @@ async function writeExport(ctx: WorkContext<ReportExportPayload, { started?: boo
   const id = BigInt(ctx.payload.exportId);
   const job = await getExportById(ctx.db, id);
   if (!job || (job.status !== 'QUEUED' && job.status !== 'RUNNING')) return { started: false };
-  const fail = (message: string) => ctx.step(async (tx) => (await failExport(tx, id, message, ctx.clock.now()), { started: false }));
+  // A schedule's run is delivered (or told it failed) in the transaction that finishes its export.
+  const finished = async (tx: Sql) => {
+    const done = await getExportById(tx, id);
+    if (done) await deliverScheduledExport(tx, done, ctx.clock.now());
+  };
+  const fail = (message: string) =>
+    ctx.step(async (tx) => {
+      await failExport(tx, id, message, ctx.clock.now());
+      await finished(tx);
+      return { started: false };
+    });
   const report = findReport(job.report);
   if (!report) return fail(`The report ${job.report} no longer exists.`);
   const parsed = report.filters.safeParse(job.filters);
@@ -97,6 +109,10 @@ async function writeExport(ctx: WorkContext<ReportExportPayload, { started?: boo
     throw error;
   }
   if (!(await flush())) return { started: false };
-  await ctx.step(async (tx) => (await completeExport(tx, id, rowsWritten, ctx.clock.now()), { started: true }));
+  await ctx.step(async (tx) => {
+    await completeExport(tx, id, rowsWritten, ctx.clock.now());
+    await finished(tx);
+    return { started: true };
+  });
   return { started: true };
 }

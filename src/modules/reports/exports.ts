@@ -100,9 +100,24 @@ export async function requestExport(
   request: ExportRequest,
   enqueueWork: (tx: Sql, exportId: bigint) => Promise<bigint>,
 ): Promise<RequestedExport> {
+  return db.transaction((tx) => requestExportInTx(tx, actor, request, enqueueWork));
+}
+
+/**
+ * requestExport in the caller's transaction. `scheduled`: a schedule's run, which is
+ * always a new job (its date range is its own) and not held to the limit of running jobs
+ * (the schedule runs whatever a person is doing).
+ */
+export async function requestExportInTx(
+  tx: Sql,
+  actor: Actor,
+  request: ExportRequest,
+  enqueueWork: (tx: Sql, exportId: bigint) => Promise<bigint>,
+  options: { scheduled?: boolean } = {},
+): Promise<RequestedExport> {
   const owner = ownerOf(actor);
   const filtersKey = filtersKeyOf(request.filters);
-  return db.transaction(async (tx) => {
+  {
     const ownerKey = owner.accountId === null ? `operator:${owner.operatorUserId}` : `account:${owner.accountId}`;
     await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`report-export:${ownerKey}`]);
     const params: unknown[] = [];
@@ -116,13 +131,13 @@ export async function requestExport(
         order by created_at desc, id desc limit 1`,
       params,
     );
-    if (same.rows[0]) return { created: false, export: exportOf(same.rows[0]) };
+    if (same.rows[0] && !options.scheduled) return { created: false, export: exportOf(same.rows[0]) };
     const runningParams: unknown[] = [];
     const running = await tx.query<{ n: number }>(
       `select count(*)::int as n from report_exports where ${ownedBy(actor, runningParams)} and status in ('QUEUED', 'RUNNING')`,
       runningParams,
     );
-    if ((running.rows[0]?.n ?? 0) >= MAX_RUNNING_EXPORTS) {
+    if ((running.rows[0]?.n ?? 0) >= MAX_RUNNING_EXPORTS && !options.scheduled) {
       throw new DomainError(
         'rate-limited',
         `${MAX_RUNNING_EXPORTS} exports of this account are queued or running; wait for one to finish (or cancel one) and ask again.`,
@@ -138,7 +153,7 @@ export async function requestExport(
     const workItemId = await enqueueWork(tx, id);
     await tx.query('update report_exports set work_item_id = $2 where id = $1', [id.toString(), workItemId.toString()]);
     return { created: true, export: (await getExportById(tx, id))! };
-  });
+  }
 }
 
 export async function getExportById(sql: Sql, id: bigint): Promise<ReportExport | null> {

@@ -9,6 +9,7 @@ import { enqueue, registerKind, wake, type WorkContext } from '../worker/index.j
 import { openEngineRows, ReturnsFileUnreadable } from './returns-batch-rows.js';
 import { deliverBatchResult } from './returns-result-delivery.js';
 import { changeOfRow, outcomeOfResult, type EngineRow } from './returns-changes.js';
+import { recordResourceEvents } from '../outbox/resources.js';
 
 /**
  * A returns batch, applied: the returns module's batch and rows, the actions module's
@@ -64,6 +65,7 @@ async function applyReturnsBatch(ctx: WorkContext<ReturnsBatchPayload, ReturnsBa
       return ctx.step(async (tx) => {
         await failBatch(tx, batchId, error.message, ctx.clock.now());
         await deliverBatchResult(tx, batchId, ctx.clock.now());
+        await recordResourceEvents(tx, 'returns_batch', [{ id: batchId, type: 'returns_batch.completed' }], ctx.clock.now());
         return { done: true };
       });
     }
@@ -106,6 +108,7 @@ async function applyReturnsBatch(ctx: WorkContext<ReturnsBatchPayload, ReturnsBa
   return ctx.step(async (tx, progress) => {
     await completeBatch(tx, batchId, ctx.clock.now());
     await deliverBatchResult(tx, batchId, ctx.clock.now());
+    await recordResourceEvents(tx, 'returns_batch', [{ id: batchId, type: 'returns_batch.completed' }], ctx.clock.now());
     return { ...progress, done: true };
   });
 }

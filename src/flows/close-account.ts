@@ -22,6 +22,7 @@ import { runNow } from '../worker/index.js';
 import { scrubWorkItems } from '../worker/scrub-work-items.js';
 import { closureEligibility } from './closure-eligibility.js';
 import { defineFlow } from './flow.js';
+import { recordResourceEvents } from '../outbox/resources.js';
 
 /**
  * Closing a partner account for good (the final review of a closure ticket): three steps
@@ -73,6 +74,7 @@ export const closeAccountFlow = defineFlow<CloseAccountPayload, CloseAccountStat
         }
         await markAccountClosed(tx, payload.accountId, now);
         await recordClosure(tx, { accountId: payload.accountId, ticketId: payload.ticketId, operatorUserId: payload.operatorUserId, at: now });
+        await recordResourceEvents(tx, 'account', [{ id: payload.accountId, type: 'account.closed' }], now);
         return { state, done: true };
       },
     },

@@ -1,6 +1,16 @@
 import { loadCorrections } from '../modules/billing/corrections.js';
 import { loadContractRows } from '../modules/contracts/queries.js';
+import { loadStatementRows } from '../modules/billing/queries.js';
+import { findAccounts } from '../modules/accounts/queries.js';
+import { loadPaystubRows } from '../modules/payouts/queries.js';
+import { getBatchById } from '../modules/returns/queries.js';
+import { loadTicketRows } from '../modules/tickets/queries.js';
 import { renderResourcesWith } from '../outbox/resources.js';
+import { toAccountDto } from './contract-mapping/accounts.js';
+import { toPaystubDto } from './contract-mapping/payouts.js';
+import { toReturnsBatchDto } from './contract-mapping/returns.js';
+import { toStatementDto } from './contract-mapping/statements.js';
+import { toTicketDto } from './contract-mapping/tickets.js';
 import { toContractDto } from './contract-mapping/contracts.js';
 import { toCorrectionDto } from './contract-mapping/corrections.js';
 
@@ -25,4 +35,32 @@ renderResourcesWith('correction', async (tx, ids) =>
     accountIds: [row.brandAccountId, row.partnerAccountId],
     payload: toCorrectionDto(row),
   })),
+);
+
+// Webhooks' finance, returns, ticket and account events (issue 16 item 6), each the resource
+// as its own route returns it. Who may receive one: the account it belongs to (a statement
+// the brand's, a paystub the partner's), and for a ticket every account it names.
+renderResourcesWith('statement', async (tx, ids, now) =>
+  (await loadStatementRows(tx, ids.map(Number), now)).map((row) => ({ id: String(row.id), accountIds: [row.brandAccountId], payload: toStatementDto(row) })),
+);
+
+renderResourcesWith('paystub', async (tx, ids) =>
+  (await loadPaystubRows(tx, ids)).map((row) => ({ id: row.id.toString(), accountIds: [row.partnerAccountId], payload: toPaystubDto(row) })),
+);
+
+renderResourcesWith('returns_batch', async (tx, ids) => {
+  const batches = await Promise.all(ids.map((id) => getBatchById(tx, BigInt(id))));
+  return batches.flatMap((batch) => (batch ? [{ id: batch.id.toString(), accountIds: [batch.brandAccountId], payload: toReturnsBatchDto(batch) }] : []));
+});
+
+renderResourcesWith('ticket', async (tx, ids) =>
+  (await loadTicketRows(tx, ids)).map((row) => ({
+    id: row.id.toString(),
+    accountIds: [...new Set([row.accountId, ...row.accountIds])],
+    payload: toTicketDto(row),
+  })),
+);
+
+renderResourcesWith('account', async (tx, ids) =>
+  [...(await findAccounts(tx, ids.map(Number))).values()].map((row) => ({ id: String(row.id), accountIds: [row.id], payload: toAccountDto(row) })),
 );

@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../../core/context.js';
 import type { Sql } from '../../db/types.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { recordResourceEvents } from '../../outbox/resources.js';
 
 export const ISSUE_STATEMENTS_LOCK_KEY = 7_350_200;
 
@@ -182,5 +183,12 @@ async function issueProgramStatements(tx: Sql, programId: number, now: Date): Pr
       },
     });
   }
+  // A statement that owes nothing is issued paid: both events, in that order.
+  await recordResourceEvents(
+    tx,
+    'statement',
+    totals.flatMap((row) => [{ id: row.id, type: 'statement.issued' as const }, ...(row.total <= 0n ? [{ id: row.id, type: 'statement.paid' as const }] : [])]),
+    now,
+  );
   return { statements: totals.length, lines: rowCount ?? 0, made: totals.map((row) => ({ id: row.id, totalMinor: row.total })) };
 }

@@ -40,6 +40,12 @@ const COLUMNS = (now: string) => `s.id, s.number, s.brand_account_id as "brandAc
 
 const FROM = `from statements s join accounts b on b.id = s.brand_account_id join programs p on p.id = s.program_id`;
 
+/** Statements by id as they are now (the outbox's statement events, src/http/event-payloads.ts). */
+export async function loadStatementRows(sql: Sql, ids: readonly number[], now: Date): Promise<StatementRow[]> {
+  const { rows } = await sql.query<StatementRow>(`select ${COLUMNS('$2::timestamptz')} ${FROM} where s.id = any($1::int[]) order by s.id`, [ids, now]);
+  return rows;
+}
+
 /** Whose statements the actor sees: a brand its own; an operator every brand's; a partner none (a partner sees its payouts, not the brand's bills). */
 function scope(actor: Actor, params: unknown[]): string {
   if (actor.type === 'operator') return 'true';

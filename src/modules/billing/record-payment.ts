@@ -6,6 +6,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { postTransfers } from '../ledger/post-transfers.js';
 import { getStatementOrThrow, PAYMENT_COLUMNS, type PaymentRow, type StatementRow } from './queries.js';
 import type { PaymentSource } from './types.js';
+import { recordResourceEvents } from '../../outbox/resources.js';
 
 export interface PaymentInput {
   /** A decimal amount in the statement's currency ("1250.00"). */
@@ -101,6 +102,7 @@ export async function recordPaymentInTx(
     paidInFull,
     now,
   ]);
+  if (paidInFull) await recordResourceEvents(tx, 'statement', [{ id: statementId, type: 'statement.paid' }], now);
   await postTransfers(tx, [
     {
       debit: { code: 'BRAND_PAID', ownerAccountId: statement.brandAccountId },

@@ -10,6 +10,7 @@ import { decryptDestination, fileFormatFor, PAYPAL_CURRENCIES, withdrawalMethodF
 import { payoutConfigOrThrow } from './payout-config.js';
 import type { PaystubKind, PaystubStatus, PayoutFileFormat, PayoutHoldReason } from './types.js';
 import type { WithdrawalSettingsRow } from './withdrawal-settings.js';
+import { recordResourceEvents } from '../../outbox/resources.js';
 
 export interface PaystubQuote {
   method: WithdrawalMethod;
@@ -149,6 +150,7 @@ export async function createPaystubsInTx(
       column((p) => p.actionCount),
     ],
   );
+  await recordResourceEvents(tx, 'paystub', paystubs.map((p) => ({ id: p.id, type: 'paystub.created' as const })), now);
   const owners = column((p) => ({ debitOwner: p.partnerAccountId, creditOwner: p.partnerAccountId, currency: p.currency }));
   const legs = [
     { kind: 'PAYSTUB', credit: 'PARTNER_PAID', amount: (p: NewPaystub) => p.quote.netMinor },
@@ -244,6 +246,7 @@ export async function markPaystubFailedInTx(tx: Sql, input: { paystubId: bigint;
     [input.paystubId.toString(), input.now, input.userId, reason],
   );
   if (!rows[0]) throw conflict(`Paystub ${input.paystubId} is not SENT; only a sent paystub can be returned by the bank.`);
+  await recordResourceEvents(tx, 'paystub', [{ id: input.paystubId, type: 'paystub.failed' }], input.now);
   await recordAuditEvent(tx, {
     at: input.now,
     actorUserId: input.userId,

@@ -8,6 +8,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { decryptDestination } from './destination.js';
 import { payoutConfigOrThrow } from './payout-config.js';
 import type { PayoutFileFormat, PayoutHoldReason, PayoutRunKind, PayoutRunStatus } from './types.js';
+import { recordResourceEvents } from '../../outbox/resources.js';
 
 /** Payments per bank file at most: each file is written in one step (one transaction), so a step stays bounded. */
 export const PAYMENTS_PER_FILE = 10_000;
@@ -253,6 +254,8 @@ export async function markRunSentInTx(tx: Sql, runId: number, userId: number, no
   if (run.status === 'SENT') throw conflict(`Payout run ${runId} was marked sent already.`);
   if (run.status !== 'READY') throw conflict(`Payout run ${runId} is ${run.status}: its files are not written yet; mark it sent once it is READY.`);
   await tx.query(`update payout_runs set status = 'SENT', sent_at = $2, sent_by_user_id = $3 where id = $1`, [runId, now, userId]);
-  await tx.query(`update paystubs set status = 'SENT', sent_at = $2 where run_id = $1 and status = 'PROCESSING'`, [runId, now]);
+  const { rows: paid } = await tx.query<{ id: bigint }>(`update paystubs set status = 'SENT', sent_at = $2 where run_id = $1 and status = 'PROCESSING' returning id`, [runId, now]);
+  // Sent to the bank is paid, as the partner sees it.
+  await recordResourceEvents(tx, 'paystub', paid.map((row) => ({ id: row.id, type: 'paystub.paid' as const })), now);
   await recordAuditEvent(tx, { at: now, actorUserId: userId, accountId: null, action: 'payout_run.sent', subject: `payout_run:${runId}` });
 }

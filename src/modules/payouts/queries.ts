@@ -41,6 +41,12 @@ const PAYSTUB_COLUMNS = `ps.id, ps.partner_account_id as "partnerAccountId", pa.
   ps.sent_at as "sentAt", ps.failed_at as "failedAt", ps.failure_reason as "failureReason", ps.file_id as "fileId"`;
 const PAYSTUB_FROM = 'from paystubs ps join accounts pa on pa.id = ps.partner_account_id';
 
+/** Paystubs by id as they are now (the outbox's paystub events, src/http/event-payloads.ts). */
+export async function loadPaystubRows(sql: Sql, ids: readonly string[]): Promise<PaystubRow[]> {
+  const { rows } = await sql.query<PaystubRow>(`select ${PAYSTUB_COLUMNS} ${PAYSTUB_FROM} where ps.id = any($1::bigint[]) order by ps.id`, [ids]);
+  return rows;
+}
+
 /** A partner sees its own paystubs, an operator everyone's, a brand none. */
 function paystubScope(actor: Actor, params: unknown[]): string {
   if (actor.type === 'operator') return 'true';

@@ -8,6 +8,7 @@ import { CHANGE_REASON_CODES } from '../actions/types.js';
 import { queueTicketEmailsInTx } from './notify.js';
 import { getTicketOrThrow } from './queries.js';
 import { TICKET_LIMITS, type AttachmentInput, type TicketRequest, type TicketRow, type TicketType } from './types.js';
+import { recordTicketUpdated } from './ticket-events.js';
 
 export interface OpenTicketInput {
   type: TicketType;
@@ -75,6 +76,7 @@ export async function openTicket(ctx: ServiceContext, actor: Actor, input: OpenT
     }
     await insertMessage(tx, id, 'ACCOUNT', user.userId, message, attachments, now);
     await queueTicketEmailsInTx(tx, now, id, { kind: 'opened', message });
+    await recordTicketUpdated(tx, id, now);
     return getTicketOrThrow(tx, actor, id);
   });
 }

@@ -12,6 +12,12 @@ export const TICKET_COLUMNS = `t.id, t.account_id as "accountId", a.name as "acc
   (select count(*)::int from ticket_messages m where m.ticket_id = t.id) as "messageCount"`;
 const FROM = 'tickets t join accounts a on a.id = t.account_id left join users u on u.id = t.opened_by_user_id';
 
+/** Tickets by id as they are now (the outbox's ticket events, src/http/event-payloads.ts). */
+export async function loadTicketRows(sql: Sql, ids: readonly string[]): Promise<TicketRow[]> {
+  const { rows } = await sql.query<TicketRow>(`select ${TICKET_COLUMNS} from ${FROM} where t.id = any($1::bigint[]) order by t.id`, [ids]);
+  return rows;
+}
+
 /**
  * Who may see a ticket: an operator any; an account's users the tickets opened for their
  * account or naming it (a closure ticket for two accounts is seen from both).

@@ -6,6 +6,7 @@ import { queueTicketEmailsInTx, type TicketEvent } from './notify.js';
 import { checkAttachments, checkMessage, insertMessage } from './open-ticket.js';
 import { getTicketOrThrow } from './queries.js';
 import type { SETTABLE_TICKET_STATUSES, AttachmentInput, TicketRow } from './types.js';
+import { recordTicketUpdated } from './ticket-events.js';
 
 /**
  * A message on a ticket, from one of its account's users or from an operator, with any
@@ -28,6 +29,7 @@ export async function addTicketMessage(
     const authorKind = actor.type === 'operator' ? 'OPERATOR' : 'ACCOUNT';
     await insertMessage(tx, ticketId, authorKind, actor.userId, message, attachments, now);
     await queueTicketEmailsInTx(tx, now, ticketId, { kind: 'message', authorKind, message });
+    await recordTicketUpdated(tx, ticketId, now);
     return getTicketOrThrow(tx, actor, ticketId);
   });
 }
@@ -67,6 +69,7 @@ export async function setTicketStatus(
     );
     const event = statusEvent(ticket.status, input.status, message);
     if (event) await queueTicketEmailsInTx(tx, now, ticketId, event);
+    await recordTicketUpdated(tx, ticketId, now);
     return getTicketOrThrow(tx, actor, ticketId);
   });
 }
@@ -99,6 +102,7 @@ export async function markTicketResolved(tx: Sql, ticketId: bigint, operatorUser
     [ticketId.toString(), now, operatorUserId, outcome],
   );
   await queueTicketEmailsInTx(tx, now, ticketId, { kind: 'resolved', outcome });
+  await recordTicketUpdated(tx, ticketId, now);
 }
 
 /** Holds a ticket for one operator while it is resolved (so a second one at the same time is told so), in the caller's transaction. */

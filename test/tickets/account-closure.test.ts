@@ -214,7 +214,15 @@ describeDb('account closure', (db) => {
     const client = await accountClient(t, partner);
     ok(await client.post(`/api/v1/contracts/${contracts[0]!.id}/expire`, {}));
     clock.advanceMs(60_000);
+    const { rows: named } = await t.ctx.db.query<{ name: string }>('select name from accounts where id = $1', [partner.id]);
     await closeAccount(t.ctx, { accountId: partner.id, operatorUserId: world.operator.userId, ticketId: null, deleteUserIds: [] });
+    // The closure's account.closed event (webhooks), for the account alone; its name erased with the rest.
+    const { rows: closed } = await t.ctx.db.query<{ accountIds: number[]; payload: { Status: string; Name: string } }>(
+      `select account_ids as "accountIds", payload from outbox_events where type = 'account.closed' and subject = $1`,
+      [`account:${partner.id}`],
+    );
+    expect(closed).toEqual([{ accountIds: [partner.id], payload: expect.objectContaining({ Status: 'CLOSED' }) }]);
+    expect(JSON.stringify(closed[0]!.payload)).not.toContain(named[0]!.name);
     const session = await logInClient(t.app, partner.adminEmail);
     const me = ok(await session.get('/api/v1/me'));
     expect(me.Accounts.map((a: { Id: number }) => a.Id)).toEqual([other.id]);

@@ -36,7 +36,9 @@ test('an event type’s Returns Processing, an order-level file uploaded, its pr
   const dialog = page.getByTestId('returns-processing-dialog');
   await expect(dialog.getByRole('radio')).toHaveCount(5);
   await dialog.getByRole('radio', { name: /Pull from the brand's server/ }).check();
-  await expect(dialog).toContainText('This channel is not running yet');
+  // The pull channel runs (issue 14 item 2); its credentials and Test connection come once the settings are saved.
+  await expect(dialog).not.toContainText('This channel is not running yet');
+  await expect(dialog.getByTestId('pull-panel-hint')).toBeVisible();
   await dialog.getByLabel('Host', { exact: true }).fill('not a host');
   await dialog.getByLabel('Username', { exact: true }).fill('acme');
   await dialog.getByLabel('Folder', { exact: true }).fill('/home/acme/returns');
@@ -48,7 +50,7 @@ test('an event type’s Returns Processing, an order-level file uploaded, its pr
   await expect(dialog).toBeHidden();
   await expect(toast(page, /Returns Processing of Online Sale/)).toBeVisible();
   await expect(page.getByTestId('returns-processing-value')).toContainText("Pull from the brand's server");
-  await expect(page.getByTestId('returns-processing-value')).toContainText('not running yet');
+  await expect(page.getByTestId('returns-processing-value')).not.toContainText('not running yet');
   await expect(page.getByTestId('returns-processing-history')).toContainText('Method: API → SFTP_PULL');
   await expect(page.getByTestId('returns-processing-history')).toContainText('Host: (none) → sftp.acme.example');
 

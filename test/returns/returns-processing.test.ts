@@ -42,7 +42,7 @@ describeDb('Returns Processing per event type (issue 13 item 3)', (db) => {
     const pulled = expectOk(await putOf(client)(`/api/v1/event-types/${id}/returns-processing`, { Method: 'SFTP_PULL', Pull: PULL }));
     expect(pulled.ReturnsProcessing).toMatchObject({
       Method: 'SFTP_PULL',
-      ChannelRunning: false,
+      ChannelRunning: true,
       Pull: { ...PULL, Port: 22, ResultFolder: null, DeleteAfterPull: false, IntervalMinutes: 240 },
     });
 

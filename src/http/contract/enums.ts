@@ -48,6 +48,8 @@ export type { RejectReason } from '../../modules/conversions/types.js';
 export { EVENT_TYPE_KINDS, PROGRAM_STATUSES, RETURNS_PROCESSING, TEMPLATE_TERMS_STATUSES } from '../../modules/programs/types.js';
 export type { EventTypeKind, ProgramStatus, ReturnsProcessing, TemplateTermsStatus } from '../../modules/programs/types.js';
 export { WORK_ITEM_STATES } from '../../worker/states.js';
+/** Whether each Returns Processing option's channel takes files (the UI's "not running yet"). */
+export { RETURNS_CHANNEL_RUNNING } from '../../modules/programs/returns-settings.js';
 export type { WorkItemState } from '../../worker/states.js';
 export { SETTABLE_TICKET_STATUSES, TICKET_LIMITS, TICKET_STATUSES, TICKET_TYPES } from '../../modules/tickets/types.js';
 export type { TicketStatus, TicketType } from '../../modules/tickets/types.js';

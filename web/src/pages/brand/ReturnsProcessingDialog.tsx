@@ -2,13 +2,15 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, errorDetail } from '../../api/client';
 import { useAccount, useAccountApi } from '../../api/session';
-import { RETURNS_PROCESSING, type ReturnsProcessing } from '@contract/enums';
+import { RETURNS_CHANNEL_RUNNING, RETURNS_PROCESSING, type ReturnsProcessing } from '@contract/enums';
 import type { BrandEventType, BrandEventTypeDetail, SetReturnsProcessingBody } from '@contract/event-types';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Notice } from '../../components/Feedback';
 import { Field } from '../../components/Form';
 import { useToast } from '../../components/Toast';
 import { RETURNS_PROCESSING_LABELS } from '../../lib/labels';
+import { ReturnsPullPanel } from './ReturnsPullPanel';
+import { ReturnsEmailAddress, ReturnsEmailMessages } from './ReturnsEmailPanel';
 
 /** What each option is, as the brand reads it in the dialog. */
 export const RETURNS_PROCESSING_HINTS: Record<ReturnsProcessing, string> = {
@@ -162,7 +164,7 @@ export function ReturnsProcessingDialog({ eventType, onClose }: { eventType: Bra
             <input type="radio" name="returns-method" value={m} checked={method === m} onChange={() => setMethod(m)} />
             <span>
               <strong>{RETURNS_PROCESSING_LABELS[m]}</strong>
-              {m !== 'API' ? <span className="badge badge-amber">not running yet</span> : null}
+              {!RETURNS_CHANNEL_RUNNING[m] ? <span className="badge badge-amber">not running yet</span> : null}
               <br />
               <span className="muted small">{RETURNS_PROCESSING_HINTS[m]}</span>
             </span>
@@ -170,7 +172,7 @@ export function ReturnsProcessingDialog({ eventType, onClose }: { eventType: Bra
         ))}
       </fieldset>
 
-      {method !== 'API' ? <Notice kind="warning">{CHANNEL_NOT_RUNNING}</Notice> : null}
+      {!RETURNS_CHANNEL_RUNNING[method] ? <Notice kind="warning">{CHANNEL_NOT_RUNNING}</Notice> : null}
 
       {method === 'SFTP_UPLOAD' ? (
         <p className="muted small">Nothing to fill in here: the SFTP credentials of your account (a username and password, or your public keys) are issued in Settings once the server runs.</p>
@@ -188,7 +190,7 @@ export function ReturnsProcessingDialog({ eventType, onClose }: { eventType: Bra
           {text('Host', pull.Host, (v) => setPull({ ...pull, Host: v }), 'Pull.Host', { placeholder: 'sftp.example.com' })}
           {text('Port', pull.Port, (v) => setPull({ ...pull, Port: v }), 'Pull.Port', { placeholder: pull.Protocol === 'SFTP' ? '22' : '21', type: 'number' })}
           {text('Username', pull.Username, (v) => setPull({ ...pull, Username: v }), 'Pull.Username', {
-            hint: 'The password or private key is asked for when the pull channel runs, and kept encrypted.',
+            hint: 'The password or private key is saved below, once these settings are saved; it is kept encrypted and never shown again.',
           })}
           {text('Folder', pull.Folder, (v) => setPull({ ...pull, Folder: v }), 'Pull.Folder', { placeholder: '/home/acme/returns' })}
           {text('File pattern', pull.FilePattern, (v) => setPull({ ...pull, FilePattern: v }), 'Pull.FilePattern', { hint: '* any run of characters, ? one character.' })}
@@ -201,22 +203,13 @@ export function ReturnsProcessingDialog({ eventType, onClose }: { eventType: Bra
             <input type="checkbox" checked={pull.DeleteAfterPull} onChange={(e) => setPull({ ...pull, DeleteAfterPull: e.target.checked })} />
             <span>Delete files after they are pulled (left in place, a file is never pulled twice)</span>
           </label>
+          <ReturnsPullPanel eventType={eventType} />
         </div>
       ) : null}
 
       {method === 'EMAIL' ? (
         <div className="stack" data-testid="email-settings">
-          <Field label="Address">
-            <span className="mono" data-testid="returns-email-address">
-              {rp.Method === 'EMAIL' && rp.Email?.Address ? rp.Email.Address : 'Generated when you save'}
-            </span>
-          </Field>
-          {rp.Method === 'EMAIL' && rp.Email?.Address ? (
-            <label className="checkbox">
-              <input type="checkbox" checked={email.Regenerate} onChange={(e) => setEmail({ ...email, Regenerate: e.target.checked })} />
-              <span>Generate a new address (the old one stops taking files)</span>
-            </label>
-          ) : null}
+          <ReturnsEmailAddress eventType={eventType} regenerate={email.Regenerate} onRegenerateChange={(Regenerate) => setEmail({ ...email, Regenerate })} />
           {text('Attachments to take', email.FilePattern, (v) => setEmail({ ...email, FilePattern: v }), 'Email.FilePattern')}
           {text('Send results to (optional)', email.ReturnAddress, (v) => setEmail({ ...email, ReturnAddress: v }), 'Email.ReturnAddress', {
             hint: 'Empty: results go back to the sender.',
@@ -231,6 +224,7 @@ export function ReturnsProcessingDialog({ eventType, onClose }: { eventType: Bra
                 {v}
               </div>
             ))}
+          <ReturnsEmailMessages eventType={eventType} />
         </div>
       ) : null}
 

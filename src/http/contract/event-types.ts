@@ -31,7 +31,10 @@ const pullDto = z.object({
   IntervalMinutes: z.number().int(),
 });
 const emailDto = z.object({
-  Address: z.string().nullable().describe("The event type's own address; files mailed to it as attachments become batches"),
+  Address: z
+    .string()
+    .nullable()
+    .describe("The event type's own address, returns-<token>@<MAIL_DOMAIN>; files mailed to it as attachments become batches (GET …/returns-email lists what it received)"),
   FilePattern: z.string(),
   ReturnAddress: z.string().nullable(),
   AllowedSenders: z.array(z.string()),
@@ -56,7 +59,7 @@ export const returnsProcessingDto = z
     Method: z.enum(RETURNS_PROCESSING),
     ChannelRunning: z
       .boolean()
-      .describe('Whether files sent by this method are taken today. Only API is (the SFTP server, pulls, e-mail and Salesforce come with issue 14); the settings are kept until then'),
+      .describe('Whether this installation takes files sent by this method today (each channel of issue 14 says so once it runs); the settings are kept either way'),
     Pull: pullDto.nullable().describe('SFTP_PULL: the server to pull from (no credentials yet)'),
     Email: emailDto.nullable(),
     Salesforce: salesforceDto.nullable(),

@@ -4,7 +4,7 @@
  * what became of each attachment (its batch and its result mail) or why it was refused.
  */
 import { z } from 'zod';
-import { EMAIL_ATTACHMENT_OUTCOMES, EMAIL_MESSAGE_STATUSES } from '../../modules/returns/email-messages.js';
+import { EMAIL_ATTACHMENT_OUTCOMES, EMAIL_MESSAGE_STATUSES } from '../../modules/returns/email-types.js';
 import { isoDate } from './common.js';
 
 export const returnsEmailAttachmentDto = z.object({

@@ -6,13 +6,9 @@
  * result goes.
  */
 import type { Sql } from '../../db/types.js';
+import type { EmailAttachmentOutcome, EmailMessageStatus } from './email-types.js';
 
-export const EMAIL_MESSAGE_STATUSES = ['RECEIVING', 'ACCEPTED', 'REFUSED', 'DUPLICATE'] as const;
-export type EmailMessageStatus = (typeof EMAIL_MESSAGE_STATUSES)[number];
-
-/** What became of one attachment. */
-export const EMAIL_ATTACHMENT_OUTCOMES = ['BATCH', 'SAME_FILE', 'NOT_MATCHING', 'IGNORED', 'REFUSED'] as const;
-export type EmailAttachmentOutcome = (typeof EMAIL_ATTACHMENT_OUTCOMES)[number];
+export type { EmailAttachmentOutcome, EmailMessageStatus } from './email-types.js';
 
 export interface EmailAttachmentRecord {
   fileName: string;

@@ -1,23 +1,23 @@
 /**
  * The platform's own SFTP server (issue 14 item 1) with Debian's OpenSSH client: uploads
  * with a key and with a password, the receipt and result read back from the folder, the
- * same file twice, a 50 MB file, a client gone mid-upload, paths that try to leave the
- * account's tree, another account's folder, a closed account, and the login throttle.
+ * same file twice, paths that try to leave the account's tree, another account's folder,
+ * receipt_ uploads, rm, a closed account, a removed key, and the login throttle
+ * (large-files.test.ts: 50 MB, a client gone mid-upload).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { SftpServerHandle } from '../../src/channels/sftp-server/server.js';
+import { expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/core/context.js';
 import { setReturnsProcessing } from '../../src/modules/programs/set-returns-processing.js';
 import { removeSftpKey } from '../../src/modules/sftp-access/sftp-credentials.js';
 import { getSftpAccess } from '../../src/modules/sftp-access/queries.js';
 import { Worker } from '../../src/worker/worker.js';
-import { makeActionWorld, makeSales, type ActionWorld } from '../support/action-helpers.js';
+import { makeSales } from '../support/action-helpers.js';
 import { quickAccount } from '../support/api-helpers.js';
 import { describeDb } from '../support/db.js';
 import { makeProgram } from '../support/programs.js';
-import { giveSftpAccess, memoryLogger, runSftp, startTestSftp, tempDir, type SftpBrand } from './support.js';
+import { giveSftpAccess, runSftp, useSftpFixture } from './support.js';
 import { Client } from 'ssh2';
 
 const drain = (ctx: ServiceContext) => new Worker(ctx, { kinds: ['returns-batch'] }).drain();
@@ -33,28 +33,10 @@ async function batches(ctx: ServiceContext) {
 const listed = (run: { stdout: string }) => run.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('sftp> '));
 
 describeDb('the SFTP server', (context) => {
-  let dir: string;
-  let server: SftpServerHandle;
-  let ctx: ServiceContext;
-  let world: ActionWorld;
-  let brand: SftpBrand;
-  let logger: ReturnType<typeof memoryLogger>;
-
-  beforeEach(async () => {
-    const { db, clock } = context();
-    ctx = { db, clock };
-    dir = tempDir('lockstep-sftp-');
-    world = await makeActionWorld(ctx, clock);
-    brand = await giveSftpAccess(ctx, world.brand, world.program, dir);
-    logger = memoryLogger();
-    server = await startTestSftp(ctx, dir, logger);
-  });
-  afterEach(async () => {
-    await server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const fixture = useSftpFixture(context);
 
   it('takes a file uploaded with a key, answers the close after the commit, and shows its receipt and then its result', async () => {
+    const { ctx, world, brand, server, dir } = fixture;
     const [id] = await makeSales(ctx, world.brand, world.partner, world.program, 1, { amount: () => '100.00' });
     const local = path.join(dir, 'returns_2026_01_15.csv');
     fs.writeFileSync(local, `ActionId,Amount,Reason\n${id},40.00,ITEM_RETURNED\n`);
@@ -79,6 +61,7 @@ describeDb('the SFTP server', (context) => {
   }, 60_000);
 
   it('takes a file uploaded with the generated password (OpenSSH asking SSH_ASKPASS); the same file again is the first batch, applied once', async () => {
+    const { ctx, world, brand, server, dir, logger } = fixture;
     const [id] = await makeSales(ctx, world.brand, world.partner, world.program, 1, { amount: () => '100.00' });
     const local = path.join(dir, 'nightly.csv');
     fs.writeFileSync(local, `ActionId,Amount,Reason\n${id},70.00,ITEM_RETURNED\n`);
@@ -111,56 +94,8 @@ describeDb('the SFTP server', (context) => {
     expect(JSON.stringify(logger.lines)).not.toContain(brand.password);
   }, 60_000);
 
-  it('stores a 50 MB file whole (bytes and SHA-256 as sent)', async () => {
-    const local = path.join(dir, 'big.csv');
-    const line = '900000001,1.00,ORDER_UPDATE\n';
-    const rows = Math.ceil((50 * 1024 * 1024) / line.length);
-    fs.writeFileSync(local, `ActionId,Amount,Reason\n${line.repeat(rows)}`);
-    const bytes = fs.statSync(local).size;
-    expect(bytes).toBeGreaterThan(50 * 1024 * 1024);
-    const put = await runSftp(server.port, brand.username, { key: brand.key.file }, [`put ${local} ${brand.folder}/big.csv`], { timeoutMs: 120_000 });
-    expect(put.stderr).toBe('');
-    expect(put.code).toBe(0);
-    const { rows: stored } = await ctx.db.query<{ bytes: string; hash: string; chunks: number; total: string }>(
-      `select b.bytes::text as bytes, b.content_hash as hash, count(c.seq)::int as chunks, sum(length(c.content))::text as total
-         from returns_batches b join returns_batch_content c on c.batch_id = b.id group by b.id`,
-    );
-    const hash = (await import('node:crypto')).createHash('sha256').update(fs.readFileSync(local)).digest('hex');
-    expect(stored).toEqual([{ bytes: String(bytes), hash, chunks: 51, total: String(bytes) }]);
-    expect(fs.readdirSync(path.join(dir, 'sftp-spool'))).toEqual([]);
-  }, 180_000);
-
-  it('a client that goes away mid-upload leaves nothing: no batch, no work item, no spool', async () => {
-    const client = new Client();
-    await new Promise<void>((resolve, reject) => {
-      client.once('ready', resolve).once('error', reject);
-      client.connect({ host: '127.0.0.1', port: server.port, username: brand.username, password: brand.password });
-    });
-    const sftp = await new Promise<import('ssh2').SFTPWrapper>((resolve, reject) => client.sftp((error, s) => (error ? reject(error) : resolve(s))));
-    const stream = sftp.createWriteStream(`/${brand.folder}/half.csv`);
-    stream.write('ActionId,Amount,Reason\n');
-    const chunk = Buffer.from('900000001,1.00,ORDER_UPDATE\n'.repeat(40_000));
-    for (let i = 0; i < 4; i++) stream.write(chunk);
-    // Wait until the server has a good part of the file in its spool, then drop the connection without closing the file.
-    const spoolDir = path.join(dir, 'sftp-spool');
-    for (const deadline = Date.now() + 30_000; ; ) {
-      const parts = fs.readdirSync(spoolDir).filter((f) => f.endsWith('.part'));
-      if (parts.length === 1 && fs.statSync(path.join(spoolDir, parts[0]!)).size > 1_000_000) break;
-      if (Date.now() > deadline) throw new Error('the upload did not reach the spool');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    (client as unknown as { _sock: import('node:net').Socket })._sock.destroy();
-    for (const deadline = Date.now() + 10_000; fs.readdirSync(spoolDir).length > 0; ) {
-      if (Date.now() > deadline) throw new Error(`the spool was not removed: ${fs.readdirSync(spoolDir).join(', ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(await batches(ctx)).toEqual([]);
-    const { rows } = await ctx.db.query<{ n: number }>(`select count(*)::int as n from work_items where kind = 'returns-batch'`);
-    expect(rows[0]!.n).toBe(0);
-    expect(logger.lines.some((l) => l.obj.sftp === 'upload_dropped')).toBe(true);
-  }, 60_000);
-
   it('no path leaves the account’s tree, another account’s folder cannot be reached, receipt_ uploads are ignored, rm hides a file and keeps its batch', async () => {
+    const { ctx, brand, server, dir } = fixture;
     // Brand B, with its own folder and file.
     const other = await quickAccount(ctx, 'BRAND');
     const otherProgram = await makeProgram(ctx, other);
@@ -212,6 +147,7 @@ describeDb('the SFTP server', (context) => {
   }, 120_000);
 
   it('refuses a closed account, a removed key, a wrong key, and throttles a username after five failures', async () => {
+    const { ctx, world, brand, server, dir, logger } = fixture;
     const local = path.join(dir, 'f.csv');
     fs.writeFileSync(local, 'ActionId,Amount,Reason\n1,1.00,ORDER_UPDATE\n');
     // Another key, not registered.
@@ -249,6 +185,7 @@ describeDb('the SFTP server', (context) => {
   }, 120_000);
 
   it('lists a folder only for event types set to SFTP upload', async () => {
+    const { ctx, world, brand, server } = fixture;
     await setReturnsProcessing(ctx, world.brand.actor, world.program.saleEventTypeId, { method: 'API' });
     const run = await runSftp(server.port, brand.username, { key: brand.key.file }, ['ls -1 /']);
     expect(run.code).toBe(0);

@@ -5,6 +5,7 @@
  * given to OpenSSH through SSH_ASKPASS (sshpass is not used).
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { afterEach, beforeEach } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,9 @@ import type { ServiceContext } from '../../src/core/context.js';
 import { setReturnsProcessing } from '../../src/modules/programs/set-returns-processing.js';
 import { folderNameOf } from '../../src/modules/sftp-access/queries.js';
 import { addSftpKey, issueSftpPassword } from '../../src/modules/sftp-access/sftp-credentials.js';
+import { makeActionWorld, type ActionWorld } from '../support/action-helpers.js';
 import type { TestAccount } from '../support/app.js';
+import type { DbTestContext } from '../support/db.js';
 import type { TestProgram } from '../support/programs.js';
 
 export const SFTP = '/usr/bin/sftp';
@@ -113,4 +116,32 @@ export function runSftp(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+export interface SftpFixture {
+  dir: string;
+  server: SftpServerHandle;
+  ctx: ServiceContext;
+  world: ActionWorld;
+  brand: SftpBrand;
+  logger: ReturnType<typeof memoryLogger>;
+}
+
+/** For each test: a brand with SFTP access to its sale event type, and the server on a free port with its data folder in `dir`. */
+export function useSftpFixture(context: () => DbTestContext): SftpFixture {
+  const fixture = {} as SftpFixture;
+  beforeEach(async () => {
+    const { db, clock } = context();
+    fixture.ctx = { db, clock };
+    fixture.dir = tempDir('lockstep-sftp-');
+    fixture.world = await makeActionWorld(fixture.ctx, clock);
+    fixture.brand = await giveSftpAccess(fixture.ctx, fixture.world.brand, fixture.world.program, fixture.dir);
+    fixture.logger = memoryLogger();
+    fixture.server = await startTestSftp(fixture.ctx, fixture.dir, fixture.logger);
+  });
+  afterEach(async () => {
+    await fixture.server.close();
+    fs.rmSync(fixture.dir, { recursive: true, force: true });
+  });
+  return fixture;
 }

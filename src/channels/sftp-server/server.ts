@@ -352,9 +352,13 @@ class SftpSession {
   }
 
   private answerError(reqid: number, error: unknown): void {
-    if (error instanceof Refusal) return this.status(reqid, error.code, error.message);
-    if (error instanceof OutsideRootError) return this.status(reqid, STATUS_CODE.PERMISSION_DENIED, error.message);
-    if (error instanceof DomainError) return this.status(reqid, STATUS_CODE.FAILURE, error.message);
+    if (error instanceof Refusal) this.status(reqid, error.code, error.message);
+    else if (error instanceof OutsideRootError) this.status(reqid, STATUS_CODE.PERMISSION_DENIED, error.message);
+    else if (error instanceof DomainError) this.status(reqid, STATUS_CODE.FAILURE, error.message);
+    else this.failUnexpectedly(reqid, error);
+  }
+
+  private failUnexpectedly(reqid: number, error: unknown): void {
     this.options.logger.error({ sftp: 'request_error', accountId: this.login.accountId, err: (error as Error).message }, 'SFTP request failed');
     this.status(reqid, STATUS_CODE.FAILURE, 'The server could not do this; try again.');
   }

@@ -7,6 +7,7 @@ import { AccountPage } from './AccountPage';
 import { CloseAccountPage } from './closure/CloseAccountPage';
 import { CredentialsPage } from './CredentialsPage';
 import { UsersPage } from './UsersPage';
+import { WebhooksPage } from './webhooks/WebhooksPage';
 import { WithdrawalSettingsPage } from '../partner/WithdrawalSettingsPage';
 
 export const settingsPages: PageDef[] = [
@@ -14,6 +15,7 @@ export const settingsPages: PageDef[] = [
   { path: 'account/close', label: 'Close accounts', element: <CloseAccountPage />, kinds: ['PARTNER'], hidden: true },
   { path: 'users', label: 'Users', element: <UsersPage /> },
   { path: 'credentials', label: 'API credentials', element: <CredentialsPage />, adminOnly: true },
+  { path: 'webhooks', label: 'Webhooks', element: <WebhooksPage />, adminOnly: true, description: 'Signed HTTP calls to your systems on every change.' },
   { path: 'withdrawal-settings', label: 'Withdrawal settings', element: <WithdrawalSettingsPage />, kinds: ['PARTNER'] },
   { path: 'programs', label: 'Programs', element: <ProgramsPage />, kinds: ['BRAND'] },
   { path: 'programs/:programId', label: 'Program', element: <ProgramDetailPage />, kinds: ['BRAND'], hidden: true },

@@ -10,6 +10,7 @@ import { Field } from '../../components/Form';
 import { useToast } from '../../components/Toast';
 import { RETURNS_PROCESSING_LABELS } from '../../lib/labels';
 import { ReturnsPullPanel } from './ReturnsPullPanel';
+import { SftpUploadPanel } from './SftpUploadPanel';
 import { ReturnsEmailAddress, ReturnsEmailMessages } from './ReturnsEmailPanel';
 
 /** What each option is, as the brand reads it in the dialog. */
@@ -174,9 +175,7 @@ export function ReturnsProcessingDialog({ eventType, onClose }: { eventType: Bra
 
       {!RETURNS_CHANNEL_RUNNING[method] ? <Notice kind="warning">{CHANNEL_NOT_RUNNING}</Notice> : null}
 
-      {method === 'SFTP_UPLOAD' ? (
-        <p className="muted small">Nothing to fill in here: the SFTP credentials of your account (a username and password, or your public keys) are issued in Settings once the server runs.</p>
-      ) : null}
+      {method === 'SFTP_UPLOAD' ? <SftpUploadPanel eventType={eventType} /> : null}
 
       {method === 'SFTP_PULL' ? (
         <div className="stack" data-testid="pull-settings">

@@ -77,6 +77,8 @@ export interface ExportRequest<T> {
   title: string;
   /** The list's filters as the request gave them, named in the file. */
   query: Record<string, unknown>;
+  /** The order the rows are in, when the list has one whatever the filters say (its default sort): named in the file. */
+  sortedBy?: { sort: string; order: 'asc' | 'desc' };
   now: Date;
   columns: Array<ExportColumn<T>>;
   rows: AsyncIterator<T[]>;
@@ -93,7 +95,7 @@ export async function sendExport<T>(reply: FastifyReply, request: ExportRequest<
   const { mediaType, charset } = EXPORT_FORMATS[format];
   reply.header('content-disposition', `attachment; filename="${request.fileName}-${now.toISOString().slice(0, 10)}.${format}"`);
   reply.type(charset ? `${mediaType}; charset=${charset}` : mediaType);
-  const about = [filtersLine(request.query), `Downloaded ${pdfDate(now)} UTC`];
+  const about = aboutLines(request.query, request.sortedBy, `Downloaded ${pdfDate(now)} UTC`);
   return reply.send(exportStream(format, { title: request.title, about, columns: request.columns, rows }));
 }
 
@@ -108,6 +110,16 @@ async function primed<T>(chunks: AsyncIterator<T[]>): Promise<AsyncIterable<T[]>
       yield next.value;
     }
   })();
+}
+
+/**
+ * The heading of a file: its filters and, when the list has a fixed order, the order its
+ * rows are in (the sort is then not repeated among the filters), then when it was made.
+ */
+export function aboutLines(query: Record<string, unknown>, sortedBy: { sort: string; order: 'asc' | 'desc' } | undefined, made: string): string[] {
+  if (!sortedBy) return [filtersLine(query), made];
+  const { sort: _sort, order: _order, ...filters } = query;
+  return [filtersLine(filters), `Sorted by ${sortedBy.sort}, ${sortedBy.order === 'desc' ? 'descending' : 'ascending'}`, made];
 }
 
 /** The filters of a download, for the people who read the file later. */

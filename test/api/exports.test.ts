@@ -5,6 +5,7 @@ import { logInClient, makeAccount, startTestApp, type TestApp } from '../support
 import { makeContract, makeProgram } from '../support/programs.js';
 import { makeSaleAction } from '../support/actions.js';
 import { pdfText, readWorkbook } from '../support/files.js';
+import { exportActions, listActions } from '../../src/modules/actions/list-actions.js';
 
 describeDb('Downloads (CSV, Excel, PDF)', (db) => {
   let t: TestApp;
@@ -89,6 +90,32 @@ describeDb('Downloads (CSV, Excel, PDF)', (db) => {
       expect(bad.statusCode).toBe(400);
       expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(bad.json().detail).toMatch(/Unknown status detail/);
+    }
+  });
+
+  it('follows the sort on screen, across chunks, and says so in the heading', async () => {
+    const { usd, yen, client } = await actionsWorld();
+    const ascending = parse((await client.get('/api/v1/actions/export.csv?sort=Amount&order=asc')).body, { columns: true }) as Array<Record<string, string>>;
+    // Money sorts by currency, then amount: JPY before USD, each ascending.
+    expect(ascending.map((r) => r.Id)).toEqual([yen, ...usd].map(String));
+    const pdf = pdfText((await client.get('/api/v1/actions/export.pdf?sort=Amount&order=asc&state=PENDING')).rawPayload);
+    expect(pdf.texts).toContain('Filters: state = PENDING');
+    expect(pdf.texts).toContain('Sorted by Amount, ascending');
+    const { sheet } = await readWorkbook((await client.get('/api/v1/actions/export.xlsx')).rawPayload);
+    expect(sheet('About').rows.flat()).toContain('Sorted by EventDate, descending');
+    // Page by page (two rows a chunk) the keyset on (sort columns, id) gives the same order as one query.
+    const brand = (await t.ctx.db.query<{ brand_account_id: number }>('select brand_account_id from actions where id = $1', [String(usd[0])])).rows[0]!.brand_account_id;
+    const actor = { type: 'account' as const, userId: 0, accountId: brand, accountKind: 'BRAND' as const, accountTimeZone: 'UTC', role: 'ADMIN' as const, via: 'session' as const };
+    for (const sort of ['Amount', 'Payout', 'EventDate', 'OrderId', 'Id', 'State', 'CampaignName'] as const) {
+      for (const order of ['asc', 'desc'] as const) {
+        const chunked: string[] = [];
+        for await (const chunk of exportActions(t.ctx.db, actor, { sort, order }, t.ctx.clock.now(), 2)) chunked.push(...chunk.map((a) => String(a.id)));
+        const whole: string[] = [];
+        for await (const chunk of exportActions(t.ctx.db, actor, { sort, order }, t.ctx.clock.now())) whole.push(...chunk.map((a) => String(a.id)));
+        const listed = (await listActions(t.ctx.db, actor, { sort, order, page: 1, pageSize: 50 }, t.ctx.clock.now())).items.map((a) => String(a.id));
+        expect(chunked, `${sort} ${order}`).toEqual(whole);
+        expect(whole, `${sort} ${order} as the list`).toEqual(listed);
+      }
     }
   });
 

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import { forbidden } from '../../core/errors.js';
 import type { Actor } from '../../modules/accounts/actor.js';
-import { exportActions } from '../../modules/actions/list-actions.js';
+import { exportActions, exportSortOf } from '../../modules/actions/list-actions.js';
 import { listContractHistory } from '../../modules/contracts/queries.js';
 import { listConversions } from '../../modules/conversions/list-conversions.js';
 import { exportBalanceMovements, type MovementFilter } from '../../modules/ledger/balance-movements.js';
@@ -47,6 +47,8 @@ export interface ReportDefinition<Q = Record<string, unknown>, T = unknown> {
   /** Where the web UI shows it (the catalog links there). */
   uiPath: Partial<Record<ReportAudience, string>>;
   rows(ctx: ServiceContext, actor: Actor, filters: Q, now: Date): AsyncIterator<T[]>;
+  /** The order its rows are in, when it has one whatever the filters say (named in the file's heading). */
+  sortedBy?(filters: Q): { sort: string; order: 'asc' | 'desc' };
 }
 
 /** Rows of a paged list, a page at a time, to the end (or a million rows). */
@@ -116,6 +118,7 @@ const actionReport = (
     columns: ACTION_EXPORT_COLUMNS,
     uiPath,
     rows: (ctx, actor, q, now) => exportActions(ctx.db, actor, actionFilterOf({ ...q, ...fixed }), now),
+    sortedBy: (q) => exportSortOf(actionFilterOf(q)),
   }) as ReportDefinition<z.infer<typeof actionExportQuery>>;
 
 /** Every report, in the catalog's order. */

@@ -21,7 +21,7 @@ import {
 } from '../../modules/reports/exports.js';
 import type { Sql } from '../../db/types.js';
 import { registerKind, type WorkContext } from '../../worker/index.js';
-import { EXPORT_FORMATS, exportStream, filtersLine, pdfDate } from '../table-export.js';
+import { aboutLines, EXPORT_FORMATS, exportStream, pdfDate } from '../table-export.js';
 import { findReport } from './catalog.js';
 import { deliverScheduledExport } from './schedule-delivery.js';
 
@@ -91,7 +91,7 @@ async function writeExport(ctx: WorkContext<ReportExportPayload, { started?: boo
         yield next.value;
       }
     })();
-    const about = [filtersLine(job.filters), `Exported ${pdfDate(job.createdAt)} UTC`];
+    const about = aboutLines(job.filters, report.sortedBy?.(parsed.data), `Exported ${pdfDate(job.createdAt)} UTC`);
     const file: Readable = exportStream(job.format, { title: report.title, about, columns: report.columns, rows: counted });
     for await (const part of file) {
       const buffer = Buffer.isBuffer(part) ? part : Buffer.from(part as string);

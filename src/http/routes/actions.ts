@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../../core/context.js';
-import { exportActions, listActions, matchingActionIds, totalActions } from '../../modules/actions/list-actions.js';
+import { exportActions, exportSortOf, listActions, matchingActionIds, totalActions } from '../../modules/actions/list-actions.js';
 import { MAX_BULK_ACTIONS } from '../../modules/actions/types.js';
 import { formatMinor } from '../../money/index.js';
 import { performerOf } from '../../modules/actions/transitions.js';
@@ -103,6 +103,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
           fileName: 'actions',
           title: 'Actions',
           query: request.query,
+          sortedBy: exportSortOf(actionFilterOf(request.query)),
           now,
           columns: ACTION_EXPORT_COLUMNS,
           rows: exportActions(ctx.db, actorOf(request), actionFilterOf(request.query), now),

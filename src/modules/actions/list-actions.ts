@@ -305,33 +305,67 @@ export const EXPORT_CHUNK = 2000;
 export const MAX_EXPORT_ROWS = 1_000_000;
 
 /**
- * Every action matching a filter, newest id first, in chunks: keyset pagination on the id
- * keeps each chunk as cheap as the first, so an export of a million rows streams in
- * constant memory.
+ * The keys of each sort, as the export pages by them: the sort's columns, then the id, all
+ * in the sort's direction (as the list orders them). A null order id sorts as ''.
+ */
+const EXPORT_SORT_KEYS: Record<string, readonly string[]> = {
+  EventDate: ['a.event_at'],
+  LockingDate: ['a.locking_at'],
+  Amount: ['a.currency', 'a.amount_minor'],
+  Payout: ['a.currency', 'a.payout_minor'],
+  EventTypeName: ['et.name'],
+  CampaignName: ['p.name'],
+  Id: [],
+  MediaPartnerName: ['pa.name'],
+  OrderId: ["coalesce(a.order_id, '')"],
+  State: ['a.state'],
+};
+
+/** The sort an export of these filters follows: the list's (EventDate, newest first, unless the filters say otherwise). */
+export function exportSortOf(filter: Pick<ActionFilter, 'sort' | 'order'>): { sort: string; order: 'asc' | 'desc' } {
+  return { sort: filter.sort ?? 'EventDate', order: sortDirection(filter.order) };
+}
+
+/**
+ * Every action matching a filter, in the list's order (its sort, then the id), in chunks:
+ * keyset pagination on (the sort's columns, id) keeps each chunk as cheap as the first, so
+ * an export of a million rows streams in constant memory, in the order the screen shows.
  */
 export async function* exportActions(
   sql: Sql,
   actor: Actor,
   filter: Omit<ActionFilter, 'page' | 'pageSize'>,
   now: Date,
+  chunkRows = EXPORT_CHUNK,
 ): AsyncGenerator<ActionView[]> {
-  let lastId: bigint | undefined;
+  const { sort, order } = exportSortOf(filter);
+  const keys = EXPORT_SORT_KEYS[sort];
+  if (!keys) throw invalid(`Cannot sort by "${sort}"; sort by one of: ${Object.keys(EXPORT_SORT_KEYS).join(', ')}.`);
+  const columns = [...keys, 'a.id'];
+  const keySelect = keys.map((key, i) => `, ${key} as "k${i}"`).join('');
+  const orderBy = columns.map((column) => `${column} ${order}`).join(', ');
+  let last: unknown[] | undefined;
   let sent = 0;
   while (sent < MAX_EXPORT_ROWS) {
     const params: unknown[] = [now];
     const where = actionWhere(actor, filter, params);
-    if (lastId !== undefined) {
-      params.push(lastId.toString());
-      where.push(`a.id < $${params.length}`);
+    if (last !== undefined) {
+      const placeholders = last.map((value) => `$${params.push(typeof value === 'bigint' ? value.toString() : value)}`);
+      where.push(`(${columns.join(', ')}) ${order === 'desc' ? '<' : '>'} (${placeholders.join(', ')})`);
     }
-    const { rows } = await sql.query<Row>(
-      `select ${COLUMNS} ${FROM} where ${where.join(' and ')} order by a.id desc limit ${EXPORT_CHUNK}`,
+    const { rows } = await sql.query<Row & Record<string, unknown>>(
+      `select ${COLUMNS}${keySelect} ${FROM} where ${where.join(' and ')} order by ${orderBy} limit ${chunkRows}`,
       params,
     );
     if (rows.length === 0) return;
-    yield rows.map(fromRow);
+    const end = rows[rows.length - 1]!;
+    const lastKeys = keys.map((_, i) => end[`k${i}`]);
+    yield rows.map((row) => {
+      for (let i = 0; i < keys.length; i++) delete row[`k${i}`];
+      return fromRow(row);
+    });
     sent += rows.length;
-    lastId = rows[rows.length - 1]!.id;
-    if (rows.length < EXPORT_CHUNK) return;
+    last = [...lastKeys, end.id];
+    if (rows.length < chunkRows) return;
   }
 }

@@ -36,7 +36,7 @@ import { postWebhook, RESPONSE_EXCERPT_MAX, webhookSettingsOrThrow, type SendRes
 import { DISABLE_AFTER_FAILING_MS, RETRY_BASE_MS, RETRY_MAX_MS, RETRY_WINDOW_MS, webhookMessageId } from './types.js';
 
 export const FAN_OUT_BATCH = 2000;
-export const SEND_BATCH = 500;
+export const SEND_BATCH = 1000;
 export const SEND_CONCURRENCY = 64;
 
 /**
@@ -113,8 +113,8 @@ async function claimDue(db: Db, now: Date, limit: number, leaseMs: number): Prom
 }
 
 /** The `webhook-signature` header: the current secret's signature, and the previous one's during a rotation's overlap. */
-export function signatureHeader(secrets: readonly string[], messageId: string, timestamp: Date, body: string): string {
-  return secrets.map((secret) => new Webhook(secret).sign(messageId, timestamp, body)).join(' ');
+export function signatureHeader(signers: readonly Webhook[], messageId: string, timestamp: Date, body: string): string {
+  return signers.map((signer) => signer.sign(messageId, timestamp, body)).join(' ');
 }
 
 export function retryDelayMsFor(attempt: number, random = Math.random()): number {
@@ -152,12 +152,13 @@ export async function sendDueDeliveries(ctx: ServiceContext, limit = SEND_BATCH)
   const key = settings.key();
   const events = await readWireEventsById(ctx.db, claimed.map((c) => c.eventId));
   const bodies = new Map([...events].map(([id, event]) => [id, JSON.stringify(event)]));
-  const secretsOf = new Map<bigint, string[]>();
+  // One signer per secret per batch (its key is derived once).
+  const signersOf = new Map<bigint, Webhook[]>();
   for (const delivery of claimed) {
-    if (secretsOf.has(delivery.endpointId)) continue;
+    if (signersOf.has(delivery.endpointId)) continue;
     const secrets = [decryptSecret(key, delivery.secret)];
     if (delivery.previousSecret && delivery.previousExpiresAt && delivery.previousExpiresAt > now) secrets.push(decryptSecret(key, delivery.previousSecret));
-    secretsOf.set(delivery.endpointId, secrets);
+    signersOf.set(delivery.endpointId, secrets.map((secret) => new Webhook(secret)));
   }
   const results = await inPool(claimed, SEND_CONCURRENCY, async (delivery): Promise<SendResult & { messageId: string; at: Date }> => {
     const messageId = webhookMessageId(delivery.eventId, delivery.endpointId);
@@ -171,7 +172,7 @@ export async function sendDueDeliveries(ctx: ServiceContext, limit = SEND_BATCH)
     const headers = {
       'webhook-id': messageId,
       'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-      'webhook-signature': signatureHeader(secretsOf.get(delivery.endpointId)!, messageId, timestamp, body),
+      'webhook-signature': signatureHeader(signersOf.get(delivery.endpointId)!, messageId, timestamp, body),
     };
     return { ...(await postWebhook(delivery.url, headers, body)), messageId, at };
   });

@@ -9,7 +9,7 @@ import { configurePulls } from '../../src/channels/pull/index.js';
 import { expectOk } from '../support/api-helpers.js';
 import { testConfig } from '../support/app.js';
 import { startFtpServer, type FtpServer } from '../support/pull-servers.js';
-import { amountsOf, configurePull, ftpUnderTest, pullNow, pullSuite, pullWorld, saveCredentials, writeRemote, type PullServerUnderTest } from './pull-suite.js';
+import { amountsOf, PULL_TEST_HOSTS, configurePull, ftpUnderTest, pullNow, pullSuite, pullWorld, saveCredentials, writeRemote, type PullServerUnderTest } from './pull-suite.js';
 
 let ftpd: FtpServer;
 let under: PullServerUnderTest;
@@ -35,12 +35,28 @@ pullSuite('pull from a plain FTP server (pyftpdlib)', () => under, (context) => 
     expect(withKey.Error).toMatch(/FTP logs in with a password/);
   });
 
+  it('refuses a host at an internal address unless the operator allows it (PULL_ALLOWED_HOSTS)', async () => {
+    const { t, clock } = context();
+    const w = await pullWorld(t, clock);
+    await saveCredentials(w, under.credentials);
+    configurePulls(testConfig());
+    try {
+      for (const host of ['127.0.0.1', 'localhost', '169.254.169.254', '10.1.2.3']) {
+        await configurePull(w, under, {}, host);
+        const test = expectOk(await w.client.post(`/api/v1/event-types/${w.eventTypeId}/pull/test`));
+        expect(test.Error, host).toMatch(/is an internal address of the platform's network/);
+      }
+    } finally {
+      configurePulls(testConfig({ pullAllowedHosts: PULL_TEST_HOSTS }));
+    }
+  });
+
   it('bounds every wait (a server that accepts the connection and never answers) and takes at most PULL_MAX_FILES new files a pull', async () => {
     const { t, clock } = context();
     const w = await pullWorld(t, clock);
     const silent = net.createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    configurePulls({ ...testConfig(), pullTimeoutMs: 1000, pullMaxFiles: 1 });
+    configurePulls({ ...testConfig({ pullAllowedHosts: PULL_TEST_HOSTS }), pullTimeoutMs: 1000, pullMaxFiles: 1 });
     try {
       await configurePull(w, { ...under, port: (silent.address() as net.AddressInfo).port });
       await saveCredentials(w, under.credentials);
@@ -59,7 +75,7 @@ pullSuite('pull from a plain FTP server (pyftpdlib)', () => under, (context) => 
       expect(second.Runs[0]).toMatchObject({ Status: 'OK', FilesMatched: 2, FilesPulled: 1, FilesSkipped: 1 });
       expect(await amountsOf(t.ctx.db, w.ids.slice(0, 2))).toEqual(['1100', '1200']);
     } finally {
-      configurePulls(testConfig());
+      configurePulls(testConfig({ pullAllowedHosts: PULL_TEST_HOSTS }));
       silent.close();
     }
   });

@@ -14,10 +14,12 @@ import { startWorkerProcess } from '../support/worker-process.js';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The worker processes read the same key of secrets at rest as this one. */
+/** The worker processes read the same key of secrets at rest as this one, and may reach the test servers. */
 export function useTestSecretsKey(): void {
   process.env.SECRETS_KEY = TEST_SECRETS_KEY;
-  configurePulls({ ...loadConfig({}), secretsKey: TEST_SECRETS_KEY });
+  // The test servers listen on 127.0.0.1, which a pull refuses unless allowed.
+  process.env.PULL_ALLOWED_HOSTS = '127.0.0.1';
+  configurePulls({ ...loadConfig({}), secretsKey: TEST_SECRETS_KEY, pullAllowedHosts: ['127.0.0.1'] });
 }
 
 export async function startPullWorker(db: Db, kinds?: string[]) {

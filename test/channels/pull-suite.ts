@@ -17,6 +17,7 @@ import { describeDb } from '../support/db.js';
 import { freePort } from '../support/pull-servers.js';
 
 export const PULL_KINDS = ['returns-pull', 'returns-batch', 'returns-pull-result'];
+export const PULL_TEST_HOSTS = ['127.0.0.1'];
 
 export interface PullServerUnderTest {
   protocol: 'SFTP' | 'FTPS' | 'FTP';
@@ -104,7 +105,8 @@ export function pullSuite(name: string, server: () => PullServerUnderTest, more?
   describeDb(name, (db) => {
     let t: TestApp;
     beforeEach(async () => {
-      t = await startTestApp(db());
+      // The test servers listen on 127.0.0.1, an internal address a pull refuses unless allowed.
+      t = await startTestApp(db(), { pullAllowedHosts: PULL_TEST_HOSTS });
       const s = server();
       for (const folder of [s.folder, s.resultFolder]) {
         fs.rmSync(s.localPath(folder), { recursive: true, force: true });

@@ -3,7 +3,6 @@
  * right after it answered 250 and before any worker applied the file. What it
  * acknowledged was committed: a restarted instance applies it, once.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,9 +12,9 @@ import { getBrandEventTypeOrThrow } from '../../src/modules/programs/brand-event
 import { setReturnsProcessing } from '../../src/modules/programs/set-returns-processing.js';
 import { makeActionWorld, makeSales } from '../support/action-helpers.js';
 import { describePostgres } from '../support/db.js';
+import { DOMAIN, swaks } from '../support/returns-email.js';
 import { killWorkerProcessesAfterEach, startWorkerProcess } from '../support/worker-process.js';
 
-const DOMAIN = 'mail.lockstep.test';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 killWorkerProcessesAfterEach();
 
@@ -34,14 +33,6 @@ async function startInstance(schema: string, withWorker: boolean) {
   }
 }
 
-function swaks(port: number, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile('/usr/bin/swaks', ['--server', `127.0.0.1:${port}`, '--from', 'ops@acme.example', '--timeout', '30', ...args], { timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
-    );
-  });
-}
-
 describePostgres('returns by e-mail: kill -9 after the 250', (context) => {
   it('the listener is killed right after it acknowledged the message: the batch is applied after the restart, once', async () => {
     const { db } = context();
@@ -57,7 +48,7 @@ describePostgres('returns by e-mail: kill -9 after the 250', (context) => {
 
     // An instance with the listener and no worker: nothing can apply the file before the kill.
     const first = await startInstance(schema, false);
-    const sent = await swaks(first.port, ['--to', `returns-${token}@${DOMAIN}`, '--attach', `@${csv}`]);
+    const sent = await swaks(first, ['--to', `returns-${token}@${DOMAIN}`, '--attach', `@${csv}`]);
     expect(sent.code, sent.output).toBe(0);
     expect(sent.output).toMatch(/250 2\.0\.0 Received: returns\.csv as batch \d+/);
     first.child.kill('SIGKILL');

@@ -44,7 +44,7 @@ export async function openFtp(settings: PullSettings, credentials: PullCredentia
   let serverKey: ServerKey | null = null;
   let trust: RemoteSession['trust'] = 'none';
   try {
-    await withTimeout(client.connect(settings.host, settings.port), timeoutMs + 1000, 'connecting', abort);
+    await withTimeout(client.connect(options.address, settings.port), timeoutMs + 1000, 'connecting', abort);
     if (settings.protocol === 'FTPS') {
       try {
         // biome-ignore lint/correctness/useHookAtTopLevel: basic-ftp's method, not a React hook

@@ -13,11 +13,13 @@ export interface PullConfig {
   secretsKey(): KeyObject;
   timeoutMs: number;
   maxFiles: number;
+  /** Hosts (names or addresses, lower case) a pull may reach at an internal address. */
+  allowedHosts: ReadonlySet<string>;
 }
 
 let current: PullConfig | undefined;
 
-export function configurePulls(config: Pick<Config, 'secretsKey' | 'dataDir' | 'pullTimeoutMs' | 'pullMaxFiles'>): void {
+export function configurePulls(config: Pick<Config, 'secretsKey' | 'dataDir' | 'pullTimeoutMs' | 'pullMaxFiles' | 'pullAllowedHosts'>): void {
   let key: KeyObject | undefined;
   current = {
     secretsKey() {
@@ -26,6 +28,7 @@ export function configurePulls(config: Pick<Config, 'secretsKey' | 'dataDir' | '
     },
     timeoutMs: config.pullTimeoutMs,
     maxFiles: config.pullMaxFiles,
+    allowedHosts: new Set(config.pullAllowedHosts),
   };
 }
 

@@ -54,6 +54,8 @@ export interface OpenOptions {
   timeoutMs: number;
   /** The key recorded for this server on an earlier connection; a different one is refused. */
   recordedKey: ServerKey | null;
+  /** The address the host was resolved to and checked (address.ts): the connection goes there. */
+  address: string;
 }
 
 /** The server a key belongs to. */

@@ -59,7 +59,7 @@ export async function openSftp(settings: PullSettings, credentials: PullCredenti
   try {
     await withTimeout(
       client.connect({
-        host: settings.host,
+        host: options.address,
         port: settings.port,
         username: settings.username,
         ...(credentials.kind === 'PASSWORD'

@@ -40,7 +40,7 @@ describeDb('the SFTP server', (context) => {
     const [id] = await makeSales(ctx, world.brand, world.partner, world.program, 1, { amount: () => '100.00' });
     const local = path.join(dir, 'returns_2026_01_15.csv');
     fs.writeFileSync(local, `ActionId,Amount,Reason\n${id},40.00,ITEM_RETURNED\n`);
-    const put = await runSftp(server.port, brand.username, { key: brand.key.file }, [`cd ${brand.folder}`, `put ${local}`, 'ls -1']);
+    const put = await runSftp(server.port, brand.username, { key: brand.key.file }, [`cd ${brand.folder}`, `put ${local}`, `put ${local} /${brand.folder}/`, 'ls -1']);
     expect(put.stderr).toBe('');
     expect(put.code).toBe(0);
     // The close was answered after the commit: the batch is there as soon as sftp exits.

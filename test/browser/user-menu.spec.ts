@@ -70,9 +70,10 @@ test("the last admin's Remove button is disabled and says why", async ({ page })
 test('a hub page that would hold a single card opens that page; one with several lists them', async ({ page, browser }) => {
   test.setTimeout(120_000);
   await logIn(page, 'brand@acme.test');
+  // Reports opens on All Reports, the catalog (issue 16 item 1).
   await page.goto('/reports');
-  await expect(page).toHaveURL(/\/reports\/contract-history$/);
-  await expect(page).toHaveTitle('Contract History · Acme Outdoor · Lockstep');
+  await expect(page).toHaveURL(/\/reports\/all$/);
+  await expect(page).toHaveTitle('All Reports · Acme Outdoor · Lockstep');
   await page.goto('/transactions');
   // Acme has Pending Payouts, plus any Transactions page added later: one card opens it, several are listed.
   // Retried until the hub has either opened its one page or rendered its cards (the redirect is the web UI's own).

@@ -6,6 +6,8 @@ import { EmptyState, Loading, QueryError } from '../../components/Feedback';
 import { Badge, Card, PageHeader } from '../../components/Form';
 import { RETURNS_PROCESSING_LABELS } from '../../lib/labels';
 import { BalanceCards } from '../shared/Balances';
+import { BrandPerformance } from '../home/PerformanceCharts';
+import { PinnedReports } from '../home/PinnedReports';
 import { Kpi, Kpis } from '../shared/Kpi';
 import { TermsSummary } from '../shared/TermsSummary';
 import { label } from '../../lib/labels';
@@ -136,6 +138,8 @@ export function BrandHome() {
         <Kpi label="Partners under contract" value={active.data ? partners.size : '—'} />
       </Kpis>
       <BalanceCards />
+      <PinnedReports />
+      <BrandPerformance />
       {programs.isPending ? (
         <Loading />
       ) : programs.isError ? (

@@ -28,6 +28,7 @@ import { brandAvailability, type BrandOperation } from '../shared/actions/availa
 import { ActionOperationDialog, type PendingOperation } from './ActionOperationDialog';
 import { BulkDialog, BulkOutcome, type BulkReport } from './BulkActions';
 import { RejectedConversionsView } from './RejectedConversionsView';
+import { ReportActions } from '../reports/ReportActions';
 import '../../styles/actions.css';
 
 export type PendingPayoutsView = 'actions' | 'reversed' | 'rejected';
@@ -158,14 +159,22 @@ function actionsFilter(p: ActionsParams, reversed: boolean, timeZone: string): R
 function ActionsDownload({ reversed }: { reversed: boolean }) {
   const account = useAccount();
   const p = useActionsParams(reversed);
+  const filter = actionsFilter(p, reversed, account.TimeZone);
   return (
-    <DownloadButtons
-      path="/api/v1/actions/export"
-      query={actionsFilter(p, reversed, account.TimeZone)}
-      accountId={account.Id}
-      fallbackName={reversed ? 'reversed-actions' : 'actions'}
-      description={reversed ? 'the reversed actions matching the filters' : 'the actions matching the filters'}
-    />
+    <>
+      <DownloadButtons
+        path="/api/v1/actions/export"
+        query={filter}
+        accountId={account.Id}
+        fallbackName={reversed ? 'reversed-actions' : 'actions'}
+        description={reversed ? 'the reversed actions matching the filters' : 'the actions matching the filters'}
+      />
+      <ReportActions
+        report={reversed ? { Id: 'reversed-actions', Title: 'Reversed Actions' } : { Id: 'pending-payouts-actions', Title: 'Pending Payouts Actions' }}
+        filters={filter}
+        chart={!reversed}
+      />
+    </>
   );
 }
 

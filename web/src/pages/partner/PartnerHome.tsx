@@ -8,6 +8,8 @@ import { columnsFor, DataTable } from '../../components/DataTable';
 import { Badge, Card, PageHeader } from '../../components/Form';
 import { formatDate } from '../../lib/format';
 import { BalanceCards } from '../shared/Balances';
+import { PartnerPerformance } from '../home/PerformanceCharts';
+import { PinnedReports } from '../home/PinnedReports';
 import { Kpi, Kpis } from '../shared/Kpi';
 import { JoinProgramDialog } from './JoinProgramDialog';
 import { NextPayoutCard } from './NextPayoutCard';
@@ -116,6 +118,8 @@ export function PartnerHome() {
         <Kpi label="Programs open to join" value={programs.data?.length ?? '—'} />
       </Kpis>
       <BalanceCards />
+      <PinnedReports />
+      <PartnerPerformance />
       <NextPayoutCard />
       <div className="stack">
         <Card

@@ -15,6 +15,7 @@ import { tableStateToParams, useSearchState } from '../../lib/searchState';
 import { ContractDetailsDialog } from './ContractDetailsDialog';
 import { ContractStatusBadge } from './ContractStatusBadge';
 import { ExpireContractDialog } from './ExpireContractDialog';
+import { ReportActions } from './ReportActions';
 import { labelWithCode, terminationReasonLabel } from '../../lib/labels';
 
 const STATUS_OPTIONS = [
@@ -201,13 +202,16 @@ export function ContractHistoryPage() {
         title="Contract History"
         subtitle={`Contracts of ${account.Name} with ${isPartner ? 'brands' : 'partners'}: current and past. Dates are in each program's time zone, as both parties see them.`}
         actions={
-          <DownloadButtons
-            path="/api/v1/contracts/export"
-            query={filter}
-            accountId={account.Id}
-            fallbackName="contract-history"
-            description="the contracts matching the filters"
-          />
+          <>
+            <DownloadButtons
+              path="/api/v1/contracts/export"
+              query={filter}
+              accountId={account.Id}
+              fallbackName="contract-history"
+              description="the contracts matching the filters"
+            />
+            <ReportActions report={{ Id: 'contract-history', Title: 'Contract History' }} filters={filter} />
+          </>
         }
       />
       <section className="card" aria-labelledby="signed-contracts-heading">

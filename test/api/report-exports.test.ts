@@ -50,13 +50,13 @@ describeDb('Report exports', (context) => {
     const { t, client, partnerClient } = await setup();
     try {
       const brandReports = (await client.get('/api/v1/reports')).json().Items as Array<{ Id: string; Category: string; Columns: string[]; Filters: string[] }>;
-      expect(brandReports.map((r) => r.Id)).toEqual(['pending-payouts-actions', 'reversed-actions', 'rejected-conversions', 'contract-history', 'returns-batches']);
+      expect(brandReports.map((r) => r.Id)).toEqual(['pending-payouts-actions', 'reversed-actions', 'rejected-conversions', 'contract-history', 'balance-movements', 'returns-batches', 'statements', 'clicks-by-link', 'performance-by-partner'].filter((id) => id !== 'balance-movements'));
       const pending = brandReports.find((r) => r.Id === 'pending-payouts-actions')!;
       expect(pending.Category).toBe('Actions');
       expect(pending.Columns).toEqual(expect.arrayContaining(['Id', 'Amount', 'Payout', 'LockingDate']));
       expect(pending.Filters).toEqual(expect.arrayContaining(['state', 'programId', 'partnerId', 'from', 'to']));
       const partnerReports = (await partnerClient.get('/api/v1/reports')).json().Items as Array<{ Id: string }>;
-      expect(partnerReports.map((r) => r.Id)).toEqual(['pending-payouts-actions', 'reversed-actions', 'contract-history', 'balance-movements']);
+      expect(partnerReports.map((r) => r.Id)).toEqual(['pending-payouts-actions', 'reversed-actions', 'contract-history', 'balance-movements', 'paystubs', 'paystub-action-listing', 'clicks-by-link', 'performance-by-brand']);
       // A report of another audience is not there for the caller.
       expectProblem(await partnerClient.post('/api/v1/reports/returns-batches/exports', { Format: 'csv' }), 404, /no report returns-batches/);
     } finally {
@@ -116,6 +116,35 @@ describeDb('Report exports', (context) => {
       const { texts } = pdfText(document.rawPayload);
       expect(texts.join(' ')).toContain('Filters: state = PENDING');
       expect(texts.join(' ')).toContain('3 rows.');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('exports performance by partner and by brand, and clicks by link, with the real sums', async () => {
+    const { t, partner, client, partnerClient, drain } = await setup();
+    try {
+      const byPartner = (await client.post('/api/v1/reports/performance-by-partner/exports', { Format: 'csv' })).json();
+      const byBrand = (await partnerClient.post('/api/v1/reports/performance-by-brand/exports', { Format: 'csv' })).json();
+      const links = (await partnerClient.post('/api/v1/reports/clicks-by-link/exports', { Format: 'csv' })).json();
+      expectProblem(await client.post('/api/v1/reports/performance-by-partner/exports', { Filters: { from: 'yesterday' } }), 400);
+      await drain();
+      const rows = (job: { DownloadUrl: string }, who = client) => who.get(job.DownloadUrl).then((r) => parse(r.body, { columns: true }) as Array<Record<string, string>>);
+      // 10.00 + 20.50 + 30.01 at 10%: 6.05 of payout (each rounded once: 1.00 + 2.05 + 3.00).
+      expect(await rows(byPartner)).toEqual([
+        { MediaPartnerId: String(partner.id), MediaPartnerName: expect.any(String), Currency: 'USD', Actions: '3', Amount: '60.51', Payout: '6.05' },
+      ]);
+      // The partner's brands: this brand's three and the other brand's one.
+      const brands = await rows(byBrand, partnerClient);
+      expect(brands.map((r) => [r.Actions, r.Amount]).sort()).toEqual([
+        ['1', '99.00'],
+        ['3', '60.51'],
+      ]);
+      // Each sale came through its own link and click (the test's makeSaleAction): four links, a click each, newest first.
+      const linkRows = await rows(links, partnerClient);
+      expect(linkRows.map((r) => [r.Clicks, r.Status])).toEqual(Array(4).fill(['1', 'ACTIVE']));
+      expect(linkRows.map((r) => Number(r.Id))).toEqual([...linkRows.map((r) => Number(r.Id))].sort((a, b) => b - a));
+      expect((await t.ctx.db.query('select 1 from report_exports where status = $1', ['COMPLETED'])).rows).toHaveLength(3);
     } finally {
       await t.close();
     }

@@ -27,8 +27,22 @@ import { toConversionDto } from '../contract-mapping/conversions.js';
 import { balanceMovementColumns } from '../contract-mapping/ledger.js';
 import { toReturnsBatchDto } from '../contract-mapping/returns.js';
 import type { Cell, ExportColumn } from '../table-export.js';
+import { z as zod } from 'zod';
+import { requireOperator } from '../../modules/accounts/actor.js';
+import { performanceByCounterparty, type PartyRow } from '../../modules/actions/performance.js';
+import { listStatements } from '../../modules/billing/queries.js';
+import { getPaystubOrThrow, listPaystubActions, listPaystubs } from '../../modules/payouts/queries.js';
+import { listLinks } from '../../modules/tracking/list-links.js';
+import type { LinkRow } from '../../modules/tracking/queries.js';
+import { rowIdText } from '../contract/common.js';
+import { paystubListQuery } from '../contract/payouts.js';
+import { statementListQuery } from '../contract/statements.js';
+import { linksQuery } from '../contract/tracking.js';
+import { paystubActionColumns, toPaystubDto } from '../contract-mapping/payouts.js';
+import { toStatementDto } from '../contract-mapping/statements.js';
+import { LINK_SORT_KEYS } from '../contract-mapping/tracking.js';
 
-export const REPORT_CATEGORIES = ['Actions', 'Contracts', 'Finance', 'Returns'] as const;
+export const REPORT_CATEGORIES = ['Actions', 'Contracts', 'Finance', 'Performance', 'Returns'] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 export type ReportAudience = 'BRAND' | 'PARTNER' | 'OPERATOR';
 
@@ -121,6 +135,52 @@ const actionReport = (
     sortedBy: (q) => exportSortOf(actionFilterOf(q)),
   }) as ReportDefinition<z.infer<typeof actionExportQuery>>;
 
+const statementExportQuery = statementListQuery.omit({ page: true, pageSize: true });
+const paystubExportQuery = paystubListQuery.omit({ page: true, pageSize: true });
+const paystubListingQuery = zod.object({ paystubId: zod.string().regex(/^[1-9][0-9]{0,17}$/, 'a paystub id') }).strict();
+const linkExportQuery = linksQuery.omit({ page: true, pageSize: true });
+type StatementDtoRow = ReturnType<typeof toStatementDto>;
+type PaystubDtoRow = ReturnType<typeof toPaystubDto>;
+
+const calendarDay = zod.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date, YYYY-MM-DD');
+const performanceQuery = zod
+  .object({
+    from: calendarDay.optional().describe('First day (default: 30 days ago), in the account’s time zone'),
+    to: calendarDay.optional().describe('Last day, included (default: today)'),
+    programId: rowIdText().optional(),
+  })
+  .strict();
+
+/** A brand's partners, or a partner's brands, by payout over a range of days (the Home chart's report). */
+function performanceReport(id: string, title: string, audience: 'BRAND' | 'PARTNER', party: 'MediaPartner' | 'Brand') {
+  const money = (minor: (row: PartyRow) => bigint) => (row: PartyRow) => ({ minor: minor(row), currency: row.currency });
+  return {
+    id,
+    title,
+    category: 'Performance',
+    description: `Actions, sale amounts and payouts per ${party === 'Brand' ? 'brand' : 'partner'} over a range of days (reversed actions left out), the highest payout first in each currency.`,
+    audiences: [audience],
+    filters: performanceQuery,
+    fileName: id,
+    columns: [
+      { header: `${party}Id`, value: (row: PartyRow) => row.accountId, pdf: true, width: 10 },
+      { header: `${party}Name`, value: (row: PartyRow) => row.name, pdf: true, width: 28 },
+      { header: 'Currency', value: (row: PartyRow) => row.currency, pdf: true, width: 8 },
+      { header: 'Actions', value: (row: PartyRow) => row.actions, pdf: true, alignRight: true, width: 10 },
+      { header: 'Amount', value: money((row) => row.amountMinor), pdf: true, alignRight: true, width: 14 },
+      { header: 'Payout', value: money((row) => row.payoutMinor), pdf: true, alignRight: true, width: 14 },
+    ],
+    uiPath: { [audience]: '/home' },
+    rows: async function* (ctx: ServiceContext, actor: Actor, q: zod.infer<typeof performanceQuery>, now: Date) {
+      if (actor.type !== 'account' || actor.accountKind !== audience) throw forbidden(`Only a ${audience.toLowerCase()} account runs this report.`);
+      const day = (at: Date) => at.toLocaleDateString('en-CA', { timeZone: actor.accountTimeZone });
+      const to = q.to ?? day(now);
+      const from = q.from ?? day(new Date(now.getTime() - 29 * 86_400_000));
+      yield await performanceByCounterparty(ctx.db, actor, { from, to, timeZone: actor.accountTimeZone, ...(q.programId ? { programId: q.programId } : {}) }, 100_000);
+    },
+  } as unknown as ReportDefinition<never, never>;
+}
+
 /** Every report, in the catalog's order. */
 export const REPORTS: ReadonlyArray<ReportDefinition<never, never>> = [
   actionReport('pending-payouts-actions', 'Pending Payouts Actions', 'Every action with its state, amounts, payout and locking date: the Pending Payouts table.', {}, {
@@ -207,6 +267,115 @@ export const REPORTS: ReadonlyArray<ReportDefinition<never, never>> = [
       return mapChunks(pages, toReturnsBatchDto);
     },
   } as ReportDefinition<z.infer<typeof batchExportQuery>, BatchDtoRow>,
+  {
+    id: 'statements',
+    title: 'Statements',
+    category: 'Finance',
+    description: 'The monthly statements of what the brand owes for its locked payouts: total, paid, owed, due date and status.',
+    audiences: ['BRAND', 'OPERATOR'],
+    filters: statementExportQuery,
+    fileName: 'statements',
+    columns: dtoColumns<StatementDtoRow>(
+      ['Id', 'Number', 'BrandAccountId', 'BrandName', 'CampaignId', 'CampaignName', 'Currency', 'PeriodStart', 'PeriodEnd', 'DueDate', 'IssuedDate', 'Actions', 'Total', 'Paid', 'Owed', 'Status', 'PaidDate', 'ClearedDate'],
+      ['Number', 'CampaignName', 'Currency', 'PeriodStart', 'DueDate', 'Total', 'Paid', 'Owed', 'Status'],
+    ),
+    uiPath: { BRAND: '/finance/statements', OPERATOR: '/operator/statements' },
+    rows: (ctx: ServiceContext, actor: Actor, q: z.infer<typeof statementExportQuery>, now: Date) => {
+      if (q.brandId !== undefined) requireOperator(actor);
+      if (actor.type === 'account') accountOf(actor, 'BRAND');
+      const pages = pagesOf((page, pageSize) =>
+        listStatements(
+          ctx.db,
+          actor,
+          {
+            page,
+            pageSize,
+            ...(q.sort ? { sort: q.sort } : {}),
+            ...(q.order ? { order: q.order } : {}),
+            ...(q.status ? { status: q.status } : {}),
+            ...(q.programId ? { programId: q.programId } : {}),
+            ...(q.brandId ? { brandAccountId: q.brandId } : {}),
+            ...(q.currency ? { currency: q.currency } : {}),
+            ...(q.periodFrom ? { periodFrom: q.periodFrom } : {}),
+            ...(q.periodTo ? { periodTo: q.periodTo } : {}),
+          },
+          now,
+        ),
+      );
+      return mapChunks(pages, toStatementDto);
+    },
+  } as ReportDefinition<z.infer<typeof statementExportQuery>, StatementDtoRow>,
+  {
+    id: 'paystubs',
+    title: 'Paystubs',
+    category: 'Finance',
+    description: 'Every withdrawal: gross, fee, net, how and where it was paid, and its status.',
+    audiences: ['PARTNER'],
+    filters: paystubExportQuery,
+    fileName: 'paystubs',
+    columns: dtoColumns<PaystubDtoRow>(
+      ['Id', 'RunId', 'CreatedDate', 'Kind', 'PaymentMethod', 'WithdrawalMethod', 'Destination', 'Currency', 'Gross', 'Fee', 'Net', 'Actions', 'Status', 'SentDate', 'FailedDate', 'FailureReason'],
+      ['Id', 'CreatedDate', 'PaymentMethod', 'Currency', 'Gross', 'Fee', 'Net', 'Status'],
+    ),
+    uiPath: { PARTNER: '/finance/withdrawals' },
+    rows: (ctx: ServiceContext, actor: Actor, q: z.infer<typeof paystubExportQuery>) => {
+      accountOf(actor, 'PARTNER');
+      const pages = pagesOf((page, pageSize) =>
+        listPaystubs(ctx.db, actor, {
+          page,
+          pageSize,
+          ...(q.sort ? { sort: q.sort } : {}),
+          ...(q.order ? { order: q.order } : {}),
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.currency ? { currency: q.currency } : {}),
+        }),
+      );
+      return mapChunks(pages, toPaystubDto);
+    },
+  } as ReportDefinition<z.infer<typeof paystubExportQuery>, PaystubDtoRow>,
+  {
+    id: 'paystub-action-listing',
+    title: 'Paystub Action Listing',
+    category: 'Finance',
+    description: 'The actions one paystub paid, with their payouts (paystubId is required).',
+    audiences: ['PARTNER', 'OPERATOR'],
+    filters: paystubListingQuery,
+    fileName: 'paystub-actions',
+    columns: paystubActionColumns(),
+    uiPath: {},
+    rows: async function* (ctx: ServiceContext, actor: Actor, q: z.infer<typeof paystubListingQuery>) {
+      if (actor.type === 'account') accountOf(actor, 'PARTNER');
+      const paystub = await getPaystubOrThrow(ctx.db, actor, BigInt(q.paystubId));
+      yield* pagesOf((page, pageSize) => listPaystubActions(ctx.db, paystub.id, { page, pageSize }));
+    },
+  } as unknown as ReportDefinition<z.infer<typeof paystubListingQuery>>,
+  {
+    id: 'clicks-by-link',
+    title: 'Clicks by link',
+    category: 'Performance',
+    description: 'Every tracking link with its program, partner, landing page, status and the clicks it has had.',
+    audiences: ['BRAND', 'PARTNER'],
+    filters: linkExportQuery,
+    fileName: 'clicks-by-link',
+    columns: [
+      { header: 'Id', value: (l: LinkRow) => l.id, pdf: true, width: 8 },
+      { header: 'Code', value: (l: LinkRow) => l.code, pdf: true, width: 12 },
+      { header: 'CampaignName', value: (l: LinkRow) => l.programName, pdf: true, width: 20 },
+      { header: 'MediaPartnerName', value: (l: LinkRow) => l.partnerName, pdf: true, width: 20 },
+      { header: 'Label', value: (l: LinkRow) => l.label, pdf: true, width: 16 },
+      { header: 'LandingUrl', value: (l: LinkRow) => l.landingUrl, width: 40 },
+      { header: 'Status', value: (l: LinkRow) => l.effectiveState, pdf: true, width: 12 },
+      { header: 'Clicks', value: (l: LinkRow) => l.clickCount, pdf: true, alignRight: true, width: 10 },
+      { header: 'CreatedDate', value: (l: LinkRow) => l.createdAt, width: 20 },
+    ],
+    uiPath: { PARTNER: '/transactions/links' },
+    rows: (ctx: ServiceContext, actor: Actor, q: z.infer<typeof linkExportQuery>) => {
+      const { sort, ...rest } = q;
+      return pagesOf((page, pageSize) => listLinks(ctx, actor, { ...rest, page, pageSize, ...(sort ? { sort: LINK_SORT_KEYS[sort] } : {}) }));
+    },
+  } as ReportDefinition<z.infer<typeof linkExportQuery>, LinkRow>,
+  performanceReport('performance-by-partner', 'Performance by partner', 'BRAND', 'MediaPartner'),
+  performanceReport('performance-by-brand', 'Performance by brand', 'PARTNER', 'Brand'),
 ] as unknown as ReadonlyArray<ReportDefinition<never, never>>;
 
 export function audienceOf(actor: Actor): ReportAudience {

@@ -87,17 +87,21 @@ export async function uploadActor(sql: Sql, accountId: number, credentialUserId:
   return { type: 'account', userId: row.userId, accountId, accountKind: row.kind, accountTimeZone: row.timeZone, role: row.role, via: 'token' };
 }
 
-/** A folder's name: the event type's id, then its name in lower case with dashes (`12-online-sale`). */
-export function folderNameOf(eventTypeId: number, name: string): string {
-  const slug = name
+/** Text as a name in a path or a login: lower case ASCII letters and digits, dashes between words, at most `max` characters. */
+export function slugOf(text: string, max: number): string {
+  return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
+    .slice(0, max)
     .replace(/-+$/, '');
-  return `${eventTypeId}-${slug || 'event-type'}`;
+}
+
+/** A folder's name: the event type's id, then its name in lower case with dashes (`12-online-sale`). */
+export function folderNameOf(eventTypeId: number, name: string): string {
+  return `${eventTypeId}-${slugOf(name, 40) || 'event-type'}`;
 }
 
 /** The event type id a folder name names (`12-online-sale`, or `12` alone); undefined for any other name. */

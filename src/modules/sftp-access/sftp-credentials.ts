@@ -12,7 +12,7 @@ import type { Sql } from '../../db/types.js';
 import { requireAccountActor, requireAccountAdmin, type AccountActor, type Actor } from '../accounts/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { parsePublicKeyOrThrow } from './public-keys.js';
-import { folderNameOf, getSftpAccess, listRecentSftpFiles, listSftpFolders, type SftpAccessSummary, type SftpFile, type SftpFolder, type SftpKeySummary } from './queries.js';
+import { folderNameOf, getSftpAccess, slugOf, listRecentSftpFiles, listSftpFolders, type SftpAccessSummary, type SftpFile, type SftpFolder, type SftpKeySummary } from './queries.js';
 
 /** Keys per account: enough for every machine of a brand's team and its CI, few enough to review. */
 export const MAX_SFTP_KEYS = 20;
@@ -30,25 +30,13 @@ function newPassword(): string {
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
 
-function usernameStem(accountName: string): string {
-  const stem = accountName
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 20)
-    .replace(/-+$/, '');
-  return stem || 'brand';
-}
-
 /** The account's username, made the first time it is asked for: its name and 6 random characters (`acme-outdoor-x7k2pq`). */
 async function ensureSftpAccount(ctx: ServiceContext, tx: Sql, accountId: number): Promise<string> {
   await tx.query('select id from accounts where id = $1 for update', [accountId]);
   const existing = await tx.query<{ username: string }>('select username from sftp_accounts where account_id = $1', [accountId]);
   if (existing.rows[0]) return existing.rows[0].username;
   const { rows } = await tx.query<{ name: string }>('select name from accounts where id = $1', [accountId]);
-  const stem = usernameStem(rows[0]!.name);
+  const stem = slugOf(rows[0]!.name, 20) || 'brand';
   for (;;) {
     const username = `${stem}-${randomBytes(6).toString('hex').slice(0, 6)}`;
     const inserted = await tx.query(

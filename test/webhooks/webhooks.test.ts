@@ -124,6 +124,10 @@ describeDb('webhooks', (db) => {
     const detail = expectOk(await brand.get(`/api/v1/webhooks/deliveries/${log[0]!.Id}`));
     expect(detail.Request).toMatchObject({ Type: 'action.approved', Subject: `action:${actionId}` });
     expect(detail.AttemptLog).toEqual([expect.objectContaining({ Attempt: 1, ResponseCode: 200, Response: 'thanks', WebhookId: approved.id })]);
+    // The metrics: attempts by outcome, and the queue's depth.
+    const metrics = (await w.t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/lockstep_webhook_attempts_total\{outcome="delivered"\} [1-9]/);
+    expect(metrics).toMatch(/lockstep_webhook_queue_depth\{state="PENDING"\} 0/);
     // Brand B cannot see A's endpoint or delivery.
     const other = await w.admin(w.B);
     expect((await other.get(`/api/v1/webhooks/deliveries/${log[0]!.Id}`)).statusCode).toBe(404);
@@ -376,5 +380,17 @@ describeDb('webhooks', (db) => {
     expect((await admin.post('/api/v1/webhooks/endpoints', { Url: hook.url, EventTypes: ['action.nope'] })).statusCode).toBe(400);
     expect((await admin.post('/api/v1/webhooks/endpoints', { Url: hook.url, EventTypes: [] })).statusCode).toBe(400);
     expect((await admin.patch('/api/v1/webhooks/endpoints/999999', { Enabled: false })).statusCode).toBe(404);
+    // Deleted, what waited for it is given up and nothing more is sent.
+    hook.mode = { kind: 'status', status: 500 };
+    await makeSaleAction(w.t.ctx, w.A, w.P, w.program);
+    expectOk(await admin.post(`/api/v1/webhooks/endpoints/${endpoint.Id}/test`, {}), 202);
+    expect((await admin.delete(`/api/v1/webhooks/endpoints/${endpoint.Id}`)).statusCode).toBe(204);
+    const sent = hook.received.length;
+    clock().advanceMs(HOUR);
+    await deliver();
+    expect(hook.received.length).toBe(sent);
+    const { rows: left } = await w.t.ctx.db.query<{ state: string }>('select state from webhook_deliveries where endpoint_id = $1 and state = $2', [endpoint.Id, 'PENDING']);
+    expect(left).toEqual([]);
+    expect((await admin.get(`/api/v1/webhooks/endpoints/${endpoint.Id}`)).statusCode).toBe(404);
   });
 });

@@ -143,7 +143,7 @@ export async function updateEndpoint(ctx: ServiceContext, actor: Actor, endpoint
   });
 }
 
-/** Deletes an endpoint: nothing more is sent to it; its delivery log goes with it from the lists. */
+/** Deletes an endpoint: nothing more is sent to it, what waited is given up, and it leaves the lists with its delivery log. */
 export async function deleteEndpoint(ctx: ServiceContext, actor: Actor, endpointId: bigint): Promise<void> {
   const admin = requireAccountAdmin(actor);
   const now = ctx.clock.now();
@@ -152,6 +152,10 @@ export async function deleteEndpoint(ctx: ServiceContext, actor: Actor, endpoint
     await tx.query('update webhook_endpoints set deleted_at = $2, enabled = false, updated_at = $2, previous_secret_encrypted = null where id = $1', [
       endpointId.toString(),
       now,
+    ]);
+    // What still waited for it is given up: nothing will send it.
+    await tx.query(`update webhook_deliveries set state = 'FAILED', last_error = 'The endpoint was deleted.', leased_until = null where endpoint_id = $1 and state = 'PENDING'`, [
+      endpointId.toString(),
     ]);
   });
 }

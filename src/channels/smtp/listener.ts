@@ -206,7 +206,12 @@ export async function startSmtpListener(ctx: ServiceContext, options: SmtpListen
   });
   server.on('error', (error) => logger?.warn({ err: error }, 'returns e-mail listener: a connection failed'));
   await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
+    const onError = (error: Error & { code?: string }) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`The returns e-mail listener cannot listen on ${options.host}:${options.port}: the port is in use. Set SMTP_PORT to a free port, or 0 for no listener.`)
+          : error,
+      );
     server.server.once('error', onError);
     server.listen(options.port, options.host, () => {
       server.server.off('error', onError);

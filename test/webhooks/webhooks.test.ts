@@ -175,14 +175,20 @@ describeDb('webhooks', (db) => {
     const rebinding = await addEndpoint(w.A, `https://rebind.example:${hook.port}/hooks`);
     const tenNet = await addEndpoint(w.A, 'http://10.0.0.1/hooks');
     const allowed = await addEndpoint(w.A, hook.url);
-    hook.secrets = [allowed.Secret];
+    // A name allowed by WEBHOOK_ALLOWED_HOSTS: resolved through the checked lookup, and connected to at that address.
+    names.set('receiver.test', ['127.0.0.1']);
+    configureWebhooks(testConfig({ webhookAllowedHosts: ['127.0.0.1', '10.0.0.1', 'receiver.test'] }), { lookup: fakeLookup, timeoutMs: 500 });
+    const byName = await addEndpoint(w.A, `http://receiver.test:${hook.port}/by-name`);
+    hook.secrets = [allowed.Secret, byName.Secret];
     // Now the name points at the loopback address, and 10.0.0.1 is no longer allowed.
     names.set('rebind.example', ['127.0.0.1']);
-    configureWebhooks(testConfig({ webhookAllowedHosts: ['127.0.0.1'] }), { lookup: fakeLookup, timeoutMs: 500 });
+    configureWebhooks(testConfig({ webhookAllowedHosts: ['127.0.0.1', 'receiver.test'] }), { lookup: fakeLookup, timeoutMs: 500 });
     await makeSaleAction(w.t.ctx, w.A, w.P, w.program);
     await deliver();
-    expect(hook.received.map((r) => r.path)).toEqual(['/hooks']);
-    expect(hook.received[0]!.verifiedBy).toEqual([0]);
+    expect(hook.received.map((r) => [r.path, r.verifiedBy]).sort()).toEqual([
+      ['/by-name', [1]],
+      ['/hooks', [0]],
+    ]);
     for (const endpoint of [rebinding, tenNet]) {
       const [delivery] = await deliveries(endpoint.Id);
       expect(delivery).toMatchObject({ State: 'PENDING', Attempts: 1, LastResponseCode: null });

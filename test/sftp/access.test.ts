@@ -81,7 +81,7 @@ describeDb('the SFTP server: who reaches what', (context) => {
   }, 120_000);
 
 
-  it('refuses a closed account, a removed key, a wrong key, and throttles a username after five failures', async () => {
+  it('refuses a closed account, a removed key, a wrong key, and throttles a username and an address after five failures', async () => {
     const { ctx, world, brand, server, dir, logger } = fixture;
     const local = path.join(dir, 'f.csv');
     fs.writeFileSync(local, 'ActionId,Amount,Reason\n1,1.00,ORDER_UPDATE\n');
@@ -116,6 +116,22 @@ describeDb('the SFTP server: who reaches what', (context) => {
     // The wait passes: the right password works again.
     context().clock.advanceMs(60_000);
     expect(await tryPassword(brand.password)).toBe(true);
+    // Guesses at other usernames from the same address: the address waits too, whatever the username.
+    const tryUser = (username: string) =>
+      new Promise<boolean>((resolve) => {
+        const client = new Client();
+        client.once('ready', () => {
+          client.end();
+          resolve(true);
+        });
+        client.once('error', () => resolve(false));
+        client.connect({ host: '127.0.0.1', port: server.port, username, password: 'guess', tryKeyboard: false });
+      });
+    expect(await tryUser('nobody-here')).toBe(false);
+    expect(await tryPassword(brand.password)).toBe(false);
+    const last = logger.lines.filter((l) => l.obj.sftp === 'login_failed').at(-1)!;
+    expect(last.obj).toMatchObject({ username: brand.username, address: '127.0.0.1', method: 'password' });
+    expect(String(last.obj.reason)).toMatch(/^throttled/);
   }, 120_000);
 
 });

@@ -1,7 +1,6 @@
 /**
  * Pulls from a real OpenSSH server (Debian's sshd on a free port, its own config and host
- * key; the current user logs in with an ed25519 key with a passphrase that the test
- * generates): the cases every protocol shares (pull-suite.ts). The host key and the
+ * key; the current user logs in with an ed25519 key that the test generates): the cases every protocol shares (pull-suite.ts). The host key and the
  * private keys are in pull-sftp-keys.test.ts.
  */
 import fs from 'node:fs';
@@ -14,16 +13,13 @@ import { pullSuite, type PullServerUnderTest } from './pull-suite.js';
 let sshd: Sshd;
 let under: PullServerUnderTest;
 let keys: ReturnType<typeof sshKeygen>;
-let protectedKeys: ReturnType<typeof sshKeygen>;
 
 beforeAll(async () => {
   sshd = await startSshd();
   const clientDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-sshkey-'));
-  // The suite logs in with a key without a passphrase (bcrypt-decrypting one costs a second of CPU a connection); one with a passphrase is tested below.
+  // A key without a passphrase (bcrypt-decrypting one costs a second of CPU a connection); one with a passphrase is in pull-sftp-keys.test.ts.
   keys = sshKeygen(clientDir, 'brand_key');
-  protectedKeys = sshKeygen(clientDir, 'brand_key_protected', 'a passphrase');
   sshd.authorize(keys.publicKey);
-  sshd.authorize(protectedKeys.publicKey);
   const base = path.join(sshd.dir, 'brand');
   under = {
     protocol: 'SFTP',

@@ -13,7 +13,8 @@ import { setReturnsProcessing } from '../../src/modules/programs/set-returns-pro
 import { Worker } from '../../src/worker/worker.js';
 import { makeSales } from '../support/action-helpers.js';
 import { describeDb } from '../support/db.js';
-import { runSftp, useSftpFixture } from './support.js';
+import { addSftpKey } from '../../src/modules/sftp-access/sftp-credentials.js';
+import { makeKey, runSftp, useSftpFixture } from './support.js';
 
 const drain = (ctx: ServiceContext) => new Worker(ctx, { kinds: ['returns-batch'] }).drain();
 
@@ -87,6 +88,17 @@ describeDb('the SFTP server', (context) => {
     expect(refused.map((l) => l.obj.reason)).toContain('wrong password');
     expect(JSON.stringify(logger.lines)).not.toContain('not-the-password');
     expect(JSON.stringify(logger.lines)).not.toContain(brand.password);
+  }, 60_000);
+
+  it('logs in with an RSA (3072 bits) and an ECDSA key as well as ed25519', async () => {
+    const { ctx, world, brand, server, dir } = fixture;
+    for (const [type, bits] of [['rsa', 3072], ['ecdsa', 256]] as const) {
+      const key = makeKey(dir, type, bits);
+      await addSftpKey(ctx, world.brand.actor, { publicKey: key.publicKey });
+      const run = await runSftp(server.port, brand.username, { key: key.file }, ['ls -1 /']);
+      expect(run.stderr, type).toBe('');
+      expect(listed(run)).toEqual([`/${brand.folder}`]);
+    }
   }, 60_000);
 
   it('lists a folder only for event types set to SFTP upload', async () => {

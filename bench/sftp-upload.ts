@@ -50,7 +50,7 @@ async function measure(kind: 'pglite' | 'postgres'): Promise<{ row: BenchRow; p9
     const ids = await makeSales(setup, world.brand, world.partner, world.program, SAMPLES + 1, { amount: () => '100.00' });
     const ctx: ServiceContext = { db, clock: systemClock };
     const worker = new Worker(ctx, { kinds: ['returns-batch'] }).start();
-    const server = await startSftpServer({ ctx, port: 0, host: '127.0.0.1', hostKey: loadOrCreateHostKey({ dataDir: dir, hostKeyFile: undefined }), dataDir: dir, logger: quiet });
+    const server = await startSftpServer({ ctx, port: 0, host: '127.0.0.1', hostKey: loadOrCreateHostKey({ dataDir: dir, hostKeyFile: undefined, secretsKey: undefined }), dataDir: dir, logger: quiet });
     const privateKey = fs.readFileSync(brand.key.file);
     const latencies: number[] = [];
     try {

@@ -76,7 +76,11 @@ describePostgres('the SFTP server, killed with -9', (context) => {
       );
       expect(stored).toEqual([{ status: 'RECEIVED', state: 'QUEUED' }]);
 
+      // What a process killed mid-upload leaves in the spool (a pid that runs no more) is removed at the next start.
+      const stale = path.join(dataDir, 'sftp-spool', `${4_194_304 + 4321}-deadbeef.part`);
+      fs.writeFileSync(stale, 'half a file');
       const second = await startInstance(schema, dataDir, true);
+      expect(fs.existsSync(stale)).toBe(false);
       expect(second.fingerprint).toBe(first.fingerprint);
       for (const deadline = Date.now() + 60_000; ; ) {
         const { rows } = await db.query<{ status: string }>(`select status from returns_batches where file_name = 'before-the-kill.csv'`);

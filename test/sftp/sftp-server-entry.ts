@@ -24,6 +24,6 @@ if (process.env.SFTP_TEST_WORKER === 'true') {
   new Worker(ctx, { concurrency: 1, pollMs: 100, kinds: [returnsBatchKind.name], logger }).start();
 }
 // As lockstep start does (src/channels/sftp-server/index.ts), on a free port.
-const hostKey = loadOrCreateHostKey({ dataDir: config.dataDir, hostKeyFile: config.sftpHostKey });
+const hostKey = loadOrCreateHostKey({ dataDir: config.dataDir, hostKeyFile: config.sftpHostKey, secretsKey: config.secretsKey });
 const sftp = await startSftpServer({ ctx, port: 0, host: '127.0.0.1', hostKey, dataDir: config.dataDir, logger });
 process.stdout.write(`ready ${sftp.port} ${hostKey.fingerprint}\n`);

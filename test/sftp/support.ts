@@ -16,7 +16,7 @@ import { setReturnsProcessing } from '../../src/modules/programs/set-returns-pro
 import { folderNameOf } from '../../src/modules/sftp-access/queries.js';
 import { addSftpKey, issueSftpPassword } from '../../src/modules/sftp-access/sftp-credentials.js';
 import { makeActionWorld, type ActionWorld } from '../support/action-helpers.js';
-import type { TestAccount } from '../support/app.js';
+import { TEST_SECRETS_KEY, type TestAccount } from '../support/app.js';
 import type { DbTestContext } from '../support/db.js';
 import type { TestProgram } from '../support/programs.js';
 
@@ -64,7 +64,7 @@ export function memoryLogger(): SftpLogger & { lines: LogLine[] } {
 }
 
 export async function startTestSftp(ctx: ServiceContext, dataDir: string, logger: SftpLogger = memoryLogger()): Promise<SftpServerHandle> {
-  const hostKey = loadOrCreateHostKey({ dataDir, hostKeyFile: undefined });
+  const hostKey = loadOrCreateHostKey({ dataDir, hostKeyFile: undefined, secretsKey: TEST_SECRETS_KEY });
   return startSftpServer({ ctx, port: 0, host: '127.0.0.1', hostKey, dataDir, logger });
 }
 

@@ -17,7 +17,7 @@ export interface RunningSftp extends SftpServerHandle {
 
 export async function startSftpFromConfig(ctx: ServiceContext, config: Config, logger: SftpLogger): Promise<RunningSftp | undefined> {
   if (config.sftpPort === 0) return undefined;
-  const hostKey = loadOrCreateHostKey({ dataDir: config.dataDir, hostKeyFile: config.sftpHostKey });
+  const hostKey = loadOrCreateHostKey({ dataDir: config.dataDir, hostKeyFile: config.sftpHostKey, secretsKey: config.secretsKey });
   const server = await startSftpServer({ ctx, port: config.sftpPort, host: config.host, hostKey, dataDir: config.dataDir, logger });
   return {
     ...server,

@@ -54,6 +54,7 @@ export const deliverWebhooksKind = registerKind<Record<string, never>, PumpProgr
   'deliver-webhooks',
   async (ctx) => {
     const total: PumpProgress = { rounds: 0, fannedOut: 0, sent: 0, delivered: 0 };
+    let renewedAt = Date.now();
     while (total.rounds < MAX_ROUNDS_PER_RUN) {
       if (ctx.signal.aborted) throw new WorkerStoppingError(ctx.item.id);
       const round = await deliverWebhooksRound(ctx);
@@ -62,8 +63,12 @@ export const deliverWebhooksKind = registerKind<Record<string, never>, PumpProgr
       total.sent += round.sent;
       total.delivered += round.delivered;
       if (round.fannedOut === 0 && round.sent === 0) break;
-      // Renews the item's lease; what the rounds did is already committed in their own rows.
-      if (total.rounds % 20 === 0) await ctx.checkpoint({ ...total });
+      // Renews the item's lease (a round can take a receiver's whole timeout); what the
+      // rounds did is already committed in their own rows.
+      if (Date.now() - renewedAt > 20_000) {
+        await ctx.checkpoint({ ...total });
+        renewedAt = Date.now();
+      }
     }
     return { ...total, summary: `${total.fannedOut} events fanned out, ${total.delivered} of ${total.sent} attempts delivered` };
   },

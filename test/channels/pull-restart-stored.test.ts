@@ -1,8 +1,9 @@
 /**
- * A Lockstep worker killed with -9 right after a pulled file was stored, before it was
- * applied and before it was deleted on the server (SFTP, delete after pull): after the
- * restart the batch is applied exactly once, the next pull does not store the file again
- * and deletes it on the server. PostgreSQL (two processes share the database).
+ * A Lockstep worker killed with -9 as soon as a pulled file was stored, before it was
+ * applied (the worker runs pulls only; SFTP, delete after pull, so the kill may also land
+ * before the file is deleted on the server): after the restart the batch is applied
+ * exactly once, the next pull does not store the file again, and the file is gone from the
+ * server. PostgreSQL (two processes share the database).
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -25,6 +25,7 @@ import { Worker } from '../worker/worker.js';
 import { smtpListenerOptionsOf, startSmtpListener } from '../channels/smtp/listener.js';
 import { tailEvents, type ReadPage } from './events-tail.js';
 import { registerReturnsCommands } from './returns.js';
+import { startSftpFromConfig } from '../channels/sftp-server/index.js';
 import { readEventsAfter } from '../outbox/read-events.js';
 import { toWireEvent, type WireEvent } from '../outbox/wire.js';
 import type { CreatedOperator, CreateOperatorBody, LedgerCheckResult } from '../http/contract/admin.js';
@@ -95,6 +96,9 @@ program
     // runs its commands through it, with a secret of this start (see cli/server-admin.ts).
     const adminSecret = ctx.db.kind === 'pglite' ? randomSecret() : undefined;
     const app = await buildApp({ ctx, config, logger: { level: config.logLevel }, ...(adminSecret ? { adminSecret } : {}) });
+    // The SFTP server for returns files (SFTP_PORT; 0: none) stops with the web server.
+    const sftp = await startSftpFromConfig(ctx, config, logger);
+    if (sftp) app.addHook('onClose', () => sftp.close());
     // The returns e-mail listener (SMTP_PORT; 0: none) closes with the app.
     const smtp = config.smtpPort > 0 ? await startSmtpListener(ctx, smtpListenerOptionsOf(config, logger)) : undefined;
     if (smtp) app.addHook('onClose', () => smtp.close());
@@ -108,6 +112,7 @@ program
       `  Lockstep is running on ${config.publicUrl}`,
       `  Database: ${describeDatabase(config)}`,
       `  API docs: ${config.publicUrl}/docs   Health: ${config.publicUrl}/health   Metrics: ${config.publicUrl}/metrics`,
+      ...(sftp ? [sftp.describe(new URL(config.publicUrl).hostname)] : ['  SFTP: off (SFTP_PORT=0)']),
       smtp
         ? `  Returns by e-mail: SMTP on ${smtp.host}:${smtp.port}${smtp.tls ? ' (STARTTLS)' : ''}, addresses returns-<token>@${config.mailDomain}`
         : '  Returns by e-mail: off (SMTP_PORT=0)',

@@ -20,7 +20,7 @@ import {
   type ReportExport,
 } from '../../modules/reports/exports.js';
 import type { Sql } from '../../db/types.js';
-import { registerKind, type WorkContext } from '../../worker/index.js';
+import { LeaseLostError, registerKind, WorkerStoppingError, type WorkContext } from '../../worker/index.js';
 import { aboutLines, EXPORT_FORMATS, exportStream, pdfDate } from '../table-export.js';
 import { findReport } from './catalog.js';
 import { deliverScheduledExport } from './schedule-delivery.js';
@@ -31,7 +31,7 @@ export interface ReportExportPayload {
   actor: Actor;
 }
 
-export const reportExportKind = registerKind<ReportExportPayload, { started?: boolean }>('report-export', (ctx) => writeExport(ctx), {
+export const reportExportKind = registerKind<ReportExportPayload, { started?: boolean }>('report-export', (ctx) => writeExportOrGiveUp(ctx), {
   maxAttempts: 3,
   leaseMs: 120_000,
   backoff: { baseMs: 5000, maxMs: 300_000 },
@@ -41,6 +41,28 @@ export const reportExportKind = registerKind<ReportExportPayload, { started?: bo
 export function exportFileName(job: Pick<ReportExport, 'report' | 'format' | 'createdAt'>): string {
   const report = findReport(job.report);
   return `${report?.fileName ?? job.report}-${job.createdAt.toISOString().slice(0, 10)}.${job.format}`;
+}
+
+/**
+ * The last attempt that fails marks the job FAILED (and tells its schedule's run), so the
+ * person waiting for it learns it will not come instead of a 202 for ever; the work item
+ * goes DEAD with the error, for the operators.
+ */
+async function writeExportOrGiveUp(ctx: WorkContext<ReportExportPayload, { started?: boolean }>): Promise<{ started?: boolean }> {
+  try {
+    return await writeExport(ctx);
+  } catch (error) {
+    if (ctx.item.attempt >= ctx.item.maxAttempts && !(error instanceof WorkerStoppingError) && !(error instanceof LeaseLostError)) {
+      const id = BigInt(ctx.payload.exportId);
+      const message = `The file could not be written after ${ctx.item.attempt} attempts (${error instanceof Error ? error.message : String(error)}); ask for it again.`;
+      await ctx.db.transaction(async (tx) => {
+        await failExport(tx, id, message, ctx.clock.now());
+        const failed = await getExportById(tx, id);
+        if (failed) await deliverScheduledExport(tx, failed, ctx.clock.now());
+      });
+    }
+    throw error;
+  }
 }
 
 async function writeExport(ctx: WorkContext<ReportExportPayload, { started?: boolean }>): Promise<{ started?: boolean }> {

@@ -23,6 +23,7 @@ import {
 } from '../contract/reports.js';
 import { audienceOf, findReport, reportsFor, type ReportDefinition } from '../reports/catalog.js';
 import { reportExportKind } from '../reports/export-job.js';
+import { deliverScheduledExport } from '../reports/schedule-delivery.js';
 
 /** How long a client should wait before asking again about a running export. */
 const RETRY_AFTER_SECONDS = 2;
@@ -225,7 +226,10 @@ export async function reportRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     async (request) => {
       const actor = actorOf(request);
       reportForOrThrow(actor, request.params.report);
-      return toReportExportDto(await cancelExport(ctx.db, actor, request.params.report, BigInt(request.params.id), ctx.clock.now()));
+      const cancelled = await cancelExport(ctx.db, actor, request.params.report, BigInt(request.params.id), ctx.clock.now());
+      // A schedule's run whose export was cancelled says so in its history.
+      await ctx.db.transaction((tx) => deliverScheduledExport(tx, cancelled, ctx.clock.now()));
+      return toReportExportDto(cancelled);
     },
   );
 }

@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { matchesFilePattern } from '../../src/channels/pull/glob.js';
+import { pullKind, pullLockKey } from '../../src/channels/pull/pull-files.js';
 import { enqueueDuePulls, nextPullAt, pullSlotStart } from '../../src/channels/pull/schedule.js';
+import { enqueue } from '../../src/worker/index.js';
+import { Worker } from '../../src/worker/worker.js';
 import { findJobOrThrow } from '../../src/jobs/scheduler.js';
 import { setReturnsProcessing } from '../../src/modules/programs/set-returns-processing.js';
 import { makeActionWorld } from '../support/action-helpers.js';
@@ -73,5 +76,31 @@ describeDb('scheduled pulls', (db) => {
     await setReturnsProcessing(ctx, world.brand.actor, eventTypeId, { method: 'API' });
     clock.advanceMs(15 * 60_000);
     expect(await enqueueDuePulls(ctx)).toBe(0);
+  });
+
+  it('two pulls of one event type never overlap: a scheduled twin is dropped, a "Pull now" comes again once the running one is done', async () => {
+    const { clock } = db();
+    const ctx = { db: db().db, clock };
+    const world = await makeActionWorld(ctx, clock);
+    const eventTypeId = world.program.saleEventTypeId;
+    const release = await ctx.db.tryAdvisoryLock(pullLockKey(eventTypeId));
+    expect(release).not.toBeNull();
+    try {
+      const payload = { eventTypeId, brandAccountId: world.brand.id };
+      await enqueue(ctx.db, pullKind, { ...payload, trigger: 'SCHEDULE' });
+      await enqueue(ctx.db, pullKind, { ...payload, trigger: 'MANUAL', requestedByUserId: world.brand.adminUserId });
+      await new Worker(ctx, { kinds: ['returns-pull'] }).drain();
+    } finally {
+      await release?.();
+    }
+    const { rows } = await ctx.db.query<{ state: string; trigger: string; later: boolean; summary: string | null }>(
+      `select state, payload ->> 'trigger' as trigger, run_after > now() as later, progress ->> 'summary' as summary from work_items where kind = 'returns-pull' order by id`,
+    );
+    expect(rows).toEqual([
+      { state: 'DONE', trigger: 'SCHEDULE', later: false, summary: 'another pull of this event type was running; it takes the same files' },
+      { state: 'DONE', trigger: 'MANUAL', later: false, summary: 'another pull of this event type was running; this one runs again in 15 s' },
+      { state: 'QUEUED', trigger: 'MANUAL', later: true, summary: null },
+    ]);
+    expect((await ctx.db.query('select id from returns_pull_runs')).rows).toEqual([]);
   });
 });

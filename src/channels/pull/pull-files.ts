@@ -92,7 +92,14 @@ function heartbeat(ctx: WorkContext<PullPayload, PullProgress>, progress: () => 
 async function runPullItem(ctx: WorkContext<PullPayload, PullProgress>): Promise<PullProgress> {
   const { eventTypeId, brandAccountId } = ctx.payload;
   const release = await ctx.db.tryAdvisoryLock(pullLockKey(eventTypeId));
-  if (!release) return { summary: 'another pull of this event type was running; it takes the same files' };
+  if (!release) {
+    // "Pull now" while another pull runs: asked for, so it comes once that one is done; a scheduled one is that pull's twin and is dropped.
+    if (ctx.payload.trigger === 'MANUAL') {
+      await enqueue(ctx.db, pullKind, ctx.payload, { delayMs: 15_000 });
+      return { summary: 'another pull of this event type was running; this one runs again in 15 s' };
+    }
+    return { summary: 'another pull of this event type was running; it takes the same files' };
+  }
   try {
     let target: PullTarget;
     try {

@@ -36,6 +36,7 @@ const PERSONAS: Persona[] = [
       { path: '/home', heading: /Welcome/, title: 'Home' },
       { path: '/transactions/pending-payouts', heading: 'Pending Payouts', title: 'Pending Payouts', content: 'actions-table' },
       { path: '/reports/contract-history', heading: 'Contract History', title: 'Contract History', content: 'contract-history' },
+      { path: '/reports/schedules', heading: 'Schedules', title: 'Schedules', content: 'schedules-table' },
       { path: '/finance/statements', heading: 'Statements', title: 'Statements' },
       { path: '/settings/programs', heading: 'Programs', title: 'Programs' },
       { path: '/settings/users', heading: 'Users', title: 'Users' },

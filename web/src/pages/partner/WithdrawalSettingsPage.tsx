@@ -6,14 +6,14 @@
  * (IBAN check digits, BIC, ABA routing, the 10.00 minimum) and names the field it refuses;
  * the form shows each message next to its field.
  */
-import { useId, useState, type ReactNode } from 'react';
-import { ApiError, errorDetail } from '../../api/client';
+import { useState } from 'react';
 import { useSaveWithdrawalSettings, useWithdrawalSettings } from '../../api/payouts';
 import { useAccount } from '../../api/session';
 import type { WithdrawalSettings, WithdrawalSettingsBody } from '@contract/payouts';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Loading, Notice, QueryError } from '../../components/Feedback';
 import { Card, Details, PageHeader } from '../../components/Form';
+import { fieldErrorsOf, FormField, type FieldErrors } from '../../components/FormField';
 import { useToast } from '../../components/Toast';
 import { formatDateTime } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
@@ -24,7 +24,6 @@ const ABA_COUNTRIES = new Set(['US', 'AS', 'GU', 'MP', 'PR', 'UM', 'VI']);
 
 type Method = 'BANK_TRANSFER' | 'PAYPAL';
 type Schedule = 'BALANCE_THRESHOLD' | 'FIXED_DAY';
-type FieldErrors = Partial<Record<string, string>>;
 
 interface DestinationForm {
   method: Method;
@@ -84,51 +83,6 @@ export function HoldBanner({ settings, timeZone }: { settings: WithdrawalSetting
       </span>
     </Notice>
   );
-}
-
-function FormField({
-  label,
-  name,
-  errors,
-  hint,
-  children,
-}: {
-  label: ReactNode;
-  name: string;
-  errors: FieldErrors;
-  hint?: ReactNode;
-  children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string; className: string }) => ReactNode;
-}) {
-  const id = useId();
-  const error = errors[name];
-  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
-  return (
-    <div className="field" data-field={name}>
-      <label htmlFor={id}>{label}</label>
-      {children({ id, 'aria-invalid': Boolean(error), ...(describedBy ? { 'aria-describedby': describedBy } : {}), className: error ? 'input input-invalid' : 'input' })}
-      {error ? (
-        <div className="field-error" id={`${id}-error`} data-testid={`error-${name}`}>
-          {error}
-        </div>
-      ) : hint ? (
-        <div className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-    </div>
-  );
-}
-
-/** The server's field errors (`body.BankAccountNumber`) by field name; anything else under `_`. */
-function fieldErrorsOf(error: unknown): FieldErrors {
-  if (!(error instanceof ApiError)) return { _: errorDetail(error) };
-  const errors: FieldErrors = {};
-  for (const e of error.problem.errors ?? []) {
-    const name = e.field.replace(/^body\./, '');
-    errors[name] ??= e.message;
-  }
-  if (Object.keys(errors).length === 0) errors._ = error.detail;
-  return errors;
 }
 
 /** What the browser can tell before asking the server: required fields, the threshold's shape and minimum. */

@@ -52,8 +52,10 @@ const { STATUS_CODE, OPEN_MODE } = utils.sftp;
 export const MAX_AUTH_FAILURES = 6;
 /** A connection that has not logged in by then is dropped (OpenSSH's LoginGraceTime is 120 s). */
 const LOGIN_GRACE_MS = 60_000;
-/** Files a session may have open for writing at once. */
-const MAX_OPEN_UPLOADS = 16;
+/** Files a session may have open at once (reading or writing). */
+const MAX_OPEN_FILES = 16;
+/** The most bytes one READ answers (clients ask for 32-256 KiB; a larger ask gets this much, as the protocol allows). */
+const MAX_READ_BYTES = 256 * 1024;
 /** Entries per READDIR answer. */
 const DIR_PAGE = 200;
 
@@ -442,8 +444,14 @@ class SftpSession {
     return path.join(this.options.spoolDir, `${process.pid}-${randomBytes(9).toString('hex')}.${suffix}`);
   }
 
+  private assertRoomForAnotherFile(): void {
+    const open = [...this.handles.values()].filter((h) => h.type !== 'dir').length;
+    if (open >= MAX_OPEN_FILES) throw new Refusal(STATUS_CODE.FAILURE, `At most ${MAX_OPEN_FILES} files open at once per session; close one first.`);
+  }
+
   private async open(reqid: number, p: string, flags: number): Promise<void> {
     if (flags & (OPEN_MODE.WRITE | OPEN_MODE.APPEND)) return this.openForWrite(reqid, p);
+    this.assertRoomForAnotherFile();
     const node = await this.resolve(p);
     if (node.kind !== 'entry') throw new Refusal(STATUS_CODE.FAILURE, `${pathOf(node.segments)} is a folder; open a file in it.`);
     const content = await entryContent(this.ctx.db, node.entry);
@@ -485,8 +493,7 @@ class SftpSession {
     if (!folder) throw noSuchFile(pathOf(segments.slice(0, 1)));
     const fileName = segments[1]!;
     if (fileName.length > MAX_FILE_NAME_LENGTH) throw new Refusal(STATUS_CODE.FAILURE, `File names have at most ${MAX_FILE_NAME_LENGTH} characters.`);
-    const uploads = [...this.handles.values()].filter((h) => h.type === 'write').length;
-    if (uploads >= MAX_OPEN_UPLOADS) throw new Refusal(STATUS_CODE.FAILURE, `At most ${MAX_OPEN_UPLOADS} files at once per session; close one first.`);
+    this.assertRoomForAnotherFile();
     const base = { type: 'write' as const, eventTypeId: folder.eventTypeId, fileName, size: 0, tooLarge: false, pending: new Set<Promise<unknown>>() };
     if (isReservedFileName(fileName)) {
       this.sftp.handle(reqid, this.newHandle({ ...base, fd: null, spool: null }));
@@ -501,7 +508,7 @@ class SftpSession {
     const handle = this.handleOrThrow(h);
     if (handle.type !== 'read') throw new Refusal(STATUS_CODE.FAILURE, 'This file is open for writing.');
     if (offset >= handle.size) return this.status(reqid, STATUS_CODE.EOF);
-    const wanted = Math.min(length, handle.size - offset);
+    const wanted = Math.min(length, MAX_READ_BYTES, handle.size - offset);
     if (handle.buffer) return void this.sftp.data(reqid, handle.buffer.subarray(offset, offset + wanted));
     const buffer = Buffer.alloc(wanted);
     const { bytesRead } = await handle.fd!.read(buffer, 0, wanted, offset);
@@ -538,19 +545,17 @@ class SftpSession {
       if (handle.spool) await fsp.rm(handle.spool, { force: true });
       return this.status(reqid, STATUS_CODE.OK);
     }
+    // The spool is gone before the close is answered: what the client is told is done, is done.
     try {
       await Promise.allSettled([...handle.pending]);
       await handle.fd?.close();
       if (handle.tooLarge) throw new Refusal(STATUS_CODE.FAILURE, `The file is larger than ${this.options.maxFileBytes / 1024 / 1024} MiB and was not stored; split it into several files.`);
-      if (!handle.spool) {
-        this.options.logger.info({ sftp: 'ignored', accountId: this.login.accountId, eventTypeId: handle.eventTypeId }, 'SFTP upload named receipt_/result_ ignored');
-        return this.status(reqid, STATUS_CODE.OK);
-      }
-      await this.store(handle.eventTypeId, handle.fileName, handle.spool);
-      this.status(reqid, STATUS_CODE.OK);
+      if (handle.spool) await this.store(handle.eventTypeId, handle.fileName, handle.spool);
+      else this.options.logger.info({ sftp: 'ignored', accountId: this.login.accountId, eventTypeId: handle.eventTypeId }, 'SFTP upload named receipt_/result_ ignored');
     } finally {
       if (handle.spool) await fsp.rm(handle.spool, { force: true });
     }
+    this.status(reqid, STATUS_CODE.OK);
   }
 
   /** The spooled file, stored as a batch of the folder's event type (bytes and work item in one commit), in the name of the credential's member. */

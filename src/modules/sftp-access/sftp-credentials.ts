@@ -152,9 +152,15 @@ export async function removeSftpKey(ctx: ServiceContext, actor: Actor, keyId: nu
   });
 }
 
-/** When a key last logged in (shown beside it, so an unused key can be told and removed). */
+/**
+ * When a key last logged in (shown beside it, so an unused key can be told and removed), to
+ * the minute: a job logging in a hundred times a minute writes it once.
+ */
 export async function markSftpKeyUsed(ctx: ServiceContext, keyId: number): Promise<void> {
-  await ctx.db.query('update sftp_keys set last_used_at = $2 where id = $1', [keyId, ctx.clock.now()]);
+  await ctx.db.query(
+    `update sftp_keys set last_used_at = $2 where id = $1 and (last_used_at is null or last_used_at < $2::timestamptz - interval '1 minute')`,
+    [keyId, ctx.clock.now()],
+  );
 }
 
 /** The account's SFTP login and folders, as Settings shows them (admins). */

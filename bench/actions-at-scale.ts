@@ -112,6 +112,14 @@ async function build(): Promise<Scale> {
 let built: Promise<Scale> | undefined;
 export const scale = () => (built ??= build());
 
+/** Drops the dataset (the last benchmark of those that share it). */
+export async function dropScale(): Promise<void> {
+  if (!built) return;
+  const { drop } = await built;
+  built = undefined;
+  await drop();
+}
+
 /**
  * The Pending Payouts page: one filtered, sorted page with its row count, as the UI asks
  * for it, over the dataset as the lock job left it (run after runLockJob): a million

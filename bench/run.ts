@@ -9,7 +9,10 @@ import * as clicksBehindBatch from './clicks-behind-batch.js';
 import * as conversions from './conversions.js';
 import * as payoutRun from './payout-run.js';
 import * as returnsFile from './returns-file.js';
+import * as reportExport from './report-export.js';
 import * as returnsReader from './returns-reader.js';
+import * as sftpUpload from './sftp-upload.js';
+import * as webhookDelivery from './webhook-delivery.js';
 import type { BenchResult } from './types.js';
 
 const benches: Array<{ name: string; run: () => Promise<BenchResult> }> = [
@@ -21,12 +24,18 @@ const benches: Array<{ name: string; run: () => Promise<BenchResult> }> = [
   { name: 'lock-job', run: actionsAtScale.runLockJob },
   { name: 'pending-payouts', run: actionsAtScale.runPendingPayouts },
   { name: 'statements', run: actionsAtScale.runStatements },
+  // The same dataset (built again if an earlier benchmark dropped it), exported as files; drops it.
+  { name: 'report-export', run: reportExport.run },
   // Its own dataset: 100,000 partners with available balances (BENCH_PAYOUT_PARTNERS).
   { name: 'payout-run', run: payoutRun.run },
   // No database: the returns file reader alone, against a bare line split in the same run.
   { name: 'returns-reader', run: returnsReader.run },
   // Its own dataset: BENCH_RETURNS_ROWS (default 1,000,000) pending actions and a file changing each.
   { name: 'returns-file', run: returnsFile.run },
+  // Its own small dataset: a one-row file by SFTP until its result_ is readable, p95.
+  { name: 'sftp-upload', run: sftpUpload.run },
+  // Its own dataset: BENCH_WEBHOOK_EVENTS (default 20,000) outbox events delivered to a local receiver.
+  { name: 'webhook-delivery', run: webhookDelivery.run },
 ];
 
 function pad(value: string, width: number, right = false): string {

@@ -10,6 +10,8 @@ import '../flows/expire-contract.js';
 import '../flows/clear-statement.js';
 import '../flows/run-payouts.js';
 import '../flows/apply-returns-batch.js';
+// Pulls from brands' servers and the upload of their results (and the pull channel's result delivery).
+import '../channels/pull/index.js';
 import '../flows/close-account.js';
 // Whatever changes data records outbox events, whose payloads are the API's resources.
 import '../http/event-payloads.js';
@@ -17,3 +19,7 @@ import '../http/event-payloads.js';
 import '../outbox/emails.js';
 // Report exports asked for through the API (src/http/reports, written with the downloads' writers).
 import '../http/reports/export-job.js';
+// Returns files by e-mail: their result mail, delivered when a batch that came by e-mail is finished.
+import '../flows/receive-returns-email.js';
+// Webhooks: the outbox fanned out to the endpoints and sent (src/modules/webhooks/pump.ts).
+import '../modules/webhooks/pump.js';

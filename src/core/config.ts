@@ -36,6 +36,46 @@ export interface Config {
   smtpRelayUrl: string | undefined;
   /** The sender of those e-mails. */
   mailFrom: string;
+  /** The SFTP server's port (issue 14 item 1); 0: no SFTP server. */
+  sftpPort: number;
+  /** The SFTP server's host key file; unset: DATA_DIR/sftp_host_ed25519_key, generated on first start. */
+  sftpHostKey: string | undefined;
+  /** Pulls from brands' servers: the longest wait for a connection, a listing, or the next bytes of a transfer. */
+  pullTimeoutMs: number;
+  /** Pulls: the most new files one pull takes; the rest wait for the next pull. */
+  pullMaxFiles: number;
+  /** Pull hosts that may be at internal addresses (loopback, private networks): tests and on-premise servers. */
+  pullAllowedHosts: string[];
+  /** Webhook hosts that may be reached over plain HTTP and at internal addresses (tests, on-premise receivers). */
+  webhookAllowedHosts: string[];
+  /** The returns e-mail listener's port (SMTP, issue 14 item 3); 0: no listener. */
+  smtpPort: number;
+  /** The domain of the event types' addresses, `returns-<token>@<mailDomain>`. */
+  mailDomain: string;
+  /** PEM files of the listener's certificate and key: STARTTLS is offered when both are set. */
+  smtpTlsCert: string | undefined;
+  smtpTlsKey: string | undefined;
+  /** The largest message the listener takes, attachments and all. */
+  smtpMaxMessageBytes: number;
+  /** The most attachments one message may carry, and recipients one message may name. */
+  smtpMaxAttachments: number;
+  smtpMaxRecipients: number;
+}
+
+/**
+ * MAIL_DOMAIN, or the host of PUBLIC_URL when that is a name (an address with a bare IP
+ * is not a mail domain, so then `lockstep.invalid`, which says plainly that it must be set).
+ */
+export function mailDomainFromOrThrow(raw: string | undefined, publicUrl: string): string {
+  if (raw) {
+    const domain = raw.trim().toLowerCase();
+    if (!/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(domain)) {
+      throw new Error(`MAIL_DOMAIN must be a domain name such as returns.example.com, got "${raw}".`);
+    }
+    return domain;
+  }
+  const host = new URL(publicUrl).hostname.toLowerCase();
+  return /^[0-9.]+$/.test(host) || host.startsWith('[') || host === '' ? 'lockstep.invalid' : host;
 }
 
 /** SMTP_RELAY_URL: an smtp:// or smtps:// URL, or unset; a typo fails at start, not at the first e-mail. */
@@ -121,5 +161,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     smtpRelayUrl: parseSmtpRelayUrlOrThrow(env.SMTP_RELAY_URL),
     mailFrom: env.MAIL_FROM || 'Lockstep <no-reply@lockstep.invalid>',
+    sftpPort: intFrom(env, 'SFTP_PORT', 2222, 65_535),
+    sftpHostKey: env.SFTP_HOST_KEY ? path.resolve(env.SFTP_HOST_KEY) : undefined,
+    pullTimeoutMs: intFrom(env, 'PULL_TIMEOUT_MS', 30_000, 600_000, 1000),
+    pullMaxFiles: intFrom(env, 'PULL_MAX_FILES', 100, 10_000, 1),
+    pullAllowedHosts: (env.PULL_ALLOWED_HOSTS || '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
+    webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS || '').split(',').map((host) => host.trim()).filter(Boolean),
+    smtpPort: intFrom(env, 'SMTP_PORT', 2525, 65_535),
+    mailDomain: mailDomainFromOrThrow(env.MAIL_DOMAIN, (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, '')),
+    smtpTlsCert: env.SMTP_TLS_CERT || undefined,
+    smtpTlsKey: env.SMTP_TLS_KEY || undefined,
+    smtpMaxMessageBytes: intFrom(env, 'SMTP_MAX_MESSAGE_BYTES', 25 * 1024 * 1024, 128 * 1024 * 1024, 1024),
+    smtpMaxAttachments: intFrom(env, 'SMTP_MAX_ATTACHMENTS', 10, 100, 1),
+    smtpMaxRecipients: intFrom(env, 'SMTP_MAX_RECIPIENTS', 10, 100, 1),
   };
 }

@@ -33,18 +33,26 @@ import { correctionRoutes } from './routes/corrections.js';
 import { payoutRoutes } from './routes/payouts.js';
 import { returnsTemplateRoutes } from './routes/returns-templates.js';
 import { returnsBatchRoutes } from './routes/returns-batches.js';
+import { returnsPullRoutes } from './routes/returns-pull.js';
 import { impactActionRoutes } from './routes/impact-actions.js';
 import { impactReportExportRoutes } from './routes/impact-report-exports.js';
 import { reportRoutes } from './routes/reports.js';
 import { reportScheduleRoutes } from './routes/report-schedules.js';
+import { pinRoutes } from './routes/pins.js';
+import { performanceRoutes } from './routes/performance.js';
 import { configurePayouts } from '../modules/payouts/payout-config.js';
 import { configureMail } from '../outbox/emails.js';
+import { configureWebhooks } from '../modules/webhooks/transport.js';
+import { observeWebhookQueue } from '../modules/webhooks/metrics.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { conversionRoutes } from './routes/conversions.js';
 import { contractRoutes } from './routes/contracts.js';
 import { operatorRoutes } from './routes/operator.js';
 import { operatorWorkItemRoutes } from './routes/operator-work-items.js';
 import { programRoutes } from './routes/programs.js';
 import { eventTypeRoutes } from './routes/event-types.js';
+import { sftpAccessRoutes } from './routes/sftp-access.js';
+import { returnsEmailRoutes } from './routes/returns-email.js';
 import { sessionRoutes } from './routes/session.js';
 import { profileRoutes } from './routes/profile.js';
 import { ticketRoutes } from './routes/tickets.js';
@@ -77,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Payouts run in requests and in this process's worker alike: both read the key and fees set here.
   configurePayouts(config);
   configureMail(config);
+  configureWebhooks(config);
   // Clicks are most of all traffic: the server hands GET /c/<code> to the click path
   // before Fastify sees it (see ClickPath.tryHandle); everything else goes to Fastify.
   let clickPath: ClickPath | undefined;
@@ -200,6 +209,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // The work queue's gauges are read from this database at each scrape (src/worker/metrics.ts).
   observeWorkQueue(ctx.db);
+  observeWebhookQueue(ctx.db);
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
@@ -209,7 +219,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(profileRoutes, { ctx });
   await app.register(accountRoutes, { ctx, publicUrl: config.publicUrl });
   await app.register(programRoutes, { ctx });
-  await app.register(eventTypeRoutes, { ctx, publicUrl: config.publicUrl });
+  await app.register(eventTypeRoutes, { ctx, mailDomain: config.mailDomain });
+  await app.register(sftpAccessRoutes, { ctx, config });
+  await app.register(returnsEmailRoutes, { ctx, config });
   await app.register(contractRoutes, { ctx });
   await app.register(operatorRoutes, { ctx });
   await app.register(operatorWorkItemRoutes, { ctx });
@@ -228,10 +240,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(returnsTemplateRoutes, { ctx });
   await app.register(ticketRoutes, { ctx });
   await app.register(returnsBatchRoutes, { ctx });
+  await app.register(returnsPullRoutes, { ctx, config });
   await app.register(impactActionRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
   await app.register(reportScheduleRoutes, { ctx });
+  await app.register(pinRoutes, { ctx });
+  await app.register(performanceRoutes, { ctx });
   await app.register(impactReportExportRoutes, { ctx });
+  await app.register(webhookRoutes, { ctx });
   await app.register(adminRoutes, { ctx, secret: options.adminSecret });
 
   const webDir = findWebDir();

@@ -11,8 +11,10 @@ import { runReportSchedulesJob } from './run-report-schedules.js';
 import { pruneWorkItemsJob } from './prune-work-items.js';
 import { runPayoutsJob } from './run-payouts.js';
 import { reconcileJob } from './reconcile.js';
+import { enqueueDuePullsJob } from '../channels/pull/schedule.js';
+import { triggerWebhookDelivery } from '../modules/webhooks/pump.js';
 
-export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, issueStatementsJob, runPayoutsJob, reconcileJob, pruneWorkItemsJob, pruneReportExportsJob, runReportSchedulesJob];
+export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, issueStatementsJob, runPayoutsJob, reconcileJob, pruneWorkItemsJob, pruneReportExportsJob, enqueueDuePullsJob, runReportSchedulesJob];
 
 /** Every job is a kind of work item: the scheduler enqueues its runs, the worker runs them. */
 export const JOB_KINDS = JOBS.map(registerJobKind);
@@ -46,6 +48,19 @@ export function startScheduler(ctx: ServiceContext, logger: Logger): { stop(): P
         await tick;
         enqueuing.delete(tick);
       }),
+  );
+  // Webhooks go out within a second of their event: every second, a delivery run is
+  // enqueued when there is work and none is waiting (src/modules/webhooks/pump.ts).
+  crons.push(
+    new Cron('* * * * * *', { protect: true, name: 'deliver-webhooks' }, async () => {
+      const tick = triggerWebhookDelivery(ctx).then(
+        () => undefined,
+        (error: unknown) => logger.error({ err: error }, 'could not enqueue a webhook delivery run; the next second tries again'),
+      );
+      enqueuing.add(tick);
+      await tick;
+      enqueuing.delete(tick);
+    }),
   );
   return {
     /** Stops the timers and waits for an enqueue in flight. The runs themselves belong to the worker. */

@@ -47,11 +47,17 @@ import { postTransfers } from '../../src/modules/ledger/post-transfers.js';
 import { saveWithdrawalSettingsInTx } from '../../src/modules/payouts/withdrawal-settings.js';
 import { returnsTemplate } from '../../src/modules/returns/parse/templates.js';
 import { submitReturnsBatch } from '../../src/flows/apply-returns-batch.js';
+import { savePullCredentials } from '../../src/channels/pull/credentials.js';
+import { setReturnsProcessing } from '../../src/modules/programs/set-returns-processing.js';
 import { Worker } from '../../src/worker/worker.js';
+import { createEndpoint } from '../../src/modules/webhooks/endpoints.js';
+import { sendTestEvent } from '../../src/modules/webhooks/deliveries.js';
 import { requestReportExport } from '../../src/http/routes/reports.js';
 import { runDueSchedules } from '../../src/http/reports/schedule-runs.js';
 import { createSchedule } from '../../src/modules/reports/schedules.js';
 import type { AccountActor } from '../../src/modules/accounts/actor.js';
+import ssh2 from 'ssh2';
+import { addSftpKey, issueSftpPassword } from '../../src/modules/sftp-access/sftp-credentials.js';
 
 /** What an answer shows a person: a workbook's cells and a PDF's text, not their compressed bytes. */
 async function readableText(response: LightMyRequestResponse): Promise<string> {
@@ -355,6 +361,15 @@ async function closureTicketOfP(w: World): Promise<void> {
   w.extra.closureTicketP = ticket.id.toString();
 }
 
+/** A webhook endpoint of brand A (w.extra.endpointA) with a test event's delivery (w.extra.deliveryA) and an event of A's (w.extra.eventA). */
+async function webhookEndpointOfA(w: World): Promise<void> {
+  const { endpoint } = await createEndpoint(w.t.ctx, w.A.actor, { url: 'http://127.0.0.1:9/hooks', description: 'A hooks', eventTypes: ['action.approved'] });
+  w.extra.endpointA = endpoint.id.toString();
+  w.extra.deliveryA = (await sendTestEvent(w.t.ctx, w.A.actor, endpoint.id)).id.toString();
+  const { rows } = await w.t.ctx.db.query<{ id: string }>(`select id::text from outbox_events where $1 = any(account_ids) and type = 'action.created' limit 1`, [w.A.id]);
+  w.extra.eventA = rows[0]!.id;
+}
+
 async function ticketOfP(w: World): Promise<void> {
   const { rows } = await w.t.ctx.db.query<{ name: string }>('select name from accounts where id = $1', [w.P.id]);
   const ticket = await openTicket(w.t.ctx, w.P.actor, {
@@ -496,6 +511,16 @@ async function returnsBatchOfA(w: World): Promise<void> {
   w.extra.batchA = received.batch.id.toString();
 }
 
+/** Brand A's sale event type pulls from 127.0.0.1:1 (nothing listens: Test connection answers at once), with a saved password. */
+async function pullOfA(w: World): Promise<void> {
+  const eventTypeId = w.programA.saleEventTypeId;
+  await setReturnsProcessing(w.t.ctx, w.A.actor, eventTypeId, {
+    method: 'SFTP_PULL',
+    pull: { protocol: 'SFTP', host: '127.0.0.1', port: 1, username: 'tenancy', folder: '/in', filePattern: '*.csv' },
+  });
+  await savePullCredentials(w.t.ctx, w.A.actor, eventTypeId, { password: 'tenancy-password' });
+}
+
 const batchOfA = (w: World) => (w.extra.batchA as string | undefined) ?? '1';
 
 const RETURNS_BATCH_ROUTES: RouteRow[] = [
@@ -540,6 +565,78 @@ const exportOfA = (write: boolean) => async (w: World) => {
   if (write) await new Worker(w.t.ctx, { kinds: ['report-export'] }).drain();
 };
 const exportOfAId = (w: World) => (w.extra.exportA as string | undefined) ?? '1';
+
+/** SFTP logins of A and B (a password and an ed25519 key each), A's key id in w.extra.sftpKeyA. */
+async function sftpOfAAndB(w: World): Promise<void> {
+  for (const account of [w.A, w.B]) {
+    await issueSftpPassword(w.t.ctx, account.actor);
+    const key = await addSftpKey(w.t.ctx, account.actor, { publicKey: ssh2.utils.generateKeyPairSync('ed25519').public });
+    if (account === w.A) w.extra.sftpKeyA = key.id;
+  }
+}
+
+const SFTP_ROUTES: RouteRow[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/sftp-access',
+    audience: 'brand',
+    setup: async (w) => {
+      await issueSftpPassword(w.t.ctx, w.A.actor);
+    },
+    request: () => ({ url: '/api/v1/sftp-access' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    denied: ADMIN_ONLY,
+    // B was never given a login: it sees none (and not A's).
+    selfCheck: (body) => expect(body).toMatchObject({ Username: null, PasswordSet: false, Keys: [] }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sftp-access/password',
+    audience: 'brand',
+    request: () => ({ url: '/api/v1/sftp-access/password' }),
+    owner: { caller: 'brandA', status: 201 },
+    crossTenant: 'self',
+    denied: ADMIN_ONLY,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/sftp-access/password',
+    audience: 'brand',
+    setup: sftpOfAAndB,
+    request: () => ({ url: '/api/v1/sftp-access/password' }),
+    owner: { caller: 'brandA', status: 204 },
+    crossTenant: 'self',
+    denied: ADMIN_ONLY,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sftp-access/keys',
+    audience: 'brand',
+    request: () => ({ url: '/api/v1/sftp-access/keys', payload: { PublicKey: ssh2.utils.generateKeyPairSync('ed25519').public } }),
+    owner: { caller: 'brandA', status: 201 },
+    crossTenant: 'self',
+    denied: ADMIN_ONLY,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/sftp-access/keys/:keyId',
+    audience: 'brand',
+    setup: sftpOfAAndB,
+    request: (w) => ({ url: `/api/v1/sftp-access/keys/${(w.extra.sftpKeyA as number | undefined) ?? 1}` }),
+    owner: { caller: 'brandA', status: 204 },
+    crossTenant: { brandB: 404, partnerQ: 403 },
+    denied: ADMIN_ONLY,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/event-types/:eventTypeId/sftp-files',
+    audience: 'brand',
+    request: (w) => ({ url: `/api/v1/event-types/${w.programA.saleEventTypeId}/sftp-files` }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 403 },
+  },
+];
 
 /** A daily schedule of A's admin, with one run written (its file kept), when `run`. */
 const scheduleOfA = (run: boolean) => async (w: World) => {
@@ -696,6 +793,128 @@ const REPORT_ROUTES: RouteRow[] = [
     owner: { caller: 'brandA', status: 200 },
     crossTenant: { brandB: 404, partnerQ: 404 },
     denied: { operator: 404 },
+  },
+];
+
+/** A pin of brand A's admin (w.extra.pinA) on A's Home: Pending Payouts Actions of A's program. */
+const pinOfA = async (w: World) => {
+  const response = await w.clients.brandA.post('/api/v1/pins', { Report: 'pending-payouts-actions', Filters: { programId: String(w.programA.id) } });
+  expect(response.statusCode, response.body).toBe(201);
+  w.extra.pinA = response.json().Id;
+};
+const pinOfAId = (w: World) => (w.extra.pinA as number | undefined) ?? 1;
+const seesNoPins = (response: LightMyRequestResponse) => {
+  expect(response.statusCode).toBe(200);
+  expect(response.json().Items).toEqual([]);
+};
+
+// Pins are a person's own: another user of A, B and Q reach none of A's admin's; an API credential has no Home.
+const PIN_ROUTES: RouteRow[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/pins',
+    audience: 'account',
+    setup: pinOfA,
+    request: () => ({ url: '/api/v1/pins' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    denied: { brandAToken: 403 },
+    extra: [{ caller: 'brandAUser', why: "another user of A: A's admin's pins are not theirs", request: () => ({ url: '/api/v1/pins' }), expect: seesNoPins }],
+    selfCheck: (body) => expect(body).toEqual({ Items: [] }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/pins',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/pins', payload: { Report: 'pending-payouts-actions', Filters: { state: 'PENDING' } } }),
+    owner: { caller: 'brandA', status: 201 },
+    crossTenant: 'self',
+    denied: { brandAToken: 403 },
+    extra: [
+      {
+        caller: 'brandB',
+        why: "pinning a report filtered on A's program",
+        request: (w) => ({ url: '/api/v1/pins', payload: { Report: 'pending-payouts-actions', Filters: { programId: String(w.programA.id) } } }),
+        expect: 404,
+      },
+    ],
+    selfCheck: (body) => expect(body).toMatchObject({ Report: 'pending-payouts-actions', Position: 1 }),
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/pins/order',
+    audience: 'account',
+    setup: pinOfA,
+    request: (w) => ({ url: '/api/v1/pins/order', payload: { Ids: [pinOfAId(w)] } }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: { brandAToken: 403, brandAUser: 404 },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/pins/:id',
+    audience: 'account',
+    setup: pinOfA,
+    request: (w) => ({ url: `/api/v1/pins/${pinOfAId(w)}` }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 404 },
+    denied: { brandAToken: 403, brandAUser: 404 },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/reports/:report/preview',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/reports/pending-payouts-actions/preview' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    allowed: ['operator'],
+    extra: [
+      {
+        caller: 'brandB',
+        why: "previewing a report filtered on A's program",
+        request: (w) => ({ url: `/api/v1/reports/pending-payouts-actions/preview?programId=${w.programA.id}` }),
+        expect: 404,
+      },
+    ],
+  },
+];
+
+// The charts on Home: each account's own actions only.
+const PERFORMANCE_ROUTES: RouteRow[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/performance/daily',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/performance/daily' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    extra: [
+      {
+        caller: 'brandB',
+        why: "naming A's program",
+        request: (w) => ({ url: `/api/v1/performance/daily?programId=${w.programA.id}` }),
+        expect: (response) => {
+          expect(response.statusCode).toBe(200);
+          expect(response.json().Series).toEqual([]);
+        },
+      },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/performance/top-partners',
+    audience: 'brand',
+    request: () => ({ url: '/api/v1/performance/top-partners' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/performance/by-brand',
+    audience: 'partner',
+    request: () => ({ url: '/api/v1/performance/by-brand' }),
+    owner: { caller: 'partnerP', status: 200 },
+    crossTenant: 'self',
   },
 ];
 
@@ -1022,6 +1241,36 @@ const ROUTES: RouteRow[] = [
     path: '/api/v1/event-types/:eventTypeId/returns-processing',
     audience: 'brand',
     request: (w) => ({ url: `/api/v1/event-types/${w.programA.saleEventTypeId}/returns-processing`, payload: { Method: 'EMAIL' } }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: { brandB: 404, partnerQ: 403 },
+  },
+  // --- Pulls from the brand's own server (issue 14 item 2): brand admins only ------------------
+  ...(
+    [
+      ['GET', '', 200, undefined],
+      ['PUT', '/credentials', 200, { Password: 'another-tenancy-password' }],
+      ['DELETE', '/credentials', 200, undefined],
+      ['POST', '/test', 200, undefined],
+      ['POST', '/run', 202, undefined],
+      ['DELETE', '/server-key', 200, undefined],
+    ] as const
+  ).map(
+    ([method, suffix, status, payload]): RouteRow => ({
+      method,
+      path: `/api/v1/event-types/:eventTypeId/pull${suffix}`,
+      audience: 'brand',
+      setup: pullOfA,
+      request: (w) => ({ url: `/api/v1/event-types/${w.programA.saleEventTypeId}/pull${suffix}`, ...(payload ? { payload } : {}) }),
+      owner: { caller: 'brandA', status },
+      crossTenant: { brandB: 404, partnerQ: 403 },
+      denied: ADMIN_ONLY,
+    }),
+  ),
+  {
+    method: 'GET',
+    path: '/api/v1/event-types/:eventTypeId/returns-email',
+    audience: 'brand',
+    request: (w) => ({ url: `/api/v1/event-types/${w.programA.saleEventTypeId}/returns-email` }),
     owner: { caller: 'brandA', status: 200 },
     crossTenant: { brandB: 404, partnerQ: 403 },
   },
@@ -1796,10 +2045,84 @@ const ROUTES: RouteRow[] = [
     selfCheck: (body) => expect(body).toEqual({ Balances: [] }),
   },
   ...RETURNS_BATCH_ROUTES,
+  ...SFTP_ROUTES,
   ...REPORT_ROUTES,
   ...SCHEDULE_ROUTES,
+  ...PIN_ROUTES,
+  ...PERFORMANCE_ROUTES,
+  {
+    method: 'GET',
+    path: '/api/v1/webhooks/event-types',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/webhooks/event-types' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    denied: ADMIN_ONLY,
+    selfCheck: (body) => expect((body as { Items: Array<{ Type: string }> }).Items.map((i) => i.Type)).toContain('action.approved'),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/webhooks/endpoints',
+    audience: 'account',
+    setup: webhookEndpointOfA,
+    request: () => ({ url: '/api/v1/webhooks/endpoints' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    denied: ADMIN_ONLY,
+    selfCheck: (body, w) => expect((body as { Items: Array<{ Id: string }> }).Items.map((i) => i.Id)).not.toContain(w.extra.endpointA),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/endpoints',
+    audience: 'account',
+    request: () => ({ url: '/api/v1/webhooks/endpoints', payload: { Url: 'http://127.0.0.1:9/new', EventTypes: ['contract.accepted'] } }),
+    owner: { caller: 'brandA', status: 201 },
+    crossTenant: 'self',
+    denied: ADMIN_ONLY,
+  },
+  ...(
+    [
+      ['GET', '/api/v1/webhooks/endpoints/:endpointId', '', undefined, 200],
+      ['PATCH', '/api/v1/webhooks/endpoints/:endpointId', '', { Description: 'changed' }, 200],
+      ['DELETE', '/api/v1/webhooks/endpoints/:endpointId', '', undefined, 204],
+      ['POST', '/api/v1/webhooks/endpoints/:endpointId/rotate-secret', '/rotate-secret', {}, 200],
+      ['POST', '/api/v1/webhooks/endpoints/:endpointId/test', '/test', {}, 202],
+      ['POST', '/api/v1/webhooks/endpoints/:endpointId/replay', '/replay', 'event', 202],
+      ['GET', '/api/v1/webhooks/endpoints/:endpointId/deliveries', '/deliveries', undefined, 200],
+    ] as const
+  ).map(
+    ([method, path, tail, payload, status]): RouteRow => ({
+      method,
+      path,
+      audience: 'account',
+      setup: webhookEndpointOfA,
+      request: (w) => ({
+        url: `/api/v1/webhooks/endpoints/${w.extra.endpointA ?? 1}${tail}`,
+        ...(payload === 'event' ? { payload: { EventId: w.extra.eventA ?? '1' } } : payload === undefined ? {} : { payload }),
+      }),
+      owner: { caller: 'brandA', status },
+      crossTenant: { brandB: 404, partnerQ: 404 },
+      denied: { ...ADMIN_ONLY, partnerP: 404 },
+    }),
+  ),
+  ...(
+    [
+      ['GET', '/api/v1/webhooks/deliveries/:deliveryId', '', 200],
+      ['POST', '/api/v1/webhooks/deliveries/:deliveryId/replay', '/replay', 202],
+    ] as const
+  ).map(
+    ([method, path, tail, status]): RouteRow => ({
+      method,
+      path,
+      audience: 'account',
+      setup: webhookEndpointOfA,
+      request: (w) => ({ url: `/api/v1/webhooks/deliveries/${w.extra.deliveryA ?? 1}${tail}`, ...(method === 'POST' ? { payload: {} } : {}) }),
+      owner: { caller: 'brandA', status },
+      crossTenant: { brandB: 404, partnerQ: 404 },
+      denied: { ...ADMIN_ONLY, partnerP: 404 },
+    }),
+  ),
 ];
-
 // ---------------------------------------------------------------------------
 // Running one row
 // ---------------------------------------------------------------------------
@@ -1923,7 +2246,7 @@ async function runRow(row: RouteRow, dbCtx: DbTestContext, t: TestApp): Promise<
 describeDb('api tenancy, route by route', (db) => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await startTestApp(db());
+    t = await startTestApp(db(), { webhookAllowedHosts: ['127.0.0.1'] });
   });
   afterEach(async () => t.close());
 

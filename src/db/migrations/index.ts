@@ -19,8 +19,13 @@ import { tickets } from './0020-tickets.js';
 import { outboxEmails } from './0018-outbox-emails.js';
 import { lastAccountAndActorCredentials } from './0016-last-account-and-actor-credentials.js';
 import { accountClosures } from './0021-account-closures.js';
+import { sftpAccess } from './0022-sftp-access.js';
 import { reportExports } from './0026-report-exports.js';
 import { reportSchedules } from './0028-report-schedules.js';
+import { webhooks } from './0025-webhooks.js';
+import { returnsEmailMessages } from './0023-returns-email-messages.js';
+import { returnsPulls } from './0024-returns-pulls.js';
+import { reportPins } from './0027-report-pins.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits, tickets, outboxEmails, lastAccountAndActorCredentials, accountClosures, reportExports, reportSchedules];
+export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits, tickets, outboxEmails, lastAccountAndActorCredentials, accountClosures, sftpAccess, reportExports, reportSchedules, webhooks, returnsEmailMessages, returnsPulls, reportPins];

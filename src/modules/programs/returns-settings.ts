@@ -80,8 +80,8 @@ export interface ReturnsSettings {
  */
 export const RETURNS_CHANNEL_RUNNING: Record<ReturnsProcessing, boolean> = {
   API: true,
-  SFTP_UPLOAD: false,
-  SFTP_PULL: false,
-  EMAIL: false,
+  SFTP_UPLOAD: true,
+  SFTP_PULL: true,
+  EMAIL: true,
   SALESFORCE: false,
 };

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { accountIdOf, apiAs, logIn, switchAccount, toast, unique } from './support.js';
 
@@ -128,6 +129,9 @@ test('brand Home charts the last 30 days with axes, the currency and a link to P
   await expect(chart).toContainText(/Sale amount \([A-Z]{3}\)/);
   await expect(chart).toContainText(/Payout \([A-Z]{3}\)/);
   await expect(page.getByTestId('chart-daily-party-figure').locator('.recharts-bar-rectangle').first()).toBeAttached();
+  // The charts add no serious or critical accessibility violation (axe, WCAG 2.1 A and AA).
+  const axe = await new AxeBuilder({ page }).include('.chart-grid').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   const link = page.getByTestId('chart-daily-report');
   await expect(link).toHaveAttribute('href', /^\/transactions\/pending-payouts\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&programId=\d+$/);
   const href = (await link.getAttribute('href'))!;

@@ -6,7 +6,7 @@ import { EmptyState, Loading, QueryError } from '../../components/Feedback';
 import { Badge, Card, PageHeader } from '../../components/Form';
 import { RETURNS_PROCESSING_LABELS } from '../../lib/labels';
 import { BalanceCards } from '../shared/Balances';
-import { BrandPerformance } from '../home/PerformanceCharts';
+import { BrandPerformance } from '../home/LazyCharts';
 import { PinnedReports } from '../home/PinnedReports';
 import { Kpi, Kpis } from '../shared/Kpi';
 import { TermsSummary } from '../shared/TermsSummary';

@@ -15,7 +15,7 @@ import { useToast } from '../../components/Toast';
 import { formatDateTime } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import { filtersText } from '../reports/ExportDialog';
-import { PinnedChart } from './PerformanceCharts';
+import { PinnedChart } from './LazyCharts';
 
 function cellText(cell: PreviewCell, type: string, timeZone: string): string {
   if (cell === null) return '—';

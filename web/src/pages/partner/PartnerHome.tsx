@@ -8,7 +8,7 @@ import { columnsFor, DataTable } from '../../components/DataTable';
 import { Badge, Card, PageHeader } from '../../components/Form';
 import { formatDate } from '../../lib/format';
 import { BalanceCards } from '../shared/Balances';
-import { PartnerPerformance } from '../home/PerformanceCharts';
+import { PartnerPerformance } from '../home/LazyCharts';
 import { PinnedReports } from '../home/PinnedReports';
 import { Kpi, Kpis } from '../shared/Kpi';
 import { JoinProgramDialog } from './JoinProgramDialog';

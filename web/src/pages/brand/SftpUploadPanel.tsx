@@ -150,6 +150,17 @@ export function SftpUploadPanel({ eventType }: { eventType: BrandEventType }) {
                 onChange={(e) => setNewKey({ ...newKey, PublicKey: e.target.value })}
               />
             </Field>
+            <Field label="Or upload the .pub file">
+              <input
+                type="file"
+                accept=".pub,text/plain"
+                data-testid="sftp-key-file"
+                onChange={(e) => {
+                  const file = e.target.files?.[0];
+                  if (file) void file.text().then((text) => setNewKey((k) => ({ ...k, PublicKey: text.trim() })));
+                }}
+              />
+            </Field>
             <div className="form-row">
               <Field label="Label (optional)">
                 <input className="input" maxLength={100} value={newKey.Label} onChange={(e) => setNewKey({ ...newKey, Label: e.target.value })} />

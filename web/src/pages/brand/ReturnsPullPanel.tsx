@@ -171,6 +171,7 @@ function SavedPullPanel({ eventType }: { eventType: BrandEventType }) {
         <p className="muted small">The server’s key is recorded on the first connection (Test connection or the first pull); afterwards a different key is refused.</p>
       )}
 
+      <p className="muted small">Test connection and Pull now use the saved settings above: save a change first.</p>
       <div className="button-row">
         <button type="button" className="btn" onClick={() => testConnection.mutate()} disabled={testConnection.isPending}>
           {testConnection.isPending ? 'Testing…' : 'Test connection'}

@@ -20,6 +20,7 @@ import { ActionLockingDate, ContractDate } from '../shared/actions/ContractDate'
 import { StatusDetailBadge } from '../shared/actions/ActionStatus';
 import { labelWithCode, reasonLabel } from '../../lib/labels';
 import { BalanceCards } from '../shared/Balances';
+import { ReportActions } from '../reports/ReportActions';
 
 const SORT_KEYS = ['EventDate', 'LockingDate', 'Amount', 'Payout', 'Id', 'CampaignName', 'EventTypeName', 'OrderId', 'State'];
 const PAGE_SIZES = [10, 25, 50, 100];
@@ -212,7 +213,10 @@ export function PartnerActionsPage() {
         title="Actions"
         subtitle={`Actions credited to ${account.Name}: pending until they lock, then paid on the brand's payment schedule. Event and locking dates are in each program's time zone, as the brand sees them.`}
         actions={
-          <DownloadButtons path="/api/v1/actions/export" query={filter} accountId={account.Id} fallbackName="actions" description="the actions matching the filters" />
+          <>
+            <DownloadButtons path="/api/v1/actions/export" query={filter} accountId={account.Id} fallbackName="actions" description="the actions matching the filters" />
+            <ReportActions report={{ Id: 'pending-payouts-actions', Title: 'Actions' }} filters={filter} chart />
+          </>
         }
       />
       <BalanceCards />

@@ -15,6 +15,7 @@ import { scrubAuditEvents } from '../modules/audit/scrub-audit.js';
 import { expireContractsOfClosedAccount } from '../modules/contracts/expire-contract.js';
 import { bankDetailValues, eraseBankDetails } from '../modules/payouts/erase-bank-details.js';
 import { deleteExportsNamingAccount } from '../modules/reports/exports.js';
+import { eraseWebhooksOfClosedAccount } from '../modules/webhooks/erase.js';
 import { eraseTicketPersonalData } from '../modules/tickets/erase-personal-data.js';
 import { dropUnsentEmailsTo } from '../outbox/emails.js';
 import { scrubOutboxEvents } from '../outbox/scrub-events.js';
@@ -35,8 +36,8 @@ import { recordResourceEvents } from '../outbox/resources.js';
  *    page, its conversions are rejected.
  * 2. `expire-contracts`: any contract still open ends now, ACCOUNT_CLOSED.
  * 3. `erase-personal-data`, one transaction: every module scrubs the account's and its
- *    erased users' personal values from its own rows (tickets, audit trail, outbox events
- *    and unsent e-mails, work items, modification records, bank files), and then the
+ *    erased users' personal values from its own rows (tickets, audit trail, outbox events,
+ *    webhook delivery logs, report exports that may name it, unsent e-mails, work items, modification records, bank files), and then the
  *    sources go: bank details, users' names and e-mails, memberships, sessions, tokens,
  *    invitations, and the account's name (now "Closed partner #<id>"). The values are read
  *    inside that transaction and never written anywhere (not in the flow's progress), so
@@ -110,6 +111,7 @@ async function erasePersonalData(tx: Sql, payload: CloseAccountPayload, now: Dat
   await scrubActionModifications(tx, { partnerAccountId: payload.accountId, values });
   await eraseBankDetails(tx, payload.accountId, values);
   await deleteExportsNamingAccount(tx, payload.accountId);
+  await eraseWebhooksOfClosedAccount(tx, { accountId: payload.accountId, values }, now);
   await eraseAccountAndUsers(tx, payload.accountId, people, now);
   await noteClosure(tx, payload.accountId, { usersErased: userIds.length, erasedAt: now });
   return userIds.length;

@@ -40,6 +40,9 @@ const serverEnv = (port: number, dir: string) => ({
   // locking at a local midnight) must not change them mid-test. Jobs are tested
   // through their services and the API suites.
   JOBS: 'false',
+  // Each server its own: the returns channels' listeners stay off unless a spec asks for them.
+  SFTP_PORT: '0',
+  SMTP_PORT: '0',
 });
 
 export default defineConfig({

@@ -12,6 +12,8 @@ import '../flows/run-payouts.js';
 import '../flows/apply-returns-batch.js';
 // Pulls from brands' servers and the upload of their results (and the pull channel's result delivery).
 import '../channels/pull/index.js';
+// Polls of brands' Salesforce (the Outbound Message listener is an HTTP route).
+import '../channels/salesforce/index.js';
 import '../flows/close-account.js';
 // Whatever changes data records outbox events, whose payloads are the API's resources.
 import '../http/event-payloads.js';

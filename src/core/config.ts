@@ -46,6 +46,8 @@ export interface Config {
   pullMaxFiles: number;
   /** Pull hosts that may be at internal addresses (loopback, private networks): tests and on-premise servers. */
   pullAllowedHosts: string[];
+  /** Salesforce instance hosts the poller may reach at internal addresses (loopback, private networks): tests and stand-ins. */
+  salesforceAllowedHosts: string[];
   /** Webhook hosts that may be reached over plain HTTP and at internal addresses (tests, on-premise receivers). */
   webhookAllowedHosts: string[];
   /** The returns e-mail listener's port (SMTP, issue 14 item 3); 0: no listener. */
@@ -166,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pullTimeoutMs: intFrom(env, 'PULL_TIMEOUT_MS', 30_000, 600_000, 1000),
     pullMaxFiles: intFrom(env, 'PULL_MAX_FILES', 100, 10_000, 1),
     pullAllowedHosts: (env.PULL_ALLOWED_HOSTS || '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
+    salesforceAllowedHosts: (env.SALESFORCE_ALLOWED_HOSTS || '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
     webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS || '').split(',').map((host) => host.trim()).filter(Boolean),
     smtpPort: intFrom(env, 'SMTP_PORT', 2525, 65_535),
     mailDomain: mailDomainFromOrThrow(env.MAIL_DOMAIN, (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, '')),

@@ -34,6 +34,7 @@ import { payoutRoutes } from './routes/payouts.js';
 import { returnsTemplateRoutes } from './routes/returns-templates.js';
 import { returnsBatchRoutes } from './routes/returns-batches.js';
 import { returnsPullRoutes } from './routes/returns-pull.js';
+import { salesforceRoutes } from './routes/salesforce.js';
 import { impactActionRoutes } from './routes/impact-actions.js';
 import { impactReportExportRoutes } from './routes/impact-report-exports.js';
 import { reportRoutes } from './routes/reports.js';
@@ -241,6 +242,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ticketRoutes, { ctx });
   await app.register(returnsBatchRoutes, { ctx });
   await app.register(returnsPullRoutes, { ctx, config });
+  await app.register(salesforceRoutes, { ctx, config });
   await app.register(impactActionRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
   await app.register(reportScheduleRoutes, { ctx });

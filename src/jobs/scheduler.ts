@@ -12,9 +12,10 @@ import { pruneWorkItemsJob } from './prune-work-items.js';
 import { runPayoutsJob } from './run-payouts.js';
 import { reconcileJob } from './reconcile.js';
 import { enqueueDuePullsJob } from '../channels/pull/schedule.js';
+import { enqueueDueSalesforcePollsJob } from '../channels/salesforce/poll.js';
 import { triggerWebhookDelivery } from '../modules/webhooks/pump.js';
 
-export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, issueStatementsJob, runPayoutsJob, reconcileJob, pruneWorkItemsJob, pruneReportExportsJob, enqueueDuePullsJob, runReportSchedulesJob];
+export const JOBS: readonly Job[] = [lockDueActionsJob, creditClicksJob, issueStatementsJob, runPayoutsJob, reconcileJob, pruneWorkItemsJob, pruneReportExportsJob, enqueueDuePullsJob, runReportSchedulesJob, enqueueDueSalesforcePollsJob];
 
 /** Every job is a kind of work item: the scheduler enqueues its runs, the worker runs them. */
 export const JOB_KINDS = JOBS.map(registerJobKind);

@@ -26,6 +26,7 @@ import { webhooks } from './0025-webhooks.js';
 import { returnsEmailMessages } from './0023-returns-email-messages.js';
 import { returnsPulls } from './0024-returns-pulls.js';
 import { reportPins } from './0027-report-pins.js';
+import { salesforce } from './0029-salesforce.js';
 
 /** Append only: a migration that has shipped is never edited. */
-export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits, tickets, outboxEmails, lastAccountAndActorCredentials, accountClosures, sftpAccess, reportExports, reportSchedules, webhooks, returnsEmailMessages, returnsPulls, reportPins];
+export const migrations: Migration[] = [foundation, trackingActions, hotPaths, conversionsWithTheirActions, landingDomains, authThrottle, workItems, outbox, outboxWithoutIndexes, billing, payouts, corrections, returnsBatches, outboxChangeEvents, returnsProcessing, clickCredits, tickets, outboxEmails, lastAccountAndActorCredentials, accountClosures, sftpAccess, reportExports, reportSchedules, webhooks, returnsEmailMessages, returnsPulls, reportPins, salesforce];

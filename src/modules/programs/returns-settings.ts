@@ -83,5 +83,5 @@ export const RETURNS_CHANNEL_RUNNING: Record<ReturnsProcessing, boolean> = {
   SFTP_UPLOAD: true,
   SFTP_PULL: true,
   EMAIL: true,
-  SALESFORCE: false,
+  SALESFORCE: true,
 };

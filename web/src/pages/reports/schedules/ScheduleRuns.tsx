@@ -75,7 +75,7 @@ export function ScheduleRuns({ schedule, onClose }: { schedule: ScheduleDto; onC
         </button>
       }
     >
-      <p className="muted small">
+      <p className="muted small schedule-runs-note">
         {describeTiming(schedule)}. Each run’s file is kept 7 days.
       </p>
       <DataTable

@@ -742,6 +742,17 @@ const SCHEDULE_ROUTES: RouteRow[] = [
 const REPORT_ROUTES: RouteRow[] = [
   {
     method: 'GET',
+    path: '/api/v1/report-exports',
+    audience: 'account',
+    setup: exportOfA(false),
+    request: () => ({ url: '/api/v1/report-exports' }),
+    owner: { caller: 'brandA', status: 200 },
+    crossTenant: 'self',
+    allowed: ['operator'],
+    selfCheck: (body) => expect(body).toMatchObject({ Items: [], Total: 0 }),
+  },
+  {
+    method: 'GET',
     path: '/api/v1/reports',
     audience: 'account',
     request: () => ({ url: '/api/v1/reports' }),

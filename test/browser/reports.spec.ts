@@ -153,7 +153,7 @@ test('partner Home charts earnings per day and by brand, linking to its Actions 
   await expect(page.getByTestId('chart-earnings-party-figure').locator('.recharts-bar-rectangle').first()).toBeAttached();
   await expect(page.getByTestId('chart-earnings-report')).toHaveAttribute('href', /^\/transactions\/actions\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
   // On a phone the page does not scroll sideways.
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  expect(await page.evaluate(() => (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } } }).document.scrollingElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.screenshot({ path: '/tmp/lockstep-reports-partner-phone.png', fullPage: true });
   await context.close();
 });

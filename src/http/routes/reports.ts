@@ -139,6 +139,23 @@ export async function reportRoutes(app: FastifyInstance, opts: { ctx: ServiceCon
     },
   );
 
+  r.get(
+    '/api/v1/report-exports',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: "This account's exports of every report, newest first (Reports → All Reports' Recent exports)",
+        querystring: exportListQuery,
+        response: { 200: reportExportPageDto, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const page = await listExports(ctx.db, actorOf(request), { page: q.page, pageSize: q.pageSize, ...(q.status ? { status: q.status } : {}) });
+      return { Items: page.items.map(toReportExportDto), Page: page.page, PageSize: page.pageSize, Total: page.total };
+    },
+  );
+
   r.post(
     '/api/v1/reports/:report/exports',
     {

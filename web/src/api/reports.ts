@@ -93,20 +93,14 @@ export function useExportJob(job: Pick<ReportExportDto, 'Url' | 'Id'> | null) {
   });
 }
 
-/** The account's exports of the reports given, newest first, a page at a time. */
-export function useRecentExports(reports: readonly string[], page: number, pageSize: number) {
+/** The account's exports of every report, newest first, a page at a time. */
+export function useRecentExports(page: number, pageSize: number) {
   const http = useAccountApi();
   const key = useAccountKey();
   return useQuery({
-    queryKey: key('reports', 'exports', 'list', reports, page, pageSize),
-    enabled: reports.length > 0,
+    queryKey: key('reports', 'exports', 'list', page, pageSize),
     placeholderData: keepPreviousData,
-    // Each report lists its own exports; the table shows them together, newest first.
-    queryFn: async () => {
-      const pages = await Promise.all(reports.map((id) => http.get<Page<ReportExportDto>>(`/api/v1/reports/${id}/exports`, { page: 1, pageSize: page * pageSize })));
-      const all = pages.flatMap((p) => p.Items).sort((a, b) => b.CreatedDate.localeCompare(a.CreatedDate) || Number(b.Id) - Number(a.Id));
-      return { Items: all.slice((page - 1) * pageSize, page * pageSize), Total: pages.reduce((n, p) => n + p.Total, 0) };
-    },
+    queryFn: () => http.get<Page<ReportExportDto>>('/api/v1/report-exports', { page, pageSize }),
     refetchInterval: (query) => (query.state.data?.Items.some((e) => RUNNING.has(e.Status)) ? 2000 : false),
   });
 }

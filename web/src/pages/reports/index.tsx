@@ -60,9 +60,8 @@ function ReportCard({ report, onExport }: { report: Report; onExport: () => void
 function RecentExports({ reports }: { reports: Report[] }) {
   const account = useAccount();
   const [state, setState] = useState<ServerTableState>({ pageIndex: 0, pageSize: 10, sorting: [], search: '' });
-  const ids = useMemo(() => reports.map((r) => r.Id), [reports]);
   const titles = useMemo(() => new Map(reports.map((r) => [r.Id, r.Title])), [reports]);
-  const exports = useRecentExports(ids, state.pageIndex + 1, state.pageSize);
+  const exports = useRecentExports(state.pageIndex + 1, state.pageSize);
   const columns = useMemo(
     () => [
       col.accessor('Id', { header: 'Export', enableSorting: false, meta: { className: 'num', width: 80 } }),
@@ -92,7 +91,7 @@ function RecentExports({ reports }: { reports: Report[] }) {
         getRowId={(e) => e.Id}
         rowTestId={(e) => `export-row-${e.Id}`}
         itemName={['export', 'exports']}
-        loading={exports.isPending && ids.length > 0}
+        loading={exports.isPending}
         refreshing={exports.isFetching && !exports.isPending}
         error={exports.error}
         onRetry={() => void exports.refetch()}

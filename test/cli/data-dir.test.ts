@@ -157,6 +157,10 @@ function envFor(dataDir: string, extra: Record<string, string> = {}): NodeJS.Pro
     JOBS: 'false',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_MAX: '100000',
+    // The returns channels' listeners would take 2222 and 2525, which another test (or a
+    // server on this machine) may hold; test/sftp/start.test.ts tests them on ports of its own.
+    SFTP_PORT: '0',
+    SMTP_PORT: '0',
     ...extra,
   };
   delete env.NODE_OPTIONS;

@@ -112,6 +112,7 @@ test('export Pending Payouts via the API from the page: the job completes and it
   const recent = page.getByTestId('recent-exports');
   await expect(recent.locator('tbody tr').first()).toContainText('Pending Payouts Actions');
   await expect(recent.locator('tbody tr').first()).toContainText('Completed');
+  await page.screenshot({ path: '/tmp/lockstep-all-reports.png', fullPage: true });
 });
 
 test('brand Home charts the last 30 days with axes, the currency and a link to Pending Payouts with the dates', async ({ page }) => {
@@ -129,8 +130,8 @@ test('brand Home charts the last 30 days with axes, the currency and a link to P
   await expect(chart).toContainText(/Sale amount \([A-Z]{3}\)/);
   await expect(chart).toContainText(/Payout \([A-Z]{3}\)/);
   await expect(page.getByTestId('chart-daily-party-figure').locator('.recharts-bar-rectangle').first()).toBeAttached();
-  // The charts add no serious or critical accessibility violation (axe, WCAG 2.1 A and AA).
-  const axe = await new AxeBuilder({ page }).include('.chart-grid').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  // Home with its charts has no serious or critical accessibility violation (axe, WCAG 2.1 A and AA).
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   const link = page.getByTestId('chart-daily-report');
   await expect(link).toHaveAttribute('href', /^\/transactions\/pending-payouts\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&programId=\d+$/);

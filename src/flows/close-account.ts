@@ -16,6 +16,7 @@ import { expireContractsOfClosedAccount } from '../modules/contracts/expire-cont
 import { bankDetailValues, eraseBankDetails } from '../modules/payouts/erase-bank-details.js';
 import { deleteExportsNamingAccount } from '../modules/reports/exports.js';
 import { eraseWebhooksOfClosedAccount } from '../modules/webhooks/erase.js';
+import { eraseSftpAccessOfClosedAccount } from '../modules/sftp-access/erase-sftp-access.js';
 import { eraseTicketPersonalData } from '../modules/tickets/erase-personal-data.js';
 import { dropUnsentEmailsTo } from '../outbox/emails.js';
 import { scrubOutboxEvents } from '../outbox/scrub-events.js';
@@ -112,6 +113,7 @@ async function erasePersonalData(tx: Sql, payload: CloseAccountPayload, now: Dat
   await eraseBankDetails(tx, payload.accountId, values);
   await deleteExportsNamingAccount(tx, payload.accountId);
   await eraseWebhooksOfClosedAccount(tx, { accountId: payload.accountId, values }, now);
+  await eraseSftpAccessOfClosedAccount(tx, payload.accountId, now);
   await eraseAccountAndUsers(tx, payload.accountId, people, now);
   await noteClosure(tx, payload.accountId, { usersErased: userIds.length, erasedAt: now });
   return userIds.length;

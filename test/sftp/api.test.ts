@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/core/crypto.js';
+import { eraseSftpAccessOfClosedAccount } from '../../src/modules/sftp-access/erase-sftp-access.js';
 import { expectOk, quickAccount, quickUser, sessionClient } from '../support/api-helpers.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { describeDb } from '../support/db.js';
@@ -101,5 +102,10 @@ describeDb('the SFTP login through the API', (db) => {
     expect((await member.get('/api/v1/sftp-access')).statusCode).toBe(403);
     expect((await member.post('/api/v1/sftp-access/password')).statusCode).toBe(403);
     expectOk(await member.get(`/api/v1/event-types/${program.saleEventTypeId}/sftp-files`));
+    // Account closure's erase step drops the password and the keys, and the keys' labels.
+    await t.ctx.db.transaction((tx) => eraseSftpAccessOfClosedAccount(tx, brand.id, t.ctx.clock.now()));
+    expect(expectOk(await admin.get('/api/v1/sftp-access'))).toMatchObject({ Username: issued.Username, PasswordSet: false, Keys: [] });
+    const { rows: labels } = await t.ctx.db.query<{ label: string }>('select label from sftp_keys where account_id = $1', [brand.id]);
+    expect(labels.map((l) => l.label)).toEqual(['', '', '', '']);
   });
 });

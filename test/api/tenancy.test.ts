@@ -48,6 +48,7 @@ import { saveWithdrawalSettingsInTx } from '../../src/modules/payouts/withdrawal
 import { returnsTemplate } from '../../src/modules/returns/parse/templates.js';
 import { submitReturnsBatch } from '../../src/flows/apply-returns-batch.js';
 import { savePullCredentials } from '../../src/channels/pull/credentials.js';
+import { savePollCredentials } from '../../src/channels/salesforce/credentials.js';
 import { setReturnsProcessing } from '../../src/modules/programs/set-returns-processing.js';
 import { Worker } from '../../src/worker/worker.js';
 import { createEndpoint } from '../../src/modules/webhooks/endpoints.js';
@@ -519,6 +520,23 @@ async function pullOfA(w: World): Promise<void> {
     pull: { protocol: 'SFTP', host: '127.0.0.1', port: 1, username: 'tenancy', folder: '/in', filePattern: '*.csv' },
   });
   await savePullCredentials(w.t.ctx, w.A.actor, eventTypeId, { password: 'tenancy-password' });
+}
+
+/** Brand A's sale event type takes its returns from Salesforce (an Opportunity mapping), with saved poll credentials. */
+async function salesforceOfA(w: World): Promise<void> {
+  const eventTypeId = w.programA.saleEventTypeId;
+  await setReturnsProcessing(w.t.ctx, w.A.actor, eventTypeId, {
+    method: 'SALESFORCE',
+    salesforce: {
+      instanceUrl: 'https://tenancy.my.salesforce.com',
+      objectName: 'Opportunity',
+      matchField: 'Lockstep_Action_Id__c',
+      matchBy: 'ACTION_ID',
+      statusField: 'StageName',
+      statuses: [{ value: 'Closed Lost', change: 'REVERSE', reason: 'ORDER_ERROR', amountField: null }],
+    },
+  });
+  await savePollCredentials(w.t.ctx, w.A.actor, eventTypeId, { clientId: 'tenancy-client', clientSecret: 'tenancy-secret', refreshToken: 'tenancy-token' });
 }
 
 const batchOfA = (w: World) => (w.extra.batchA as string | undefined) ?? '1';
@@ -1272,6 +1290,27 @@ const ROUTES: RouteRow[] = [
       audience: 'brand',
       setup: pullOfA,
       request: (w) => ({ url: `/api/v1/event-types/${w.programA.saleEventTypeId}/pull${suffix}`, ...(payload ? { payload } : {}) }),
+      owner: { caller: 'brandA', status },
+      crossTenant: { brandB: 404, partnerQ: 403 },
+      denied: ADMIN_ONLY,
+    }),
+  ),
+  // --- Salesforce (issue 14 item 4): brand admins only ------------------------------------------
+  ...(
+    [
+      ['GET', '', 200, undefined],
+      ['POST', '/outbound-url', 200, undefined],
+      ['PUT', '/credentials', 200, { ClientId: 'tenancy-client', ClientSecret: 'tenancy-secret', RefreshToken: 'another-tenancy-token' }],
+      ['DELETE', '/credentials', 200, undefined],
+      ['POST', '/poll', 202, undefined],
+    ] as const
+  ).map(
+    ([method, suffix, status, payload]): RouteRow => ({
+      method,
+      path: `/api/v1/event-types/:eventTypeId/salesforce${suffix}`,
+      audience: 'brand',
+      setup: salesforceOfA,
+      request: (w) => ({ url: `/api/v1/event-types/${w.programA.saleEventTypeId}/salesforce${suffix}`, ...(payload ? { payload } : {}) }),
       owner: { caller: 'brandA', status },
       crossTenant: { brandB: 404, partnerQ: 403 },
       denied: ADMIN_ONLY,

@@ -29,12 +29,12 @@ export function SftpUploadPanel({ eventType }: { eventType: BrandEventType }) {
     queryFn: () => http.get<SftpFiles>(`/api/v1/event-types/${eventType.Id}/sftp-files`),
     refetchInterval: 15_000,
   });
-  const [issued, setIssued] = useState<IssuedSftpPassword | null>(null);
+  const [issued, setIssued] = useState<(IssuedSftpPassword & { rotated: boolean }) | null>(null);
   const [newKey, setNewKey] = useState({ PublicKey: '', Label: '' });
   const refresh = () => queryClient.invalidateQueries({ queryKey: key('sftp-access') });
 
   const password = useMutation({
-    mutationFn: () => http.post<IssuedSftpPassword>('/api/v1/sftp-access/password'),
+    mutationFn: async () => ({ ...(await http.post<IssuedSftpPassword>('/api/v1/sftp-access/password')), rotated: access.data?.PasswordSet ?? false }),
     onSuccess: async (p) => {
       setIssued(p);
       await refresh();
@@ -98,7 +98,7 @@ export function SftpUploadPanel({ eventType }: { eventType: BrandEventType }) {
           </Field>
           {issued ? (
             <Notice kind="warning">
-              Copy the password now: it is shown only once{a.PasswordSet ? ', and the one before stopped working' : ''}.
+              Copy the password now: it is shown only once{issued.rotated ? ', and the one before stopped working' : ''}.
               <CopyField label="Password" value={issued.Password} testId="sftp-password" />
             </Notice>
           ) : null}

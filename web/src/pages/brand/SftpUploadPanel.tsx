@@ -40,7 +40,13 @@ export function SftpUploadPanel({ eventType }: { eventType: BrandEventType }) {
       await refresh();
     },
   });
-  const passwordOff = useMutation({ mutationFn: () => http.del('/api/v1/sftp-access/password'), onSuccess: refresh });
+  const passwordOff = useMutation({
+    mutationFn: () => http.del('/api/v1/sftp-access/password'),
+    onSuccess: async () => {
+      setIssued(null);
+      await refresh();
+    },
+  });
   const addKey = useMutation({
     mutationFn: () => http.post<SftpKey>('/api/v1/sftp-access/keys', { PublicKey: newKey.PublicKey, ...(newKey.Label.trim() ? { Label: newKey.Label.trim() } : {}) } satisfies AddSftpKeyBody),
     onSuccess: async () => {

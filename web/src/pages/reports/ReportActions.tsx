@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useLocation } from 'react-router';
 import { errorDetail, type QueryValue } from '../../api/client';
 import { usePinMutations } from '../../api/reports';
+import { useAccount } from '../../api/session';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/Feedback';
 import { Field } from '../../components/Form';
@@ -25,6 +26,7 @@ export function reportFilters(filters: Record<string, QueryValue>): Record<strin
 
 function PinDialog({ report, filters, chart, onClose }: { report: { Id: string; Title: string }; filters: Record<string, string>; chart: boolean; onClose: () => void }) {
   const location = useLocation();
+  const account = useAccount();
   const toast = useToast();
   const { pin } = usePinMutations();
   const [title, setTitle] = useState(report.Title);
@@ -67,7 +69,7 @@ function PinDialog({ report, filters, chart, onClose }: { report: { Id: string; 
             <input type="radio" name="pin-display" checked={display === 'TABLE'} onChange={() => setDisplay('TABLE')} /> A table of its first rows
           </label>
           <label className="radio">
-            <input type="radio" name="pin-display" checked={display === 'CHART'} onChange={() => setDisplay('CHART')} /> A chart of the payout per day
+            <input type="radio" name="pin-display" checked={display === 'CHART'} onChange={() => setDisplay('CHART')} /> A chart of the {account.Kind === 'PARTNER' ? 'earnings' : 'payout'} per day
           </label>
         </fieldset>
       ) : null}

@@ -55,3 +55,5 @@ export { SETTABLE_TICKET_STATUSES, TICKET_LIMITS, TICKET_STATUSES, TICKET_TYPES 
 export type { TicketStatus, TicketType } from '../../modules/tickets/types.js';
 export { BATCH_STATUSES, RETURNS_OUTCOMES } from '../../modules/returns/types.js';
 export type { BatchStatus, ReturnsOutcome } from '../../modules/returns/types.js';
+export { DATE_RANGES, DAYS_OF_WEEK, EXPORT_STATES, SCHEDULE_FREQUENCIES, SCHEDULE_STATES } from '../../modules/reports/types.js';
+export type { DateRange, ExportFileFormat, ExportState, ScheduleFrequency, ScheduleState } from '../../modules/reports/types.js';

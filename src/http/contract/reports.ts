@@ -1,7 +1,6 @@
 /** The report catalog and its exports as async jobs (issue 16 items 1 and 4). */
 import { z } from 'zod';
-import { EXPORT_STATES } from '../../modules/reports/exports.js';
-import { DATE_RANGES, DAYS_OF_WEEK, SCHEDULE_DELIVERIES, SCHEDULE_FREQUENCIES, SCHEDULE_STATES } from '../../modules/reports/schedules.js';
+import { DATE_RANGES, DAYS_OF_WEEK, EXPORT_STATES, SCHEDULE_DELIVERIES, SCHEDULE_FREQUENCIES, SCHEDULE_STATES } from '../../modules/reports/types.js';
 import { isoDate, pageOf, pageQueryShape } from './common.js';
 
 const bigIdText = () => z.string().regex(/^[1-9][0-9]{0,17}$/, 'a positive integer id');
@@ -90,6 +89,8 @@ export const scheduleBody = z
   })
   .strict();
 export type ScheduleBody = z.infer<typeof scheduleBody>;
+/** The body as a client sends it (defaults not yet applied). */
+export type ScheduleBodyInput = z.input<typeof scheduleBody>;
 
 export const scheduleDto = z
   .object({
@@ -129,4 +130,5 @@ export const scheduleRunDto = z
     DownloadUrl: z.string().nullable().describe('The run’s file, while it is kept'),
   })
   .meta({ id: 'ReportScheduleRun' });
+export type ScheduleRunDto = z.infer<typeof scheduleRunDto>;
 export const scheduleRunPageDto = pageOf(scheduleRunDto);

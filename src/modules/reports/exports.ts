@@ -15,9 +15,9 @@ import { DomainError, notFound } from '../../core/errors.js';
 import type { Db, Sql } from '../../db/types.js';
 import type { Actor } from '../accounts/actor.js';
 
-export const EXPORT_STATES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
-export type ExportState = (typeof EXPORT_STATES)[number];
-export type ExportFileFormat = 'csv' | 'xlsx' | 'pdf';
+import type { ExportFileFormat, ExportState } from './types.js';
+
+export { EXPORT_STATES, type ExportFileFormat, type ExportState } from './types.js';
 
 export const EXPORT_KEEP_DAYS = 7;
 export const SAME_REQUEST_MINUTES = 10;

@@ -12,19 +12,22 @@ import { conflict, invalid, notFound } from '../../core/errors.js';
 import { isValidTimeZone } from '../../core/time-zone.js';
 import type { Db, Sql } from '../../db/types.js';
 import type { AccountActor } from '../accounts/actor.js';
-import type { ExportFileFormat } from './exports.js';
+import type { ExportFileFormat } from './types.js';
 
-export const SCHEDULE_FREQUENCIES = ['DAILY', 'WEEKLY', 'MONTHLY'] as const;
-export type ScheduleFrequency = (typeof SCHEDULE_FREQUENCIES)[number];
-export const SCHEDULE_DELIVERIES = ['EMAIL', 'SFTP'] as const;
-export type ScheduleDelivery = (typeof SCHEDULE_DELIVERIES)[number];
-export const SCHEDULE_STATES = ['ACTIVE', 'PAUSED', 'STOPPED'] as const;
-export type ScheduleState = (typeof SCHEDULE_STATES)[number];
-export const DATE_RANGES = ['NONE', 'YESTERDAY', 'LAST_7_DAYS', 'LAST_30_DAYS', 'PREVIOUS_WEEK', 'PREVIOUS_MONTH', 'MONTH_TO_DATE'] as const;
-export type DateRange = (typeof DATE_RANGES)[number];
-/** day_of_month = -1: the last day of each month. */
-export const LAST_DAY_OF_MONTH = -1;
-export const DAYS_OF_WEEK = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'] as const;
+import { LAST_DAY_OF_MONTH, type DateRange, type ScheduleDelivery, type ScheduleFrequency, type ScheduleState } from './types.js';
+
+export {
+  DATE_RANGES,
+  DAYS_OF_WEEK,
+  LAST_DAY_OF_MONTH,
+  SCHEDULE_DELIVERIES,
+  SCHEDULE_FREQUENCIES,
+  SCHEDULE_STATES,
+  type DateRange,
+  type ScheduleDelivery,
+  type ScheduleFrequency,
+  type ScheduleState,
+} from './types.js';
 
 export interface ReportSchedule {
   id: bigint;

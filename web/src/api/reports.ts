@@ -3,6 +3,8 @@
  * API and followed until their file is ready, pins on Home with their previews, and the
  * performance figures behind the Home charts.
  */
+import type { ExportFileFormat, ExportState } from '@contract/enums';
+import type { Report, ReportExportDto } from '@contract/reports';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Page } from '@contract/common';
 import type { DailyPerformance, PerformanceByBrand, TopPartners } from '@contract/performance';
@@ -10,44 +12,10 @@ import type { CreatePinBody, Pin, ReportPreview } from '@contract/pins';
 import type { QueryValue } from './client';
 import { useAccountApi, useAccountKey } from './session';
 
-/*
- * The wire types of src/http/contract/reports.ts (Report, ReportExport), written out here:
- * that contract file takes its enums from src/modules/reports/exports.ts and schedules.ts,
- * which import Node-only code, so the web build cannot follow `@contract/reports` until
- * those enums live in a type file of their own (as every other module's do).
- */
-export type ExportFormat = 'csv' | 'xlsx' | 'pdf';
-export type ExportStatus = 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
-
-export interface Report {
-  Id: string;
-  Title: string;
-  Category: string;
-  Description: string;
-  Columns: string[];
-  Filters: string[];
-  Formats: ExportFormat[];
-  UiPath: string | null;
-  ExportsUrl: string;
-}
-
-export interface ReportExportDto {
-  Id: string;
-  Report: string;
-  Format: ExportFormat;
-  Status: ExportStatus;
-  Filters: Record<string, unknown>;
-  FileName: string | null;
-  RowsWritten: number;
-  Bytes: number;
-  Error: string | null;
-  CreatedDate: string;
-  StartedDate: string | null;
-  CompletedDate: string | null;
-  ExpiresDate: string;
-  Url: string;
-  DownloadUrl: string;
-}
+/* The wire types of src/http/contract/reports.ts, its enums from the reports module's leaf file. */
+export type ExportFormat = ExportFileFormat;
+export type ExportStatus = ExportState;
+export type { Report, ReportExportDto };
 
 export const EXPORT_FORMAT_LABELS: Record<ExportFormat, string> = { csv: 'CSV', xlsx: 'Excel', pdf: 'PDF' };
 

@@ -2,64 +2,25 @@
  * Reports → Schedules (issue 16 item 3): the wire types of the report-schedules routes, their
  * queries and mutations, and the words a schedule is described in.
  *
- * The types are those of src/http/contract/reports.ts (scheduleBody, scheduleDto,
- * scheduleRunDto), written out: that contract file takes its enums from
- * src/modules/reports/schedules.ts and exports.ts, which import Node-only code, so the web
- * build cannot follow `@contract/reports` (see web/src/api/reports.ts).
+ * The types are those of the wire contract (src/http/contract/reports.ts), the enums its
+ * leaf file's (@contract/enums).
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Page } from '@contract/common';
+import { DATE_RANGES, DAYS_OF_WEEK, SCHEDULE_FREQUENCIES, type DateRange, type ExportFileFormat, type ScheduleFrequency, type ScheduleState } from '@contract/enums';
+import type { ScheduleDto, ScheduleRunDto, ScheduleBodyInput } from '@contract/reports';
 import { useAccountApi, useAccountKey } from '../../../api/session';
 
 export const SCHEDULE_FORMATS = ['csv', 'xlsx', 'pdf'] as const;
-export type ScheduleFormat = (typeof SCHEDULE_FORMATS)[number];
-export const SCHEDULE_FREQUENCIES = ['DAILY', 'WEEKLY', 'MONTHLY'] as const;
-export type ScheduleFrequency = (typeof SCHEDULE_FREQUENCIES)[number];
-export const DAYS_OF_WEEK = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'] as const;
+export type ScheduleFormat = ExportFileFormat;
+export { DATE_RANGES, DAYS_OF_WEEK, SCHEDULE_FREQUENCIES };
+export type { DateRange, ScheduleFrequency, ScheduleDto, ScheduleRunDto };
 export type DayOfWeek = (typeof DAYS_OF_WEEK)[number];
-export const DATE_RANGES = ['NONE', 'YESTERDAY', 'LAST_7_DAYS', 'LAST_30_DAYS', 'PREVIOUS_WEEK', 'PREVIOUS_MONTH', 'MONTH_TO_DATE'] as const;
-export type DateRange = (typeof DATE_RANGES)[number];
-export type ScheduleStatus = 'ACTIVE' | 'PAUSED' | 'STOPPED';
-export type RunStatus = 'RUNNING' | 'DELIVERED' | 'FAILED';
+export type ScheduleStatus = ScheduleState;
+export type RunStatus = ScheduleRunDto['Status'];
 
-/** The body of POST and PUT /api/v1/report-schedules. */
-export interface ScheduleBody {
-  Name: string;
-  Report: string;
-  Format: ScheduleFormat;
-  Filters: Record<string, string>;
-  DateRange: DateRange;
-  Frequency: ScheduleFrequency;
-  DayOfWeek: DayOfWeek | null;
-  DayOfMonth: number | 'LAST' | null;
-  TimeOfDay: string;
-  TimeZone?: string;
-  Delivery: 'EMAIL';
-}
-
-/** A schedule as the API answers it: the body's fields (TimeZone resolved), its state and its runs' dates. */
-export interface ScheduleDto extends Omit<ScheduleBody, 'TimeZone' | 'Delivery'> {
-  Id: string;
-  TimeZone: string;
-  Delivery: 'EMAIL' | 'SFTP';
-  Status: ScheduleStatus;
-  StoppedReason: string | null;
-  NextRunDate: string | null;
-  LastRunDate: string | null;
-  CreatedDate: string;
-  UserId: number | null;
-}
-
-export interface ScheduleRunDto {
-  Id: string;
-  RunDate: string;
-  Status: RunStatus;
-  DeliveredTo: string | null;
-  Error: string | null;
-  ExportId: string | null;
-  FinishedDate: string | null;
-  DownloadUrl: string | null;
-}
+/** The body of POST and PUT /api/v1/report-schedules, as the form sends it (e-mail delivery only here). */
+export type ScheduleBody = Omit<ScheduleBodyInput, 'Delivery' | 'Filters'> & { Filters: Record<string, string>; Delivery: 'EMAIL' };
 
 /** A report of the catalog, as much of it as a schedule needs. */
 export interface CatalogReport {

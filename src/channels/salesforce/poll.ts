@@ -160,7 +160,7 @@ async function runPoll(ctx: WorkContext<PollPayload, PollProgress>): Promise<Pol
   if (!release) return { summary: 'another poll of this event type was running; it takes the same records' };
   try {
     const eventType = await salesforceEventType(ctx.db, eventTypeId);
-    if (!eventType || !eventType.brandActive || eventType.brandAccountId !== ctx.payload.brandAccountId) return { summary: 'nothing to poll: the event type or its brand is gone' };
+    if (!eventType?.brandActive || eventType.brandAccountId !== ctx.payload.brandAccountId) return { summary: 'nothing to poll: the event type or its brand is gone' };
     if (eventType.returnsProcessing !== 'SALESFORCE' || !eventType.settings) return { summary: 'nothing to poll: Returns Processing is no longer SALESFORCE' };
     const settings = eventType.settings;
     const connection = await getConnection(ctx.db, eventTypeId);

@@ -19,7 +19,7 @@ export async function receiveOutboundMessage(ctx: ServiceContext, token: string,
   const connection = TOKEN.test(token) ? await findConnectionByToken(ctx.db, token) : undefined;
   if (!connection) throw notFound('No Outbound Message URL has this token (it is unknown, or it was regenerated): copy the URL from Returns Processing again.');
   const eventType = await salesforceEventType(ctx.db, connection.eventTypeId);
-  if (!eventType || !eventType.brandActive) throw notFound('No Outbound Message URL has this token: the account is closed.');
+  if (!eventType?.brandActive) throw notFound('No Outbound Message URL has this token: the account is closed.');
   const refuse = async (message: string) => {
     await recordMessage(ctx.db, {
       eventTypeId: eventType.id,

@@ -12,6 +12,7 @@ import { RETURNS_PROCESSING_LABELS } from '../../lib/labels';
 import { ReturnsPullPanel } from './ReturnsPullPanel';
 import { SftpUploadPanel } from './SftpUploadPanel';
 import { ReturnsEmailAddress, ReturnsEmailMessages } from './ReturnsEmailPanel';
+import { SalesforcePanel } from './SalesforcePanel';
 
 /** What each option is, as the brand reads it in the dialog. */
 export const RETURNS_PROCESSING_HINTS: Record<ReturnsProcessing, string> = {
@@ -112,6 +113,8 @@ export function ReturnsProcessingDialog({ eventType, onClose }: { eventType: Bra
           Statuses: [
             ...(sf.ReverseValue ? [{ Value: sf.ReverseValue, Change: 'REVERSE' as const, Reason: 'ORDER_ERROR' as const }] : []),
             ...(sf.ApproveValue ? [{ Value: sf.ApproveValue, Change: 'APPROVE' as const }] : []),
+            // The values this form does not edit (set in the Salesforce panel below: modify amount, reset, more than one per change) are kept.
+            ...(rp.Salesforce?.Statuses ?? []).filter((s, i, all) => (s.Change !== 'REVERSE' && s.Change !== 'APPROVE') || (all.findIndex((x) => x.Change === s.Change) !== i && s.Value !== sf.ReverseValue && s.Value !== sf.ApproveValue)).map((s) => ({ Value: s.Value, Change: s.Change, Reason: s.Reason as NonNullable<SetReturnsProcessingBody['Salesforce']>['Statuses'][number]['Reason'], AmountField: s.AmountField })),
           ],
         };
       }
@@ -242,6 +245,7 @@ export function ReturnsProcessingDialog({ eventType, onClose }: { eventType: Bra
           {text('Status that reverses (reason ORDER_ERROR)', sf.ReverseValue, (v) => setSf({ ...sf, ReverseValue: v }), 'Salesforce.Statuses.0.Value')}
           {text('Status that approves (optional)', sf.ApproveValue, (v) => setSf({ ...sf, ApproveValue: v }), 'Salesforce.Statuses.1.Value')}
           <FieldError errors={errors} name="Salesforce.Statuses" />
+          <SalesforcePanel eventType={eventType} />
         </div>
       ) : null}
 

@@ -167,10 +167,10 @@ export function SftpUploadPanel({ eventType }: { eventType: BrandEventType }) {
                 }}
               />
             </Field>
-            <div className="form-row">
-              <Field label="Label (optional)">
-                <input className="input" maxLength={100} value={newKey.Label} onChange={(e) => setNewKey({ ...newKey, Label: e.target.value })} />
-              </Field>
+            <Field label="Label (optional)">
+              <input className="input" maxLength={100} value={newKey.Label} onChange={(e) => setNewKey({ ...newKey, Label: e.target.value })} />
+            </Field>
+            <div>
               <button type="button" className="btn btn-sm" disabled={addKey.isPending || newKey.PublicKey.trim() === ''} onClick={() => addKey.mutate()}>
                 Add key
               </button>
@@ -185,7 +185,7 @@ export function SftpUploadPanel({ eventType }: { eventType: BrandEventType }) {
                 Upload into the folder; each file becomes a batch, and its <span className="mono">receipt_…txt</span> and (once applied) <span className="mono">result_…csv</span>{' '}
                 appear next to it. Files named receipt_* or result_* are ignored.
               </p>
-              <pre className="code" data-testid="sftp-example">
+              <pre className="code" style={{ display: 'block', whiteSpace: 'pre-wrap', padding: '8px 10px' }} data-testid="sftp-example">
                 {example}
               </pre>
               <CopyButton text={`sftp -P ${a.Port} ${username}@${a.Host}`} label="Copy command" />

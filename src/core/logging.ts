@@ -44,7 +44,9 @@ export const LOG_REDACT = { paths: LOG_REDACT_PATHS, censor: '[redacted]' };
 export function requestForLog(req: { method?: string; url?: string; ip?: string; id?: unknown }): Record<string, unknown> {
   const url = req.url ?? '';
   const q = url.indexOf('?');
-  return { method: req.method, url: q === -1 ? url : `${url.slice(0, q)}?…`, remoteAddress: req.ip, reqId: req.id };
+  // The token of a Salesforce Outbound Message URL is the credential that lets Salesforce in: never logged.
+  const path = (q === -1 ? url : url.slice(0, q)).replace(/^(\/salesforce\/outbound\/)[^/]+/, '$1…');
+  return { method: req.method, url: q === -1 ? path : `${path}?…`, remoteAddress: req.ip, reqId: req.id };
 }
 
 /** Options for pino (the command line) and Fastify's logger (the server), at a level. */

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { amountText, mapChange, returnsCsv } from '../../src/channels/salesforce/mapping.js';
 import { OutboundMessageError, parseOutboundMessage } from '../../src/channels/salesforce/outbound-message.js';
 import { pollQuery } from '../../src/channels/salesforce/poll.js';
+import { requestForLog } from '../../src/core/logging.js';
 import { OPPORTUNITY_MAPPING, ORDER_MAPPING } from '../support/salesforce.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/salesforce');
@@ -98,5 +99,12 @@ describe('the mapping', () => {
     expect(pollQuery(ORDER_MAPPING, new Date('2026-01-15T11:50:00.250Z'))).toBe(
       'SELECT Id, Order_Number__c, Status__c, Amount__c, SystemModstamp FROM Order__c WHERE SystemModstamp > 2026-01-15T11:50:00Z ORDER BY SystemModstamp LIMIT 2000',
     );
+  });
+});
+
+describe('logs', () => {
+  it('never hold the token of an Outbound Message URL', () => {
+    expect(requestForLog({ method: 'POST', url: `/salesforce/outbound/${'ab'.repeat(16)}` }).url).toBe('/salesforce/outbound/…');
+    expect(requestForLog({ method: 'POST', url: `/salesforce/outbound/${'ab'.repeat(16)}?x=1` }).url).toBe('/salesforce/outbound/…?…');
   });
 });

@@ -124,7 +124,14 @@ export interface MessageInput {
   now: Date;
 }
 
-/** A message (or a poll) received; only the newest 200 of an event type are kept. */
+/**
+ * How long a notification id is kept: Salesforce redelivers an unacknowledged message for
+ * 24 hours, and a poll sees a record's change again only within the cursor's second; the
+ * ids are kept well past both, then pruned with the messages.
+ */
+export const NOTIFICATION_KEEP_DAYS = 30;
+
+/** A message (or a poll) received; only the newest 200 of an event type are kept, and its notifications of the last NOTIFICATION_KEEP_DAYS days. */
 export async function recordMessage(sql: Sql, input: MessageInput): Promise<bigint> {
   const { rows } = await sql.query<{ id: string }>(
     `insert into salesforce_messages (event_type_id, brand_account_id, source, received_at, organization_id, notifications, new_notifications, duplicates, skipped, batch_id, status, error)
@@ -148,6 +155,11 @@ export async function recordMessage(sql: Sql, input: MessageInput): Promise<bigi
     `delete from salesforce_messages where event_type_id = $1 and id < (select id from salesforce_messages where event_type_id = $1 order by id desc offset 199 limit 1)`,
     [input.eventTypeId],
   );
+  await sql.query(`delete from salesforce_notifications where event_type_id = $1 and received_at < $2::timestamptz - make_interval(days => $3)`, [
+    input.eventTypeId,
+    input.now,
+    NOTIFICATION_KEEP_DAYS,
+  ]);
   return BigInt(rows[0]!.id);
 }
 

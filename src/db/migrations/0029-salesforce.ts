@@ -14,6 +14,7 @@
  * - `salesforce_notifications`: every notification (or polled record change) taken, unique
  *   per event type by its notification id, so a redelivered notification applies nothing;
  *   with the record, what it mapped to, and why it was skipped when it mapped to nothing.
+ *   Kept 30 days (Salesforce redelivers for 24 hours).
  */
 export const salesforce = {
   id: '0029-salesforce',
@@ -68,5 +69,6 @@ create table salesforce_notifications (
   unique (event_type_id, notification_id)
 );
 create index salesforce_notifications_event_type on salesforce_notifications (event_type_id, id desc);
+create index salesforce_notifications_age on salesforce_notifications (event_type_id, received_at);
 `,
 };

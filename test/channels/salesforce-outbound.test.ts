@@ -77,8 +77,8 @@ describeDb('Salesforce Outbound Messages (issue 14 item 4)', (db) => {
     expect(outcome[0]!.outcome).toBe('APPLIED');
     expect(Object.fromEntries(JSON.parse(outcome[0]!.cells) as Array<[string, string]>)).toMatchObject({ ActionId: String(a), Amount: '0', Reason: 'ORDER_ERROR', SalesforceId: '0065g00000Ab1CdAAJ', NotificationId: '04l5g00000ZPXyzAAH' });
 
-    // Salesforce delivers again (it did not see the Ack in time): acknowledged, nothing new.
-    const again = await curlPost(url, file);
+    // Salesforce delivers again (it did not see the Ack in time): acknowledged, nothing new. (Sent as the README's example sends it.)
+    const again = await curlPost(url, file, 'text/xml', '--data');
     expect(again.status).toBe(200);
     expect(again.body).toContain(ACK);
     await drainReturns(t.ctx);

@@ -61,11 +61,11 @@ export interface CurlAnswer {
 }
 
 /** POSTs a file with /usr/bin/curl as text/xml, as Salesforce posts an Outbound Message. */
-export function curlPost(url: string, file: string, contentType = 'text/xml; charset=utf-8'): Promise<CurlAnswer> {
+export function curlPost(url: string, file: string, contentType = 'text/xml; charset=utf-8', data: '--data-binary' | '--data' = '--data-binary'): Promise<CurlAnswer> {
   return new Promise((resolve, reject) => {
     execFile(
       '/usr/bin/curl',
-      ['-sS', '--max-time', '30', '-H', `Content-Type: ${contentType}`, '-H', 'SOAPAction: ""', '--data-binary', `@${file}`, '-w', '\n%{http_code} %{content_type}', url],
+      ['-sS', '--max-time', '30', '-H', `Content-Type: ${contentType}`, '-H', 'SOAPAction: ""', data, `@${file}`, '-w', '\n%{http_code} %{content_type}', url],
       { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`curl failed: ${error.message}\n${stderr}`));

@@ -132,6 +132,21 @@ describeDb('Salesforce Outbound Messages (issue 14 item 4)', (db) => {
     expect(panel.Notifications.find((n) => n.NotificationId === '04l5g00000ZPZb2AAH')!.Outcome).toBe('QUEUED');
   }, 60_000);
 
+  it('the same message delivered twice at the same moment is taken once', async () => {
+    const { world, url } = await salesforceWorld();
+    const [b, c] = await makeSales(t.ctx, world.brand, world.partner, world.program, 2, { amount: () => '100.00' });
+    const file = fixtureFile(dir, 'two-notifications.xml', { ACTION_2: b!, ACTION_3: c! });
+    const answers = await Promise.all([curlPost(url, file), curlPost(url, file), curlPost(url, file)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    await drainReturns(t.ctx);
+    expect((await t.ctx.db.query('select id from returns_batches')).rows).toHaveLength(1);
+    const { rows } = await t.ctx.db.query<{ n: number }>('select count(*)::int as n from salesforce_notifications');
+    expect(rows[0]!.n).toBe(2);
+    const { rows: messages } = await t.ctx.db.query<{ fresh: number; dup: number }>('select new_notifications as fresh, duplicates as dup from salesforce_messages order by id');
+    expect(messages.map((m) => [m.fresh, m.dup])).toEqual([[2, 0], [0, 2], [0, 2]]);
+    expect(await actionsOf([b!, c!])).toEqual([['10000', 'REVERSED'], ['10000', 'PENDING']]);
+  }, 60_000);
+
   it('a wrong token is a 404; a regenerated URL makes the old one dead', async () => {
     const { world, eventTypeId, client, url, path } = await salesforceWorld();
     const [a] = await makeSales(t.ctx, world.brand, world.partner, world.program, 1, { amount: () => '100.00' });

@@ -1,13 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { simpleParser } from 'mailparser';
 import { readWorkbook } from '../support/files.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { startOwnServer, type OwnServer } from './own-server.js';
 import { logIn, toast } from './support.js';
 
 /**
@@ -24,82 +21,21 @@ import { logIn, toast } from './support.js';
  * folder (the demo data loaded at start), JOBS on and SMTP_RELAY_URL at the capture server.
  */
 
-// Playwright runs from the repository's root, where dist/ is.
-const ROOT = process.cwd();
 let smtp: TestSmtp;
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: OwnServer | undefined;
 let baseURL = '';
-let dataDir = '';
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (server?.exitCode !== null && server?.exitCode !== undefined) throw new Error(`The schedules server exited (${server.exitCode}):\n${serverLog}`);
-    try {
-      const response = await fetch(`${url}/health`);
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`The schedules server did not answer /health within ${timeoutMs} ms:\n${serverLog}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   smtp = await startSmtp();
-  const port = await freePort();
-  baseURL = `http://127.0.0.1:${port}`;
-  const parent = process.env.LOCKSTEP_BROWSER_DATA_DIR ?? os.tmpdir();
-  dataDir = fs.mkdtempSync(path.join(parent, 'schedules-server-'));
-  server = spawn(process.execPath, ['dist/src/cli/index.js', 'start'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: baseURL,
-      COOKIE_SECURE: 'false',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_MAX: '10000',
-      LOGIN_RATE_LIMIT_MAX: '1000',
-      // The job that runs due schedules each minute, and the e-mail to the capture server.
-      JOBS: 'true',
-      SMTP_RELAY_URL: `smtp://127.0.0.1:${smtp.port}`,
-      // No listeners of its own beside the web server (the shared servers hold the defaults).
-      SMTP_PORT: '0',
-      SFTP_PORT: '0',
-      DATABASE_URL: '',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  server.stderr?.on('data', (chunk: Buffer) => {
-    serverLog = `${serverLog}${chunk.toString('utf8')}`.slice(-20_000);
-  });
-  await waitForHealth(baseURL, 150_000);
+  // The job that runs due schedules each minute, and the e-mail to the capture server.
+  server = await startOwnServer('schedules', { JOBS: 'true', SMTP_RELAY_URL: `smtp://127.0.0.1:${smtp.port}` });
+  baseURL = server.baseURL;
 });
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise<void>((resolve) => server!.once('exit', () => resolve()));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server!.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await server?.stop();
   await smtp?.close();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** HH:MM in UTC of the coming minute, far enough ahead to fill in the form before it comes. */

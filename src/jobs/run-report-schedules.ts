@@ -1,5 +1,5 @@
 import { runDueSchedules } from '../http/reports/schedule-runs.js';
-import { type Job } from './job.js';
+import type { Job } from './job.js';
 
 export const runReportSchedulesJob: Job = {
   name: 'run-report-schedules',

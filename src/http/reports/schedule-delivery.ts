@@ -17,7 +17,7 @@ export const SCHEDULE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 
 registerEmailAttachmentSource('report-export', async (db, ref) => {
   const job = await getExportById(db, BigInt(ref));
-  if (!job || job.status !== 'COMPLETED' || !job.fileName) return undefined;
+  if (job?.status !== 'COMPLETED' || !job.fileName) return undefined;
   return { filename: job.fileName, contentType: job.contentType ?? 'application/octet-stream', content: Readable.from(readExportContent(db, job.id)) };
 });
 
@@ -28,7 +28,7 @@ registerEmailAttachmentSource('report-export', async (db, ref) => {
  */
 export async function deliverScheduledExport(tx: Sql, job: ReportExport, now: Date): Promise<void> {
   const run = await runOfExport(tx, job.id);
-  if (!run || run.status !== 'RUNNING') return;
+  if (run?.status !== 'RUNNING') return;
   const { rows } = await tx.query<{ email: string | null; name: string; delivery: string }>(
     'select u.email, s.name, s.delivery from report_schedules s left join users u on u.id = s.user_id where s.id = $1',
     [run.scheduleId.toString()],

@@ -71,7 +71,7 @@ function toReportDto(report: ReportDefinition<never, never>, actor: Actor): Repo
 /** The report, if this caller may run it; another audience's report is not found (as if it did not exist for them). */
 export function reportForOrThrow(actor: Actor, id: string): ReportDefinition<Record<string, unknown>, unknown> {
   const report = findReport(id);
-  if (!report || !report.audiences.includes(audienceOf(actor))) {
+  if (!report?.audiences.includes(audienceOf(actor))) {
     throw notFound(`There is no report ${id} for this account; GET /api/v1/reports lists the ones it may run.`);
   }
   return report;

@@ -7,6 +7,7 @@
  *     returns_2026_12_03.csv            the file as received
  *     receipt_returns_2026_12_03.txt    what was stored and, as it goes, what became of it
  *     result_returns_2026_12_03.csv     every row's outcome, once the batch is DONE
+ *   /reports/                         scheduled reports delivered by SFTP, read-only (server.ts)
  */
 import { Readable } from 'node:stream';
 import type { Sql } from '../../db/types.js';

@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ssh2, { type AuthContext, type Connection, type SFTPWrapper } from 'ssh2';
 import type { ServiceContext } from '../../core/context.js';
@@ -42,6 +43,8 @@ import { hideSftpBatch, showSftpBatch } from '../../modules/sftp-access/hide-sft
 import { findSftpLogin, listSftpFolders, uploadActor } from '../../modules/sftp-access/queries.js';
 import { markSftpKeyUsed } from '../../modules/sftp-access/sftp-credentials.js';
 import { entryContent, entrySize, findFolder, folderEntries, type FolderEntry } from './folder-view.js';
+import { readExportContent } from '../../modules/reports/exports.js';
+import { hasSftpSchedules, listSftpReportFiles, type SftpReportFile } from '../../modules/reports/schedules.js';
 import type { HostKey } from './host-key.js';
 import { OutsideRootError, pathOf, segmentsOf } from './paths.js';
 
@@ -58,6 +61,8 @@ const MAX_OPEN_FILES = 16;
 const MAX_READ_BYTES = 256 * 1024;
 /** Entries per READDIR answer. */
 const DIR_PAGE = 200;
+/** Where the account's scheduled reports delivered by SFTP appear (event types' folders start with their id, so never this). */
+export const REPORTS_FOLDER = 'reports';
 
 export interface SftpLogger {
   info(obj: object, msg?: string): void;
@@ -384,9 +389,17 @@ class SftpSession {
     | { kind: 'root'; segments: string[] }
     | { kind: 'folder'; segments: string[]; eventTypeId: number; createdAt: Date }
     | { kind: 'entry'; segments: string[]; eventTypeId: number; entry: FolderEntry }
+    | { kind: 'reports'; segments: string[] }
+    | { kind: 'report'; segments: string[]; file: SftpReportFile }
   > {
     const segments = segmentsOf(p);
     if (segments.length === 0) return { kind: 'root', segments };
+    if (segments[0] === REPORTS_FOLDER) {
+      if (segments.length === 1) return { kind: 'reports', segments };
+      const file = segments.length === 2 ? (await this.reportFiles()).find((f) => f.name === segments[1]) : undefined;
+      if (!file) throw noSuchFile(pathOf(segments));
+      return { kind: 'report', segments, file };
+    }
     const folder = await findFolder(this.ctx.db, this.login.accountId, segments[0]!);
     if (!folder) throw noSuchFile(pathOf(segments));
     if (segments.length === 1) return { kind: 'folder', segments, eventTypeId: folder.eventTypeId, createdAt: folder.createdAt };
@@ -394,6 +407,11 @@ class SftpSession {
     const entry = (await folderEntries(this.ctx.db, this.login.accountId, folder.eventTypeId)).get(segments[1]!);
     if (!entry) throw noSuchFile(pathOf(segments));
     return { kind: 'entry', segments, eventTypeId: folder.eventTypeId, entry };
+  }
+
+  /** The scheduled reports delivered into `/reports`, while they are kept. */
+  private reportFiles(): Promise<SftpReportFile[]> {
+    return listSftpReportFiles(this.ctx.db, this.login.accountId, this.ctx.clock.now());
   }
 
   private async attrsOfEntry(entry: FolderEntry): Promise<ssh2.Attributes> {
@@ -409,6 +427,8 @@ class SftpSession {
     const node = await this.resolve(p);
     if (node.kind === 'root') return void this.sftp.attrs(reqid, attrsOf(DIR_MODE, 0, new Date()));
     if (node.kind === 'folder') return void this.sftp.attrs(reqid, attrsOf(DIR_MODE, 0, node.createdAt));
+    if (node.kind === 'reports') return void this.sftp.attrs(reqid, attrsOf(DIR_MODE, 0, new Date()));
+    if (node.kind === 'report') return void this.sftp.attrs(reqid, attrsOf(FILE_MODE, node.file.bytes, node.file.completedAt));
     this.sftp.attrs(reqid, await this.attrsOfEntry(node.entry));
   }
 
@@ -422,9 +442,12 @@ class SftpSession {
     const node = await this.resolve(p);
     const entries: ssh2.FileEntry[] = [];
     const add = (filename: string, attrs: ssh2.Attributes) => entries.push({ filename, longname: longnameOf(filename, attrs), attrs });
-    if (node.kind === 'entry') throw new Refusal(STATUS_CODE.FAILURE, `${pathOf(node.segments)} is a file, not a folder.`);
+    if (node.kind === 'entry' || node.kind === 'report') throw new Refusal(STATUS_CODE.FAILURE, `${pathOf(node.segments)} is a file, not a folder.`);
     if (node.kind === 'root') {
       for (const folder of await listSftpFolders(this.ctx.db, this.login.accountId)) add(folder.folder, attrsOf(DIR_MODE, 0, folder.createdAt));
+      if (await hasSftpSchedules(this.ctx.db, this.login.accountId)) add(REPORTS_FOLDER, attrsOf(DIR_MODE, 0, new Date()));
+    } else if (node.kind === 'reports') {
+      for (const file of await this.reportFiles()) add(file.name, attrsOf(FILE_MODE, file.bytes, file.completedAt));
     } else {
       for (const entry of (await folderEntries(this.ctx.db, this.login.accountId, node.eventTypeId)).values()) add(entry.name, await this.attrsOfEntry(entry));
     }
@@ -453,9 +476,9 @@ class SftpSession {
     if (flags & (OPEN_MODE.WRITE | OPEN_MODE.APPEND)) return this.openForWrite(reqid, p);
     this.assertRoomForAnotherFile();
     const node = await this.resolve(p);
-    if (node.kind !== 'entry') throw new Refusal(STATUS_CODE.FAILURE, `${pathOf(node.segments)} is a folder; open a file in it.`);
-    const content = await entryContent(this.ctx.db, node.entry);
-    if (node.entry.kind === 'receipt') {
+    if (node.kind !== 'entry' && node.kind !== 'report') throw new Refusal(STATUS_CODE.FAILURE, `${pathOf(node.segments)} is a folder; open a file in it.`);
+    const content = node.kind === 'report' ? Readable.from(readExportContent(this.ctx.db, node.file.exportId)) : await entryContent(this.ctx.db, node.entry);
+    if (node.kind === 'entry' && node.entry.kind === 'receipt') {
       const chunks: Buffer[] = [];
       for await (const chunk of content) chunks.push(Buffer.from(chunk as Buffer));
       const buffer = Buffer.concat(chunks);
@@ -477,6 +500,9 @@ class SftpSession {
 
   private async openForWrite(reqid: number, p: string): Promise<void> {
     const segments = segmentsOf(p);
+    if (segments[0] === REPORTS_FOLDER) {
+      throw new Refusal(STATUS_CODE.PERMISSION_DENIED, `${pathOf([REPORTS_FOLDER])} holds your scheduled reports; returns files go into an event type's folder (ls /).`);
+    }
     if (segments.length !== 2) {
       if (segments.length === 1 && !(await findFolder(this.ctx.db, this.login.accountId, segments[0]!))) {
         throw new Refusal(
@@ -579,6 +605,9 @@ class SftpSession {
 
   private async remove(reqid: number, p: string): Promise<void> {
     const node = await this.resolve(p);
+    if (node.kind === 'report') {
+      throw new Refusal(STATUS_CODE.PERMISSION_DENIED, `${node.file.name} is a scheduled report's file: it is kept 7 days and then removed; pause or delete the schedule in Reports → Schedules.`);
+    }
     if (node.kind !== 'entry') throw new Refusal(STATUS_CODE.PERMISSION_DENIED, `${pathOf(node.segments)} is a folder; folders cannot be removed here.`);
     if (node.entry.kind !== 'original') {
       throw new Refusal(STATUS_CODE.PERMISSION_DENIED, `${node.entry.name} goes with ${node.entry.file.fileName}: remove ${node.entry.file.fileName} to remove all three.`);

@@ -85,7 +85,10 @@ export const scheduleBody = z
       .describe('MONTHLY: 1 to 28, or LAST for the last day of each month'),
     TimeOfDay: z.string().describe('HH:MM, in TimeZone'),
     TimeZone: z.string().max(64).optional().describe('IANA time zone; default: the account’s'),
-    Delivery: z.enum(SCHEDULE_DELIVERIES).default('EMAIL').describe('EMAIL: to the schedule’s user, the file attached (linked past 10 MB)'),
+    Delivery: z
+      .enum(SCHEDULE_DELIVERIES)
+      .default('EMAIL')
+      .describe('EMAIL: to the schedule’s user, the file attached (linked past 10 MB); SFTP: into the brand’s SFTP folder /reports (it needs an SFTP login)'),
   })
   .strict();
 export type ScheduleBody = z.infer<typeof scheduleBody>;

@@ -1,14 +1,15 @@
 /**
  * Delivering a scheduled report's run once its export is written (or has failed): by
  * e-mail to the schedule's user, the file attached, or linked when it is larger than
- * SCHEDULE_ATTACHMENT_MAX_BYTES (the link needs a login); the run's history says how it
- * went. Runs in the export's last transaction; the e-mail leaves from the outbox after
+ * SCHEDULE_ATTACHMENT_MAX_BYTES (the link needs a login); or into the brand's SFTP folder
+ * `/reports`, which lists the delivered runs' files while they are kept (the SFTP server
+ * reads them from the export); the run's history says how it went. Runs in the export's last transaction; the e-mail leaves from the outbox after
  * commit, and reads the file then (the attachment is a reference, not a copy).
  */
 import { Readable } from 'node:stream';
 import type { Sql } from '../../db/types.js';
 import { getExportById, readExportContent, type ReportExport } from '../../modules/reports/exports.js';
-import { finishScheduleRun, runOfExport } from '../../modules/reports/schedules.js';
+import { finishScheduleRun, runOfExport, sftpReportFileName } from '../../modules/reports/schedules.js';
 import { mailPublicUrl, queueEmailInTx, registerEmailAttachmentSource } from '../../outbox/emails.js';
 import { findReport } from './catalog.js';
 
@@ -37,6 +38,10 @@ export async function deliverScheduledExport(tx: Sql, job: ReportExport, now: Da
   if (!schedule?.email) return finishScheduleRun(tx, run.id, { delivered: false, deliveredTo: null, error: 'Its user was deleted.' }, now);
   if (job.status !== 'COMPLETED') {
     return finishScheduleRun(tx, run.id, { delivered: false, deliveredTo: null, error: `The export ${job.status === 'FAILED' ? `failed: ${job.error}` : 'was cancelled'}.` }, now);
+  }
+  if (schedule.delivery === 'SFTP') {
+    const file = sftpReportFileName(schedule.name, run.scheduleId, run.runFor, job.format);
+    return finishScheduleRun(tx, run.id, { delivered: true, deliveredTo: `SFTP /reports/${file}`, error: null }, now);
   }
   const report = findReport(job.report);
   const title = report?.title ?? job.report;
@@ -68,3 +73,4 @@ export async function deliverScheduledExport(tx: Sql, job: ReportExport, now: Da
     now,
   );
 }
+

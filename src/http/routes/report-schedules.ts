@@ -4,6 +4,7 @@ import type { ServiceContext } from '../../core/context.js';
 import { forbidden, invalid, notFound } from '../../core/errors.js';
 import { requireAccountActor, type AccountActor } from '../../modules/accounts/actor.js';
 import { getExportOrThrow } from '../../modules/reports/exports.js';
+import { getSftpAccess } from '../../modules/sftp-access/queries.js';
 import {
   createSchedule,
   DAYS_OF_WEEK,
@@ -70,6 +71,19 @@ function toRunDto(schedule: ReportSchedule, run: ScheduleRun) {
   };
 }
 
+/** SFTP delivery puts the files into the account's SFTP folder `/reports`: a brand with an SFTP login only. */
+async function checkDeliveryOrThrow(ctx: ServiceContext, actor: AccountActor, body: ScheduleBody): Promise<void> {
+  if (body.Delivery !== 'SFTP') return;
+  const access = actor.accountKind === 'BRAND' ? await getSftpAccess(ctx.db, actor.accountId) : undefined;
+  if (!access || (!access.passwordSet && access.keys.length === 0)) {
+    const message =
+      actor.accountKind === 'BRAND'
+        ? "the account has no SFTP login yet: set one up in an event type's Returns Processing (SFTP upload), or choose EMAIL"
+        : 'only brand accounts have an SFTP folder; choose EMAIL';
+    throw invalid(`Delivery: ${message}.`, { errors: [{ field: 'Delivery', message }] });
+  }
+}
+
 /** The body as the service takes it: the report may run for this caller, its filters are its own, the timing is whole. */
 function scheduleInputOf(actor: AccountActor, body: ScheduleBody): ScheduleInput {
   const report = reportForOrThrow(actor, body.Report);
@@ -84,10 +98,6 @@ function scheduleInputOf(actor: AccountActor, body: ScheduleBody): ScheduleInput
       const message = `give the dates either as DateRange or as Filters.${named.join('/')}, not both`;
       throw invalid(`Filters: ${message}.`, { errors: [{ field: `Filters.${named[0]}`, message }] });
     }
-  }
-  if (body.Delivery === 'SFTP') {
-    const message = "delivery into the account's SFTP folder is not available yet on this server; choose EMAIL";
-    throw invalid(`Delivery: ${message}.`, { errors: [{ field: 'Delivery', message }] });
   }
   return {
     name: body.Name,
@@ -138,7 +148,9 @@ export async function reportScheduleRoutes(app: FastifyInstance, opts: { ctx: Se
     },
     async (request, reply) => {
       const actor = accountActor(request);
-      const schedule = await createSchedule(ctx.db, actor, scheduleInputOf(actor, request.body), ctx.clock.now());
+      const input = scheduleInputOf(actor, request.body);
+      await checkDeliveryOrThrow(ctx, actor, request.body);
+      const schedule = await createSchedule(ctx.db, actor, input, ctx.clock.now());
       reply.header('location', `/api/v1/report-schedules/${schedule.id}`);
       return reply.status(201).send(toScheduleDto(schedule));
     },
@@ -165,7 +177,9 @@ export async function reportScheduleRoutes(app: FastifyInstance, opts: { ctx: Se
       const actor = accountActor(request);
       const id = BigInt(request.params.id);
       await changeableOrThrow(ctx, actor, id);
-      return toScheduleDto(await updateSchedule(ctx.db, actor, id, scheduleInputOf(actor, request.body), ctx.clock.now()));
+      const input = scheduleInputOf(actor, request.body);
+      await checkDeliveryOrThrow(ctx, actor, request.body);
+      return toScheduleDto(await updateSchedule(ctx.db, actor, id, input, ctx.clock.now()));
     },
   );
 

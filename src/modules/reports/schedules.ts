@@ -314,3 +314,47 @@ export async function getScheduleRun(sql: Sql, scheduleId: bigint, runId: bigint
   const { rows } = await sql.query<StoredRun>(`select ${RUN_COLUMNS} from report_schedule_runs where schedule_id = $1 and id = $2`, [scheduleId.toString(), runId.toString()]);
   return rows[0] ? runOf(rows[0]) : null;
 }
+
+/** A scheduled report's file as the account's SFTP folder `/reports` shows it. */
+export interface SftpReportFile {
+  name: string;
+  exportId: bigint;
+  bytes: number;
+  completedAt: Date;
+}
+
+/**
+ * The `/reports` folder of an account's SFTP tree: the files of its schedules delivered by
+ * SFTP, while they are kept (7 days), newest first, each named after its schedule and run
+ * (`weekly-pending-7_2026-12-07_0700.xlsx`), so that two runs never share a name.
+ */
+export async function listSftpReportFiles(sql: Sql, accountId: number, now: Date): Promise<SftpReportFile[]> {
+  const { rows } = await sql.query<{ scheduleId: string; name: string; runFor: Date; exportId: string; bytes: number; completedAt: Date; format: string }>(
+    `select s.id::text as "scheduleId", s.name, r.run_for as "runFor", e.id::text as "exportId", e.bytes::float8 as bytes, e.completed_at as "completedAt", e.format
+       from report_schedules s
+       join report_schedule_runs r on r.schedule_id = s.id and r.status = 'DELIVERED'
+       join report_exports e on e.id = r.export_id and e.status = 'COMPLETED' and e.expires_at > $2
+      where s.account_id = $1 and s.delivery = 'SFTP'
+      order by r.run_for desc, r.id desc`,
+    [accountId, now],
+  );
+  return rows.map((row) => ({
+    name: sftpReportFileName(row.name, BigInt(row.scheduleId), row.runFor, row.format),
+    exportId: BigInt(row.exportId),
+    bytes: row.bytes,
+    completedAt: row.completedAt,
+  }));
+}
+
+/** A run's file name in `/reports`: the schedule's name and id, the run's time (UTC). */
+export function sftpReportFileName(scheduleName: string, scheduleId: bigint, runFor: Date, format: string): string {
+  const slug = scheduleName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'report';
+  const at = runFor.toISOString();
+  return `${slug}-${scheduleId}_${at.slice(0, 10)}_${at.slice(11, 13)}${at.slice(14, 16)}.${format}`;
+}
+
+/** Whether the account has a schedule delivered by SFTP (its SFTP root then shows `/reports`). */
+export async function hasSftpSchedules(sql: Sql, accountId: number): Promise<boolean> {
+  const { rows } = await sql.query(`select 1 from report_schedules where account_id = $1 and delivery = 'SFTP' limit 1`, [accountId]);
+  return rows.length > 0;
+}

@@ -57,6 +57,7 @@ export function ScheduleDialog({ schedule, onSaved, onClose }: { schedule?: Sche
   const [dayOfMonth, setDayOfMonth] = useState<string>(schedule?.DayOfMonth === null || schedule?.DayOfMonth === undefined ? '1' : String(schedule.DayOfMonth));
   const [timeOfDay, setTimeOfDay] = useState(schedule?.TimeOfDay ?? '08:00');
   const [timeZone, setTimeZone] = useState(schedule?.TimeZone ?? account.TimeZone);
+  const [delivery, setDelivery] = useState<'EMAIL' | 'SFTP'>(schedule?.Delivery ?? 'EMAIL');
   const [errors, setErrors] = useState<FieldErrors>({});
 
   const report = reports.find((r) => r.Id === reportId);
@@ -89,7 +90,7 @@ export function ScheduleDialog({ schedule, onSaved, onClose }: { schedule?: Sche
       DayOfMonth: frequency === 'MONTHLY' ? (dayOfMonth === 'LAST' ? 'LAST' : Number(dayOfMonth)) : null,
       TimeOfDay: timeOfDay,
       TimeZone: timeZone,
-      Delivery: 'EMAIL',
+      Delivery: delivery,
     };
     const local: FieldErrors = {};
     if (!body.Report) local.Report = 'Choose the report to run.';
@@ -288,11 +289,16 @@ export function ScheduleDialog({ schedule, onSaved, onClose }: { schedule?: Sche
             label="Delivery"
             name="Delivery"
             errors={errors}
-            hint={`E-mailed to ${schedule && schedule.UserId !== me.User.Id ? 'the schedule’s user' : me.User.Email}, the file attached (a link that needs a login past 10 MB).`}
+            hint={
+              delivery === 'SFTP'
+                ? 'Put into the SFTP folder /reports of the account’s SFTP login (Returns Processing → SFTP upload), kept 7 days.'
+                : `E-mailed to ${schedule && schedule.UserId !== me.User.Id ? 'the schedule’s user' : me.User.Email}, the file attached (a link that needs a login past 10 MB).`
+            }
           >
             {(props) => (
-              <select {...props} className={inputClass(props['aria-invalid'], 'select')} value="EMAIL" onChange={() => undefined}>
+              <select {...props} className={inputClass(props['aria-invalid'], 'select')} value={delivery} onChange={(e) => setDelivery(e.target.value as 'EMAIL' | 'SFTP')}>
                 <option value="EMAIL">E-mail</option>
+                {account.Kind === 'BRAND' ? <option value="SFTP">SFTP folder /reports</option> : null}
               </select>
             )}
           </ScheduleField>

@@ -19,8 +19,8 @@ export type DayOfWeek = (typeof DAYS_OF_WEEK)[number];
 export type ScheduleStatus = ScheduleState;
 export type RunStatus = ScheduleRunDto['Status'];
 
-/** The body of POST and PUT /api/v1/report-schedules, as the form sends it (e-mail delivery only here). */
-export type ScheduleBody = Omit<ScheduleBodyInput, 'Delivery' | 'Filters'> & { Filters: Record<string, string>; Delivery: 'EMAIL' };
+/** The body of POST and PUT /api/v1/report-schedules, as the form sends it. */
+export type ScheduleBody = Omit<ScheduleBodyInput, 'Delivery' | 'Filters'> & { Filters: Record<string, string>; Delivery: 'EMAIL' | 'SFTP' };
 
 /** A report of the catalog, as much of it as a schedule needs. */
 export interface CatalogReport {

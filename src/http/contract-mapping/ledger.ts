@@ -1,5 +1,6 @@
-import type { BalanceMovement } from '../contract/ledger.js';
-import type { BalanceMovement as MovementRow } from '../../modules/ledger/balance-movements.js';
+import type { BalanceMovement, BalanceMovementsQuery } from '../contract/ledger.js';
+import type { MovementFilter, BalanceMovement as MovementRow } from '../../modules/ledger/balance-movements.js';
+import type { MovementType } from '../../modules/ledger/types.js';
 import { formatMinor } from '../../money/index.js';
 import type { ExportColumn } from '../table-export.js';
 
@@ -29,3 +30,14 @@ export const balanceMovementColumns: Array<ExportColumn<MovementRow>> = [
   { header: 'Amount', value: (m) => ({ minor: m.amountMinor, currency: m.currency }), width: 12, pdf: true, alignRight: true },
   { header: 'Balance', value: (m) => ({ minor: m.balanceMinor, currency: m.currency }), width: 12, pdf: true, alignRight: true },
 ];
+
+/** A movements list's query as the ledger module's filter. */
+export function movementFilterOf(q: Omit<BalanceMovementsQuery, 'page' | 'pageSize'>): MovementFilter {
+  return {
+    ...(q.currency ? { currency: q.currency } : {}),
+    ...(q.type ? { types: q.type.split(',') as MovementType[] } : {}),
+    ...(q.from ? { from: new Date(q.from) } : {}),
+    ...(q.to ? { to: new Date(q.to) } : {}),
+    ...(q.order ? { order: q.order } : {}),
+  };
+}

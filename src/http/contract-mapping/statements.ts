@@ -1,5 +1,5 @@
 import type { PaymentAnswer as PaymentAnswerRow } from '../../flows/clear-statement.js';
-import type { Payment, PaymentAnswer, Statement, StatementGroup, StatementLine } from '../contract/statements.js';
+import type { Payment, PaymentAnswer, Statement, StatementGroup, StatementLine, StatementListQuery } from '../contract/statements.js';
 import type { PaymentRow, StatementGroup as GroupRow, StatementLineRow, StatementRow } from '../../modules/billing/queries.js';
 import { formatMinor } from '../../money/index.js';
 import type { ExportColumn } from '../table-export.js';
@@ -95,5 +95,19 @@ export function toPaymentAnswerDto(answer: PaymentAnswerRow): PaymentAnswer {
     Repeated: answer.repeated,
     ClearingWorkItemId: answer.clearingWorkItemId,
     ClearingState: answer.clearingState,
+  };
+}
+
+/** A statements list's query (paging aside) as the billing module's filter. */
+export function statementFilterOf(q: Omit<StatementListQuery, 'page' | 'pageSize'>) {
+  return {
+    ...(q.sort ? { sort: q.sort } : {}),
+    ...(q.order ? { order: q.order } : {}),
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.programId ? { programId: q.programId } : {}),
+    ...(q.brandId ? { brandAccountId: q.brandId } : {}),
+    ...(q.currency ? { currency: q.currency } : {}),
+    ...(q.periodFrom ? { periodFrom: q.periodFrom } : {}),
+    ...(q.periodTo ? { periodTo: q.periodTo } : {}),
   };
 }

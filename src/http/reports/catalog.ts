@@ -13,8 +13,7 @@ import type { Actor } from '../../modules/accounts/actor.js';
 import { exportActions, exportSortOf } from '../../modules/actions/list-actions.js';
 import { listContractHistory } from '../../modules/contracts/queries.js';
 import { listConversions } from '../../modules/conversions/list-conversions.js';
-import { exportBalanceMovements, type MovementFilter } from '../../modules/ledger/balance-movements.js';
-import type { MovementType } from '../../modules/ledger/types.js';
+import { exportBalanceMovements } from '../../modules/ledger/balance-movements.js';
 import { listBatches } from '../../modules/returns/queries.js';
 import { actionExportQuery } from '../contract/actions.js';
 import { conversionsQuery } from '../contract/conversions.js';
@@ -24,7 +23,7 @@ import { batchListQuery } from '../contract/returns.js';
 import { ACTION_EXPORT_COLUMNS, actionFilterOf } from '../contract-mapping/actions.js';
 import { CONTRACT_EXPORT_COLUMNS, historyFilterOf } from '../contract-mapping/contracts.js';
 import { toConversionDto } from '../contract-mapping/conversions.js';
-import { balanceMovementColumns } from '../contract-mapping/ledger.js';
+import { balanceMovementColumns, movementFilterOf } from '../contract-mapping/ledger.js';
 import { toReturnsBatchDto } from '../contract-mapping/returns.js';
 import type { Cell, ExportColumn } from '../table-export.js';
 import { z as zod } from 'zod';
@@ -39,7 +38,7 @@ import { paystubListQuery } from '../contract/payouts.js';
 import { statementListQuery } from '../contract/statements.js';
 import { linksQuery } from '../contract/tracking.js';
 import { paystubActionColumns, toPaystubDto } from '../contract-mapping/payouts.js';
-import { toStatementDto } from '../contract-mapping/statements.js';
+import { statementFilterOf, toStatementDto } from '../contract-mapping/statements.js';
 import { LINK_SORT_KEYS } from '../contract-mapping/tracking.js';
 
 export const REPORT_CATEGORIES = ['Actions', 'Contracts', 'Finance', 'Performance', 'Returns'] as const;
@@ -94,15 +93,6 @@ function dtoColumns<T extends Record<string, unknown>>(keys: ReadonlyArray<keyof
   }));
 }
 
-function movementFilterOf(q: z.infer<typeof balanceMovementExportQuery>): MovementFilter {
-  return {
-    ...(q.currency ? { currency: q.currency } : {}),
-    ...(q.type ? { types: q.type.split(',') as MovementType[] } : {}),
-    ...(q.from ? { from: new Date(q.from) } : {}),
-    ...(q.to ? { to: new Date(q.to) } : {}),
-    ...(q.order ? { order: q.order } : {}),
-  };
-}
 
 function accountOf(actor: Actor, kind: 'BRAND' | 'PARTNER'): number {
   if (actor.type !== 'account' || actor.accountKind !== kind) throw forbidden(`Only a ${kind.toLowerCase()} account runs this report.`);
@@ -283,25 +273,7 @@ export const REPORTS: ReadonlyArray<ReportDefinition<never, never>> = [
     rows: (ctx: ServiceContext, actor: Actor, q: z.infer<typeof statementExportQuery>, now: Date) => {
       if (q.brandId !== undefined) requireOperator(actor);
       if (actor.type === 'account') accountOf(actor, 'BRAND');
-      const pages = pagesOf((page, pageSize) =>
-        listStatements(
-          ctx.db,
-          actor,
-          {
-            page,
-            pageSize,
-            ...(q.sort ? { sort: q.sort } : {}),
-            ...(q.order ? { order: q.order } : {}),
-            ...(q.status ? { status: q.status } : {}),
-            ...(q.programId ? { programId: q.programId } : {}),
-            ...(q.brandId ? { brandAccountId: q.brandId } : {}),
-            ...(q.currency ? { currency: q.currency } : {}),
-            ...(q.periodFrom ? { periodFrom: q.periodFrom } : {}),
-            ...(q.periodTo ? { periodTo: q.periodTo } : {}),
-          },
-          now,
-        ),
-      );
+      const pages = pagesOf((page, pageSize) => listStatements(ctx.db, actor, { page, pageSize, ...statementFilterOf(q) }, now));
       return mapChunks(pages, toStatementDto);
     },
   } as ReportDefinition<z.infer<typeof statementExportQuery>, StatementDtoRow>,

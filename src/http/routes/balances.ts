@@ -6,22 +6,12 @@ import { actionTotals } from '../../modules/actions/action-totals.js';
 import { getLedgerBalances } from '../../modules/ledger/balances.js';
 import { actorOf } from '../auth.js';
 import { errorResponses } from '../contract/common.js';
-import { exportBalanceMovements, listBalanceMovements, type MovementFilter } from '../../modules/ledger/balance-movements.js';
-import type { MovementType } from '../../modules/ledger/types.js';
-import { balanceMovementExportQuery, balanceMovementPageDto, balanceMovementsQuery, balancesDto, type BalanceMovementsQuery } from '../contract/ledger.js';
+import { exportBalanceMovements, listBalanceMovements } from '../../modules/ledger/balance-movements.js';
+import { balanceMovementExportQuery, balanceMovementPageDto, balanceMovementsQuery, balancesDto } from '../contract/ledger.js';
 import { toBalancesDto } from '../contract-mapping/actions.js';
-import { balanceMovementColumns, toBalanceMovementDto } from '../contract-mapping/ledger.js';
+import { balanceMovementColumns, movementFilterOf, toBalanceMovementDto } from '../contract-mapping/ledger.js';
 import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, sendExport } from '../table-export.js';
 
-function movementFilter(q: Omit<BalanceMovementsQuery, 'page' | 'pageSize'>): MovementFilter {
-  return {
-    ...(q.currency ? { currency: q.currency } : {}),
-    ...(q.type ? { types: q.type.split(',') as MovementType[] } : {}),
-    ...(q.from ? { from: new Date(q.from) } : {}),
-    ...(q.to ? { to: new Date(q.to) } : {}),
-    ...(q.order ? { order: q.order } : {}),
-  };
-}
 
 export async function balanceRoutes(app: FastifyInstance, opts: { ctx: ServiceContext }): Promise<void> {
   const { ctx } = opts;
@@ -56,7 +46,7 @@ export async function balanceRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
     async (request) => {
       const actor = requireAccountActor(actorOf(request), 'PARTNER');
       const q = request.query;
-      const page = await listBalanceMovements(ctx.db, actor.accountId, { ...movementFilter(q), page: q.page, pageSize: q.pageSize });
+      const page = await listBalanceMovements(ctx.db, actor.accountId, { ...movementFilterOf(q), page: q.page, pageSize: q.pageSize });
       return { Items: page.items.map(toBalanceMovementDto), Page: page.page, PageSize: page.pageSize, Total: page.total };
     },
   );
@@ -75,7 +65,7 @@ export async function balanceRoutes(app: FastifyInstance, opts: { ctx: ServiceCo
       async (request, reply) => {
         const actor = requireAccountActor(actorOf(request), 'PARTNER');
         const q = request.query;
-        const filter = movementFilter(q);
+        const filter = movementFilterOf(q);
         return sendExport(reply, {
           format,
           fileName: 'balance-movements',

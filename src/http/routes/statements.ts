@@ -19,6 +19,7 @@ import {
   statementPageDto,
 } from '../contract/statements.js';
 import {
+  statementFilterOf,
   statementLineColumns,
   toPaymentAnswerDto,
   toPaymentDto,
@@ -47,23 +48,7 @@ export async function statementRoutes(app: FastifyInstance, opts: { ctx: Service
       const q = request.query;
       const actor = actorOf(request);
       if (q.brandId !== undefined) requireOperator(actor);
-      const page = await listStatements(
-        ctx.db,
-        actor,
-        {
-          page: q.page,
-          pageSize: q.pageSize,
-          ...(q.sort ? { sort: q.sort } : {}),
-          ...(q.order ? { order: q.order } : {}),
-          ...(q.status ? { status: q.status } : {}),
-          ...(q.programId ? { programId: q.programId } : {}),
-          ...(q.brandId ? { brandAccountId: q.brandId } : {}),
-          ...(q.currency ? { currency: q.currency } : {}),
-          ...(q.periodFrom ? { periodFrom: q.periodFrom } : {}),
-          ...(q.periodTo ? { periodTo: q.periodTo } : {}),
-        },
-        ctx.clock.now(),
-      );
+      const page = await listStatements(ctx.db, actor, { page: q.page, pageSize: q.pageSize, ...statementFilterOf(q) }, ctx.clock.now());
       return { Items: page.items.map(toStatementDto), Page: page.page, PageSize: page.pageSize, Total: page.total };
     },
   );

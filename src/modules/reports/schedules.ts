@@ -133,6 +133,12 @@ export function dateRangeOf(range: DateRange, runAt: Date, timeZone: string): { 
   }
 }
 
+/** A schedule's input as the parameters of its insert and update, in their column order (name … delivery). */
+function inputParams(input: ScheduleInput): unknown[] {
+  const { name, report, format, filters, dateRange, frequency, dayOfWeek, dayOfMonth, timeOfDay, timeZone, delivery } = input;
+  return [name, report, format, JSON.stringify(filters), dateRange, frequency, dayOfWeek, dayOfMonth, timeOfDay, timeZone, delivery];
+}
+
 export async function createSchedule(db: Db, actor: AccountActor, input: ScheduleInput, now: Date): Promise<ReportSchedule> {
   checkTimingOrThrow(input);
   const next = nextRunAfter(input, now);
@@ -144,17 +150,7 @@ export async function createSchedule(db: Db, actor: AccountActor, input: Schedul
     [
       actor.accountId,
       actor.userId,
-      input.name,
-      input.report,
-      input.format,
-      JSON.stringify(input.filters),
-      input.dateRange,
-      input.frequency,
-      input.dayOfWeek,
-      input.dayOfMonth,
-      input.timeOfDay,
-      input.timeZone,
-      input.delivery,
+      ...inputParams(input),
       next,
       now,
     ],
@@ -195,17 +191,7 @@ export async function updateSchedule(db: Db, actor: AccountActor, id: bigint, in
       [
         id.toString(),
         actor.accountId,
-        input.name,
-        input.report,
-        input.format,
-        JSON.stringify(input.filters),
-        input.dateRange,
-        input.frequency,
-        input.dayOfWeek,
-        input.dayOfMonth,
-        input.timeOfDay,
-        input.timeZone,
-        input.delivery,
+        ...inputParams(input),
         next,
         now,
       ],

@@ -14,7 +14,9 @@ import { scrubActionModifications } from '../modules/actions/scrub-modifications
 import { scrubAuditEvents } from '../modules/audit/scrub-audit.js';
 import { expireContractsOfClosedAccount } from '../modules/contracts/expire-contract.js';
 import { bankDetailValues, eraseBankDetails } from '../modules/payouts/erase-bank-details.js';
+import { deletePinsOfClosedAccount } from '../modules/pins/erase-pins.js';
 import { deleteExportsNamingAccount } from '../modules/reports/exports.js';
+import { deleteSchedulesOfClosedAccount } from '../modules/reports/schedules.js';
 import { eraseWebhooksOfClosedAccount } from '../modules/webhooks/erase.js';
 import { eraseSftpAccessOfClosedAccount } from '../modules/sftp-access/erase-sftp-access.js';
 import { eraseTicketPersonalData } from '../modules/tickets/erase-personal-data.js';
@@ -38,7 +40,8 @@ import { recordResourceEvents } from '../outbox/resources.js';
  * 2. `expire-contracts`: any contract still open ends now, ACCOUNT_CLOSED.
  * 3. `erase-personal-data`, one transaction: every module scrubs the account's and its
  *    erased users' personal values from its own rows (tickets, audit trail, outbox events,
- *    webhook delivery logs, report exports that may name it, unsent e-mails, work items, modification records, bank files), and then the
+ *    webhook delivery logs, report exports that may name it, schedules, pins, unsent e-mails,
+ *    work items, modification records, bank files), and then the
  *    sources go: bank details, users' names and e-mails, memberships, sessions, tokens,
  *    invitations, and the account's name (now "Closed partner #<id>"). The values are read
  *    inside that transaction and never written anywhere (not in the flow's progress), so
@@ -111,7 +114,9 @@ async function erasePersonalData(tx: Sql, payload: CloseAccountPayload, now: Dat
   await scrubWorkItems(tx, values);
   await scrubActionModifications(tx, { partnerAccountId: payload.accountId, values });
   await eraseBankDetails(tx, payload.accountId, values);
+  await deleteSchedulesOfClosedAccount(tx, payload.accountId);
   await deleteExportsNamingAccount(tx, payload.accountId);
+  await deletePinsOfClosedAccount(tx, payload.accountId, userIds);
   await eraseWebhooksOfClosedAccount(tx, { accountId: payload.accountId, values }, now);
   await eraseSftpAccessOfClosedAccount(tx, payload.accountId, now);
   await eraseAccountAndUsers(tx, payload.accountId, people, now);

@@ -90,6 +90,9 @@ describeDb('account closure', (db) => {
     const token = ok(await client.post('/api/v1/credentials', { Label: 'reporting' }), 201);
     const invitation = ok(await client.post('/api/v1/users/invitations', { Email: 'quentin.friend@example.test', Role: 'USER' }), 201);
     const clickId = await makeClick(t.ctx, partner, world.program, clock.now());
+    // Text the partner's users typed elsewhere: a pin's title, a schedule's name.
+    ok(await client.post('/api/v1/pins', { Report: 'pending-payouts-actions', Title: `${HOLDER}'s pending` }), 201);
+    ok(await client.post('/api/v1/report-schedules', { Name: `${HOLDER} weekly`, Report: 'pending-payouts-actions', Frequency: 'DAILY', TimeOfDay: '08:00' }), 201);
 
     // A manual paystub through a ticket: the bank file names the holder and the IBAN.
     const paystubTicket = ok(

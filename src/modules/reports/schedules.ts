@@ -344,3 +344,12 @@ export async function hasSftpSchedules(sql: Sql, accountId: number): Promise<boo
   const { rows } = await sql.query(`select 1 from report_schedules where account_id = $1 and delivery = 'SFTP' limit 1`, [accountId]);
   return rows.length > 0;
 }
+
+/**
+ * Erasure (account closure): the closed account's schedules go with their run history (a
+ * schedule's name is text its user typed); their exports go with the account's exports.
+ */
+export async function deleteSchedulesOfClosedAccount(tx: Sql, accountId: number): Promise<void> {
+  await tx.query('delete from report_schedule_runs where schedule_id in (select id from report_schedules where account_id = $1)', [accountId]);
+  await tx.query('delete from report_schedules where account_id = $1', [accountId]);
+}

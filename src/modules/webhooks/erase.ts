@@ -3,7 +3,7 @@ import type { Sql } from '../../db/types.js';
 
 /**
  * Webhooks and account closure: a closed account's endpoints are deleted (disabled, their
- * secrets dropped, what waited for them given up), and the receivers' answers kept in the
+ * URL and description, which its users typed, erased, what waited for them given up), and the receivers' answers kept in the
  * delivery log of any endpoint (a receiver may echo what it was sent) no longer hold the
  * account's personal values for the events that concerned it. The bodies themselves are
  * not stored: each attempt builds its body from the outbox event, which is scrubbed too.
@@ -15,7 +15,8 @@ export async function eraseWebhooksOfClosedAccount(tx: Sql, input: { accountId: 
     [input.accountId],
   );
   await tx.query(
-    `update webhook_endpoints set deleted_at = coalesce(deleted_at, $2), enabled = false, updated_at = $2, previous_secret_encrypted = null
+    `update webhook_endpoints set deleted_at = coalesce(deleted_at, $2), enabled = false, updated_at = $2, previous_secret_encrypted = null,
+            url = 'https://erased.invalid/', description = ''
       where account_id = $1`,
     [input.accountId, now],
   );

@@ -32,7 +32,18 @@ describeDb('periodic jobs as work items', (db) => {
       { kind: 'lock-due-actions', dedupe_key: 'lock-due-actions:2026-01-15T12:04', payload: { scheduledFor: '2026-01-15T12:04:00.000Z' }, max_attempts: 2 },
     ]);
     expect(jobRunKey(lockJob, new Date('2026-01-15T12:03:00Z'))).toBe('lock-due-actions:2026-01-15T12:03');
-    expect(JOBS.map((job) => job.name)).toEqual(['lock-due-actions', 'credit-clicks', 'issue-statements', 'run-payouts', 'reconcile', 'prune-work-items']);
+    expect(JOBS.map((job) => job.name)).toEqual([
+      'lock-due-actions',
+      'credit-clicks',
+      'issue-statements',
+      'run-payouts',
+      'reconcile',
+      'prune-work-items',
+      'prune-report-exports',
+      'enqueue-due-pulls',
+      'run-report-schedules',
+      'enqueue-due-salesforce-polls',
+    ]);
   });
 
   it('the worker runs a job’s item: the job does its work, and the item shows its summary', async () => {

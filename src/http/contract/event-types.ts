@@ -67,6 +67,8 @@ export const returnsProcessingDto = z
   })
   .meta({ id: 'ReturnsProcessing' });
 export type ReturnsProcessingSettings = z.infer<typeof returnsProcessingDto>;
+/** One status value of a Salesforce mapping and the change it makes. */
+export type SalesforceStatusMapping = z.infer<typeof salesforceStatusDto>;
 
 export const brandEventTypeDto = z
   .object({

@@ -1,6 +1,7 @@
 /** Webhooks (issue 16 item 6): an account's endpoints, their deliveries and what an admin can do with them. */
 import { z } from 'zod';
-import { DELIVERY_STATES, SUBSCRIBABLE_EVENT_TYPES } from '../../modules/webhooks/types.js';
+import { DELIVERY_STATES } from '../../modules/webhooks/states.js';
+import { EVENT_TYPES as SUBSCRIBABLE_EVENT_TYPES } from '../../outbox/events.js';
 import { isoDate, pageOf, pageQueryShape } from './common.js';
 
 const bigIdText = (what: string) => z.string().regex(/^[1-9]\d{0,17}$/, `a ${what} id (digits)`);

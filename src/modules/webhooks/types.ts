@@ -1,11 +1,11 @@
 import { EVENT_TYPES, type EventType } from '../../outbox/events.js';
+import type { DeliveryState } from './states.js';
 
 /** What an endpoint may subscribe to: every event type of the outbox (the test event is sent on request only). */
 export const SUBSCRIBABLE_EVENT_TYPES = EVENT_TYPES;
 export type SubscribableEventType = (typeof EVENT_TYPES)[number];
 
-export const DELIVERY_STATES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
-export type DeliveryState = (typeof DELIVERY_STATES)[number];
+export { DELIVERY_STATES, type DeliveryState } from './states.js';
 
 /** How long the previous secret still signs after a rotation. */
 export const SECRET_OVERLAP_MS = 24 * 3_600_000;

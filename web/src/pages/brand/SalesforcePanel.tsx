@@ -1,3 +1,4 @@
+import type { SalesforceStatusMapping } from '@contract/event-types';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -11,13 +12,9 @@ import { Badge, CopyField, Field } from '../../components/Form';
 import { useToast } from '../../components/Toast';
 import { formatDateTime } from '../../lib/format';
 
-type Change = 'REVERSE' | 'MODIFY_AMOUNT' | 'RESET' | 'APPROVE';
-interface StatusRow {
-  Value: string;
-  Change: Change;
-  Reason: string;
-  AmountField: string;
-}
+type Change = SalesforceStatusMapping['Change'];
+/** A status row as the form edits it: the wire's mapping with text for its optional fields. */
+type StatusRow = Omit<SalesforceStatusMapping, 'Reason' | 'AmountField'> & Record<'Reason' | 'AmountField', string>;
 
 const CHANGE_TEXT: Record<Change, string> = {
   REVERSE: 'reverses the action',

@@ -32,17 +32,18 @@ function moneyTick(value: number, currency: string): string {
   }
 }
 
+/** A day as the chart plots it (the wire's decimal strings kept for the tooltip). */
 interface DayPoint {
-  Date: string;
-  Actions: number;
-  Amount: number;
-  Payout: number;
-  AmountText: string;
-  PayoutText: string;
+  date: string;
+  actions: number;
+  amount: number;
+  payout: number;
+  amountText: string;
+  payoutText: string;
 }
 
 function pointsOf(series: DailySeries): DayPoint[] {
-  return series.Days.map((d) => ({ Date: d.Date, Actions: d.Actions, Amount: Number(d.Amount), Payout: Number(d.Payout), AmountText: d.Amount, PayoutText: d.Payout }));
+  return series.Days.map((d) => ({ date: d.Date, actions: d.Actions, amount: Number(d.Amount), payout: Number(d.Payout), amountText: d.Amount, payoutText: d.Payout }));
 }
 
 function DailyTooltip({ active, payload, currency, earnings }: { active?: boolean; payload?: Array<{ payload: DayPoint }>; currency: string; earnings?: boolean }) {
@@ -50,13 +51,13 @@ function DailyTooltip({ active, payload, currency, earnings }: { active?: boolea
   if (!point) return null;
   return (
     <div className="chart-tooltip">
-      <strong>{dayLabel(point.Date)}</strong>
+      <strong>{dayLabel(point.date)}</strong>
       <div>
-        {point.Actions} {point.Actions === 1 ? 'action' : 'actions'}
+        {point.actions} {point.actions === 1 ? 'action' : 'actions'}
       </div>
-      <div>Sale amount {formatMoney(point.AmountText, currency)}</div>
+      <div>Sale amount {formatMoney(point.amountText, currency)}</div>
       <div>
-        {earnings ? 'Earnings' : 'Payout'} {formatMoney(point.PayoutText, currency)}
+        {earnings ? 'Earnings' : 'Payout'} {formatMoney(point.payoutText, currency)}
       </div>
     </div>
   );
@@ -70,7 +71,7 @@ function DailyChart({ series, earnings = false, testId }: { series: DailySeries;
       <ResponsiveContainer width="100%" height={260}>
         <ComposedChart data={pointsOf(series)} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
           <CartesianGrid stroke={CHART_COLOURS.grid} vertical={false} />
-          <XAxis dataKey="Date" tickFormatter={dayLabel} tick={{ fontSize: 11, fill: CHART_COLOURS.axis }} minTickGap={16} />
+          <XAxis dataKey="date" tickFormatter={dayLabel} tick={{ fontSize: 11, fill: CHART_COLOURS.axis }} minTickGap={16} />
           <YAxis
             yAxisId="money"
             tickFormatter={(v: number) => moneyTick(v, currency)}
@@ -88,10 +89,10 @@ function DailyChart({ series, earnings = false, testId }: { series: DailySeries;
           />
           <Tooltip content={<DailyTooltip currency={currency} earnings={earnings} />} />
           <Legend wrapperStyle={{ fontSize: 12 }} formatter={(value) => <span className="chart-legend-text">{value}</span>} />
-          <Bar yAxisId="count" dataKey="Actions" name="Actions" fill={CHART_COLOURS.actions} radius={[3, 3, 0, 0]} />
+          <Bar yAxisId="count" dataKey="actions" name="Actions" fill={CHART_COLOURS.actions} radius={[3, 3, 0, 0]} />
           {/* A partner reads its earnings: the sale amounts, ten times larger, would flatten them (they are in the tooltip). */}
-          {earnings ? null : <Line yAxisId="money" dataKey="Amount" name={`Sale amount (${currency})`} stroke={CHART_COLOURS.amount} strokeWidth={2} dot={false} />}
-          <Line yAxisId="money" dataKey="Payout" name={`${earnings ? 'Earnings' : 'Payout'} (${currency})`} stroke={CHART_COLOURS.payout} strokeWidth={2} dot={false} />
+          {earnings ? null : <Line yAxisId="money" dataKey="amount" name={`Sale amount (${currency})`} stroke={CHART_COLOURS.amount} strokeWidth={2} dot={false} />}
+          <Line yAxisId="money" dataKey="payout" name={`${earnings ? 'Earnings' : 'Payout'} (${currency})`} stroke={CHART_COLOURS.payout} strokeWidth={2} dot={false} />
         </ComposedChart>
       </ResponsiveContainer>
       <figcaption className="muted small">
@@ -103,10 +104,10 @@ function DailyChart({ series, earnings = false, testId }: { series: DailySeries;
 }
 
 interface PartyPoint {
-  Name: string;
-  Payout: number;
-  PayoutText: string;
-  Actions: number;
+  name: string;
+  payout: number;
+  payoutText: string;
+  actions: number;
 }
 
 /** Payout per partner (or brand) in one currency, the highest first, as horizontal bars. */
@@ -122,9 +123,9 @@ function PartyChart({ points, currency, testId, what }: { points: PartyPoint[]; 
             tick={{ fontSize: 11, fill: CHART_COLOURS.axis }}
             label={{ value: `Payout (${currency})`, position: 'insideBottom', offset: -8, fill: CHART_COLOURS.axis, fontSize: 11 }}
           />
-          <YAxis type="category" dataKey="Name" width={120} tick={{ fontSize: 11, fill: CHART_COLOURS.axis }} />
-          <Tooltip formatter={(_value, _name, item) => [formatMoney((item.payload as PartyPoint).PayoutText, currency), 'Payout']} />
-          <Bar dataKey="Payout" name={`Payout (${currency})`} fill={CHART_COLOURS.payout} fillOpacity={0.75} radius={[0, 3, 3, 0]} />
+          <YAxis type="category" dataKey="name" width={120} tick={{ fontSize: 11, fill: CHART_COLOURS.axis }} />
+          <Tooltip formatter={(_value, _name, item) => [formatMoney((item.payload as PartyPoint).payoutText, currency), 'Payout']} />
+          <Bar dataKey="payout" name={`Payout (${currency})`} fill={CHART_COLOURS.payout} fillOpacity={0.75} radius={[0, 3, 3, 0]} />
         </BarChart>
       </ResponsiveContainer>
     </figure>
@@ -136,11 +137,12 @@ function reportLink(path: string, from: string, to: string, programId?: number |
   return `${path}?${query.toString()}`;
 }
 
+/** A partner's (or brand's) figures in one currency, named for the chart. */
 interface PartyFigures {
-  Name: string;
-  Currency: string;
-  Actions: number;
-  Payout: string;
+  name: string;
+  currency: string;
+  actions: number;
+  payout: string;
 }
 
 /**
@@ -240,8 +242,8 @@ function PerformancePanel({
               what={partyTitle}
               currency={selected.Currency}
               points={(party.items ?? [])
-                .filter((i) => i.Currency === selected.Currency)
-                .map((i) => ({ Name: i.Name, Payout: Number(i.Payout), PayoutText: i.Payout, Actions: i.Actions }))}
+                .filter((i) => i.currency === selected.Currency)
+                .map((i) => ({ name: i.name, payout: Number(i.payout), payoutText: i.payout, actions: i.actions }))}
             />
           )}
         </Card>
@@ -266,7 +268,7 @@ export function BrandPerformance() {
       optionLabel={(s) => `${s.ProgramName} (${s.Currency})`}
       onChoose={setKey}
       selected={selected}
-      party={{ isPending: top.isPending, error: top.error, refetch: top.refetch, items: top.data?.Items.map((i) => ({ ...i, Name: i.MediaPartnerName })) }}
+      party={{ isPending: top.isPending, error: top.error, refetch: top.refetch, items: top.data?.Items.map((i) => ({ name: i.MediaPartnerName, currency: i.Currency, actions: i.Actions, payout: i.Payout })) }}
       title="Last 30 days"
       partyTitle="Top partners by payout"
       link={reportLink('/transactions/pending-payouts', daily.data?.From ?? '', daily.data?.To ?? '', programId)}
@@ -292,7 +294,7 @@ export function PartnerPerformance() {
       optionLabel={(s) => s.Currency}
       onChoose={setKey}
       selected={selected}
-      party={{ isPending: byBrand.isPending, error: byBrand.error, refetch: byBrand.refetch, items: byBrand.data?.Items.map((i) => ({ ...i, Name: i.BrandName })) }}
+      party={{ isPending: byBrand.isPending, error: byBrand.error, refetch: byBrand.refetch, items: byBrand.data?.Items.map((i) => ({ name: i.BrandName, currency: i.Currency, actions: i.Actions, payout: i.Payout })) }}
       title="Earnings, last 30 days"
       partyTitle="Earnings by brand"
       link={reportLink('/transactions/actions', daily.data?.From ?? '', daily.data?.To ?? '')}

@@ -8,7 +8,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Page } from '@contract/common';
 import { DATE_RANGES, DAYS_OF_WEEK, SCHEDULE_FREQUENCIES, type DateRange, type ExportFileFormat, type ScheduleFrequency, type ScheduleState } from '@contract/enums';
-import type { ScheduleDto, ScheduleRunDto, ScheduleBodyInput } from '@contract/reports';
+import type { Report, ScheduleDto, ScheduleRunDto, ScheduleBodyInput } from '@contract/reports';
 import { useAccountApi, useAccountKey } from '../../../api/session';
 
 export const SCHEDULE_FORMATS = ['csv', 'xlsx', 'pdf'] as const;
@@ -23,13 +23,7 @@ export type RunStatus = ScheduleRunDto['Status'];
 export type ScheduleBody = Omit<ScheduleBodyInput, 'Delivery' | 'Filters'> & { Filters: Record<string, string>; Delivery: 'EMAIL' | 'SFTP' };
 
 /** A report of the catalog, as much of it as a schedule needs. */
-export interface CatalogReport {
-  Id: string;
-  Title: string;
-  Category: string;
-  Filters: string[];
-  Formats: ScheduleFormat[];
-}
+export type CatalogReport = Pick<Report, 'Id' | 'Title' | 'Category' | 'Filters' | 'Formats'>;
 
 export const FORMAT_LABELS: Record<ScheduleFormat, string> = { csv: 'CSV', xlsx: 'Excel', pdf: 'PDF' };
 export const FORMAT_MEDIA_TYPES: Record<ScheduleFormat, string> = {

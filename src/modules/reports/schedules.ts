@@ -29,29 +29,7 @@ export {
   type ScheduleState,
 } from './types.js';
 
-export interface ReportSchedule {
-  id: bigint;
-  accountId: number;
-  userId: number | null;
-  name: string;
-  report: string;
-  format: ExportFileFormat;
-  filters: Record<string, string>;
-  dateRange: DateRange;
-  frequency: ScheduleFrequency;
-  dayOfWeek: number | null;
-  dayOfMonth: number | null;
-  timeOfDay: string;
-  timeZone: string;
-  delivery: ScheduleDelivery;
-  status: ScheduleState;
-  stoppedReason: string | null;
-  nextRunAt: Date | null;
-  lastRunAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
+/** What a schedule is asked to do: the body of its creation and of each edit. */
 export interface ScheduleInput {
   name: string;
   report: string;
@@ -64,6 +42,19 @@ export interface ScheduleInput {
   timeOfDay: string;
   timeZone: string;
   delivery: ScheduleDelivery;
+}
+
+/** A stored schedule: its input, whose it is, and where it stands. */
+export interface ReportSchedule extends ScheduleInput {
+  id: bigint;
+  accountId: number;
+  userId: number | null;
+  status: ScheduleState;
+  stoppedReason: string | null;
+  nextRunAt: Date | null;
+  lastRunAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 const COLUMNS = `id::text as id, account_id as "accountId", user_id as "userId", name, report, format, filters, date_range as "dateRange",

@@ -180,7 +180,7 @@ function SavedSalesforcePanel({ eventType }: { eventType: BrandEventType }) {
             <th scope="col">Reason</th>
             <th scope="col">Amount field</th>
             <th scope="col">
-              <span className="sr-only">Remove</span>
+              <span className="visually-hidden">Remove</span>
             </th>
           </tr>
         </thead>
